@@ -1,0 +1,61 @@
+// Typed errors: each carries the exit status the CLI reports (README "Exit codes").
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  OPERATOR_ACTION: 3,
+  LOCKED: 4,
+} as const;
+
+export class DeployError extends Error {
+  exitCode: number = EXIT.FAILURE;
+  /** What the operator should do next, printed under the error line. */
+  hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Bad command line or bad settings: nothing was touched. */
+export class UsageError extends DeployError {
+  exitCode = EXIT.USAGE;
+}
+
+export class SettingsError extends UsageError {
+  constructor(readonly problems: string[], file: string) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the settings:\n` + problems.map((p) => `  - ${p}`).join('\n'));
+  }
+}
+
+/** The run stopped because a person must do something first (e.g. add the deploy key). */
+export class OperatorActionError extends DeployError {
+  exitCode = EXIT.OPERATOR_ACTION;
+}
+
+export class LockedError extends DeployError {
+  exitCode = EXIT.LOCKED;
+}
+
+/** A remote command exited non-zero. */
+export class RemoteCommandError extends DeployError {
+  constructor(
+    readonly host: string,
+    readonly step: string,
+    readonly command: string,
+    readonly status: number,
+    readonly stderr: string,
+  ) {
+    const tail = stderr.trim().split('\n').slice(-8).join('\n');
+    super(`${host}: step "${step}" failed: exit status ${status} from: ${command}` + (tail ? `\n${tail.replace(/^/gm, '  | ')}` : ''));
+  }
+}
+
+/** The SSH connection itself failed (unreachable, auth, host key). */
+export class ConnectionError extends DeployError {}
+
+/** The operator said no at a prompt or pressed Ctrl-C. */
+export class AbortedError extends DeployError {
+  exitCode = EXIT.FAILURE;
+}

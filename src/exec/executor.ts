@@ -1,0 +1,15 @@
+import type { Step, StepResult } from '../plan.js';
+import type { HostSpec } from '../settings/types.js';
+
+/** Runs steps on one host. SshExecutor runs them; PrinterExecutor only shows them (--dry-run, tests). */
+export interface Executor {
+  readonly host: HostSpec;
+  readonly dryRun: boolean;
+  run(step: Step): Promise<StepResult>;
+  close(): Promise<void>;
+  /** Remote round trips so far (benchmarks). */
+  readonly roundTrips: number;
+}
+
+/** Every command an executor issued, redacted, in order: dry and real runs must match. */
+export type IssueListener = (host: string, step: Step, commands: string[]) => void;

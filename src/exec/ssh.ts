@@ -1,0 +1,94 @@
+// The one executor that touches servers: each step goes as one script over the
+// host's single SSH connection, and every exit status is checked.
+import type { NodeSSH } from 'node-ssh';
+import type { Step, StepResult } from '../plan.js';
+import type { HostSpec } from '../settings/types.js';
+import { parseOutput, remoteShell, describeCommand, renderScript, MARK, type RenderContext } from '../render.js';
+import { RemoteCommandError } from '../errors.js';
+import type { Reporter } from '../ui/output.js';
+import type { Executor, IssueListener } from './executor.js';
+
+/** Calls fn with each complete line of a chunked stream. */
+function lineSplitter(fn: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      lines.forEach(fn);
+    },
+    end() {
+      if (rest) fn(rest);
+      rest = '';
+    },
+  };
+}
+
+export class SshExecutor implements Executor {
+  readonly dryRun = false;
+  roundTrips = 0;
+
+  constructor(
+    readonly host: HostSpec,
+    private readonly ssh: NodeSSH,
+    private readonly ctx: RenderContext,
+    private readonly reporter: Reporter,
+    private readonly onIssue?: IssueListener,
+  ) {}
+
+  async run(step: Step): Promise<StepResult> {
+    const label = this.host.label;
+    const shown = step.commands.map((c) => describeCommand(c, step, this.ctx));
+    this.onIssue?.(label, step, shown);
+    this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step)})`);
+    const started = performance.now();
+    const onLine = (isErr: boolean) => (line: string) => {
+      if (line.startsWith(MARK)) {
+        const [word, i] = line.slice(1).split(' ');
+        if (word === 'begin' && !isErr) this.reporter.command(label, shown[Number(i) - 1] ?? '');
+        return;
+      }
+      this.reporter.remote(label, line, isErr);
+    };
+    const out = lineSplitter(onLine(false));
+    const err = lineSplitter(onLine(true));
+    this.roundTrips++;
+    const res = await this.ssh.execCommand(remoteShell(step), {
+      stdin: renderScript(step, this.ctx, true),
+      noTrim: true,
+      onStdout: (c) => out.push(c),
+      onStderr: (c) => err.push(c),
+    });
+    out.end();
+    err.end();
+    const durationMs = performance.now() - started;
+    const parsed = parseOutput(res.stdout, res.stderr, step.commands.length);
+    if (res.code !== 0) {
+      this.reporter.stepDone({ host: label, title: step.title, status: 'failed', durationMs });
+      const f = parsed.failed;
+      if (f && f.index > 0) throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index]);
+      throw new RemoteCommandError(label, step.title, remoteShell(step), res.code ?? -1, res.stderr || (res.signal ? `killed by ${res.signal}` : ''));
+    }
+    const commands = step.commands.map((_, i) => ({
+      index: i + 1,
+      stdout: parsed.stdout[i + 1],
+      stderr: parsed.stderr[i + 1],
+      changed: parsed.changed.has(i + 1),
+      skipped: parsed.skipped.has(i + 1),
+    }));
+    const result: StepResult = {
+      step,
+      host: label,
+      status: parsed.changed.size ? 'changed' : 'ok',
+      durationMs,
+      stdout: parsed.stdout.join('\n'),
+      commands,
+    };
+    this.reporter.stepDone({ host: label, title: step.title, status: result.status, durationMs });
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.ssh.dispose();
+  }
+}

@@ -1,0 +1,60 @@
+// Commands are data: a step is a list of remote commands built by a pure function
+// from the settings. Executors (exec/ssh.ts, exec/printer.ts) run or print them.
+import type { Redactable, Sh } from './shell.js';
+
+/** Who runs a command on the server. root and app commands need the step to be privileged. */
+export type RunAs = 'root' | 'app' | 'login';
+
+export interface Command {
+  /** Shell code (bash). */
+  run: Sh;
+  /** Default: root in privileged steps, else the login user. */
+  as?: RunAs;
+  /** When this check succeeds the command is already done and is skipped (reported as such). */
+  unless?: Sh;
+  /** Text fed to the command's standard input (a here-document: never on a command line). */
+  stdin?: Redactable;
+  /** Read-only probe: running it is not a change. */
+  probe?: boolean;
+  /** The command reports "changed" itself (e.g. __put only when content differs). */
+  reportsChange?: boolean;
+}
+
+export interface Step {
+  /** Stable id, used in --json, logs and tests. */
+  id: string;
+  /** What the operator reads. */
+  title: string;
+  /** Runs through `sudo -n bash -s`; otherwise as the login user. */
+  privileged: boolean;
+  commands: Command[];
+  /** Run the step only when this check succeeds on the server; otherwise it is reported as already done. */
+  onlyIf?: Sh;
+}
+
+export type StepStatus = 'changed' | 'ok' | 'failed';
+
+export interface CommandResult {
+  index: number;
+  stdout: string;
+  stderr: string;
+  changed: boolean;
+  skipped: boolean;
+}
+
+export interface StepResult {
+  step: Step;
+  host: string;
+  status: StepStatus;
+  durationMs: number;
+  stdout: string;
+  commands: CommandResult[];
+}
+
+export function step(id: string, title: string, commands: Command[], privileged = true): Step {
+  return { id, title, commands, privileged };
+}
+
+export function onlyIf(guard: Sh, s: Step): Step {
+  return { ...s, onlyIf: guard };
+}

@@ -1,0 +1,131 @@
+// Turns a step into the one bash script that runs it: `set -e`, and markers on
+// stdout/stderr (\x1e + word + command index) that tell which command printed
+// what, which were already done, and which one failed.
+import { randomBytes } from 'node:crypto';
+import type { Command, Step } from './plan.js';
+import { quote, type Redactable } from './shell.js';
+
+export const MARK = '\x1e';
+
+export interface RenderContext {
+  appUser: string;
+}
+
+const PRELUDE = String.raw`set -euo pipefail
+umask 022
+cd /
+export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+__i=0 __step_changed=0 __changed_files=''
+__mark() { printf '\036%s %s\n' "$1" "$__i"; if [ "$1" = changed ]; then __step_changed=1; fi; }
+__begin() { __i=$1; printf '\036begin %s\n' "$1"; printf '\036begin %s\n' "$1" >&2; }
+trap '__rc=$?; if [ "$__rc" -ne 0 ]; then printf "\036fail %s %s\n" "$__i" "$__rc" >&2; fi' EXIT
+# __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
+__put() {
+  local dst=$1 tmp
+  tmp=$(mktemp "$dst.deploy-XXXXXX")
+  cat >"$tmp"
+  chmod "$2" "$tmp"
+  chown "$3" "$tmp"
+  if [ -f "$dst" ] && cmp -s "$tmp" "$dst" && [ "$(stat -c '%a %U:%G' "$dst")" = "$(stat -c '%a %U:%G' "$tmp")" ]; then
+    rm -f "$tmp"; __mark ok; return 0
+  fi
+  if [ -e "$dst" ]; then cp -p "$dst" "$dst.deploy-prev"; else rm -f "$dst.deploy-prev"; fi
+  mv -f "$tmp" "$dst"
+  __changed_files="$__changed_files $dst"
+  __mark changed
+}
+# Put back every file this step replaced (used when nginx -t rejects the new config).
+__restore() {
+  local f
+  for f in $__changed_files; do
+    if [ -e "$f.deploy-prev" ]; then mv -f "$f.deploy-prev" "$f"; else rm -f "$f"; fi
+  done
+}
+`;
+
+function asUser(code: string, user: string): string {
+  const inner = `set -euo pipefail; cd "$HOME" 2>/dev/null || cd /; export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1; ${code}`;
+  return `sudo -n -H -u ${quote(user)} -- bash -c ${quote(inner)}`;
+}
+
+function heredoc(text: string): { open: string; body: string } {
+  let tag: string;
+  do tag = `__DEPLOY_EOF_${randomBytes(6).toString('hex')}`;
+  while (text.includes(tag));
+  return { open: ` <<'${tag}'`, body: `\n${text}${text.endsWith('\n') ? '' : '\n'}${tag}` };
+}
+
+/** One command as shell code; reveal=false gives the redacted text for display and logs. */
+export function renderCommand(cmd: Command, step: Step, ctx: RenderContext, reveal: boolean): string {
+  const as = cmd.as ?? (step.privileged ? 'root' : 'login');
+  if (!step.privileged && as !== 'login') throw new Error(`step ${step.id}: ${as} command in an unprivileged step`);
+  const code = (text: Redactable) => {
+    const s = reveal ? text.reveal() : String(text);
+    return as === 'app' ? asUser(s, ctx.appUser) : s;
+  };
+  let run = code(cmd.run);
+  if (cmd.stdin) {
+    const doc = heredoc(reveal ? cmd.stdin.reveal() : String(cmd.stdin));
+    run = `${run}${doc.open}${doc.body}`;
+  }
+  const mark = cmd.probe || cmd.reportsChange ? '' : '\n__mark changed';
+  if (!cmd.unless) return `${run}${mark}`;
+  return `if { ${code(cmd.unless)}; } >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`;
+}
+
+/** How a command reads in --dry-run, -v and the log: who runs it, when it is skipped, its input. */
+export function describeCommand(cmd: Command, step: Step, ctx: RenderContext): string {
+  const as = cmd.as ?? (step.privileged ? 'root' : 'login');
+  const who = as === 'app' ? `[${ctx.appUser}] ` : as === 'root' ? '[root] ' : '';
+  const lines = [];
+  if (cmd.unless) lines.push(`# skip if: ${cmd.unless}`);
+  lines.push(`${who}${cmd.run}`);
+  if (cmd.stdin) lines.push(`  <<'EOF'\n${String(cmd.stdin).replace(/\n$/, '')}\nEOF`);
+  return lines.join('\n');
+}
+
+/** The whole script for one step, sent on stdin to `bash -s` (or `sudo -n bash -s`). */
+export function renderScript(step: Step, ctx: RenderContext, reveal: boolean): string {
+  const body = step.commands.map((cmd, i) => `__begin ${i + 1}\n${renderCommand(cmd, step, ctx, reveal)}`).join('\n');
+  const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}; } >/dev/null 2>&1; then exit 0; fi\n` : '';
+  return `${PRELUDE}# step: ${step.id}\n${guard}${body}\n`;
+}
+
+export function remoteShell(step: Step): string {
+  return step.privileged ? 'sudo -n bash -s' : 'bash -s';
+}
+
+export interface ParsedOutput {
+  /** Per command (index 1..n): its stdout and stderr with markers removed. */
+  stdout: string[];
+  stderr: string[];
+  changed: Set<number>;
+  skipped: Set<number>;
+  failed?: { index: number; status: number };
+}
+
+/** Undo the markers: split the streams by command, find what changed and what failed. */
+export function parseOutput(stdout: string, stderr: string, count: number): ParsedOutput {
+  const out: ParsedOutput = { stdout: Array(count + 1).fill(''), stderr: Array(count + 1).fill(''), changed: new Set(), skipped: new Set() };
+  const split = (text: string, into: string[], onMark: (word: string, args: string[]) => void) => {
+    let current = 0;
+    for (const line of text.split('\n')) {
+      if (line.startsWith(MARK)) {
+        const [word, ...args] = line.slice(1).split(' ');
+        if (word === 'begin') current = Number(args[0]);
+        else onMark(word, args);
+        continue;
+      }
+      into[current] += `${line}\n`;
+    }
+    into.forEach((s, i) => (into[i] = s.replace(/\n$/, '')));
+  };
+  split(stdout, out.stdout, (word, [i]) => {
+    if (word === 'changed') out.changed.add(Number(i));
+    if (word === 'ok') out.skipped.add(Number(i));
+  });
+  split(stderr, out.stderr, (word, [i, status]) => {
+    if (word === 'fail') out.failed = { index: Number(i), status: Number(status) };
+  });
+  return out;
+}

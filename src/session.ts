@@ -1,0 +1,67 @@
+// What every command shares: settings, the reporter, the asker and one executor per
+// host (SSH, or the printer for --dry-run). Heavy modules load only when needed.
+import chalk from 'chalk';
+import { loadSettings } from './settings/load.js';
+import type { HostSpec, Settings } from './settings/types.js';
+import { Reporter, defaultLogFile, formatMs } from './ui/output.js';
+import { makeAsker, requireAnswerable, type Asker } from './ui/prompt.js';
+import type { Executor, IssueListener } from './exec/executor.js';
+import { PrinterExecutor } from './exec/printer.js';
+
+export interface GlobalOptions {
+  config: string;
+  yes: boolean;
+  verbose: boolean;
+  dryRun: boolean;
+  /** Tests: see every command issued. */
+  onIssue?: IssueListener;
+}
+
+export interface Session {
+  settings: Settings;
+  reporter: Reporter;
+  asker: Asker;
+  opts: GlobalOptions;
+  open(host: HostSpec): Promise<Executor>;
+  started: number;
+  finish(what: string): void;
+}
+
+export function startSession(app: string, command: string, opts: GlobalOptions): Session {
+  const settings = loadSettings({ app, file: opts.config });
+  requireAnswerable(opts.yes, opts.dryRun);
+  const reporter = new Reporter({ verbose: opts.verbose, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
+  const asker = makeAsker(opts.yes || opts.dryRun);
+  const ctx = { appUser: settings.appUser };
+  const started = performance.now();
+  return {
+    settings,
+    reporter,
+    asker,
+    opts,
+    started,
+    async open(host) {
+      if (opts.dryRun) return new PrinterExecutor(host, ctx, reporter, opts.onIssue);
+      const [{ connect }, { SshExecutor }] = await Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);
+      const ssh = await connect({
+        host,
+        identityFile: settings.identityFile,
+        acceptNewHostKey: async (h, type, fp) => {
+          reporter.info(`${h.label}: new host key ${type} ${fp}`);
+          if (asker.yes) {
+            reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
+            return true;
+          }
+          return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
+        },
+      });
+      reporter.log(`connected to ${host.label}`);
+      return new SshExecutor(host, ssh, ctx, reporter, opts.onIssue);
+    },
+    finish(what) {
+      const total = formatMs(performance.now() - started);
+      reporter.info(chalk.bold(`${what} in ${total}`));
+      if (reporter.logFile) reporter.info(chalk.dim(`log: ${reporter.logFile}`));
+    },
+  };
+}

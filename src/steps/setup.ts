@@ -1,0 +1,179 @@
+// setup, seed 000's sequence: each function returns one step's commands and runs nothing.
+import { dirname } from 'node:path';
+import { step, type Command, type Step } from '../plan.js';
+import type { Settings } from '../settings/types.js';
+import { layout } from '../layout.js';
+import { raw, sh } from '../shell.js';
+import { renderTemplate } from '../templates.js';
+import { NGINX_RELOAD, gitCommand, supervisorProgram } from './release.js';
+
+export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client'];
+
+export function sudoCheck(): Step {
+  return step('sudo', 'sudo works', [{ run: raw('cd / && sudo -n true'), probe: true }], false);
+}
+
+export function probeHome(s: Settings): Step {
+  return step('home', `app user's home ${s.home}`, [{ run: sh`if [ -d ${s.home} ]; then echo exists; else echo missing; fi`, probe: true }]);
+}
+
+export function packages(s: Settings): Step {
+  const pkgs = [...SYSTEM_PACKAGES, ...s.extraPackages];
+  return step('packages', 'system packages', [
+    {
+      run: sh`apt-get update -qq && apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${pkgs}`,
+      unless: sh`[ "$(dpkg-query -W -f='\${db:Status-Abbrev}\\n' ${pkgs} 2>/dev/null | grep -c '^ii')" = ${pkgs.length} ]`,
+    },
+  ]);
+}
+
+/** With --dependencies=no: fail early, naming what is missing, instead of halfway through. */
+export function checkPackages(s: Settings): Step {
+  return step('packages', 'system packages present', [
+    {
+      run: sh`missing=''; for c in nginx supervisorctl git curl ${s.python}; do command -v "$c" >/dev/null || missing="$missing $c"; done; ${s.python} -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"; if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi`,
+      probe: true,
+    },
+  ]);
+}
+
+export function appUser(s: Settings): Step {
+  const L = layout(s);
+  const dir = (path: string, mode: string, owner: string): Command => ({
+    run: sh`install -d -m ${mode} -o ${owner} -g ${owner === 'root' ? 'root' : s.appUser} ${path}`,
+    unless: sh`[ "$(stat -c '%a %U' ${path})" = ${`${mode.replace(/^0/, '')} ${owner}`} ]`,
+  });
+  const u = s.appUser;
+  return step('user', `app user ${u} and its directories`, [
+    { run: sh`useradd --system --user-group --home-dir ${s.home} --create-home --shell /usr/sbin/nologin ${u}`, unless: sh`id -u ${u}` },
+    dir(s.home, '0755', u),
+    dir(L.sshDir, '0700', u),
+    dir(`${s.home}/apps`, '0755', u),
+    dir(L.root, '0755', u),
+    dir(L.releases, '0755', u),
+    dir(L.slots, '0755', 'root'),
+    dir(L.shared, '0755', u),
+    ...L.sharedDirs.map((d) => dir(d, d.endsWith('/data') || d.endsWith('/log') ? '0750' : '0755', u)),
+    // The config directory: root-owned, readable by the app's group only.
+    { run: sh`install -d -m 0750 -o root -g ${u} ${dirname(s.configFile)}`, unless: sh`[ "$(stat -c '%a %U:%G' ${dirname(s.configFile)})" = ${`750 root:${u}`} ]` },
+  ]);
+}
+
+/** Seed: a key pair for the app user, created once; its public key goes to the git host. */
+export function deployKey(s: Settings): Step {
+  const key = layout(s).deployKey;
+  return step('deploy-key', 'deploy key', [
+    { run: sh`ssh-keygen -q -t ed25519 -N '' -C ${`${s.appUser}@${s.project}-deploy`} -f ${key}`, as: 'app', unless: sh`test -f ${key}` },
+    { run: sh`cat ${`${key}.pub`}`, probe: true },
+  ]);
+}
+
+/** Can the deploy key read the repository? */
+export function repoAccess(s: Settings): Step {
+  return step('repo-access', 'repository access', [{ run: sh`${gitCommand(s)} ls-remote --symref ${s.repository} HEAD`, as: 'app', probe: true }]);
+}
+
+export function virtualenvsDir(s: Settings): Step {
+  return step('virtualenvs', 'virtualenvs directory', [
+    { run: sh`install -d -m 0755 -o ${s.appUser} -g ${s.appUser} ${dirname(s.venvsDir)} ${s.venvsDir}`, unless: sh`test -d ${s.venvsDir}` },
+  ]);
+}
+
+/** Seed's git clone: a mirror that every later deploy fetches into. */
+export function clone(s: Settings): Step {
+  const L = layout(s);
+  return step('clone', 'git clone (repository cache)', [
+    { run: sh`${gitCommand(s)} clone --quiet --mirror ${s.repository} ${L.repo}`, as: 'app', unless: sh`test -d ${L.repo}` },
+  ]);
+}
+
+export function configFileContent(s: Settings) {
+  const L = layout(s);
+  return renderTemplate(
+    'config_template.conf',
+    {
+      app: s.project,
+      appUser: s.appUser,
+      secretKey: SECRET_KEY_PLACEHOLDER,
+      debug: s.django.debug,
+      allowedHosts: s.django.allowedHosts,
+      staticRoot: `${L.shared}/static`,
+      mediaRoot: `${L.shared}/media`,
+      databaseUrl: s.django.databaseUrl,
+      email: s.email,
+    },
+    s.file,
+  );
+}
+
+export const SECRET_KEY_PLACEHOLDER = '@@SECRET_KEY@@';
+
+/**
+ * The config file. SECRET_KEY is made on the server (64 characters from /dev/urandom)
+ * the first time and read back from the existing file on every later run, so it never
+ * changes and never crosses the wire. It is passed to awk in the environment, not argv.
+ */
+export function configFile(s: Settings): Step {
+  const f = s.configFile;
+  return step('config', `config file ${f}`, [
+    {
+      run: sh`key=''; if [ -f ${f} ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${f} | head -n 1); fi; if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi; KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | __put ${f} 0640 ${`root:${s.appUser}`}`,
+      stdin: configFileContent(s),
+      reportsChange: true,
+    },
+  ]);
+}
+
+export function gunicornConfig(s: Settings): Step {
+  const L = layout(s);
+  const content = renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, timeout: s.gunicornTimeout, logDir: L.log }, s.file);
+  return step('gunicorn-config', 'gunicorn config', [{ run: sh`__put ${L.gunicornConf} 0644 root:root`, stdin: content, reportsChange: true }]);
+}
+
+export function supervisorConfigStep(s: Settings): Step {
+  return step('supervisor-config', 'supervisor config', supervisorProgram(s, 'a'));
+}
+
+export function nginxSiteContent(s: Settings) {
+  const L = layout(s);
+  return renderTemplate(
+    'nginx.conf',
+    {
+      app: s.project,
+      upstreamFile: L.nginxUpstream,
+      upstreamName: L.upstreamName,
+      defaultServer: s.serverName.split(' ').includes('_'),
+      serverName: s.serverName,
+      staticRoot: `${L.shared}/static`,
+      mediaRoot: `${L.shared}/media`,
+      timeout: s.gunicornTimeout,
+    },
+    s.file,
+  );
+}
+
+export function nginxConfig(s: Settings, upstream: ReturnType<typeof renderTemplate>): Step {
+  const L = layout(s);
+  const catchAll = s.serverName.split(' ').includes('_');
+  const cmds: Command[] = [
+    // The upstream names the live slot; setup writes it only once, deploys switch it.
+    { run: sh`__put ${L.nginxUpstream} 0644 root:root`, stdin: upstream, reportsChange: true, unless: sh`test -f ${L.nginxUpstream}` },
+    { run: sh`__put ${L.nginxSite} 0644 root:root`, stdin: nginxSiteContent(s), reportsChange: true },
+    { run: sh`ln -sfn ${L.nginxSite} ${L.nginxEnabled}`, unless: sh`[ "$(readlink ${L.nginxEnabled})" = ${L.nginxSite} ]` },
+  ];
+  // server_name _ makes this site the default one: Debian's stock default site would shadow it.
+  if (catchAll) cmds.push({ run: raw('rm -f /etc/nginx/sites-enabled/default'), unless: raw('test ! -e /etc/nginx/sites-enabled/default') });
+  cmds.push({ run: NGINX_RELOAD, probe: true });
+  return step('nginx-config', 'nginx config', cmds);
+}
+
+/** The end of setup: the site answers through nginx on this server. */
+export function verifySite(s: Settings): Step {
+  const host = s.django.allowedHosts.find((h) => !h.includes('*')) ?? 'localhost';
+  return step('verify', 'site answers through nginx', [
+    {
+      run: sh`code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H ${`Host: ${host}`} http://127.0.0.1/) || true; echo "$code"; [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on http://127.0.0.1/" >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }`,
+      probe: true,
+    },
+  ]);
+}

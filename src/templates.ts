@@ -1,0 +1,34 @@
+// Server config files are ejs templates in templates/; a templates/ directory next to
+// settings.ini overrides any of them by name.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import { Masked, Secret } from './shell.js';
+
+export const BUILTIN_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+
+export function templatePath(name: string, settingsFile?: string): string {
+  if (settingsFile) {
+    const local = join(dirname(settingsFile), 'templates', name);
+    if (existsSync(local)) return local;
+  }
+  return join(BUILTIN_TEMPLATES, name);
+}
+
+function mapSecrets(value: unknown, reveal: boolean): unknown {
+  if (value instanceof Secret) return reveal ? value.reveal() : String(value);
+  if (Array.isArray(value)) return value.map((v) => mapSecrets(v, reveal));
+  if (value && typeof value === 'object' && value.constructor === Object) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSecrets(v, reveal)]));
+  }
+  return value;
+}
+
+/** Renders twice: with secrets as [redacted] for display, and for real for the server. */
+export function renderTemplate(name: string, data: Record<string, unknown>, settingsFile?: string): Masked {
+  const path = templatePath(name, settingsFile);
+  const source = readFileSync(path, 'utf8');
+  const render = (reveal: boolean) => ejs.render(source, mapSecrets(data, reveal) as ejs.Data, { filename: path, escape: (s: unknown) => String(s) });
+  return new Masked(render(false), render(true));
+}
