@@ -1,0 +1,115 @@
+// Shared by the end-to-end tests: the CLI as a child process, a throwaway HOME
+// (so ~/.ssh/known_hosts and logs are the test's own), the example app as a git repo.
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TESTBED_KEY, type Host, type GitServer } from '../testbed/index.ts';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'deploy.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+export function tempDir(prefix = 'deploy-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function runCli(args: string[], opts: { home: string; cwd?: string; env?: Record<string, string> }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? opts.home,
+      env: { PATH: process.env.PATH ?? '', HOME: opts.home, NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    child.stdout.on('data', (b) => ((stdout += b), (output += b)));
+    child.stderr.on('data', (b) => ((stderr += b), (output += b)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, output }));
+  });
+}
+
+/** The example app as a git work tree, its VERSION set, committed on main. */
+export function demoRepo(version = 'v1'): string {
+  const dir = tempDir('deploy-demo-repo-');
+  cpSync(join(ROOT, 'examples', 'demo'), dir, { recursive: true });
+  writeFileSync(join(dir, 'VERSION'), `${version}\n`);
+  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', `demo ${version}`);
+  return dir;
+}
+
+export function commitVersion(dir: string, version: string, extra?: (dir: string) => void): void {
+  writeFileSync(join(dir, 'VERSION'), `${version}\n`);
+  extra?.(dir);
+  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], { cwd: dir, stdio: 'pipe' });
+  git('add', '-A');
+  git('commit', '-qm', `demo ${version}`);
+}
+
+export interface DemoSettings {
+  repo: string;
+  hosts: Host[];
+  extra?: string;
+}
+
+/** A settings.ini for the demo app in a fresh directory; returns its path. */
+export function writeSettings(dir: string, { repo, hosts, extra = '' }: DemoSettings): string {
+  const file = join(dir, 'settings.ini');
+  writeFileSync(
+    file,
+    `[DEPLOY]
+project_name = demo
+repositorio = ${repo}
+deploy_hosts = ${hosts.map((h) => `ubuntu@${h.ip}`).join(', ')}
+identity_file = ${TESTBED_KEY}
+gunicorn_bind = "127.0.0.1:8032"  # ip e porta
+system_site_packages = yes
+${extra}
+[APP]
+settings_file = demo.settings.prod
+debug = False
+
+[EMAIL]
+default_from_email = demo@example.com
+email_host_password = hunter2-not-for-logs
+`,
+  );
+  return file;
+}
+
+/** HTTP GET from this machine to a test host (through its nginx). */
+export async function httpGet(host: Host, path = '/'): Promise<{ status: number; body: string; server: string | null }> {
+  const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(10000) });
+  return { status: res.status, body: await res.text(), server: res.headers.get('server') };
+}
+
+/** Run setup, expect the deploy-key gate (exit 3), grant the key, run again. */
+export async function setupThroughKeyGate(git: GitServer, host: Host, args: string[], home: string): Promise<{ first: CliResult; second: CliResult }> {
+  const first = await runCli(args, { home });
+  if (first.code !== 3) return { first, second: first };
+  const pub = (await host.run('cat /opt/django/.ssh/id_ed25519.pub')).trim();
+  await git.authorize(pub);
+  const second = await runCli(args, { home });
+  return { first, second };
+}
+
+export function readLog(result: CliResult): string {
+  const m = /log: (\S+)/.exec(result.output);
+  return m ? readFileSync(m[1], 'utf8') : '';
+}
+
+export function cleanup(...dirs: string[]): void {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}

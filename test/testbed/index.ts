@@ -1,0 +1,197 @@
+// Test hosts for end-to-end tests: a thin wrapper over testbed.sh (see README.md).
+//
+//   import { bootHost, bootGitServer, stopAll, TESTBED_KEY } from '../testbed/index.ts';
+//   const host = await bootHost('ready');           // real Debian 12, ssh root@host.ip
+//   after(stopAll);
+//
+// Every host booted by this process is torn down when the process exits, even on a
+// crash or SIGINT/SIGTERM. Hosts of a SIGKILLed process are reaped by the next
+// ensureImages() call (or `testbed.sh reap` / `testbed.sh down-all`).
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of testbed.sh. */
+export const TESTBED_SCRIPT: string = fileURLToPath(new URL('./testbed.sh', import.meta.url));
+
+/** Private key (no passphrase) accepted by root@ and ubuntu@ on every host. */
+export const TESTBED_KEY: string = `${process.env.DEPLOY_TESTBED_CACHE ?? '/var/cache/deploy-testbed'}/id_ed25519`;
+
+export type Image = 'base' | 'ready';
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Host {
+  /** Host name (also its hostname inside the container). */
+  name: string;
+  /** IPv4 address, 10.213.N.2; sshd on port 22. */
+  ip: string;
+  image: Image;
+  /** Run a shell command as root on the host; never throws on a non-zero exit. */
+  exec(cmd: string): Promise<ExecResult>;
+  /** Run a shell command as root on the host; returns stdout, throws (with stderr) on a non-zero exit. */
+  run(cmd: string): Promise<string>;
+  /** Give the host its own SSH host keys (all hosts share the image's otherwise). */
+  rekey(): Promise<void>;
+  /** Stop the host; all changes are discarded. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface GitServer extends Host {
+  /** Create an empty bare repo /srv/git/NAME.git (branch main); returns `git@IP:/srv/git/NAME.git`. */
+  createRepo(name: string): Promise<string>;
+  /** Push refs of the local work tree localDir (default: main and all tags) to the repo. */
+  push(repo: string, localDir: string, refs?: string[]): Promise<void>;
+  /** Let the holder of this public key (one authorized_keys line) use the git server. */
+  authorize(pubkey: string): Promise<void>;
+}
+
+/** Hosts this process has booted or is booting, by name. */
+const live = new Set<string>();
+let counter = 0;
+let handlersInstalled = false;
+let imagesReady: Promise<void> | undefined;
+
+function testbed(args: string[], opts: { stderrToParent?: boolean } = {}): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [TESTBED_SCRIPT, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DEPLOY_TESTBED_OWNER: String(process.pid) },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => {
+      err.push(b);
+      if (opts.stderrToParent) process.stderr.write(b);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+}
+
+async function testbedOk(args: string[], opts?: { stderrToParent?: boolean }): Promise<string> {
+  const r = await testbed(args, opts);
+  if (r.code !== 0) {
+    throw new Error(`testbed.sh ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr.trim()}`);
+  }
+  return r.stdout;
+}
+
+function cleanupSync(): void {
+  if (live.size === 0) return;
+  const names = [...live];
+  live.clear();
+  spawnSync('bash', [TESTBED_SCRIPT, 'down', ...names], { stdio: 'ignore', timeout: 30_000 });
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', cleanupSync);
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.once(signal, () => {
+      cleanupSync();
+      process.exit(code);
+    });
+  }
+}
+
+function hostName(prefix?: string): string {
+  const base = (prefix ?? `t${process.pid}`)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 24) || 't';
+  return `${base}-${++counter}`;
+}
+
+/** Build the base and ready images if they are not cached yet (minutes, once per machine). */
+export function ensureImages(): Promise<void> {
+  imagesReady ??= (async () => {
+    await testbedOk(['images'], { stderrToParent: true });
+    await testbedOk(['reap']); // hosts left by SIGKILLed test processes
+  })();
+  imagesReady.catch(() => (imagesReady = undefined));
+  return imagesReady;
+}
+
+/** Boot a fresh host from an image (about 1 s once the images exist). */
+export async function bootHost(image: Image = 'ready', prefix?: string): Promise<Host> {
+  await ensureImages();
+  installHandlers();
+  const name = hostName(prefix);
+  live.add(name);
+  let ip: string;
+  try {
+    ip = (await testbedOk(['up', name, image])).trim();
+  } catch (e) {
+    live.delete(name);
+    throw e;
+  }
+  const exec = (cmd: string) => testbed(['ssh', name, cmd]);
+  return {
+    name,
+    ip,
+    image,
+    exec,
+    async run(cmd: string) {
+      const r = await exec(cmd);
+      if (r.code !== 0) {
+        throw new Error(`command failed on ${name} (${ip}) with exit ${r.code}: ${cmd}\n${r.stderr.trim()}`);
+      }
+      return r.stdout;
+    },
+    async rekey() {
+      await testbedOk(['rekey', name]);
+    },
+    async stop() {
+      live.delete(name);
+      await testbedOk(['down', name]);
+    },
+  };
+}
+
+/** Boot a ready host and make it a git server (user git, repos under /srv/git). */
+export async function bootGitServer(prefix?: string): Promise<GitServer> {
+  const host = await bootHost('ready', prefix);
+  try {
+    await testbedOk(['gitserver', host.name]);
+  } catch (e) {
+    await host.stop().catch(() => {});
+    throw e;
+  }
+  return {
+    ...host,
+    async createRepo(name: string) {
+      return (await testbedOk(['gitrepo', host.name, name])).trim();
+    },
+    async push(repo: string, localDir: string, refs: string[] = []) {
+      await testbedOk(['gitpush', host.name, repo, localDir, ...refs]);
+    },
+    async authorize(pubkey: string) {
+      await testbedOk(['gitauth', host.name, pubkey.trim()]);
+    },
+  };
+}
+
+/** Stop every host booted by this process. */
+export async function stopAll(): Promise<void> {
+  if (live.size === 0) return;
+  const names = [...live];
+  live.clear();
+  await testbedOk(['down', ...names]);
+}
