@@ -32,7 +32,8 @@ export interface Step {
   onlyIf?: Sh;
 }
 
-export type StepStatus = 'changed' | 'ok' | 'failed';
+/** changed: something was done; ok: all already done; checked: the step only looks. */
+export type StepStatus = 'changed' | 'ok' | 'checked' | 'failed';
 
 export interface CommandResult {
   index: number;

@@ -63,14 +63,18 @@ export function renderCommand(cmd: Command, step: Step, ctx: RenderContext, reve
     const s = reveal ? text.reveal() : String(text);
     return as === 'app' ? asUser(s, ctx.appUser) : s;
   };
-  let run = code(cmd.run);
+  // The script itself arrives on bash's stdin: every command gets its own stdin (its
+  // here-document, or /dev/null) so that nothing it runs (ssh, apt, pip) can eat the script.
+  let run: string;
   if (cmd.stdin) {
     const doc = heredoc(reveal ? cmd.stdin.reveal() : String(cmd.stdin));
-    run = `${run}${doc.open}${doc.body}`;
+    run = `{ ${code(cmd.run)}\n}${doc.open}${doc.body}`;
+  } else {
+    run = `{ ${code(cmd.run)}\n} </dev/null`;
   }
   const mark = cmd.probe || cmd.reportsChange ? '' : '\n__mark changed';
   if (!cmd.unless) return `${run}${mark}`;
-  return `if { ${code(cmd.unless)}; } >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`;
+  return `if { ${code(cmd.unless)}\n} </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`;
 }
 
 /** How a command reads in --dry-run, -v and the log: who runs it, when it is skipped, its input. */
@@ -87,7 +91,7 @@ export function describeCommand(cmd: Command, step: Step, ctx: RenderContext): s
 /** The whole script for one step, sent on stdin to `bash -s` (or `sudo -n bash -s`). */
 export function renderScript(step: Step, ctx: RenderContext, reveal: boolean): string {
   const body = step.commands.map((cmd, i) => `__begin ${i + 1}\n${renderCommand(cmd, step, ctx, reveal)}`).join('\n');
-  const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}; } >/dev/null 2>&1; then exit 0; fi\n` : '';
+  const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n` : '';
   return `${PRELUDE}# step: ${step.id}\n${guard}${body}\n`;
 }
 

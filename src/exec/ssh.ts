@@ -79,7 +79,7 @@ export class SshExecutor implements Executor {
     const result: StepResult = {
       step,
       host: label,
-      status: parsed.changed.size ? 'changed' : 'ok',
+      status: parsed.changed.size ? 'changed' : step.commands.every((c) => c.probe) ? 'checked' : 'ok',
       durationMs,
       stdout: parsed.stdout.join('\n'),
       commands,

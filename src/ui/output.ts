@@ -13,8 +13,8 @@ export interface ReporterOptions {
   logFile?: string | null;
 }
 
-const SYMBOL: Record<StepStatus | 'dry', string> = { changed: '✓', ok: '=', failed: '✗', dry: '·' };
-const WORD: Record<StepStatus | 'dry', string> = { changed: 'done', ok: 'already done', failed: 'FAILED', dry: 'dry run' };
+const SYMBOL: Record<StepStatus | 'dry', string> = { changed: '✓', ok: '=', checked: '✓', failed: '✗', dry: '·' };
+const WORD: Record<StepStatus | 'dry', string> = { changed: 'done', ok: 'already done', checked: 'ok', failed: 'FAILED', dry: 'dry run' };
 
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
