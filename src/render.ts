@@ -113,7 +113,9 @@ export function parseOutput(stdout: string, stderr: string, count: number): Pars
   const out: ParsedOutput = { stdout: Array(count + 1).fill(''), stderr: Array(count + 1).fill(''), changed: new Set(), skipped: new Set() };
   const split = (text: string, into: string[], onMark: (word: string, args: string[]) => void) => {
     let current = 0;
-    for (const line of text.split('\n')) {
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    for (const line of lines) {
       if (line.startsWith(MARK)) {
         const [word, ...args] = line.slice(1).split(' ');
         if (word === 'begin') current = Number(args[0]);
