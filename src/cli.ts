@@ -69,6 +69,47 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
       await setupCommand({ ...globals(cmd), app, dependencies: o.dependencies });
     });
 
+  program
+    .command('deploy')
+    .argument('<app>', 'app name from settings.ini')
+    .description('build a new release beside the live one and switch to it once it is healthy')
+    .option('--ref <ref>', "branch, tag or commit to deploy (default: branch setting, else the repository's default branch)")
+    .option('--force', 'deploy even when that commit is already live', false)
+    .addHelpText('after', '\nExamples:\n  deploy myapp deploy\n  deploy myapp deploy --ref v1.4.0 --yes')
+    .action(async (app: string, o: { ref?: string; force: boolean }, cmd: Command) => {
+      const { deployCommand } = await import('./commands/deploy.js');
+      await deployCommand({ ...globals(cmd), app, ref: o.ref, force: o.force });
+    });
+
+  program
+    .command('rollback')
+    .argument('<app>', 'app name from settings.ini')
+    .argument('[target]', '"current" (the newest release) or a release name or unique prefix; default: the one before the live one')
+    .description('switch back to a kept release (no rebuild)')
+    .addHelpText('after', '\nExamples:\n  deploy myapp rollback            one release back (again: one more back)\n  deploy myapp rollback current    the most recent release\n  deploy myapp rollback 20261122T1405')
+    .action(async (app: string, target: string | undefined, _o: unknown, cmd: Command) => {
+      const { rollbackCommand } = await import('./commands/rollback.js');
+      await rollbackCommand({ ...globals(cmd), app, target });
+    });
+
+  program
+    .command('releases')
+    .argument('<app>', 'app name from settings.ini')
+    .description('list kept releases, newest first, per host')
+    .action(async (app: string, _o: unknown, cmd: Command) => {
+      const { releasesCommand } = await import('./commands/releases.js');
+      await releasesCommand({ ...globals(cmd), app });
+    });
+
+  program
+    .command('unlock')
+    .argument('<app>', 'app name from settings.ini')
+    .description('remove a deploy lock left by a killed run')
+    .action(async (app: string, _o: unknown, cmd: Command) => {
+      const { unlockCommand } = await import('./commands/unlock.js');
+      await unlockCommand({ ...globals(cmd), app });
+    });
+
   return program;
 }
 

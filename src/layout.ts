@@ -18,6 +18,8 @@ export function layout(s: Settings) {
     log: `${root}/shared/log`,
     slot: (slot: Slot) => `${root}/slots/${slot}`,
     slots: `${root}/slots`,
+    /** Which slot nginx sends traffic to: a or b. */
+    liveSlot: `${root}/slots/live`,
     lock: `${root}/deploy.lock`,
     deployLog: `${root}/deploy.log.jsonl`,
     gunicornConf: `${root}/gunicorn.conf.py`,

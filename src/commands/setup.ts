@@ -9,6 +9,8 @@ import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Executor } from '../exec/executor.js';
 import * as S from '../steps/setup.js';
 import * as R from '../steps/release.js';
+import { configFingerprint } from '../steps/deploy.js';
+import { operator } from '../operator.js';
 
 export interface SetupOptions extends GlobalOptions {
   app: string;
@@ -61,13 +63,13 @@ async function setupHost(session: Session, ex: Executor, dependencies: boolean):
   await ex.run(S.configFile(s));
   // The first release: built only while no release is live; later versions come with `deploy`.
   const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
-  await ex.run(firstRelease(step('virtualenv', 'virtualenv', [...R.exportRelease(s, { name: release, ...resolved }), R.virtualenv(s, release)])));
+  await ex.run(firstRelease(step('virtualenv', 'virtualenv', [...R.exportRelease(s, { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() }), R.virtualenv(s, release)])));
   await ex.run(firstRelease(step('gunicorn', 'gunicorn', [R.gunicorn(s, release)])));
   await ex.run(S.gunicornConfig(s));
   await ex.run(S.supervisorConfigStep(s));
   await ex.run(S.nginxConfig(s, R.upstreamConfig(s, 'a')));
   await ex.run(firstRelease(step('requirements', 'pip install -r requirements.txt', [R.requirements(s, release)])));
-  await ex.run(firstRelease(step('django', 'collectstatic and migrate', R.djangoCommands(s, release))));
+  await ex.run(firstRelease(step('django', 'collectstatic and migrate', [...R.djangoCommands(s, release), R.markBuilt(s, release)])));
   if (!(await asker.confirm(`Start ${s.app} on ${label} and send it traffic?`))) return reporter.info(`${label}: stopped before starting the app.`);
   const start = await ex.run(firstRelease(step('start', `start ${release} and switch traffic to it`, [...R.startSlot(s, 'a', release), R.healthCheck(s, 'a'), ...R.switchTo(s, 'a', release)])));
   if (!ex.dryRun && start.status === 'ok') reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));

@@ -11,6 +11,11 @@ export interface ReleaseRef {
   name: string;
   commit: string;
   ref: string;
+  kind?: string;
+  /** Hash of the rendered server configs: a deploy of the live commit with the same fingerprint is a no-op. */
+  fingerprint?: string;
+  /** user@machine that deployed it. */
+  by?: string;
 }
 
 const TCP = /^(.+):(\d+)$/;
@@ -60,7 +65,7 @@ export function releaseName(commit: string, kind: string, ref: string, now = new
 export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
   const L = layout(s);
   const dir = L.release(r.name);
-  const meta = JSON.stringify({ release: r.name, ref: r.ref, commit: r.commit });
+  const meta = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: new Date().toISOString(), by: r.by ?? '', fingerprint: r.fingerprint ?? '' });
   return [
     {
       run: sh`rm -rf ${dir} && mkdir -p ${dir} && cd ${L.repo} && git archive --format=tar ${r.commit} | tar -x -C ${dir}`,
@@ -175,12 +180,15 @@ export function healthUrl(s: Settings, slot: Slot): { curlArgs: string[]; url: s
   return { curlArgs: headers, url: `http://${addr}:${m[2]}${s.healthPath}` };
 }
 
-/** Point the slot at the release and start it (it is stopped, or not yet known to supervisor). */
+/** Point the (stopped) slot at the release and start it. */
 export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
   const L = layout(s);
+  const program = L.program(slot);
   return [
+    // A slot still running (after a reboot both slots start) is stopped before it changes release.
+    { run: sh`supervisorctl stop ${program} >/dev/null 2>&1 || true`, probe: true },
     { run: sh`mkdir -p ${L.slots} && ln -sfn ${L.release(release)} ${L.slot(slot)}.tmp && mv -T ${L.slot(slot)}.tmp ${L.slot(slot)}` },
-    { run: sh`supervisorctl reread >/dev/null; supervisorctl update ${L.program(slot)} >/dev/null; if ! supervisorctl status ${L.program(slot)} | grep -q RUNNING; then supervisorctl start ${L.program(slot)}; fi` },
+    { run: sh`supervisorctl reread >/dev/null; supervisorctl update ${program} >/dev/null; if ! supervisorctl status ${program} | grep -q RUNNING; then supervisorctl start ${program}; fi` },
   ];
 }
 
@@ -213,5 +221,12 @@ export function switchTo(s: Settings, slot: Slot, release: string): Command[] {
     { run: sh`ln -sfn ${L.release(release)} ${L.current}.tmp && mv -T ${L.current}.tmp ${L.current}`, unless: sh`[ "$(readlink ${L.current})" = ${L.release(release)} ]` },
     { run: sh`__put ${L.nginxUpstream} 0644 root:root`, stdin: upstreamConfig(s, slot), reportsChange: true },
     { run: NGINX_RELOAD, probe: true },
+    { run: sh`echo ${slot} > ${L.liveSlot}.tmp && mv -T ${L.liveSlot}.tmp ${L.liveSlot}`, unless: sh`[ "$(cat ${L.liveSlot})" = ${slot} ]` },
   ];
+}
+
+/** The release is complete: it may be switched to, now or by a rollback. */
+export function markBuilt(s: Settings, release: string): Command {
+  const dir = layout(s).release(release);
+  return { run: sh`touch ${dir}/.deploy-built`, as: 'app', unless: sh`test -f ${dir}/.deploy-built` };
 }

@@ -124,10 +124,12 @@ export function configFile(s: Settings): Step {
   ]);
 }
 
+export function gunicornConfigContent(s: Settings) {
+  return renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, timeout: s.gunicornTimeout, logDir: layout(s).log }, s.file);
+}
+
 export function gunicornConfig(s: Settings): Step {
-  const L = layout(s);
-  const content = renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, timeout: s.gunicornTimeout, logDir: L.log }, s.file);
-  return step('gunicorn-config', 'gunicorn config', [{ run: sh`__put ${L.gunicornConf} 0644 root:root`, stdin: content, reportsChange: true }]);
+  return step('gunicorn-config', 'gunicorn config', [{ run: sh`__put ${layout(s).gunicornConf} 0644 root:root`, stdin: gunicornConfigContent(s), reportsChange: true }]);
 }
 
 export function supervisorConfigStep(s: Settings): Step {

@@ -1,0 +1,89 @@
+// `deploy <app> deploy [--ref REF] [--force]`: build a new release beside the live one on
+// every host and switch to it only when it is proven good (README "Releases").
+import chalk from 'chalk';
+import { startSession, type GlobalOptions } from '../session.js';
+import { layout, type Slot } from '../layout.js';
+import { operator } from '../operator.js';
+import * as D from '../steps/deploy.js';
+import * as R from '../steps/release.js';
+import { DeployError } from '../errors.js';
+import { closeAll, newLock, onEvery, openAll, withCleanup } from './fleet.js';
+
+export interface DeployOptions extends GlobalOptions {
+  app: string;
+  ref?: string;
+  force: boolean;
+}
+
+export async function deployCommand(opts: DeployOptions): Promise<void> {
+  const session = startSession(opts.app, 'deploy', opts);
+  const { settings: s, asker, reporter } = session;
+  const hosts = s.hosts.map((h) => h.label).join(', ');
+  const what = opts.ref ?? s.branch ?? "the repository's default branch";
+  if (!(await asker.confirm(`Deploy ${what} of ${s.app} to ${hosts}?`))) return reporter.info('Nothing done.');
+
+  const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
+  const fingerprint = D.configFingerprint(s);
+  const runs = await openAll(session);
+  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'deploy', ref: opts.ref ?? s.branch ?? 'HEAD', hosts: s.hosts.map((h) => h.label) };
+  try {
+    await withCleanup(session, runs, lock, log, async (guard) => {
+      // 1. lock, fetch, resolve, read what is live
+      const prepared = await onEvery(runs, async (run) => {
+        run.locked = true;
+        const res = await run.ex.run(D.prepare(s, lock, opts.ref));
+        const out = (i: number) => res.commands[i - 1]?.stdout ?? '';
+        let current: { commit?: string; fingerprint?: string } = {};
+        try {
+          current = JSON.parse(out(D.PREPARE_OUT.current) || '{}');
+        } catch {
+          /* no readable current release */
+        }
+        return { resolved: R.parseResolved(out(D.PREPARE_OUT.resolved)), current, live: (out(D.PREPARE_OUT.live).trim() || 'a') as Slot };
+      });
+      const resolved = session.opts.dryRun ? { commit: '<commit>', kind: 'branch', ref: opts.ref ?? s.branch ?? '<default branch>' } : prepared[0].resolved;
+      if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);
+      log.commit = resolved.commit;
+      log.ref = resolved.ref;
+
+      const live = !session.opts.dryRun && prepared.every((p) => p.current.commit === resolved.commit && p.current.fingerprint === fingerprint);
+      if (live && !opts.force) {
+        await onEvery(runs, (run) => run.ex.run(D.unlockStep(s, lock.token, { ...log, result: 'already live' })));
+        runs.forEach((r) => (r.locked = false));
+        reporter.info(chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) + chalk.dim(' Use --force to redeploy it.'));
+        return;
+      }
+      guard.check();
+
+      // 2. build beside the live release
+      const name = session.opts.dryRun ? '<release>' : R.releaseName(resolved.commit, resolved.kind, resolved.ref);
+      log.release = name;
+      const ref = { name, ...resolved, fingerprint, by: operator() };
+      await onEvery(runs, async (run) => {
+        run.release = name;
+        await run.ex.run(D.build(s, ref));
+      });
+      guard.check();
+
+      // 3. start it in the idle slot and prove it answers
+      await onEvery(runs, async (run, ) => {
+        const slot = D.otherSlot(prepared[runs.indexOf(run)].live);
+        run.started = slot;
+        await run.ex.run(D.startNew(s, name, slot));
+      });
+      guard.check();
+
+      // 4. switch, stop the old slot, prune, unlock, log
+      log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
+      await onEvery(runs, async (run) => {
+        const slot = run.started!;
+        await run.ex.run(D.switchOver(s, { release: name, slot, oldSlot: D.otherSlot(slot), token: lock.token, log, prune: true }));
+        run.locked = false;
+      });
+      reporter.info(chalk.green(`${name} is live on ${hosts}`) + chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}, slot ${runs[0].started}; ${layout(s).current})`));
+    });
+  } finally {
+    await closeAll(runs);
+  }
+  session.finish(opts.dryRun ? `dry run of deploy for ${s.app}` : `deploy of ${s.app} done`);
+}

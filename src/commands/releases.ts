@@ -1,0 +1,29 @@
+// `deploy <app> releases`: what each host keeps, newest first.
+import chalk from 'chalk';
+import { startSession, type GlobalOptions } from '../session.js';
+import * as D from '../steps/deploy.js';
+import { closeAll, onEvery, openAll } from './fleet.js';
+
+export async function releasesCommand(opts: GlobalOptions & { app: string }): Promise<void> {
+  const session = startSession(opts.app, 'releases', { ...opts, yes: true });
+  const { settings: s, reporter } = session;
+  const runs = await openAll(session);
+  try {
+    await onEvery(runs, async (run) => {
+      const res = await run.ex.run(D.inspect(s));
+      if (opts.dryRun) return;
+      const out = (i: number) => res.commands[i]?.stdout ?? '';
+      const current = out(2).trim();
+      const lock = out(4).trim();
+      const lines = [chalk.bold(run.ex.host.label)];
+      for (const r of D.parseReleases(out(1))) {
+        const mark = r.name === current ? chalk.green('* current') : r.state === 'built' ? '' : chalk.red(r.state);
+        lines.push(`  ${r.name.padEnd(34)} ${(r.ref ?? '').padEnd(14)} ${(r.commit ?? '').slice(0, 8).padEnd(8)}  ${(r.time ?? '').replace('T', ' ').slice(0, 19)}  ${r.by ?? ''} ${mark}`);
+      }
+      if (lock) lines.push(chalk.yellow(`  locked: ${lock}`));
+      reporter.info(lines.join('\n'));
+    });
+  } finally {
+    await closeAll(runs);
+  }
+}

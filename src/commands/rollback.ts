@@ -1,0 +1,90 @@
+// `deploy <app> rollback [current|<release>]`: back to a kept release. Nothing is rebuilt:
+// the release and its environment boot in the idle slot, are health-checked, switched to.
+import chalk from 'chalk';
+import { startSession, type GlobalOptions } from '../session.js';
+import type { Slot } from '../layout.js';
+import * as D from '../steps/deploy.js';
+import { DeployError, UsageError } from '../errors.js';
+import { closeAll, newLock, onEvery, openAll, withCleanup } from './fleet.js';
+
+export interface RollbackOptions extends GlobalOptions {
+  app: string;
+  target?: string;
+}
+
+/**
+ * Seed 002's verbs: no target = the built release before the current one (so each call
+ * goes one further back); "current" = the most recent release; else a name or unique prefix.
+ */
+export function chooseTarget(releases: D.ReleaseInfo[], current: string, target?: string): string {
+  const built = releases.filter((r) => r.state === 'built'); // newest first
+  if (!built.length) throw new DeployError('no built release to roll back to');
+  if (!target) {
+    const i = built.findIndex((r) => r.name === current);
+    const older = i === -1 ? built.find((r) => r.name < current) : built[i + 1];
+    if (!older) throw new DeployError(`${current} is the oldest release kept: nothing older to roll back to`, 'See `deploy <app> releases`.');
+    return older.name;
+  }
+  if (target === 'current') return built[0].name;
+  const exact = releases.find((r) => r.name === target);
+  const matches = exact ? [exact] : releases.filter((r) => r.name.startsWith(target));
+  if (matches.length === 0) throw new UsageError(`no release named ${target}; kept releases: ${built.map((r) => r.name).join(', ')}`);
+  if (matches.length > 1) throw new UsageError(`${target} matches several releases: ${matches.map((r) => r.name).join(', ')}`);
+  if (matches[0].state !== 'built') throw new UsageError(`release ${matches[0].name} is ${matches[0].state}: it cannot be switched to`);
+  return matches[0].name;
+}
+
+export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
+  const session = startSession(opts.app, 'rollback', opts);
+  const { settings: s, asker, reporter } = session;
+  const hosts = s.hosts.map((h) => h.label).join(', ');
+  const lock = newLock(`rollback ${opts.target ?? ''}`.trim());
+  const runs = await openAll(session);
+  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'rollback', target: opts.target ?? 'previous', hosts: s.hosts.map((h) => h.label) };
+  try {
+    await withCleanup(session, runs, lock, log, async (guard) => {
+      const seen = await onEvery(runs, async (run) => {
+        run.locked = true;
+        const res = await run.ex.run(D.inspect(s, lock));
+        const out = (i: number) => res.commands[i]?.stdout ?? '';
+        return { releases: D.parseReleases(out(2)), current: out(3).trim(), live: (out(4).trim() || 'a') as Slot };
+      });
+      if (opts.dryRun) {
+        await onEvery(runs, async (run) => {
+          await run.ex.run(D.startNew(s, '<target release>', 'b'));
+          await run.ex.run(D.switchOver(s, { release: '<target release>', slot: 'b', oldSlot: 'a', token: lock.token, log, prune: false }));
+        });
+        return;
+      }
+      const target = chooseTarget(seen[0].releases, seen[0].current, opts.target);
+      for (const [i, h] of seen.entries()) {
+        if (!h.releases.some((r) => r.name === target && r.state === 'built')) throw new DeployError(`${runs[i].ex.host.label} does not have release ${target}`);
+      }
+      log.release = target;
+      if (seen.every((h) => h.current === target)) {
+        await onEvery(runs, (run) => run.ex.run(D.unlockStep(s, lock.token, { ...log, result: 'already live' })));
+        runs.forEach((r) => (r.locked = false));
+        reporter.info(chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
+        return;
+      }
+      if (!(await asker.confirm(`Roll ${s.app} back from ${seen[0].current} to ${target} on ${hosts}?`))) throw new DeployError('rollback not confirmed');
+      guard.check();
+      await onEvery(runs, async (run) => {
+        const slot = D.otherSlot(seen[runs.indexOf(run)].live);
+        run.started = slot;
+        await run.ex.run(D.startNew(s, target, slot));
+      });
+      guard.check();
+      log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
+      await onEvery(runs, async (run) => {
+        const slot = run.started!;
+        await run.ex.run(D.switchOver(s, { release: target, slot, oldSlot: D.otherSlot(slot), token: lock.token, log, prune: false }));
+        run.locked = false;
+      });
+      reporter.info(chalk.green(`${target} is live on ${hosts}`));
+    });
+  } finally {
+    await closeAll(runs);
+  }
+  session.finish(opts.dryRun ? `dry run of rollback for ${s.app}` : `rollback of ${s.app} done`);
+}
