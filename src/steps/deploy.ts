@@ -78,8 +78,6 @@ export function build(s: Settings, r: R.ReleaseRef): Step {
   ]);
 }
 
-/** Waits (up to 10 s) for nginx workers of the previous configuration to finish their requests. */
-const WAIT_OLD_NGINX_WORKERS = raw('for _ in $(seq 100); do pgrep -f "nginx: worker process is shutting down" >/dev/null || break; sleep 0.1; done');
 
 /** Deletes releases beyond keep_releases (never current, never a slot's), then environments no release uses. */
 export function prune(s: Settings): Command {
@@ -116,8 +114,7 @@ export function switchOver(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('switch', `switch traffic to ${g.release}`, [
     ...R.switchTo(s, g.slot, g.release),
-    { run: WAIT_OLD_NGINX_WORKERS, probe: true },
-    { run: sh`supervisorctl stop ${L.program(g.oldSlot)} >/dev/null 2>&1 || true`, probe: true },
+    R.stopSlotInBackground(s, g.oldSlot),
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
     appendDeployLog(s, { ...g.log, result: 'ok' }),

@@ -124,14 +124,21 @@ export function requirements(s: Settings, release: string): Command {
   };
 }
 
-/** collectstatic and migrate, when the release has a manage.py. */
+/**
+ * collectstatic and migrate, when the release has a manage.py: both in one Python
+ * process through call_command (one Django start-up instead of two).
+ */
 export function djangoCommands(s: Settings, release: string): Command[] {
   const dir = layout(s).release(release);
-  const manage = (args: string[]) => sh`cd ${dir} && ${envPrefix(s)} .venv/bin/python manage.py ${args}`;
-  const noManage = sh`test ! -f ${dir}/manage.py`;
+  const calls = [
+    ...(s.collectstatic ? ["c('collectstatic', interactive=False, verbosity=1)"] : []),
+    ...(s.migrate ? ["c('migrate', interactive=False)"] : []),
+  ];
   const cmds: Command[] = [];
-  if (s.collectstatic) cmds.push({ run: manage(['collectstatic', '--noinput']), as: 'app', unless: noManage });
-  if (s.migrate) cmds.push({ run: manage(['migrate', '--noinput']), as: 'app', unless: noManage });
+  if (calls.length) {
+    const code = `from django.core.management import call_command as c; ${calls.join('; ')}`;
+    cmds.push({ run: sh`cd ${dir} && ${envPrefix(s)} .venv/bin/python manage.py shell -c ${code}`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` });
+  }
   if (s.testCommand) cmds.push({ run: sh`cd ${dir} && ${envPrefix(s)} PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${s.testCommand}`, as: 'app' });
   return cmds;
 }
@@ -185,20 +192,32 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
   const L = layout(s);
   const program = L.program(slot);
   return [
-    // A slot still running (after a reboot both slots start) is stopped before it changes release.
-    { run: sh`supervisorctl stop ${program} >/dev/null 2>&1 || true`, probe: true },
+    // A previous switch stops the old slot in the background: let that finish first (bounded).
+    { run: sh`for _ in $(seq 100); do [ -e ${stoppingMarker(s, slot)} ] || break; sleep 0.1; done`, probe: true },
     { run: sh`mkdir -p ${L.slots} && ln -sfn ${L.release(release)} ${L.slot(slot)}.tmp && mv -T ${L.slot(slot)}.tmp ${L.slot(slot)}` },
-    { run: sh`supervisorctl reread >/dev/null; supervisorctl update ${program} >/dev/null; if ! supervisorctl status ${program} | grep -q RUNNING; then supervisorctl start ${program}; fi` },
+    // One supervisorctl process for all four commands (each start of it costs ~170 ms).
+    { run: sh`printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null` },
   ];
 }
 
+export function stoppingMarker(s: Settings, slot: Slot): string {
+  return `${layout(s).slots}/${slot}.stopping`;
+}
+
+/** Graceful stop (gunicorn finishes in-flight requests) in the background: the run does not wait for it. */
+export function stopSlotInBackground(s: Settings, slot: Slot): Command {
+  const marker = stoppingMarker(s, slot);
+  const stop = `supervisorctl stop ${layout(s).program(slot)}; rm -f ${marker}`;
+  // systemd-run hands the job to systemd at once; a plain background job would hold the SSH session open until it ends.
+  return { run: sh`touch ${marker} && if command -v systemd-run >/dev/null; then systemd-run --quiet --no-block --collect sh -c ${stop}; else setsid nohup sh -c ${stop} >/dev/null 2>&1 </dev/null & fi`, probe: true };
+}
 /** Wait until the slot answers 2xx/3xx on health_path, or fail with its log. */
 export function healthCheck(s: Settings, slot: Slot): Command {
   const L = layout(s);
   const { curlArgs, url } = healthUrl(s, slot);
   const t = s.healthTimeout;
   return {
-    run: sh`url=${url}; deadline=$((SECONDS + ${t})); until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} for ${t} s; the slot's log ends with:" >&2; tail -n 20 ${`${L.log}/gunicorn-${slot}.log`} >&2 || true; exit 1; fi; sleep 0.2; done; echo "$code"`,
+    run: sh`url=${url}; deadline=$((SECONDS + ${t})); until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} for ${t} s; the slot's log ends with:" >&2; tail -n 20 ${`${L.log}/gunicorn-${slot}.log`} >&2 || true; exit 1; fi; sleep 0.1; done; echo "$code"`,
     probe: true,
   };
 }
@@ -209,11 +228,22 @@ export function upstreamConfig(s: Settings, slot: Slot) {
   return renderTemplate('nginx-upstream.conf', { app: s.project, slot, upstreamName: L.upstreamName, address: bind }, s.file);
 }
 
-/** nginx -t guards every reload: a rejected config is put back and the error shown. */
+/**
+ * nginx -t guards every reload: a rejected config is put back and the error shown.
+ * After the graceful reload, wait (up to 10 s) until the workers of the old
+ * configuration have finished their requests and exited: from then on no request can
+ * reach what the old configuration pointed at.
+ */
 export const NGINX_RELOAD = raw(
-  'if [ "$__step_changed" = 1 ]; then if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi; systemctl reload-or-restart nginx; fi',
+  [
+    'if [ "$__step_changed" = 1 ]; then',
+    '  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi',
+    '  old_workers=$(pgrep -P "$(cat /run/nginx.pid 2>/dev/null || echo 0)" | tr "\\n" " " || true)',
+    '  systemctl reload-or-restart nginx',
+    '  for _ in $(seq 200); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.05; done',
+    'fi',
+  ].join('\n'),
 );
-
 /** Make a release live: current -> release, nginx -> slot (graceful reload). */
 export function switchTo(s: Settings, slot: Slot, release: string): Command[] {
   const L = layout(s);
