@@ -1,0 +1,56 @@
+// A bounded HTTP load generator for the zero-downtime tests: a fresh connection per
+// request (the worst case for a switch), a fixed rate, every status and error counted.
+import { request } from 'node:http';
+
+export interface LoadStats {
+  sent: number;
+  ok: number;
+  /** Non-2xx statuses and transport errors (refused, reset...), with counts. */
+  failures: Record<string, number>;
+  durationS: number;
+  rate: number;
+  bodies: Set<string>;
+}
+
+export function startLoad(host: string, path = '/health', ratePerS = 100, maxS = 120): { stop(): Promise<LoadStats> } {
+  const started = performance.now();
+  const stats: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set() };
+  const inflight = new Set<Promise<void>>();
+  let running = true;
+  const fail = (why: string) => (stats.failures[why] = (stats.failures[why] ?? 0) + 1);
+  const one = () =>
+    new Promise<void>((resolve) => {
+      stats.sent++;
+      const req = request({ host, port: 80, path, agent: false, timeout: 10000, headers: { connection: 'close' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) {
+            stats.ok++;
+            stats.bodies.add(body.match(/demo app v\w+/)?.[0] ?? body.slice(0, 20));
+          } else fail(`HTTP ${res.statusCode}`);
+          resolve();
+        });
+        res.on('error', (e) => (fail((e as NodeJS.ErrnoException).code ?? e.message), resolve()));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (e) => (fail((e as NodeJS.ErrnoException).code ?? e.message), resolve()));
+      req.end();
+    });
+  const timer = setInterval(() => {
+    if (!running || performance.now() - started > maxS * 1000) return;
+    const p = one().finally(() => inflight.delete(p));
+    inflight.add(p);
+  }, 1000 / ratePerS);
+  return {
+    async stop() {
+      running = false;
+      clearInterval(timer);
+      await Promise.all(inflight);
+      stats.durationS = (performance.now() - started) / 1000;
+      stats.rate = stats.sent / stats.durationS;
+      return stats;
+    },
+  };
+}
