@@ -34,6 +34,15 @@ __put() {
   __changed_files="$__changed_files $dst"
   __mark changed
 }
+__was_changed() { case " $__changed_files " in *" $1 "*) return 0;; esac; return 1; }
+# __supervisor_rpc METHOD PROGRAM: supervisord's XML-RPC over its socket (curl: ~15 ms, where
+# each supervisorctl start-up costs ~170 ms). Fails on a fault or when there is no socket.
+__supervisor_rpc() {
+  local out
+  out=$(curl -s --max-time 60 --unix-socket /var/run/supervisor.sock http://localhost/RPC2 -H 'Content-Type: text/xml' \
+    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params><param><value><string>$2</string></value></param><param><value><boolean>0</boolean></value></param></params></methodCall>") || return 1
+  case "$out" in *'<fault>'*|'') return 1;; esac
+}
 # Put back every file this step replaced (used when nginx -t rejects the new config).
 __restore() {
   local f

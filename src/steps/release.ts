@@ -195,8 +195,11 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
     // A previous switch stops the old slot in the background: let that finish first (bounded).
     { run: sh`for _ in $(seq 100); do [ -e ${stoppingMarker(s, slot)} ] || break; sleep 0.1; done`, probe: true },
     { run: sh`mkdir -p ${L.slots} && ln -sfn ${L.release(release)} ${L.slot(slot)}.tmp && mv -T ${L.slot(slot)}.tmp ${L.slot(slot)}` },
-    // One supervisorctl process for all four commands (each start of it costs ~170 ms).
-    { run: sh`printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null` },
+    // Usually a plain start over XML-RPC; when the program is new, changed or running: one
+    // supervisorctl for stop, reread, update and start.
+    {
+      run: sh`if __was_changed ${L.supervisorConf(slot)} || ! __supervisor_rpc startProcess ${program}; then printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null; fi`,
+    },
   ];
 }
 
@@ -217,7 +220,7 @@ export function healthCheck(s: Settings, slot: Slot): Command {
   const { curlArgs, url } = healthUrl(s, slot);
   const t = s.healthTimeout;
   return {
-    run: sh`url=${url}; deadline=$((SECONDS + ${t})); until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} for ${t} s; the slot's log ends with:" >&2; tail -n 20 ${`${L.log}/gunicorn-${slot}.log`} >&2 || true; exit 1; fi; sleep 0.1; done; echo "$code"`,
+    run: sh`url=${url}; deadline=$((SECONDS + ${t})); until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} for ${t} s; the slot's log ends with:" >&2; tail -n 20 ${`${L.log}/gunicorn-${slot}.log`} >&2 || true; exit 1; fi; sleep 0.05; done; echo "$code"`,
     probe: true,
   };
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The baseline the benchmark compares against: the same release deploy as `deploy`, on the
+# same layout, written as a bare bash script sent over one `ssh host sudo bash -s`.
+# Usage (on the server, as root): bare-deploy.sh deploy|rollback
+set -euo pipefail
+APP=/opt/django/apps/demo
+U="sudo -u django -H"
+ENV="DJANGO_SETTINGS_MODULE=demo.settings.prod APP_CONFIG_FILE=/opt/django/configs/apps/demo.conf"
+cd /
+if [ "$1" = deploy ]; then
+  $U git -C $APP/repo -c core.sshCommand='ssh -i /opt/django/.ssh/id_ed25519 -o StrictHostKeyChecking=accept-new' fetch --prune --quiet origin
+  commit=$($U git -C $APP/repo rev-parse 'main^{commit}')
+  rel=$APP/releases/$(date -u +%Y%m%dT%H%M%S)-${commit:0:8}
+  $U mkdir -p "$rel"
+  $U sh -c "git -C $APP/repo archive $commit | tar -x -C $rel"
+  for d in media data log; do $U ln -sfn "$APP/shared/$d" "$rel/$d"; done
+  key=$( { cat "$rel/requirements.txt"; python3 --version; } | sha256sum | cut -c1-16)
+  venv=/opt/django/virtualenvs/demo/bare-$key
+  if [ ! -f "$venv/.ok" ]; then
+    $U python3 -m venv --system-site-packages "$venv"
+    $U "$venv/bin/pip" install -q --disable-pip-version-check --no-index -r "$rel/requirements.txt"
+    $U touch "$venv/.ok"
+  fi
+  $U ln -sfn "$venv" "$rel/.venv"
+  (cd "$rel" && $U env $ENV .venv/bin/python manage.py collectstatic --noinput -v0)
+  (cd "$rel" && $U env $ENV .venv/bin/python manage.py migrate --noinput -v0)
+else
+  cur=$(basename "$(readlink $APP/current)")
+  prev=$(ls -1 $APP/releases | sort | grep -B1 -x "$cur" | head -n 1)
+  [ "$prev" != "$cur" ] || { echo "nothing older" >&2; exit 1; }
+  rel=$APP/releases/$prev
+fi
+ln -sfn "$rel" $APP/slots/a
+ln -sfn "$rel" $APP/current.tmp && mv -T $APP/current.tmp $APP/current
+supervisorctl restart demo-a >/dev/null

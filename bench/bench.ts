@@ -1,0 +1,97 @@
+// Benchmark (not a test): `deploy` against a bare bash script doing the same release
+// deploy over one ssh exec, on two identical test hosts, interleaved, median of N runs.
+// Also the CLI's own start-up. Run as root: npm run bench   (BENCH_RUNS=5 by default)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bootHost, bootGitServer, ensureImages, stopAll, TESTBED_KEY, type Host } from '../test/testbed/index.ts';
+import { BIN, ROOT, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings } from '../test/e2e/helpers.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const BARE = readFileSync(join(ROOT, 'bench', 'bare-deploy.sh'), 'utf8');
+const BARE_COMMANDS = BARE.split('\n').filter((l) => /^\s*(\$U|ln|supervisorctl|cd|key=|commit=|rel=|cur=|prev=|\(cd)/.test(l)).length;
+
+interface Sample {
+  ms: number;
+  execs: number;
+  commands: number;
+}
+
+async function ours(args: string[], home: string, file: string): Promise<Sample> {
+  const t = performance.now();
+  const r = await runCli([...args, '--yes', '-c', file], { home });
+  const ms = performance.now() - t;
+  if (r.code !== 0) throw new Error(`deploy ${args.join(' ')} failed:\n${r.output}`);
+  const log = readFileSync(/log: (\S+)/.exec(r.output)![1], 'utf8');
+  return { ms, execs: (log.match(/^--- /gm) ?? []).length, commands: (log.match(/ \$ /g) ?? []).length };
+}
+
+function bare(host: Host, mode: 'deploy' | 'rollback'): Sample {
+  const t = performance.now();
+  const r = spawnSync('ssh', ['-i', TESTBED_KEY, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `ubuntu@${host.ip}`, `sudo -n bash -s -- ${mode}`], { input: BARE });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`bare ${mode} failed: ${r.stderr}`);
+  return { ms, execs: 1, commands: BARE_COMMANDS };
+}
+
+function startup(args: string[]): number {
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    spawnSync(process.execPath, [BIN, ...args], { stdio: 'ignore' });
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function main() {
+  await ensureImages();
+  const git = await bootGitServer();
+  const [a, b] = await Promise.all([bootHost('ready'), bootHost('ready')]);
+  const url = await git.createRepo('demo');
+  const repo = demoRepo('v1');
+  await git.push('demo', repo);
+  const home = tempDir();
+  const file = writeSettings(home, { repo: url, hosts: [a], extra: 'keep_releases = 50\n' });
+  const fileB = writeSettings(tempDir(), { repo: url, hosts: [b] });
+  for (const [h, f] of [[a, file], [b, fileB]] as const) {
+    const { second } = await setupThroughKeyGate(git, h, ['demo', 'setup', '--dependencies=no', '--yes', '-c', f], home);
+    if (second.code !== 0) throw new Error(second.output);
+  }
+  // The bare host runs a stock supervisor program (startsecs left at its default, 1 s), as a hand-written setup would.
+  await b.run("sed -i '/^startsecs=0$/d' /etc/supervisor/conf.d/demo-a.conf && supervisorctl update demo-a >/dev/null");
+  const results: Record<string, { ours: Sample[]; bare: Sample[] }> = {};
+  const add = (k: string, o: Sample, br: Sample) => ((results[k] ??= { ours: [], bare: [] }).ours.push(o), results[k].bare.push(br));
+  for (let i = 0; i < RUNS; i++) {
+    commitVersion(repo, `c${i}`);
+    await git.push('demo', repo);
+    add('redeploy after a code change', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
+    commitVersion(repo, `r${i}`, (d) => writeFileSync(join(d, 'requirements.txt'), `Django>=3.2\ngunicorn>=20\n# change ${i}\n`));
+    await git.push('demo', repo);
+    add('redeploy with a changed requirement', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
+    add('deploy of the live commit', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
+    add('rollback', await ours(['demo', 'rollback'], home, file), bare(b, 'rollback'));
+    process.stderr.write(`run ${i + 1}/${RUNS} done\n`);
+  }
+  await stopAll();
+
+  const rows = [['scenario', 'deploy', 'bare script', 'ratio', 'deploy: ssh conns / execs / commands', 'bare: conns / execs / commands']];
+  for (const [k, v] of Object.entries(results)) {
+    const o = median(v.ours.map((s) => s.ms));
+    const br = median(v.bare.map((s) => s.ms));
+    rows.push([k, fmt(o), fmt(br), `${(o / br).toFixed(2)}x`, `1 / ${median(v.ours.map((s) => s.execs))} / ${median(v.ours.map((s) => s.commands))}`, `1 / 1 / ${BARE_COMMANDS}`]);
+  }
+  rows.push(['deploy --help (start-up)', fmt(startup(['--help'])), '', '', '', '']);
+  rows.push(['deploy demo deploy --dry-run', fmt(startup(['demo', 'deploy', '--dry-run', '-c', file])), '', '', '', '']);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  console.log(`\nmedian of ${RUNS} runs, interleaved, this machine's test hosts (ready image)\n`);
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
+}
+
+main().catch(async (e) => {
+  console.error(e);
+  await stopAll();
+  process.exit(1);
+});
