@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (npm run build).
-import('../dist/src/cli.js').then((m) => m.main(process.argv));
+import('../dist/cli/cli.js').then((m) => m.main(process.argv));

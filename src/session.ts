@@ -42,6 +42,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions):
     started,
     async open(host) {
       if (opts.dryRun) return new PrinterExecutor(host, ctx, reporter, opts.onIssue);
+      reporter.log(`connecting to ${host.label}`);
       const [{ connect }, { SshExecutor }] = await Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);
       const ssh = await connect({
         host,

@@ -49,7 +49,8 @@ export class Reporter {
   log(text: string): void {
     if (!this.logFile) return;
     try {
-      appendFileSync(this.logFile, text.endsWith('\n') ? text : `${text}\n`);
+      const at = `[${(performance.now() / 1000).toFixed(3)}] `;
+      appendFileSync(this.logFile, at + (text.endsWith('\n') ? text : `${text}\n`));
     } catch {
       /* a full disk must not break a deploy */
     }
