@@ -2,7 +2,8 @@
 // Typed errors are caught once here: one clear line, a hint, an exit status.
 import { Command, CommanderError, Option } from 'commander';
 import chalk from 'chalk';
-import { DeployError, EXIT } from './errors.js';
+import { DeployError, EXIT, RemoteCommandError } from './errors.js';
+import { currentReporter } from './ui/output.js';
 
 const TOP_LEVEL = new Set(['init', 'help']);
 const APP_COMMANDS = ['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run'];
@@ -41,6 +42,7 @@ function build(): Command {
     .option('-y, --yes', 'answer yes to every confirmation (CI)', false)
     .option('-v, --verbose', 'show every remote command and its output', false)
     .option('--dry-run', 'print the commands that would run; connect to nothing', false)
+    .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false)
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText(
@@ -56,7 +58,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
 3 operator action needed (e.g. add the deploy key), 4 another deploy holds the lock.`,
     );
 
-  const globals = (cmd: Command) => cmd.optsWithGlobals() as { config: string; yes: boolean; verbose: boolean; dryRun: boolean };
+  const globals = (cmd: Command) => cmd.optsWithGlobals() as { config: string; yes: boolean; verbose: boolean; dryRun: boolean; json: boolean };
 
   program
     .command('setup')
@@ -110,6 +112,58 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
       await unlockCommand({ ...globals(cmd), app });
     });
 
+  program
+    .command('status')
+    .argument('<app>', 'app name from settings.ini')
+    .description('per host: live release, gunicorn slots, health, lock, disk used')
+    .addHelpText('after', '\nExample:\n  deploy myapp status')
+    .action(async (app: string, _o: unknown, cmd: Command) => {
+      const { statusCommand } = await import('./commands/status.js');
+      await statusCommand({ ...globals(cmd), app });
+    });
+
+  program
+    .command('logs')
+    .argument('<app>', 'app name from settings.ini')
+    .description("the app's gunicorn and nginx logs from every host, prefixed by host")
+    .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
+    .option('-n, --lines <n>', 'lines from the end of each log', (v) => {
+      if (!/^\d+$/.test(v)) throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--lines must be a number, not "${v}"`);
+      return Number(v);
+    }, 50)
+    .addHelpText('after', '\nExamples:\n  deploy myapp logs --lines 200\n  deploy myapp logs -f')
+    .action(async (app: string, o: { follow: boolean; lines: number }, cmd: Command) => {
+      const { logsCommand } = await import('./commands/logs.js');
+      await logsCommand({ ...globals(cmd), app, follow: o.follow, lines: o.lines });
+    });
+
+  program
+    .command('run')
+    .argument('<app>', 'app name from settings.ini')
+    .argument('[command...]', 'the command (after --), or the name of a [COMMANDS] entry')
+    .description('run a command in the live release as the app user, with its environment')
+    .option('--host <host>', 'which host (default: the first in deploy_hosts)')
+    .option('--all', 'run on every host, one after the other (no terminal)', false)
+    .addHelpText('after', '\nExamples:\n  deploy myapp run -- python manage.py createsuperuser\n  deploy myapp run -- python manage.py showmigrations\n  deploy myapp run shell            a [COMMANDS] shortcut: shell = python manage.py shell')
+    .action(async (app: string, command: string[], o: { host?: string; all: boolean }, cmd: Command) => {
+      const { runCommandCommand } = await import('./commands/run.js');
+      await runCommandCommand({ ...globals(cmd), app, command, host: o.host, all: o.all });
+    });
+
+  program
+    .command('init')
+    .argument('[app]', 'app name (project_name)')
+    .description('write a commented settings.ini (never overwrites one)')
+    .option('--repository <url>', 'git URL')
+    .option('--hosts <list>', 'user@host[:port], comma-separated')
+    .option('--settings-module <module>', 'DJANGO_SETTINGS_MODULE')
+    .addHelpText('after', '\nExamples:\n  deploy init                      asks for the essentials\n  deploy init shop --repository git@github.com:me/shop.git --hosts ubuntu@203.0.113.10 --yes')
+    .action(async (app: string | undefined, o: { repository?: string; hosts?: string; settingsModule?: string }, cmd: Command) => {
+      const { initCommand } = await import('./commands/init.js');
+      const g = globals(cmd);
+      await initCommand({ config: g.config, yes: g.yes, app, ...o });
+    });
+
   return program;
 }
 
@@ -119,21 +173,36 @@ function printError(err: unknown, verbose: boolean): number {
     if (err.code === 'deploy.invalidArgument') process.stderr.write(`error: ${err.message}\n`);
     return EXIT.USAGE;
   }
-  if (err instanceof DeployError) {
-    process.stderr.write(`${chalk.red('error:')} ${err.message}\n`);
-    if (err.hint) process.stderr.write(`${chalk.yellow('next:')} ${err.hint}\n`);
-    if (verbose && err.stack) process.stderr.write(`${chalk.dim(err.stack)}\n`);
-    return err.exitCode;
-  }
+  currentReporter?.stopSpinner();
   const e = err as Error;
+  const code = err instanceof DeployError ? err.exitCode : EXIT.FAILURE;
   process.stderr.write(`${chalk.red('error:')} ${e?.message ?? String(err)}\n`);
+  if (err instanceof DeployError && err.hint) process.stderr.write(`${chalk.yellow('next:')} ${err.hint}\n`);
   if (verbose && e?.stack) process.stderr.write(`${chalk.dim(e.stack)}\n`);
-  return EXIT.FAILURE;
+  const log = currentReporter?.logFile;
+  if (log) {
+    currentReporter!.log(`ERROR ${e?.message}${err instanceof DeployError && err.hint ? `\nnext: ${err.hint}` : ''}`);
+    process.stderr.write(chalk.dim(`log: ${log}\n`));
+  }
+  if (currentReporter?.json) {
+    const r = currentReporter.result;
+    r.ok = false;
+    r.error = { message: e?.message ?? String(err), exit_status: code };
+    if (err instanceof RemoteCommandError) Object.assign(r.error, { host: err.host, step: err.step, command: err.command, remote_status: err.status });
+    currentReporter.emitJson();
+  }
+  return code;
+}
+
+/** Colour only for a terminal, and never with NO_COLOR (https://no-color.org). */
+function setColour(): void {
+  if ('NO_COLOR' in process.env || !process.stdout.isTTY) chalk.level = 0;
 }
 
 export async function main(argv: string[]): Promise<void> {
   const args = reorder(argv);
   const verbose = args.includes('-v') || args.includes('--verbose');
+  setColour();
   try {
     const program = build();
     if (args.length <= 2) {
@@ -142,6 +211,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     await program.parseAsync(args);
+    currentReporter?.stopSpinner();
+    if (currentReporter?.json) currentReporter.emitJson();
   } catch (err) {
     process.exitCode = printError(err, verbose);
   }

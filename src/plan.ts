@@ -28,6 +28,8 @@ export interface Step {
   /** Runs through `sudo -n bash -s`; otherwise as the login user. */
   privileged: boolean;
   commands: Command[];
+  /** Show its output as it comes (logs, run), not only with -v. */
+  stream?: boolean;
   /** Run the step only when this check succeeds on the server; otherwise it is reported as already done. */
   onlyIf?: Sh;
 }

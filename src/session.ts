@@ -1,18 +1,20 @@
 // What every command shares: settings, the reporter, the asker and one executor per
 // host (SSH, or the printer for --dry-run). Heavy modules load only when needed.
-import chalk from 'chalk';
 import { loadSettings } from './settings/load.js';
 import type { HostSpec, Settings } from './settings/types.js';
-import { Reporter, defaultLogFile, formatMs } from './ui/output.js';
+import { Reporter, defaultLogFile } from './ui/output.js';
 import { makeAsker, requireAnswerable, type Asker } from './ui/prompt.js';
 import type { Executor, IssueListener } from './exec/executor.js';
 import { PrinterExecutor } from './exec/printer.js';
+import { ConnectionError } from './errors.js';
 
 export interface GlobalOptions {
   config: string;
   yes: boolean;
   verbose: boolean;
   dryRun: boolean;
+  /** Machine-readable result on stdout. */
+  json?: boolean;
   /** Tests: see every command issued. */
   onIssue?: IssueListener;
 }
@@ -27,10 +29,11 @@ export interface Session {
   finish(what: string): void;
 }
 
-export function startSession(app: string, command: string, opts: GlobalOptions): Session {
+/** asks=false for commands that never ask (status, logs...): they work without a terminal. */
+export function startSession(app: string, command: string, opts: GlobalOptions, asks = true): Session {
   const settings = loadSettings({ app, file: opts.config });
-  requireAnswerable(opts.yes, opts.dryRun);
-  const reporter = new Reporter({ verbose: opts.verbose, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
+  if (asks) requireAnswerable(opts.yes, opts.dryRun);
+  const reporter = new Reporter({ verbose: opts.verbose, json: opts.json, command, app: settings.app, dryRun: opts.dryRun, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
   const asker = makeAsker(opts.yes || opts.dryRun);
   const ctx = { appUser: settings.appUser };
   const started = performance.now();
@@ -53,6 +56,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions):
             reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
             return true;
           }
+          if (!asker.interactive) throw new ConnectionError(`${h.label}: unknown host key ${fp}`, 'Run once with --yes to accept and record it, or connect with ssh by hand first.');
           return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
         },
       });
@@ -60,9 +64,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions):
       return new SshExecutor(host, ssh, ctx, reporter, opts.onIssue);
     },
     finish(what) {
-      const total = formatMs(performance.now() - started);
-      reporter.info(chalk.bold(`${what} in ${total}`));
-      if (reporter.logFile) reporter.info(chalk.dim(`log: ${reporter.logFile}`));
+      reporter.finish(what, true, started);
     },
   };
 }

@@ -7,7 +7,7 @@ import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import * as R from '../steps/release.js';
 import { DeployError } from '../errors.js';
-import { closeAll, newLock, onEvery, openAll, withCleanup } from './fleet.js';
+import { closeAll, newLock, onEvery, openAll, startThenSwitch, withCleanup } from './fleet.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -58,6 +58,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       // 2. build beside the live release
       const name = session.opts.dryRun ? '<release>' : R.releaseName(resolved.commit, resolved.kind, resolved.ref);
       log.release = name;
+      reporter.result.release = name;
       const ref = { name, ...resolved, fingerprint, by: operator() };
       await onEvery(runs, async (run) => {
         run.release = name;
@@ -65,21 +66,15 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       });
       guard.check();
 
-      // 3. start it in the idle slot and prove it answers
-      await onEvery(runs, async (run, ) => {
-        const slot = D.otherSlot(prepared[runs.indexOf(run)].live);
-        run.started = slot;
-        await run.ex.run(D.startNew(s, name, slot));
-      });
-      guard.check();
-
-      // 4. switch, stop the old slot, prune, unlock, log
+      // 3. start it in the idle slot and prove it answers; 4. switch, stop the old slot, prune, unlock, log
+      runs.forEach((run, i) => (run.started = D.otherSlot(prepared[i].live)));
       log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
-      await onEvery(runs, async (run) => {
-        const slot = run.started!;
-        await run.ex.run(D.switchOver(s, { release: name, slot, oldSlot: D.otherSlot(slot), token: lock.token, log, prune: true }));
-        run.locked = false;
-      });
+      await startThenSwitch(
+        runs,
+        (run) => D.startNew(s, name, run.started!),
+        (run) => D.switchOver(s, { release: name, slot: run.started!, oldSlot: D.otherSlot(run.started!), token: lock.token, log, prune: true }),
+        () => guard.check(),
+      );
       reporter.info(chalk.green(`${name} is live on ${hosts}`) + chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}, slot ${runs[0].started}; ${layout(s).current})`));
     });
   } finally {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import chalk from 'chalk';
 import type { Executor } from '../exec/executor.js';
+import type { Step } from '../plan.js';
 import type { Slot } from '../layout.js';
 import type { Session } from '../session.js';
 import { LockedError, RemoteCommandError } from '../errors.js';
@@ -44,6 +45,27 @@ export async function onEvery<T>(runs: HostRun[], fn: (run: HostRun) => Promise<
   const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
   if (failed) throw failed.reason;
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/**
+ * Start the new release everywhere, then switch everywhere. With one host both go in one
+ * script (the switch commands run only after the health check passed): one round trip less.
+ */
+export async function startThenSwitch(runs: HostRun[], start: (run: HostRun) => Step, sw: (run: HostRun) => Step, between: () => void): Promise<void> {
+  if (runs.length === 1) {
+    const [run] = runs;
+    const a = start(run);
+    const b = sw(run);
+    await run.ex.run({ ...a, id: `${a.id}+${b.id}`, title: `${a.title}, then ${b.title}`, commands: [...a.commands, ...b.commands] });
+    run.locked = false;
+    return;
+  }
+  await onEvery(runs, (run) => run.ex.run(start(run)));
+  between();
+  await onEvery(runs, async (run) => {
+    await run.ex.run(sw(run));
+    run.locked = false;
+  });
 }
 
 /** A lock command that found the lock taken becomes "locked by ... since ...", exit 4. */

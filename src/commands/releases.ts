@@ -5,7 +5,7 @@ import * as D from '../steps/deploy.js';
 import { closeAll, onEvery, openAll } from './fleet.js';
 
 export async function releasesCommand(opts: GlobalOptions & { app: string }): Promise<void> {
-  const session = startSession(opts.app, 'releases', { ...opts, yes: true });
+  const session = startSession(opts.app, 'releases', opts, false);
   const { settings: s, reporter } = session;
   const runs = await openAll(session);
   try {

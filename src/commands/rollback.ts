@@ -5,7 +5,7 @@ import { startSession, type GlobalOptions } from '../session.js';
 import type { Slot } from '../layout.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError } from '../errors.js';
-import { closeAll, newLock, onEvery, openAll, withCleanup } from './fleet.js';
+import { closeAll, newLock, onEvery, openAll, startThenSwitch, withCleanup } from './fleet.js';
 
 export interface RollbackOptions extends GlobalOptions {
   app: string;
@@ -61,6 +61,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
         if (!h.releases.some((r) => r.name === target && r.state === 'built')) throw new DeployError(`${runs[i].ex.host.label} does not have release ${target}`);
       }
       log.release = target;
+      reporter.result.release = target;
       if (seen.every((h) => h.current === target)) {
         await onEvery(runs, (run) => run.ex.run(D.unlockStep(s, lock.token, { ...log, result: 'already live' })));
         runs.forEach((r) => (r.locked = false));
@@ -69,18 +70,14 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       }
       if (!(await asker.confirm(`Roll ${s.app} back from ${seen[0].current} to ${target} on ${hosts}?`))) throw new DeployError('rollback not confirmed');
       guard.check();
-      await onEvery(runs, async (run) => {
-        const slot = D.otherSlot(seen[runs.indexOf(run)].live);
-        run.started = slot;
-        await run.ex.run(D.startNew(s, target, slot));
-      });
-      guard.check();
+      runs.forEach((run, i) => (run.started = D.otherSlot(seen[i].live)));
       log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
-      await onEvery(runs, async (run) => {
-        const slot = run.started!;
-        await run.ex.run(D.switchOver(s, { release: target, slot, oldSlot: D.otherSlot(slot), token: lock.token, log, prune: false }));
-        run.locked = false;
-      });
+      await startThenSwitch(
+        runs,
+        (run) => D.startNew(s, target, run.started!),
+        (run) => D.switchOver(s, { release: target, slot: run.started!, oldSlot: D.otherSlot(run.started!), token: lock.token, log, prune: false }),
+        () => guard.check(),
+      );
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
   } finally {

@@ -1,4 +1,5 @@
 import type { Step, StepResult } from '../plan.js';
+import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
 
 /** Runs steps on one host. SshExecutor runs them; PrinterExecutor only shows them (--dry-run, tests). */
@@ -6,6 +7,8 @@ export interface Executor {
   readonly host: HostSpec;
   readonly dryRun: boolean;
   run(step: Step): Promise<StepResult>;
+  /** One command with the operator's terminal attached (a pty when tty): returns its exit status. */
+  attach(command: Sh, tty: boolean): Promise<number>;
   close(): Promise<void>;
   /** Remote round trips so far (benchmarks). */
   readonly roundTrips: number;

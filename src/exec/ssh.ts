@@ -1,7 +1,9 @@
 // The one executor that touches servers: each step goes as one script over the
 // host's single SSH connection, and every exit status is checked.
 import type { NodeSSH } from 'node-ssh';
+import type { ClientChannel } from 'ssh2';
 import type { Step, StepResult } from '../plan.js';
+import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
 import { parseOutput, remoteShell, describeCommand, renderScript, MARK, type RenderContext } from '../render.js';
 import { RemoteCommandError } from '../errors.js';
@@ -41,6 +43,7 @@ export class SshExecutor implements Executor {
     const shown = step.commands.map((c) => describeCommand(c, step, this.ctx));
     this.onIssue?.(label, step, shown);
     this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step)})`);
+    this.reporter.stepStart(label, step.title);
     const started = performance.now();
     const onLine = (isErr: boolean) => (line: string) => {
       if (line.startsWith(MARK)) {
@@ -48,7 +51,7 @@ export class SshExecutor implements Executor {
         if (word === 'begin' && !isErr) this.reporter.command(label, shown[Number(i) - 1] ?? '');
         return;
       }
-      this.reporter.remote(label, line, isErr);
+      this.reporter.remote(label, line, isErr, this.reporter.verbose || !!step.stream);
     };
     const out = lineSplitter(onLine(false));
     const err = lineSplitter(onLine(true));
@@ -64,7 +67,7 @@ export class SshExecutor implements Executor {
     const durationMs = performance.now() - started;
     const parsed = parseOutput(res.stdout, res.stderr, step.commands.length);
     if (res.code !== 0) {
-      this.reporter.stepDone({ host: label, title: step.title, status: 'failed', durationMs });
+      this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs });
       const f = parsed.failed;
       if (f && f.index > 0) throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index]);
       throw new RemoteCommandError(label, step.title, remoteShell(step), res.code ?? -1, res.stderr || (res.signal ? `killed by ${res.signal}` : ''));
@@ -84,8 +87,40 @@ export class SshExecutor implements Executor {
       stdout: parsed.stdout.join('\n'),
       commands,
     };
-    this.reporter.stepDone({ host: label, title: step.title, status: result.status, durationMs });
+    this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: result.status, durationMs });
     return result;
+  }
+
+  async attach(command: Sh, tty: boolean): Promise<number> {
+    const label = this.host.label;
+    this.reporter.command(label, String(command));
+    this.roundTrips++;
+    const conn = this.ssh.connection!;
+    return new Promise<number>((resolve, reject) => {
+      const opts = tty ? { pty: { term: process.env.TERM ?? 'xterm', rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 } } : {};
+      conn.exec(command.reveal(), opts, (err: Error | undefined, channel: ClientChannel) => {
+        if (err) return reject(err);
+        const stdin = process.stdin;
+        if (tty && stdin.isTTY) stdin.setRawMode(true);
+        if (tty) stdin.pipe(channel);
+        else channel.end();
+        channel.pipe(process.stdout, { end: false });
+        channel.stderr.pipe(process.stderr, { end: false });
+        const onResize = () => channel.setWindow(process.stdout.rows ?? 24, process.stdout.columns ?? 80, 0, 0);
+        if (tty) process.stdout.on('resize', onResize);
+        channel.on('exit', (code: number | null) => {
+          channel.on('close', () => {
+            if (tty) {
+              stdin.unpipe(channel);
+              if (stdin.isTTY) stdin.setRawMode(false);
+              stdin.pause();
+              process.stdout.off('resize', onResize);
+            }
+            resolve(code ?? 255);
+          });
+        });
+      });
+    });
   }
 
   async close(): Promise<void> {

@@ -1,15 +1,15 @@
-// What the operator sees: one line per finished step, streamed remote output with -v,
-// and a full log file (redacted) for reading a CI failure afterwards.
+// What the operator sees: one line per finished step and host, a spinner while steps
+// run (on a terminal), streamed remote output with -v, a summary, a JSON result with
+// --json, and always a full log file (redacted, timed) for reading a CI failure afterwards.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
-import type { StepResult, StepStatus } from '../plan.js';
+import type { StepStatus } from '../plan.js';
 
 export interface ReporterOptions {
   verbose: boolean;
-  /** Where human-readable progress goes (stderr when --json owns stdout). */
-  stream?: NodeJS.WriteStream;
+  json?: boolean;
   logFile?: string | null;
 }
 
@@ -26,23 +26,64 @@ export function defaultLogFile(app: string, command: string): string {
   return join(dir, `${app}-${command}-${stamp}.log`);
 }
 
+export interface StepRecord {
+  id: string;
+  title: string;
+  status: StepStatus;
+  duration_ms: number;
+}
+
+/** The machine-readable result (--json), filled in as the run goes. */
+export interface RunResult {
+  command: string;
+  app: string;
+  ok: boolean;
+  dry_run: boolean;
+  release?: string;
+  duration_ms?: number;
+  log?: string | null;
+  hosts: Record<string, { steps: StepRecord[] }>;
+  error?: { message: string; exit_status: number; host?: string; step?: string; command?: string; remote_status?: number };
+}
+
+interface Spinner {
+  text: string;
+  start(): Spinner;
+  clear(): Spinner;
+  stop(): Spinner;
+}
+
+/** The reporter of the run under way, so the CLI's error handler can finish its JSON. */
+export let currentReporter: Reporter | undefined;
+
 export class Reporter {
   readonly verbose: boolean;
-  readonly logFile: string | null;
+  readonly json: boolean;
+  logFile: string | null;
+  readonly result: RunResult;
   private readonly out: NodeJS.WriteStream;
+  private readonly running = new Map<string, { title: string; started: number }>();
+  private spinner?: Spinner;
+  private spinnerLoading?: Promise<void>;
+  private ticker?: NodeJS.Timeout;
 
-  constructor(opts: ReporterOptions) {
+  constructor(opts: ReporterOptions & { command: string; app: string; dryRun?: boolean }) {
     this.verbose = opts.verbose;
-    this.out = opts.stream ?? process.stdout;
+    this.json = !!opts.json;
+    // With --json, stdout carries only the JSON document; people read stderr.
+    this.out = this.json ? process.stderr : process.stdout;
     this.logFile = opts.logFile ?? null;
+    this.result = { command: opts.command, app: opts.app, ok: false, dry_run: !!opts.dryRun, hosts: {}, log: this.logFile };
     if (this.logFile) {
       try {
         mkdirSync(join(this.logFile, '..'), { recursive: true, mode: 0o700 });
-        appendFileSync(this.logFile, `# deploy log ${new Date().toISOString()} argv: ${process.argv.slice(2).join(' ')}\n`, { mode: 0o600 });
+        appendFileSync(this.logFile, `# deploy ${process.argv.slice(2).join(' ')}  (${new Date().toISOString()})\n`, { mode: 0o600 });
       } catch {
         this.logFile = null;
+        this.result.log = null;
       }
     }
+    currentReporter = this;
   }
 
   /** Log file only: commands, outputs, timings (already redacted by the caller). */
@@ -56,33 +97,91 @@ export class Reporter {
     }
   }
 
-  info(text: string): void {
+  /** A line for the operator, printed above the spinner. */
+  private print(text: string): void {
+    this.spinner?.clear();
     this.out.write(`${text}\n`);
+  }
+
+  info(text: string): void {
+    this.print(text);
     this.log(text);
   }
 
   warn(text: string): void {
-    this.out.write(`${chalk.yellow(text)}\n`);
+    this.print(chalk.yellow(text));
     this.log(`WARNING ${text}`);
   }
 
-  /** A remote output line, shown with -v. */
-  remote(host: string, text: string, isErr = false): void {
+  /** A remote output line: shown with -v (or when streaming), always logged. */
+  remote(host: string, text: string, isErr = false, show = this.verbose): void {
     this.log(`${host} ${isErr ? '!' : '|'} ${text}`);
-    if (this.verbose) this.out.write(`${chalk.dim(`${host} ${isErr ? '!' : '|'}`)} ${text}\n`);
+    if (show) this.print(`${chalk.dim(`${host} ${isErr ? '!' : '|'}`)} ${text}`);
   }
 
   /** A remote command as it starts, shown with -v. */
   command(host: string, text: string): void {
     this.log(`${host} $ ${text}`);
-    if (this.verbose) this.out.write(`${chalk.cyan(`${host} $`)} ${text}\n`);
+    if (this.verbose) this.print(`${chalk.cyan(`${host} $`)} ${text}`);
   }
 
-  stepDone(result: Pick<StepResult, 'host' | 'status' | 'durationMs'> & { title: string }, dry = false): void {
-    const status = dry ? 'dry' : result.status;
+  stepStart(host: string, title: string): void {
+    this.running.set(`${host}\0${title}`, { title: `${host}  ${title}`, started: performance.now() });
+    if (this.verbose || !this.out.isTTY || this.json) return;
+    this.spinnerLoading ??= import('yocto-spinner').then(({ default: yoctoSpinner }) => {
+      this.spinner = yoctoSpinner({ text: '', stream: this.out }) as unknown as Spinner;
+      this.ticker = setInterval(() => this.updateSpinner(), 100);
+      this.ticker.unref();
+      this.updateSpinner();
+    });
+  }
+
+  private updateSpinner(): void {
+    if (!this.spinner) return;
+    if (!this.running.size) {
+      this.spinner.stop();
+      return;
+    }
+    const now = performance.now();
+    this.spinner.text = [...this.running.values()].map((r) => `${r.title}  ${chalk.dim(formatMs(now - r.started))}`).join(chalk.dim('  |  '));
+    this.spinner.start();
+  }
+
+  stepDone(r: { host: string; id: string; title: string; status: StepStatus; durationMs: number }, dry = false): void {
+    this.running.delete(`${r.host}\0${r.title}`);
+    const status = dry ? 'dry' : r.status;
+    (this.result.hosts[r.host] ??= { steps: [] }).steps.push({ id: r.id, title: r.title, status: r.status, duration_ms: Math.round(r.durationMs) });
+    if (dry) return;
     const colour = status === 'failed' ? chalk.red : status === 'changed' ? chalk.green : chalk.dim;
-    const line = `${colour(SYMBOL[status])} ${result.host}  ${result.title}  ${chalk.dim(`${WORD[status]}${dry ? '' : `, ${formatMs(result.durationMs)}`}`)}`;
-    this.out.write(`${line}\n`);
-    this.log(`${SYMBOL[status]} ${result.host} ${result.title} ${WORD[status]} ${formatMs(result.durationMs)}`);
+    this.print(`${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`)}`);
+    this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`);
+    this.updateSpinner();
+  }
+
+  /** End of run: one line per host when there are several, the total, the log path. */
+  finish(summary: string, ok: boolean, startedAt: number): void {
+    this.stopSpinner();
+    this.result.ok = ok;
+    this.result.duration_ms = Math.round(performance.now() - startedAt);
+    const hosts = Object.entries(this.result.hosts);
+    if (hosts.length > 1) {
+      for (const [host, { steps }] of hosts) {
+        const failed = steps.find((s) => s.status === 'failed');
+        const total = steps.reduce((n, s) => n + s.duration_ms, 0);
+        this.print(`  ${failed ? chalk.red('✗') : chalk.green('✓')} ${host}: ${failed ? `failed at "${failed.title}"` : `${steps.length} steps`}, ${formatMs(total)}`);
+      }
+    }
+    this.print(chalk.bold(`${summary} in ${formatMs(this.result.duration_ms)}`));
+    if (this.logFile) this.print(chalk.dim(`log: ${this.logFile}`));
+  }
+
+  stopSpinner(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.spinner?.stop();
+  }
+
+  /** --json: the result document on stdout. */
+  emitJson(): void {
+    process.stdout.write(`${JSON.stringify(this.result, null, 2)}\n`);
   }
 }
