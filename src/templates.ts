@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { Masked, Secret } from './shell.js';
 
-export const BUILTIN_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+/** templates/ at the package root: one level up from src/, two from the bundle in dist/cli/. */
+export const BUILTIN_TEMPLATES = [join(dirname(fileURLToPath(import.meta.url)), '..', 'templates'), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates')].find((d) =>
+  existsSync(join(d, 'config_template.conf')),
+) as string;
 
 export function templatePath(name: string, settingsFile?: string): string {
   if (settingsFile) {

@@ -1,0 +1,153 @@
+// What the operator sees and uses: status, logs, run, --json, a prompt answered in a
+// real terminal (tmux), and a dry run that issues exactly what the real run issues.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { bootHost, bootGitServer, stopAll, ensureImages, type GitServer, type Host } from '../testbed/index.ts';
+import { BIN, commitVersion, demoRepo, httpGet, runCli, setupThroughKeyGate, tempDir, writeSettings } from './helpers.ts';
+import { loadSettings } from '../../src/settings/load.ts';
+import { Reporter } from '../../src/ui/output.ts';
+import { PrinterExecutor } from '../../src/exec/printer.ts';
+import { SshExecutor } from '../../src/exec/ssh.ts';
+import { connect } from '../../src/ssh/connect.ts';
+import * as S from '../../src/steps/setup.ts';
+import * as D from '../../src/steps/deploy.ts';
+import { status } from '../../src/steps/ops.ts';
+import type { Step } from '../../src/plan.ts';
+
+const ROOT = '/opt/django/apps/demo';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('operator experience', { timeout: 10 * 60_000 }, () => {
+  let git: GitServer;
+  let host: Host;
+  let repo: string;
+  let home: string;
+  let file: string;
+  const cli = (...args: string[]) => runCli(['-c', file, ...args], { home });
+
+  before(async () => {
+    await ensureImages();
+    git = await bootGitServer();
+    host = await bootHost('ready');
+    const url = await git.createRepo('demo');
+    repo = demoRepo('v1');
+    await git.push('demo', repo);
+    home = tempDir();
+    file = writeSettings(home, { repo: url, hosts: [host], extra: '' });
+    writeFileSync(file, readFileSync(file, 'utf8') + '\n[COMMANDS]\nmigrations = python manage.py showmigrations pages\n');
+    const { second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home);
+    assert.equal(second.code, 0, second.output);
+  });
+  after(stopAll);
+
+  it('status shows the live release, its processes, health and lock', async () => {
+    const r = await cli('demo', 'status');
+    assert.equal(r.code, 0, r.output);
+    const release = (await host.run(`basename $(readlink ${ROOT}/current)`)).trim();
+    assert.match(r.stdout, new RegExp(`release +${release} +main`));
+    assert.match(r.stdout, /demo-a +RUNNING/);
+    assert.match(r.stdout, /health +slot a: 200/);
+    assert.match(r.stdout, /site +200/);
+    assert.match(r.stdout, /lock +free/);
+  });
+
+  it('logs shows gunicorn and nginx logs, prefixed by host', async () => {
+    await httpGet(host, '/?from-logs-test');
+    const r = await cli('demo', 'logs', '--lines', '20');
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.stdout, new RegExp(`ubuntu@${host.ip.replace(/\./g, '\\.')} \\| .*GET /\\?from-logs-test`));
+    assert.match(r.stdout, /==> gunicorn-a\.log <==/);
+  });
+
+  it('run executes in the live release as the app user with the app environment', async () => {
+    let r = await cli('demo', 'run', '--', 'python', 'manage.py', 'showmigrations', 'pages');
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.stdout, /\[X\] 0001_initial/);
+    r = await cli('demo', 'run', '--', 'bash', '-c', 'echo "$(id -un) $DJANGO_SETTINGS_MODULE $APP_CONFIG_FILE $(pwd -P)"');
+    assert.equal(r.code, 0, r.output);
+    const release = (await host.run(`readlink -f ${ROOT}/current`)).trim();
+    assert.match(r.stdout, new RegExp(`django demo.settings.prod /opt/django/configs/apps/demo.conf ${release}`));
+    r = await cli('demo', 'run', 'migrations');
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.stdout, /0001_initial/);
+    r = await cli('demo', 'run', '--', 'false');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /exited with status 1/);
+  });
+
+  it('--json: the result document on stdout for CI', async () => {
+    commitVersion(repo, 'v2');
+    await git.push('demo', repo);
+    const r = await cli('demo', 'deploy', '--yes', '--json');
+    assert.equal(r.code, 0, r.output);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.ok, true);
+    assert.equal(doc.release, (await host.run(`basename $(readlink ${ROOT}/current)`)).trim());
+    const steps = doc.hosts[`ubuntu@${host.ip}`].steps;
+    assert.ok(steps.every((s: { status: string; duration_ms: number }) => s.status !== 'failed' && s.duration_ms >= 0));
+    assert.match(readFileSync(doc.log, 'utf8'), /--- ubuntu@.* step build/);
+  });
+
+  it('a dry run and a real run of the same plan issue the same commands', async () => {
+    const s = loadSettings({ app: 'demo', file });
+    const plan: Step[] = [S.sudoCheck(), S.appUser(s), S.gunicornConfig(s), S.nginxConfig(s, (await import('../../src/steps/release.ts')).upstreamConfig(s, 'a')), status(s), D.inspect(s)];
+    const issued = (into: string[][]) => (_h: string, step: Step, commands: string[]) => into.push([step.id, ...commands]);
+    const dry: string[][] = [];
+    const real: string[][] = [];
+    const ctx = { appUser: s.appUser };
+    const reporter = new Reporter({ verbose: false, command: 'test', app: 'demo', logFile: null });
+    const printer = new PrinterExecutor(s.hosts[0], ctx, reporter, issued(dry));
+    const ssh = new SshExecutor(s.hosts[0], await connect({ host: s.hosts[0], identityFile: s.identityFile, acceptNewHostKey: async () => true }), ctx, reporter, issued(real));
+    try {
+      for (const step of plan) {
+        await printer.run(step);
+        await ssh.run(step);
+      }
+    } finally {
+      await ssh.close();
+    }
+    assert.deepEqual(real, dry);
+    assert.ok(real.flat().length > 20);
+  });
+
+  it('answers a confirmation in a real terminal (tmux), and Ctrl-C at a prompt aborts cleanly', async () => {
+    commitVersion(repo, 'v3');
+    await git.push('demo', repo);
+    const session = `deploy-test-${process.pid}`;
+    const tmux = (...a: string[]) => execFileSync('tmux', a, { encoding: 'utf8' });
+    const screen = () => tmux('capture-pane', '-p', '-t', session);
+    const waitFor = async (re: RegExp, ms = 30000) => {
+      for (const start = Date.now(); Date.now() - start < ms; await sleep(100)) if (re.test(screen())) return screen();
+      assert.fail(`screen never showed ${re}:\n${screen()}`);
+    };
+    const cmd = `cd ${home} && HOME=${home} node ${BIN} demo deploy -c ${file}; echo "exit=$?"`;
+    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', cmd + '; sleep 600');
+    try {
+      await waitFor(/Deploy .* of demo to ubuntu@\S+\?/);
+      tmux('send-keys', '-t', session, 'y', 'Enter');
+      const done = await waitFor(/exit=\d+/, 60000);
+      assert.match(done, /exit=0/);
+      assert.match(done, /✓ ubuntu@\S+ +build release/);
+      assert.match(done, /is live on/);
+      assert.match((await httpGet(host, '/')).body, /demo app v3/);
+      tmux('kill-session', '-t', session);
+      // Ctrl-C at the prompt: nothing happens, the lock stays free.
+      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo rollback -c ${file}; echo "exit=$?"; sleep 600`);
+      await waitFor(/Roll demo back from \S+ to \S+/);
+      tmux('send-keys', '-t', session, 'C-c');
+      const aborted = await waitFor(/exit=\d+/);
+      assert.match(aborted, /exit=1/);
+      assert.match(aborted, /aborted/);
+      assert.equal((await host.exec(`test -e ${ROOT}/deploy.lock`)).code, 1);
+      assert.match((await httpGet(host, '/')).body, /demo app v3/);
+    } finally {
+      try {
+        tmux('kill-session', '-t', session);
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+});
