@@ -56,7 +56,7 @@ export async function startThenSwitch(runs: HostRun[], start: (run: HostRun) => 
     const [run] = runs;
     const a = start(run);
     const b = sw(run);
-    await run.ex.run({ ...a, id: `${a.id}+${b.id}`, title: `${a.title}, then ${b.title}`, commands: [...a.commands, ...b.commands] });
+    await run.ex.run({ ...a, id: `${a.id}+${b.id}`, title: `${a.title}, switch traffic`, commands: [...a.commands, ...b.commands] });
     run.locked = false;
     return;
   }

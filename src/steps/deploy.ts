@@ -102,7 +102,7 @@ export const otherSlot = (slot: Slot): Slot => (slot === 'a' ? 'b' : 'a');
 /** Start the release in the idle slot and prove it answers; no traffic reaches it yet. */
 export function startNew(s: Settings, release: string, slot: Slot): Step {
   const L = layout(s);
-  return step('start', `start ${release} in slot ${slot} and health-check it`, [
+  return step('start', `start ${release} in slot ${slot}, health check`, [
     { run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: R.supervisorConfig(s, slot), reportsChange: true },
     ...R.startSlot(s, slot, release),
     R.healthCheck(s, slot),

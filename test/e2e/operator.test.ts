@@ -115,7 +115,8 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
   it('answers a confirmation in a real terminal (tmux), and Ctrl-C at a prompt aborts cleanly', async () => {
     commitVersion(repo, 'v3');
     await git.push('demo', repo);
-    const session = `deploy-test-${process.pid}`;
+    const base = `deploy-test-${process.pid}`;
+    let session = base;
     const tmux = (...a: string[]) => execFileSync('tmux', a, { encoding: 'utf8' });
     const screen = () => tmux('capture-pane', '-p', '-t', session);
     const waitFor = async (re: RegExp, ms = 30000) => {
@@ -132,8 +133,9 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       assert.match(done, /✓ ubuntu@\S+ +build release/);
       assert.match(done, /is live on/);
       assert.match((await httpGet(host, '/')).body, /demo app v3/);
-      tmux('kill-session', '-t', session);
-      // Ctrl-C at the prompt: nothing happens, the lock stays free.
+      // Ctrl-C at the prompt: nothing happens, the lock stays free. (A second session:
+      // killing the only one would stop the tmux server while the next one starts.)
+      session = `${base}-b`;
       tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo rollback -c ${file}; echo "exit=$?"; sleep 600`);
       await waitFor(/Roll demo back from \S+ to \S+/);
       tmux('send-keys', '-t', session, 'C-c');
@@ -143,10 +145,12 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       assert.equal((await host.exec(`test -e ${ROOT}/deploy.lock`)).code, 1);
       assert.match((await httpGet(host, '/')).body, /demo app v3/);
     } finally {
-      try {
-        tmux('kill-session', '-t', session);
-      } catch {
-        /* already gone */
+      for (const name of [base, `${base}-b`]) {
+        try {
+          tmux('kill-session', '-t', name);
+        } catch {
+          /* already gone */
+        }
       }
     }
   });
