@@ -25,7 +25,7 @@ async function ours(args: string[], home: string, file: string): Promise<Sample>
   const ms = performance.now() - t;
   if (r.code !== 0) throw new Error(`deploy ${args.join(' ')} failed:\n${r.output}`);
   const log = readFileSync(/log: (\S+)/.exec(r.output)![1], 'utf8');
-  return { ms, execs: (log.match(/^--- /gm) ?? []).length, commands: (log.match(/ \$ /g) ?? []).length };
+  return { ms, execs: (log.match(/\] --- /g) ?? []).length, commands: (log.match(/ \$ /g) ?? []).length };
 }
 
 function bare(host: Host, mode: 'deploy' | 'rollback'): Sample {
