@@ -35,13 +35,21 @@ __put() {
   __mark changed
 }
 __was_changed() { case " $__changed_files " in *" $1 "*) return 0;; esac; return 1; }
-# __supervisor_rpc METHOD PROGRAM: supervisord's XML-RPC over its socket (curl: ~15 ms, where
-# each supervisorctl start-up costs ~170 ms). Fails on a fault or when there is no socket.
+# __supervisor_rpc METHOD PROGRAM [WAIT]: supervisord's XML-RPC over its socket (curl: ~15 ms,
+# where each supervisorctl start-up costs ~170 ms). Fails on a fault or when there is no socket.
 __supervisor_rpc() {
-  local out
+  local out wait=0
+  if [ "$#" -ge 3 ]; then wait=$3; fi
   out=$(curl -s --max-time 60 --unix-socket /var/run/supervisor.sock http://localhost/RPC2 -H 'Content-Type: text/xml' \
-    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params><param><value><string>$2</string></value></param><param><value><boolean>0</boolean></value></param></params></methodCall>") || return 1
+    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params><param><value><string>$2</string></value></param><param><value><boolean>$wait</boolean></value></param></params></methodCall>") || return 1
   case "$out" in *'<fault>'*|'') return 1;; esac
+}
+# __addr_in_use BIND: is something listening on host:port or unix:/path?
+__addr_in_use() {
+  case "$1" in
+    unix:*) ss -Hlx | grep -qF " $(printf '%s' "$1" | cut -d: -f2-) " ;;
+    *) [ -n "$(ss -Hltn "sport = :$(printf '%s' "$1" | awk -F: '{ print $NF }')")" ] ;;
+  esac
 }
 # Put back every file this step replaced (used when nginx -t rejects the new config).
 __restore() {

@@ -194,6 +194,10 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
   return [
     // A previous switch stops the old slot in the background: let that finish first (bounded).
     { run: sh`for _ in $(seq 100); do [ -e ${stoppingMarker(s, slot)} ] || break; sleep 0.1; done`, probe: true },
+    // After a reboot the idle slot runs too: stop it (a fault for a stopped or new program is fine).
+    { run: sh`__supervisor_rpc stopProcess ${program} 1 || true`, probe: true },
+    // Whatever else answers on the slot's address would pass the health check in its place.
+    { run: sh`if __addr_in_use ${L.bind(slot)}; then echo ${`${L.bind(slot)} (slot ${slot}) is already in use by another process:`} >&2; ss -Hltnp >&2 || true; exit 1; fi`, probe: true },
     { run: sh`mkdir -p ${L.slots} && ln -sfn ${L.release(release)} ${L.slot(slot)}.tmp && mv -T ${L.slot(slot)}.tmp ${L.slot(slot)}` },
     // Usually a plain start over XML-RPC; when the program is new, changed or running: one
     // supervisorctl for stop, reread, update and start.
