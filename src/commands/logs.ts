@@ -8,6 +8,7 @@ export async function logsCommand(opts: GlobalOptions & { app: string; follow: b
   const session = startSession(opts.app, 'logs', opts, false);
   const runs = await openAll(session);
   const stop = () => {
+    session.reporter.stopSpinner();
     void closeAll(runs).then(() => process.exit(0));
   };
   if (opts.follow) process.once('SIGINT', stop);

@@ -129,7 +129,9 @@ export class Reporter {
     this.running.set(`${host}\0${title}`, { title: `${host}  ${title}`, started: performance.now() });
     if (this.verbose || !this.out.isTTY || this.json) return;
     this.spinnerLoading ??= import('yocto-spinner').then(({ default: yoctoSpinner }) => {
-      this.spinner = yoctoSpinner({ text: '', stream: this.out }) as unknown as Spinner;
+      // Signals are ours: a deploy interrupted by Ctrl-C must clean up, not exit at once.
+      this.spinner = yoctoSpinner({ text: '', stream: this.out, handleSignals: false }) as unknown as Spinner;
+      process.once('exit', () => this.spinner?.stop());
       this.ticker = setInterval(() => this.updateSpinner(), 100);
       this.ticker.unref();
       this.updateSpinner();

@@ -144,8 +144,44 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       assert.match(aborted, /aborted/);
       assert.equal((await host.exec(`test -e ${ROOT}/deploy.lock`)).code, 1);
       assert.match((await httpGet(host, '/')).body, /demo app v3/);
+
+      // Ctrl-C during a deploy on a terminal (spinner running): cleaned up, old release serving.
+      commitVersion(repo, 'v4');
+      await git.push('demo', repo);
+      const slow = `${home}/slow.ini`;
+      writeFileSync(slow, readFileSync(file, 'utf8').replace('[APP]', 'test_command = sleep 5\n[APP]'));
+      session = `${base}-e`;
+      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo deploy --yes -c ${slow}; echo "exit=$?"; sleep 600`);
+      await waitFor(/✓ ubuntu@\S+ +lock, fetch and resolve/);
+      await sleep(500);
+      tmux('send-keys', '-t', session, 'C-c');
+      const interrupted = await waitFor(/exit=\d+/, 60000);
+      assert.match(interrupted, /exit=1/);
+      assert.match(interrupted, /interrupted \(SIGINT\)/);
+      assert.match(interrupted, /The live release kept serving; the lock was released/);
+      assert.equal((await host.exec(`test -e ${ROOT}/deploy.lock`)).code, 1);
+      assert.match((await httpGet(host, '/')).body, /demo app v3/);
+
+      // run gets a terminal: an interactive command reads what is typed.
+      session = `${base}-c`;
+      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo run -c ${file} -- bash -c 'read -p "name? " x; echo "hello $x from $(id -un)"; [ -t 0 ] && echo tty'; echo "exit=$?"; sleep 600`);
+      await waitFor(/name\?/);
+      tmux('send-keys', '-t', session, 'bob', 'Enter');
+      const ran = await waitFor(/exit=\d+/);
+      assert.match(ran, /hello bob from django/);
+      assert.match(ran, /^tty$/m);
+      assert.match(ran, /exit=0/);
+
+      // logs -f follows new lines until Ctrl-C.
+      session = `${base}-d`;
+      tmux('new-session', '-d', '-s', session, '-x', '250', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo logs -f -n 1 -c ${file}; echo "exit=$?"; sleep 600`);
+      await waitFor(/==> gunicorn-a\.log <==/);
+      await httpGet(host, '/?followed-by-logs');
+      await waitFor(/GET \/\?followed-by-logs/);
+      tmux('send-keys', '-t', session, 'C-c');
+      assert.match(await waitFor(/exit=\d+/), /exit=0/);
     } finally {
-      for (const name of [base, `${base}-b`]) {
+      for (const name of [base, `${base}-b`, `${base}-c`, `${base}-d`, `${base}-e`]) {
         try {
           tmux('kill-session', '-t', name);
         } catch {
