@@ -2,7 +2,7 @@
 // every host and switch to it only when it is proven good (README "Releases").
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
-import { layout, type Slot } from '../layout.js';
+import { layout } from '../layout.js';
 import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import * as R from '../steps/release.js';
@@ -31,15 +31,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       // 1. lock, fetch, resolve, read what is live
       const prepared = await onEvery(runs, async (run) => {
         run.locked = true;
-        const res = await run.ex.run(D.prepare(s, lock, opts.ref));
-        const out = (i: number) => res.commands[i - 1]?.stdout ?? '';
-        let current: { commit?: string; fingerprint?: string } = {};
-        try {
-          current = JSON.parse(out(D.PREPARE_OUT.current) || '{}');
-        } catch {
-          /* no readable current release */
-        }
-        return { resolved: R.parseResolved(out(D.PREPARE_OUT.resolved)), current, live: (out(D.PREPARE_OUT.live).trim() || 'a') as Slot };
+        return D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref)));
       });
       const resolved = session.opts.dryRun ? { commit: '<commit>', kind: 'branch', ref: opts.ref ?? s.branch ?? '<default branch>' } : prepared[0].resolved;
       if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);

@@ -12,11 +12,9 @@ export async function releasesCommand(opts: GlobalOptions & { app: string }): Pr
     await onEvery(runs, async (run) => {
       const res = await run.ex.run(D.inspect(s));
       if (opts.dryRun) return;
-      const out = (i: number) => res.commands[i]?.stdout ?? '';
-      const current = out(2).trim();
-      const lock = out(4).trim();
+      const { releases, current, lock } = D.parseInspect(res, false);
       const lines = [chalk.bold(run.ex.host.label)];
-      for (const r of D.parseReleases(out(1))) {
+      for (const r of releases) {
         const mark = r.name === current ? chalk.green('* current') : r.state === 'built' ? '' : chalk.red(r.state);
         lines.push(`  ${r.name.padEnd(34)} ${(r.ref ?? '').padEnd(14)} ${(r.commit ?? '').slice(0, 8).padEnd(8)}  ${(r.time ?? '').replace('T', ' ').slice(0, 19)}  ${r.by ?? ''} ${mark}`);
       }

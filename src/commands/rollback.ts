@@ -2,7 +2,6 @@
 // the release and its environment boot in the idle slot, are health-checked, switched to.
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
-import type { Slot } from '../layout.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError } from '../errors.js';
 import { closeAll, newLock, onEvery, openAll, startThenSwitch, withCleanup } from './fleet.js';
@@ -45,9 +44,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
     await withCleanup(session, runs, lock, log, async (guard) => {
       const seen = await onEvery(runs, async (run) => {
         run.locked = true;
-        const res = await run.ex.run(D.inspect(s, lock));
-        const out = (i: number) => res.commands[i]?.stdout ?? '';
-        return { releases: D.parseReleases(out(2)), current: out(3).trim(), live: (out(4).trim() || 'a') as Slot };
+        return D.parseInspect(await run.ex.run(D.inspect(s, lock)), true);
       });
       if (opts.dryRun) {
         await onEvery(runs, async (run) => {

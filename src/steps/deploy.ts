@@ -2,7 +2,7 @@
 // gunicorn slot, health-check, switch nginx atomically, stop the old slot, prune.
 // Four round trips per host for a deploy, three for a rollback, two for a no-op.
 import { createHash } from 'node:crypto';
-import { step, type Command, type Step } from '../plan.js';
+import { step, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
@@ -64,7 +64,17 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string): Step {
   ]);
 }
 
-export const PREPARE_OUT = { resolved: 4, current: 5, live: 6 } as const;
+/** What prepare() found on one host. */
+export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof R.parseResolved>; current: { commit?: string; fingerprint?: string }; live: Slot } {
+  const out = (i: number) => res.commands[i]?.stdout ?? '';
+  let current = {};
+  try {
+    current = JSON.parse(out(4) || '{}');
+  } catch {
+    /* no readable current release */
+  }
+  return { resolved: R.parseResolved(out(3)), current, live: (out(5).trim() || 'a') as Slot };
+}
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
 export function build(s: Settings, r: R.ReleaseRef): Step {
@@ -155,6 +165,12 @@ export function inspect(s: Settings, lock?: LockInfo): Step {
     { run: sh`cat ${L.lock}/info 2>/dev/null || true`, probe: true },
   );
   return step(lock ? 'inspect' : 'releases', lock ? 'lock and read releases' : 'read releases', cmds);
+}
+
+/** What inspect() found on one host (its command order: check, [lock], list, current, live, lock info). */
+export function parseInspect(res: StepResult, locked: boolean): { releases: ReleaseInfo[]; current: string; live: Slot; lock: string } {
+  const out = (i: number) => res.commands[i + (locked ? 1 : 0)]?.stdout ?? '';
+  return { releases: parseReleases(out(1)), current: out(2).trim(), live: (out(3).trim() || 'a') as Slot, lock: out(4).trim() };
 }
 
 export interface ReleaseInfo {
