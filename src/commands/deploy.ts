@@ -7,7 +7,7 @@ import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import * as R from '../steps/release.js';
 import { DeployError } from '../errors.js';
-import { closeAll, newLock, onEvery, openAll, startThenSwitch, withCleanup } from './fleet.js';
+import { closeAll, goLive, newLock, onEvery, openAll, withCleanup } from './fleet.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -59,14 +59,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       guard.check();
 
       // 3. start it in the idle slot and prove it answers; 4. switch, stop the old slot, prune, unlock, log
-      runs.forEach((run, i) => (run.started = D.otherSlot(prepared[i].live)));
-      log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
-      await startThenSwitch(
-        runs,
-        (run) => D.startNew(s, name, run.started!),
-        (run) => D.switchOver(s, { release: name, slot: run.started!, oldSlot: D.otherSlot(run.started!), token: lock.token, log, prune: true }),
-        () => guard.check(),
-      );
+      await goLive(session, runs, { release: name, liveSlots: prepared.map((p) => p.live), lock, log, prune: true, guard });
       reporter.info(chalk.green(`${name} is live on ${hosts}`) + chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}, slot ${runs[0].started}; ${layout(s).current})`));
     });
   } finally {

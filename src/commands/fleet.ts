@@ -3,12 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import chalk from 'chalk';
 import type { Executor } from '../exec/executor.js';
-import type { Step } from '../plan.js';
 import type { Slot } from '../layout.js';
 import type { Session } from '../session.js';
 import { LockedError, RemoteCommandError } from '../errors.js';
 import { operator } from '../operator.js';
-import { abandon, LOCKED_STATUS, type LockInfo } from '../steps/deploy.js';
+import { abandon, LOCKED_STATUS, otherSlot, startNew, switchOver, type LockInfo } from '../steps/deploy.js';
 import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
 
 export interface HostRun {
@@ -48,10 +47,20 @@ export async function onEvery<T>(runs: HostRun[], fn: (run: HostRun) => Promise<
 }
 
 /**
- * Start the new release everywhere, then switch everywhere. With one host both go in one
- * script (the switch commands run only after the health check passed): one round trip less.
+ * Make `release` live on every host: start it in each host's idle slot, health-check, then
+ * switch everywhere (lockstep). With one host both go in one script (the switch commands run
+ * only after the health check passed): one round trip less.
  */
-export async function startThenSwitch(runs: HostRun[], start: (run: HostRun) => Step, sw: (run: HostRun) => Step, between: () => void): Promise<void> {
+export async function goLive(
+  session: Session,
+  runs: HostRun[],
+  g: { release: string; liveSlots: Slot[]; lock: LockInfo; log: Record<string, unknown>; prune: boolean; guard: InterruptGuard },
+): Promise<void> {
+  const s = session.settings;
+  runs.forEach((run, i) => (run.started = otherSlot(g.liveSlots[i])));
+  g.log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
+  const start = (run: HostRun) => startNew(s, g.release, run.started!);
+  const sw = (run: HostRun) => switchOver(s, { release: g.release, slot: run.started!, oldSlot: otherSlot(run.started!), token: g.lock.token, log: g.log, prune: g.prune });
   if (runs.length === 1) {
     const [run] = runs;
     const a = start(run);
@@ -61,7 +70,7 @@ export async function startThenSwitch(runs: HostRun[], start: (run: HostRun) => 
     return;
   }
   await onEvery(runs, (run) => run.ex.run(start(run)));
-  between();
+  g.guard.check();
   await onEvery(runs, async (run) => {
     await run.ex.run(sw(run));
     run.locked = false;

@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError } from '../errors.js';
-import { closeAll, newLock, onEvery, openAll, startThenSwitch, withCleanup } from './fleet.js';
+import { closeAll, goLive, newLock, onEvery, openAll, withCleanup } from './fleet.js';
 
 export interface RollbackOptions extends GlobalOptions {
   app: string;
@@ -67,14 +67,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       }
       if (!(await asker.confirm(`Roll ${s.app} back from ${seen[0].current} to ${target} on ${hosts}?`))) throw new DeployError('rollback not confirmed');
       guard.check();
-      runs.forEach((run, i) => (run.started = D.otherSlot(seen[i].live)));
-      log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
-      await startThenSwitch(
-        runs,
-        (run) => D.startNew(s, target, run.started!),
-        (run) => D.switchOver(s, { release: target, slot: run.started!, oldSlot: D.otherSlot(run.started!), token: lock.token, log, prune: false }),
-        () => guard.check(),
-      );
+      await goLive(session, runs, { release: target, liveSlots: seen.map((h) => h.live), lock, log, prune: false, guard });
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
   } finally {

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TESTBED_KEY, type Host, type GitServer } from '../testbed/index.ts';
+import { TESTBED_KEY, bootGitServer, bootHost, ensureImages, type Host, type GitServer } from '../testbed/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'deploy.js');
@@ -112,4 +112,27 @@ export function readLog(result: CliResult): string {
 
 export function cleanup(...dirs: string[]): void {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+export interface LiveDemo {
+  git: GitServer;
+  host: Host;
+  /** The local work tree pushed to the git server's demo repository. */
+  repo: string;
+  home: string;
+  file: string;
+}
+
+/** A git server with the demo app (v1) and a ready host where `setup` has made it live. */
+export async function liveDemo(extra = ''): Promise<LiveDemo> {
+  await ensureImages();
+  const [git, host] = await Promise.all([bootGitServer(), bootHost('ready')]);
+  const url = await git.createRepo('demo');
+  const repo = demoRepo('v1');
+  await git.push('demo', repo);
+  const home = tempDir();
+  const file = writeSettings(home, { repo: url, hosts: [host], extra });
+  const { second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home);
+  if (second.code !== 0) throw new Error(`setup failed:\n${second.output}`);
+  return { git, host, repo, home, file };
 }

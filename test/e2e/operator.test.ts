@@ -4,8 +4,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { bootHost, bootGitServer, stopAll, ensureImages, type GitServer, type Host } from '../testbed/index.ts';
-import { BIN, commitVersion, demoRepo, httpGet, runCli, setupThroughKeyGate, tempDir, writeSettings } from './helpers.ts';
+import { stopAll, type GitServer, type Host } from '../testbed/index.ts';
+import { BIN, commitVersion, httpGet, liveDemo, runCli } from './helpers.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import { Reporter } from '../../src/ui/output.ts';
 import { PrinterExecutor } from '../../src/exec/printer.ts';
@@ -28,17 +28,7 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
   const cli = (...args: string[]) => runCli(['-c', file, ...args], { home });
 
   before(async () => {
-    await ensureImages();
-    git = await bootGitServer();
-    host = await bootHost('ready');
-    const url = await git.createRepo('demo');
-    repo = demoRepo('v1');
-    await git.push('demo', repo);
-    home = tempDir();
-    file = writeSettings(home, { repo: url, hosts: [host], extra: '' });
-    writeFileSync(file, readFileSync(file, 'utf8') + '\n[COMMANDS]\nmigrations = python manage.py showmigrations pages\n');
-    const { second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home);
-    assert.equal(second.code, 0, second.output);
+    ({ git, host, repo, home, file } = await liveDemo('[COMMANDS]\nmigrations = python manage.py showmigrations pages\n'));
   });
   after(stopAll);
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootHost, bootGitServer, stopAll, ensureImages, type GitServer, type Host } from '../testbed/index.ts';
-import { BIN, commitVersion, demoRepo, httpGet, runCli, setupThroughKeyGate, tempDir, writeSettings } from './helpers.ts';
+import { stopAll, type GitServer, type Host } from '../testbed/index.ts';
+import { BIN, commitVersion, httpGet, liveDemo, runCli } from './helpers.ts';
 import { startLoad } from './load.ts';
 
 const ROOT = '/opt/django/apps/demo';
@@ -27,17 +27,8 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
   const slotStates = async () => host.run('supervisorctl status || true');
 
   before(async () => {
-    await ensureImages();
-    git = await bootGitServer();
-    host = await bootHost('ready');
-    const url = await git.createRepo('demo');
-    repo = demoRepo('v1');
-    await git.push('demo', repo);
-    home = tempDir();
-    // No PyPI here: pip looks only in pip_find_links (an empty directory), so an unknown requirement fails at once.
-    file = writeSettings(home, { repo: url, hosts: [host], extra: 'pip_find_links = /tmp\nkeep_releases = 3\n' });
-    const { second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home);
-    assert.equal(second.code, 0, second.output);
+    // No PyPI here: pip looks only in pip_find_links (a directory without wheels), so an unknown requirement fails at once.
+    ({ git, host, repo, home, file } = await liveDemo('pip_find_links = /tmp\nkeep_releases = 3\n'));
     assert.equal(await page(), 'v1');
   });
   after(stopAll);
