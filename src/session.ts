@@ -37,6 +37,8 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const asker = makeAsker(opts.yes || opts.dryRun);
   const ctx = { appUser: settings.appUser };
   const started = performance.now();
+  // Start loading the SSH modules now (~60 ms), while the command does its local work.
+  const sshModules = opts.dryRun ? undefined : Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);
   return {
     settings,
     reporter,
@@ -46,7 +48,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
     async open(host) {
       if (opts.dryRun) return new PrinterExecutor(host, ctx, reporter, opts.onIssue);
       reporter.log(`connecting to ${host.label}`);
-      const [{ connect }, { SshExecutor }] = await Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);
+      const [{ connect }, { SshExecutor }] = await sshModules!;
       const ssh = await connect({
         host,
         identityFile: settings.identityFile,

@@ -224,7 +224,7 @@ export function healthCheck(s: Settings, slot: Slot): Command {
   const { curlArgs, url } = healthUrl(s, slot);
   const t = s.healthTimeout;
   return {
-    run: sh`url=${url}; deadline=$((SECONDS + ${t})); until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} for ${t} s; the slot's log ends with:" >&2; tail -n 20 ${`${L.log}/gunicorn-${slot}.log`} >&2 || true; exit 1; fi; sleep 0.05; done; echo "$code"`,
+    run: sh`url=${url}; deadline=$((SECONDS + ${t})); until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} for ${t} s; the slot's log ends with:" >&2; tail -n 20 ${`${L.log}/gunicorn-${slot}.log`} >&2 || true; exit 1; fi; sleep 0.02; done; echo "$code"`,
     probe: true,
   };
 }
