@@ -21,6 +21,8 @@ export function layout(s: Settings) {
     /** Which slot nginx sends traffic to: a or b. */
     liveSlot: `${root}/slots/live`,
     lock: `${root}/deploy.lock`,
+    /** Written (with the run's lock token) when the operator presses Ctrl-C while a step runs. */
+    abortFlag: `${root}/deploy.abort`,
     deployLog: `${root}/deploy.log.jsonl`,
     gunicornConf: `${root}/gunicorn.conf.py`,
     program: (slot: Slot) => `${s.project}-${slot}`,

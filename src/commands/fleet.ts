@@ -7,8 +7,8 @@ import type { Slot } from '../layout.js';
 import type { Session } from '../session.js';
 import { LockedError, RemoteCommandError } from '../errors.js';
 import { operator } from '../operator.js';
-import { abandon, LOCKED_STATUS, otherSlot, startNew, switchOver, type LockInfo } from '../steps/deploy.js';
-import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
+import { abandon, abortPoint, INTERRUPTED_STATUS, LOCKED_STATUS, otherSlot, requestAbort, startNew, switchOver, type LockInfo } from '../steps/deploy.js';
+import { guardInterrupts, InterruptedError, type InterruptGuard } from '../interrupt.js';
 
 export interface HostRun {
   ex: Executor;
@@ -65,7 +65,8 @@ export async function goLive(
     const [run] = runs;
     const a = start(run);
     const b = sw(run);
-    await run.ex.run({ ...a, id: `${a.id}+${b.id}`, title: `${a.title}, switch traffic`, commands: [...a.commands, ...b.commands] });
+    const commands = [...a.commands, abortPoint(s, g.lock.token), ...b.commands];
+    await run.ex.run({ ...a, id: `${a.id}+${b.id}`, title: `${a.title}, switch traffic`, commands });
     run.locked = false;
     return;
   }
@@ -97,10 +98,16 @@ export function asLockError(err: unknown, app: string): unknown {
  * live release keeps serving, new slots stop, the lock is released, the failure logged.
  */
 export async function withCleanup<T>(session: Session, runs: HostRun[], lock: LockInfo, log: Record<string, unknown>, body: (guard: InterruptGuard) => Promise<T>): Promise<T> {
-  const guard = guardInterrupts((signal) => session.reporter.warn(`${signal}: finishing the current step, then cleaning up (press Ctrl-C again to quit at once)`));
+  const guard = guardInterrupts((signal) => {
+    session.reporter.warn(`${signal}: stopping before the switch, then cleaning up (press Ctrl-C again to quit at once)`);
+    // A step that goes on to the switch checks for this flag first.
+    for (const r of runs.filter((run) => run.locked)) void r.ex.run(requestAbort(session.settings, lock.token)).catch(() => undefined);
+  });
   try {
     return await body(guard);
-  } catch (err) {
+  } catch (caught) {
+    const interrupted = caught instanceof RemoteCommandError && caught.status === INTERRUPTED_STATUS;
+    const err = interrupted ? new InterruptedError('SIGINT') : caught;
     const failure = asLockError(err, session.settings.app);
     const step = err instanceof RemoteCommandError ? err.step : (err as Error).name === 'InterruptedError' ? 'interrupted' : 'aborted';
     const entry = { ...log, result: 'failed', failed_step: step, duration_s: Math.round((performance.now() - session.started) / 100) / 10 };

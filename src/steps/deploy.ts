@@ -11,6 +11,18 @@ import { configFileContent, gunicornConfigContent, nginxSiteContent } from './se
 
 /** Exit status of the lock command when another run holds the lock. */
 export const LOCKED_STATUS = 75;
+/** Exit status of a script that stopped because the operator pressed Ctrl-C. */
+export const INTERRUPTED_STATUS = 130;
+
+/** Ctrl-C while a script runs: tell it, over a second channel of the same connection. */
+export function requestAbort(s: Settings, token: string): Step {
+  return step('abort', 'ask the running step to stop before the switch', [{ run: sh`printf '%s\\n' ${token} > ${layout(s).abortFlag}`, probe: true }]);
+}
+
+/** The last point where Ctrl-C still stops a run: right before traffic moves. */
+export function abortPoint(s: Settings, token: string): Command {
+  return { run: sh`if grep -qsF ${token} ${layout(s).abortFlag}; then echo "interrupted: stopped before switching traffic" >&2; exit ${INTERRUPTED_STATUS}; fi`, probe: true };
+}
 
 export interface LockInfo {
   by: string;
@@ -125,6 +137,7 @@ export function switchOver(s: Settings, g: GoLive): Step {
   return step('switch', `switch traffic to ${g.release}`, [
     ...R.switchTo(s, g.slot, g.release),
     R.stopSlotInBackground(s, g.oldSlot),
+    { run: sh`rm -f ${L.abortFlag}`, probe: true },
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
     appendDeployLog(s, { ...g.log, result: 'ok' }),
@@ -144,7 +157,7 @@ export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: 
     const dir = L.release(a.release);
     cmds.push({ run: sh`if [ -d ${dir} ] && [ "$(readlink ${L.current})" != ${dir} ]; then rm -f ${dir}/.deploy-built; echo failed > ${dir}/.deploy-failed; fi`, probe: true });
   }
-  cmds.push(releaseLock(s, a.token), appendDeployLog(s, a.log));
+  cmds.push({ run: sh`rm -f ${L.abortFlag}`, probe: true }, releaseLock(s, a.token), appendDeployLog(s, a.log));
   return step('abandon', 'clean up: the live release keeps serving', cmds);
 }
 

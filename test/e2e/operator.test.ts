@@ -139,7 +139,7 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       commitVersion(repo, 'v4');
       await git.push('demo', repo);
       const slow = `${home}/slow.ini`;
-      writeFileSync(slow, readFileSync(file, 'utf8').replace('[APP]', 'test_command = sleep 5\n[APP]'));
+      writeFileSync(slow, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ntest_command = sleep 5\n'));
       session = `${base}-e`;
       tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo deploy --yes -c ${slow}; echo "exit=$?"; sleep 600`);
       await waitFor(/✓ ubuntu@\S+ +lock, fetch and resolve/);

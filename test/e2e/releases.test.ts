@@ -130,7 +130,7 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
   it('Ctrl-C during a deploy: the live release keeps serving and the lock is released', async () => {
     await push('v5');
     const slow = join(home, 'slow.ini');
-    writeFileSync(slow, readFileSync(file, 'utf8').replace('[APP]', 'test_command = sleep 4\n[APP]'));
+    writeFileSync(slow, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ntest_command = sleep 4\n'));
     const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', slow], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -148,6 +148,31 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     assert.match(out, /interrupted/);
     assert.equal(await page(), 'v4');
     assert.ok(await lockFree(), out);
+  });
+
+  it('Ctrl-C while the new release boots: stopped right before the switch', async () => {
+    const good = head();
+    // A release whose app takes 4 s to import: the health check is still waiting when Ctrl-C comes.
+    await push('v5-slow', (d) => writeFileSync(join(d, 'demo/wsgi.py'), readFileSync(join(d, 'demo/wsgi.py'), 'utf8').replace('import os', 'import os\nimport time\ntime.sleep(4)')));
+    const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', file], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise<number>((resolve) => {
+      const timer = setInterval(() => {
+        if (/✓ \S+ +build release/.test(out)) {
+          clearInterval(timer);
+          setTimeout(() => child.kill('SIGINT'), 1000);
+        }
+      }, 50);
+      child.on('close', (c) => resolve(c ?? -1));
+    });
+    assert.equal(code, 1, out);
+    assert.match(out, /interrupted/);
+    assert.equal(await page(), 'v4');
+    assert.ok(await lockFree(), out);
+    assert.equal((await host.exec(`test -e ${ROOT}/deploy.abort`)).code, 1, 'the abort flag is cleaned up');
+    await restoreGood(good);
   });
 
   it('a lock left by a killed run is reported with its holder, and unlock removes it', async () => {
