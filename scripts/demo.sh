@@ -68,6 +68,19 @@ echo
 echo "demo: \$ curl http://$web_ip/"
 curl -fsS "http://$web_ip/"
 echo
+echo "demo: a new version: VERSION=v2, committed and pushed"
+echo v2 > "$DIR/repo/VERSION"
+git -C "$DIR/repo" -c user.email=demo@example.com -c user.name=demo commit -qam "demo v2"
+bash "$TB" gitpush demo-git demo "$DIR/repo" main >/dev/null
+echo "demo: \$ deploy demo deploy --yes"
+deploy demo deploy --yes -c "$DIR/settings.ini"
+echo "demo: \$ curl -s http://$web_ip/ | grep h1"
+curl -fsS "http://$web_ip/" | grep h1
+echo "demo: \$ deploy demo rollback --yes"
+deploy demo rollback --yes -c "$DIR/settings.ini"
+curl -fsS "http://$web_ip/" | grep h1
+echo
 echo "demo: the app is live at http://$web_ip/ (from this machine)."
+echo "demo: try: HOME=$DIR/home node bin/deploy.js demo status -c $DIR/settings.ini"
 echo "demo: try: HOME=$DIR/home node bin/deploy.js demo setup -c $DIR/settings.ini --dry-run"
 echo "demo: tear the sandbox down with: bash scripts/demo.sh down"
