@@ -44,6 +44,11 @@ __supervisor_rpc() {
     -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params><param><value><string>$2</string></value></param><param><value><boolean>$wait</boolean></value></param></params></methodCall>") || return 1
   case "$out" in *'<fault>'*|'') return 1;; esac
 }
+# __supervisor_config_changed PROGRAM: does supervisord's re-read config add or change it?
+__supervisor_config_changed() {
+  curl -s --max-time 30 --unix-socket /var/run/supervisor.sock http://localhost/RPC2 -H 'Content-Type: text/xml' \
+    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.reloadConfig</methodName><params></params></methodCall>" | grep -qF "<string>$1</string>"
+}
 # __addr_in_use BIND: is something listening on host:port or unix:/path?
 __addr_in_use() {
   case "$1" in

@@ -172,8 +172,9 @@ export function supervisorProgram(s: Settings, slot: Slot): Command[] {
   const L = layout(s);
   return [
     { run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true },
-    // A changed program is re-read; supervisor restarts it only if it is running.
-    { run: sh`if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update ${L.program(slot)}; fi`, probe: true },
+    // Re-read only: a running slot is never restarted here; the change applies when the slot
+    // next starts (startSlot sees it and updates the program), so setup never interrupts the site.
+    { run: sh`if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi`, probe: true },
   ];
 }
 
@@ -199,10 +200,10 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
     // Whatever else answers on the slot's address would pass the health check in its place.
     { run: sh`if __addr_in_use ${L.bind(slot)}; then echo ${`${L.bind(slot)} (slot ${slot}) is already in use by another process:`} >&2; ss -Hltnp >&2 || true; exit 1; fi`, probe: true },
     { run: sh`mkdir -p ${L.slots} && ln -sfn ${L.release(release)} ${L.slot(slot)}.tmp && mv -T ${L.slot(slot)}.tmp ${L.slot(slot)}` },
-    // Usually a plain start over XML-RPC; when the program is new, changed or running: one
-    // supervisorctl for stop, reread, update and start.
+    // Usually a plain start over XML-RPC; when the program is new or its config changed (this
+    // step, or an earlier setup): one supervisorctl for stop, reread, update and start.
     {
-      run: sh`if __was_changed ${L.supervisorConf(slot)} || ! __supervisor_rpc startProcess ${program}; then printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null; fi`,
+      run: sh`if __was_changed ${L.supervisorConf(slot)} || __supervisor_config_changed ${program} || ! __supervisor_rpc startProcess ${program}; then printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null; fi`,
     },
   ];
 }

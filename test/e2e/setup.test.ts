@@ -143,6 +143,18 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
       assert.match(again.stdout, /= \S+ +config file .* already done/);
     });
 
+    it('setup with changed settings rewrites configs but never restarts the live app', async () => {
+      const pid = (await host.run('supervisorctl pid demo-a')).trim();
+      const changed = join(tempDir(), 'settings.ini');
+      writeFileSync(changed, readFileSync(file, 'utf8') + '\n[ENV]\nFEATURE_FLAG = on\n');
+      const r = await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', changed], { home });
+      assert.equal(r.code, 0, r.output);
+      assert.match(r.stdout, /✓ \S+ +supervisor config +done/);
+      assert.match(await host.run('cat /etc/supervisor/conf.d/demo-a.conf'), /FEATURE_FLAG="on"/);
+      assert.equal((await host.run('supervisorctl pid demo-a')).trim(), pid, 'the live gunicorn was not restarted');
+      assert.equal((await httpGet(host, '/')).status, 200);
+    });
+
     it('a config rejected by nginx -t is put back and the site keeps serving', async () => {
       const dir = tempDir();
       mkdirSync(join(dir, 'templates'));
