@@ -28,6 +28,8 @@ export interface Step {
   /** Runs through `sudo -n bash -s`; otherwise as the login user. */
   privileged: boolean;
   commands: Command[];
+  /** Runs on its own channel, even while another step of the same host runs (Ctrl-C's abort flag). */
+  aside?: boolean;
   /** Show its output as it comes (logs, run), not only with -v. */
   stream?: boolean;
   /** Run the step only when this check succeeds on the server; otherwise it is reported as already done. */

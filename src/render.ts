@@ -137,7 +137,13 @@ export function parseOutput(stdout: string, stderr: string, count: number): Pars
     let current = 0;
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
-    for (const line of lines) {
+    for (let line of lines) {
+      // A command's output without a final newline runs into the next marker: split them.
+      const at = line.indexOf(MARK);
+      if (at > 0) {
+        into[current] += `${line.slice(0, at)}\n`;
+        line = line.slice(at);
+      }
       if (line.startsWith(MARK)) {
         const [word, ...args] = line.slice(1).split(' ');
         if (word === 'begin') current = Number(args[0]);

@@ -9,6 +9,7 @@ import { parseOutput, remoteShell, describeCommand, renderScript, MARK, type Ren
 import { RemoteCommandError } from '../errors.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
+import { RootShell } from './root-shell.js';
 
 /** Calls fn with each complete line of a chunked stream. */
 function lineSplitter(fn: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
@@ -45,7 +46,10 @@ export class SshExecutor implements Executor {
     this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step)})`);
     this.reporter.stepStart(label, step.title);
     const started = performance.now();
-    const onLine = (isErr: boolean) => (line: string) => {
+    const onLine = (isErr: boolean) => (text: string) => {
+      const at = text.indexOf(MARK);
+      if (at > 0) this.reporter.remote(label, text.slice(0, at), isErr, this.reporter.verbose || !!step.stream);
+      const line = at > 0 ? text.slice(at) : text;
       if (line.startsWith(MARK)) {
         const [word, i] = line.slice(1).split(' ');
         if (word === 'begin' && !isErr) this.reporter.command(label, shown[Number(i) - 1] ?? '');
@@ -53,17 +57,18 @@ export class SshExecutor implements Executor {
       }
       this.reporter.remote(label, line, isErr, this.reporter.verbose || !!step.stream);
     };
-    const out = lineSplitter(onLine(false));
-    const err = lineSplitter(onLine(true));
     this.roundTrips++;
-    const res = await this.ssh.execCommand(remoteShell(step), {
-      stdin: renderScript(step, this.ctx, true),
-      noTrim: true,
-      onStdout: (c) => out.push(c),
-      onStderr: (c) => err.push(c),
-    });
-    out.end();
-    err.end();
+    const script = renderScript(step, this.ctx, true);
+    let res: { stdout: string; stderr: string; code: number | null; signal?: string | null };
+    if (step.privileged && !step.aside) {
+      res = await (await this.rootShell()).run(script, onLine(false), onLine(true));
+    } else {
+      const out = lineSplitter(onLine(false));
+      const err = lineSplitter(onLine(true));
+      res = await this.ssh.execCommand(remoteShell(step), { stdin: script, noTrim: true, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) });
+      out.end();
+      err.end();
+    }
     const durationMs = performance.now() - started;
     const parsed = parseOutput(res.stdout, res.stderr, step.commands.length);
     if (res.code !== 0) {
@@ -123,7 +128,15 @@ export class SshExecutor implements Executor {
     });
   }
 
+  /** Privileged steps share one `sudo -n bash` (opened after the sudo check passed). */
+  private shell?: Promise<RootShell>;
+  private rootShell(): Promise<RootShell> {
+    this.shell ??= RootShell.open(this.ssh.connection!);
+    return this.shell;
+  }
+
   async close(): Promise<void> {
+    if (this.shell) (await this.shell.catch(() => undefined))?.close();
     this.ssh.dispose();
   }
 }

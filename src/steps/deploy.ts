@@ -16,7 +16,7 @@ export const INTERRUPTED_STATUS = 130;
 
 /** Ctrl-C while a script runs: tell it, over a second channel of the same connection. */
 export function requestAbort(s: Settings, token: string): Step {
-  return step('abort', 'ask the running step to stop before the switch', [{ run: sh`printf '%s\\n' ${token} > ${layout(s).abortFlag}`, probe: true }]);
+  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`printf '%s\\n' ${token} > ${layout(s).abortFlag}`, probe: true }]), aside: true };
 }
 
 /** The last point where Ctrl-C still stops a run: right before traffic moves. */

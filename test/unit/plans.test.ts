@@ -121,3 +121,13 @@ test('a step guard skips the whole step', () => {
   assert.equal(parsed.changed.size, 0);
   assert.equal(parsed.stdout[1], '');
 });
+
+test('script protocol: output without a final newline does not hide the next marker', () => {
+  const st = step('t', 'test', [{ run: raw('printf partial') }, { run: raw('printf "no newline" >&2; exit 3') }], false);
+  const { code, parsed } = runLocally(st);
+  assert.equal(code, 3);
+  assert.equal(parsed.stdout[1], 'partial');
+  assert.deepEqual([...parsed.changed], [1]);
+  assert.deepEqual(parsed.failed, { index: 2, status: 3 });
+  assert.equal(parsed.stderr[2], 'no newline');
+});

@@ -1,0 +1,95 @@
+// One long-lived `sudo -n bash` per host, fed one step script at a time. Opening an exec
+// channel costs ~50 ms (sshd forks, sudo opens a PAM session, bash starts); through one
+// shell a step costs a round trip. Each script runs in a subshell, so its `set -e`, traps
+// and `exit` end the step, not the shell; an end marker on both streams carries its status.
+import { randomBytes } from 'node:crypto';
+import type { Client, ClientChannel } from 'ssh2';
+
+export interface ShellResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+interface Pending {
+  tag: string;
+  out: string[];
+  err: string[];
+  outDone: boolean;
+  errDone: boolean;
+  code: number;
+  onOut: (line: string) => void;
+  onErr: (line: string) => void;
+  resolve: (r: ShellResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** What RootShell needs of an SSH channel (tests give it a local bash). */
+export type ShellChannel = Pick<ClientChannel, 'on' | 'write' | 'end'> & { stderr: { on(event: 'data', fn: (chunk: Buffer) => void): unknown } };
+
+export class RootShell {
+  private pending?: Pending;
+  private rest = { out: '', err: '' };
+  private closed?: Error;
+
+  constructor(private readonly channel: ShellChannel) {
+    channel.on('data', (chunk: Buffer) => this.feed('out', chunk.toString('utf8')));
+    channel.stderr.on('data', (chunk: Buffer) => this.feed('err', chunk.toString('utf8')));
+    channel.on('close', () => {
+      this.closed = new Error('the remote shell ended');
+      this.pending?.reject(this.closed);
+      this.pending = undefined;
+    });
+  }
+
+  static open(conn: Client): Promise<RootShell> {
+    return new Promise((resolve, reject) => {
+      conn.exec('sudo -n bash', (err, channel) => (err ? reject(err) : resolve(new RootShell(channel))));
+    });
+  }
+
+  /** Runs one script; resolves when both of its streams have ended, with its exit status. */
+  run(script: string, onOut: (line: string) => void, onErr: (line: string) => void): Promise<ShellResult> {
+    if (this.closed) return Promise.reject(this.closed);
+    if (this.pending) return Promise.reject(new Error('a step is already running in this shell'));
+    const tag = randomBytes(6).toString('hex');
+    return new Promise<ShellResult>((resolve, reject) => {
+      this.pending = { tag, out: [], err: [], outDone: false, errDone: false, code: -1, onOut, onErr, resolve, reject };
+      this.channel.write(`(\n${script}\n) </dev/null\nprintf '\\036end-${tag} %s\\n' "$?"; printf '\\036end-${tag}\\n' >&2\n`);
+    });
+  }
+
+  private feed(stream: 'out' | 'err', text: string): void {
+    const lines = (this.rest[stream] + text).split('\n');
+    this.rest[stream] = lines.pop() ?? '';
+    const p = this.pending;
+    if (!p) return;
+    const marker = `\x1eend-${p.tag}`;
+    for (let line of lines) {
+      // Output without a final newline (e.g. Django's "Applying x..." before a crash) runs into the marker.
+      const at = line.indexOf(marker);
+      if (at > 0) {
+        (stream === 'out' ? p.out : p.err).push(line.slice(0, at));
+        (stream === 'out' ? p.onOut : p.onErr)(line.slice(0, at));
+        line = line.slice(at);
+      }
+      if (line.startsWith(marker)) {
+        if (stream === 'out') {
+          p.outDone = true;
+          p.code = Number(line.split(' ')[1]);
+        } else p.errDone = true;
+        continue;
+      }
+      (stream === 'out' ? p.out : p.err).push(line);
+      (stream === 'out' ? p.onOut : p.onErr)(line);
+    }
+    if (p.outDone && p.errDone) {
+      this.pending = undefined;
+      p.resolve({ stdout: p.out.join('\n'), stderr: p.err.join('\n'), code: p.code });
+    }
+  }
+
+  close(): void {
+    this.channel.end('exit\n');
+  }
+}
