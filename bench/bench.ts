@@ -77,7 +77,7 @@ async function main() {
   }
   await stopAll();
 
-  const rows = [['scenario', 'deploy', 'bare script', 'ratio', 'deploy: ssh conns / execs / commands', 'bare: conns / execs / commands']];
+  const rows = [['scenario', 'deploy', 'bare script', 'ratio', 'deploy: ssh conns / round trips / commands', 'bare: conns / round trips / commands']];
   for (const [k, v] of Object.entries(results)) {
     const o = median(v.ours.map((s) => s.ms));
     const br = median(v.bare.map((s) => s.ms));
