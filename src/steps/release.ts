@@ -193,8 +193,12 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
   const L = layout(s);
   const program = L.program(slot);
   return [
-    // A previous switch stops the old slot in the background: let that finish first (bounded).
-    { run: sh`for _ in $(seq 100); do [ -e ${stoppingMarker(s, slot)} ] || break; sleep 0.1; done`, probe: true },
+    // A previous switch stops the old slot in the background: let that finish first. gunicorn
+    // may take up to its graceful timeout and supervisor then kills it; an older marker is stale.
+    {
+      run: sh`m=${stoppingMarker(s, slot)}; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt ${s.gunicornTimeout + 15} ]; do sleep 0.1; done; rm -f "$m"`,
+      probe: true,
+    },
     // After a reboot the idle slot runs too: stop it (a fault for a stopped or new program is fine).
     { run: sh`__supervisor_rpc stopProcess ${program} 1 || true`, probe: true },
     // Whatever else answers on the slot's address would pass the health check in its place.
