@@ -93,6 +93,22 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     await git.push('demo', repo);
   };
   const head = () => execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo }).toString().trim();
+  /** `deploy` in a child process, sent `signal` `delay` ms after its output first matches `when`. */
+  const deployAndSignal = (settings: string, when: RegExp, signal: NodeJS.Signals, delay: number) => {
+    const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', settings], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    return new Promise<{ code: number; out: string }>((resolve) => {
+      const timer = setInterval(() => {
+        if (when.test(out)) {
+          clearInterval(timer);
+          setTimeout(() => child.kill(signal), delay);
+        }
+      }, 50);
+      child.on('close', (c) => resolve({ code: c ?? -1, out }));
+    });
+  };
 
   for (const [what, breakIt, expectStep] of [
     ['a failing requirements.txt', (d: string) => writeFileSync(join(d, 'requirements.txt'), 'Django>=3.2\ngunicorn>=20\nno-such-package-anywhere==9.9\n'), /build release/],
@@ -131,19 +147,7 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     await push('v5');
     const slow = join(home, 'slow.ini');
     writeFileSync(slow, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ntest_command = sleep 4\n'));
-    const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', slow], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const code = await new Promise<number>((resolve) => {
-      const timer = setInterval(() => {
-        if (/lock, fetch and resolve/.test(out)) {
-          clearInterval(timer);
-          setTimeout(() => child.kill('SIGINT'), 300);
-        }
-      }, 50);
-      child.on('close', (c) => resolve(c ?? -1));
-    });
+    const { code, out } = await deployAndSignal(slow, /lock, fetch and resolve/, 'SIGINT', 300);
     assert.notEqual(code, 0, out);
     assert.match(out, /interrupted/);
     assert.equal(await page(), 'v4');
@@ -154,19 +158,7 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     const good = head();
     // A release whose app takes 4 s to import: the health check is still waiting when Ctrl-C comes.
     await push('v5-slow', (d) => writeFileSync(join(d, 'demo/wsgi.py'), readFileSync(join(d, 'demo/wsgi.py'), 'utf8').replace('import os', 'import os\nimport time\ntime.sleep(4)')));
-    const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', file], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const code = await new Promise<number>((resolve) => {
-      const timer = setInterval(() => {
-        if (/✓ \S+ +build release/.test(out)) {
-          clearInterval(timer);
-          setTimeout(() => child.kill('SIGINT'), 1000);
-        }
-      }, 50);
-      child.on('close', (c) => resolve(c ?? -1));
-    });
+    const { code, out } = await deployAndSignal(file, /✓ \S+ +build release/, 'SIGINT', 1000);
     assert.equal(code, 1, out);
     assert.match(out, /interrupted/);
     assert.equal(await page(), 'v4');
@@ -177,18 +169,7 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
 
   it('a lock left by a killed run is reported with its holder, and unlock removes it', async () => {
     const slow = join(home, 'slow.ini');
-    const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', slow], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (/lock, fetch and resolve/.test(out)) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 50);
-    });
+    await deployAndSignal(slow, /lock, fetch and resolve/, 'SIGKILL', 0);
     const r = await cli('demo', 'deploy');
     assert.equal(r.code, 4, r.output);
     assert.match(r.stderr, /locked by .*deploy/);
