@@ -4,7 +4,7 @@ import { startSession, type GlobalOptions } from '../session.js';
 import { step } from '../plan.js';
 import { layout } from '../layout.js';
 import { sh } from '../shell.js';
-import { closeAll, onEvery, openAll } from './fleet.js';
+import { closeAll, openAll } from './fleet.js';
 
 export async function unlockCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'unlock', opts);
@@ -12,14 +12,18 @@ export async function unlockCommand(opts: GlobalOptions & { app: string }): Prom
   const lock = layout(s).lock;
   const runs = await openAll(session);
   try {
-    await onEvery(runs, async (run) => {
+    // Host by host: each may ask a question.
+    for (const run of runs) {
       const res = await run.ex.run(step('lock-info', 'read the lock', [{ run: sh`cat ${lock}/info 2>/dev/null || true`, probe: true }]));
       const holder = res.commands[0]?.stdout.trim();
-      if (!holder && !opts.dryRun) return reporter.info(`${run.ex.host.label}: not locked`);
-      if (!(await asker.confirm(`${run.ex.host.label} is locked by ${holder}. Remove the lock? (only if that run is dead)`, false))) return;
+      if (!holder && !opts.dryRun) {
+        reporter.info(`${run.ex.host.label}: not locked`);
+        continue;
+      }
+      if (!(await asker.confirm(`${run.ex.host.label} is locked by ${holder}. Remove the lock? (only if that run is dead)`, false))) continue;
       await run.ex.run(step('unlock', 'remove the lock', [{ run: sh`rm -rf ${lock}` }]));
       reporter.info(chalk.green(`${run.ex.host.label}: unlocked`));
-    });
+    }
   } finally {
     await closeAll(runs);
   }
