@@ -6,7 +6,6 @@ import { DeployError, EXIT, RemoteCommandError } from './errors.js';
 import { currentReporter } from './ui/output.js';
 
 const TOP_LEVEL = new Set(['init', 'help']);
-const APP_COMMANDS = ['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run'];
 
 /** `deploy <app> <command>` reads better; commander wants `deploy <command> <app>`: swap them. */
 export function reorder(argv: string[]): string[] {

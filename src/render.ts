@@ -121,6 +121,33 @@ export function remoteShell(step: Step): string {
   return step.privileged ? 'sudo -n bash -s' : 'bash -s';
 }
 
+/**
+ * Output lines. A command whose output lacks a final newline (Django's "Applying x..."
+ * before a crash) runs into the next marker: the marker then starts a line of its own.
+ */
+export function splitLines(text: string): string[] {
+  return text.split('\n').flatMap((line) => {
+    const at = line.indexOf(MARK);
+    return at > 0 ? [line.slice(0, at), line.slice(at)] : [line];
+  });
+}
+
+/** Calls fn with each complete line (as splitLines cuts them) of a chunked stream. */
+export function lineSplitter(fn: (line: string) => void): { push(chunk: Buffer | string): void; end(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) splitLines(line).forEach(fn);
+    },
+    end() {
+      if (rest) splitLines(rest).forEach(fn);
+      rest = '';
+    },
+  };
+}
+
 export interface ParsedOutput {
   /** Per command (index 1..n): its stdout and stderr with markers removed. */
   stdout: string[];
@@ -135,15 +162,9 @@ export function parseOutput(stdout: string, stderr: string, count: number): Pars
   const out: ParsedOutput = { stdout: Array(count + 1).fill(''), stderr: Array(count + 1).fill(''), changed: new Set(), skipped: new Set() };
   const split = (text: string, into: string[], onMark: (word: string, args: string[]) => void) => {
     let current = 0;
-    const lines = text.split('\n');
+    const lines = splitLines(text);
     if (lines.at(-1) === '') lines.pop();
-    for (let line of lines) {
-      // A command's output without a final newline runs into the next marker: split them.
-      const at = line.indexOf(MARK);
-      if (at > 0) {
-        into[current] += `${line.slice(0, at)}\n`;
-        line = line.slice(at);
-      }
+    for (const line of lines) {
       if (line.startsWith(MARK)) {
         const [word, ...args] = line.slice(1).split(' ');
         if (word === 'begin') current = Number(args[0]);

@@ -80,15 +80,6 @@ export function raw(code: string): Sh {
   return new Sh([code]);
 }
 
-export function joinSh(items: readonly Sh[], sep: string): Sh {
-  const parts: Part[] = [];
-  items.forEach((it, i) => {
-    if (i) parts.push(sep);
-    parts.push(...it.parts);
-  });
-  return new Sh(parts);
-}
-
 /** Text rendered twice: once with secrets shown as [redacted], once for real. */
 export class Masked implements Redactable {
   constructor(

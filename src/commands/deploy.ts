@@ -7,7 +7,7 @@ import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import * as R from '../steps/release.js';
 import { DeployError } from '../errors.js';
-import { closeAll, goLive, newLock, onEvery, openAll, withCleanup } from './fleet.js';
+import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, withCleanup } from './fleet.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -40,10 +40,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
 
       const live = !session.opts.dryRun && prepared.every((p) => p.current.commit === resolved.commit && p.current.fingerprint === fingerprint);
       if (live && !opts.force) {
-        await onEvery(runs, (run) => run.ex.run(D.unlockStep(s, lock.token, { ...log, result: 'already live' })));
-        runs.forEach((r) => (r.locked = false));
-        reporter.info(chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) + chalk.dim(' Use --force to redeploy it.'));
-        return;
+        return nothingToDo(session, runs, lock, log, chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) + chalk.dim(' Use --force to redeploy it.'));
       }
       guard.check();
 

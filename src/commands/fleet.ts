@@ -7,7 +7,7 @@ import type { Slot } from '../layout.js';
 import type { Session } from '../session.js';
 import { LockedError, RemoteCommandError } from '../errors.js';
 import { operator } from '../operator.js';
-import { abandon, abortPoint, INTERRUPTED_STATUS, LOCKED_STATUS, otherSlot, requestAbort, startNew, switchOver, type LockInfo } from '../steps/deploy.js';
+import { abandon, abortPoint, unlockStep, INTERRUPTED_STATUS, LOCKED_STATUS, otherSlot, requestAbort, startNew, switchOver, type LockInfo } from '../steps/deploy.js';
 import { guardInterrupts, InterruptedError, type InterruptGuard } from '../interrupt.js';
 
 export interface HostRun {
@@ -46,6 +46,16 @@ export async function onEvery<T>(runs: HostRun[], fn: (run: HostRun) => Promise<
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
+/** Connects to every host, runs fn on each at once, and closes the connections. */
+export async function onEveryHost<T>(session: Session, fn: (run: HostRun) => Promise<T>): Promise<T[]> {
+  const runs = await openAll(session);
+  try {
+    return await onEvery(runs, fn);
+  } finally {
+    await closeAll(runs);
+  }
+}
+
 /**
  * Make `release` live on every host: start it in each host's idle slot, health-check, then
  * switch everywhere (lockstep). With one host both go in one script (the switch commands run
@@ -60,7 +70,7 @@ export async function goLive(
   runs.forEach((run, i) => (run.started = otherSlot(g.liveSlots[i])));
   g.log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
   const start = (run: HostRun) => startNew(s, g.release, run.started!);
-  const sw = (run: HostRun) => switchOver(s, { release: g.release, slot: run.started!, oldSlot: otherSlot(run.started!), token: g.lock.token, log: g.log, prune: g.prune });
+  const sw = (run: HostRun) => switchOver(s, { release: g.release, slot: run.started!, token: g.lock.token, log: g.log, prune: g.prune });
   if (runs.length === 1) {
     const [run] = runs;
     const a = start(run);
@@ -76,6 +86,13 @@ export async function goLive(
     await run.ex.run(sw(run));
     run.locked = false;
   });
+}
+
+/** The run has nothing to do: give the locks back (logged as "already live") and say so. */
+export async function nothingToDo(session: Session, runs: HostRun[], lock: LockInfo, log: Record<string, unknown>, message: string): Promise<void> {
+  await onEvery(runs, (run) => run.ex.run(unlockStep(session.settings, lock.token, { ...log, result: 'already live' })));
+  runs.forEach((r) => (r.locked = false));
+  session.reporter.info(message);
 }
 
 /** A lock command that found the lock taken becomes "locked by ... since ...", exit 4. */

@@ -2,26 +2,21 @@
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
-import { closeAll, onEvery, openAll } from './fleet.js';
+import { onEveryHost } from './fleet.js';
 
 export async function releasesCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'releases', opts, false);
   const { settings: s, reporter } = session;
-  const runs = await openAll(session);
-  try {
-    await onEvery(runs, async (run) => {
-      const res = await run.ex.run(D.inspect(s));
-      if (opts.dryRun) return;
-      const { releases, current, lock } = D.parseInspect(res, false);
-      const lines = [chalk.bold(run.ex.host.label)];
-      for (const r of releases) {
-        const mark = r.name === current ? chalk.green('* current') : r.state === 'built' ? '' : chalk.red(r.state);
-        lines.push(`  ${r.name.padEnd(34)} ${(r.ref ?? '').padEnd(14)} ${(r.commit ?? '').slice(0, 8).padEnd(8)}  ${(r.time ?? '').replace('T', ' ').slice(0, 19)}  ${r.by ?? ''} ${mark}`);
-      }
-      if (lock) lines.push(chalk.yellow(`  locked: ${lock}`));
-      reporter.info(lines.join('\n'));
-    });
-  } finally {
-    await closeAll(runs);
-  }
+  await onEveryHost(session, async (run) => {
+    const res = await run.ex.run(D.inspect(s));
+    if (opts.dryRun) return;
+    const { releases, current, lock } = D.parseInspect(res, false);
+    const lines = [chalk.bold(run.ex.host.label)];
+    for (const r of releases) {
+      const mark = r.name === current ? chalk.green('* current') : r.state === 'built' ? '' : chalk.red(r.state);
+      lines.push(`  ${r.name.padEnd(34)} ${(r.ref ?? '').padEnd(14)} ${(r.commit ?? '').slice(0, 8).padEnd(8)}  ${(r.time ?? '').replace('T', ' ').slice(0, 19)}  ${r.by ?? ''} ${mark}`);
+    }
+    if (lock) lines.push(chalk.yellow(`  locked: ${lock}`));
+    reporter.info(lines.join('\n'));
+  });
 }

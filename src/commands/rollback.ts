@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError } from '../errors.js';
-import { closeAll, goLive, newLock, onEvery, openAll, withCleanup } from './fleet.js';
+import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, withCleanup } from './fleet.js';
 
 export interface RollbackOptions extends GlobalOptions {
   app: string;
@@ -46,13 +46,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
         run.locked = true;
         return D.parseInspect(await run.ex.run(D.inspect(s, lock)), true);
       });
-      if (opts.dryRun) {
-        await onEvery(runs, async (run) => {
-          await run.ex.run(D.startNew(s, '<target release>', 'b'));
-          await run.ex.run(D.switchOver(s, { release: '<target release>', slot: 'b', oldSlot: 'a', token: lock.token, log, prune: false }));
-        });
-        return;
-      }
+      if (opts.dryRun) return goLive(session, runs, { release: '<target release>', liveSlots: seen.map((h) => h.live), lock, log, prune: false, guard });
       const target = chooseTarget(seen[0].releases, seen[0].current, opts.target);
       for (const [i, h] of seen.entries()) {
         if (!h.releases.some((r) => r.name === target && r.state === 'built')) throw new DeployError(`${runs[i].ex.host.label} does not have release ${target}`);
@@ -60,10 +54,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       log.release = target;
       reporter.result.release = target;
       if (seen.every((h) => h.current === target)) {
-        await onEvery(runs, (run) => run.ex.run(D.unlockStep(s, lock.token, { ...log, result: 'already live' })));
-        runs.forEach((r) => (r.locked = false));
-        reporter.info(chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
-        return;
+        return nothingToDo(session, runs, lock, log, chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
       }
       if (!(await asker.confirm(`Roll ${s.app} back from ${seen[0].current} to ${target} on ${hosts}?`))) throw new DeployError('rollback not confirmed');
       guard.check();

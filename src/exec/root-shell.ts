@@ -4,6 +4,7 @@
 // and `exit` end the step, not the shell; an end marker on both streams carries its status.
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
+import { lineSplitter } from '../render.js';
 
 export interface ShellResult {
   stdout: string;
@@ -29,12 +30,13 @@ export type ShellChannel = Pick<ClientChannel, 'on' | 'write' | 'end'> & { stder
 
 export class RootShell {
   private pending?: Pending;
-  private rest = { out: '', err: '' };
   private closed?: Error;
 
   constructor(private readonly channel: ShellChannel) {
-    channel.on('data', (chunk: Buffer) => this.feed('out', chunk.toString('utf8')));
-    channel.stderr.on('data', (chunk: Buffer) => this.feed('err', chunk.toString('utf8')));
+    const out = lineSplitter((line) => this.line('out', line));
+    const err = lineSplitter((line) => this.line('err', line));
+    channel.on('data', (chunk: Buffer) => out.push(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     channel.on('close', () => {
       this.closed = new Error('the remote shell ended');
       this.pending?.reject(this.closed);
@@ -59,27 +61,16 @@ export class RootShell {
     });
   }
 
-  private feed(stream: 'out' | 'err', text: string): void {
-    const lines = (this.rest[stream] + text).split('\n');
-    this.rest[stream] = lines.pop() ?? '';
+  /** One line of the running step's output (lineSplitter puts end markers on lines of their own). */
+  private line(stream: 'out' | 'err', line: string): void {
     const p = this.pending;
     if (!p) return;
-    const marker = `\x1eend-${p.tag}`;
-    for (let line of lines) {
-      // Output without a final newline (e.g. Django's "Applying x..." before a crash) runs into the marker.
-      const at = line.indexOf(marker);
-      if (at > 0) {
-        (stream === 'out' ? p.out : p.err).push(line.slice(0, at));
-        (stream === 'out' ? p.onOut : p.onErr)(line.slice(0, at));
-        line = line.slice(at);
-      }
-      if (line.startsWith(marker)) {
-        if (stream === 'out') {
-          p.outDone = true;
-          p.code = Number(line.split(' ')[1]);
-        } else p.errDone = true;
-        continue;
-      }
+    if (line.startsWith(`\x1eend-${p.tag}`)) {
+      if (stream === 'out') {
+        p.outDone = true;
+        p.code = Number(line.split(' ')[1]);
+      } else p.errDone = true;
+    } else {
       (stream === 'out' ? p.out : p.err).push(line);
       (stream === 'out' ? p.onOut : p.onErr)(line);
     }

@@ -5,27 +5,11 @@ import type { ClientChannel } from 'ssh2';
 import type { Step, StepResult } from '../plan.js';
 import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
-import { parseOutput, remoteShell, describeCommand, renderScript, MARK, type RenderContext } from '../render.js';
+import { lineSplitter, parseOutput, remoteShell, describeCommand, renderScript, MARK, type RenderContext } from '../render.js';
 import { RemoteCommandError } from '../errors.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
 import { RootShell } from './root-shell.js';
-
-/** Calls fn with each complete line of a chunked stream. */
-function lineSplitter(fn: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
-  let rest = '';
-  return {
-    push(chunk) {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
-      rest = lines.pop() ?? '';
-      lines.forEach(fn);
-    },
-    end() {
-      if (rest) fn(rest);
-      rest = '';
-    },
-  };
-}
 
 export class SshExecutor implements Executor {
   readonly dryRun = false;
@@ -46,10 +30,7 @@ export class SshExecutor implements Executor {
     this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step)})`);
     this.reporter.stepStart(label, step.title);
     const started = performance.now();
-    const onLine = (isErr: boolean) => (text: string) => {
-      const at = text.indexOf(MARK);
-      if (at > 0) this.reporter.remote(label, text.slice(0, at), isErr, this.reporter.verbose || !!step.stream);
-      const line = at > 0 ? text.slice(at) : text;
+    const onLine = (isErr: boolean) => (line: string) => {
       if (line.startsWith(MARK)) {
         const [word, i] = line.slice(1).split(' ');
         if (word === 'begin' && !isErr) this.reporter.command(label, shown[Number(i) - 1] ?? '');

@@ -53,7 +53,7 @@ export function recordHostKey(file: string, host: string, port: number, blob: Bu
   appendFileSync(file, `${hostPattern(host, port)} ${keyType(blob)} ${blob.toString('base64')}\n`, { mode: 0o600 });
 }
 
-/** A hashed entry, for tests that check hashed lines are understood. */
+/** A hashed host name as `ssh-keygen -H` writes it (used by the tests). */
 export function hashedName(name: string): string {
   const salt = randomBytes(20);
   return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;

@@ -1,11 +1,11 @@
 // deploy and rollback: lock, fetch, build beside the live release, start it in the idle
 // gunicorn slot, health-check, switch nginx atomically, stop the old slot, prune.
-// Four round trips per host for a deploy, three for a rollback, two for a no-op.
+// Round trips per host: a deploy 3 (4 with several hosts), a rollback 2 (3), a no-op 2.
 import { createHash } from 'node:crypto';
 import { step, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, type Slot } from '../layout.js';
-import { raw, sh } from '../shell.js';
+import { sh } from '../shell.js';
 import * as R from './release.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 
@@ -63,11 +63,16 @@ export function appendDeployLog(s: Settings, entry: Record<string, unknown>): Co
   return { run: sh`printf '%s\\n' ${JSON.stringify(entry)} >> ${L.deployLog}`, probe: true };
 }
 
+/** Fails with what to do when setup has not run on this server (dir is missing). */
+function requireSetUp(s: Settings, dir: string): Command {
+  return { run: sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true };
+}
+
 /** Round trip 1: lock, fetch into the repository cache, resolve the ref, read what is live. */
 export function prepare(s: Settings, lock: LockInfo, ref?: string): Step {
   const L = layout(s);
   return step('prepare', 'lock, fetch and resolve', [
-    { run: sh`test -d ${L.repo} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true },
+    requireSetUp(s, L.repo),
     acquireLock(s, lock),
     { run: sh`cd ${L.repo} && ${R.gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
     R.resolveRef(s, ref),
@@ -100,7 +105,6 @@ export function build(s: Settings, r: R.ReleaseRef): Step {
   ]);
 }
 
-
 /** Deletes releases beyond keep_releases (never current, never a slot's), then environments no release uses. */
 export function prune(s: Settings): Command {
   const L = layout(s);
@@ -113,7 +117,6 @@ export function prune(s: Settings): Command {
 export interface GoLive {
   release: string;
   slot: Slot;
-  oldSlot: Slot;
   token: string;
   log: Record<string, unknown>;
   prune: boolean;
@@ -136,7 +139,7 @@ export function switchOver(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('switch', `switch traffic to ${g.release}`, [
     ...R.switchTo(s, g.slot, g.release),
-    R.stopSlotInBackground(s, g.oldSlot),
+    R.stopSlotInBackground(s, otherSlot(g.slot)),
     { run: sh`rm -f ${L.abortFlag}`, probe: true },
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
@@ -164,9 +167,7 @@ export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: 
 /** One line per release: name, state (built|failed|incomplete), the .deploy-release JSON. Plus current and live slot. */
 export function inspect(s: Settings, lock?: LockInfo): Step {
   const L = layout(s);
-  const cmds: Command[] = [
-    { run: sh`test -d ${L.releases} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true },
-  ];
+  const cmds: Command[] = [requireSetUp(s, L.releases)];
   if (lock) cmds.push(acquireLock(s, lock));
   cmds.push(
     {

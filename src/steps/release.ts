@@ -203,7 +203,7 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
     { run: sh`__supervisor_rpc stopProcess ${program} 1 || true`, probe: true },
     // Whatever else answers on the slot's address would pass the health check in its place.
     { run: sh`if __addr_in_use ${L.bind(slot)}; then echo ${`${L.bind(slot)} (slot ${slot}) is already in use by another process:`} >&2; ss -Hltnp >&2 || true; exit 1; fi`, probe: true },
-    { run: sh`mkdir -p ${L.slots} && ln -sfn ${L.release(release)} ${L.slot(slot)}.tmp && mv -T ${L.slot(slot)}.tmp ${L.slot(slot)}` },
+    { run: sh`mkdir -p ${L.slots} && ${replaceLink(L.release(release), L.slot(slot))}` },
     // Usually a plain start over XML-RPC; when the program is new or its config changed (this
     // step, or an earlier setup): one supervisorctl for stop, reread, update and start.
     {
@@ -223,6 +223,7 @@ export function stopSlotInBackground(s: Settings, slot: Slot): Command {
   // systemd-run hands the job to systemd at once; a plain background job would hold the SSH session open until it ends.
   return { run: sh`touch ${marker} && if command -v systemd-run >/dev/null; then systemd-run --quiet --no-block --collect sh -c ${stop}; else setsid nohup sh -c ${stop} >/dev/null 2>&1 </dev/null & fi`, probe: true };
 }
+
 /** Wait until the slot answers 2xx/3xx on health_path, or fail with its log. */
 export function healthCheck(s: Settings, slot: Slot): Command {
   const L = layout(s);
@@ -256,11 +257,16 @@ export const NGINX_RELOAD = raw(
     'fi',
   ].join('\n'),
 );
+/** Point `link` at `target` atomically: a new link renamed over the old one. */
+export function replaceLink(target: string, link: string): Sh {
+  return sh`ln -sfn ${target} ${`${link}.tmp`} && mv -T ${`${link}.tmp`} ${link}`;
+}
+
 /** Make a release live: current -> release, nginx -> slot (graceful reload). */
 export function switchTo(s: Settings, slot: Slot, release: string): Command[] {
   const L = layout(s);
   return [
-    { run: sh`ln -sfn ${L.release(release)} ${L.current}.tmp && mv -T ${L.current}.tmp ${L.current}`, unless: sh`[ "$(readlink ${L.current})" = ${L.release(release)} ]` },
+    { run: replaceLink(L.release(release), L.current), unless: sh`[ "$(readlink ${L.current})" = ${L.release(release)} ]` },
     { run: sh`__put ${L.nginxUpstream} 0644 root:root`, stdin: upstreamConfig(s, slot), reportsChange: true },
     { run: NGINX_RELOAD, probe: true },
     { run: sh`echo ${slot} > ${L.liveSlot}.tmp && mv -T ${L.liveSlot}.tmp ${L.liveSlot}`, unless: sh`[ "$(cat ${L.liveSlot})" = ${slot} ]` },
