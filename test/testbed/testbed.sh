@@ -16,13 +16,23 @@
 #   testbed.sh gitrepo NAME REPO         create /srv/git/REPO.git, print its URL
 #   testbed.sh gitpush NAME REPO DIR [REF...]  push DIR's refs (default: main + tags)
 #   testbed.sh gitauth NAME PUBKEY       let PUBKEY read/write the git server's repos
+#
+# Faults, for reliability tests:
+#   testbed.sh reboot NAME [--hard]      restart the host, keeping its disk (--hard: power cut)
+#   testbed.sh link NAME down|up         cut / restore the host's network link
+#   testbed.sh block-ssh NAME on|off     drop TCP port 22 to and from the host (HTTP still flows)
+#   testbed.sh smallfs NAME PATH SIZE_KB [OWNER]  mount a SIZE_KB filesystem at PATH in the host
 set -euo pipefail
 
 readonly CACHE=${DEPLOY_TESTBED_CACHE:-/var/cache/deploy-testbed}
 readonly STATE=/run/deploy-testbed
+# Each host's disk: an overlay of its image, changes in $DISK/NAME/upper.
+readonly DISK=${DEPLOY_TESTBED_DISK:-/var/tmp/deploy-testbed}
 readonly KEY=$CACHE/id_ed25519
 readonly NET_PREFIX=10.213
 readonly NET=$NET_PREFIX.0.0/16
+# Where traffic to a testbed address goes while that host's veth is down.
+readonly SINK=dtsink0 SINK_PEER=dtsink1
 readonly SUITE=bookworm
 # Bump when the image recipe changes: cached images of another version are rebuilt.
 readonly IMAGE_VERSION=2
@@ -46,7 +56,7 @@ missing_tools() {
   local cmd pkg pair
   for pair in debootstrap:debootstrap systemd-nspawn:systemd-container iptables:iptables \
     ip:iproute2 ssh:openssh-client ssh-keygen:openssh-client flock:util-linux setsid:util-linux pgrep:procps \
-    git:git sysctl:procps; do
+    git:git sysctl:procps nsenter:util-linux mountpoint:util-linux; do
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || printf '%s\n' "$pkg"
   done | sort -u
@@ -128,7 +138,7 @@ remove_tree() {
   local dir=$1 mnt
   [[ -e $dir ]] || return 0
   while read -r mnt; do
-    umount -l "$mnt" 2>/dev/null || true
+    umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
   done < <(awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r)
   rm -rf --one-file-system "$dir"
 }
@@ -279,6 +289,21 @@ setup_forwarding() {
     iptables -w -I FORWARD -s "$NET" -j ACCEPT
   iptables -w -C FORWARD -d "$NET" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT 2>/dev/null ||
     iptables -w -I FORWARD -d "$NET" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+  ensure_sink
+}
+
+# A host's veth going down takes its /24 route with it; traffic to the host would
+# then leave through the default route.  A catch-all route for the testbed's /16
+# into a veth whose peer is never up drops it silently instead (no ARP on it, so
+# no "No route to host" either): connections stall as on a cut cable.  Call with
+# $STATE/.lock held.
+ensure_sink() {
+  if ! ip link show "$SINK" >/dev/null 2>&1; then
+    ip link add "$SINK" type veth peer name "$SINK_PEER"
+    ip link set "$SINK" arp off
+    ip link set "$SINK" up
+  fi
+  ip route replace "$NET" dev "$SINK" metric 4000
 }
 
 # Kill every process inside network namespace NS (orphans of a crashed run).
@@ -324,6 +349,7 @@ host_down() {
   if [[ -n $veth ]] && ip link show "$veth" >/dev/null 2>&1; then
     ip link del "$veth" 2>/dev/null || true
   fi
+  remove_tree "$DISK/$name" # unmount the root overlay, delete the disk
   rm -rf "$dir"
 }
 
@@ -365,6 +391,11 @@ cmd_down_all() {
   while read -r veth; do
     ip link del "$veth" 2>/dev/null || true
   done < <(ip -o link show type veth 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); if ($2 ~ /^vdt[0-9]+$/) print $2}')
+  # disks whose state is gone
+  for d in "$DISK"/*/; do
+    [[ -d $d ]] || continue
+    remove_tree "${d%/}"
+  done
 }
 
 cmd_reap() {
@@ -381,6 +412,76 @@ cmd_reap() {
     host_down "$name"
   done
 }
+
+# The host's root: an overlay of the image mounted here, its upper layer on disk,
+# so that changes survive the container's restart (reboot); `down` deletes it.
+mount_root() {
+  local name=$1 image=$2 disk=$DISK/$1
+  install -d -m 700 "$DISK"
+  remove_tree "$disk" # leftovers of a crashed run
+  mkdir -p "$disk/upper" "$disk/work" "$disk/root"
+  mount -t overlay "testbed-$name" \
+    -o "lowerdir=$CACHE/$image,upperdir=$disk/upper,workdir=$disk/work" "$disk/root"
+}
+
+# start_nspawn NAME: boot the host's root in its network namespace; records the
+# nspawn pid.  The console log is appended to, so it keeps earlier boots.
+start_nspawn() {
+  local name=$1 dir=$STATE/$1 pid
+  setsid systemd-nspawn -q -D "$DISK/$name/root" --register=no --keep-unit -b \
+    --network-namespace-path="/run/netns/$(state_get "$name" netns)" --resolv-conf=copy-host \
+    --uuid="$(state_get "$name" uuid)" -M "$name" --hostname="$name" 9>&- \
+    </dev/null >>"$dir/console.log" 2>&1 &
+  pid=$!
+  disown "$pid" # no job notices; nspawn outlives this script
+  printf '%s\n' "$pid" >"$dir/pid"
+  starttime "$pid" >"$dir/pid.start" || true
+}
+
+# wait_ssh PID IP [PREFIX...]: poll until sshd at IP answers (ssh run through
+# PREFIX, e.g. `ip netns exec NS`); fails when PID dies or the boot timeout passes.
+wait_ssh() {
+  local pid=$1 ip=$2 deadline=$((SECONDS + BOOT_TIMEOUT))
+  shift 2
+  while ((SECONDS < deadline)); do
+    alive "$pid" || return 1
+    if "$@" ssh "${SSH_OPTS[@]}" -o ConnectTimeout=2 "root@$ip" true </dev/null 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
+boot_failed() { # boot_failed NAME IP
+  log "host '$1' did not answer ssh at $2 within ${BOOT_TIMEOUT} s; console log tail:"
+  tail -n 40 "$STATE/$1/console.log" >&2 || true
+}
+
+# record_init NAME: remember the container's init (nspawn's child) and its start time.
+record_init() {
+  local dir=$STATE/$1 init
+  init=$(pgrep -P "$(state_get "$1" pid)" | head -n 1 || true)
+  [[ -n $init ]] || return 0
+  printf '%s\n' "$init" >"$dir/init"
+  starttime "$init" >"$dir/init.start" || true
+}
+
+# host_init NAME: print the pid (here) of the running container's init.
+host_init() {
+  local name=$1 init pid
+  init=$(state_get "$name" init)
+  if [[ -n $init ]] && alive "$init" "$(state_get "$name" init.start)"; then
+    printf '%s\n' "$init"
+    return 0
+  fi
+  pid=$(state_get "$name" pid)
+  alive "$pid" "$(state_get "$name" pid.start)" || return 1
+  init=$(pgrep -P "$pid" | head -n 1) || return 1
+  printf '%s\n' "$init"
+}
+
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}'; }
 
 UP_NAME=
 up_failed() {
@@ -428,6 +529,8 @@ cmd_up() {
   printf '%s\n' "$veth" >"$dir/veth"
   printf '%s\n' "$image" >"$dir/image"
   printf '%s\n' "$dir/console.log" >"$dir/console"
+  # the same machine id on every boot, as on a real server
+  cat /proc/sys/kernel/random/uuid >"$dir/uuid"
   if [[ -n ${DEPLOY_TESTBED_OWNER:-} ]] && alive "$DEPLOY_TESTBED_OWNER"; then
     printf '%s\n' "$DEPLOY_TESTBED_OWNER" >"$dir/owner"
     starttime "$DEPLOY_TESTBED_OWNER" >"$dir/owner.start"
@@ -448,41 +551,129 @@ cmd_up() {
   ip -n "$ns" link set lo up
   ip -n "$ns" route add default via "$NET_PREFIX.$n.1"
 
-  local t0=$EPOCHREALTIME pid
-  setsid systemd-nspawn -q -D "$CACHE/$image" --register=no --keep-unit -b --volatile=overlay \
-    --network-namespace-path="/run/netns/$ns" --resolv-conf=copy-host \
-    -M "$name" --hostname="$name" 9>&- \
-    </dev/null >"$dir/console.log" 2>&1 &
-  pid=$!
-  disown "$pid" # no job notices; nspawn outlives this script
-  printf '%s\n' "$pid" >"$dir/pid"
-  starttime "$pid" >"$dir/pid.start" || true
-
-  local deadline=$((SECONDS + BOOT_TIMEOUT)) ok=
-  while ((SECONDS < deadline)); do
-    if ! alive "$pid"; then break; fi
-    if ssh "${SSH_OPTS[@]}" -o ConnectTimeout=2 "root@$ip" true </dev/null 2>/dev/null; then
-      ok=1
-      break
-    fi
-    sleep 0.2
-  done
-  if [[ -z $ok ]]; then
-    log "host '$name' did not answer ssh at $ip within ${BOOT_TIMEOUT} s; console log tail:"
-    tail -n 40 "$dir/console.log" >&2 || true
+  local t0=$EPOCHREALTIME
+  mount_root "$name" "$image"
+  start_nspawn "$name"
+  if ! wait_ssh "$(state_get "$name" pid)" "$ip"; then
+    boot_failed "$name" "$ip"
     exit 1
   fi
-  local init
-  init=$(pgrep -P "$pid" | head -n 1 || true)
-  if [[ -n $init ]]; then
-    printf '%s\n' "$init" >"$dir/init"
-    starttime "$init" >"$dir/init.start" || true
-  fi
+  record_init "$name"
   printf '%s\n' "$ip" >"$dir/ip"
   UP_NAME=
   trap - EXIT INT TERM HUP
-  log "host '$name' ($image) up at $ip in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s"
+  log "host '$name' ($image) up at $ip in $(since "$t0") s"
   printf '%s\n' "$ip"
+}
+
+# reboot NAME [--hard]: stop the container (an orderly reboot, or a power cut that
+# kills every process at once) and boot it again on the same disk, network
+# namespace and address.  Waits for ssh from inside the host's network namespace,
+# so it also works while the link is down or ssh is blocked.
+cmd_reboot() {
+  need_root
+  [[ $# -eq 1 || ($# -eq 2 && $2 == --hard) ]] || die "usage: testbed.sh reboot NAME [--hard]"
+  local name=$1 hard=${2:-} dir=$STATE/$1 ip ns pid init
+  valid_name "$name"
+  ip=$(host_ip "$name")
+  ns=$(state_get "$name" netns)
+  mountpoint -q "$DISK/$name/root" ||
+    die "host '$name' has no disk of its own (booted by an older testbed.sh?): cannot reboot it"
+  pid=$(state_get "$name" pid)
+  init=$(host_init "$name") || die "host '$name' is not running"
+
+  local t0=$EPOCHREALTIME
+  if [[ -z $hard ]]; then
+    # what `systemctl reboot` does: systemd starts reboot.target, stops every
+    # service, and PID 1 exits, and so does nspawn
+    kill -s RTMIN+5 "$init"
+    if ! wait_gone "$BOOT_TIMEOUT" "$pid"; then
+      log "host '$name' did not shut down within ${BOOT_TIMEOUT} s; cutting its power"
+      hard=--hard
+    fi
+  fi
+  if [[ -n $hard ]]; then
+    kill -KILL "$init" 2>/dev/null || true # the whole pid namespace dies with it
+    if ! wait_gone 10 "$pid"; then
+      kill -KILL "$pid" 2>/dev/null || true
+      wait_gone 5 "$pid" || die "nspawn ($pid) of host '$name' does not exit"
+    fi
+  fi
+  rm -f "$dir/init" "$dir/init.start"
+  printf '\n--- testbed: reboot%s ---\n\n' "${hard:+ (power cut)}" >>"$dir/console.log"
+  start_nspawn "$name"
+  if ! wait_ssh "$(state_get "$name" pid)" "$ip" ip netns exec "$ns"; then
+    boot_failed "$name" "$ip"
+    exit 1 # `down` still cleans it all up
+  fi
+  record_init "$name"
+  log "host '$name' rebooted${hard:+ (power cut)} in $(since "$t0") s"
+}
+
+# link NAME down|up: set the host's veth (this machine's end) down or up.  While
+# down, the host can't be reached from here and it reaches nothing; open TCP
+# connections stall (nothing is reset) and resume when the link is up again.
+cmd_link() {
+  need_root
+  [[ $# -eq 2 && ($2 == down || $2 == up) ]] || die "usage: testbed.sh link NAME down|up"
+  valid_name "$1"
+  host_ip "$1" >/dev/null
+  if [[ $2 == down ]]; then
+    exec 9>"$STATE/.lock"
+    flock 9
+    ensure_sink # hosts booted by an older testbed.sh have none
+    exec 9>&-
+  fi
+  ip link set "$(state_get "$1" veth)" "$2"
+}
+
+# block-ssh NAME on|off: drop TCP port 22 to and from the host: iptables in its
+# network namespace, on host0 only (its loopback keeps working).  Other ports flow.
+cmd_block_ssh() {
+  need_root
+  [[ $# -eq 2 && ($2 == on || $2 == off) ]] || die "usage: testbed.sh block-ssh NAME on|off"
+  valid_name "$1"
+  host_ip "$1" >/dev/null
+  local ns chain io port rule
+  ns=$(state_get "$1" netns)
+  for chain in INPUT OUTPUT; do
+    io=-i
+    [[ $chain == INPUT ]] || io=-o
+    for port in --dport --sport; do
+      rule=("$chain" "$io" host0 -p tcp "$port" 22 -m comment --comment testbed-block-ssh -j DROP)
+      if [[ $2 == on ]]; then
+        ip netns exec "$ns" iptables -w -C "${rule[@]}" 2>/dev/null ||
+          ip netns exec "$ns" iptables -w -I "${rule[@]}"
+      else
+        while ip netns exec "$ns" iptables -w -D "${rule[@]}" 2>/dev/null; do :; done
+      fi
+    done
+  done
+}
+
+# smallfs NAME PATH SIZE_KB [OWNER]: a tmpfs of SIZE_KB at PATH inside the host,
+# mode 755, owned by OWNER (user or user:group; default: PATH's owner), so writes
+# beyond its size fail with ENOSPC.  The container may mount (nspawn keeps
+# CAP_SYS_ADMIN): mount it in the container's own namespaces, entered from here so
+# it works while the network is cut.  A reboot drops it.
+cmd_smallfs() {
+  need_root
+  [[ $# -eq 3 || $# -eq 4 ]] || die "usage: testbed.sh smallfs NAME PATH SIZE_KB [OWNER]"
+  local name=$1 path=$2 kb=$3 owner=${4:-} init
+  valid_name "$name"
+  [[ $path == /?* && $path != *$'\n'* ]] || die "PATH must be absolute and not /, not '$path'"
+  [[ $kb =~ ^[1-9][0-9]{0,8}$ ]] || die "SIZE_KB must be a positive integer, not '$kb'"
+  [[ -z $owner || $owner =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$ ]] ||
+    die "OWNER must be user or user:group, not '$owner'"
+  host_ip "$name" >/dev/null
+  init=$(host_init "$name") || die "host '$name' is not running"
+  # shellcheck disable=SC2016 # expanded by the shell inside the host
+  nsenter -t "$init" -m -u -i -n -p -r -w sh -euc '
+    path=$1 kb=$2 owner=$3
+    mkdir -p "$path"
+    [ -n "$owner" ] || owner=$(stat -c %u:%g "$path")
+    mount -t tmpfs -o "size=${kb}k,mode=755" testbed-smallfs "$path"
+    chown "$owner" "$path" || { umount "$path"; exit 1; }' smallfs "$path" "$kb" "$owner"
 }
 
 cmd_list() {
@@ -608,6 +799,10 @@ main() {
     gitrepo) cmd_gitrepo "$@" ;;
     gitpush) cmd_gitpush "$@" ;;
     gitauth) cmd_gitauth "$@" ;;
+    reboot) cmd_reboot "$@" ;;
+    link) cmd_link "$@" ;;
+    block-ssh) cmd_block_ssh "$@" ;;
+    smallfs) cmd_smallfs "$@" ;;
     *)
       sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
       [[ $cmd == help || $cmd == -h || $cmd == --help ]] || exit 2
