@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import chalk from 'chalk';
 import { DeployError, EXIT, RemoteCommandError } from './errors.js';
 import { currentReporter } from './ui/output.js';
+import { VERSION } from './version.js';
 
 const TOP_LEVEL = new Set(['init', 'help']);
 
@@ -42,6 +43,7 @@ function build(): Command {
     .option('-v, --verbose', 'show every remote command and its output', false)
     .option('--dry-run', 'print the commands that would run; connect to nothing', false)
     .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false)
+    .version(VERSION, '-V, --version', 'print the version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText(
@@ -106,9 +108,11 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .command('unlock')
     .argument('<app>', 'app name from settings.ini')
     .description('remove a deploy lock left by a killed run')
-    .action(async (app: string, _o: unknown, cmd: Command) => {
+    .option('--force', 'remove it even when its run is still going on this machine', false)
+    .addHelpText('after', '\nExamples:\n  deploy myapp unlock          asks; refuses a lock whose run is still alive here\n  deploy myapp unlock --yes    no question (CI)')
+    .action(async (app: string, o: { force: boolean }, cmd: Command) => {
       const { unlockCommand } = await import('./commands/unlock.js');
-      await unlockCommand({ ...globals(cmd), app });
+      await unlockCommand({ ...globals(cmd), app, force: o.force });
     });
 
   program
@@ -166,10 +170,11 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   return program;
 }
 
-function printError(err: unknown, verbose: boolean): number {
+function printError(err: unknown, verbose: boolean, json: boolean): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     if (err.code === 'deploy.invalidArgument') process.stderr.write(`error: ${err.message}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { message: err.message.replace(/^error: /, ''), exit_status: EXIT.USAGE } }, null, 2)}\n`);
     return EXIT.USAGE;
   }
   currentReporter?.stopSpinner();
@@ -183,12 +188,13 @@ function printError(err: unknown, verbose: boolean): number {
     currentReporter!.log(`ERROR ${e?.message}${err instanceof DeployError && err.hint ? `\nnext: ${err.hint}` : ''}`);
     process.stderr.write(chalk.dim(`log: ${log}\n`));
   }
-  if (currentReporter?.json) {
-    const r = currentReporter.result;
+  if (json) {
+    // Also when the run stopped before it had a reporter (bad settings, no terminal): one document, always.
+    const r = currentReporter?.result ?? { command: '', app: '', ok: false, dry_run: false, hosts: {} };
     r.ok = false;
     r.error = { message: e?.message ?? String(err), exit_status: code };
     if (err instanceof RemoteCommandError) Object.assign(r.error, { host: err.host, step: err.step, command: err.command, remote_status: err.status });
-    currentReporter.emitJson();
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   }
   return code;
 }
@@ -200,8 +206,12 @@ function setColour(): void {
 
 export async function main(argv: string[]): Promise<void> {
   const args = reorder(argv);
-  const verbose = args.includes('-v') || args.includes('--verbose');
+  const before = args.indexOf('--') === -1 ? args : args.slice(0, args.indexOf('--'));
+  const verbose = before.includes('-v') || before.includes('--verbose');
+  const json = before.includes('--json');
   setColour();
+  // A closed terminal (SIGHUP) or pipe must not crash a run that is cleaning up.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   try {
     const program = build();
     if (args.length <= 2) {
@@ -211,8 +221,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     await program.parseAsync(args);
     currentReporter?.stopSpinner();
+    if (currentReporter) currentReporter.result.ok = true;
     if (currentReporter?.json) currentReporter.emitJson();
   } catch (err) {
-    process.exitCode = printError(err, verbose);
+    process.exitCode = printError(err, verbose, json);
   }
 }

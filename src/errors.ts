@@ -46,6 +46,8 @@ export class RemoteCommandError extends DeployError {
     readonly command: string,
     readonly status: number,
     readonly stderr: string,
+    /** Which command of the step failed (1-based), when the markers tell. */
+    readonly index?: number,
   ) {
     const tail = stderr.trim().split('\n').slice(-8).join('\n');
     super(`${host}: step "${step}" failed: exit status ${status} from: ${command}` + (tail ? `\n${tail.replace(/^/gm, '  | ')}` : ''));

@@ -1,6 +1,7 @@
 // Where everything lives on a server (README "Server layout"). One place, so
 // setup, deploy, rollback and status agree.
 import type { Settings } from './settings/types.js';
+import { sh, type Sh } from './shell.js';
 
 export type Slot = 'a' | 'b';
 export const SLOTS: Slot[] = ['a', 'b'];
@@ -18,23 +19,32 @@ export function layout(s: Settings) {
     log: `${root}/shared/log`,
     slot: (slot: Slot) => `${root}/slots/${slot}`,
     slots: `${root}/slots`,
-    /** Which slot nginx sends traffic to: a or b. */
-    liveSlot: `${root}/slots/live`,
+    /**
+     * The one truth about which slot gets traffic: nginx checks this file on every request
+     * (present: slot b, absent: slot a). Creating or removing it is the switch's commit point.
+     */
+    liveFlag: `${root}/slots/live-b`,
     lock: `${root}/deploy.lock`,
-    /** Written (with the run's lock token) when the operator presses Ctrl-C while a step runs. */
-    abortFlag: `${root}/deploy.abort`,
+    /** Who decided first for run TOKEN: "switch" (its script passed the last stop point) or "abort" (Ctrl-C). */
+    decision: (token: string) => `${root}/deploy.decision-${token}`,
     deployLog: `${root}/deploy.log.jsonl`,
     gunicornConf: `${root}/gunicorn.conf.py`,
+    /** The app's environment ([ENV] and the settings module), per release: 0600, the app user's. */
+    envFile: (release: string) => `${root}/releases/${release}/.deploy-env`,
     program: (slot: Slot) => `${s.project}-${slot}`,
     supervisorConf: (slot: Slot) => `/etc/supervisor/conf.d/${s.project}-${slot}.conf`,
     bind: (slot: Slot) => (slot === 'a' ? s.gunicornBind : s.gunicornBindAlt),
     nginxSite: `/etc/nginx/sites-available/${s.project}`,
     nginxEnabled: `/etc/nginx/sites-enabled/${s.project}`,
-    nginxUpstream: `/etc/nginx/sites-available/${s.project}.upstream`,
-    upstreamName: `deploy_${s.project}`,
+    upstreamName: (slot: Slot) => `deploy_${s.project}_${slot}`,
     sshDir: `${s.home}/.ssh`,
     deployKey: `${s.home}/.ssh/id_ed25519`,
   };
 }
 
 export type Layout = ReturnType<typeof layout>;
+
+/** Shell code printing the live slot (a or b) as nginx decides it. */
+export function liveSlotCode(L: Layout): Sh {
+  return sh`if [ -e ${L.liveFlag} ]; then echo b; else echo a; fi`;
+}

@@ -9,15 +9,32 @@ export const MARK = '\x1e';
 
 export interface RenderContext {
   appUser: string;
+  /**
+   * Testing aid (DEPLOY_PAUSE_AT=STEP:N[:SECONDS]): the script stops before command N of step
+   * STEP, says so with a "paused" marker, and waits (default: until the connection is gone,
+   * which ends it there exactly as a killed run would). The reliability tests use it to cut
+   * a run at every point deterministically.
+   */
+  pauseAt?: string;
 }
 
 const PRELUDE = String.raw`set -euo pipefail
 umask 022
 cd /
 export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-__i=0 __step_changed=0 __changed_files=''
+__i=0 __step_changed=0 __changed_files='' __step='' __pause_at='' __pause_for=3600
 __mark() { printf '\036%s %s\n' "$1" "$__i"; if [ "$1" = changed ]; then __step_changed=1; fi; }
-__begin() { __i=$1; printf '\036begin %s\n' "$1"; printf '\036begin %s\n' "$1" >&2; }
+__begin() {
+  __i=$1
+  if [ -n "$__pause_at" ] && [ "$__step:$1" = "$__pause_at" ]; then __pause; fi
+  printf '\036begin %s\n' "$1"; printf '\036begin %s\n' "$1" >&2
+}
+# A tick every 50 ms: once the client is gone, writing one ends the script (SIGPIPE) right here.
+__pause() {
+  local end=$((SECONDS + __pause_for))
+  printf '\036paused %s\n' "$__step:$__i"
+  while [ "$SECONDS" -lt "$end" ]; do printf '\036tick\n'; sleep 0.05; done
+}
 trap '__rc=$?; if [ "$__rc" -ne 0 ]; then printf "\036fail %s %s\n" "$__i" "$__rc" >&2; fi' EXIT
 # __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
 __put() {
@@ -114,7 +131,9 @@ export function describeCommand(cmd: Command, step: Step, ctx: RenderContext): s
 export function renderScript(step: Step, ctx: RenderContext, reveal: boolean): string {
   const body = step.commands.map((cmd, i) => `__begin ${i + 1}\n${renderCommand(cmd, step, ctx, reveal)}`).join('\n');
   const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n` : '';
-  return `${PRELUDE}# step: ${step.id}\n${guard}${body}\n`;
+  const [pauseStep, pauseAt, pauseFor] = (ctx.pauseAt ?? '').split(':');
+  const pause = pauseAt ? `__pause_at=${quote(`${pauseStep}:${pauseAt}`)}${pauseFor ? ` __pause_for=${quote(pauseFor)}` : ''}\n` : '';
+  return `${PRELUDE}# step: ${step.id}\n__step=${quote(step.id)}\n${pause}${guard}${body}\n`;
 }
 
 export function remoteShell(step: Step): string {

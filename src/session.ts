@@ -35,7 +35,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
   const reporter = new Reporter({ verbose: opts.verbose, json: opts.json, command, app: settings.app, dryRun: opts.dryRun, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
   const asker = makeAsker(opts.yes || opts.dryRun);
-  const ctx = { appUser: settings.appUser };
+  const ctx = { appUser: settings.appUser, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.
   const sshModules = opts.dryRun ? undefined : Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);

@@ -5,9 +5,9 @@ import { startSession, type GlobalOptions } from '../session.js';
 import { layout } from '../layout.js';
 import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
-import * as R from '../steps/release.js';
+import { releaseName } from '../steps/git.js';
 import { DeployError } from '../errors.js';
-import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, withCleanup } from './fleet.js';
+import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, runLocking, withCleanup } from './fleet.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -27,12 +27,10 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   const runs = await openAll(session);
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'deploy', ref: opts.ref ?? s.branch ?? 'HEAD', hosts: s.hosts.map((h) => h.label) };
   try {
-    await withCleanup(session, runs, lock, log, async (guard) => {
-      // 1. lock, fetch, resolve, read what is live
-      const prepared = await onEvery(runs, async (run) => {
-        run.locked = true;
-        return D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref)));
-      });
+    await withCleanup(session, runs, lock, log, async (state) => {
+      // 1. lock, repair what a cut-short run left, fetch, resolve, read what is live
+      const prepared = await onEvery(runs, (run) => runLocking(run, async () => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref)))));
+      prepared.forEach((p, i) => p.repaired && reporter.info(chalk.yellow(`${runs[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`)));
       const resolved = session.opts.dryRun ? { commit: '<commit>', kind: 'branch', ref: opts.ref ?? s.branch ?? '<default branch>' } : prepared[0].resolved;
       if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);
       log.commit = resolved.commit;
@@ -42,10 +40,10 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       if (live && !opts.force) {
         return nothingToDo(session, runs, lock, log, chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) + chalk.dim(' Use --force to redeploy it.'));
       }
-      guard.check();
+      state.guard.check();
 
       // 2. build beside the live release
-      const name = session.opts.dryRun ? '<release>' : R.releaseName(resolved.commit, resolved.kind, resolved.ref);
+      const name = session.opts.dryRun ? '<release>' : releaseName(resolved.commit, resolved.kind, resolved.ref);
       log.release = name;
       reporter.result.release = name;
       const ref = { name, ...resolved, fingerprint, by: operator() };
@@ -53,10 +51,10 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
         run.release = name;
         await run.ex.run(D.build(s, ref));
       });
-      guard.check();
+      state.guard.check();
 
       // 3. start it in the idle slot and prove it answers; 4. switch, stop the old slot, prune, unlock, log
-      await goLive(session, runs, { release: name, liveSlots: prepared.map((p) => p.live), lock, log, prune: true, guard });
+      await goLive(session, runs, { release: name, liveSlots: prepared.map((p) => p.live), lock, log, prune: true, state });
       reporter.info(chalk.green(`${name} is live on ${hosts}`) + chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}, slot ${runs[0].started}; ${layout(s).current})`));
     });
   } finally {

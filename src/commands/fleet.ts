@@ -7,11 +7,16 @@ import type { Slot } from '../layout.js';
 import type { Session } from '../session.js';
 import { LockedError, RemoteCommandError } from '../errors.js';
 import { operator } from '../operator.js';
-import { abandon, abortPoint, unlockStep, INTERRUPTED_STATUS, LOCKED_STATUS, otherSlot, requestAbort, startNew, switchOver, type LockInfo } from '../steps/deploy.js';
+import { describeLock } from '../lock-holder.js';
+import { abandon, parseAbandon, startAndSwitch, startNew, switchOver, unlockStep, LOCK_COMMAND } from '../steps/deploy.js';
+import { LOCKED_STATUS, parseLock, type LockInfo } from '../steps/lock.js';
+import { otherSlot } from '../steps/slots.js';
+import { abortRequest, INTERRUPTED_STATUS } from '../steps/switch.js';
 import { guardInterrupts, InterruptedError, type InterruptGuard } from '../interrupt.js';
 
 export interface HostRun {
   ex: Executor;
+  /** This run holds the host's lock (set only once the lock command succeeded). */
   locked: boolean;
   release?: string;
   /** The slot this run started (stopped again if the run is abandoned). */
@@ -57,33 +62,52 @@ export async function onEveryHost<T>(session: Session, fn: (run: HostRun) => Pro
 }
 
 /**
+ * Runs a step whose command number LOCK_COMMAND takes the lock; marks the run locked once
+ * it holds it (also when a later command of the step fails).
+ */
+export async function runLocking<T>(run: HostRun, fn: () => Promise<T>): Promise<T> {
+  try {
+    const result = await fn();
+    run.locked = true;
+    return result;
+  } catch (err) {
+    if (!(err instanceof RemoteCommandError) || err.index === undefined || err.index > LOCK_COMMAND) run.locked = true;
+    throw err;
+  }
+}
+
+/** Where the run is, so a signal gets the right answer. */
+export interface RunState {
+  guard: InterruptGuard;
+  /** Several hosts are switching: too late to stop, the switch finishes everywhere. */
+  switching: boolean;
+  /** Replies to Ctrl-C's abort requests, per host: "stopping" or "too-late". */
+  abortReplies: Promise<void>[];
+  tooLate: string[];
+}
+
+/**
  * Make `release` live on every host: start it in each host's idle slot, health-check, then
  * switch everywhere (lockstep). With one host both go in one script (the switch commands run
- * only after the health check passed): one round trip less.
+ * only after the health check passed and the last stop point): one round trip less.
  */
-export async function goLive(
-  session: Session,
-  runs: HostRun[],
-  g: { release: string; liveSlots: Slot[]; lock: LockInfo; log: Record<string, unknown>; prune: boolean; guard: InterruptGuard },
-): Promise<void> {
+export async function goLive(session: Session, runs: HostRun[], g: { release: string; liveSlots: Slot[]; lock: LockInfo; log: Record<string, unknown>; prune: boolean; state: RunState }): Promise<void> {
   const s = session.settings;
   runs.forEach((run, i) => (run.started = otherSlot(g.liveSlots[i])));
   g.log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
-  const start = (run: HostRun) => startNew(s, g.release, run.started!);
-  const sw = (run: HostRun) => switchOver(s, { release: g.release, slot: run.started!, token: g.lock.token, log: g.log, prune: g.prune });
+  const plan = (run: HostRun) => ({ release: g.release, slot: run.started!, token: g.lock.token, log: g.log, prune: g.prune });
   if (runs.length === 1) {
     const [run] = runs;
-    const a = start(run);
-    const b = sw(run);
-    const commands = [...a.commands, abortPoint(s, g.lock.token), ...b.commands];
-    await run.ex.run({ ...a, id: `${a.id}+${b.id}`, title: `${a.title}, switch traffic`, commands });
+    await run.ex.run(startAndSwitch(s, plan(run)));
     run.locked = false;
     return;
   }
-  await onEvery(runs, (run) => run.ex.run(start(run)));
-  g.guard.check();
+  await onEvery(runs, (run) => run.ex.run(startNew(s, g.release, run.started!)));
+  // The fleet's last stop point: past it, every host switches.
+  g.state.guard.check();
+  g.state.switching = true;
   await onEvery(runs, async (run) => {
-    await run.ex.run(sw(run));
+    await run.ex.run(switchOver(s, plan(run)));
     run.locked = false;
   });
 }
@@ -98,42 +122,71 @@ export async function nothingToDo(session: Session, runs: HostRun[], lock: LockI
 /** A lock command that found the lock taken becomes "locked by ... since ...", exit 4. */
 export function asLockError(err: unknown, app: string): unknown {
   if (!(err instanceof RemoteCommandError) || err.status !== LOCKED_STATUS) return err;
-  let holder: Partial<LockInfo> = {};
-  try {
-    holder = JSON.parse(/locked: (.*)/.exec(err.stderr)?.[1] ?? '{}');
-  } catch {
-    /* unreadable lock info: report what we have */
-  }
+  const holder = parseLock(/locked: (.*)/.exec(err.stderr)?.[1] ?? '{}') ?? {};
   return new LockedError(
-    `${err.host}: ${app} is locked by ${holder.by ?? 'someone'} (pid ${holder.pid ?? '?'}) since ${holder.since ?? '?'}: ${holder.what ?? '?'}`,
+    `${err.host}: ${app} is locked by ${describeLock(holder)}`,
     `Wait for that run to finish. If it was killed, remove the lock with \`deploy ${app} unlock\`.`,
   );
 }
 
 /**
- * The part of a release operation that may be abandoned: on any error or Ctrl-C the
- * live release keeps serving, new slots stop, the lock is released, the failure logged.
+ * The part of a release operation that may be abandoned: on any error or signal before the
+ * switch, the live release keeps serving, new slots stop, the lock is released, the failure
+ * logged; each host then reports what it really serves.
  */
-export async function withCleanup<T>(session: Session, runs: HostRun[], lock: LockInfo, log: Record<string, unknown>, body: (guard: InterruptGuard) => Promise<T>): Promise<T> {
-  const guard = guardInterrupts((signal) => {
-    session.reporter.warn(`${signal}: stopping before the switch, then cleaning up (press Ctrl-C again to quit at once)`);
-    // A step that goes on to the switch checks for this flag first.
-    for (const r of runs.filter((run) => run.locked)) void r.ex.run(requestAbort(session.settings, lock.token)).catch(() => undefined);
+export async function withCleanup<T>(session: Session, runs: HostRun[], lock: LockInfo, log: Record<string, unknown>, body: (state: RunState) => Promise<T>): Promise<T> {
+  const { reporter } = session;
+  const state: RunState = { guard: undefined as unknown as InterruptGuard, switching: false, abortReplies: [], tooLate: [] };
+  state.guard = guardInterrupts((signal) => {
+    if (state.switching) {
+      reporter.warn(`${signal}: too late to stop: traffic is switching on every host; letting it finish (press Ctrl-C again to quit at once)`);
+      return;
+    }
+    reporter.warn(`${signal}: asking the hosts to stop before traffic switches (press Ctrl-C again to quit at once)`);
+    // A step that goes on to the switch first races this request for the same decision file.
+    for (const run of runs.filter((r) => r.locked)) {
+      const label = run.ex.host.label;
+      const reply = run.ex.run(abortRequest(session.settings, lock.token)).then(
+        (res) => {
+          if (res.stdout.includes('too-late')) {
+            state.tooLate.push(label);
+            reporter.warn(`${label}: too late to stop: traffic is already switching to ${run.release ?? 'the new release'}; letting it finish`);
+          } else reporter.info(`${label}: stopping before the switch, then cleaning up`);
+        },
+        () => undefined,
+      );
+      state.abortReplies.push(reply);
+    }
   });
   try {
-    return await body(guard);
+    const result = await body(state);
+    await Promise.all(state.abortReplies);
+    if (state.guard.signal && (state.tooLate.length || state.switching)) reporter.info(chalk.yellow(`${state.guard.signal} came after the switch had begun: the run finished it.`));
+    return result;
   } catch (caught) {
+    await Promise.all(state.abortReplies);
     const interrupted = caught instanceof RemoteCommandError && caught.status === INTERRUPTED_STATUS;
-    const err = interrupted ? new InterruptedError('SIGINT') : caught;
+    const err = interrupted ? new InterruptedError(state.guard.signal ?? 'SIGINT') : caught;
     const failure = asLockError(err, session.settings.app);
-    const step = err instanceof RemoteCommandError ? err.step : (err as Error).name === 'InterruptedError' ? 'interrupted' : 'aborted';
+    const step = err instanceof RemoteCommandError ? err.step : err instanceof InterruptedError ? 'interrupted' : 'aborted';
     const entry = { ...log, result: 'failed', failed_step: step, duration_s: Math.round((performance.now() - session.started) / 100) / 10 };
-    await Promise.allSettled(
-      runs.filter((r) => r.locked).map((r) => r.ex.run(abandon(session.settings, { release: r.release, slot: r.started, token: lock.token, log: entry }))),
+    await Promise.all(
+      runs
+        .filter((r) => r.locked)
+        .map(async (r) => {
+          const label = r.ex.host.label;
+          try {
+            const live = parseAbandon(await r.ex.run(abandon(session.settings, { release: r.release, slot: r.started, token: lock.token, log: entry })));
+            if (!live) return;
+            if (r.started && live.slot === r.started) reporter.info(chalk.yellow(`${label}: ${live.release} is live (the switch had completed before the failure)`));
+            else reporter.info(chalk.yellow(`${label}: ${live.release || 'the live release'} kept serving (slot ${live.slot}); the lock was released.`));
+          } catch (e) {
+            reporter.warn(`${label}: could not clean up (${(e as Error).message.split('\n')[0]}): the lock stays until \`deploy ${session.settings.app} unlock\`; the next run repairs the rest.`);
+          }
+        }),
     );
-    if (runs.some((r) => r.locked) && !(failure instanceof LockedError)) session.reporter.info(chalk.yellow('The live release kept serving; the lock was released.'));
     throw failure;
   } finally {
-    guard.dispose();
+    state.guard.dispose();
   }
 }

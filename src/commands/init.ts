@@ -36,7 +36,7 @@ export async function initCommand(opts: InitOptions): Promise<void> {
   }
   const settingsModule = values.settingsModule ?? `${values.app}.settings.prod`;
   const text = readFileSync(EXAMPLE, 'utf8')
-    .replace(/^; settings\.ini for `deploy`.*$/m, `; settings.ini for \`deploy\`, written by \`deploy init\`: fill in what is still a placeholder.`)
+    .replace(/^; settings\.ini for `deploy`.*$/m, `; settings.ini for \`deploy\`, written by \`deploy init\`.`)
     .replace(/^project_name = .*$/m, `project_name = ${values.app}`)
     .replace(/^repository = .*$/m, `repository = ${values.repository}`)
     .replace(/^deploy_hosts = .*$/m, `deploy_hosts = ${values.hosts}`)
@@ -44,5 +44,8 @@ export async function initCommand(opts: InitOptions): Promise<void> {
   // What we write must load: the same validation every command runs.
   parseSettings(text, { app: values.app, file: opts.config });
   writeFileSync(opts.config, text, { flag: 'wx' });
-  process.stdout.write(`${chalk.green('wrote')} ${opts.config}${interactive ? '' : ' (placeholders: edit repository and deploy_hosts)'}\nnext: deploy ${values.app} setup --dry-run, then deploy ${values.app} setup\n`);
+  // Name only what really is still a placeholder (nothing, when every value was given).
+  const placeholders = interactive ? [] : [...(opts.repository ? [] : ['repository']), ...(opts.hosts ? [] : ['deploy_hosts'])];
+  const note = placeholders.length ? ` (placeholders: edit ${placeholders.join(' and ')})` : '';
+  process.stdout.write(`${chalk.green('wrote')} ${opts.config}${note}\nnext: deploy ${values.app} setup --dry-run, then deploy ${values.app} setup\n`);
 }

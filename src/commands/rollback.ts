@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError } from '../errors.js';
-import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, withCleanup } from './fleet.js';
+import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, runLocking, withCleanup } from './fleet.js';
 
 export interface RollbackOptions extends GlobalOptions {
   app: string;
@@ -41,12 +41,9 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   const runs = await openAll(session);
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'rollback', target: opts.target ?? 'previous', hosts: s.hosts.map((h) => h.label) };
   try {
-    await withCleanup(session, runs, lock, log, async (guard) => {
-      const seen = await onEvery(runs, async (run) => {
-        run.locked = true;
-        return D.parseInspect(await run.ex.run(D.inspect(s, lock)), true);
-      });
-      if (opts.dryRun) return goLive(session, runs, { release: '<target release>', liveSlots: seen.map((h) => h.live), lock, log, prune: false, guard });
+    await withCleanup(session, runs, lock, log, async (state) => {
+      const seen = await onEvery(runs, (run) => runLocking(run, async () => D.parseInspect(await run.ex.run(D.inspect(s, lock)))));
+      if (opts.dryRun) return goLive(session, runs, { release: '<target release>', liveSlots: seen.map((h) => h.live), lock, log, prune: false, state });
       const target = chooseTarget(seen[0].releases, seen[0].current, opts.target);
       for (const [i, h] of seen.entries()) {
         if (!h.releases.some((r) => r.name === target && r.state === 'built')) throw new DeployError(`${runs[i].ex.host.label} does not have release ${target}`);
@@ -57,8 +54,8 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
         return nothingToDo(session, runs, lock, log, chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
       }
       if (!(await asker.confirm(`Roll ${s.app} back from ${seen[0].current} to ${target} on ${hosts}?`))) throw new DeployError('rollback not confirmed');
-      guard.check();
-      await goLive(session, runs, { release: target, liveSlots: seen.map((h) => h.live), lock, log, prune: false, guard });
+      state.guard.check();
+      await goLive(session, runs, { release: target, liveSlots: seen.map((h) => h.live), lock, log, prune: false, state });
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
   } finally {

@@ -15,20 +15,27 @@ export interface RunOptions extends GlobalOptions {
 
 export async function runCommandCommand(opts: RunOptions): Promise<void> {
   const session = startSession(opts.app, 'run', opts, false);
-  const { settings: s } = session;
+  const { settings: s, reporter } = session;
   if (!opts.command.length) throw new UsageError(`nothing to run: deploy ${s.app} run -- COMMAND..., or one of [COMMANDS]: ${Object.keys(s.commands).join(', ') || '(none)'}`);
   // One word naming a [COMMANDS] entry runs that; otherwise the words are the command.
   const shortcut = opts.command.length === 1 ? s.commands[opts.command[0]] : undefined;
   const command = shortcut ?? (opts.command.length === 1 ? opts.command[0] : opts.command.map(quote).join(' '));
   const hosts = opts.all ? s.hosts : [opts.host ? s.hosts.find((h) => h.label === opts.host || h.host === opts.host) : s.hosts[0]];
   if (!hosts[0]) throw new UsageError(`no host ${opts.host} in deploy_hosts: ${s.hosts.map((h) => h.label).join(', ')}`);
-  const tty = !opts.all && !!process.stdin.isTTY && !!process.stdout.isTTY;
+  // --json captures the command's output into the document instead of passing it through.
+  const tty = !opts.all && !opts.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
   const sessionForHosts = { ...session, settings: { ...s, hosts: hosts as typeof s.hosts } };
   const runs = await openAll(sessionForHosts);
   try {
     for (const run of runs) {
-      const status = await run.ex.attach(runCommand(s, command), tty);
-      if (status !== 0) throw new DeployError(`${run.ex.host.label}: \`${command}\` exited with status ${status}`);
+      const label = run.ex.host.label;
+      let status: number;
+      if (opts.json) {
+        const out = await run.ex.capture(runCommand(s, command));
+        reporter.hostData(label, 'run', { command, exit_status: out.code, stdout: out.stdout, stderr: out.stderr });
+        status = out.code;
+      } else status = await run.ex.attach(runCommand(s, command), tty);
+      if (status !== 0) throw new DeployError(`${label}: \`${command}\` exited with status ${status}`);
     }
   } finally {
     await closeAll(runs);

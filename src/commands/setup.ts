@@ -4,13 +4,19 @@ import chalk from 'chalk';
 import { onlyIf, step, type Step } from '../plan.js';
 import { layout } from '../layout.js';
 import { sh } from '../shell.js';
-import { OperatorActionError, RemoteCommandError } from '../errors.js';
+import { OperatorActionError, RemoteCommandError, UsageError } from '../errors.js';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Executor } from '../exec/executor.js';
 import * as S from '../steps/setup.js';
-import * as R from '../steps/release.js';
+import * as B from '../steps/build.js';
+import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
+import { acquireLock, releaseLock } from '../steps/lock.js';
+import { healthCheck, startSlot } from '../steps/slots.js';
+import { repair, switchTo } from '../steps/switch.js';
 import { configFingerprint } from '../steps/deploy.js';
 import { operator } from '../operator.js';
+import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
+import { asLockError, newLock } from './fleet.js';
 
 export interface SetupOptions extends GlobalOptions {
   app: string;
@@ -23,62 +29,94 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
   const hosts = s.hosts.map((h) => h.label).join(', ');
   const deps = opts.dependencies ? 'with system packages' : 'without system packages (--dependencies=no)';
   if (!(await asker.confirm(`Set up ${s.app} on ${hosts} ${deps}?`))) return reporter.info('Nothing done.');
-  for (const host of s.hosts) {
-    const ex = await session.open(host);
-    try {
-      await setupHost(session, ex, opts.dependencies);
-    } finally {
-      await ex.close();
+  const guard = guardInterrupts((signal) => reporter.warn(`${signal}: stopping after the step under way (press Ctrl-C again to quit at once)`), 'setup stopped after the step under way; run it again to go on');
+  try {
+    for (const host of s.hosts) {
+      const ex = await session.open(host);
+      try {
+        await setupHost(session, ex, opts.dependencies, guard);
+      } finally {
+        await ex.close();
+      }
     }
+  } finally {
+    guard.dispose();
   }
   session.finish(opts.dryRun ? `dry run of setup for ${s.app} on ${hosts}` : `${s.app} is set up on ${hosts}`);
 }
 
-async function setupHost(session: Session, ex: Executor, dependencies: boolean): Promise<void> {
+async function setupHost(session: Session, ex: Executor, dependencies: boolean, guard: InterruptGuard): Promise<void> {
   const { settings: s, asker, reporter } = session;
-  const L = layout(s);
   const label = ex.host.label;
+  // Between two steps a signal stops the run (a step under way always finishes).
+  const run = (st: Step) => {
+    guard.check();
+    return ex.run(st);
+  };
 
-  await ex.run(S.sudoCheck()).catch((err) => {
+  await run(S.sudoCheck()).catch((err) => {
     if (err instanceof RemoteCommandError) err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
     throw err;
   });
-  const home = await ex.run(S.probeHome(s));
-  if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home.stdout.trim() === 'exists' ? 'exists: checking what is already done' : 'is missing: new server'}`));
+  const home = (await run(S.probeHome(s))).stdout.trim();
+  if (home.startsWith('foreign')) {
+    throw new UsageError(`${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`, 'Choose another home in [DEPLOY] (nothing was changed on the server).');
+  }
+  if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
 
   if (dependencies) {
-    if (await asker.confirm(`Install system packages on ${label} with apt (${[...S.SYSTEM_PACKAGES, ...s.extraPackages].join(' ')})?`)) await ex.run(S.packages(s));
+    if (await asker.confirm(`Install system packages on ${label} with apt (${[...S.SYSTEM_PACKAGES, ...s.extraPackages].join(' ')})?`)) await run(S.packages(s));
   } else {
-    await ex.run(S.checkPackages(s));
+    await run(S.checkPackages(s));
   }
-  await ex.run(S.appUser(s));
-  const key = await ex.run(S.deployKey(s));
+  await run(S.appUser(s));
+
+  // From here on setup writes what deploys read: it holds the deploy lock like they do.
+  const lock = newLock('setup');
+  try {
+    await run(step('lock', 'take the deploy lock', [acquireLock(s, lock), ...repair(s)]));
+  } catch (err) {
+    throw asLockError(err, s.app);
+  }
+  try {
+    await setupLocked(session, ex, run);
+  } finally {
+    await ex.run(step('unlock', 'release the lock', [releaseLock(s, lock.token)])).catch(() => undefined);
+  }
+}
+
+async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Promise<Awaited<ReturnType<Executor['run']>>>): Promise<void> {
+  const { settings: s, asker, reporter } = session;
+  const L = layout(s);
+  const label = ex.host.label;
+  const key = await run(S.deployKey(s));
   await checkRepoAccess(session, ex, key.stdout.trim());
-  await ex.run(S.virtualenvsDir(s));
+  await run(S.virtualenvsDir(s));
 
-  const cloned = await ex.run(withResolve(s, S.clone(s)));
-  const resolved = R.parseResolved(cloned.stdout) ?? { commit: '<commit>', kind: 'branch', ref: s.branch ?? '<default branch>' };
-  const release = ex.dryRun ? '<release>' : R.releaseName(resolved.commit, resolved.kind, resolved.ref);
+  const cloned = await run(withResolve(s, S.clone(s)));
+  const resolved = parseResolved(cloned.stdout) ?? { commit: '<commit>', kind: 'branch', ref: s.branch ?? '<default branch>' };
+  const release = ex.dryRun ? '<release>' : releaseName(resolved.commit, resolved.kind, resolved.ref);
 
-  await ex.run(S.configFile(s));
+  await run(S.configFile(s));
   // The first release: built only while no release is live; later versions come with `deploy`.
   const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
-  await ex.run(firstRelease(step('virtualenv', 'virtualenv', [...R.exportRelease(s, { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() }), R.virtualenv(s, release)])));
-  await ex.run(firstRelease(step('gunicorn', 'gunicorn', [R.gunicorn(s, release)])));
-  await ex.run(S.gunicornConfig(s));
-  await ex.run(S.supervisorConfigStep(s));
-  await ex.run(S.nginxConfig(s, R.upstreamConfig(s, 'a')));
-  await ex.run(firstRelease(step('requirements', 'pip install -r requirements.txt', [R.requirements(s, release)])));
-  await ex.run(firstRelease(step('django', 'collectstatic and migrate', [...R.djangoCommands(s, release), R.markBuilt(s, release)])));
+  const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() };
+  await run(firstRelease(step('virtualenv', 'virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, release), B.virtualenv(s, release)])));
+  await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
+  await run(S.gunicornConfig(s));
+  await run(S.supervisorConfigStep(s));
+  await run(S.nginxConfig(s));
+  await run(firstRelease(step('requirements', 'pip install -r requirements.txt', [B.requirements(s, release)])));
+  await run(firstRelease(step('django', 'collectstatic and migrate', [...B.djangoCommands(s, release), B.markBuilt(s, release)])));
   if (!(await asker.confirm(`Start ${s.app} on ${label} and send it traffic?`))) return reporter.info(`${label}: stopped before starting the app.`);
-  const start = await ex.run(firstRelease(step('start', `start ${release} and switch traffic to it`, [...R.startSlot(s, 'a', release), R.healthCheck(s, 'a'), ...R.switchTo(s, 'a', release)])));
+  const start = await run(firstRelease(step('start', `start ${release} and switch traffic to it`, [...startSlot(s, 'a', release), healthCheck(s, 'a'), ...switchTo(s, 'a')])));
   if (!ex.dryRun && start.status === 'ok') reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));
-  await ex.run(S.verifySite(s));
+  await run(S.verifySite(s));
 }
 
 /** The clone step also says which commit the first release will be. */
 function withResolve(s: Parameters<typeof S.clone>[0], st: Step): Step {
-  return { ...st, commands: [...st.commands, R.resolveRef(s)] };
+  return { ...st, commands: [...st.commands, resolveRef(s)] };
 }
 
 /**

@@ -1,8 +1,13 @@
-// `deploy <app> status`: per host, what is live and whether it answers.
+// `deploy <app> status`: per host, what nginx really serves and whether it answers.
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
-import { status } from '../steps/ops.js';
+import { status, statusOf, type HttpCheck } from '../steps/ops.js';
+import { parseLock } from '../steps/lock.js';
+import { describeLock, holderState } from '../lock-holder.js';
 import { onEveryHost } from './fleet.js';
+
+const check = (c: HttpCheck | null) => (c ? `${c.code} in ${c.seconds.toFixed(3)} s` : 'no answer');
+const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
 
 export async function statusCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'status', opts, false);
@@ -10,18 +15,23 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
   await onEveryHost(session, async (run) => {
     const res = await run.ex.run(status(s));
     if (opts.dryRun) return;
-    const rows = res.commands.flatMap((c) => c.stdout.split('\n').filter(Boolean).map((line) => line.split('\t')));
-    const lines = [chalk.bold(run.ex.host.label)];
-    for (const [key, value = ''] of rows) {
-      let shown = value.trim();
-      if (key === 'release') {
-        const r = JSON.parse(shown || '{}');
-        shown = r.release ? `${r.release}  ${r.ref} ${String(r.commit).slice(0, 8)}  deployed ${String(r.time).replace('T', ' ').slice(0, 19)} by ${r.by || '?'}` : chalk.yellow('none (run setup)');
-      }
-      if (key.startsWith('health') || key === 'site') shown = /^[23]\d\d /.test(shown) ? chalk.green(shown) : chalk.red(shown || 'no answer');
-      if (key === 'lock' && shown !== 'free') shown = chalk.yellow(shown);
-      lines.push(`  ${key.padEnd(13)} ${shown}`);
-    }
-    reporter.info(lines.join('\n'));
+    const st = statusOf(res);
+    const label = run.ex.host.label;
+    const holder = parseLock(st.lock);
+    reporter.hostData(label, 'status', { ...st, lock: holder ? { ...holder, token: undefined, holder: holderState(holder), text: describeLock(holder) } : null });
+    const r = st.release;
+    const rows: [string, string][] = [
+      ['release', r?.name ? `${r.name}  ${r.ref} ${String(r.commit).slice(0, 8)}  deployed ${String(r.time).replace('T', ' ').slice(0, 19)} by ${r.by || '?'}` : chalk.yellow('none (run setup)')],
+      ['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`],
+    ];
+    if (r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${st.current || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
+    for (const [name, p] of Object.entries(st.processes)) rows.push([name, `${p.state} ${p.detail}`.trim()]);
+    rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
+    rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
+    rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
+    rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);
+    rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);
+    rows.push(['disk free', st.disk_free]);
+    reporter.info([chalk.bold(label), ...rows.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join('\n'));
   });
 }

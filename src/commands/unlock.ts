@@ -1,28 +1,41 @@
-// `deploy <app> unlock`: remove a lock left by a run that was killed.
+// `deploy <app> unlock [--force]`: remove a lock left by a run that was killed. A lock whose
+// holder still runs on this machine is refused without --force: breaking it would let two
+// runs change the same server at once.
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import { step } from '../plan.js';
-import { layout } from '../layout.js';
-import { sh } from '../shell.js';
+import { LockedError } from '../errors.js';
+import { parseLock, readLock, removeLock } from '../steps/lock.js';
+import { describeLock, holderState } from '../lock-holder.js';
 import { closeAll, openAll } from './fleet.js';
 
-export async function unlockCommand(opts: GlobalOptions & { app: string }): Promise<void> {
+export async function unlockCommand(opts: GlobalOptions & { app: string; force: boolean }): Promise<void> {
   const session = startSession(opts.app, 'unlock', opts);
   const { settings: s, reporter, asker } = session;
-  const lock = layout(s).lock;
   const runs = await openAll(session);
   try {
     // Host by host: each may ask a question.
     for (const run of runs) {
-      const res = await run.ex.run(step('lock-info', 'read the lock', [{ run: sh`cat ${lock}/info 2>/dev/null || true`, probe: true }]));
-      const holder = res.commands[0]?.stdout.trim();
+      const label = run.ex.host.label;
+      const res = await run.ex.run(step('lock-info', 'read the lock', [readLock(s)]));
+      const holder = parseLock(res.commands[0]?.stdout ?? '');
       if (!holder && !opts.dryRun) {
-        reporter.info(`${run.ex.host.label}: not locked`);
+        reporter.info(`${label}: not locked`);
+        reporter.hostData(label, 'unlocked', false);
         continue;
       }
-      if (!(await asker.confirm(`${run.ex.host.label} is locked by ${holder}. Remove the lock? (only if that run is dead)`, false))) continue;
-      await run.ex.run(step('unlock', 'remove the lock', [{ run: sh`rm -rf ${lock}` }]));
-      reporter.info(chalk.green(`${run.ex.host.label}: unlocked`));
+      const state = holder ? holderState(holder) : 'elsewhere';
+      if (state === 'running here' && !opts.force) {
+        throw new LockedError(`${label}: ${s.app} is locked by ${describeLock(holder!)}: not removing a lock whose run is still going`, `Wait for it, or stop it (kill ${holder!.pid}); \`deploy ${s.app} unlock --force\` removes the lock anyway.`);
+      }
+      const question = holder ? `${label} is locked by ${describeLock(holder)}. Remove the lock?${state === 'elsewhere' ? ' (only if that run is over)' : ''}` : `Remove the lock on ${label}?`;
+      if (!(await asker.confirm(question, state === 'gone'))) {
+        reporter.hostData(label, 'unlocked', false);
+        continue;
+      }
+      await run.ex.run(removeLock(s, holder?.token));
+      reporter.hostData(label, 'unlocked', true);
+      reporter.info(chalk.green(`${label}: unlocked`));
     }
   } finally {
     await closeAll(runs);

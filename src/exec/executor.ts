@@ -9,6 +9,8 @@ export interface Executor {
   run(step: Step): Promise<StepResult>;
   /** One command with the operator's terminal attached (a pty when tty): returns its exit status. */
   attach(command: Sh, tty: boolean): Promise<number>;
+  /** One command with its output captured (run --json). */
+  capture(command: Sh): Promise<{ code: number; stdout: string; stderr: string }>;
   close(): Promise<void>;
   /** Remote round trips so far (benchmarks). */
   readonly roundTrips: number;

@@ -34,6 +34,7 @@ export class SshExecutor implements Executor {
       if (line.startsWith(MARK)) {
         const [word, i] = line.slice(1).split(' ');
         if (word === 'begin' && !isErr) this.reporter.command(label, shown[Number(i) - 1] ?? '');
+        if (word === 'paused') this.reporter.warn(`${label}: paused before ${i} (DEPLOY_PAUSE_AT)`);
         return;
       }
       this.reporter.remote(label, line, isErr, this.reporter.verbose || !!step.stream);
@@ -55,7 +56,7 @@ export class SshExecutor implements Executor {
     if (res.code !== 0) {
       this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs });
       const f = parsed.failed;
-      if (f && f.index > 0) throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index]);
+      if (f && f.index > 0) throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index], f.index);
       throw new RemoteCommandError(label, step.title, remoteShell(step), res.code ?? -1, res.stderr || (res.signal ? `killed by ${res.signal}` : ''));
     }
     const commands = step.commands.map((_, i) => ({
@@ -107,6 +108,13 @@ export class SshExecutor implements Executor {
         });
       });
     });
+  }
+
+  async capture(command: Sh): Promise<{ code: number; stdout: string; stderr: string }> {
+    this.reporter.command(this.host.label, String(command));
+    this.roundTrips++;
+    const res = await this.ssh.execCommand(command.reveal(), { noTrim: true });
+    return { code: res.code ?? 255, stdout: res.stdout, stderr: res.stderr };
   }
 
   /** Privileged steps share one `sudo -n bash` (opened after the sudo check passed). */

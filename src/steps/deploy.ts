@@ -1,56 +1,29 @@
-// deploy and rollback: lock, fetch, build beside the live release, start it in the idle
-// gunicorn slot, health-check, switch nginx atomically, stop the old slot, prune.
+// deploy and rollback plans: lock, fetch, build beside the live release, start it in the idle
+// gunicorn slot, health-check, switch (steps/switch.ts), stop the old slot, prune.
 // Round trips per host: a deploy 3 (4 with several hosts), a rollback 2 (3), a no-op 2.
 import { createHash } from 'node:crypto';
 import { step, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, type Slot } from '../layout.js';
+import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { sh } from '../shell.js';
-import * as R from './release.js';
+import * as B from './build.js';
+import { gitCommand, parseResolved, resolveRef } from './git.js';
+import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
+import { healthCheck, otherSlot, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
+import { abortPoint, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
-
-/** Exit status of the lock command when another run holds the lock. */
-export const LOCKED_STATUS = 75;
-/** Exit status of a script that stopped because the operator pressed Ctrl-C. */
-export const INTERRUPTED_STATUS = 130;
-
-/** Ctrl-C while a script runs: tell it, over a second channel of the same connection. */
-export function requestAbort(s: Settings, token: string): Step {
-  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`printf '%s\\n' ${token} > ${layout(s).abortFlag}`, probe: true }]), aside: true };
-}
-
-/** The last point where Ctrl-C still stops a run: right before traffic moves. */
-export function abortPoint(s: Settings, token: string): Command {
-  return { run: sh`if grep -qsF ${token} ${layout(s).abortFlag}; then echo "interrupted: stopped before switching traffic" >&2; exit ${INTERRUPTED_STATUS}; fi`, probe: true };
-}
-
-export interface LockInfo {
-  by: string;
-  pid: number;
-  since: string;
-  what: string;
-  token: string;
-}
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): string {
   const h = createHash('sha256');
-  for (const part of [configFileContent(s), gunicornConfigContent(s), R.supervisorConfig(s, 'a'), R.supervisorConfig(s, 'b'), nginxSiteContent(s)]) h.update(String(part));
+  for (const part of [configFileContent(s), gunicornConfigContent(s), supervisorConfig(s, 'a'), supervisorConfig(s, 'b'), nginxSiteContent(s), B.envFileContent(s)]) h.update(part.reveal());
   h.update(JSON.stringify([s.wsgiApp, s.systemSitePackages, s.pipIndexUrl, s.pipFindLinks, s.python, s.migrate, s.collectstatic, s.testCommand]));
   return h.digest('hex').slice(0, 16);
 }
 
-export function acquireLock(s: Settings, info: LockInfo): Command {
-  const lock = layout(s).lock;
-  return {
-    run: sh`if mkdir ${lock} 2>/dev/null; then printf '%s\\n' ${JSON.stringify(info)} > ${lock}/info; else echo "locked: $(cat ${lock}/info 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_STATUS}; fi`,
-  };
-}
-
-/** Only the run that took the lock releases it. */
-export function releaseLock(s: Settings, token: string): Command {
-  const lock = layout(s).lock;
-  return { run: sh`if grep -qF ${token} ${lock}/info 2>/dev/null; then rm -rf ${lock}; fi`, probe: true };
+export function appendDeployLog(s: Settings, entry: Record<string, unknown>): Command {
+  const L = layout(s);
+  return { run: sh`printf '%s\\n' ${JSON.stringify(entry)} >> ${L.deployLog} || true`, probe: true };
 }
 
 /** A run that turned out to have nothing to do gives the lock back. */
@@ -58,58 +31,77 @@ export function unlockStep(s: Settings, token: string, log: Record<string, unkno
   return step('unlock', 'release the lock', [releaseLock(s, token), appendDeployLog(s, log)]);
 }
 
-export function appendDeployLog(s: Settings, entry: Record<string, unknown>): Command {
-  const L = layout(s);
-  return { run: sh`printf '%s\\n' ${JSON.stringify(entry)} >> ${L.deployLog}`, probe: true };
-}
-
-/** Fails with what to do when setup has not run on this server (dir is missing). */
+/** Fails with what to do when setup has not run on this server (dir is missing), or ran with an older version. */
 function requireSetUp(s: Settings, dir: string): Command {
-  return { run: sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true };
+  const L = layout(s);
+  return {
+    run: sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }; grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} was written by an older version: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
+    probe: true,
+  };
 }
 
-/** Round trip 1: lock, fetch into the repository cache, resolve the ref, read what is live. */
+/** Index (1-based) of the lock command in prepare() and inspect(): a failure after it means we hold the lock. */
+export const LOCK_COMMAND = 2;
+
+/** The live slot and what it runs, as nginx decides (after repair). */
+function readLive(s: Settings): Command[] {
+  const L = layout(s);
+  return [
+    { run: liveSlotCode(L), probe: true },
+    { run: sh`cat ${L.slots}/"$(${liveSlotCode(L)})"/.deploy-release 2>/dev/null || true`, probe: true },
+  ];
+}
+
+/** Round trip 1: lock, repair what a cut-short run left, fetch, resolve the ref, read what is live. */
 export function prepare(s: Settings, lock: LockInfo, ref?: string): Step {
   const L = layout(s);
-  return step('prepare', 'lock, fetch and resolve', [
+  const cmds = [
     requireSetUp(s, L.repo),
     acquireLock(s, lock),
-    { run: sh`cd ${L.repo} && ${R.gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
-    R.resolveRef(s, ref),
-    { run: sh`cat ${L.current}/.deploy-release 2>/dev/null || true`, probe: true },
-    { run: sh`cat ${L.liveSlot} 2>/dev/null || echo a`, probe: true },
-  ]);
+    ...repair(s),
+    { run: sh`cd ${L.repo} && ${gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
+    resolveRef(s, ref),
+    ...readLive(s),
+  ] satisfies Command[];
+  return step('prepare', 'lock, fetch and resolve', cmds);
 }
 
-/** What prepare() found on one host. */
-export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof R.parseResolved>; current: { commit?: string; fingerprint?: string }; live: Slot } {
+/** What prepare() found on one host (its last three commands: resolve, live slot, live release). */
+export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; fingerprint?: string; release?: string }; live: Slot; repaired: string } {
+  const n = res.commands.length;
   const out = (i: number) => res.commands[i]?.stdout ?? '';
   let current = {};
   try {
-    current = JSON.parse(out(4) || '{}');
+    current = JSON.parse(out(n - 1) || '{}');
   } catch {
-    /* no readable current release */
+    /* no readable live release */
   }
-  return { resolved: R.parseResolved(out(3)), current, live: (out(5).trim() || 'a') as Slot };
+  return { resolved: parseResolved(out(n - 3)), current, live: (out(n - 2).trim() || 'a') as Slot, repaired: out(2).trim() };
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
-export function build(s: Settings, r: R.ReleaseRef): Step {
+export function build(s: Settings, r: B.ReleaseRef): Step {
   return step('build', `build release ${r.name}`, [
-    ...R.exportRelease(s, r),
-    R.virtualenv(s, r.name),
-    R.gunicorn(s, r.name),
-    R.requirements(s, r.name),
-    ...R.djangoCommands(s, r.name),
-    R.markBuilt(s, r.name),
+    ...B.exportRelease(s, r),
+    B.writeEnvFile(s, r.name),
+    B.virtualenv(s, r.name),
+    B.gunicorn(s, r.name),
+    B.requirements(s, r.name),
+    ...B.djangoCommands(s, r.name),
+    B.markBuilt(s, r.name),
   ]);
 }
 
-/** Deletes releases beyond keep_releases (never current, never a slot's), then environments no release uses. */
+/**
+ * Deletes releases beyond keep_releases (never the live slot's, never the other slot's), then
+ * environments no release uses. Each is first renamed to .deleting-* (atomic), so a run killed
+ * halfway never leaves a half-deleted release that looks complete.
+ */
 export function prune(s: Settings): Command {
   const L = layout(s);
   return {
-    run: sh`cd ${L.releases} && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n ${s.keepReleases} | tr '\\n' ' ') $(basename "$(readlink ${L.current})") $(basename "$(readlink ${L.slot('a')})") $(basename "$(readlink ${L.slot('b')})") "; for d in */; do d=\${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) rm -rf -- "$d"; echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\\n' ' ') "; for v in ${s.venvsDir}/*/; do v=\${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) rm -rf -- "$v"; echo "removed environment $(basename "$v")";; esac; done`,
+    run: sh`cd ${L.releases} && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n ${s.keepReleases} | tr '\\n' ' ') $(basename "$(readlink ${L.current})") $(basename "$(readlink ${L.slot('a')})") $(basename "$(readlink ${L.slot('b')})") "; for d in */; do d=\${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && rm -rf -- ".deleting-$d"; echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\\n' ' ') "; for v in ${s.venvsDir}/*/; do v=\${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && rm -rf -- "$(dirname "$v")/.deleting-$(basename "$v")"; echo "removed environment $(basename "$v")";; esac; done`,
+    as: 'app',
     probe: true,
   };
 }
@@ -122,69 +114,91 @@ export interface GoLive {
   prune: boolean;
 }
 
-export const otherSlot = (slot: Slot): Slot => (slot === 'a' ? 'b' : 'a');
-
 /** Start the release in the idle slot and prove it answers; no traffic reaches it yet. */
 export function startNew(s: Settings, release: string, slot: Slot): Step {
   const L = layout(s);
   return step('start', `start ${release} in slot ${slot}, health check`, [
-    { run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: R.supervisorConfig(s, slot), reportsChange: true },
-    ...R.startSlot(s, slot, release),
-    R.healthCheck(s, slot),
+    { run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true },
+    ...startSlot(s, slot, release),
+    healthCheck(s, slot),
   ]);
 }
 
-/** Atomic switch (current symlink by rename, nginx upstream by graceful reload), then stop the old slot, prune, unlock, log. */
+/** The switch (commit, current follows), then stop the old slot, prune, unlock, log. */
 export function switchOver(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('switch', `switch traffic to ${g.release}`, [
-    ...R.switchTo(s, g.slot, g.release),
-    R.stopSlotInBackground(s, otherSlot(g.slot)),
-    { run: sh`rm -f ${L.abortFlag}`, probe: true },
+    ...switchTo(s, g.slot),
+    stopSlotInBackground(s, otherSlot(g.slot)),
+    { run: sh`rm -f ${L.decision(g.token)}`, probe: true },
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
     appendDeployLog(s, { ...g.log, result: 'ok' }),
   ]);
 }
 
+/** One host: start, health check, the last stop point, switch — one script, one round trip. */
+export function startAndSwitch(s: Settings, g: GoLive): Step {
+  const a = startNew(s, g.release, g.slot);
+  const b = switchOver(s, g);
+  return { ...a, id: 'start+switch', title: `${a.title}, switch traffic`, commands: [...a.commands, abortPoint(s, g.token), ...b.commands] };
+}
+
 /**
- * After a failure or Ctrl-C before the switch: the live release keeps serving; the new
- * release's slot is stopped, the release is marked failed (pruned by the next deploy),
- * the lock is released and the failure logged.
+ * After a failure or Ctrl-C. The commit point decides: if the slot this run started is not
+ * live, it is stopped and the release marked failed (the next deploy deletes it); if the switch
+ * happened after all (the error came later), it is left serving. Then the lock is released, the
+ * failure logged, and the script prints what is live: "live <slot> <release>".
+ * Every command tolerates failure (a full disk, a missing directory): the lock must go.
  */
 export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown> }): Step {
   const L = layout(s);
   const cmds: Command[] = [];
-  if (a.slot) cmds.push({ run: sh`if [ "$(cat ${L.liveSlot} 2>/dev/null)" != ${a.slot} ]; then supervisorctl stop ${L.program(a.slot)} >/dev/null 2>&1 || true; fi`, probe: true });
+  if (a.slot) cmds.push({ run: sh`if [ "$(${liveSlotCode(L)})" != ${a.slot} ]; then supervisorctl stop ${L.program(a.slot)} >/dev/null 2>&1 || true; fi`, probe: true });
   if (a.release) {
     const dir = L.release(a.release);
-    cmds.push({ run: sh`if [ -d ${dir} ] && [ "$(readlink ${L.current})" != ${dir} ]; then rm -f ${dir}/.deploy-built; echo failed > ${dir}/.deploy-failed; fi`, probe: true });
+    cmds.push({
+      run: sh`if [ -d ${dir} ] && [ "$(readlink ${L.slots}/"$(${liveSlotCode(L)})")" != ${dir} ]; then rm -f ${dir}/.deploy-built; echo failed > ${dir}/.deploy-failed 2>/dev/null || { mv -T ${dir} ${L.release(`.deleting-${a.release}`)} && rm -rf ${L.release(`.deleting-${a.release}`)}; } || true; fi`,
+      as: 'app',
+      probe: true,
+    });
   }
-  cmds.push({ run: sh`rm -f ${L.abortFlag}`, probe: true }, releaseLock(s, a.token), appendDeployLog(s, a.log));
-  return step('abandon', 'clean up: the live release keeps serving', cmds);
+  cmds.push(
+    { run: sh`rm -f ${L.decision(a.token)}`, probe: true },
+    releaseLock(s, a.token),
+    appendDeployLog(s, a.log),
+    { run: sh`slot=$(${liveSlotCode(L)}); echo "live $slot $(basename "$(readlink ${L.slots}/"$slot")")"`, probe: true },
+  );
+  return step('abandon', 'clean up', cmds);
 }
 
-/** One line per release: name, state (built|failed|incomplete), the .deploy-release JSON. Plus current and live slot. */
+export function parseAbandon(res: StepResult): { slot: Slot; release: string } | undefined {
+  const m = /^live ([ab]) (\S*)$/m.exec(res.commands.at(-1)?.stdout ?? '');
+  return m ? { slot: m[1] as Slot, release: m[2] } : undefined;
+}
+
+/** One line per release: name, state (built|failed|incomplete), the .deploy-release JSON. Plus current, live slot, lock. */
 export function inspect(s: Settings, lock?: LockInfo): Step {
   const L = layout(s);
   const cmds: Command[] = [requireSetUp(s, L.releases)];
-  if (lock) cmds.push(acquireLock(s, lock));
+  if (lock) cmds.push(acquireLock(s, lock), ...repair(s));
   cmds.push(
     {
       run: sh`cd ${L.releases} && for d in */; do d=\${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\\t%s\\t%s\\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null)"; done`,
       probe: true,
     },
-    { run: sh`basename "$(readlink ${L.current})" 2>/dev/null || true`, probe: true },
-    { run: sh`cat ${L.liveSlot} 2>/dev/null || echo a`, probe: true },
-    { run: sh`cat ${L.lock}/info 2>/dev/null || true`, probe: true },
+    { run: sh`basename "$(readlink ${L.slots}/"$(${liveSlotCode(L)})")" 2>/dev/null || true`, probe: true },
+    { run: liveSlotCode(L), probe: true },
+    readLock(s),
   );
   return step(lock ? 'inspect' : 'releases', lock ? 'lock and read releases' : 'read releases', cmds);
 }
 
-/** What inspect() found on one host (its command order: check, [lock], list, current, live, lock info). */
-export function parseInspect(res: StepResult, locked: boolean): { releases: ReleaseInfo[]; current: string; live: Slot; lock: string } {
-  const out = (i: number) => res.commands[i + (locked ? 1 : 0)]?.stdout ?? '';
-  return { releases: parseReleases(out(1)), current: out(2).trim(), live: (out(3).trim() || 'a') as Slot, lock: out(4).trim() };
+/** What inspect() found on one host (its last four commands: list, live release, live slot, lock info). */
+export function parseInspect(res: StepResult): { releases: ReleaseInfo[]; current: string; live: Slot; lock: string } {
+  const n = res.commands.length;
+  const out = (i: number) => res.commands[n - 4 + i]?.stdout ?? '';
+  return { releases: parseReleases(out(0)), current: out(1).trim(), live: (out(2).trim() || 'a') as Slot, lock: out(3).trim() };
 }
 
 export interface ReleaseInfo {

@@ -1,32 +1,89 @@
 // Day-to-day commands beside setup/deploy/rollback: status, logs, run. Plans only.
-import { step, type Step } from '../plan.js';
+import { step, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, SLOTS } from '../layout.js';
+import { layout, liveSlotCode, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
-import { envPrefix, healthUrl } from './release.js';
+import { LOAD_ENV } from './build.js';
+import { readLock } from './lock.js';
+import { appHost, healthUrl } from './slots.js';
 
-/** Each line "key<TAB>value" so the command can lay it out. */
+/** Each command prints one value; statusOf() names them. Read-only: status takes no lock. */
 export function status(s: Settings): Step {
   const L = layout(s);
-  const host = s.django.allowedHosts.find((h) => !h.includes('*')) ?? 'localhost';
+  const live = liveSlotCode(L);
+  const curlTimes = `%{http_code} %{time_total}`;
+  const a = healthUrl(s, 'a');
+  const b = healthUrl(s, 'b');
   const lines: Sh[] = [
-    sh`echo "release	$(head -n 1 ${L.current}/.deploy-release 2>/dev/null || echo '{}')"`,
-    sh`echo "live	$(cat ${L.liveSlot} 2>/dev/null || echo none)"`,
-    sh`supervisorctl status ${SLOTS.map((slot) => L.program(slot))} 2>/dev/null | while read -r name state rest; do echo "$name	$state $rest"; done || true`,
-    sh`if [ "$(cat ${L.liveSlot} 2>/dev/null)" = b ]; then set -- b ${slotCurl(s, 'b')}; else set -- a ${slotCurl(s, 'a')}; fi; slot=$1; shift; echo "health	slot $slot: $(curl -s -o /dev/null -w '%{http_code} in %{time_total}s' --max-time 5 "$@" || true)"`,
-    sh`echo "site	$(curl -s -o /dev/null -w '%{http_code} in %{time_total}s' --max-time 5 -H ${`Host: ${host}`} http://127.0.0.1${s.healthPath} || true)"`,
-    sh`echo "lock	$(cat ${L.lock}/info 2>/dev/null || echo free)"`,
-    sh`echo "releases	$(ls -1 ${L.releases} 2>/dev/null | wc -l) kept, $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`,
-    sh`echo "environments	$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l), $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`,
-    sh`echo "disk free	$(df -h --output=avail ${s.home} 2>/dev/null | tail -n 1 | tr -d ' ')"`,
+    live,
+    sh`head -n 1 ${L.slots}/"$(${live})"/.deploy-release 2>/dev/null || true`,
+    sh`basename "$(readlink ${L.current})" 2>/dev/null || true`,
+    sh`supervisorctl status ${SLOTS.map((slot) => L.program(slot))} 2>/dev/null || true`,
+    sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`,
+    sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 -H ${`Host: ${appHost(s)}`} ${`http://127.0.0.1${s.healthPath}`} || true`,
+    readLock(s).run,
+    sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`,
+    sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`,
+    sh`df -h --output=avail ${s.home} 2>/dev/null | tail -n 1 | tr -d ' '`,
   ];
   return step('status', 'status', lines.map((run) => ({ run, probe: true })));
 }
 
-/** curl arguments (socket, Host header, URL) that reach a slot directly. */
-function slotCurl(s: Settings, slot: 'a' | 'b'): string[] {
-  const { curlArgs, url } = healthUrl(s, slot);
-  return [...curlArgs, url];
+export interface HttpCheck {
+  code: number;
+  seconds: number;
+}
+
+export interface HostStatus {
+  live_slot: 'a' | 'b';
+  release: { name?: string; ref?: string; commit?: string; time?: string; by?: string } | null;
+  /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
+  current: string;
+  processes: Record<string, { state: string; detail: string }>;
+  health: HttpCheck | null;
+  site: HttpCheck | null;
+  lock: string;
+  releases: { count: number; size: string };
+  environments: { count: number; size: string };
+  disk_free: string;
+}
+
+function http(text: string): HttpCheck | null {
+  const [code, seconds] = text.trim().split(' ').map(Number);
+  return code ? { code, seconds } : null;
+}
+
+function countAndSize(text: string): { count: number; size: string } {
+  const [count, size = ''] = text.trim().split(' ');
+  return { count: Number(count) || 0, size };
+}
+
+export function statusOf(res: StepResult): HostStatus {
+  const out = res.commands.map((c) => c.stdout);
+  let release: HostStatus['release'] = null;
+  try {
+    const r = JSON.parse(out[1] || 'null');
+    release = r && { name: r.release, ref: r.ref, commit: r.commit, time: r.time, by: r.by };
+  } catch {
+    /* unreadable release file */
+  }
+  const processes: HostStatus['processes'] = {};
+  for (const line of out[3].split('\n').filter(Boolean)) {
+    const [name, state = '', ...rest] = line.trim().split(/\s+/);
+    processes[name] = { state, detail: rest.join(' ') };
+  }
+  return {
+    live_slot: out[0].trim() === 'b' ? 'b' : 'a',
+    release,
+    current: out[2].trim(),
+    processes,
+    health: http(out[4]),
+    site: http(out[5]),
+    lock: out[6].trim(),
+    releases: countAndSize(out[7]),
+    environments: countAndSize(out[8]),
+    disk_free: out[9].trim(),
+  };
 }
 
 /** The app's logs: gunicorn slots (the app's own output goes there) and the site's nginx logs. */
@@ -45,6 +102,6 @@ export function logs(s: Settings, lines: number, follow: boolean): Step {
 /** The shell command `run` executes: in the live release, as the app user, with the app's environment and virtualenv. */
 export function runCommand(s: Settings, command: string): Sh {
   const L = layout(s);
-  const inner = sh`cd ${L.current} && exec ${envPrefix(s)} PATH=${`${L.current}/.venv/bin`}:/usr/local/bin:/usr/bin:/bin bash -c ${command}`;
+  const inner = sh`cd "$(readlink -f ${L.slots}/"$(${liveSlotCode(L)})")" && ${LOAD_ENV} && PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin" exec bash -c ${command}`;
   return sh`sudo -n -H -u ${s.appUser} -- bash -c ${inner.toString()}`;
 }

@@ -5,7 +5,8 @@ import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
-import { NGINX_RELOAD, gitCommand, supervisorProgram } from './release.js';
+import { gitCommand } from './git.js';
+import { appHost, supervisorProgram } from './slots.js';
 
 export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client'];
 
@@ -13,8 +14,15 @@ export function sudoCheck(): Step {
   return step('sudo', 'sudo works', [{ run: raw('cd / && sudo -n true'), probe: true }], false);
 }
 
+/** Prints "missing", "ours" (the app user owns it), "empty", or "foreign OWNER" (someone else's, not empty). */
 export function probeHome(s: Settings): Step {
-  return step('home', `app user's home ${s.home}`, [{ run: sh`if [ -d ${s.home} ]; then echo exists; else echo missing; fi`, probe: true }]);
+  const h = s.home;
+  return step('home', `app user's home ${h}`, [
+    {
+      run: sh`if [ ! -e ${h} ]; then echo missing; elif [ ! -d ${h} ] || [ -L ${h} ]; then echo "foreign $(stat -c %U ${h}) (not a directory)"; elif [ "$(stat -c %U ${h})" = ${s.appUser} ]; then echo ours; elif [ -z "$(ls -A ${h})" ]; then echo empty; else echo "foreign $(stat -c %U ${h})"; fi`,
+      probe: true,
+    },
+  ]);
 }
 
 export function packages(s: Settings): Step {
@@ -54,9 +62,19 @@ export function appUser(s: Settings): Step {
     dir(L.slots, '0755', 'root'),
     dir(L.shared, '0755', u),
     ...L.sharedDirs.map((d) => dir(d, d.endsWith('/data') || d.endsWith('/log') ? '0750' : '0755', u)),
-    // The config directory: root-owned, readable by the app's group only.
-    { run: sh`install -d -m 0750 -o root -g ${u} ${dirname(s.configFile)}`, unless: sh`[ "$(stat -c '%a %U:%G' ${dirname(s.configFile)})" = ${`750 root:${u}`} ]` },
+    // The config directory: root-owned, readable by the app's group only. A directory outside
+    // home that already exists (/etc, say) is the system's: never change its owner or mode.
+    configDirectory(s),
   ]);
+}
+
+function configDirectory(s: Settings): Command {
+  const dir = dirname(s.configFile);
+  const u = s.appUser;
+  if (dir === s.home || dir.startsWith(`${s.home}/`)) {
+    return { run: sh`install -d -m 0750 -o root -g ${u} ${dir}`, unless: sh`[ "$(stat -c '%a %U:%G' ${dir})" = ${`750 root:${u}`} ]` };
+  }
+  return { run: sh`install -d -m 0750 -o root -g ${u} ${dir}`, unless: sh`test -d ${dir}` };
 }
 
 /** Seed: a key pair for the app user, created once; its public key goes to the git host. */
@@ -117,7 +135,7 @@ export function configFile(s: Settings): Step {
   const f = s.configFile;
   return step('config', `config file ${f}`, [
     {
-      run: sh`key=''; if [ -f ${f} ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${f} | head -n 1); fi; if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi; KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | __put ${f} 0640 ${`root:${s.appUser}`}`,
+      run: sh`if [ -e ${f} ] && ! { [ -f ${f} ] && grep -q '^secret_key[[:space:]]*=' ${f}; }; then echo ${`${f} exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)`} >&2; exit 1; fi; key=''; if [ -f ${f} ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${f} | head -n 1); fi; if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi; KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | __put ${f} 0640 ${`root:${s.appUser}`}`,
       stdin: configFileContent(s),
       reportsChange: true,
     },
@@ -142,8 +160,9 @@ export function nginxSiteContent(s: Settings) {
     'nginx.conf',
     {
       app: s.project,
-      upstreamFile: L.nginxUpstream,
-      upstreamName: L.upstreamName,
+      upstream: { a: L.upstreamName('a'), b: L.upstreamName('b') },
+      bind: { a: L.bind('a'), b: L.bind('b') },
+      liveFlag: L.liveFlag,
       defaultServer: s.serverName.split(' ').includes('_'),
       serverName: s.serverName,
       staticRoot: `${L.shared}/static`,
@@ -154,24 +173,42 @@ export function nginxSiteContent(s: Settings) {
   );
 }
 
-export function nginxConfig(s: Settings, upstream: ReturnType<typeof renderTemplate>): Step {
+/**
+ * nginx -t guards every reload: a rejected config is put back and the error shown.
+ * After the graceful reload, wait (up to 10 s) until the workers of the old configuration
+ * have finished their requests and exited.
+ */
+export const NGINX_RELOAD = raw(
+  [
+    'if [ "$__step_changed" = 1 ]; then',
+    '  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi',
+    '  old_workers=$(pgrep -P "$(cat /run/nginx.pid 2>/dev/null || echo 0)" | tr "\\n" " " || true)',
+    '  if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then nginx -s reload; else systemctl restart nginx; fi',
+    '  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done',
+    'fi',
+  ].join('\n'),
+);
+
+export function nginxConfig(s: Settings): Step {
   const L = layout(s);
   const catchAll = s.serverName.split(' ').includes('_');
+  const oldUpstream = `${L.nginxSite}.upstream`;
   const cmds: Command[] = [
-    // The upstream names the live slot; setup writes it only once, deploys switch it.
-    { run: sh`__put ${L.nginxUpstream} 0644 root:root`, stdin: upstream, reportsChange: true, unless: sh`test -f ${L.nginxUpstream}` },
+    // Servers set up by an earlier version kept the live slot in slots/live and an upstream file.
+    { run: sh`if [ "$(cat ${L.slots}/live 2>/dev/null)" = b ]; then touch ${L.liveFlag}; fi; rm -f ${L.slots}/live`, unless: sh`test ! -e ${L.slots}/live` },
     { run: sh`__put ${L.nginxSite} 0644 root:root`, stdin: nginxSiteContent(s), reportsChange: true },
     { run: sh`ln -sfn ${L.nginxSite} ${L.nginxEnabled}`, unless: sh`[ "$(readlink ${L.nginxEnabled})" = ${L.nginxSite} ]` },
   ];
   // server_name _ makes this site the default one: Debian's stock default site would shadow it.
   if (catchAll) cmds.push({ run: raw('rm -f /etc/nginx/sites-enabled/default'), unless: raw('test ! -e /etc/nginx/sites-enabled/default') });
   cmds.push({ run: NGINX_RELOAD, probe: true });
+  cmds.push({ run: sh`rm -f ${oldUpstream} ${oldUpstream}.deploy-prev`, unless: sh`test ! -e ${oldUpstream}` });
   return step('nginx-config', 'nginx config', cmds);
 }
 
 /** The end of setup: the site answers through nginx on this server. */
 export function verifySite(s: Settings): Step {
-  const host = s.django.allowedHosts.find((h) => !h.includes('*')) ?? 'localhost';
+  const host = appHost(s);
   return step('verify', 'site answers through nginx', [
     {
       run: sh`code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H ${`Host: ${host}`} http://127.0.0.1/) || true; echo "$code"; [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on http://127.0.0.1/" >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }`,

@@ -33,6 +33,11 @@ export interface StepRecord {
   duration_ms: number;
 }
 
+export interface HostResult {
+  steps: StepRecord[];
+  [data: string]: unknown;
+}
+
 /** The machine-readable result (--json), filled in as the run goes. */
 export interface RunResult {
   command: string;
@@ -42,7 +47,8 @@ export interface RunResult {
   release?: string;
   duration_ms?: number;
   log?: string | null;
-  hosts: Record<string, { steps: StepRecord[] }>;
+  /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */
+  hosts: Record<string, HostResult>;
   error?: { message: string; exit_status: number; host?: string; step?: string; command?: string; remote_status?: number };
 }
 
@@ -147,6 +153,11 @@ export class Reporter {
     const now = performance.now();
     this.spinner.text = [...this.running.values()].map((r) => `${r.title}  ${chalk.dim(formatMs(now - r.started))}`).join(chalk.dim('  |  '));
     this.spinner.start();
+  }
+
+  /** A command's data for one host, for --json (status, releases, logs, run). */
+  hostData(host: string, key: string, value: unknown): void {
+    (this.result.hosts[host] ??= { steps: [] })[key] = value;
   }
 
   stepDone(r: { host: string; id: string; title: string; status: StepStatus; durationMs: number }, dry = false): void {

@@ -138,7 +138,7 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     const codes = [a.code, b.code].sort();
     assert.deepEqual(codes, [0, 4], a.output + b.output);
     const loser = a.code === 4 ? a : b;
-    assert.match(loser.stderr, /locked by \S+@\S+ \(pid \d+\) since \S+: deploy/);
+    assert.match(loser.stderr, /locked by \S+@\S+ \(pid \d+, still running on this machine\) since [\d-]+ [\d:]+ UTC: deploy/);
     assert.equal(await page(), 'v4');
     assert.ok(await lockFree());
   });

@@ -13,7 +13,7 @@ const SECRET = 'hunter2-not-for-logs';
 async function serverState(host: Host): Promise<string> {
   return host.run(
     [
-      'md5sum /opt/django/configs/apps/demo.conf /etc/nginx/sites-available/demo /etc/nginx/sites-available/demo.upstream /etc/supervisor/conf.d/demo-a.conf /opt/django/apps/demo/gunicorn.conf.py /opt/django/.ssh/id_ed25519',
+      'md5sum /opt/django/configs/apps/demo.conf /etc/nginx/sites-available/demo /etc/supervisor/conf.d/demo-a.conf /opt/django/apps/demo/gunicorn.conf.py /opt/django/.ssh/id_ed25519',
       'stat -c "%n %Y" /opt/django/configs/apps/demo.conf /etc/nginx/sites-available/demo /etc/supervisor/conf.d/demo-a.conf',
       'supervisorctl pid demo-a',
       'ps -C nginx -o pid= | sort | tr -s " \\n" " "',
@@ -146,11 +146,11 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
     it('setup with changed settings rewrites configs but never restarts the live app', async () => {
       const pid = (await host.run('supervisorctl pid demo-a')).trim();
       const changed = join(tempDir(), 'settings.ini');
-      writeFileSync(changed, readFileSync(file, 'utf8') + '\n[ENV]\nFEATURE_FLAG = on\n');
+      writeFileSync(changed, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ngunicorn_workers = 3\n'));
       const r = await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', changed], { home });
       assert.equal(r.code, 0, r.output);
-      assert.match(r.stdout, /✓ \S+ +supervisor config +done/);
-      assert.match(await host.run('cat /etc/supervisor/conf.d/demo-a.conf'), /FEATURE_FLAG="on"/);
+      assert.match(r.stdout, /✓ \S+ +gunicorn config +done/);
+      assert.match(await host.run('cat /opt/django/apps/demo/gunicorn.conf.py'), /^workers = 3$/m);
       assert.equal((await host.run('supervisorctl pid demo-a')).trim(), pid, 'the live gunicorn was not restarted');
       assert.equal((await httpGet(host, '/')).status, 200);
     });

@@ -52,7 +52,7 @@ test('dry runs print every command per host and step, redact secrets, connect no
   assert.match(setup, /only if: test ! -e \/opt\/django\/apps\/NOME_APP\/current/, 'server-dependent steps show as conditionals');
   const deploy = cli('NOME_APP', 'deploy', '--dry-run', '-c', file).stdout;
   assert.match(deploy, /mkdir \/opt\/django\/apps\/NOME_APP\/deploy\.lock/);
-  assert.match(deploy, /nginx -t/);
+  assert.match(deploy, /touch \/opt\/django\/apps\/NOME_APP\/slots\/live-b|rm -f \/opt\/django\/apps\/NOME_APP\/slots\/live-b/, 'the switch is one file');
 });
 
 test('--json gives a machine-readable result on stdout', () => {
@@ -101,4 +101,47 @@ test('bad settings: exit 2, every problem listed', () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /deploy_hots \(line 3\): unknown key \(did you mean "deploy_hosts"\?\)/);
   assert.match(r.stderr, /repository: required/);
+});
+
+test('--version prints the version of package.json', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  for (const flag of ['--version', '-V']) {
+    const r = cli(flag);
+    assert.equal(r.code, 0, r.output);
+    assert.equal(r.stdout.trim(), pkg.version);
+  }
+});
+
+test('--json: exactly one JSON document on stdout, also for usage and settings errors', () => {
+  const bad = join(home, 'bad-json.ini');
+  writeFileSync(bad, '[DEPLOY]\nproject_name = x\n');
+  for (const args of [['x', 'deploy', '--yes', '--json', '-c', bad], ['NOME_APP', 'deploy', '--json', '-c', file], ['NOME_APP', 'deplyo', '--json', '-c', file], ['nope', 'status', '--json', '-c', file]]) {
+    const r = cli(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.output}`);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.ok, false);
+    assert.equal(doc.error.exit_status, 2);
+    assert.ok(doc.error.message.length > 5);
+  }
+  const dry = cli('NOME_APP', 'status', '--dry-run', '--json', '-c', file);
+  assert.equal(dry.code, 0, dry.output);
+  assert.equal(JSON.parse(dry.stdout).ok, true, 'status succeeded: ok is true');
+});
+
+test('init names only the placeholders it really wrote', () => {
+  const all = cli('init', 'shop', '--repository', 'git@example.com:me/shop.git', '--hosts', 'ubuntu@10.0.0.5', '-c', join(home, 'all.ini'), '--yes');
+  assert.equal(all.code, 0, all.output);
+  assert.doesNotMatch(all.stdout, /placeholder/);
+  const some = cli('init', 'shop', '--repository', 'git@example.com:me/shop.git', '-c', join(home, 'some.ini'), '--yes');
+  assert.match(some.stdout, /placeholders: edit deploy_hosts\)/);
+  assert.doesNotMatch(readFileSync(join(home, 'all.ini'), 'utf8'), /placeholder/);
+});
+
+test('npm scripts name files that exist', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  for (const [name, script] of Object.entries(pkg.scripts as Record<string, string>)) {
+    for (const m of script.matchAll(/(?:bash|node(?: --import tsx)?) ((?:scripts|bench|examples)\/\S+)/g)) {
+      assert.ok(existsSync(new URL(`../../${m[1]}`, import.meta.url)), `npm run ${name}: ${m[1]} exists`);
+    }
+  }
 });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { parseSettings } from '../../src/settings/load.ts';
 import * as S from '../../src/steps/setup.ts';
-import * as R from '../../src/steps/release.ts';
+import * as B from '../../src/steps/build.ts';
+import * as SL from '../../src/steps/slots.ts';
 import { step } from '../../src/plan.ts';
 import { renderScript, parseOutput, describeCommand } from '../../src/render.ts';
 import { raw, sh } from '../../src/shell.ts';
@@ -47,31 +48,43 @@ test('config file: SECRET_KEY made on the server, kept if present; secrets redac
   assert.match(renderScript(st, ctx, true), /hunter2/);
 });
 
-test('templates: nginx catch-all site, static and media from shared/, upstream include', () => {
+test('templates: nginx catch-all site, static and media from shared/, both slots, the switch file decides', () => {
   const site = String(S.nginxSiteContent(s));
   assert.match(site, /listen 80 default_server;/);
   assert.match(site, /server_name _;/);
   assert.match(site, /location \/static\/ \{\n\s+alias \/opt\/django\/apps\/NOME_APP\/shared\/static\/;/);
-  assert.match(site, /include \/etc\/nginx\/sites-available\/NOME_APP.upstream;/);
-  assert.match(String(R.upstreamConfig(s, 'b')), /server 127.0.0.1:8033;/);
+  assert.match(site, /upstream deploy_NOME_APP_a \{\n\s+server 127.0.0.1:8032 max_fails=0;\n\s+server 127.0.0.1:8033 max_fails=0 backup;/);
+  assert.match(site, /upstream deploy_NOME_APP_b \{\n\s+server 127.0.0.1:8033 max_fails=0;\n\s+server 127.0.0.1:8032 max_fails=0 backup;/);
+  assert.match(site, /if \(-f \/opt\/django\/apps\/NOME_APP\/slots\/live-b\) \{\n\s+set \$deploy_upstream deploy_NOME_APP_b;/);
+  assert.match(site, /proxy_pass http:\/\/\$deploy_upstream;/);
+  assert.match(site, /open_file_cache off;/);
   const named = parseSettings(seed.replace('[APP]', 'server_name = example.com www.example.com\n[APP]'), { app: 'NOME_APP', file: 'x' });
   assert.match(String(S.nginxSiteContent(named)), /listen 80;\n\s+server_name example.com www.example.com;/);
 });
 
-test('templates: supervisor slot runs gunicorn as the app user with the app environment', () => {
-  const conf = String(R.supervisorConfig(s, 'a'));
-  assert.match(conf, /^\[program:NOME_APP-a\]$/m);
-  assert.match(conf, /^user=django$/m);
-  assert.match(conf, /DJANGO_SETTINGS_MODULE="NOME_APP.settings.prod",APP_CONFIG_FILE="\/opt\/django\/configs\/apps\/NOME_APP.conf"/);
-  assert.match(conf, /--bind 127.0.0.1:8032 NOME_APP.wsgi:application/);
-  assert.match(conf, /^directory=\/opt\/django\/apps\/NOME_APP\/slots\/a$/m);
+test('templates: supervisor slot runs gunicorn as the app user; the environment comes from the release, not this file', () => {
+  const withEnv = parseSettings(seed.replace('[APP]', '[ENV]\nAPI_KEY = sk-live-123\n[APP]'), { app: 'NOME_APP', file: 'x' });
+  const conf = SL.supervisorConfig(withEnv, 'a');
+  assert.match(String(conf), /^\[program:NOME_APP-a\]$/m);
+  assert.match(String(conf), /^user=django$/m);
+  assert.match(String(conf), /\. \.\/\.deploy-env/);
+  assert.match(String(conf), /--bind 127.0.0.1:8032 NOME_APP.wsgi:application/);
+  assert.match(String(conf), /^directory=\/opt\/django\/apps\/NOME_APP\/slots\/a$/m);
+  assert.doesNotMatch(conf.reveal(), /sk-live-123/);
+  const env = B.envFileContent(withEnv);
+  assert.match(env.reveal(), /^API_KEY=sk-live-123$/m);
+  assert.match(env.reveal(), /^DJANGO_SETTINGS_MODULE=NOME_APP.settings.prod$/m);
+  assert.match(String(env), /^API_KEY=\[redacted\]$/m);
+  const write = B.writeEnvFile(withEnv, 'r1');
+  assert.doesNotMatch(String(write.run), /sk-live/, 'the values go on stdin, never in the command');
+  assert.match(String(write.run), /umask 077/);
 });
 
 test('pip honours system_site_packages, index and find-links', () => {
   const offline = parseSettings(seed.replace('[APP]', 'system_site_packages = yes\npip_find_links = /srv/wheels\n[APP]'), { app: 'NOME_APP', file: 'x' });
-  assert.match(String(R.virtualenv(offline, 'r1').run), /-m venv --system-site-packages/);
-  assert.match(String(R.requirements(offline, 'r1').run), /pip install --find-links \/srv\/wheels --no-index -r requirements.txt/);
-  assert.match(String(R.gunicorn(offline, 'r1').unless), /import gunicorn/);
+  assert.match(String(B.virtualenv(offline, 'r1').run), /-m venv --system-site-packages/);
+  assert.match(String(B.requirements(offline, 'r1').run), /pip install --find-links \/srv\/wheels --no-index -r requirements.txt/);
+  assert.match(String(B.gunicorn(offline, 'r1').unless), /import gunicorn/);
 });
 
 /** The executor's protocol, run for real by a local bash: markers say what changed, what was skipped, what failed. */
@@ -130,4 +143,70 @@ test('script protocol: output without a final newline does not hide the next mar
   assert.deepEqual([...parsed.changed], [1]);
   assert.deepEqual(parsed.failed, { index: 2, status: 3 });
   assert.equal(parsed.stderr[2], 'no newline');
+});
+
+test('switch: Ctrl-C and the script race for one decision file; whoever comes first decides', async () => {
+  const { mkdtempSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const SW = await import('../../src/steps/switch.ts');
+  const home = mkdtempSync(`${tmpdir()}/deploy-switch-`);
+  const t = parseSettings(seed.replace('[APP]', `home = ${home}\n[APP]`), { app: 'NOME_APP', file: 'x' });
+  mkdirSync(`${t.appRoot}/slots`, { recursive: true });
+  const tctx = { appUser: t.appUser };
+  const bash = (st: ReturnType<typeof step>) => spawnSync('bash', ['-s'], { input: renderScript({ ...st, privileged: false }, tctx, true) });
+  const point = step('p', 'abort point', [SW.abortPoint(t, 'tok1')], false);
+  const request = { ...SW.abortRequest(t, 'tok1'), privileged: false };
+  // Ctrl-C first: the script stops before the switch.
+  assert.match(bash(request).stdout.toString(), /stopping/);
+  assert.equal(bash(point).status, SW.INTERRUPTED_STATUS);
+  assert.match(bash(request).stdout.toString(), /stopping/, 'a second Ctrl-C gets the same answer');
+  // The script first: Ctrl-C is told it is too late.
+  assert.equal(bash(step('p', 'abort point', [SW.abortPoint(t, 'tok2')], false)).status, 0);
+  assert.match(bash({ ...SW.abortRequest(t, 'tok2'), privileged: false }).stdout.toString(), /too-late/);
+});
+
+test('switch: the commit is one file; current follows the live slot', async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync, readlinkSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const SW = await import('../../src/steps/switch.ts');
+  const home = mkdtempSync(`${tmpdir()}/deploy-switch-`);
+  const t = parseSettings(seed.replace('[APP]', `home = ${home}\n[APP]`), { app: 'NOME_APP', file: 'x' });
+  const root = t.appRoot;
+  for (const r of ['r1', 'r2']) mkdirSync(`${root}/releases/${r}`, { recursive: true });
+  mkdirSync(`${root}/slots`);
+  symlinkSync(`${root}/releases/r1`, `${root}/slots/a`);
+  symlinkSync(`${root}/releases/r2`, `${root}/slots/b`);
+  symlinkSync(`${root}/releases/r1`, `${root}/current`);
+  const bash = (cmds: ReturnType<typeof SW.switchTo>) => spawnSync('bash', ['-s'], { input: renderScript(step('t', 't', cmds, false), { appUser: t.appUser }, true) });
+  // A run killed right after the commit: the flag says b, current still names r1; repair fixes current.
+  assert.equal(bash([SW.commitSwitch(t, 'b')]).status, 0);
+  assert.ok(existsSync(`${root}/slots/live-b`));
+  assert.equal(readlinkSync(`${root}/current`), `${root}/releases/r1`);
+  const repaired = bash(SW.repair(t).map((c) => ({ ...c, as: undefined })));
+  assert.equal(repaired.status, 0, repaired.stderr.toString());
+  assert.equal(readlinkSync(`${root}/current`), `${root}/releases/r2`);
+  assert.equal(bash(SW.switchTo(t, 'a')).status, 0);
+  assert.ok(!existsSync(`${root}/slots/live-b`));
+  assert.equal(readlinkSync(`${root}/current`), `${root}/releases/r1`);
+});
+
+test('every plan renders to a script bash can parse', async () => {
+  const D = await import('../../src/steps/deploy.ts');
+  const SW = await import('../../src/steps/switch.ts');
+  const O = await import('../../src/steps/ops.ts');
+  const withAll = parseSettings(seed.replace('[APP]', 'test_command = python manage.py check\n[ENV]\nA = "$(touch /tmp/x)"\n[APP]'), { app: 'NOME_APP', file: 'x' });
+  const lock = { by: 'me@here', pid: 1, since: 'now', what: 'deploy', token: 'tok' };
+  const ref = { name: 'r1', commit: 'a'.repeat(40), ref: 'main' };
+  const g = { release: 'r1', slot: 'b' as const, token: 'tok', log: {}, prune: true };
+  const plans = [
+    S.sudoCheck(), S.probeHome(withAll), S.packages(withAll), S.checkPackages(withAll), S.appUser(withAll), S.deployKey(withAll), S.repoAccess(withAll), S.virtualenvsDir(withAll), S.clone(withAll), S.configFile(withAll), S.gunicornConfig(withAll), S.supervisorConfigStep(withAll), S.nginxConfig(withAll), S.verifySite(withAll),
+    D.prepare(withAll, lock, 'v1'), D.build(withAll, ref), D.startNew(withAll, 'r1', 'b'), D.switchOver(withAll, g), D.startAndSwitch(withAll, g), D.abandon(withAll, { release: 'r1', slot: 'b', token: 'tok', log: {} }), D.inspect(withAll, lock), D.inspect(withAll),
+    SW.abortRequest(withAll, 'tok'), O.status(withAll), O.logs(withAll, 10, false),
+  ];
+  for (const st of plans) {
+    for (const reveal of [true, false]) {
+      const res = spawnSync('bash', ['-n'], { input: renderScript(st, ctx, reveal) });
+      assert.equal(res.status, 0, `${st.id}: ${res.stderr}`);
+    }
+  }
 });

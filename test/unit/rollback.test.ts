@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseTarget } from '../../src/commands/rollback.ts';
 import { parseReleases, type ReleaseInfo } from '../../src/steps/deploy.ts';
-import { releaseName, parseResolved } from '../../src/steps/release.ts';
+import { releaseName, parseResolved } from '../../src/steps/git.ts';
 import { DeployError, UsageError } from '../../src/errors.ts';
 
 const rel = (name: string, state: ReleaseInfo['state'] = 'built'): ReleaseInfo => ({ name, state });

@@ -1,0 +1,132 @@
+// Building a release beside the live one: export, environment file, virtualenv, pip,
+// Django's collectstatic/migrate, the test command. Everything runs as the app user.
+import type { Command } from '../plan.js';
+import type { Settings } from '../settings/types.js';
+import { layout } from '../layout.js';
+import { Masked, quote, Secret, sh, type Sh } from '../shell.js';
+
+export interface ReleaseRef {
+  /** Directory name under releases/. */
+  name: string;
+  commit: string;
+  ref: string;
+  kind?: string;
+  /** Hash of the server configs: a deploy of the live commit with the same fingerprint is a no-op. */
+  fingerprint?: string;
+  /** user@machine that deployed it. */
+  by?: string;
+}
+
+/** Export the commit (no .git), link shared dirs, record what it is (0640: it holds the config fingerprint). */
+export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
+  const L = layout(s);
+  const dir = L.release(r.name);
+  const meta = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: new Date().toISOString(), by: r.by ?? '', fingerprint: r.fingerprint ?? '' });
+  return [
+    {
+      run: sh`rm -rf ${dir} && mkdir -p ${dir} && cd ${L.repo} && git archive --format=tar ${r.commit} | tar -x -C ${dir}`,
+      as: 'app',
+      unless: sh`test -f ${dir}/.deploy-release`,
+    },
+    {
+      run: sh`cd ${dir} && for d in media data log; do rm -rf "$d" && ln -sfn ${L.shared}/"$d" "$d"; done && (umask 027 && printf '%s\\n' ${meta} > .deploy-release)`,
+      as: 'app',
+      unless: sh`test -f ${dir}/.deploy-release`,
+    },
+  ];
+}
+
+/** The environment every app process and build command gets: [ENV] (secrets) plus where its settings are. */
+export function appEnv(s: Settings): Record<string, string | Secret> {
+  return {
+    ...s.env,
+    ...(s.django.settingsModule ? { DJANGO_SETTINGS_MODULE: s.django.settingsModule } : {}),
+    APP_CONFIG_FILE: s.configFile,
+  };
+}
+
+/** .deploy-env: KEY='value' lines, read by sh (`set -a; . ./.deploy-env`) and by dotenv parsers. */
+export function envFileContent(s: Settings): Masked {
+  const lines = (reveal: boolean) =>
+    Object.entries(appEnv(s))
+      .map(([k, v]) => `${k}=${v instanceof Secret ? (reveal ? quote(v.reveal()) : String(v)) : quote(v)}\n`)
+      .join('');
+  return new Masked(lines(false), lines(true));
+}
+
+/** The release's environment file, readable by the app user only; its values travel on stdin, never in argv. */
+export function writeEnvFile(s: Settings, release: string): Command {
+  const f = layout(s).envFile(release);
+  return { run: sh`(umask 077 && cat > ${`${f}.tmp`} && mv -f ${`${f}.tmp`} ${f})`, as: 'app', stdin: envFileContent(s) };
+}
+
+/** Shell code that exports the release's environment (run from inside the release directory). */
+export const LOAD_ENV: Sh = sh`set -a && . ./.deploy-env && set +a`;
+
+function pipOptions(s: Settings): string[] {
+  const opts: string[] = [];
+  if (s.pipIndexUrl) opts.push('--index-url', s.pipIndexUrl);
+  if (s.pipFindLinks) opts.push('--find-links', s.pipFindLinks);
+  if (s.pipFindLinks && !s.pipIndexUrl) opts.push('--no-index');
+  return opts;
+}
+
+/**
+ * The release's environment, cached by the hash of requirements.txt, the Python
+ * version and the pip options: an unchanged release reuses it; a changed one gets a
+ * new one beside it, so the running release is never disturbed.
+ */
+export function virtualenv(s: Settings, release: string): Command {
+  const L = layout(s);
+  const dir = L.release(release);
+  const fingerprint = `ssp=${s.systemSitePackages} pip=${pipOptions(s).join(' ')}`;
+  const venvArgs = s.systemSitePackages ? ['--system-site-packages'] : [];
+  return {
+    run: sh`cd ${dir} && key=$({ cat requirements.txt 2>/dev/null || true; ${s.python} -c 'import sys; print(sys.version)'; echo ${fingerprint}; } | sha256sum | cut -c1-16) && venv=${s.venvsDir}/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && ${s.python} -m venv ${venvArgs} "$venv"; fi && ln -sfn "$venv" .venv`,
+    as: 'app',
+    unless: sh`test -f ${dir}/.venv/.deploy-complete`,
+  };
+}
+
+/** gunicorn comes from requirements or the system site; install it only when missing. */
+export function gunicorn(s: Settings, release: string): Command {
+  const venv = `${layout(s).release(release)}/.venv`;
+  return {
+    run: sh`${venv}/bin/python -m pip install --quiet ${pipOptions(s)} gunicorn`,
+    as: 'app',
+    unless: sh`${venv}/bin/python -c 'import gunicorn'`,
+  };
+}
+
+export function requirements(s: Settings, release: string): Command {
+  const dir = layout(s).release(release);
+  return {
+    run: sh`cd ${dir} && if [ -f requirements.txt ]; then ${LOAD_ENV} && .venv/bin/python -m pip install ${pipOptions(s)} -r requirements.txt; fi && touch .venv/.deploy-complete`,
+    as: 'app',
+    unless: sh`test -f ${dir}/.venv/.deploy-complete`,
+  };
+}
+
+/**
+ * collectstatic, test_command, migrate, when the release has a manage.py. test_command runs
+ * before migrate: a failing test must not leave the database migrated. Without a test
+ * command, collectstatic and migrate share one Python process (one Django start-up).
+ */
+export function djangoCommands(s: Settings, release: string): Command[] {
+  const dir = layout(s).release(release);
+  const django = (calls: string[]): Command[] =>
+    calls.length
+      ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` }]
+      : [];
+  const collect = s.collectstatic ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
+  const migrate = s.migrate ? ["c('migrate', interactive=False)"] : [];
+  if (!s.testCommand) return django([...collect, ...migrate]);
+  const test: Command = { run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${s.testCommand}`, as: 'app' };
+  return [...django(collect), test, ...django(migrate)];
+}
+
+/** The release is complete: it may be switched to, now or by a rollback. */
+export function markBuilt(s: Settings, release: string): Command {
+  const dir = layout(s).release(release);
+  return { run: sh`touch ${dir}/.deploy-built`, as: 'app', unless: sh`test -f ${dir}/.deploy-built` };
+}

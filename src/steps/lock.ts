@@ -1,0 +1,51 @@
+// The deploy lock: a directory made with mkdir (atomic) holding who took it. Only the run
+// that took it (its token) releases it; `unlock` removes a lock whose holder is gone.
+import { step, type Command, type Step } from '../plan.js';
+import type { Settings } from '../settings/types.js';
+import { layout } from '../layout.js';
+import { sh } from '../shell.js';
+
+/** Exit status of the lock command when another run holds the lock. */
+export const LOCKED_STATUS = 75;
+
+export interface LockInfo {
+  by: string;
+  pid: number;
+  since: string;
+  what: string;
+  token: string;
+}
+
+export function acquireLock(s: Settings, info: LockInfo): Command {
+  const lock = layout(s).lock;
+  return {
+    run: sh`if mkdir ${lock} 2>/dev/null; then printf '%s\\n' ${JSON.stringify(info)} > ${lock}/info; else echo "locked: $(cat ${lock}/info 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_STATUS}; fi`,
+  };
+}
+
+/** Only the run that took the lock releases it. */
+export function releaseLock(s: Settings, token: string): Command {
+  const lock = layout(s).lock;
+  return { run: sh`if grep -qF ${token} ${lock}/info 2>/dev/null; then rm -rf ${lock}; fi`, probe: true };
+}
+
+export function readLock(s: Settings): Command {
+  return { run: sh`cat ${layout(s).lock}/info 2>/dev/null || true`, probe: true };
+}
+
+/** Removes the lock if it still is the one the operator was shown (not a newer run's). */
+export function removeLock(s: Settings, token: string | undefined): Step {
+  const lock = layout(s).lock;
+  const run = token ? sh`if grep -qF ${token} ${lock}/info 2>/dev/null || [ ! -s ${lock}/info ]; then rm -rf ${lock}; else echo "the lock changed hands meanwhile: left in place" >&2; exit 1; fi` : sh`rm -rf ${lock}`;
+  return step('unlock', 'remove the lock', [{ run }]);
+}
+
+export function parseLock(text: string): Partial<LockInfo> | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  try {
+    return JSON.parse(t) as Partial<LockInfo>;
+  } catch {
+    return {};
+  }
+}

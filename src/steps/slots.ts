@@ -1,0 +1,126 @@
+// The two gunicorn slots under supervisor: their programs, starting one on a release,
+// proving it answers, and stopping the retired one once no request is left on it.
+import type { Command } from '../plan.js';
+import type { Settings } from '../settings/types.js';
+import { layout, type Slot } from '../layout.js';
+import { sh } from '../shell.js';
+import { renderTemplate } from '../templates.js';
+
+const TCP = /^(.+):(\d+)$/;
+
+export const otherSlot = (slot: Slot): Slot => (slot === 'a' ? 'b' : 'a');
+
+export function supervisorConfig(s: Settings, slot: Slot) {
+  const L = layout(s);
+  return renderTemplate(
+    'supervisor.conf',
+    {
+      app: s.project,
+      slot,
+      program: L.program(slot),
+      slotDir: L.slot(slot),
+      gunicornConf: L.gunicornConf,
+      bind: L.bind(slot),
+      wsgiApp: s.wsgiApp,
+      appUser: s.appUser,
+      home: s.home,
+      stopWait: s.gunicornTimeout + 5,
+      logDir: L.log,
+    },
+    s.file,
+  );
+}
+
+/** Write the slot's supervisor program and tell supervisor about it. */
+export function supervisorProgram(s: Settings, slot: Slot): Command[] {
+  const L = layout(s);
+  return [
+    { run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true },
+    // Re-read only: a running slot is never restarted here; the change applies when the slot
+    // next starts (startSlot sees it and updates the program), so setup never interrupts the site.
+    { run: sh`if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi`, probe: true },
+  ];
+}
+
+/** Host header a request to the app must carry (one of allowed_hosts). */
+export function appHost(s: Settings): string {
+  return s.django.allowedHosts.find((h) => !h.includes('*')) ?? 'localhost';
+}
+
+export function healthUrl(s: Settings, slot: Slot): { curlArgs: string[]; url: string } {
+  const bind = layout(s).bind(slot);
+  const headers = ['-H', `Host: ${appHost(s)}`];
+  if (bind.startsWith('unix:')) return { curlArgs: ['--unix-socket', bind.slice(5), ...headers], url: `http://localhost${s.healthPath}` };
+  const m = TCP.exec(bind)!;
+  const addr = m[1] === '0.0.0.0' ? '127.0.0.1' : m[1];
+  return { curlArgs: headers, url: `http://${addr}:${m[2]}${s.healthPath}` };
+}
+
+export function stoppingMarker(s: Settings, slot: Slot): string {
+  return `${layout(s).slots}/${slot}.stopping`;
+}
+
+function slotLog(s: Settings, slot: Slot): string {
+  return `${layout(s).log}/gunicorn-${slot}.log`;
+}
+
+/** Point the (stopped) slot at the release and start it. */
+export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
+  const L = layout(s);
+  const program = L.program(slot);
+  return [
+    // A previous switch stops the old slot in the background: let that finish first. gunicorn
+    // may take up to its graceful timeout and supervisor then kills it; an older marker is stale.
+    {
+      run: sh`m=${stoppingMarker(s, slot)}; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt ${s.gunicornTimeout + 15} ]; do sleep 0.1; done; rm -f "$m"`,
+      probe: true,
+    },
+    // After a reboot, or a run killed after it started this slot, the idle slot may run: stop it
+    // (the caller has made sure it is not the live one; a fault for a stopped or new program is fine).
+    { run: sh`__supervisor_rpc stopProcess ${program} 1 || true`, probe: true },
+    // Whatever else answers on the slot's address would pass the health check in its place.
+    { run: sh`if __addr_in_use ${L.bind(slot)}; then echo ${`${L.bind(slot)} (slot ${slot}) is already in use by another process:`} >&2; ss -Hltnp >&2 || true; exit 1; fi`, probe: true },
+    { run: sh`mkdir -p ${L.slots} && ${replaceLink(L.release(release), L.slot(slot))}` },
+    // Where this start's log begins: the health check reads only what follows.
+    { run: sh`__log_from=$(( $(stat -c %s ${slotLog(s, slot)} 2>/dev/null || echo 0) + 1 ))`, probe: true },
+    // Usually a plain start over XML-RPC; when the program is new or its config changed (this
+    // step, or an earlier setup): one supervisorctl for stop, reread, update and start.
+    {
+      run: sh`if __was_changed ${L.supervisorConf(slot)} || __supervisor_config_changed ${program} || ! __supervisor_rpc startProcess ${program}; then printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null; fi`,
+    },
+  ];
+}
+
+/**
+ * Wait until the slot answers 2xx/3xx on health_path. Fails at once when gunicorn reports that
+ * the app cannot boot, else after health_timeout; either way with what it answered and its log.
+ */
+export function healthCheck(s: Settings, slot: Slot): Command {
+  const { curlArgs, url } = healthUrl(s, slot);
+  const log = slotLog(s, slot);
+  const t = s.healthTimeout;
+  return {
+    run: sh`url=${url}; deadline=$((SECONDS + ${t})); why="for ${t} s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if tail -c +"\${__log_from:-1}" ${log} 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"\${__log_from:-1}" ${log} 2>/dev/null | tail -n 25 >&2 || true; exit 1; fi; sleep 0.02; done; echo "$code"`,
+    probe: true,
+  };
+}
+
+/**
+ * Graceful stop of the retired slot, in the background: the run does not wait for it. It first
+ * waits (up to 5 s) until no connection to the slot is open, so requests routed to it just
+ * before the switch are answered; gunicorn then finishes whatever is in flight.
+ */
+export function stopSlotInBackground(s: Settings, slot: Slot): Command {
+  const marker = stoppingMarker(s, slot);
+  const bind = layout(s).bind(slot);
+  const port = TCP.exec(bind)?.[2];
+  const quiet = port ? `for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :${port} 2>/dev/null)" ] && break; sleep 0.05; done` : 'sleep 1';
+  const stop = `sleep 0.2; ${quiet}; supervisorctl stop ${layout(s).program(slot)}; rm -f ${marker}`;
+  // systemd-run hands the job to systemd at once; a plain background job would hold the SSH session open until it ends.
+  return { run: sh`touch ${marker} && if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c ${stop}; else setsid nohup sh -c ${stop} >/dev/null 2>&1 </dev/null & fi`, probe: true };
+}
+
+/** Point `link` at `target` atomically: a new link renamed over the old one. */
+export function replaceLink(target: string, link: string) {
+  return sh`ln -sfn ${target} ${`${link}.tmp`} && mv -T ${`${link}.tmp`} ${link}`;
+}

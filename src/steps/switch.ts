@@ -1,0 +1,63 @@
+// Moving traffic from one slot to the other, crash-consistently.
+//
+// The commit point is one file: slots/live-b (present: nginx sends traffic to slot b;
+// absent: to slot a), created or removed in one system call and read by nginx on every
+// request. Everything else follows it: `current` is repaired to the live slot's release at
+// the start of every run, and a slot is only ever stopped when the file says it is idle.
+// So a run killed at any moment (locally, by a cut connection or a reboot) leaves a
+// server whose traffic goes to a healthy, started slot, and the next run finds one truth.
+import { step, type Command, type Step } from '../plan.js';
+import type { Settings } from '../settings/types.js';
+import { layout, liveSlotCode, type Slot } from '../layout.js';
+import { sh } from '../shell.js';
+
+/** Exit status of a script that stopped because the operator pressed Ctrl-C. */
+export const INTERRUPTED_STATUS = 130;
+
+/**
+ * The last point where Ctrl-C still stops a run, right before traffic moves. The script and
+ * Ctrl-C's request (abortRequest) race to create the same file; whichever creates it decides,
+ * so the operator is told the truth: stopped before the switch, or too late to stop it.
+ */
+export function abortPoint(s: Settings, token: string): Command {
+  const f = layout(s).decision(token);
+  return { run: sh`if ! (set -C; echo switch > ${f}) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit ${INTERRUPTED_STATUS}; fi`, probe: true };
+}
+
+/** Ctrl-C while a script runs: sent over a second channel of the same connection. Prints "stopping" or "too-late". */
+export function abortRequest(s: Settings, token: string): Step {
+  const f = layout(s).decision(token);
+  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`if (set -C; echo abort > ${f}) 2>/dev/null || grep -qx abort ${f}; then echo stopping; else echo too-late; fi`, probe: true }]), aside: true };
+}
+
+/** The commit point: from the next request on, nginx sends traffic to `slot`. */
+export function commitSwitch(s: Settings, slot: Slot): Command {
+  const flag = layout(s).liveFlag;
+  return slot === 'b' ? { run: sh`touch ${flag}`, unless: sh`test -e ${flag}` } : { run: sh`rm -f ${flag}`, unless: sh`test ! -e ${flag}` };
+}
+
+/** `current` names the live slot's release (for people, `run` and Capistrano habits). */
+export function followCurrent(s: Settings): Command {
+  const L = layout(s);
+  const tmp = `${L.current}.tmp`;
+  return {
+    run: sh`live=$(${liveSlotCode(L)}); want=$(readlink ${L.slots}/"$live" || true); if [ -n "$want" ] && [ "$(readlink ${L.current})" != "$want" ]; then ln -sfn "$want" ${tmp} && mv -T ${tmp} ${L.current}; echo "current -> $(basename "$want") (slot $live)"; fi`,
+    probe: true,
+  };
+}
+
+/** What the other pieces of state must be, given the commit point, after a run was cut short. */
+export function repair(s: Settings): Command[] {
+  const L = layout(s);
+  return [
+    followCurrent(s),
+    // Leftovers of killed runs: half-made links, decisions of dead runs (we hold the lock), half-deleted releases.
+    { run: sh`rm -f ${L.current}.tmp ${L.slots}/a.tmp ${L.slots}/b.tmp ${L.root}/deploy.decision-*`, probe: true },
+    { run: sh`for d in ${L.releases}/.deleting-* ${s.venvsDir}/.deleting-*; do if [ -e "$d" ]; then rm -rf -- "$d"; fi; done`, as: 'app', probe: true },
+  ];
+}
+
+/** Make the started slot live: commit, then `current` follows. */
+export function switchTo(s: Settings, slot: Slot): Command[] {
+  return [commitSwitch(s, slot), followCurrent(s)];
+}
