@@ -3,6 +3,7 @@
 //   import { bootHost, bootGitServer, stopAll, TESTBED_KEY } from '../testbed/index.ts';
 //   const host = await bootHost('ready');           // real Debian 12, ssh root@host.ip
 //   after(stopAll);
+//   await host.reboot({ hard: true });              // faults: reboot, link, blockSsh, smallFs
 //
 // Every host booted by this process is torn down when the process exits, even on a
 // crash or SIGINT/SIGTERM. Hosts of a SIGKILLed process are reaped by the next
@@ -30,6 +31,8 @@ export interface Host {
   /** IPv4 address, 10.213.N.2; sshd on port 22. */
   ip: string;
   image: Image;
+  /** The host's network namespace (`ip netns exec NETNS ...` runs a command in it). */
+  netns: string;
   /** Run a shell command as root on the host; never throws on a non-zero exit. */
   exec(cmd: string): Promise<ExecResult>;
   /** Run a shell command as root on the host; returns stdout, throws (with stderr) on a non-zero exit. */
@@ -38,6 +41,22 @@ export interface Host {
   rekey(): Promise<void>;
   /** Stop the host; all changes are discarded. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Restart the host on the same disk, address and network namespace; resolves once
+   * ssh answers again (nginx, supervisor and ssh start by themselves). Orderly, like
+   * `systemctl reboot`, or with `hard: true` a power cut: every process is killed at once.
+   */
+  reboot(opts?: { hard?: boolean }): Promise<void>;
+  /** Cut (`false`) or restore (`true`) the host's network link; open TCP connections stall, then resume. */
+  link(up: boolean): Promise<void>;
+  /** Drop (`true`) or let through (`false`) TCP port 22 to and from the host; other ports keep working. */
+  blockSsh(on: boolean): Promise<void>;
+  /**
+   * Mount a tmpfs of sizeKb KiB (rounded up to 4 KiB pages) at path on the host, mode 755,
+   * owned by owner (`user` or `user:group`; default: the path's owner; the path is created
+   * if missing). Writes beyond its size fail with ENOSPC. A reboot drops it.
+   */
+  smallFs(path: string, sizeKb: number, owner?: string): Promise<void>;
 }
 
 export interface GitServer extends Host {
@@ -147,6 +166,7 @@ export async function bootHost(image: Image = 'ready', prefix?: string): Promise
     name,
     ip,
     image,
+    netns: `dt-${name}`,
     exec,
     async run(cmd: string) {
       const r = await exec(cmd);
@@ -161,6 +181,18 @@ export async function bootHost(image: Image = 'ready', prefix?: string): Promise
     async stop() {
       live.delete(name);
       await testbedOk(['down', name]);
+    },
+    async reboot(opts: { hard?: boolean } = {}) {
+      await testbedOk(['reboot', name, ...(opts.hard ? ['--hard'] : [])]);
+    },
+    async link(up: boolean) {
+      await testbedOk(['link', name, up ? 'up' : 'down']);
+    },
+    async blockSsh(on: boolean) {
+      await testbedOk(['block-ssh', name, on ? 'on' : 'off']);
+    },
+    async smallFs(path: string, sizeKb: number, owner?: string) {
+      await testbedOk(['smallfs', name, path, String(sizeKb), ...(owner ? [owner] : [])]);
     },
   };
 }
