@@ -42,6 +42,6 @@ export function describeLock(info: Partial<LockInfo>, me = operator()): string {
   const state = holderState(info, me);
   const pid = info.pid ?? '?';
   const who = state === 'gone' ? `pid ${pid}, which is no longer running` : state === 'running here' ? `pid ${pid}, still running on this machine` : `pid ${pid}`;
-  const since = (info.since ?? '?').replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const since = (info.since ?? '?').replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
   return `${info.by ?? 'someone'} (${who}) since ${since}: ${info.what ?? '?'}`;
 }

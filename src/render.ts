@@ -16,6 +16,12 @@ export interface RenderContext {
    * a run at every point deterministically.
    */
   pauseAt?: string;
+  /**
+   * deploy_user: the run logs in as a user without root. "Privileged" steps then run in that
+   * user's own shell (no sudo): what they touch is group-writable for it, and app commands
+   * still go through `sudo -u <app_user>`, which setup's sudoers rule allows and nothing more.
+   */
+  rootless?: boolean;
 }
 
 const PRELUDE = String.raw`set -euo pipefail
@@ -136,8 +142,8 @@ export function renderScript(step: Step, ctx: RenderContext, reveal: boolean): s
   return `${PRELUDE}# step: ${step.id}\n__step=${quote(step.id)}\n${pause}${guard}${body}\n`;
 }
 
-export function remoteShell(step: Step): string {
-  return step.privileged ? 'sudo -n bash -s' : 'bash -s';
+export function remoteShell(step: Step, ctx?: RenderContext): string {
+  return step.privileged && !ctx?.rootless ? 'sudo -n bash -s' : 'bash -s';
 }
 
 /**

@@ -29,13 +29,21 @@ export interface Session {
   finish(what: string): void;
 }
 
+/** The same host, logged into as another user. */
+function asUser(h: HostSpec, user: string): HostSpec {
+  return { ...h, user, label: `${user}@${h.host.includes(':') ? `[${h.host}]` : h.host}${h.port === 22 ? '' : `:${h.port}`}` };
+}
+
 /** asks=false for commands that never ask (status, logs...): they work without a terminal. */
 export function startSession(app: string, command: string, opts: GlobalOptions, asks = true): Session {
-  const settings = loadSettings({ app, file: opts.config });
+  const loaded = loadSettings({ app, file: opts.config });
+  // With deploy_user, every command but setup logs in as that user (no root); setup needs sudo.
+  const rootless = !!loaded.deployUser && command !== 'setup';
+  const settings = rootless ? { ...loaded, hosts: loaded.hosts.map((h) => asUser(h, loaded.deployUser!)) } : loaded;
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
   const reporter = new Reporter({ verbose: opts.verbose, json: opts.json, command, app: settings.app, dryRun: opts.dryRun, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
   const asker = makeAsker(opts.yes || opts.dryRun);
-  const ctx = { appUser: settings.appUser, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
+  const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.
   const sshModules = opts.dryRun ? undefined : Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);

@@ -1,5 +1,8 @@
 // `deploy <app> setup`: seed 000's SETUP sequence on every host, ending with the app
 // live under supervisor behind nginx. Safe to run again: done steps report as such.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import chalk from 'chalk';
 import { onlyIf, step, type Step } from '../plan.js';
 import { layout } from '../layout.js';
@@ -70,6 +73,7 @@ async function setupHost(session: Session, ex: Executor, dependencies: boolean, 
     await run(S.checkPackages(s));
   }
   await run(S.appUser(s));
+  if (s.deployUser) await run(S.deployUserAccess(s, ex.dryRun ? '<public keys>\n' : readDeployUserKeys(s)));
 
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
   const lock = newLock('setup');
@@ -112,6 +116,24 @@ async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Pr
   const start = await run(firstRelease(step('start', `start ${release} and switch traffic to it`, [...startSlot(s, 'a', release), healthCheck(s, 'a'), ...switchTo(s, 'a')])));
   if (!ex.dryRun && start.status === 'ok') reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));
   await run(S.verifySite(s));
+}
+
+/** The public keys deploy_user accepts (deploy_user_keys, else the .pub beside identity_file). */
+function readDeployUserKeys(s: Session['settings']): string {
+  const files = s.deployUserKeys.length ? s.deployUserKeys : s.identityFile ? [`${s.identityFile}.pub`] : [];
+  if (!files.length) throw new UsageError('deploy_user needs deploy_user_keys (public key files to authorise): there is no identity_file whose .pub could be used');
+  return files
+    .map((f) => {
+      const path = f.startsWith('~/') ? join(homedir(), f.slice(2)) : f;
+      try {
+        const key = readFileSync(path, 'utf8').trim();
+        if (!/^(ssh-|ecdsa-|sk-)\S+ \S+/.test(key)) throw new Error('not an OpenSSH public key');
+        return `${key}\n`;
+      } catch (e) {
+        throw new UsageError(`[DEPLOY] deploy_user_keys: cannot use ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    })
+    .join('');
 }
 
 /** The clone step also says which commit the first release will be. */

@@ -22,7 +22,7 @@ export class PrinterExecutor implements Executor {
   async run(step: Step): Promise<StepResult> {
     const shown = step.commands.map((c) => describeCommand(c, step, this.ctx));
     this.onIssue?.(this.host.label, step, shown);
-    this.reporter.info(chalk.bold(`${this.host.label}  ${step.title}`) + chalk.dim(`  [${step.id}, via ${remoteShell(step)}]`));
+    this.reporter.info(chalk.bold(`${this.host.label}  ${step.title}`) + chalk.dim(`  [${step.id}, via ${remoteShell(step, this.ctx)}]`));
     if (step.onlyIf) this.reporter.info(`    only if: ${step.onlyIf}`);
     for (const text of shown) this.reporter.info(text.replace(/^/gm, '    '));
     this.reporter.stepDone({ host: this.host.label, id: step.id, title: step.title, status: 'ok', durationMs: 0 }, true);

@@ -44,9 +44,9 @@ export class RootShell {
     });
   }
 
-  static open(conn: Client): Promise<RootShell> {
+  static open(conn: Client, shell = 'sudo -n bash'): Promise<RootShell> {
     return new Promise((resolve, reject) => {
-      conn.exec('sudo -n bash', (err, channel) => (err ? reject(err) : resolve(new RootShell(channel))));
+      conn.exec(shell, (err, channel) => (err ? reject(err) : resolve(new RootShell(channel))));
     });
   }
 

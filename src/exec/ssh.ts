@@ -27,7 +27,7 @@ export class SshExecutor implements Executor {
     const label = this.host.label;
     const shown = step.commands.map((c) => describeCommand(c, step, this.ctx));
     this.onIssue?.(label, step, shown);
-    this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step)})`);
+    this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step, this.ctx)})`);
     this.reporter.stepStart(label, step.title);
     const started = performance.now();
     const onLine = (isErr: boolean) => (line: string) => {
@@ -47,7 +47,7 @@ export class SshExecutor implements Executor {
     } else {
       const out = lineSplitter(onLine(false));
       const err = lineSplitter(onLine(true));
-      res = await this.ssh.execCommand(remoteShell(step), { stdin: script, noTrim: true, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) });
+      res = await this.ssh.execCommand(remoteShell(step, this.ctx), { stdin: script, noTrim: true, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) });
       out.end();
       err.end();
     }
@@ -57,7 +57,7 @@ export class SshExecutor implements Executor {
       this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs });
       const f = parsed.failed;
       if (f && f.index > 0) throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index], f.index);
-      throw new RemoteCommandError(label, step.title, remoteShell(step), res.code ?? -1, res.stderr || (res.signal ? `killed by ${res.signal}` : ''));
+      throw new RemoteCommandError(label, step.title, remoteShell(step, this.ctx), res.code ?? -1, res.stderr || (res.signal ? `killed by ${res.signal}` : ''));
     }
     const commands = step.commands.map((_, i) => ({
       index: i + 1,
@@ -120,7 +120,7 @@ export class SshExecutor implements Executor {
   /** Privileged steps share one `sudo -n bash` (opened after the sudo check passed). */
   private shell?: Promise<RootShell>;
   private rootShell(): Promise<RootShell> {
-    this.shell ??= RootShell.open(this.ssh.connection!);
+    this.shell ??= RootShell.open(this.ssh.connection!, this.ctx.rootless ? 'bash' : 'sudo -n bash');
     return this.shell;
   }
 

@@ -118,7 +118,12 @@ export interface GoLive {
 export function startNew(s: Settings, release: string, slot: Slot): Step {
   const L = layout(s);
   return step('start', `start ${release} in slot ${slot}, health check`, [
-    { run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true },
+    // Root writes the program; a deploy user (no root) can only check it is what the settings say.
+    {
+      run: sh`if [ "$(id -u)" = 0 ]; then __put ${L.supervisorConf(slot)} 0644 root:root; elif ! cmp -s - ${L.supervisorConf(slot)}; then echo ${`${L.supervisorConf(slot)} differs from what the settings make: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
+      stdin: supervisorConfig(s, slot),
+      reportsChange: true,
+    },
     ...startSlot(s, slot, release),
     healthCheck(s, slot),
   ]);

@@ -19,7 +19,7 @@ export interface LockInfo {
 export function acquireLock(s: Settings, info: LockInfo): Command {
   const lock = layout(s).lock;
   return {
-    run: sh`if mkdir ${lock} 2>/dev/null; then printf '%s\\n' ${JSON.stringify(info)} > ${lock}/info; else echo "locked: $(cat ${lock}/info 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_STATUS}; fi`,
+    run: sh`if mkdir -m 0775 ${lock} 2>/dev/null; then printf '%s\\n' ${JSON.stringify(info)} > ${lock}/info; else echo "locked: $(cat ${lock}/info 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_STATUS}; fi`,
   };
 }
 

@@ -6,7 +6,7 @@ import { layout } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
 import { gitCommand } from './git.js';
-import { appHost, supervisorProgram } from './slots.js';
+import { appHost, supervisorPrograms } from './slots.js';
 
 export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client'];
 
@@ -47,24 +47,69 @@ export function checkPackages(s: Settings): Step {
 
 export function appUser(s: Settings): Step {
   const L = layout(s);
-  const dir = (path: string, mode: string, owner: string): Command => ({
-    run: sh`install -d -m ${mode} -o ${owner} -g ${owner === 'root' ? 'root' : s.appUser} ${path}`,
-    unless: sh`[ "$(stat -c '%a %U' ${path})" = ${`${mode.replace(/^0/, '')} ${owner}`} ]`,
-  });
   const u = s.appUser;
-  return step('user', `app user ${u} and its directories`, [
+  const dir = (path: string, mode: string, owner: string, group = owner === 'root' ? 'root' : u): Command => ({
+    run: sh`install -d -m ${mode} -o ${owner} -g ${group} ${path}`,
+    unless: sh`[ "$(stat -c '%a %U:%G' ${path})" = ${`${mode.replace(/^0/, '')} ${owner}:${group}`} ]`,
+  });
+  // With deploy_user, the app's root and slots are writable by the app's group (which the deploy
+  // user joins): lock, current, the switch file. setgid keeps what it creates in that group.
+  const shared = !!s.deployUser;
+  const cmds: Command[] = [
     { run: sh`useradd --system --user-group --home-dir ${s.home} --create-home --shell /usr/sbin/nologin ${u}`, unless: sh`id -u ${u}` },
     dir(s.home, '0755', u),
     dir(L.sshDir, '0700', u),
     dir(`${s.home}/apps`, '0755', u),
-    dir(L.root, '0755', u),
+    dir(L.root, shared ? '2775' : '0755', u),
     dir(L.releases, '0755', u),
-    dir(L.slots, '0755', 'root'),
+    dir(L.slots, shared ? '2775' : '0755', 'root', shared ? u : 'root'),
     dir(L.shared, '0755', u),
     ...L.sharedDirs.map((d) => dir(d, d.endsWith('/data') || d.endsWith('/log') ? '0750' : '0755', u)),
     // The config directory: root-owned, readable by the app's group only. A directory outside
     // home that already exists (/etc, say) is the system's: never change its owner or mode.
     configDirectory(s),
+  ];
+  if (shared) cmds.push({ run: sh`touch ${L.deployLog} && chown ${`${u}:${u}`} ${L.deployLog} && chmod 0664 ${L.deployLog}`, unless: sh`[ "$(stat -c '%a %U:%G' ${L.deployLog})" = ${`664 ${u}:${u}`} ]` });
+  return step('user', `app user ${u} and its directories`, cmds);
+}
+
+/** The group whose members may drive supervisor through its socket (deploy_user). */
+export const SUPERVISOR_GROUP = 'supervisor';
+
+/**
+ * deploy_user (seed 002): a login without root for deploy, rollback, status, logs, run and
+ * unlock. It may become the app user (sudoers, checked by visudo), joins the app's group (its
+ * directories), adm (nginx logs) and the supervisor socket's group (start and stop slots).
+ */
+export function deployUserAccess(s: Settings, authorizedKeys: string): Step {
+  const d = s.deployUser!;
+  const u = s.appUser;
+  const ssh = `/home/${d}/.ssh`;
+  const sudoers = `/etc/sudoers.d/deploy-${s.project}-${d}`;
+  const rule = `# Written by \`deploy ${s.project} setup\`: ${d} deploys ${s.project} without root.
+${d} ALL=(${u}) NOPASSWD: ALL
+`;
+  const socketConf = `; Written by \`deploy ${s.project} setup\`: members of ${SUPERVISOR_GROUP} may start and stop programs.
+[unix_http_server]
+chmod=0770
+chown=root:${SUPERVISOR_GROUP}
+`;
+  const groups = [u, 'adm', SUPERVISOR_GROUP];
+  return step('deploy-user', `deploy user ${d} (no root)`, [
+    { run: sh`useradd --create-home --shell /bin/bash ${d}`, unless: sh`id -u ${d}` },
+    { run: sh`groupadd --system ${SUPERVISOR_GROUP}`, unless: sh`getent group ${SUPERVISOR_GROUP}` },
+    { run: sh`usermod -aG ${groups.join(',')} ${d}`, unless: sh`(for g in ${groups}; do id -nG ${d} | tr ' ' '\n' | grep -qx "$g" || exit 1; done)` },
+    { run: sh`install -d -m 0700 -o ${d} -g ${d} ${ssh}`, unless: sh`[ "$(stat -c '%a %U' ${ssh})" = ${`700 ${d}`} ]` },
+    { run: sh`__put ${`${ssh}/authorized_keys`} 0600 ${`${d}:${d}`}`, stdin: { toString: () => authorizedKeys, reveal: () => authorizedKeys }, reportsChange: true },
+    // visudo checks the rule before it is put in place: a broken sudoers file locks everyone out.
+    {
+      run: sh`tmp=$(mktemp) && cat > "$tmp" && chmod 0440 "$tmp" && if ! visudo -cqf "$tmp"; then rm -f "$tmp"; echo "visudo rejected the rule for ${d}" >&2; exit 1; fi && if cmp -s "$tmp" ${sudoers}; then rm -f "$tmp"; __mark ok; else mv -f "$tmp" ${sudoers}; __mark changed; fi`,
+      stdin: { toString: () => rule, reveal: () => rule },
+      reportsChange: true,
+    },
+    { run: sh`__put /etc/supervisor/conf.d/00-deploy-socket.conf 0644 root:root`, stdin: { toString: () => socketConf, reveal: () => socketConf }, reportsChange: true },
+    // The running supervisord made its socket before: give it the same owner and mode now (no restart).
+    { run: sh`chown root:${SUPERVISOR_GROUP} /var/run/supervisor.sock && chmod 0770 /var/run/supervisor.sock`, unless: sh`[ "$(stat -L -c '%a %G' /var/run/supervisor.sock)" = ${`770 ${SUPERVISOR_GROUP}`} ]` },
   ]);
 }
 
@@ -151,7 +196,8 @@ export function gunicornConfig(s: Settings): Step {
 }
 
 export function supervisorConfigStep(s: Settings): Step {
-  return step('supervisor-config', 'supervisor config', supervisorProgram(s, 'a'));
+  // Both slots' programs: a deploy user cannot write them later (it only checks they match).
+  return step('supervisor-config', 'supervisor config', supervisorPrograms(s));
 }
 
 export function nginxSiteContent(s: Settings) {

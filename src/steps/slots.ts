@@ -31,11 +31,11 @@ export function supervisorConfig(s: Settings, slot: Slot) {
   );
 }
 
-/** Write the slot's supervisor program and tell supervisor about it. */
-export function supervisorProgram(s: Settings, slot: Slot): Command[] {
+/** Write both slots' programs and tell supervisor about them. */
+export function supervisorPrograms(s: Settings): Command[] {
   const L = layout(s);
   return [
-    { run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true },
+    ...(['a', 'b'] as Slot[]).map((slot) => ({ run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true })),
     // Re-read only: a running slot is never restarted here; the change applies when the slot
     // next starts (startSlot sees it and updates the program), so setup never interrupts the site.
     { run: sh`if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi`, probe: true },
