@@ -19,6 +19,10 @@ export interface Settings {
   branch?: string;
   hosts: HostSpec[];
   identityFile?: string;
+  /** deploy_user: the SSH login without root for deploy, rollback, status, logs, run and unlock (setup creates it). */
+  deployUser?: string;
+  /** deploy_user_keys: local public key files for deployUser, as written (~/ not expanded); empty when not set. */
+  deployUserKeys: string[];
 
   home: string;
   appUser: string;
@@ -52,9 +56,11 @@ export interface Settings {
     settingsModule?: string;
     debug: boolean;
     allowedHosts: string[];
-    databaseUrl: string;
+    /** Holds the database password: a secret. */
+    databaseUrl: Secret;
   };
   email: Record<string, string | Secret>;
-  env: Record<string, string>;
+  /** [ENV]: values are secrets (API keys, passwords). */
+  env: Record<string, Secret>;
   commands: Record<string, string>;
 }
