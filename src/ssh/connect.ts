@@ -1,11 +1,10 @@
-// One SSH connection per host, authenticated like OpenSSH would (identity_file,
-// else agent, else the default key files) and host-key checked against known_hosts.
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// One SSH connection per host, authenticated like OpenSSH would (identity_file, else
+// agent, else the default key files) and host-key checked against known_hosts.
 import { NodeSSH } from 'node-ssh';
 import type { HostSpec } from '../settings/types.js';
-import { checkHostKey, fingerprint, keyType, recordHostKey } from './known-hosts.js';
+import { SYSTEM_KNOWN_HOSTS, checkHostKey, fingerprint, keyType, knownKeyTypes, preferredHostKeyAlgorithms, recordHostKey, userKnownHosts } from './known-hosts.js';
+import { prepareAuth } from './auth.js';
+import { connectionFailure, hostKeyRefusal } from './failures.js';
 import { ConnectionError } from '../errors.js';
 
 export interface ConnectOptions {
@@ -13,78 +12,75 @@ export interface ConnectOptions {
   identityFile?: string;
   /** Asked when the host key is not in known_hosts; true records it. */
   acceptNewHostKey: (host: HostSpec, type: string, fingerprint: string) => Promise<boolean>;
+  /** The user's known_hosts (default ~/.ssh/known_hosts): read, and where new keys are recorded. */
   knownHostsFile?: string;
+  /** Read too, never written (default /etc/ssh/ssh_known_hosts). */
+  systemKnownHostsFile?: string;
   timeoutMs?: number;
+  /** Where SSH_AUTH_SOCK comes from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
-const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
-
-function expandHome(p: string): string {
-  return p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
-}
-
-type AuthMethod = { type: 'agent'; username: string; agent: string } | { type: 'publickey'; username: string; key: Buffer };
-
-function authMethods(user: string, identityFile?: string): AuthMethod[] {
-  if (identityFile) {
-    const path = expandHome(identityFile);
-    if (!existsSync(path)) throw new ConnectionError(`identity_file ${identityFile} does not exist`);
-    return [{ type: 'publickey', username: user, key: readFileSync(path) }];
-  }
-  const methods: AuthMethod[] = [];
-  if (process.env.SSH_AUTH_SOCK) methods.push({ type: 'agent', username: user, agent: process.env.SSH_AUTH_SOCK });
-  for (const name of DEFAULT_KEYS) {
-    const path = join(homedir(), '.ssh', name);
-    if (existsSync(path)) methods.push({ type: 'publickey', username: user, key: readFileSync(path) });
-  }
-  if (!methods.length) throw new ConnectionError('no SSH key: no ssh-agent and none of ~/.ssh/id_ed25519, id_ecdsa, id_rsa', 'Set identity_file in [DEPLOY] or start ssh-agent.');
-  return methods;
-}
-
+/**
+ * Connects, or throws: a UsageError for a local key problem (before any connection),
+ * a ConnectionError naming the cause (address, host name, key, host key) otherwise.
+ */
 export async function connect(opts: ConnectOptions): Promise<NodeSSH> {
   const { host } = opts;
-  const knownHosts = opts.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
-  let hostKeyProblem: ConnectionError | undefined;
+  const timeoutMs = opts.timeoutMs ?? 20000;
+  const auth = await prepareAuth(host.user, opts.identityFile, opts.env);
+  const userFile = opts.knownHostsFile ?? userKnownHosts();
+  const files = [userFile, opts.systemKnownHostsFile ?? SYSTEM_KNOWN_HOSTS];
+  const hostKeys = hostKeyVerifier(opts, files, userFile);
   const ssh = new NodeSSH();
   try {
     await ssh.connect({
       host: host.host,
       port: host.port,
       username: host.user,
-      readyTimeout: opts.timeoutMs ?? 20000,
+      readyTimeout: timeoutMs,
       keepaliveInterval: 15000,
-      authHandler: authMethods(host.user, opts.identityFile),
-      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-        const status = checkHostKey(knownHosts, host.host, host.port, key);
-        if (status === 'known') return verify(true);
-        const fp = fingerprint(key);
-        if (status === 'changed') {
-          hostKeyProblem = new ConnectionError(
-            `${host.label}: the host key has CHANGED (${keyType(key)} ${fp}) and does not match ${knownHosts}; refusing to connect`,
-            `If the server was reinstalled, remove the old key with: ssh-keygen -R '${host.port === 22 ? host.host : `[${host.host}]:${host.port}`}' -f ${knownHosts}`,
-          );
-          return verify(false);
-        }
-        opts.acceptNewHostKey(host, keyType(key), fp).then(
-          (ok) => {
-            if (ok) recordHostKey(knownHosts, host.host, host.port, key);
-            else hostKeyProblem = new ConnectionError(`${host.label}: host key ${fp} not accepted`);
-            verify(ok);
-          },
-          (err) => {
-            hostKeyProblem = err;
-            verify(false);
-          },
-        );
-      },
+      authHandler: auth.methods,
+      algorithms: { serverHostKey: preferredHostKeyAlgorithms(knownKeyTypes(files, host.host, host.port)) },
+      hostVerifier: hostKeys.verify,
     } as Parameters<NodeSSH['connect']>[0]);
   } catch (err) {
-    if (hostKeyProblem) throw hostKeyProblem;
-    const msg = (err as Error).message;
-    const hint = /authentication methods failed/i.test(msg)
-      ? `Check that your key is in ~${host.user}/.ssh/authorized_keys on ${host.host} (or set identity_file).`
-      : 'Check the address and port in deploy_hosts and that sshd is running.';
-    throw new ConnectionError(`${host.label}: cannot connect: ${msg}`, hint);
+    throw hostKeys.problem() ?? connectionFailure(host, err as Error, auth.tried(), timeoutMs);
   }
   return ssh;
+}
+
+/**
+ * ssh2's hostVerifier: known keys pass, unknown ones are asked about (and recorded in the
+ * user's file), anything else is refused. The refusal is kept to be thrown instead of
+ * ssh2's bare "Host denied".
+ */
+function hostKeyVerifier(opts: ConnectOptions, files: string[], userFile: string) {
+  const { host } = opts;
+  let problem: Error | undefined;
+  const verify = (key: Buffer, done: (ok: boolean) => void): void => {
+    const check = checkHostKey(files, host.host, host.port, key);
+    if (check.status === 'known') return done(true);
+    if (check.status !== 'unknown') {
+      problem = hostKeyRefusal(host, check, key, userFile);
+      return done(false);
+    }
+    void askAndRecord(key).then(done);
+  };
+  /** The operator's answer (or --yes); a prompt that fails, or a file we cannot write, refuses. */
+  const askAndRecord = async (key: Buffer): Promise<boolean> => {
+    const fp = fingerprint(key);
+    try {
+      if (!(await opts.acceptNewHostKey(host, keyType(key), fp))) {
+        problem = new ConnectionError(`${host.label}: host key ${fp} not accepted`);
+        return false;
+      }
+      recordHostKey(userFile, host.host, host.port, key);
+      return true;
+    } catch (err) {
+      problem = err as Error;
+      return false;
+    }
+  };
+  return { verify, problem: () => problem };
 }
