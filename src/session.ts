@@ -7,6 +7,7 @@ import { makeAsker, requireAnswerable, type Asker } from './ui/prompt.js';
 import type { Executor, IssueListener } from './exec/executor.js';
 import { PrinterExecutor } from './exec/printer.js';
 import { ConnectionError } from './errors.js';
+import { checkIdentityFile } from './ssh/keys.js';
 
 export interface GlobalOptions {
   config: string;
@@ -40,6 +41,8 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   // With deploy_user, every command but setup logs in as that user (no root); setup needs sudo.
   const rootless = !!loaded.deployUser && command !== 'setup';
   const settings = rootless ? { ...loaded, hosts: loaded.hosts.map((h) => asUser(h, loaded.deployUser!)) } : loaded;
+  // A missing or unusable key is a local problem: say so before asking or connecting.
+  if (!opts.dryRun) checkIdentityFile(settings.identityFile);
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
   const reporter = new Reporter({ verbose: opts.verbose, json: opts.json, command, app: settings.app, dryRun: opts.dryRun, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
   const asker = makeAsker(opts.yes || opts.dryRun);

@@ -7,6 +7,7 @@ import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import { releaseName } from '../steps/git.js';
 import { DeployError } from '../errors.js';
+import { checkRef } from '../refs.js';
 import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, runLocking, withCleanup } from './fleet.js';
 
 export interface DeployOptions extends GlobalOptions {
@@ -16,6 +17,7 @@ export interface DeployOptions extends GlobalOptions {
 }
 
 export async function deployCommand(opts: DeployOptions): Promise<void> {
+  if (opts.ref !== undefined) checkRef(opts.ref);
   const session = startSession(opts.app, 'deploy', opts);
   const { settings: s, asker, reporter } = session;
   const hosts = s.hosts.map((h) => h.label).join(', ');

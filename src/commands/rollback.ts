@@ -4,6 +4,7 @@ import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError } from '../errors.js';
+import { checkReleaseName } from '../refs.js';
 import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, runLocking, withCleanup } from './fleet.js';
 
 export interface RollbackOptions extends GlobalOptions {
@@ -34,6 +35,7 @@ export function chooseTarget(releases: D.ReleaseInfo[], current: string, target?
 }
 
 export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
+  if (opts.target !== undefined) checkReleaseName(opts.target);
   const session = startSession(opts.app, 'rollback', opts);
   const { settings: s, asker, reporter } = session;
   const hosts = s.hosts.map((h) => h.label).join(', ');

@@ -1,0 +1,93 @@
+// SIGKILL at every point between two commands of a deploy and of a rollback (the plans' own
+// command lists give the points), under a steady load. After each kill: the site answers with
+// a release, `status` names the release nginx really serves, `unlock` and a new deploy work,
+// also when that new release fails its health check. Not one request may fail.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { stopAll } from '../testbed/index.ts';
+import { loadSettings } from '../../src/settings/load.ts';
+import * as D from '../../src/steps/deploy.ts';
+import { startLoad } from '../e2e/load.ts';
+import { bench, killAt, report, served, snapshotData, statusOf, type Bench } from './helpers.ts';
+
+const WORKERS = Number(process.env.DEPLOY_RELIABILITY_WORKERS ?? 3);
+
+/** Every point of a plan: before command 1..n of each of its steps. */
+function points(steps: { id: string; commands: unknown[] }[]): string[] {
+  return steps.flatMap((st) => st.commands.map((_, i) => `${st.id}:${i + 1}`));
+}
+
+function plannedPoints(file: string): { deploy: string[]; rollback: string[] } {
+  const s = loadSettings({ app: 'demo', file });
+  const lock = { by: 'x', pid: 1, since: '', what: '', token: 't' };
+  const g = { release: 'r', slot: 'b' as const, token: 't', log: {} };
+  return {
+    deploy: points([D.prepare(s, lock, 'good-a'), D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }), D.startAndSwitch(s, { ...g, prune: true })]),
+    rollback: points([D.inspect(s, lock), D.startAndSwitch(s, { ...g, prune: false })]),
+  };
+}
+
+interface Outcome {
+  point: string;
+  command: string;
+  paused: boolean;
+  after: string;
+}
+
+/** One kill at `point`, then the checks and the recovery the issue asks for. */
+async function killAndRecover(b: Bench, command: 'deploy' | 'rollback', point: string): Promise<Outcome> {
+  const before = await served(b.host);
+  const other = before === 'good-a' ? 'good-b' : 'good-a';
+  const args = command === 'deploy' ? ['demo', 'deploy', '--yes', '--force', '--ref', other] : ['demo', 'rollback', '--yes'];
+  const { paused, output } = await killAt(b, point, ...args);
+  assert.ok(paused, `${command} never reached ${point}:\n${output}`);
+  await new Promise((r) => setTimeout(r, 300));
+  // The site answers with a release, and status names the one nginx really serves.
+  const now = await served(b.host);
+  assert.match(now, /^good-[ab]$/, `after a kill at ${point} the site shows ${now}`);
+  const st = await statusOf(b);
+  assert.equal(st.release?.ref, now, `${point}: status says ${st.release?.ref} (slot ${st.live_slot}) while nginx serves ${now}`);
+  // unlock, then a release that cannot start fails cleanly, then a good one goes live.
+  const u = await b.cli('demo', 'unlock', '--yes');
+  assert.equal(u.code, 0, u.output);
+  const bad = await b.cli('demo', 'deploy', '--yes', '--force', '--ref', 'broken');
+  assert.equal(bad.code, 1, bad.output);
+  assert.match(bad.stderr, /health check failed/);
+  assert.equal(await served(b.host), now, `${point}: the failed deploy left ${now} serving`);
+  const next = now === 'good-a' ? 'good-b' : 'good-a';
+  const good = await b.cli('demo', 'deploy', '--yes', '--force', '--ref', next);
+  assert.equal(good.code, 0, good.output);
+  assert.equal(await served(b.host), next);
+  return { point, command, paused, after: now };
+}
+
+describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 40 * 60_000 }, () => {
+  after(stopAll);
+
+  it('the site keeps serving, status tells the truth, unlock and a new deploy work, no request fails, no data is lost', async () => {
+    const benches = await Promise.all(Array.from({ length: WORKERS }, () => bench()));
+    const { deploy, rollback } = plannedPoints(benches[0].file);
+    const queue = [...deploy.map((p) => ['deploy', p] as const), ...rollback.map((p) => ['rollback', p] as const)];
+    const started = performance.now();
+    const outcomes: Outcome[] = [];
+    const results = await Promise.all(
+      benches.map(async (b) => {
+        const checkData = await snapshotData(b.host);
+        const load = startLoad(b.host.ip, '/', 40, 3600);
+        try {
+          for (let job = queue.shift(); job; job = queue.shift()) outcomes.push(await killAndRecover(b, job[0], job[1]));
+        } finally {
+          const stats = await load.stop();
+          await checkData();
+          return stats;
+        }
+      }),
+    );
+    const sent = results.reduce((n, s) => n + s.sent, 0);
+    const failures = results.flatMap((s) => Object.entries(s.failures));
+    report({ test: 'kill-points', faults: outcomes.length, deploy_points: deploy.length, rollback_points: rollback.length, requests: sent, failed: failures.reduce((n, [, c]) => n + c, 0), data_lost: 0, seconds: Math.round((performance.now() - started) / 1000) });
+    assert.equal(outcomes.length, deploy.length + rollback.length);
+    assert.deepEqual(failures, [], `failed requests: ${JSON.stringify(failures)} of ${sent}`);
+    for (const s of results) assert.ok(s.rate >= 40 * 0.9, `load rate ${s.rate.toFixed(1)}/s`);
+  });
+});
