@@ -24,7 +24,7 @@ export function status(s: Settings): Step {
     readLock(s).run,
     sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`,
     sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`,
-    sh`df -h --output=avail ${s.home} 2>/dev/null | tail -n 1 | tr -d ' '`,
+    sh`{ df -h --output=avail ${s.home} 2>/dev/null || true; } | tail -n 1 | tr -d ' '`,
   ];
   return step('status', 'status', lines.map((run) => ({ run, probe: true })));
 }
