@@ -9,7 +9,8 @@ import { stopAll } from '../testbed/index.ts';
 import { BIN } from '../e2e/helpers.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
-import { bench, report, ROOT, served, statusOf, type Bench } from './helpers.ts';
+import { bench, report, ROOT, served, snapshotData, statusOf, type Bench } from './helpers.ts';
+import { startLoad } from '../e2e/load.ts';
 
 /** Deploy `ref`, paused `seconds` before command `n` of start+switch; send `signals` (ms apart) once paused. */
 function deployWithSignals(b: Bench, ref: string, n: number, signals: NodeJS.Signals[], gapMs = 50): Promise<{ code: number | null; output: string }> {
@@ -35,6 +36,9 @@ function deployWithSignals(b: Bench, ref: string, n: number, signals: NodeJS.Sig
 describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
   let b: Bench;
   let abortAt: number;
+  let load: ReturnType<typeof startLoad>;
+  let checkData: () => Promise<void>;
+  const started = performance.now();
   const lockFree = async () => (await b.host.exec(`test -e ${ROOT}/deploy.lock`)).code === 1;
   const other = async () => ((await served(b.host)) === 'good-a' ? 'good-b' : 'good-a');
 
@@ -42,6 +46,8 @@ describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
     b = await bench();
     const s = loadSettings({ app: 'demo', file: b.file });
     abortAt = D.startNew(s, 'r', 'b').commands.length + 1;
+    checkData = await snapshotData(b.host);
+    load = startLoad(b.host.ip, '/', 40, 3600);
   });
   after(stopAll);
 
@@ -100,5 +106,13 @@ describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
     const after = await statusOf(b);
     assert.equal(after.current, after.release?.name, 'current follows the live slot again');
     report({ test: 'signals', case: 'two ctrl-c at the switch', faults: 1 });
+  });
+
+  it('no request failed through all of it, and no data was lost', async () => {
+    const stats = await load.stop();
+    await checkData();
+    report({ test: 'signals', requests: stats.sent, failed: stats.sent - stats.ok, seconds: Math.round((performance.now() - started) / 1000) });
+    assert.deepEqual(stats.failures, {}, `${stats.sent} requests`);
+    assert.ok(stats.rate >= 36, `rate ${stats.rate}`);
   });
 });
