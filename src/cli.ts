@@ -5,6 +5,7 @@ import chalk from 'chalk';
 import { DeployError, EXIT, RemoteCommandError } from './errors.js';
 import { currentReporter } from './ui/output.js';
 import { VERSION } from './version.js';
+import { printable } from './printable.js';
 
 const TOP_LEVEL = new Set(['init', 'help']);
 
@@ -31,7 +32,7 @@ export function reorder(argv: string[]): string[] {
 function yesNo(value: string): boolean {
   if (/^(yes|y|true|1)$/i.test(value)) return true;
   if (/^(no|n|false|0)$/i.test(value)) return false;
-  throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--dependencies must be yes or no, not "${value}"`);
+  throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--dependencies must be yes or no, not ${printable(value)}`);
 }
 
 function build(): Command {
@@ -131,7 +132,8 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .description("the app's gunicorn and nginx logs from every host, prefixed by host")
     .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
     .option('-n, --lines <n>', 'lines from the end of each log', (v) => {
-      if (!/^\d+$/.test(v)) throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--lines must be a number, not "${v}"`);
+      // A whole number tail can take (a huge one would make tail fail on the server).
+      if (!/^\d{1,7}$/.test(v)) throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--lines must be a number from 0 to 9999999, not ${printable(v)}`);
       return Number(v);
     }, 50)
     .addHelpText('after', '\nExamples:\n  deploy myapp logs --lines 200\n  deploy myapp logs -f')

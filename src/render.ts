@@ -41,7 +41,8 @@ __pause() {
   printf '\036paused %s\n' "$__step:$__i"
   while [ "$SECONDS" -lt "$end" ]; do printf '\036tick\n'; sleep 0.05; done
 }
-trap '__rc=$?; if [ "$__rc" -ne 0 ]; then printf "\036fail %s %s\n" "$__i" "$__rc" >&2; fi' EXIT
+# On success the copies __put kept for __restore go: they may hold old secrets.
+trap '__rc=$?; if [ "$__rc" -ne 0 ]; then printf "\036fail %s %s\n" "$__i" "$__rc" >&2; else for __f in $__changed_files; do rm -f "$__f.deploy-prev"; done; fi' EXIT
 # __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
 __put() {
   local dst=$1 tmp

@@ -4,6 +4,7 @@ import { startSession, type GlobalOptions } from '../session.js';
 import { runCommand } from '../steps/ops.js';
 import { DeployError, UsageError } from '../errors.js';
 import { quote } from '../shell.js';
+import { printable } from '../printable.js';
 import { closeAll, openAll } from './fleet.js';
 
 export interface RunOptions extends GlobalOptions {
@@ -20,8 +21,8 @@ export async function runCommandCommand(opts: RunOptions): Promise<void> {
   // One word naming a [COMMANDS] entry runs that; otherwise the words are the command.
   const shortcut = opts.command.length === 1 ? s.commands[opts.command[0]] : undefined;
   const command = shortcut ?? (opts.command.length === 1 ? opts.command[0] : opts.command.map(quote).join(' '));
-  const hosts = opts.all ? s.hosts : [opts.host ? s.hosts.find((h) => h.label === opts.host || h.host === opts.host) : s.hosts[0]];
-  if (!hosts[0]) throw new UsageError(`no host ${opts.host} in deploy_hosts: ${s.hosts.map((h) => h.label).join(', ')}`);
+  const hosts = opts.all ? s.hosts : [opts.host !== undefined ? s.hosts.find((h) => h.label === opts.host || h.host === opts.host) : s.hosts[0]];
+  if (!hosts[0]) throw new UsageError(`no host ${printable(opts.host ?? '')} in deploy_hosts: ${s.hosts.map((h) => h.label).join(', ')}`);
   // --json captures the command's output into the document instead of passing it through.
   const tty = !opts.all && !opts.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
   const sessionForHosts = { ...session, settings: { ...s, hosts: hosts as typeof s.hosts } };

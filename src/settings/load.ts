@@ -12,6 +12,7 @@ import { KEYS, SECTIONS, type KeyDef, type SectionName } from './schema.js';
 import type { HostSpec, Settings } from './types.js';
 import { Secret } from '../shell.js';
 import { SettingsError, UsageError } from '../errors.js';
+import { printable } from '../printable.js';
 
 type RawSection = Record<string, string>;
 type RawApp = Partial<Record<string, RawSection>>;
@@ -727,12 +728,6 @@ function emailSettings(c: Checker): Record<string, string | Secret> {
 // ---------------------------------------------------------------------------------------
 // Showing values in messages: quoted, cut short, escaped, so that a hostile value cannot
 // flood the terminal or send it escape sequences.
-
-function printable(value: string, max = 80): string {
-  const cut = value.length > max ? value.slice(0, max) : value;
-  const quoted = JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return value.length > max ? `${quoted}… (${value.length} characters)` : quoted;
-}
 
 /** Key and section names as written when plain, else as printable() shows them. */
 function show(name: string): string {

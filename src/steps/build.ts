@@ -11,8 +11,12 @@ export interface ReleaseRef {
   commit: string;
   ref: string;
   kind?: string;
-  /** Hash of the server configs: a deploy of the live commit with the same fingerprint is a no-op. */
-  fingerprint?: string;
+  /**
+   * Hash of the server configs, secrets included: a deploy of the live commit with the same
+   * fingerprint is a no-op. A secret itself (it could confirm a guessed password): compared on
+   * the server, never printed, stored in the 0640 .deploy-release.
+   */
+  fingerprint?: Secret;
   /** user@machine that deployed it. */
   by?: string;
 }
@@ -21,7 +25,9 @@ export interface ReleaseRef {
 export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
   const L = layout(s);
   const dir = L.release(r.name);
-  const meta = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: new Date().toISOString(), by: r.by ?? '', fingerprint: r.fingerprint ?? '' });
+  // The JSON, with the fingerprint spliced in as a secret (redacted wherever the command is shown).
+  const [head, tail] = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: new Date().toISOString(), by: r.by ?? '', fingerprint: '@FP@' }).split('@FP@');
+  const meta = sh`${head}${r.fingerprint ?? ''}${tail}`;
   return [
     {
       run: sh`rm -rf ${dir} && mkdir -p ${dir} && cd ${L.repo} && git archive --format=tar ${r.commit} | tar -x -C ${dir}`,

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { step, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
-import { sh } from '../shell.js';
+import { raw, Secret, sh, type Sh } from '../shell.js';
 import * as B from './build.js';
 import { gitCommand, parseResolved, resolveRef } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
@@ -14,11 +14,16 @@ import { abortPoint, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
-export function configFingerprint(s: Settings): string {
+export function configFingerprint(s: Settings): Secret {
   const h = createHash('sha256');
   for (const part of [configFileContent(s), gunicornConfigContent(s), supervisorConfig(s, 'a'), supervisorConfig(s, 'b'), nginxSiteContent(s), B.envFileContent(s)]) h.update(part.reveal());
   h.update(JSON.stringify([s.wsgiApp, s.systemSitePackages, s.pipIndexUrl, s.pipFindLinks, s.python, s.migrate, s.collectstatic, s.testCommand]));
-  return h.digest('hex').slice(0, 16);
+  return new Secret(h.digest('hex').slice(0, 16));
+}
+
+/** A release's .deploy-release without its fingerprint (what may be shown and logged). */
+export function releaseMeta(file: Sh): Sh {
+  return sh`head -n 1 ${file} 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//'`;
 }
 
 export function appendDeployLog(s: Settings, entry: Record<string, unknown>): Command {
@@ -43,17 +48,18 @@ function requireSetUp(s: Settings, dir: string): Command {
 /** Index (1-based) of the lock command in prepare() and inspect(): a failure after it means we hold the lock. */
 export const LOCK_COMMAND = 2;
 
-/** The live slot and what it runs, as nginx decides (after repair). */
-function readLive(s: Settings): Command[] {
+/** The live slot, what it runs, and whether its server configs are the ones `fingerprint` names (same|changed). */
+function readLive(s: Settings, fingerprint: Secret): Command[] {
   const L = layout(s);
+  const meta = sh`${L.slots}/"$(${liveSlotCode(L)})"/.deploy-release`;
   return [
     { run: liveSlotCode(L), probe: true },
-    { run: sh`cat ${L.slots}/"$(${liveSlotCode(L)})"/.deploy-release 2>/dev/null || true`, probe: true },
+    { run: sh`${releaseMeta(meta)} || true; if grep -qF ${sh`${'"fingerprint":"'}${fingerprint}${'"'}`} ${meta} 2>/dev/null; then echo same; else echo changed; fi`, probe: true },
   ];
 }
 
 /** Round trip 1: lock, repair what a cut-short run left, fetch, resolve the ref, read what is live. */
-export function prepare(s: Settings, lock: LockInfo, ref?: string): Step {
+export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint = configFingerprint(s)): Step {
   const L = layout(s);
   const cmds = [
     requireSetUp(s, L.repo),
@@ -61,22 +67,23 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string): Step {
     ...repair(s),
     { run: sh`cd ${L.repo} && ${gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
     resolveRef(s, ref),
-    ...readLive(s),
+    ...readLive(s, fingerprint),
   ] satisfies Command[];
   return step('prepare', 'lock, fetch and resolve', cmds);
 }
 
 /** What prepare() found on one host (its last three commands: resolve, live slot, live release). */
-export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; fingerprint?: string; release?: string }; live: Slot; repaired: string } {
+export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; release?: string }; sameConfig: boolean; live: Slot; repaired: string } {
   const n = res.commands.length;
   const out = (i: number) => res.commands[i]?.stdout ?? '';
+  const [meta = '', same = ''] = out(n - 1).split('\n');
   let current = {};
   try {
-    current = JSON.parse(out(n - 1) || '{}');
+    current = JSON.parse(meta || '{}');
   } catch {
     /* no readable live release */
   }
-  return { resolved: parseResolved(out(n - 3)), current, live: (out(n - 2).trim() || 'a') as Slot, repaired: out(2).trim() };
+  return { resolved: parseResolved(out(n - 3)), current, sameConfig: same.trim() === 'same', live: (out(n - 2).trim() || 'a') as Slot, repaired: out(2).trim() };
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
@@ -189,7 +196,7 @@ export function inspect(s: Settings, lock?: LockInfo): Step {
   if (lock) cmds.push(acquireLock(s, lock), ...repair(s));
   cmds.push(
     {
-      run: sh`cd ${L.releases} && for d in */; do d=\${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\\t%s\\t%s\\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null)"; done`,
+      run: sh`cd ${L.releases} && for d in */; do d=\${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\\t%s\\t%s\\n' "$d" "$st" "$(${releaseMeta(raw('"$d/.deploy-release"'))})"; done`,
       probe: true,
     },
     { run: sh`basename "$(readlink ${L.slots}/"$(${liveSlotCode(L)})")" 2>/dev/null || true`, probe: true },
@@ -213,7 +220,6 @@ export interface ReleaseInfo {
   commit?: string;
   time?: string;
   by?: string;
-  fingerprint?: string;
 }
 
 export function parseReleases(stdout: string): ReleaseInfo[] {
@@ -228,7 +234,7 @@ export function parseReleases(stdout: string): ReleaseInfo[] {
       } catch {
         /* an unreadable .deploy-release leaves the fields empty */
       }
-      return { name, state: state as ReleaseInfo['state'], ref: meta.ref, commit: meta.commit, time: meta.time, by: meta.by, fingerprint: meta.fingerprint };
+      return { name, state: state as ReleaseInfo['state'], ref: meta.ref, commit: meta.commit, time: meta.time, by: meta.by };
     })
     .sort((a, b) => (a.name < b.name ? 1 : -1));
 }

@@ -5,6 +5,7 @@ import { layout, liveSlotCode, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
 import { LOAD_ENV } from './build.js';
 import { readLock } from './lock.js';
+import { releaseMeta } from './deploy.js';
 import { appHost, healthUrl } from './slots.js';
 
 /** Each command prints one value; statusOf() names them. Read-only: status takes no lock. */
@@ -16,7 +17,7 @@ export function status(s: Settings): Step {
   const b = healthUrl(s, 'b');
   const lines: Sh[] = [
     live,
-    sh`head -n 1 ${L.slots}/"$(${live})"/.deploy-release 2>/dev/null || true`,
+    sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`,
     sh`basename "$(readlink ${L.current})" 2>/dev/null || true`,
     sh`supervisorctl status ${SLOTS.map((slot) => L.program(slot))} 2>/dev/null || true`,
     sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`,

@@ -180,7 +180,7 @@ export function configFile(s: Settings): Step {
   const f = s.configFile;
   return step('config', `config file ${f}`, [
     {
-      run: sh`if [ -e ${f} ] && ! { [ -f ${f} ] && grep -q '^secret_key[[:space:]]*=' ${f}; }; then echo ${`${f} exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)`} >&2; exit 1; fi; key=''; if [ -f ${f} ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${f} | head -n 1); fi; if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi; KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | __put ${f} 0640 ${`root:${s.appUser}`}`,
+      run: sh`if [ -e ${f} ] && ! { [ -f ${f} ] && grep -q '^secret_key[[:space:]]*=' ${f}; }; then echo ${`${f} exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)`} >&2; exit 1; fi; key=''; if [ -f ${f} ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${f} | head -n 1); fi; if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi; content=$(KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1'); __put ${f} 0640 ${`root:${s.appUser}`} <<<"$content"`,
       stdin: configFileContent(s),
       reportsChange: true,
     },
