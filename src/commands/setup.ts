@@ -78,7 +78,7 @@ async function setupHost(session: Session, ex: Executor, dependencies: boolean, 
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
   const lock = newLock('setup');
   try {
-    await run(step('lock', 'take the deploy lock', [acquireLock(s, lock), ...repair(s)]));
+    await run(step('lock', 'take the deploy lock', [{ ...acquireLock(s, lock), probe: true }, ...repair(s)]));
   } catch (err) {
     throw asLockError(err, s.app);
   }
@@ -113,8 +113,15 @@ async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Pr
   await run(firstRelease(step('requirements', 'pip install -r requirements.txt', [B.requirements(s, release)])));
   await run(firstRelease(step('django', 'collectstatic and migrate', [...B.djangoCommands(s, release), B.markBuilt(s, release)])));
   if (!(await asker.confirm(`Start ${s.app} on ${label} and send it traffic?`))) return reporter.info(`${label}: stopped before starting the app.`);
-  const start = await run(firstRelease(step('start', `start ${release} and switch traffic to it`, [...startSlot(s, 'a', release), healthCheck(s, 'a'), ...switchTo(s, 'a')])));
-  if (!ex.dryRun && start.status === 'ok') reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));
+  // Start the live slot unless it runs: the first release on a new server, or the live slot's
+  // release when an earlier setup was cut short between linking the slot and starting it.
+  const live = S.parseLiveProgram((await run(S.liveProgram(s))).stdout);
+  if (live.state === 'RUNNING') {
+    if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));
+  } else {
+    const target = live.release || release;
+    await run(step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [...startSlot(s, live.slot, target), healthCheck(s, live.slot), ...switchTo(s, live.slot)]));
+  }
   await run(S.verifySite(s));
 }
 

@@ -2,7 +2,7 @@
 import { dirname } from 'node:path';
 import { step, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout } from '../layout.js';
+import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
 import { gitCommand } from './git.js';
@@ -209,6 +209,7 @@ export function nginxSiteContent(s: Settings) {
       upstream: { a: L.upstreamName('a'), b: L.upstreamName('b') },
       bind: { a: L.bind('a'), b: L.bind('b') },
       liveFlag: L.liveFlag,
+      siteVar: `deploy_${s.project.replace(/-/g, '_')}_site`,
       defaultServer: s.serverName.split(' ').includes('_'),
       serverName: s.serverName,
       staticRoot: `${L.shared}/static`,
@@ -226,7 +227,7 @@ export function nginxSiteContent(s: Settings) {
  */
 export const NGINX_RELOAD = raw(
   [
-    'if [ "$__step_changed" = 1 ]; then',
+    'if [ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]; then',
     '  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi',
     '  old_workers=$(pgrep -P "$(cat /run/nginx.pid 2>/dev/null || echo 0)" | tr "\\n" " " || true)',
     '  if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then nginx -s reload; else systemctl restart nginx; fi',
@@ -239,7 +240,11 @@ export function nginxConfig(s: Settings): Step {
   const L = layout(s);
   const catchAll = s.serverName.split(' ').includes('_');
   const oldUpstream = `${L.nginxSite}.upstream`;
+  // A run cut short between writing the files and reloading leaves nginx on the old config while
+  // the files look done: a marker, set before and cleared after, makes the next run reload.
+  const pending = `${L.nginxSite}.reload-pending`;
   const cmds: Command[] = [
+    { run: sh`if [ -e ${pending} ]; then __reload_pending=1; fi; touch ${pending}`, probe: true },
     // Servers set up by an earlier version kept the live slot in slots/live and an upstream file.
     { run: sh`if [ "$(cat ${L.slots}/live 2>/dev/null)" = b ]; then touch ${L.liveFlag}; fi; rm -f ${L.slots}/live`, unless: sh`test ! -e ${L.slots}/live` },
     { run: sh`__put ${L.nginxSite} 0644 root:root`, stdin: nginxSiteContent(s), reportsChange: true },
@@ -248,8 +253,25 @@ export function nginxConfig(s: Settings): Step {
   // server_name _ makes this site the default one: Debian's stock default site would shadow it.
   if (catchAll) cmds.push({ run: raw('rm -f /etc/nginx/sites-enabled/default'), unless: raw('test ! -e /etc/nginx/sites-enabled/default') });
   cmds.push({ run: NGINX_RELOAD, probe: true });
+  cmds.push({ run: sh`rm -f ${pending}`, probe: true });
   cmds.push({ run: sh`rm -f ${oldUpstream} ${oldUpstream}.deploy-prev`, unless: sh`test ! -e ${oldUpstream}` });
   return step('nginx-config', 'nginx config', cmds);
+}
+
+/** "<live slot> <its program's state> <its release>": whether setup must start the live slot. */
+export function liveProgram(s: Settings): Step {
+  const L = layout(s);
+  return step('live', 'live slot', [
+    {
+      run: sh`slot=$(${liveSlotCode(L)}); state=$(supervisorctl status ${s.project}-"$slot" 2>/dev/null | awk '{ print $2 }' || true); echo "$slot \${state:-none} $(basename "$(readlink ${L.slots}/"$slot" 2>/dev/null)" 2>/dev/null || true)"`,
+      probe: true,
+    },
+  ]);
+}
+
+export function parseLiveProgram(stdout: string): { slot: Slot; state: string; release: string } {
+  const [slot, state = '', release = ''] = stdout.trim().split(/\s+/);
+  return { slot: slot === 'b' ? 'b' : 'a', state, release: release === '.' ? '' : release };
 }
 
 /** The end of setup: the site answers through nginx on this server. */
@@ -257,7 +279,7 @@ export function verifySite(s: Settings): Step {
   const host = appHost(s);
   return step('verify', 'site answers through nginx', [
     {
-      run: sh`code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H ${`Host: ${host}`} http://127.0.0.1/) || true; echo "$code"; [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on http://127.0.0.1/" >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }`,
+      run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 -H ${`Host: ${host}`} http://127.0.0.1/) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on http://127.0.0.1/" >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }; printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`} || { echo ${`nginx answered, but not through the ${s.project} site (is another site the default, or was nginx not reloaded?)`} >&2; exit 1; }`,
       probe: true,
     },
   ]);

@@ -31,10 +31,18 @@ export function supervisorConfig(s: Settings, slot: Slot) {
   );
 }
 
-/** Write both slots' programs and tell supervisor about them. */
+export function bootUnitContent(s: Settings) {
+  const L = layout(s);
+  return renderTemplate('boot.service', { app: s.project, liveFlag: L.liveFlag, slotsDir: L.slots }, s.file);
+}
+
+/** Write both slots' programs, the unit that starts the live one whenever supervisor starts, and tell supervisor. */
 export function supervisorPrograms(s: Settings): Command[] {
   const L = layout(s);
+  const unit = `/etc/systemd/system/deploy-${s.project}-boot.service`;
   return [
+    { run: sh`__put ${unit} 0644 root:root`, stdin: bootUnitContent(s), reportsChange: true },
+    { run: sh`systemctl daemon-reload && systemctl enable --quiet ${`deploy-${s.project}-boot.service`}`, unless: sh`systemctl is-enabled --quiet ${`deploy-${s.project}-boot.service`} && ! __was_changed ${unit}` },
     ...(['a', 'b'] as Slot[]).map((slot) => ({ run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true })),
     // Re-read only: a running slot is never restarted here; the change applies when the slot
     // next starts (startSlot sees it and updates the program), so setup never interrupts the site.
