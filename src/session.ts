@@ -65,6 +65,9 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
         identityFile: settings.identityFile,
         acceptNewHostKey: async (h, type, fp) => {
           reporter.info(`${h.label}: new host key ${type} ${fp}`);
+          if (settings.strictHostKeys) {
+            throw new ConnectionError(`${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`, `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`);
+          }
           if (asker.yes) {
             reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
             return true;

@@ -612,6 +612,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     branch: branch || undefined,
     hosts,
     identityFile: c.get('identity_file'),
+    strictHostKeys: c.bool('strict_host_keys', false),
     deployUser: users.deployUser,
     deployUserKeys: users.deployUserKeys,
     home,

@@ -21,6 +21,7 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'branch', max: 255, doc: "Branch to deploy; default: the repository's default branch." },
   { section: 'DEPLOY', key: 'deploy_hosts', required: true, doc: 'Comma-separated user@host[:port]; the user needs passwordless sudo.' },
   { section: 'DEPLOY', key: 'identity_file', max: 1024, doc: 'SSH private key; default: the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.' },
+  { section: 'DEPLOY', key: 'strict_host_keys', default: 'no', doc: 'yes: refuse every host whose key is not already in known_hosts, even with --yes (CI with a provisioned known_hosts); no: --yes accepts and records new hosts (OpenSSH accept-new).' },
   { section: 'DEPLOY', key: 'config_file', aliases: ['arquivo_config'], max: 1024, default: '<home>/configs/apps/<project_name>.conf', doc: "The app's config file (secret_key, database, email)." },
   { section: 'DEPLOY', key: 'home', default: '/opt/django', max: 1024, doc: "The app user's home: deploy key, configs, apps, virtualenvs." },
   { section: 'DEPLOY', key: 'app_user', default: 'django', max: 32, doc: 'System user the app runs as (no password, no login shell needed).' },

@@ -19,6 +19,8 @@ export interface Settings {
   branch?: string;
   hosts: HostSpec[];
   identityFile?: string;
+  /** Refuse hosts whose key is not known yet, even with --yes. */
+  strictHostKeys: boolean;
   /** deploy_user: the SSH login without root for deploy, rollback, status, logs, run and unlock (setup creates it). */
   deployUser?: string;
   /** deploy_user_keys: local public key files for deployUser, as written (~/ not expanded); empty when not set. */

@@ -4,8 +4,8 @@
 // serving"; --json carries each command's data.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootHost, stopAll, type Host } from '../testbed/index.ts';
 import { BIN, liveDemo, runCli, writeSettings } from './helpers.ts';
@@ -60,6 +60,22 @@ describe('guards', { timeout: 10 * 60_000 }, () => {
     assert.equal(u.code, 0, u.output);
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
+  });
+
+  it('strict_host_keys = yes refuses an unknown host even with --yes; a provisioned known_hosts lets it in', async () => {
+    const strictHome = mkdtempSync(join(home, 'strict-'));
+    const f = join(strictHome, 'settings.ini');
+    writeFileSync(f, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\nstrict_host_keys = yes\n'));
+    const refused = await runCli(['-c', f, 'demo', 'status', '--yes'], { home: strictHome });
+    assert.equal(refused.code, 1, refused.output);
+    assert.match(refused.stderr, /unknown host key .* strict_host_keys = yes/);
+    assert.match(refused.stderr, /ssh-keyscan/);
+    assert.ok(!existsSync(join(strictHome, '.ssh', 'known_hosts')), 'nothing was recorded');
+    const scanned = execFileSync('ssh-keyscan', ['-t', 'ed25519', host.ip], { encoding: 'utf8' });
+    mkdirSync(join(strictHome, '.ssh'), { mode: 0o700 });
+    writeFileSync(join(strictHome, '.ssh', 'known_hosts'), scanned);
+    const ok = await runCli(['-c', f, 'demo', 'status'], { home: strictHome });
+    assert.equal(ok.code, 0, ok.output);
   });
 
   it('a ref that does not exist: says so, nothing changes', async () => {

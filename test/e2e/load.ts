@@ -52,9 +52,10 @@ export function startLoad(host: string, path = '/health', ratePerS = 100, maxS =
     async stop() {
       running = false;
       clearInterval(timer);
+      // The offered rate: requests sent over the time they were being sent (not the drain after).
+      stats.rate = stats.sent / ((performance.now() - started) / 1000);
       await Promise.all(inflight);
       stats.durationS = (performance.now() - started) / 1000;
-      stats.rate = stats.sent / stats.durationS;
       return stats;
     },
   };
