@@ -439,13 +439,15 @@ start_nspawn() {
 }
 
 # wait_ssh PID IP [PREFIX...]: poll until sshd at IP answers (ssh run through
-# PREFIX, e.g. `ip netns exec NS`); fails when PID dies or the boot timeout passes.
+# PREFIX, e.g. `ip netns exec NS`) and users other than root may log in (systemd keeps
+# /run/nologin until boot has gone far enough: sshd then closes their connections during
+# authentication); fails when PID dies or the boot timeout passes.
 wait_ssh() {
   local pid=$1 ip=$2 deadline=$((SECONDS + BOOT_TIMEOUT))
   shift 2
   while ((SECONDS < deadline)); do
     alive "$pid" || return 1
-    if "$@" ssh "${SSH_OPTS[@]}" -o ConnectTimeout=2 "root@$ip" true </dev/null 2>/dev/null; then
+    if "$@" ssh "${SSH_OPTS[@]}" -o ConnectTimeout=2 "root@$ip" 'test ! -e /run/nologin' </dev/null 2>/dev/null; then
       return 0
     fi
     sleep 0.2
