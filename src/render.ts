@@ -1,8 +1,8 @@
 // Turns a step into the one bash script that runs it: `set -e`, and markers on
 // stdout/stderr (\x1e + word + command index) that tell which command printed
 // what, which were already done, and which one failed.
-import { randomBytes } from 'node:crypto';
-import type { Command, Step } from './plan.js';
+import { createHash } from 'node:crypto';
+import type { Command, RunAs, Step } from './plan.js';
 import { quote, type Redactable } from './shell.js';
 
 export const MARK = '\x1e';
@@ -24,7 +24,8 @@ export interface RenderContext {
   rootless?: boolean;
 }
 
-const PRELUDE = String.raw`set -euo pipefail
+/** The helper library every step's script starts with. */
+export const PRELUDE = String.raw`set -euo pipefail
 umask 022
 cd /
 export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -89,38 +90,52 @@ __restore() {
 }
 `;
 
-function asUser(code: string, user: string): string {
-  const inner = `set -euo pipefail; cd "$HOME" 2>/dev/null || cd /; export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1; ${code}`;
-  return `sudo -n -H -u ${quote(user)} -- bash -c ${quote(inner)}`;
+/**
+ * A here-document tag derived from the text as shown (secrets redacted), so that a dry run and
+ * the real run render the same script; it must appear in neither the shown nor the real text.
+ */
+function tagFor(shown: string, real: string): string {
+  const tag = `__DEPLOY_EOF_${createHash('sha256').update(shown).digest('hex').slice(0, 12)}`;
+  if (shown.includes(tag) || real.includes(tag)) throw new Error('here-document tag found in its own text');
+  return tag;
 }
 
-function heredoc(text: string): { open: string; body: string } {
-  let tag: string;
-  do tag = `__DEPLOY_EOF_${randomBytes(6).toString('hex')}`;
-  while (text.includes(tag));
-  return { open: ` <<'${tag}'`, body: `\n${text}${text.endsWith('\n') ? '' : '\n'}${tag}` };
+function heredoc(tag: string, text: string): string {
+  return ` <<'${tag}'\n${text}${text.endsWith('\n') ? '' : '\n'}${tag}`;
+}
+
+/** What the app user's bash runs: the script arrives on its stdin, never in sudo's argv. */
+function appScript(body: string): string {
+  return `set -euo pipefail\ncd "$HOME" 2>/dev/null || cd /\nexport PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1\n${body}\n`;
+}
+
+/**
+ * `code` as the login or root shell runs it, or, for the app user, as `sudo -u APP bash -s` with
+ * the code (and its own input, a here-document inside) on stdin: no process list ever shows it.
+ */
+function asWho(as: RunAs, ctx: RenderContext, code: (reveal: boolean) => string, reveal: boolean): string {
+  if (as !== 'app') return code(reveal);
+  const shown = appScript(code(false));
+  const real = appScript(code(true));
+  return `sudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), reveal ? real : shown)}`;
 }
 
 /** One command as shell code; reveal=false gives the redacted text for display and logs. */
 export function renderCommand(cmd: Command, step: Step, ctx: RenderContext, reveal: boolean): string {
   const as = cmd.as ?? (step.privileged ? 'root' : 'login');
   if (!step.privileged && as !== 'login') throw new Error(`step ${step.id}: ${as} command in an unprivileged step`);
-  const code = (text: Redactable) => {
-    const s = reveal ? text.reveal() : String(text);
-    return as === 'app' ? asUser(s, ctx.appUser) : s;
-  };
+  const text = (r: Redactable, real: boolean) => (real ? r.reveal() : String(r));
   // The script itself arrives on bash's stdin: every command gets its own stdin (its
   // here-document, or /dev/null) so that nothing it runs (ssh, apt, pip) can eat the script.
-  let run: string;
-  if (cmd.stdin) {
-    const doc = heredoc(reveal ? cmd.stdin.reveal() : String(cmd.stdin));
-    run = `{ ${code(cmd.run)}\n}${doc.open}${doc.body}`;
-  } else {
-    run = `{ ${code(cmd.run)}\n} </dev/null`;
-  }
+  const withInput = (real: boolean) => {
+    if (!cmd.stdin) return `{ ${text(cmd.run, real)}\n} </dev/null`;
+    return `{ ${text(cmd.run, real)}\n}${heredoc(tagFor(String(cmd.stdin), cmd.stdin.reveal()), text(cmd.stdin, real))}`;
+  };
+  const run = asWho(as, ctx, withInput, reveal);
   const mark = cmd.probe || cmd.reportsChange ? '' : '\n__mark changed';
   if (!cmd.unless) return `${run}${mark}`;
-  return `if { ${code(cmd.unless)}\n} </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`;
+  const unless = asWho(as, ctx, (real) => `{ ${text(cmd.unless!, real)}\n} </dev/null`, reveal);
+  return `if { ${unless}\n} </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`;
 }
 
 /** How a command reads in --dry-run, -v and the log: who runs it, when it is skipped, its input. */
@@ -136,11 +151,16 @@ export function describeCommand(cmd: Command, step: Step, ctx: RenderContext): s
 
 /** The whole script for one step, sent on stdin to `bash -s` (or `sudo -n bash -s`). */
 export function renderScript(step: Step, ctx: RenderContext, reveal: boolean): string {
+  return `${PRELUDE}${renderStepBody(step, ctx, reveal)}`;
+}
+
+/** A step's script after the PRELUDE: what --dry-run -v prints per step. */
+export function renderStepBody(step: Step, ctx: RenderContext, reveal: boolean): string {
   const body = step.commands.map((cmd, i) => `__begin ${i + 1}\n${renderCommand(cmd, step, ctx, reveal)}`).join('\n');
   const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n` : '';
   const [pauseStep, pauseAt, pauseFor] = (ctx.pauseAt ?? '').split(':');
   const pause = pauseAt ? `__pause_at=${quote(`${pauseStep}:${pauseAt}`)}${pauseFor ? ` __pause_for=${quote(pauseFor)}` : ''}\n` : '';
-  return `${PRELUDE}# step: ${step.id}\n__step=${quote(step.id)}\n${pause}${guard}${body}\n`;
+  return `# step: ${step.id}\n__step=${quote(step.id)}\n${pause}${guard}${body}\n`;
 }
 
 export function remoteShell(step: Step, ctx?: RenderContext): string {

@@ -16,5 +16,5 @@ export interface Executor {
   readonly roundTrips: number;
 }
 
-/** Every command an executor issued, redacted, in order: dry and real runs must match. */
-export type IssueListener = (host: string, step: Step, commands: string[]) => void;
+/** Every script an executor issued (renderScript, secrets redacted), in order: dry and real runs must match. */
+export type IssueListener = (host: string, step: Step, script: string) => void;

@@ -1,10 +1,10 @@
 // --dry-run: prints what would run, per host and step, and touches nothing.
-// It renders through the same renderCommand as the SSH executor, so the two cannot drift.
+// It renders the same script as the SSH executor (renderScript), so the two cannot drift.
 import chalk from 'chalk';
 import type { Step, StepResult } from '../plan.js';
 import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
-import { remoteShell, describeCommand, type RenderContext } from '../render.js';
+import { PRELUDE, remoteShell, describeCommand, renderScript, renderStepBody, type RenderContext } from '../render.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
 
@@ -19,18 +19,30 @@ export class PrinterExecutor implements Executor {
     private readonly onIssue?: IssueListener,
   ) {}
 
+  private preludeShown = false;
+
+  /**
+   * Renders the very script the SSH executor would send (secrets redacted): a plan the renderer
+   * rejects fails here too. Shows each command's description; with -v the whole script.
+   */
   async run(step: Step): Promise<StepResult> {
-    const shown = step.commands.map((c) => describeCommand(c, step, this.ctx));
-    this.onIssue?.(this.host.label, step, shown);
+    const script = renderScript(step, this.ctx, false);
+    this.onIssue?.(this.host.label, step, script);
     this.reporter.info(chalk.bold(`${this.host.label}  ${step.title}`) + chalk.dim(`  [${step.id}, via ${remoteShell(step, this.ctx)}]`));
-    if (step.onlyIf) this.reporter.info(`    only if: ${step.onlyIf}`);
-    for (const text of shown) this.reporter.info(text.replace(/^/gm, '    '));
+    if (this.reporter.verbose) {
+      if (!this.preludeShown) this.reporter.info(chalk.dim(`# every script starts with this helper library:\n${PRELUDE}`));
+      this.preludeShown = true;
+      this.reporter.info(renderStepBody(step, this.ctx, false).replace(/^/gm, '    '));
+    } else {
+      if (step.onlyIf) this.reporter.info(`    only if: ${step.onlyIf}`);
+      for (const c of step.commands) this.reporter.info(describeCommand(c, step, this.ctx).replace(/^/gm, '    '));
+    }
     this.reporter.stepDone({ host: this.host.label, id: step.id, title: step.title, status: 'ok', durationMs: 0 }, true);
     return { step, host: this.host.label, status: 'ok', durationMs: 0, stdout: '', commands: step.commands.map((_, i) => ({ index: i + 1, stdout: '', stderr: '', changed: false, skipped: false })) };
   }
 
   async attach(command: Sh, tty: boolean): Promise<number> {
-    this.onIssue?.(this.host.label, { id: 'run', title: 'run', privileged: false, commands: [] }, [String(command)]);
+    this.onIssue?.(this.host.label, { id: 'run', title: 'run', privileged: false, commands: [] }, String(command));
     this.reporter.info(chalk.bold(`${this.host.label}  run${tty ? ' (with a terminal)' : ''}`));
     this.reporter.info(`    ${command}`);
     return 0;

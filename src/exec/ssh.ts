@@ -21,12 +21,14 @@ export class SshExecutor implements Executor {
     private readonly ctx: RenderContext,
     private readonly reporter: Reporter,
     private readonly onIssue?: IssueListener,
+    /** Tests: the exact bytes of each step's script, as sent (secrets revealed). */
+    private readonly onWire?: (host: string, script: string) => void,
   ) {}
 
   async run(step: Step): Promise<StepResult> {
     const label = this.host.label;
     const shown = step.commands.map((c) => describeCommand(c, step, this.ctx));
-    this.onIssue?.(label, step, shown);
+    this.onIssue?.(label, step, renderScript(step, this.ctx, false));
     this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step, this.ctx)})`);
     this.reporter.stepStart(label, step.title);
     const started = performance.now();
@@ -41,6 +43,7 @@ export class SshExecutor implements Executor {
     };
     this.roundTrips++;
     const script = renderScript(step, this.ctx, true);
+    this.onWire?.(label, script);
     let res: { stdout: string; stderr: string; code: number | null; signal?: string | null };
     if (step.privileged && !step.aside) {
       res = await (await this.rootShell()).run(script, onLine(false), onLine(true));

@@ -19,6 +19,8 @@ export interface ReleaseRef {
   fingerprint?: Secret;
   /** user@machine that deployed it. */
   by?: string;
+  /** When it was deployed (ISO 8601); default: now. */
+  time?: string;
 }
 
 /** Export the commit (no .git), link shared dirs, record what it is (0640: it holds the config fingerprint). */
@@ -26,7 +28,7 @@ export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
   const L = layout(s);
   const dir = L.release(r.name);
   // The JSON, with the fingerprint spliced in as a secret (redacted wherever the command is shown).
-  const [head, tail] = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: new Date().toISOString(), by: r.by ?? '', fingerprint: '@FP@' }).split('@FP@');
+  const [head, tail] = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: r.time ?? new Date().toISOString(), by: r.by ?? '', fingerprint: '@FP@' }).split('@FP@');
   const meta = sh`${head}${r.fingerprint ?? ''}${tail}`;
   return [
     {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { stopAll, type GitServer, type Host } from '../testbed/index.ts';
 import { BIN, commitVersion, httpGet, liveDemo, runCli } from './helpers.ts';
+import { quote, Secret } from '../../src/shell.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import { Reporter } from '../../src/ui/output.ts';
 import { PrinterExecutor } from '../../src/exec/printer.ts';
@@ -80,10 +81,10 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
     assert.match(readFileSync(doc.log, 'utf8'), /--- ubuntu@.* step build/);
   });
 
-  it('a dry run and a real run of the same plan issue the same commands', async () => {
+  it('a dry run and a real run of the same plan issue the same scripts', async () => {
     const s = loadSettings({ app: 'demo', file });
     const plan: Step[] = [S.sudoCheck(), S.appUser(s), S.gunicornConfig(s), S.nginxConfig(s), status(s), D.inspect(s)];
-    const issued = (into: string[][]) => (_h: string, step: Step, commands: string[]) => into.push([step.id, ...commands]);
+    const issued = (into: string[][]) => (_h: string, step: Step, script: string) => into.push([step.id, script]);
     const dry: string[][] = [];
     const real: string[][] = [];
     const ctx = { appUser: s.appUser };
@@ -99,7 +100,45 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       await ssh.close();
     }
     assert.deepEqual(real, dry);
-    assert.ok(real.flat().length > 20);
+    assert.ok(real.flat().join('').length > 2000);
+  });
+
+  it('the bytes sent for a deploy are what the dry run shows, once the secrets are redacted', async () => {
+    const secretFile = `${home}/secret.ini`;
+    writeFileSync(secretFile, readFileSync(file, 'utf8') + "\n[ENV]\nAPI_KEY = sk-wire-'$(test)'-123\n");
+    const s = loadSettings({ app: 'demo', file: secretFile });
+    commitVersion(repo, 'v-wire');
+    await git.push('demo', repo);
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    const live = (await host.exec(`test -e ${ROOT}/slots/live-b`)).code === 0 ? 'b' : 'a';
+    const fingerprint = D.configFingerprint(s);
+    const lock = { by: 'test@wire', pid: 1, since: '2026-11-24T00:00:00.000Z', what: 'deploy main', token: 'wiretoken0000001' };
+    const name = '20261124T000000-wire';
+    const log = { time: '2026-11-24T00:00:00.000Z', command: 'deploy', release: name };
+    const plan: Step[] = [
+      D.prepare(s, lock, 'main', fingerprint),
+      D.build(s, { name, commit, ref: 'main', kind: 'branch', fingerprint, by: 'test@wire', time: '2026-11-24T00:00:00.000Z' }),
+      D.startAndSwitch(s, { release: name, slot: live === 'a' ? 'b' : 'a', token: lock.token, log, prune: true }),
+    ];
+    const ctx = { appUser: s.appUser };
+    const reporter = new Reporter({ verbose: false, command: 'test', app: 'demo', logFile: null });
+    const dry: string[] = [];
+    const wire: string[] = [];
+    const printer = new PrinterExecutor(s.hosts[0], ctx, reporter, (_h, _st, script) => dry.push(script));
+    const ssh = new SshExecutor(s.hosts[0], await connect({ host: s.hosts[0], identityFile: s.identityFile, acceptNewHostKey: async () => true }), ctx, reporter, undefined, (_h, script) => wire.push(script));
+    try {
+      for (const step of plan) {
+        await printer.run(step);
+        await ssh.run(step);
+      }
+    } finally {
+      await ssh.close();
+    }
+    assert.match((await httpGet(host, '/')).body, /demo app v-wire/, 'the deploy really happened');
+    const secrets = [fingerprint.reveal(), s.env.API_KEY.reveal(), (s.email.email_host_password instanceof Secret ? s.email.email_host_password.reveal() : ''), s.django.databaseUrl.reveal()].filter(Boolean);
+    const redact = (text: string) => secrets.reduce((t, v) => t.split(quote(v)).join('[redacted]').split(v).join('[redacted]'), text);
+    assert.ok(wire.some((w) => w.includes(quote(s.env.API_KEY.reveal()))), 'the secret went on the wire');
+    assert.deepEqual(wire.map(redact), dry);
   });
 
   it('answers a confirmation in a real terminal (tmux), and Ctrl-C at a prompt aborts cleanly', async () => {
