@@ -7,26 +7,43 @@ import { currentReporter } from './ui/output.js';
 import { VERSION } from './version.js';
 import { printable } from './printable.js';
 
-const TOP_LEVEL = new Set(['init', 'help']);
+const COMMANDS = new Set(['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'init', 'help']);
 
-/** `deploy <app> <command>` reads better; commander wants `deploy <command> <app>`: swap them. */
+/** The options every command takes, anywhere before `--`. */
+function withGlobalOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'settings file', './settings.ini')
+    .option('-y, --yes', 'answer yes to every confirmation (CI)', false)
+    .option('-v, --verbose', 'show every remote command and its output', false)
+    .option('--dry-run', 'print the commands that would run; connect to nothing', false)
+    .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false);
+}
+
+/** The global options and the words that are not options, as commander itself reads them. */
+function parseGlobals(args: string[]): { operands: string[]; unknown: string[]; opts: Record<string, unknown> } | undefined {
+  const cut = args.indexOf('--');
+  const probe = withGlobalOptions(new Command()).allowUnknownOption().exitOverride();
+  try {
+    const { operands, unknown } = probe.parseOptions(cut === -1 ? args : args.slice(0, cut));
+    return { operands, unknown, opts: probe.opts() };
+  } catch {
+    return undefined; // the real parse reports it
+  }
+}
+
+/**
+ * `deploy <app> <command>` reads better; commander wants `deploy <command> <app>`: swap them.
+ * commander finds the words (it knows which options take a value, and `-vc FILE`).
+ */
 export function reorder(argv: string[]): string[] {
   const args = argv.slice(2);
-  const positions: number[] = [];
-  for (let i = 0; i < args.length && positions.length < 2; i++) {
-    const a = args[i];
-    if (a === '--') break;
-    if (a === '-c' || a === '--config') {
-      i++;
-      continue;
-    }
-    if (!a.startsWith('-')) positions.push(i);
-  }
-  if (positions.length === 2 && !TOP_LEVEL.has(args[positions[0]])) {
-    const [i, j] = positions;
-    [args[i], args[j]] = [args[j], args[i]];
-  }
-  return [...argv.slice(0, 2), ...args];
+  const parsed = parseGlobals(args);
+  const [first, second, ...rest] = parsed?.operands ?? [];
+  if (!parsed || first === undefined || second === undefined || COMMANDS.has(first)) return argv;
+  const o = parsed.opts;
+  const globals = [...(o.config !== './settings.ini' ? ['--config', String(o.config)] : []), ...(o.yes ? ['--yes'] : []), ...(o.verbose ? ['--verbose'] : []), ...(o.dryRun ? ['--dry-run'] : []), ...(o.json ? ['--json'] : [])];
+  const tail = args.includes('--') ? args.slice(args.indexOf('--')) : [];
+  return [...argv.slice(0, 2), second, first, ...rest, ...parsed.unknown, ...globals, ...tail];
 }
 
 function yesNo(value: string): boolean {
@@ -36,14 +53,9 @@ function yesNo(value: string): boolean {
 }
 
 function build(): Command {
-  const program = new Command('deploy')
+  const program = withGlobalOptions(new Command('deploy'))
     .description('Deploy Python web apps (Django, any WSGI app) from git to Linux servers over SSH.')
     .usage('<app> <command> [options]')
-    .option('-c, --config <file>', 'settings file', './settings.ini')
-    .option('-y, --yes', 'answer yes to every confirmation (CI)', false)
-    .option('-v, --verbose', 'show every remote command and its output', false)
-    .option('--dry-run', 'print the commands that would run; connect to nothing', false)
-    .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false)
     .version(VERSION, '-V, --version', 'print the version')
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -208,9 +220,9 @@ function setColour(): void {
 
 export async function main(argv: string[]): Promise<void> {
   const args = reorder(argv);
-  const before = args.indexOf('--') === -1 ? args : args.slice(0, args.indexOf('--'));
-  const verbose = before.includes('-v') || before.includes('--verbose');
-  const json = before.includes('--json');
+  const globals = parseGlobals(args.slice(2))?.opts ?? {};
+  const verbose = !!globals.verbose;
+  const json = !!globals.json;
   setColour();
   // A closed terminal (SIGHUP) or pipe must not crash a run that is cleaning up.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);

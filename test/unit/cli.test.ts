@@ -145,3 +145,21 @@ test('npm scripts name files that exist', () => {
     }
   }
 });
+
+test('options before the app name, values and combined short flags: commander reads them', () => {
+  for (const args of [
+    ['-c', file, 'NOME_APP', 'status', '--dry-run'],
+    ['--config', file, 'NOME_APP', 'status', '--dry-run'],
+    [`--config=${file}`, 'NOME_APP', 'status', '--dry-run'],
+    ['-yc', file, 'NOME_APP', 'deploy', '--dry-run'],
+    ['NOME_APP', '-c', file, 'logs', '-n', '5', '--dry-run'],
+    ['--dry-run', 'NOME_APP', 'status', '-c', file],
+  ]) {
+    const r = cli(...args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.output}`);
+    assert.match(r.stdout, /ubuntu@127\.0\.0\.1:1/);
+  }
+  const run = cli('-c', file, 'NOME_APP', 'run', '--dry-run', '--', 'ls', '-c', 'x');
+  assert.equal(run.code, 0, run.output);
+  assert.match(run.stdout, /ls -c x/, 'words after -- are the command, never options');
+});
