@@ -16,7 +16,7 @@ test('npm pack, npm install -g: a working deploy with its templates', { timeout:
     const env = { ...process.env, npm_config_loglevel: 'error', npm_config_fund: 'false', npm_config_audit: 'false' };
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: ROOT, env, encoding: 'utf8' }));
     const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
-    for (const must of ['bin/deploy.js', 'dist/cli/cli.js', 'templates/nginx.conf', 'templates/supervisor.conf', 'templates/boot.service', 'settings.example.ini']) assert.ok(files.includes(must), `${must} is in the package`);
+    for (const must of ['bin/deploy.js', 'dist/cli/cli.js', 'templates/nginx.conf', 'templates/supervisor.conf', 'templates/boot.service', 'remote/prelude.sh', 'settings.example.ini']) assert.ok(files.includes(must), `${must} is in the package`);
     assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'no sources or tests');
     execFileSync('npm', ['install', '-g', '--prefix', prefix, join(out, packed[0].filename)], { env, stdio: 'pipe' });
     const deploy = (...args: string[]) => execFileSync(join(prefix, 'bin', 'deploy'), args, { cwd: elsewhere, env: { PATH: process.env.PATH ?? '', HOME: elsewhere }, encoding: 'utf8' });

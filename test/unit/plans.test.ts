@@ -210,3 +210,10 @@ test('every plan renders to a script bash can parse', async () => {
     }
   }
 });
+
+test('the helper library every script starts with passes shellcheck', (t) => {
+  const has = spawnSync('shellcheck', ['--version']).status === 0;
+  if (!has && !process.env.CI) return t.skip('shellcheck is not installed (scripts/prepare.sh installs it)');
+  const res = spawnSync('shellcheck', ['-s', 'bash', new URL('../../remote/prelude.sh', import.meta.url).pathname], { encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stdout + res.stderr);
+});

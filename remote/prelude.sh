@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# The helper library every step script starts with (src/render.ts sends it, then the step).
+# Markers: \036 + word + command index on stdout/stderr tell which command printed what,
+# which were already done and which failed.
+set -euo pipefail
+umask 022
+cd /
+export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+__i=0 __step_changed=0 __changed_files='' __step='' __pause_at='' __pause_for=3600
+__mark() { printf '\036%s %s\n' "$1" "$__i"; if [ "$1" = changed ]; then __step_changed=1; fi; }
+__begin() {
+  __i=$1
+  if [ -n "$__pause_at" ] && [ "$__step:$1" = "$__pause_at" ]; then __pause; fi
+  printf '\036begin %s\n' "$1"; printf '\036begin %s\n' "$1" >&2
+}
+# A tick every 50 ms: once the client is gone, writing one ends the script (SIGPIPE) right here.
+__pause() {
+  local end=$((SECONDS + __pause_for))
+  printf '\036paused %s\n' "$__step:$__i"
+  while [ "$SECONDS" -lt "$end" ]; do printf '\036tick\n'; sleep 0.05; done
+}
+# On success the copies __put kept for __restore go: they may hold old secrets.
+__on_exit() {
+  local rc=$? f
+  if [ "$rc" -ne 0 ]; then printf '\036fail %s %s\n' "$__i" "$rc" >&2; return; fi
+  for f in $__changed_files; do rm -f "$f.deploy-prev"; done
+}
+trap __on_exit EXIT
+# __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
+__put() {
+  local dst=$1 tmp
+  tmp=$(mktemp "$dst.deploy-XXXXXX")
+  cat >"$tmp"
+  chmod "$2" "$tmp"
+  chown "$3" "$tmp"
+  if [ -f "$dst" ] && cmp -s "$tmp" "$dst" && [ "$(stat -c '%a %U:%G' "$dst")" = "$(stat -c '%a %U:%G' "$tmp")" ]; then
+    rm -f "$tmp"; __mark ok; return 0
+  fi
+  if [ -e "$dst" ]; then cp -p "$dst" "$dst.deploy-prev"; else rm -f "$dst.deploy-prev"; fi
+  mv -f "$tmp" "$dst"
+  __changed_files="$__changed_files $dst"
+  __mark changed
+}
+__was_changed() { case " $__changed_files " in *" $1 "*) return 0;; esac; return 1; }
+# __supervisor_rpc METHOD PROGRAM [WAIT]: supervisord's XML-RPC over its socket (curl: ~15 ms,
+# where each supervisorctl start-up costs ~170 ms). Fails on a fault or when there is no socket.
+__supervisor_rpc() {
+  local out wait=0
+  if [ "$#" -ge 3 ]; then wait=$3; fi
+  out=$(curl -s --max-time 60 --unix-socket /var/run/supervisor.sock http://localhost/RPC2 -H 'Content-Type: text/xml' \
+    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params><param><value><string>$2</string></value></param><param><value><boolean>$wait</boolean></value></param></params></methodCall>") || return 1
+  case "$out" in *'<fault>'*|'') return 1;; esac
+}
+# __supervisor_config_changed PROGRAM: does supervisord's re-read config add or change it?
+__supervisor_config_changed() {
+  curl -s --max-time 30 --unix-socket /var/run/supervisor.sock http://localhost/RPC2 -H 'Content-Type: text/xml' \
+    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.reloadConfig</methodName><params></params></methodCall>" | grep -qF "<string>$1</string>"
+}
+# __addr_in_use BIND: is something listening on host:port or unix:/path?
+__addr_in_use() {
+  case "$1" in
+    unix:*) ss -Hlx | grep -qF " $(printf '%s' "$1" | cut -d: -f2-) " ;;
+    *) [ -n "$(ss -Hltn "sport = :$(printf '%s' "$1" | awk -F: '{ print $NF }')")" ] ;;
+  esac
+}
+# Put back every file this step replaced (used when nginx -t rejects the new config).
+__restore() {
+  local f
+  for f in $__changed_files; do
+    if [ -e "$f.deploy-prev" ]; then mv -f "$f.deploy-prev" "$f"; else rm -f "$f"; fi
+  done
+}
