@@ -18,6 +18,11 @@ export interface Command {
   probe?: boolean;
   /** The command reports "changed" itself (e.g. __put only when content differs). */
   reportsChange?: boolean;
+  /**
+   * Its output is a value the command reads back (StepResult.values[name]). A dry run fills in
+   * `<name>`: callers read values by name, never by a command's position in the step.
+   */
+  name?: string;
 }
 
 export interface Step {
@@ -54,6 +59,13 @@ export interface StepResult {
   durationMs: number;
   stdout: string;
   commands: CommandResult[];
+  /** The output (trimmed) of each named command; `<name>` in a dry run. */
+  values: Record<string, string>;
+}
+
+/** A named probe: its output is read back as StepResult.values[name]. */
+export function value(name: string, run: Command['run'], extra: Partial<Command> = {}): Command {
+  return { run, probe: true, name, ...extra };
 }
 
 export function step(id: string, title: string, commands: Command[], privileged = true): Step {

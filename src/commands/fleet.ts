@@ -148,7 +148,7 @@ export async function withCleanup<T>(session: Session, runs: HostRun[], lock: Lo
       const label = run.ex.host.label;
       const reply = run.ex.run(abortRequest(session.settings, lock.token)).then(
         (res) => {
-          if (res.stdout.includes('too-late')) {
+          if (res.values.decision === 'too-late') {
             state.tooLate.push(label);
             reporter.warn(`${label}: too late to stop: traffic is already switching to ${run.release ?? 'the new release'}; letting it finish`);
           } else reporter.info(`${label}: stopping before the switch, then cleaning up`);

@@ -29,7 +29,7 @@ export async function logsCommand(opts: GlobalOptions & { app: string; follow: b
   try {
     await onEvery(runs, async (run) => {
       const res = await run.ex.run(logs(session.settings, opts.lines, opts.follow));
-      session.reporter.hostData(run.ex.host.label, 'logs', logLines(res.commands[0]?.stdout ?? ''));
+      session.reporter.hostData(run.ex.host.label, 'logs', logLines(res.values.logs ?? ''));
     });
   } finally {
     process.off('SIGINT', stop);

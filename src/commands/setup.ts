@@ -61,7 +61,7 @@ async function setupHost(session: Session, ex: Executor, dependencies: boolean, 
     if (err instanceof RemoteCommandError) err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
     throw err;
   });
-  const home = (await run(S.probeHome(s))).stdout.trim();
+  const home = (await run(S.probeHome(s))).values.home;
   if (home.startsWith('foreign')) {
     throw new UsageError(`${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`, 'Choose another home in [DEPLOY] (nothing was changed on the server).');
   }
@@ -94,11 +94,11 @@ async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Pr
   const L = layout(s);
   const label = ex.host.label;
   const key = await run(S.deployKey(s));
-  await checkRepoAccess(session, ex, key.stdout.trim());
+  await checkRepoAccess(session, ex, key.values.public_key);
   await run(S.virtualenvsDir(s));
 
   const cloned = await run(withResolve(s, S.clone(s)));
-  const resolved = parseResolved(cloned.stdout) ?? { commit: '<commit>', kind: 'branch', ref: s.branch ?? '<default branch>' };
+  const resolved = parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: s.branch ?? '<default branch>' };
   const release = ex.dryRun ? '<release>' : releaseName(resolved.commit, resolved.kind, resolved.ref);
 
   await run(S.configFile(s));
@@ -115,7 +115,7 @@ async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Pr
   if (!(await asker.confirm(`Start ${s.app} on ${label} and send it traffic?`))) return reporter.info(`${label}: stopped before starting the app.`);
   // Start the live slot unless it runs: the first release on a new server, or the live slot's
   // release when an earlier setup was cut short between linking the slot and starting it.
-  const live = S.parseLiveProgram((await run(S.liveProgram(s))).stdout);
+  const live = S.parseLiveProgram((await run(S.liveProgram(s))).values.live);
   if (live.state === 'RUNNING') {
     if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));
   } else {

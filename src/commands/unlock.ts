@@ -18,7 +18,7 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
     for (const run of runs) {
       const label = run.ex.host.label;
       const res = await run.ex.run(step('lock-info', 'read the lock', [readLock(s)]));
-      const holder = parseLock(res.commands[0]?.stdout ?? '');
+      const holder = parseLock(res.values.lock ?? '');
       if (!holder && !opts.dryRun) {
         reporter.info(`${label}: not locked`);
         reporter.hostData(label, 'unlocked', false);

@@ -38,7 +38,8 @@ export class PrinterExecutor implements Executor {
       for (const c of step.commands) this.reporter.info(describeCommand(c, step, this.ctx).replace(/^/gm, '    '));
     }
     this.reporter.stepDone({ host: this.host.label, id: step.id, title: step.title, status: 'ok', durationMs: 0 }, true);
-    return { step, host: this.host.label, status: 'ok', durationMs: 0, stdout: '', commands: step.commands.map((_, i) => ({ index: i + 1, stdout: '', stderr: '', changed: false, skipped: false })) };
+    const values = Object.fromEntries(step.commands.flatMap((c) => (c.name ? [[c.name, `<${c.name}>`]] : [])));
+    return { step, host: this.host.label, status: 'ok', durationMs: 0, stdout: '', commands: step.commands.map((_, i) => ({ index: i + 1, stdout: '', stderr: '', changed: false, skipped: false })), values };
   }
 
   async attach(command: Sh, tty: boolean): Promise<number> {

@@ -69,6 +69,7 @@ export class SshExecutor implements Executor {
       changed: parsed.changed.has(i + 1),
       skipped: parsed.skipped.has(i + 1),
     }));
+    const values = Object.fromEntries(step.commands.flatMap((c, i) => (c.name ? [[c.name, parsed.stdout[i + 1].trim()]] : [])));
     const result: StepResult = {
       step,
       host: label,
@@ -76,6 +77,7 @@ export class SshExecutor implements Executor {
       durationMs,
       stdout: parsed.stdout.join('\n'),
       commands,
+      values,
     };
     this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: result.status, durationMs });
     return result;

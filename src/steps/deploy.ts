@@ -53,8 +53,8 @@ function readLive(s: Settings, fingerprint: Secret): Command[] {
   const L = layout(s);
   const meta = sh`${L.slots}/"$(${liveSlotCode(L)})"/.deploy-release`;
   return [
-    { run: liveSlotCode(L), probe: true },
-    { run: sh`${releaseMeta(meta)} || true; if grep -qF ${sh`${'"fingerprint":"'}${fingerprint}${'"'}`} ${meta} 2>/dev/null; then echo same; else echo changed; fi`, probe: true },
+    { run: liveSlotCode(L), probe: true, name: 'live_slot' },
+    { name: 'live_release', probe: true, run: sh`${releaseMeta(meta)} || true; if grep -qF ${sh`${'"fingerprint":"'}${fingerprint}${'"'}`} ${meta} 2>/dev/null; then echo same; else echo changed; fi` },
   ];
 }
 
@@ -72,18 +72,17 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint =
   return step('prepare', 'lock, fetch and resolve', cmds);
 }
 
-/** What prepare() found on one host (its last three commands: resolve, live slot, live release). */
+/** What prepare() found on one host. */
 export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; release?: string }; sameConfig: boolean; live: Slot; repaired: string } {
-  const n = res.commands.length;
-  const out = (i: number) => res.commands[i]?.stdout ?? '';
-  const [meta = '', same = ''] = out(n - 1).split('\n');
+  const v = res.values;
+  const [meta = '', same = ''] = (v.live_release ?? '').split('\n');
   let current = {};
   try {
     current = JSON.parse(meta || '{}');
   } catch {
-    /* no readable live release */
+    /* no readable live release (or a dry run's placeholder) */
   }
-  return { resolved: parseResolved(out(n - 3)), current, sameConfig: same.trim() === 'same', live: (out(n - 2).trim() || 'a') as Slot, repaired: out(2).trim() };
+  return { resolved: parseResolved(v.resolved ?? ''), current, sameConfig: same.trim() === 'same', live: v.live_slot === 'b' ? 'b' : 'a', repaired: v.repaired ?? '' };
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
@@ -179,13 +178,13 @@ export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: 
     { run: sh`rm -f ${L.decision(a.token)}`, probe: true },
     releaseLock(s, a.token),
     appendDeployLog(s, a.log),
-    { run: sh`slot=$(${liveSlotCode(L)}); echo "live $slot $(basename "$(readlink ${L.slots}/"$slot")")"`, probe: true },
+    { run: sh`slot=$(${liveSlotCode(L)}); echo "live $slot $(basename "$(readlink ${L.slots}/"$slot")")"`, probe: true, name: 'live' },
   );
   return step('abandon', 'clean up', cmds);
 }
 
 export function parseAbandon(res: StepResult): { slot: Slot; release: string } | undefined {
-  const m = /^live ([ab]) (\S*)$/m.exec(res.commands.at(-1)?.stdout ?? '');
+  const m = /^live ([ab]) (\S*)$/m.exec(res.values.live ?? '');
   return m ? { slot: m[1] as Slot, release: m[2] } : undefined;
 }
 
@@ -196,21 +195,21 @@ export function inspect(s: Settings, lock?: LockInfo): Step {
   if (lock) cmds.push(acquireLock(s, lock), ...repair(s));
   cmds.push(
     {
+      name: 'releases',
       run: sh`cd ${L.releases} && for d in */; do d=\${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\\t%s\\t%s\\n' "$d" "$st" "$(${releaseMeta(raw('"$d/.deploy-release"'))})"; done`,
       probe: true,
     },
-    { run: sh`basename "$(readlink ${L.slots}/"$(${liveSlotCode(L)})")" 2>/dev/null || true`, probe: true },
-    { run: liveSlotCode(L), probe: true },
+    { run: sh`basename "$(readlink ${L.slots}/"$(${liveSlotCode(L)})")" 2>/dev/null || true`, probe: true, name: 'live_release' },
+    { run: liveSlotCode(L), probe: true, name: 'live_slot' },
     readLock(s),
   );
   return step(lock ? 'inspect' : 'releases', lock ? 'lock and read releases' : 'read releases', cmds);
 }
 
-/** What inspect() found on one host (its last four commands: list, live release, live slot, lock info). */
+/** What inspect() found on one host. */
 export function parseInspect(res: StepResult): { releases: ReleaseInfo[]; current: string; live: Slot; lock: string } {
-  const n = res.commands.length;
-  const out = (i: number) => res.commands[n - 4 + i]?.stdout ?? '';
-  return { releases: parseReleases(out(0)), current: out(1).trim(), live: (out(2).trim() || 'a') as Slot, lock: out(3).trim() };
+  const v = res.values;
+  return { releases: parseReleases(v.releases ?? ''), current: v.live_release ?? '', live: v.live_slot === 'b' ? 'b' : 'a', lock: v.lock ?? '' };
 }
 
 export interface ReleaseInfo {

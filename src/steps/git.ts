@@ -16,7 +16,7 @@ export function resolveRef(s: Settings, ref?: string): Command {
   const run = want
     ? sh`cd ${L.repo} && want=${want} && if c=$(git rev-parse --verify --quiet "refs/tags/$want^{commit}"); then echo "$c tag $want"; elif c=$(git rev-parse --verify --quiet "refs/heads/$want^{commit}"); then echo "$c branch $want"; elif c=$(git rev-parse --verify --quiet "$want^{commit}"); then echo "$c commit $want"; else echo "no branch, tag or commit named $want in "${s.repository} >&2; exit 1; fi`
     : sh`cd ${L.repo} && echo "$(git rev-parse --verify 'HEAD^{commit}') branch $(git symbolic-ref --short HEAD)"`;
-  return { run, as: 'app', probe: true };
+  return { run, as: 'app', probe: true, name: 'resolved' };
 }
 
 export function parseResolved(stdout: string): { commit: string; kind: string; ref: string } | undefined {

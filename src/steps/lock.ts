@@ -30,7 +30,7 @@ export function releaseLock(s: Settings, token: string): Command {
 }
 
 export function readLock(s: Settings): Command {
-  return { run: sh`cat ${layout(s).lock}/info 2>/dev/null || true`, probe: true };
+  return { run: sh`cat ${layout(s).lock}/info 2>/dev/null || true`, probe: true, name: 'lock' };
 }
 
 /** Removes the lock if it still is the one the operator was shown (not a newer run's). */

@@ -1,5 +1,5 @@
 // Day-to-day commands beside setup/deploy/rollback: status, logs, run. Plans only.
-import { step, type Step, type StepResult } from '../plan.js';
+import { step, value, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
@@ -8,26 +8,25 @@ import { readLock } from './lock.js';
 import { releaseMeta } from './deploy.js';
 import { appHost, healthUrl } from './slots.js';
 
-/** Each command prints one value; statusOf() names them. Read-only: status takes no lock. */
+/** Each command prints one named value; statusOf() reads them. Read-only: status takes no lock. */
 export function status(s: Settings): Step {
   const L = layout(s);
   const live = liveSlotCode(L);
   const curlTimes = `%{http_code} %{time_total}`;
   const a = healthUrl(s, 'a');
   const b = healthUrl(s, 'b');
-  const lines: Sh[] = [
-    live,
-    sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`,
-    sh`basename "$(readlink ${L.current})" 2>/dev/null || true`,
-    sh`supervisorctl status ${SLOTS.map((slot) => L.program(slot))} 2>/dev/null || true`,
-    sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`,
-    sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 -H ${`Host: ${appHost(s)}`} ${`http://127.0.0.1${s.healthPath}`} || true`,
-    readLock(s).run,
-    sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`,
-    sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`,
-    sh`{ df -h --output=avail ${s.home} 2>/dev/null || true; } | tail -n 1 | tr -d ' '`,
-  ];
-  return step('status', 'status', lines.map((run) => ({ run, probe: true })));
+  return step('status', 'status', [
+    value('live_slot', live),
+    value('release', sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`),
+    value('current', sh`basename "$(readlink ${L.current})" 2>/dev/null || true`),
+    value('processes', sh`supervisorctl status ${SLOTS.map((slot) => L.program(slot))} 2>/dev/null || true`),
+    value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
+    value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 -H ${`Host: ${appHost(s)}`} ${`http://127.0.0.1${s.healthPath}`} || true`),
+    readLock(s),
+    value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`),
+    value('environments', sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`),
+    value('disk_free', sh`{ df -h --output=avail ${s.home} 2>/dev/null || true; } | tail -n 1 | tr -d ' '`),
+  ]);
 }
 
 export interface HttpCheck {
@@ -60,30 +59,30 @@ function countAndSize(text: string): { count: number; size: string } {
 }
 
 export function statusOf(res: StepResult): HostStatus {
-  const out = res.commands.map((c) => c.stdout);
+  const v = res.values;
   let release: HostStatus['release'] = null;
   try {
-    const r = JSON.parse(out[1] || 'null');
+    const r = JSON.parse(v.release || 'null');
     release = r && { name: r.release, ref: r.ref, commit: r.commit, time: r.time, by: r.by };
   } catch {
-    /* unreadable release file */
+    /* unreadable release file, or a dry run's placeholder */
   }
   const processes: HostStatus['processes'] = {};
-  for (const line of out[3].split('\n').filter(Boolean)) {
+  for (const line of (v.processes ?? '').split('\n').filter(Boolean)) {
     const [name, state = '', ...rest] = line.trim().split(/\s+/);
     processes[name] = { state, detail: rest.join(' ') };
   }
   return {
-    live_slot: out[0].trim() === 'b' ? 'b' : 'a',
+    live_slot: v.live_slot === 'b' ? 'b' : 'a',
     release,
-    current: out[2].trim(),
+    current: v.current ?? '',
     processes,
-    health: http(out[4]),
-    site: http(out[5]),
-    lock: out[6].trim(),
-    releases: countAndSize(out[7]),
-    environments: countAndSize(out[8]),
-    disk_free: out[9].trim(),
+    health: http(v.health ?? ''),
+    site: http(v.site ?? ''),
+    lock: v.lock ?? '',
+    releases: countAndSize(v.releases ?? ''),
+    environments: countAndSize(v.environments ?? ''),
+    disk_free: v.disk_free ?? '',
   };
 }
 
@@ -97,7 +96,7 @@ export function logs(s: Settings, lines: number, follow: boolean): Step {
   const files = logFiles(s);
   // The globs expand on the server (unquoted on purpose; the paths come from validated settings).
   const tail = sh`tail -n ${lines} ${follow ? ['-F'] : []} ${files.slice(1)}`;
-  return { ...step('logs', follow ? 'follow logs' : 'logs', [{ run: sh`cd ${layout(s).log} && { ${tail} *.log 2>/dev/null || true; }`, probe: true }]), stream: true };
+  return { ...step('logs', follow ? 'follow logs' : 'logs', [{ run: sh`cd ${layout(s).log} && { ${tail} *.log 2>/dev/null || true; }`, probe: true, name: 'logs' }]), stream: true };
 }
 
 /** The shell command `run` executes: in the live release, as the app user, with the app's environment and virtualenv. */

@@ -1,6 +1,6 @@
 // setup, seed 000's sequence: each function returns one step's commands and runs nothing.
 import { dirname } from 'node:path';
-import { step, type Command, type Step } from '../plan.js';
+import { step, value, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
@@ -19,6 +19,7 @@ export function probeHome(s: Settings): Step {
   const h = s.home;
   return step('home', `app user's home ${h}`, [
     {
+      name: 'home',
       run: sh`if [ ! -e ${h} ]; then echo missing; elif [ ! -d ${h} ] || [ -L ${h} ]; then echo "foreign $(stat -c %U ${h}) (not a directory)"; elif [ "$(stat -c %U ${h})" = ${s.appUser} ]; then echo ours; elif [ -z "$(ls -A ${h})" ]; then echo empty; else echo "foreign $(stat -c %U ${h})"; fi`,
       probe: true,
     },
@@ -127,7 +128,7 @@ export function deployKey(s: Settings): Step {
   const key = layout(s).deployKey;
   return step('deploy-key', 'deploy key', [
     { run: sh`ssh-keygen -q -t ed25519 -N '' -C ${`${s.appUser}@${s.project}-deploy`} -f ${key}`, as: 'app', unless: sh`test -f ${key}` },
-    { run: sh`cat ${`${key}.pub`}`, probe: true },
+    value('public_key', sh`cat ${`${key}.pub`}`),
   ]);
 }
 
@@ -263,6 +264,7 @@ export function liveProgram(s: Settings): Step {
   const L = layout(s);
   return step('live', 'live slot', [
     {
+      name: 'live',
       run: sh`slot=$(${liveSlotCode(L)}); state=$(supervisorctl status ${s.project}-"$slot" 2>/dev/null | awk '{ print $2 }' || true); echo "$slot \${state:-none} $(basename "$(readlink ${L.slots}/"$slot" 2>/dev/null)" 2>/dev/null || true)"`,
       probe: true,
     },

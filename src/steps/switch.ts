@@ -27,7 +27,7 @@ export function abortPoint(s: Settings, token: string): Command {
 /** Ctrl-C while a script runs: sent over a second channel of the same connection. Prints "stopping" or "too-late". */
 export function abortRequest(s: Settings, token: string): Step {
   const f = layout(s).decision(token);
-  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`if (set -C; echo abort > ${f}) 2>/dev/null || grep -qx abort ${f}; then echo stopping; else echo too-late; fi`, probe: true }]), aside: true };
+  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`if (set -C; echo abort > ${f}) 2>/dev/null || grep -qx abort ${f}; then echo stopping; else echo too-late; fi`, probe: true, name: 'decision' }]), aside: true };
 }
 
 /** The commit point: from the next request on, nginx sends traffic to `slot`. */
@@ -50,7 +50,7 @@ export function followCurrent(s: Settings): Command {
 export function repair(s: Settings): Command[] {
   const L = layout(s);
   return [
-    followCurrent(s),
+    { ...followCurrent(s), name: 'repaired' },
     // Leftovers of killed runs: half-made links, decisions of dead runs (we hold the lock), half-deleted releases.
     { run: sh`rm -f ${L.current}.tmp ${L.slots}/a.tmp ${L.slots}/b.tmp ${L.root}/deploy.decision-*`, probe: true },
     { run: sh`for d in ${L.releases}/.deleting-* ${s.venvsDir}/.deleting-*; do if [ -e "$d" ]; then rm -rf -- "$d"; fi; done`, as: 'app', probe: true },
