@@ -18,6 +18,8 @@ export interface GlobalOptions {
   json?: boolean;
   /** Tests: see every command issued. */
   onIssue?: IssueListener;
+  /** Tests of the multi-host engine: executors that script hosts instead of connecting. */
+  openExecutor?: (host: HostSpec) => Promise<Executor>;
 }
 
 export interface Session {
@@ -49,7 +51,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.
-  const sshModules = opts.dryRun ? undefined : Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);
+  const sshModules = opts.dryRun || opts.openExecutor ? undefined : Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);
   return {
     settings,
     reporter,
@@ -58,6 +60,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
     started,
     async open(host) {
       if (opts.dryRun) return new PrinterExecutor(host, ctx, reporter, opts.onIssue);
+      if (opts.openExecutor) return opts.openExecutor(host);
       reporter.log(`connecting to ${host.label}`);
       const [{ connect }, { SshExecutor }] = await sshModules!;
       const ssh = await connect({

@@ -21,6 +21,10 @@ export interface HostRun {
   release?: string;
   /** The slot this run started (stopped again if the run is abandoned). */
   started?: Slot;
+  /** The release this run makes live (the new one, or a rollback's target). */
+  target?: string;
+  /** The switch went through on this host (its lock is released with it). */
+  switched?: boolean;
 }
 
 export function newLock(what: string): LockInfo {
@@ -93,13 +97,17 @@ export interface RunState {
  */
 export async function goLive(session: Session, runs: HostRun[], g: { release: string; liveSlots: Slot[]; lock: LockInfo; log: Record<string, unknown>; prune: boolean; state: RunState }): Promise<void> {
   const s = session.settings;
-  runs.forEach((run, i) => (run.started = otherSlot(g.liveSlots[i])));
+  runs.forEach((run, i) => {
+    run.started = otherSlot(g.liveSlots[i]);
+    run.target = g.release;
+  });
   g.log.duration_s = Math.round((performance.now() - session.started) / 100) / 10;
   const plan = (run: HostRun) => ({ release: g.release, slot: run.started!, token: g.lock.token, log: g.log, prune: g.prune });
   if (runs.length === 1) {
     const [run] = runs;
     await run.ex.run(startAndSwitch(s, plan(run)));
     run.locked = false;
+    run.switched = true;
     return;
   }
   await onEvery(runs, (run) => run.ex.run(startNew(s, g.release, run.started!)));
@@ -109,6 +117,7 @@ export async function goLive(session: Session, runs: HostRun[], g: { release: st
   await onEvery(runs, async (run) => {
     await run.ex.run(switchOver(s, plan(run)));
     run.locked = false;
+    run.switched = true;
   });
 }
 
@@ -150,7 +159,7 @@ export async function withCleanup<T>(session: Session, runs: HostRun[], lock: Lo
         (res) => {
           if (res.values.decision === 'too-late') {
             state.tooLate.push(label);
-            reporter.warn(`${label}: too late to stop: traffic is already switching to ${run.release ?? 'the new release'}; letting it finish`);
+            reporter.warn(`${label}: too late to stop: traffic is already switching to ${run.target ?? 'the new release'}; letting it finish`);
           } else reporter.info(`${label}: stopping before the switch, then cleaning up`);
         },
         () => undefined,
@@ -185,6 +194,8 @@ export async function withCleanup<T>(session: Session, runs: HostRun[], lock: Lo
           }
         }),
     );
+    // Hosts that switched before another failed serve the new release: say so, host by host.
+    for (const r of runs.filter((run) => run.switched)) reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));
     throw failure;
   } finally {
     state.guard.dispose();
