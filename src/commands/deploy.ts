@@ -33,19 +33,19 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       // 1. lock, repair what a cut-short run left, fetch, resolve, read what is live
       const prepared = await onEvery(runs, (run) => runLocking(run, async () => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint)))));
       prepared.forEach((p, i) => p.repaired && reporter.info(chalk.yellow(`${runs[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`)));
-      const resolved = session.opts.dryRun ? { commit: '<commit>', kind: 'branch', ref: opts.ref ?? s.branch ?? '<default branch>' } : prepared[0].resolved;
+      const resolved = prepared[0].resolved;
       if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);
       log.commit = resolved.commit;
       log.ref = resolved.ref;
 
-      const live = !session.opts.dryRun && prepared.every((p) => p.current.commit === resolved.commit && p.sameConfig);
+      const live = prepared.every((p) => p.current.commit === resolved.commit && p.sameConfig);
       if (live && !opts.force) {
         return nothingToDo(session, runs, lock, log, chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) + chalk.dim(' Use --force to redeploy it.'));
       }
       state.guard.check();
 
       // 2. build beside the live release
-      const name = session.opts.dryRun ? '<release>' : releaseName(resolved.commit, resolved.kind, resolved.ref);
+      const name = releaseName(resolved.commit, resolved.kind, resolved.ref);
       log.release = name;
       reporter.result.release = name;
       const ref = { name, ...resolved, fingerprint, by: operator() };

@@ -98,8 +98,8 @@ async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Pr
   await run(S.virtualenvsDir(s));
 
   const cloned = await run(withResolve(s, S.clone(s)));
-  const resolved = parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: s.branch ?? '<default branch>' };
-  const release = ex.dryRun ? '<release>' : releaseName(resolved.commit, resolved.kind, resolved.ref);
+  const resolved = parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' };
+  const release = releaseName(resolved.commit, resolved.kind, resolved.ref);
 
   await run(S.configFile(s));
   // The first release: built only while no release is live; later versions come with `deploy`.

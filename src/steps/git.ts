@@ -20,6 +20,8 @@ export function resolveRef(s: Settings, ref?: string): Command {
 }
 
 export function parseResolved(stdout: string): { commit: string; kind: string; ref: string } | undefined {
+  // A dry run's placeholder stands for whatever the server will resolve.
+  if (stdout.trim() === '<resolved>') return { commit: '<commit>', kind: 'branch', ref: '<ref>' };
   const m = /^([0-9a-f]{40}) (tag|branch|commit) (\S+)$/m.exec(stdout.trim());
   return m ? { commit: m[1], kind: m[2], ref: m[3] } : undefined;
 }
