@@ -1,10 +1,10 @@
-// `deploy init [app]`: writes a commented settings.ini from settings.example.ini, asking
-// for the essentials (or taking them as options); never overwrites an existing file.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `deploy init [app]`: writes a commented settings.ini (settings.example.ini's text, from the
+// key table, with the user's values), asking for the essentials (or taking them as options);
+// never overwrites an existing file.
+import { existsSync, writeFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { UsageError } from '../errors.js';
+import { exampleSettings } from '../settings/example.js';
 import { parseSettings } from '../settings/load.js';
 
 export interface InitOptions {
@@ -15,8 +15,6 @@ export interface InitOptions {
   hosts?: string;
   settingsModule?: string;
 }
-
-const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'settings.example.ini');
 
 export async function initCommand(opts: InitOptions): Promise<void> {
   if (existsSync(opts.config)) throw new UsageError(`${opts.config} already exists: not overwriting it`, 'Edit it, or pass -c OTHER_FILE to write a new one.');
@@ -35,12 +33,7 @@ export async function initCommand(opts: InitOptions): Promise<void> {
     values.settingsModule = await input({ message: 'DJANGO_SETTINGS_MODULE:', default: values.settingsModule ?? `${values.app}.settings.prod` });
   }
   const settingsModule = values.settingsModule ?? `${values.app}.settings.prod`;
-  const text = readFileSync(EXAMPLE, 'utf8')
-    .replace(/^; settings\.ini for `deploy`.*$/m, `; settings.ini for \`deploy\`, written by \`deploy init\`.`)
-    .replace(/^project_name = .*$/m, `project_name = ${values.app}`)
-    .replace(/^repository = .*$/m, `repository = ${values.repository}`)
-    .replace(/^deploy_hosts = .*$/m, `deploy_hosts = ${values.hosts}`)
-    .replace(/^settings_file = .*$/m, `settings_file = ${settingsModule}`);
+  const text = exampleSettings({ ...values, settingsModule }, { writtenBy: '`deploy init`' });
   // What we write must load: the same validation every command runs.
   parseSettings(text, { app: values.app, file: opts.config });
   writeFileSync(opts.config, text, { flag: 'wx' });

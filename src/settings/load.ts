@@ -1,18 +1,21 @@
 // Load settings.ini once, select the app, validate every key, report all problems together.
 //
 // The file is hostile input as far as this module is concerned: every value that reaches a
-// remote command or a file on the servers passes a strict pattern here (and is quoted later
-// by src/shell.ts in any case). Secrets (email password, database_url, [ENV] values) never
-// appear in a problem message.
+// remote command or a file on the servers passes a strict pattern (rules.ts, named by the key
+// table in schema.ts) and is quoted later by src/shell.ts in any case. Secrets (email
+// password, database_url, [ENV] values) never appear in a problem message.
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import ini from 'ini';
 import { closest, distance } from 'fastest-levenshtein';
-import { KEYS, SECTIONS, type KeyDef, type SectionName } from './schema.js';
+import { KEYS, SECTIONS, keyDef, type SectionName } from './schema.js';
+import { BOOL, MAX_VALUE, PATTERNS, configFileRule, list, textProblem, type Rule } from './rules.js';
 import type { HostSpec, Settings } from './types.js';
 import { Secret } from '../shell.js';
 import { SettingsError, UsageError } from '../errors.js';
 import { printable } from '../printable.js';
+
+// It moved to rules.ts; callers (and tests) import it from here, the settings module.
+export { isSystemDirectory } from './rules.js';
 
 type RawSection = Record<string, string>;
 type RawApp = Partial<Record<string, RawSection>>;
@@ -293,146 +296,6 @@ function orphanSections(layout: Layout, apps: Map<string, AppSections>): string[
 const FREE_OR_APP = SECTIONS.filter((s) => s !== 'DEPLOY');
 
 // ---------------------------------------------------------------------------------------
-// What values may be.
-
-/** Longest value of any key; name-like keys have their own limit (KeyDef.max). */
-const MAX_VALUE = 4096;
-
-// A hostname: labels of letters, digits, _ and -, not starting or ending with - (so never an option).
-const HOSTNAME = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?';
-const IPV6 = '\\[[0-9a-fA-F:.]+\\]';
-
-const PATTERNS = {
-  name: /^[A-Za-z][A-Za-z0-9_-]{0,39}$/,
-  user: /^[a-z_][a-z0-9_-]{0,31}$/,
-  /** Path characters; cleanPath checks the rest. */
-  pathChars: /^\/[A-Za-z0-9._/-]*$/,
-  /** git URL (scp-like, ssh://, https://, file://) or path: no shell, whitespace or control characters. */
-  repository: /^[A-Za-z0-9@:/._~%+=,[\]-]+$/,
-  branch: /^[A-Za-z0-9._/+-]+$/,
-  module: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
-  wsgi: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/,
-  host: new RegExp(`^([a-z_][a-z0-9_.-]{0,31})@(${HOSTNAME}|${IPV6})(?::(\\d{1,5}))?$`),
-  hostname: new RegExp(`^${HOSTNAME}$`),
-  tcpBind: new RegExp(`^(${HOSTNAME}|${IPV6}):(\\d{1,5})$`),
-  unixBind: /^unix:(\/.*)$/,
-  serverName: /^[A-Za-z0-9*_][A-Za-z0-9.*_-]{0,252}$/,
-  allowedHost: /^[A-Za-z0-9.*:_[\]][A-Za-z0-9.*:_[\]-]{0,252}$/,
-  debPackage: /^[a-z0-9][a-z0-9+.-]{1,127}$/,
-  envKey: /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
-  commandName: /^[a-z][a-z0-9_-]{0,63}$/,
-  urlPath: /^\/[A-Za-z0-9._~%/:@+,=?&-]*$/,
-  interpreter: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-  /** http(s) or file URL; no shell characters, whitespace or quotes. */
-  url: /^(https?|file):\/\/[A-Za-z0-9._~%+=:@/,[\]-]+$/,
-  /** Any URL-ish value: scheme:// then RFC 3986 characters (no space, quote, backtick, backslash, <>, {}, |, ^). */
-  databaseUrl: /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[A-Za-z0-9._~%!$&'()*+,;=:@/?#[\]-]*$/,
-  /** A line break, NUL, escape... or an invisible character (zero-width, bidi override) that makes text read differently than it runs. */
-  control: /[\0-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/,
-};
-
-const BOOL: Record<string, boolean> = { yes: true, no: false, true: true, false: false, on: true, off: false, '1': true, '0': false };
-
-/** Accounts of a Debian/Ubuntu base system: running the app as one of them, or logging in as one, lends it their files. */
-const SYSTEM_USERS = new Set(['root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup', 'list', 'irc', 'gnats', 'nobody', '_apt', 'messagebus', 'sshd', 'syslog', 'polkitd', 'systemd-network', 'systemd-resolve', 'systemd-timesync', 'systemd-coredump']);
-
-// System directories: never a home (setup chowns it, a later cleanup could delete in it).
-const SYSTEM_DIRS = new Set([
-  '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var',
-  '/var/lib', '/var/log', '/var/cache', '/var/tmp', '/var/www', '/var/spool', '/var/mail', '/var/opt', '/var/backups', '/var/local',
-  '/usr/local/bin', '/usr/local/etc', '/usr/local/games', '/usr/local/include', '/usr/local/lib', '/usr/local/man', '/usr/local/sbin', '/usr/local/share', '/usr/local/src',
-]);
-/** Trees that belong to the system as a whole (/usr/local/<something> excepted). */
-const SYSTEM_TREES = /^\/(proc|sys|dev|boot|run|bin|sbin|lib[^/]*|etc|usr|var\/run|var\/lock)\//;
-
-/**
- * Is this a directory of the system itself (/, /etc, /usr/lib, /var/log, anything under
- * /proc, /sys, /dev, /boot, /run, /bin, /sbin, /lib*, /etc or /usr but /usr/local/…),
- * which the tool must never own, chown or delete in? Relative paths are taken from /.
- */
-export function isSystemDirectory(path: string): boolean {
-  const p = posix.resolve('/', path);
-  if (SYSTEM_DIRS.has(p) || /^\/usr\/[^/]+$/.test(p)) return true;
-  return SYSTEM_TREES.test(`${p}/`) && !p.startsWith('/usr/local/');
-}
-
-/** Parent directories config_file may not be written into: the system's own. */
-const CONFIG_PARENTS = new Set(['/', '/bin', '/boot', '/dev', '/proc', '/run', '/sbin', '/sys', '/usr', '/usr/bin', '/usr/sbin', '/usr/lib', '/var', '/var/lib', '/var/log', '/tmp', '/var/tmp', '/root', '/home']);
-/** Files in /etc that the system reads, and /etc directories whose every file it reads (sudo, cron, PAM, nginx...). */
-const ETC_FILES = new Set(['passwd', 'shadow', 'group', 'gshadow', 'sudoers', 'hosts', 'hostname', 'fstab', 'crontab', 'environment', 'profile', 'bash.bashrc', 'resolv.conf', 'nsswitch.conf', 'ld.so.preload', 'ld.so.conf', 'login.defs', 'shells', 'machine-id', 'os-release', 'pam.conf', 'sysctl.conf']);
-const ETC_DIRS = /^\/etc\/(sudoers\.d|cron\.[a-z]+|profile\.d|pam\.d|ssh|systemd|ld\.so\.conf\.d|apt|sysctl\.d|modprobe\.d|modules-load\.d|udev|init\.d|rc[0-6S]\.d|logrotate\.d|security|nginx|supervisor|default|environment\.d|tmpfiles\.d|polkit-1|dbus-1|network|netplan|NetworkManager)(\/|$)/;
-
-type Rule = (value: string) => string | undefined;
-
-/** The first problem any of the rules finds. */
-const rules = (...list: Rule[]): Rule => (v) => {
-  for (const rule of list) {
-    const problem = rule(v);
-    if (problem) return problem;
-  }
-  return undefined;
-};
-const matches = (pattern: RegExp, what: string): Rule => (v) => (pattern.test(v) ? undefined : `${printable(v)} is not ${what}`);
-const noLeadingDash: Rule = (v) => (v.startsWith('-') ? 'must not start with "-" (a command would read it as an option)' : undefined);
-
-/** Absolute, and as path.posix.normalize would write it: no ".", ".." or empty parts, no trailing "/". */
-const cleanPath: Rule = (v) => {
-  if (!PATTERNS.pathChars.test(v)) return `${printable(v)} is not an absolute path (letters, digits, ".", "_", "-" and "/")`;
-  const parts = v.split('/').slice(1);
-  if (v !== '/' && (posix.normalize(v) !== v || parts.some((p) => p === '' || p === '.' || p === '..'))) {
-    return `${printable(v)} is not a normalized path: no "." or ".." parts, no "//", no trailing "/"`;
-  }
-  if (parts.some((p) => p.length > 255)) return 'has a path component longer than 255 characters';
-  return undefined;
-};
-
-const homeRule: Rule = rules(cleanPath, (v) =>
-  isSystemDirectory(v) ? `${printable(v)} is a system directory: give the app a directory of its own, e.g. /opt/django or /srv/<app>` : undefined,
-);
-
-/** config_file is written by root: never over a system directory or file, nor into a directory the system reads everything from. */
-function configFileRule(home: string): Rule {
-  return rules(cleanPath, (v) => {
-    const parent = posix.dirname(v);
-    if (SYSTEM_DIRS.has(v) || /^\/usr\/[^/]+$/.test(v)) return `${printable(v)} is a system directory, not a file`;
-    if (CONFIG_PARENTS.has(parent) || /^\/lib[^/]*$/.test(parent)) return `${printable(v)} is directly in ${parent}: choose a directory of its own (default: <home>/configs/apps/<app>.conf)`;
-    if (SYSTEM_TREES.test(`${v}/`) && !v.startsWith('/usr/local/') && !v.startsWith('/etc/')) return `${printable(v)} is in a system directory`;
-    if ((parent === '/etc' && ETC_FILES.has(posix.basename(v))) || ETC_DIRS.test(v)) return `${printable(v)} is a file (or in a directory) the system itself reads`;
-    if (v === home || home.startsWith(`${v}/`)) return `${printable(v)} is the home directory or contains it`;
-    return undefined;
-  });
-}
-
-/** Address of a gunicorn slot; unix socket paths are limited by sun_path (108 bytes), with room for the "-b" of the second slot. */
-const bindRule: Rule = (v) => {
-  const tcp = PATTERNS.tcpBind.exec(v);
-  if (tcp) return Number(tcp[2]) >= 1 && Number(tcp[2]) <= 65535 ? undefined : `port ${tcp[2]} out of range (1-65535)`;
-  const unix = PATTERNS.unixBind.exec(v);
-  if (!unix) return `${printable(v)} is not host:port or unix:/path`;
-  return cleanPath(unix[1]) ?? (unix[1].length > 100 ? 'socket path longer than 100 characters' : undefined);
-};
-
-/** git check-ref-format, restricted to ASCII: no "..", "//", "@{", leading "-", trailing "/", "." or ".lock". */
-const branchRule: Rule = rules(matches(PATTERNS.branch, 'a branch name (letters, digits, ".", "_", "/", "+", "-")'), noLeadingDash, (v) =>
-  v.includes('..') || v.includes('//') || v.endsWith('/') || v.endsWith('.') || v.split('/').some((p) => p.startsWith('.') || p.endsWith('.lock'))
-    ? `${printable(v)} is not a valid git branch name (no "..", "//", parts starting with "." or ending in ".lock", no trailing "/" or ".")`
-    : undefined,
-);
-
-const repositoryRule: Rule = rules(noLeadingDash, matches(PATTERNS.repository, 'a git URL or path (letters, digits and @ : / . _ ~ % + = , - only)'), (v) =>
-  /^[A-Za-z][A-Za-z0-9+.-]*::/.test(v) ? 'git remote helpers ("transport::address") are not allowed' : undefined,
-);
-
-const interpreterRule: Rule = (v) => (v.startsWith('/') ? cleanPath(v) : matches(PATTERNS.interpreter, 'an interpreter name (python3) or an absolute path')(v));
-const findLinksRule: Rule = (v) => (v.startsWith('/') ? cleanPath(v) : matches(PATTERNS.url, 'an absolute path or an http(s):// or file:// URL')(v));
-
-/** database_url holds a password: the message never shows it. */
-const databaseUrlRule: Rule = (v) => (PATTERNS.databaseUrl.test(v) ? undefined : 'is not a URL (scheme://…) of URL characters only: no spaces, quotes, backticks, backslashes, <, >, {, }, | or ^ (the value is not shown: it may hold a password)');
-
-/** Comma- (or space-) separated lists. */
-const list = (v: string | undefined, separator: RegExp = /,/): string[] => (v ?? '').split(separator).map((s) => s.trim()).filter(Boolean);
-
-// ---------------------------------------------------------------------------------------
 // Validation of the chosen app.
 
 /** The chosen app's values, and the problems found so far. */
@@ -460,8 +323,7 @@ class Checker {
 
   /** Where a schema key was set (under the alias it was written as). */
   at(key: string): string {
-    const def = KEYS.find((d) => d.key === key) as KeyDef;
-    return this.where(def.section, this.values.get(key)?.raw ?? key);
+    return this.where(keyDef(key).section, this.values.get(key)?.raw ?? key);
   }
 
   report(key: string, message: string): void {
@@ -484,15 +346,42 @@ class Checker {
   }
 
   /** The value (else the fallback, which is ours and not checked), reported when the rule finds a problem. */
-  check(key: string, rule: Rule, fallback?: string): string {
+  check(key: string, rule: Rule | undefined, fallback?: string): string {
     const v = this.get(key);
     if (v === undefined) return this.isSet(key) ? '' : (fallback ?? '');
-    const problem = rule(v);
+    const problem = rule?.(v);
     if (problem) this.report(key, problem);
     return v;
   }
 
-  bool(key: string, fallback: boolean): boolean {
+  /** The value checked by the key table's rule; unset, the table's default, or `computed` when load.ts computes it from other keys. */
+  value(key: string, computed?: string): string {
+    const def = keyDef(key);
+    return this.check(key, def.rule, computed ?? def.default);
+  }
+
+  /** A list key's items, each checked by the table's rule; unset, the fallback's (ours, not checked). */
+  items(key: string, fallback?: string): string[] {
+    const def = keyDef(key);
+    if (this.get(key) === undefined) return list(fallback ?? def.default, def.list);
+    const items = list(this.get(key), def.list);
+    this.checkEach(key, items);
+    return items;
+  }
+
+  /** Reports each item the table's rule refuses (each one: the user fixes them all in one go). */
+  checkEach(key: string, items: string[]): void {
+    const rule = keyDef(key).rule;
+    for (const item of items) {
+      const problem = rule?.(item);
+      if (problem) this.report(key, problem);
+    }
+  }
+
+  /** A yes/no key; unset or refused, the table's default. */
+  bool(key: string): boolean {
+    const def = keyDef(key);
+    const fallback = BOOL[(def.default ?? '').toLowerCase()] ?? false;
     const v = this.get(key);
     if (v === undefined) return fallback;
     const b = BOOL[v.toLowerCase()];
@@ -500,9 +389,11 @@ class Checker {
     return b ?? fallback;
   }
 
-  int(key: string, fallback: number, min: number, max: number): number {
+  /** A whole number key, from the table's min to max; unset, the table's default. */
+  int(key: string): number {
+    const { min = 0, max = 0, default: fallback } = keyDef(key);
     const v = this.get(key);
-    if (v === undefined) return fallback;
+    if (v === undefined) return Number(fallback);
     const n = Number(v);
     if (!/^\d{1,9}$/.test(v) || n < min || n > max) this.report(key, `${printable(v)} is not a whole number from ${min} to ${max}`);
     return n;
@@ -527,7 +418,7 @@ class Checker {
         }
         // Set twice (also through an alias) is reported by scanLayout, with both lines.
         this.values.set(def.key, { value: unquote(value), section, raw: key });
-        const problem = textProblem(unquote(value), def.max ?? MAX_VALUE, def.key === 'test_command');
+        const problem = textProblem(unquote(value), def.maxLength ?? MAX_VALUE, !!def.tabs);
         if (problem) this.report(def.key, problem);
       }
     }
@@ -552,14 +443,11 @@ function where(section: string, key: string, line?: number): string {
   return `[${show(section)}]${shown}${line ? ` (line ${line})` : ''}`;
 }
 
-/** Length and invisible characters: what every value must pass. Tabs only in shell commands. */
-function textProblem(value: string, max: number, tabs: boolean): string | undefined {
-  if (value.length > max) return `too long: ${value.length} characters (at most ${max})`;
-  const control = PATTERNS.control.exec(value) ?? (tabs ? null : /\t/.exec(value));
-  if (control) return `contains a control or invisible character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${control.index + 1}): line breaks, NUL, escapes, bidi and zero-width characters are not allowed`;
-  return undefined;
-}
-
+/**
+ * Each key's rule and literal default come from the key table (c.value, c.items, c.bool,
+ * c.int); what is written here is what depends on other keys. Keys are checked in this
+ * order, which is the order of their problems.
+ */
 function validate(chosen: AppSections, app: string, file: string, layout: Layout, problems: string[]): Settings {
   const c = new Checker(chosen.sections, chosen.prefix, layout, problems);
   c.collect();
@@ -568,34 +456,35 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     if (!c.isSet(def.key)) problems.push(`${c.where(def.section, def.key)}: required${def.aliases ? ` (or ${def.aliases.join(', ')})` : ''}`);
   }
 
-  const projectName = c.check('project_name', matches(PATTERNS.name, 'a name of letters, digits, - and _ (starting with a letter, at most 40)'));
+  const projectName = c.value('project_name');
   const name = projectName || app;
-  const repository = c.check('repository', repositoryRule);
-  if ((c.get('repository_type') ?? 'git') !== 'git') c.report('repository_type', 'only "git" is supported');
-  const branch = c.check('branch', branchRule);
+  const repository = c.value('repository');
+  c.value('repository_type');
+  const branch = c.value('branch');
 
   const hosts = deployHosts(c);
   const users = accounts(c, hosts);
-  const home = c.check('home', homeRule, '/opt/django');
+  const home = c.value('home');
+  // Its rule (never the home, nor containing it) and its default depend on home.
   const configFile = c.check('config_file', configFileRule(home), `${home}/configs/apps/${name}.conf`);
   const { gunicornBind, gunicornBindAlt } = binds(c);
 
-  const settingsModule = c.check('settings_file', matches(PATTERNS.module, 'a Python module path like myapp.settings.prod')) || undefined;
-  const wsgiApp = c.check('wsgi_app', matches(PATTERNS.wsgi, 'module:callable'), `${(settingsModule ?? name).split('.')[0]}.wsgi:application`);
-  const serverName = c.check('server_name', (v) => v.split(' ').map(matches(PATTERNS.serverName, 'an nginx server name (names separated by single spaces)')).find(Boolean), '_');
-  const python = c.check('python', interpreterRule, 'python3');
-  const pipIndexUrl = c.check('pip_index_url', matches(PATTERNS.url, 'an http(s):// or file:// URL of URL characters')) || undefined;
-  const pipFindLinks = c.check('pip_find_links', findLinksRule) || undefined;
-  const extraPackages = list(c.get('extra_packages'), /[\s,]+/);
-  for (const p of extraPackages) if (!PATTERNS.debPackage.test(p)) c.report('extra_packages', `${printable(p)} is not a Debian package name`);
-  const healthPath = c.check('health_path', matches(PATTERNS.urlPath, 'a URL path starting with / (letters, digits and - . _ ~ % / : @ + , = ? &)'), '/');
+  const settingsModule = c.value('settings_file') || undefined;
+  // The default names the app's package: the settings module's first part.
+  const wsgiApp = c.value('wsgi_app', `${(settingsModule ?? name).split('.')[0]}.wsgi:application`);
+  const serverName = c.value('server_name');
+  const python = c.value('python');
+  const pipIndexUrl = c.value('pip_index_url') || undefined;
+  const pipFindLinks = c.value('pip_find_links') || undefined;
+  const extraPackages = c.items('extra_packages');
+  const healthPath = c.value('health_path');
 
   const appRoot = `${home}/apps/${name}`;
   const defaultHosts = [...serverName.split(' ').filter((s) => s !== '_'), ...hosts.map((h) => h.host), 'localhost', '127.0.0.1'];
-  const allowedHosts = list(c.get('allowed_hosts') ?? [...new Set(defaultHosts)].join(','));
   // The default comes from server_name and the hosts, checked above: only a value given is checked.
-  if (c.get('allowed_hosts')) for (const h of allowedHosts) if (!PATTERNS.allowedHost.test(h)) c.report('allowed_hosts', `${printable(h)} is not a host name`);
-  const databaseUrl = new Secret(c.check('database_url', databaseUrlRule, `sqlite:///${appRoot}/shared/data/db.sqlite3`));
+  const allowedHosts = c.items('allowed_hosts', [...new Set(defaultHosts)].join(','));
+  // The default lives in the app's directory, which depends on home and project_name.
+  const databaseUrl = new Secret(c.value('database_url', `sqlite:///${appRoot}/shared/data/db.sqlite3`));
   const email = emailSettings(c);
 
   const env = c.free('ENV', PATTERNS.envKey, 'not a valid variable name (letters, digits and _, not starting with a digit, at most 128)', (v) =>
@@ -611,8 +500,8 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     repository,
     branch: branch || undefined,
     hosts,
-    identityFile: c.get('identity_file'),
-    strictHostKeys: c.bool('strict_host_keys', false),
+    identityFile: c.value('identity_file') || undefined,
+    strictHostKeys: c.bool('strict_host_keys'),
     deployUser: users.deployUser,
     deployUserKeys: users.deployUserKeys,
     home,
@@ -621,23 +510,23 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     venvsDir: `${home}/virtualenvs/${name}`,
     configFile,
     python,
-    systemSitePackages: c.bool('system_site_packages', false),
+    systemSitePackages: c.bool('system_site_packages'),
     pipIndexUrl,
     pipFindLinks,
     extraPackages,
     gunicornBind,
     gunicornBindAlt,
-    gunicornWorkers: c.int('gunicorn_workers', 2, 1, 256),
-    gunicornTimeout: c.int('gunicorn_timeout', 30, 1, 86400),
+    gunicornWorkers: c.int('gunicorn_workers'),
+    gunicornTimeout: c.int('gunicorn_timeout'),
     wsgiApp,
     serverName,
-    keepReleases: c.int('keep_releases', 5, 2, 1000),
+    keepReleases: c.int('keep_releases'),
     healthPath,
-    healthTimeout: c.int('health_timeout', 30, 1, 3600),
-    migrate: c.bool('migrate', true),
-    collectstatic: c.bool('collectstatic', true),
-    testCommand: c.get('test_command'),
-    django: { settingsModule, debug: c.bool('debug', false), allowedHosts, databaseUrl },
+    healthTimeout: c.int('health_timeout'),
+    migrate: c.bool('migrate'),
+    collectstatic: c.bool('collectstatic'),
+    testCommand: c.value('test_command') || undefined,
+    django: { settingsModule, debug: c.bool('debug'), allowedHosts, databaseUrl },
     email,
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, new Secret(v)])),
     commands,
@@ -652,6 +541,7 @@ function settingsError(problems: string[], file: string): SettingsError {
   return new SettingsError(problems.length > max ? [...problems.slice(0, max), `… and ${problems.length - max} more problems`] : problems, file);
 }
 
+/** Parsed here rather than checked by a table rule: each item becomes a HostSpec, and the same server twice is a problem across items. */
 function deployHosts(c: Checker): HostSpec[] {
   const hosts: HostSpec[] = [];
   const seen = new Set<string>();
@@ -672,31 +562,33 @@ function deployHosts(c: Checker): HostSpec[] {
   return hosts;
 }
 
-/** app_user runs the app; deploy_user is the SSH login without root for everyday commands. */
+/**
+ * app_user runs the app; deploy_user is the SSH login without root for everyday commands.
+ * The table's rules make each a user of its own; what depends on other keys is here: neither
+ * may be a deploy_hosts user (they have sudo), nor the same as the other.
+ */
 function accounts(c: Checker, hosts: HostSpec[]): { appUser: string; deployUser?: string; deployUserKeys: string[] } {
   const sudoers = new Set(hosts.map((h) => h.user));
-  const account = (role: string, notRoot: string): Rule =>
-    rules(matches(PATTERNS.user, 'a user name (a-z, digits, - and _, starting with a letter or _, at most 32)'), (v) => {
-      if (v === 'root') return notRoot;
-      if (SYSTEM_USERS.has(v)) return `${printable(v)} is a system account: choose a user of its own`;
-      if (sudoers.has(v)) return `${printable(v)} is a deploy_hosts user, who has sudo: ${role} must be a user without it`;
-      return undefined;
-    });
-  const appUser = c.check('app_user', account('app_user', 'the app must not run as root'), 'django');
-  const deployUser = c.check('deploy_user', account('deploy_user', 'must not be root: deploy_user is the login without root')) || undefined;
+  const account = (key: string): string => {
+    const v = c.value(key);
+    // Only a value given (and not refused already): the default is ours.
+    if (c.get(key) && sudoers.has(v)) c.report(key, `${printable(v)} is a deploy_hosts user, who has sudo: ${key} must be a user without it`);
+    return v;
+  };
+  const appUser = account('app_user');
+  const deployUser = account('deploy_user') || undefined;
   if (deployUser && deployUser === appUser) c.report('deploy_user', 'must differ from app_user (the app must not be able to change its own code)');
+  // Whether the keys do anything depends on deploy_user; that problem comes before those of each file.
   const deployUserKeys = list(c.get('deploy_user_keys'));
   if (deployUserKeys.length && !deployUser && c.ok('deploy_user')) c.report('deploy_user_keys', 'has no effect without deploy_user');
-  for (const key of deployUserKeys) {
-    // A private key named here by mistake would be copied to the servers: only .pub files.
-    if (!key.endsWith('.pub') || key.length > 1024) c.report('deploy_user_keys', `${printable(key)} is not a public key file (a .pub file)`);
-  }
+  c.checkEach('deploy_user_keys', deployUserKeys);
   return { appUser, deployUser, deployUserKeys };
 }
 
+/** gunicorn_bind_alt's default and its check that it differs depend on gunicorn_bind. */
 function binds(c: Checker): { gunicornBind: string; gunicornBindAlt: string } {
-  const gunicornBind = c.check('gunicorn_bind', bindRule, '127.0.0.1:8000');
-  const given = c.check('gunicorn_bind_alt', bindRule);
+  const gunicornBind = c.value('gunicorn_bind');
+  const given = c.value('gunicorn_bind_alt');
   let gunicornBindAlt = given;
   if (!given && c.ok('gunicorn_bind') && !c.isSet('gunicorn_bind_alt')) {
     gunicornBindAlt = nextBind(gunicornBind) ?? '';
@@ -713,14 +605,11 @@ function nextBind(bind: string): string | undefined {
   return bind.replace(/(\.sock)?$/, '-b$1');
 }
 
-/** [EMAIL] goes into the config file as written: each line must stay one line (textProblem), the host a host, the port a port. */
+/** [EMAIL] goes into the config file as written: each value passed textProblem (one line) and its table rule. */
 function emailSettings(c: Checker): Record<string, string | Secret> {
-  c.check('email_host', matches(PATTERNS.hostname, 'a host name'));
-  c.check('email_port', (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : `${printable(v)} is not a port (1-65535)`));
-  for (const key of ['email_use_tls', 'email_use_ssl']) c.check(key, (v) => (v.toLowerCase() in BOOL ? undefined : `${printable(v)} is not True/False`));
   const email: Record<string, string | Secret> = {};
   for (const def of KEYS.filter((k) => k.section === 'EMAIL')) {
-    const v = c.get(def.key) ?? '';
+    const v = c.value(def.key);
     email[def.key] = def.secret ? new Secret(v) : v;
   }
   return email;

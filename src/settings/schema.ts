@@ -1,4 +1,12 @@
-// The settings keys: one table that drives parsing, validation, defaults and the docs.
+// The settings keys: one table that drives parsing, validation, defaults and the docs
+// (settings.example.ini is generated from it by example.ts; a unit test holds the README's
+// tables to it). A key's rule here depends on its own value only: rules that depend on other
+// keys (config_file on home, app_user on deploy_hosts...) are applied in load.ts.
+import {
+  accountRule, bindRule, branchRule, databaseUrlRule, findLinksRule, homeRule, interpreterRule, matches, PATTERNS,
+  portRule, publicKeyFileRule, repositoryRule, serverNameRule, trueFalseRule, type Rule,
+} from './rules.js';
+
 export type SectionName = 'DEPLOY' | 'APP' | 'EMAIL';
 
 export interface KeyDef {
@@ -6,59 +14,97 @@ export interface KeyDef {
   key: string;
   aliases?: string[];
   required?: boolean;
-  /** Shown in settings.example.ini and the README. */
+  /** Shown in settings.example.ini (and said again in the README's tables). */
   doc: string;
+  /** The value when the key is not set, when it is a literal; the docs show it. */
   default?: string;
+  /** What the docs show when the default is computed from other keys (load.ts computes it). */
+  defaultDoc?: string;
+  /** settings.example.ini's value when a better one than the default helps (`myapp` is the app's name). */
+  example?: string;
+  /** Written as a setting, not as a comment, in settings.example.ini (and by `deploy init`). */
+  setInExample?: boolean;
+  /** Never printed, logged or shown in a problem. */
   secret?: boolean;
   /** Longest value accepted (characters); default 4096. Name-like keys are shorter. */
+  maxLength?: number;
+  /** Tabs are allowed (shell commands); other control characters never are. */
+  tabs?: boolean;
+  /** Checks the value (each item, for a list); it depends on this value only. */
+  rule?: Rule;
+  /** A list split at this separator: the rule checks each item, and each bad one is reported. */
+  list?: RegExp;
+  /** yes/no (any of rules.ts's BOOL words), or a whole number from min to max. */
+  kind?: 'bool' | 'int';
+  min?: number;
   max?: number;
 }
 
 export const KEYS: KeyDef[] = [
-  { section: 'DEPLOY', key: 'project_name', required: true, max: 40, doc: 'App name: used for paths, the supervisor programs and the nginx site.' },
-  { section: 'DEPLOY', key: 'repository', aliases: ['repositorio'], required: true, max: 1024, doc: 'Git URL the servers clone with their deploy key.' },
-  { section: 'DEPLOY', key: 'repository_type', default: 'git', max: 16, doc: 'Only git is supported.' },
-  { section: 'DEPLOY', key: 'branch', max: 255, doc: "Branch to deploy; default: the repository's default branch." },
-  { section: 'DEPLOY', key: 'deploy_hosts', required: true, doc: 'Comma-separated user@host[:port]; the user needs passwordless sudo.' },
-  { section: 'DEPLOY', key: 'identity_file', max: 1024, doc: 'SSH private key; default: the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.' },
-  { section: 'DEPLOY', key: 'strict_host_keys', default: 'no', doc: 'yes: refuse every host whose key is not already in known_hosts, even with --yes (CI with a provisioned known_hosts); no: --yes accepts and records new hosts (OpenSSH accept-new).' },
-  { section: 'DEPLOY', key: 'config_file', aliases: ['arquivo_config'], max: 1024, default: '<home>/configs/apps/<project_name>.conf', doc: "The app's config file (secret_key, database, email)." },
-  { section: 'DEPLOY', key: 'home', default: '/opt/django', max: 1024, doc: "The app user's home: deploy key, configs, apps, virtualenvs." },
-  { section: 'DEPLOY', key: 'app_user', default: 'django', max: 32, doc: 'System user the app runs as (no password, no login shell needed).' },
-  { section: 'DEPLOY', key: 'deploy_user', max: 32, doc: 'SSH user without root that deploy, rollback, status, logs, run and unlock log in as (setup, which logs in as the deploy_hosts user, creates it); must differ from app_user.' },
-  { section: 'DEPLOY', key: 'deploy_user_keys', doc: 'Comma-separated local public key files (.pub, ~/ allowed) authorised for deploy_user; default: the .pub next to identity_file.' },
-  { section: 'DEPLOY', key: 'gunicorn_bind', max: 255, default: '127.0.0.1:8000', doc: 'Address of the first gunicorn slot: host:port or unix:/path.' },
-  { section: 'DEPLOY', key: 'gunicorn_bind_alt', max: 255, default: 'port + 1 (or <socket>-b)', doc: 'Address of the second slot (zero-downtime switch).' },
-  { section: 'DEPLOY', key: 'gunicorn_workers', max: 16, default: '2', doc: 'gunicorn worker processes per slot.' },
-  { section: 'DEPLOY', key: 'gunicorn_timeout', max: 16, default: '30', doc: 'gunicorn worker timeout, seconds.' },
-  { section: 'DEPLOY', key: 'wsgi_app', max: 255, default: '<first part of settings_file>.wsgi:application', doc: 'WSGI callable gunicorn serves.' },
-  { section: 'DEPLOY', key: 'server_name', max: 1024, default: '_', doc: 'nginx server_name; _ makes the site the default one on port 80.' },
-  { section: 'DEPLOY', key: 'python', max: 1024, default: 'python3', doc: 'Python interpreter used to create virtualenvs.' },
-  { section: 'DEPLOY', key: 'system_site_packages', max: 16, default: 'no', doc: 'Create virtualenvs with --system-site-packages (use Debian python3-* packages).' },
-  { section: 'DEPLOY', key: 'pip_index_url', max: 2048, doc: 'pip --index-url (a private mirror).' },
-  { section: 'DEPLOY', key: 'pip_find_links', max: 2048, doc: 'pip --find-links (a directory or URL of wheels, for offline servers).' },
-  { section: 'DEPLOY', key: 'extra_packages', default: '', doc: 'More Debian packages setup installs (space or comma separated).' },
-  { section: 'DEPLOY', key: 'keep_releases', max: 16, default: '5', doc: 'Releases kept on each server.' },
-  { section: 'DEPLOY', key: 'health_path', max: 1024, default: '/', doc: 'Path fetched to prove a new release is up.' },
-  { section: 'DEPLOY', key: 'health_timeout', max: 16, default: '30', doc: 'Seconds a new release has to answer its health check.' },
-  { section: 'DEPLOY', key: 'migrate', max: 16, default: 'yes', doc: 'Run manage.py migrate on deploy.' },
-  { section: 'DEPLOY', key: 'collectstatic', max: 16, default: 'yes', doc: 'Run manage.py collectstatic on deploy.' },
-  { section: 'DEPLOY', key: 'test_command', doc: 'Command run in the new release before it starts (e.g. python manage.py test).' },
+  { section: 'DEPLOY', key: 'project_name', required: true, maxLength: 40, example: 'myapp', rule: matches(PATTERNS.name, 'a name of letters, digits, - and _ (starting with a letter, at most 40)'), doc: 'App name: used for paths, the supervisor programs and the nginx site.' },
+  { section: 'DEPLOY', key: 'repository', aliases: ['repositorio'], required: true, maxLength: 1024, example: 'git@github.com:me/myapp.git', rule: repositoryRule, doc: 'Git URL the servers clone with their deploy key.' },
+  { section: 'DEPLOY', key: 'repository_type', default: 'git', maxLength: 16, rule: (v) => (v === 'git' ? undefined : 'only "git" is supported'), doc: 'Only git is supported.' },
+  { section: 'DEPLOY', key: 'branch', maxLength: 255, defaultDoc: "the repository's default branch", example: 'main', rule: branchRule, doc: 'Branch to deploy.' },
+  { section: 'DEPLOY', key: 'deploy_hosts', required: true, example: 'ubuntu@203.0.113.10, ubuntu@203.0.113.11:2222', doc: 'Comma-separated user@host[:port]; the user needs passwordless sudo.' },
+  { section: 'DEPLOY', key: 'identity_file', maxLength: 1024, defaultDoc: 'the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa', example: '~/.ssh/deploy_ed25519', doc: 'SSH private key.' },
+  { section: 'DEPLOY', key: 'strict_host_keys', kind: 'bool', default: 'no', doc: 'yes: refuse every host whose key is not already in known_hosts, even with --yes (CI with a provisioned known_hosts); no: --yes accepts and records new hosts (OpenSSH accept-new).' },
+  { section: 'DEPLOY', key: 'config_file', aliases: ['arquivo_config'], maxLength: 1024, defaultDoc: '<home>/configs/apps/<project_name>.conf', example: '/opt/django/configs/apps/myapp.conf', doc: "The app's config file (secret_key, database, email); not in a system directory (/etc/<app>.conf is fine)." },
+  { section: 'DEPLOY', key: 'home', default: '/opt/django', maxLength: 1024, rule: homeRule, doc: "The app user's home: deploy key, configs, apps, virtualenvs. A directory of its own: never a system directory (/, /usr, /var/lib, anything under /etc...), written without \".\" or \"..\" parts, \"//\" or a trailing \"/\"." },
+  { section: 'DEPLOY', key: 'app_user', default: 'django', maxLength: 32, rule: accountRule('the app must not run as root'), doc: 'System user the app runs as (no password, no login shell needed); never root, a system account or a deploy_hosts user.' },
+  { section: 'DEPLOY', key: 'deploy_user', maxLength: 32, example: 'deployer', rule: accountRule('must not be root: deploy_user is the login without root'), doc: 'SSH user without root that deploy, rollback, status, logs, run and unlock log in as (setup, which logs in as the deploy_hosts user, creates it); must differ from app_user.' },
+  { section: 'DEPLOY', key: 'deploy_user_keys', list: /,/, defaultDoc: 'the .pub next to identity_file', example: '~/.ssh/deploy_ed25519.pub', rule: publicKeyFileRule, doc: 'Comma-separated local public key files (.pub, ~/ allowed) authorised for deploy_user.' },
+  { section: 'DEPLOY', key: 'gunicorn_bind', maxLength: 255, default: '127.0.0.1:8000', example: '"127.0.0.1:8032"  # ip and port', setInExample: true, rule: bindRule, doc: 'Address of the first gunicorn slot: host:port or unix:/path (each app on a server needs its own).' },
+  { section: 'DEPLOY', key: 'gunicorn_bind_alt', maxLength: 255, defaultDoc: 'port + 1 (or <socket>-b)', example: '127.0.0.1:8033', rule: bindRule, doc: 'Address of the second slot (zero-downtime switch); required when gunicorn_bind uses port 65535.' },
+  { section: 'DEPLOY', key: 'gunicorn_workers', maxLength: 16, kind: 'int', min: 1, max: 256, default: '2', doc: 'gunicorn worker processes per slot.' },
+  { section: 'DEPLOY', key: 'gunicorn_timeout', maxLength: 16, kind: 'int', min: 1, max: 86400, default: '30', doc: 'gunicorn worker timeout, seconds.' },
+  { section: 'DEPLOY', key: 'wsgi_app', maxLength: 255, defaultDoc: '<first part of settings_file>.wsgi:application', example: 'myapp.wsgi:application', rule: matches(PATTERNS.wsgi, 'module:callable'), doc: 'WSGI callable gunicorn serves.' },
+  { section: 'DEPLOY', key: 'server_name', maxLength: 1024, default: '_', rule: serverNameRule, doc: 'nginx server_name; _ makes the site the default one on port 80.' },
+  { section: 'DEPLOY', key: 'python', maxLength: 1024, default: 'python3', rule: interpreterRule, doc: 'Python interpreter used to create virtualenvs.' },
+  { section: 'DEPLOY', key: 'system_site_packages', maxLength: 16, kind: 'bool', default: 'no', doc: "Create virtualenvs with --system-site-packages (they see Debian's python3-* packages)." },
+  { section: 'DEPLOY', key: 'pip_index_url', maxLength: 2048, example: 'https://pypi.example.com/simple', rule: matches(PATTERNS.url, 'an http(s):// or file:// URL of URL characters'), doc: 'pip --index-url (a private mirror).' },
+  { section: 'DEPLOY', key: 'pip_find_links', maxLength: 2048, example: '/srv/wheels', rule: findLinksRule, doc: 'pip --find-links (a directory or URL of wheels, for offline servers); without pip_index_url, pip then uses only those (--no-index).' },
+  { section: 'DEPLOY', key: 'extra_packages', default: '', list: /[\s,]+/, example: 'libpq-dev python3-psycopg2', rule: matches(PATTERNS.debPackage, 'a Debian package name'), doc: 'More Debian packages setup installs (space or comma separated).' },
+  { section: 'DEPLOY', key: 'keep_releases', maxLength: 16, kind: 'int', min: 2, max: 1000, default: '5', doc: 'Releases kept on each server.' },
+  { section: 'DEPLOY', key: 'health_path', maxLength: 1024, default: '/', rule: matches(PATTERNS.urlPath, 'a URL path starting with / (letters, digits and - . _ ~ % / : @ + , = ? &)'), doc: 'Path a new release must answer (2xx/3xx) before it gets traffic.' },
+  { section: 'DEPLOY', key: 'health_timeout', maxLength: 16, kind: 'int', min: 1, max: 3600, default: '30', doc: 'Seconds a new release has to answer its health check.' },
+  { section: 'DEPLOY', key: 'migrate', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py migrate on deploy.' },
+  { section: 'DEPLOY', key: 'collectstatic', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py collectstatic on deploy.' },
+  { section: 'DEPLOY', key: 'test_command', tabs: true, example: 'python manage.py test --noinput', doc: 'Command run in the new release before it starts (as the app user, in its virtualenv).' },
 
-  { section: 'APP', key: 'settings_file', max: 255, doc: 'DJANGO_SETTINGS_MODULE, e.g. myapp.settings.prod.' },
-  { section: 'APP', key: 'debug', max: 16, default: 'False', doc: 'Django DEBUG, written to the config file.' },
-  { section: 'APP', key: 'allowed_hosts', default: 'server_name, the hosts, localhost', doc: 'Django ALLOWED_HOSTS, comma-separated.' },
-  { section: 'APP', key: 'database_url', default: 'sqlite:///<app root>/shared/data/db.sqlite3', doc: 'Database URL written to the config file.' },
+  { section: 'APP', key: 'settings_file', maxLength: 255, example: 'myapp.settings.prod', setInExample: true, rule: matches(PATTERNS.module, 'a Python module path like myapp.settings.prod'), doc: 'DJANGO_SETTINGS_MODULE.' },
+  { section: 'APP', key: 'debug', maxLength: 16, kind: 'bool', default: 'False', doc: 'Django DEBUG, written to the config file.' },
+  { section: 'APP', key: 'allowed_hosts', list: /,/, defaultDoc: 'server_name, the hosts, localhost, 127.0.0.1', example: 'www.example.com,example.com', rule: matches(PATTERNS.allowedHost, 'a host name'), doc: 'Django ALLOWED_HOSTS, comma-separated, written to the config file.' },
+  { section: 'APP', key: 'database_url', secret: true, defaultDoc: 'sqlite:///<home>/apps/<project_name>/shared/data/db.sqlite3', example: 'postgres://myapp:secret@db.internal:5432/myapp', rule: databaseUrlRule, doc: 'Database URL written to the config file.' },
 
-  { section: 'EMAIL', key: 'default_from_email', max: 320, doc: 'Django DEFAULT_FROM_EMAIL.' },
-  { section: 'EMAIL', key: 'email_host', max: 253, doc: 'SMTP server.' },
-  { section: 'EMAIL', key: 'email_host_password', secret: true, doc: 'SMTP password (never printed or logged).' },
-  { section: 'EMAIL', key: 'email_host_user', max: 320, doc: 'SMTP user.' },
-  { section: 'EMAIL', key: 'email_port', max: 16, doc: 'SMTP port.' },
-  { section: 'EMAIL', key: 'email_use_tls', max: 16, doc: 'True/False.' },
-  { section: 'EMAIL', key: 'email_use_ssl', max: 16, doc: 'True/False.' },
+  { section: 'EMAIL', key: 'default_from_email', maxLength: 320, example: 'webmaster@example.com', doc: 'Django DEFAULT_FROM_EMAIL.' },
+  { section: 'EMAIL', key: 'email_host', maxLength: 253, example: 'smtp.example.com', rule: matches(PATTERNS.hostname, 'a host name'), doc: 'SMTP server.' },
+  { section: 'EMAIL', key: 'email_host_password', secret: true, doc: 'SMTP password.' },
+  { section: 'EMAIL', key: 'email_host_user', maxLength: 320, example: 'webmaster@example.com', doc: 'SMTP user.' },
+  { section: 'EMAIL', key: 'email_port', maxLength: 16, example: '587', rule: portRule, doc: 'SMTP port.' },
+  { section: 'EMAIL', key: 'email_use_tls', maxLength: 16, example: 'True', rule: trueFalseRule, doc: 'STARTTLS (usually port 587): True/False.' },
+  { section: 'EMAIL', key: 'email_use_ssl', maxLength: 16, rule: trueFalseRule, doc: 'Implicit TLS (usually port 465): True/False.' },
 ];
 
 /** Sections whose keys are free-form. */
 export const FREE_SECTIONS = ['ENV', 'COMMANDS'] as const;
 export const SECTIONS = ['DEPLOY', 'APP', 'EMAIL', ...FREE_SECTIONS] as const;
+
+/** What settings.example.ini says under a section's header, before its keys (`myapp` is the app's name). */
+export const SECTION_DOCS: Partial<Record<(typeof SECTIONS)[number], string>> = {
+  EMAIL: "Written to the config file's [email] section.",
+  ENV: "Extra environment variables for the app's processes, build commands and `deploy myapp run`. Values are secrets, passed literally ($, quotes, backticks are fine; no line breaks or control characters).",
+  COMMANDS: 'Named shortcuts for `deploy myapp run NAME`.',
+};
+
+/** Example lines of the free sections. */
+export const FREE_EXAMPLES: Record<(typeof FREE_SECTIONS)[number], string> = {
+  ENV: 'SENTRY_ENVIRONMENT = production',
+  COMMANDS: 'shell = python manage.py shell',
+};
+
+/** The key's definition; keys are the table's, so a name missing here is a bug, not input. */
+export function keyDef(key: string): KeyDef {
+  const def = KEYS.find((d) => d.key === key);
+  if (!def) throw new Error(`no settings key ${key}`);
+  return def;
+}
