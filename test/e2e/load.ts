@@ -10,22 +10,34 @@ export interface LoadStats {
   durationS: number;
   rate: number;
   bodies: Set<string>;
+  /** The slowest answer, and how many took over 5 s (a loaded machine, or a stall). */
+  maxMs: number;
+  slow: number;
 }
 
 export function startLoad(host: string, path = '/health', ratePerS = 100, maxS = 120): { stop(): Promise<LoadStats> } {
   const started = performance.now();
-  const stats: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set() };
+  const stats: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set(), maxMs: 0, slow: 0 };
   const inflight = new Set<Promise<void>>();
   let running = true;
   const fail = (why: string) => (stats.failures[why] = (stats.failures[why] ?? 0) + 1);
   const one = () =>
     new Promise<void>((resolve) => {
       stats.sent++;
-      const req = request({ host, port: 80, path, agent: false, timeout: 10000, headers: { connection: 'close' } }, (res) => {
+      const t0 = performance.now();
+      const took = () => {
+        const ms = performance.now() - t0;
+        stats.maxMs = Math.max(stats.maxMs, Math.round(ms));
+        if (ms > 5000) stats.slow++;
+      };
+      // Longer than nginx's proxy_read_timeout: a request stuck upstream comes back as nginx's
+      // 504 (a failure); a merely slow answer on a loaded machine is not a failed request.
+      const req = request({ host, port: 80, path, agent: false, timeout: 60000, headers: { connection: 'close' } }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (body += c));
         res.on('end', () => {
+          took();
           if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) {
             stats.ok++;
             stats.bodies.add(body.match(/demo app v\w+/)?.[0] ?? body.slice(0, 20));

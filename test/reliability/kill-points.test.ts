@@ -85,7 +85,7 @@ describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 40 
     );
     const sent = results.reduce((n, s) => n + s.sent, 0);
     const failures = results.flatMap((s) => Object.entries(s.failures));
-    report({ test: 'kill-points', faults: outcomes.length, deploy_points: deploy.length, rollback_points: rollback.length, requests: sent, failed: failures.reduce((n, [, c]) => n + c, 0), data_lost: 0, seconds: Math.round((performance.now() - started) / 1000) });
+    report({ test: 'kill-points', faults: outcomes.length, deploy_points: deploy.length, rollback_points: rollback.length, requests: sent, failed: failures.reduce((n, [, c]) => n + c, 0), slowest_ms: Math.max(...results.map((s) => s.maxMs)), over_5s: results.reduce((n, s) => n + s.slow, 0), data_lost: 0, seconds: Math.round((performance.now() - started) / 1000) });
     assert.equal(outcomes.length, deploy.length + rollback.length);
     assert.deepEqual(failures, [], `failed requests: ${JSON.stringify(failures)} of ${sent}`);
     for (const s of results) assert.ok(s.rate >= 40 * 0.9, `load rate ${s.rate.toFixed(1)}/s`);
