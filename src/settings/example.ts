@@ -31,8 +31,9 @@ export function exampleSettings(values: Partial<ExampleValues> = {}, { writtenBy
     ...comment('The file is UTF-8; values are one line, without control characters.'),
     ...comment(`Portuguese keys from the original fabfile are accepted: ${aliases.join(', ')}.`),
   ];
-  for (const section of ['DEPLOY', 'APP', 'EMAIL'] as SectionName[]) {
-    out.push('', `[${section}]`);
+  for (const section of ['DEPLOY', 'HOSTS', 'APP', 'EMAIL'] as SectionName[]) {
+    // [HOSTS] replaces deploy_hosts: shown, but commented out whole, so that the file sets one.
+    out.push('', section === 'HOSTS' ? `; [${section}]` : `[${section}]`);
     if (SECTION_DOCS[section]) out.push(...comment(forApp(SECTION_DOCS[section])));
     for (const def of KEYS.filter((k) => k.section === section)) out.push(...keyLines(def, given[def.key], forApp));
   }

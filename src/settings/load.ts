@@ -9,7 +9,7 @@ import ini from 'ini';
 import { closest, distance } from 'fastest-levenshtein';
 import { KEYS, SECTIONS, keyDef, type SectionName } from './schema.js';
 import { BOOL, MAX_VALUE, PATTERNS, configFileRule, list, textProblem, type Rule } from './rules.js';
-import type { HostSpec, Settings } from './types.js';
+import type { HostSpec, Role, Settings } from './types.js';
 import { Secret } from '../shell.js';
 import { SettingsError, UsageError } from '../errors.js';
 import { printable } from '../printable.js';
@@ -405,7 +405,7 @@ class Checker {
    * message says what is wrong without showing the value).
    */
   collect(): void {
-    for (const section of ['DEPLOY', 'APP', 'EMAIL'] as SectionName[]) {
+    for (const section of ['DEPLOY', 'HOSTS', 'APP', 'EMAIL'] as SectionName[]) {
       const defs = KEYS.filter((k) => k.section === section);
       for (const [key, value] of this.entries(section)) {
         if (isSection(value)) continue;
@@ -425,7 +425,7 @@ class Checker {
   }
 
   /** [ENV] and [COMMANDS]: free names and values, each checked; the values are never shown. */
-  free(section: 'ENV' | 'COMMANDS', name: RegExp, nameWhat: string, valueRule: Rule): Record<string, string> {
+  free(section: 'ENV' | 'COMMANDS' | 'RUN_ONCE', name: RegExp, nameWhat: string, valueRule: Rule): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of this.entries(section)) {
       const value = unquote(v);
@@ -462,7 +462,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
   c.value('repository_type');
   const branch = c.value('branch');
 
-  const hosts = deployHosts(c);
+  const { hosts, primary } = fleetHosts(c);
   const users = accounts(c, hosts);
   const home = c.value('home');
   // Its rule (never the home, nor containing it) and its default depend on home.
@@ -491,6 +491,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     // Passed literally, never run: $, backticks, quotes are fine. The value is never shown.
     textProblem(v, MAX_VALUE, false)?.replace(/^contains/, 'value contains').replace(/^too long/, 'value too long'),
   );
+  const runOnce = c.free('RUN_ONCE', PATTERNS.commandName, 'not a valid command name (a-z, digits, - and _, starting with a letter)', (v) => (v.trim() ? textProblem(v, MAX_VALUE, true) : 'empty command'));
   const commands = c.free('COMMANDS', PATTERNS.commandName, 'not a valid command name (a-z, digits, - and _, starting with a letter)', (v) => (v.trim() ? textProblem(v, MAX_VALUE, true) : 'empty command'));
 
   const settings: Settings = {
@@ -500,6 +501,10 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     repository,
     branch: branch || undefined,
     hosts,
+    primary,
+    parallel: c.int('parallel'),
+    batchSize: batchSize(c),
+    proxyJump: list(c.get('proxy_jump')).flatMap((label) => parseHost(c, 'proxy_jump', label, []) ?? []),
     identityFile: c.value('identity_file') || undefined,
     strictHostKeys: c.bool('strict_host_keys'),
     deployUser: users.deployUser,
@@ -530,6 +535,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     email,
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, new Secret(v)])),
     commands,
+    runOnce,
   };
   if (problems.length) throw settingsError(problems, file);
   return settings;
@@ -541,25 +547,67 @@ function settingsError(problems: string[], file: string): SettingsError {
   return new SettingsError(problems.length > max ? [...problems.slice(0, max), `… and ${problems.length - max} more problems`] : problems, file);
 }
 
-/** Parsed here rather than checked by a table rule: each item becomes a HostSpec, and the same server twice is a problem across items. */
-function deployHosts(c: Checker): HostSpec[] {
+/** One [user@]host[:port] as a HostSpec; undefined (reported under key) when it is not one. */
+function parseHost(c: Checker, key: string, label: string, roles: Role[]): HostSpec | undefined {
+  const m = PATTERNS.host.exec(label);
+  const port = m?.[3] ? Number(m[3]) : 22;
+  if (!m || port < 1 || port > 65535) {
+    c.report(key, `${printable(label)} is not [user@]host[:port]`);
+    return undefined;
+  }
+  return { user: m[1] ?? '', host: m[2].replace(/^\[|\]$/g, ''), port, label, roles, portGiven: !!m[3] };
+}
+
+/** The same server: one host name (any case, with or without the final dot) and port. */
+const serverId = (h: HostSpec) => `${h.host.toLowerCase().replace(/\.$/, '')}:${h.port}`;
+
+/** Parsed here rather than checked by a table rule: items become HostSpecs, and the same server twice is a problem across items. */
+function hostList(c: Checker, key: string, roles: Role[]): HostSpec[] {
   const hosts: HostSpec[] = [];
   const seen = new Set<string>();
-  for (const label of list(c.get('deploy_hosts'))) {
-    const m = PATTERNS.host.exec(label);
-    const port = m?.[3] ? Number(m[3]) : 22;
-    if (!m || port < 1 || port > 65535) {
-      c.report('deploy_hosts', `${printable(label)} is not user@host[:port]`);
-      continue;
-    }
-    const host = m[2].replace(/^\[|\]$/g, '');
+  for (const label of list(c.get(key))) {
+    const h = parseHost(c, key, label, roles);
+    if (!h) continue;
     // The same server twice would run two deploys against each other (the second finds the lock).
-    const id = `${host.toLowerCase().replace(/\.$/, '')}:${port}`;
-    if (seen.has(id)) c.report('deploy_hosts', `${printable(label)}: this server is listed twice`);
-    seen.add(id);
-    hosts.push({ user: m[1], host, port, label });
+    if (seen.has(serverId(h))) c.report(key, `${printable(label)}: this server is listed twice`);
+    seen.add(serverId(h));
+    hosts.push(h);
   }
   return hosts;
+}
+
+/**
+ * The hosts and their roles: deploy_hosts (all web hosts, the first the primary), or [HOSTS]
+ * (web, worker, primary), not both. A server in web and worker has both roles.
+ */
+function fleetHosts(c: Checker): { hosts: HostSpec[]; primary: string } {
+  const byRole = c.isSet('web') || c.isSet('worker') || c.isSet('primary');
+  if (!byRole) {
+    if (!c.isSet('deploy_hosts')) c.report('deploy_hosts', 'required (or a [HOSTS] section listing the web and worker hosts)');
+    const hosts = hostList(c, 'deploy_hosts', ['web']);
+    return { hosts, primary: hosts[0]?.label ?? '' };
+  }
+  if (c.isSet('deploy_hosts')) c.report('deploy_hosts', 'set together with [HOSTS]: list the hosts in one place (deploy_hosts, or [HOSTS] web and worker)');
+  const hosts: HostSpec[] = [];
+  for (const h of [...hostList(c, 'web', ['web']), ...hostList(c, 'worker', ['worker'])]) {
+    const same = hosts.find((o) => serverId(o) === serverId(h));
+    if (same) same.roles.push(...h.roles.filter((r) => !same.roles.includes(r)));
+    else hosts.push(h);
+  }
+  if (!hosts.length && c.ok('web') && c.ok('worker')) c.report('web', 'no host: [HOSTS] needs web or worker hosts');
+  const given = c.get('primary');
+  if (!given) return { hosts, primary: (hosts.find((h) => h.roles.includes('web')) ?? hosts[0])?.label ?? '' };
+  const p = parseHost(c, 'primary', given, []);
+  const match = p && hosts.find((h) => serverId(h) === serverId(p));
+  if (p && !match) c.report('primary', `${printable(given)} is not one of the web or worker hosts`);
+  return { hosts, primary: match?.label ?? '' };
+}
+
+/** batch_size as a count or a percentage of the web hosts. */
+function batchSize(c: Checker): Settings['batchSize'] {
+  const v = c.value('batch_size');
+  if (!v || !c.ok('batch_size')) return undefined;
+  return v.endsWith('%') ? { percent: Number(v.slice(0, -1)) } : { count: Number(v) };
 }
 
 /**

@@ -24,7 +24,7 @@ export const PATTERNS = {
   branch: /^[A-Za-z0-9._/+-]+$/,
   module: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
   wsgi: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/,
-  host: new RegExp(`^([a-z_][a-z0-9_.-]{0,31})@(${HOSTNAME}|${IPV6})(?::(\\d{1,5}))?$`),
+  host: new RegExp(`^(?:([a-z_][a-z0-9_.-]{0,31})@)?(${HOSTNAME}|${IPV6})(?::(\\d{1,5}))?$`),
   hostname: new RegExp(`^${HOSTNAME}$`),
   tcpBind: new RegExp(`^(${HOSTNAME}|${IPV6}):(\\d{1,5})$`),
   unixBind: /^unix:(\/.*)$/,
@@ -170,3 +170,16 @@ export function textProblem(value: string, max: number, tabs: boolean): string |
   if (control) return `contains a control or invisible character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${control.index + 1}): line breaks, NUL, escapes, bidi and zero-width characters are not allowed`;
   return undefined;
 }
+
+/** [user@]host[:port], a port from 1 to 65535. */
+export const hostRule: Rule = (v) => {
+  const m = PATTERNS.host.exec(v);
+  return m && (!m[3] || (Number(m[3]) >= 1 && Number(m[3]) <= 65535)) ? undefined : `${printable(v)} is not [user@]host[:port]`;
+};
+
+/** A number of hosts (1 or more) or a percentage (1% to 100%). */
+export const batchSizeRule: Rule = (v) => {
+  const m = /^(\d{1,4})(%?)$/.exec(v);
+  const n = Number(m?.[1]);
+  return m && n >= 1 && (!m[2] || n <= 100) ? undefined : `${printable(v)} is not a number of hosts (1 or more) or a percentage (1% to 100%)`;
+};

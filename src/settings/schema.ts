@@ -3,11 +3,11 @@
 // tables to it). A key's rule here depends on its own value only: rules that depend on other
 // keys (config_file on home, app_user on deploy_hosts...) are applied in load.ts.
 import {
-  accountRule, bindRule, branchRule, databaseUrlRule, findLinksRule, homeRule, interpreterRule, matches, PATTERNS,
+  accountRule, batchSizeRule, bindRule, branchRule, databaseUrlRule, findLinksRule, homeRule, hostRule, interpreterRule, matches, PATTERNS,
   portRule, publicKeyFileRule, repositoryRule, serverNameRule, trueFalseRule, type Rule,
 } from './rules.js';
 
-export type SectionName = 'DEPLOY' | 'APP' | 'EMAIL';
+export type SectionName = 'DEPLOY' | 'HOSTS' | 'APP' | 'EMAIL';
 
 export interface KeyDef {
   section: SectionName;
@@ -45,7 +45,10 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'repository', aliases: ['repositorio'], required: true, maxLength: 1024, example: 'git@github.com:me/myapp.git', rule: repositoryRule, doc: 'Git URL the servers clone with their deploy key.' },
   { section: 'DEPLOY', key: 'repository_type', default: 'git', maxLength: 16, rule: (v) => (v === 'git' ? undefined : 'only "git" is supported'), doc: 'Only git is supported.' },
   { section: 'DEPLOY', key: 'branch', maxLength: 255, defaultDoc: "the repository's default branch", example: 'main', rule: branchRule, doc: 'Branch to deploy.' },
-  { section: 'DEPLOY', key: 'deploy_hosts', required: true, example: 'ubuntu@203.0.113.10, ubuntu@203.0.113.11:2222', doc: 'Comma-separated user@host[:port]; the user needs passwordless sudo.' },
+  { section: 'DEPLOY', key: 'deploy_hosts', defaultDoc: 'required, unless [HOSTS] lists the hosts', setInExample: true, example: 'ubuntu@203.0.113.10, ubuntu@203.0.113.11:2222', doc: 'Comma-separated [user@]host[:port], each reached as `ssh` would (~/.ssh/config applies); all are web hosts, the first is the primary. The user needs passwordless sudo (for setup).' },
+  { section: 'DEPLOY', key: 'parallel', maxLength: 16, kind: 'int', min: 1, max: 100, default: '10', doc: 'Hosts worked on at once (every command).' },
+  { section: 'DEPLOY', key: 'batch_size', maxLength: 16, defaultDoc: 'all web hosts at once', example: '25%', rule: batchSizeRule, doc: 'Rolling deploys: web hosts switched at once, a number or a percentage; each batch is checked through its nginx before the next one switches, and a batch that fails stops the rollout and goes back to the previous release.' },
+  { section: 'DEPLOY', key: 'proxy_jump', list: /,/, example: 'ubuntu@bastion.example.com', rule: hostRule, doc: 'Bastions every host is reached through, comma-separated [user@]host[:port] in order, as OpenSSH\'s ProxyJump (a ProxyJump in ~/.ssh/config also applies).' },
   { section: 'DEPLOY', key: 'identity_file', maxLength: 1024, defaultDoc: 'the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa', example: '~/.ssh/deploy_ed25519', doc: 'SSH private key.' },
   { section: 'DEPLOY', key: 'strict_host_keys', kind: 'bool', default: 'no', doc: 'yes: refuse every host whose key is not already in known_hosts, even with --yes (CI with a provisioned known_hosts); no: --yes accepts and records new hosts (OpenSSH accept-new).' },
   { section: 'DEPLOY', key: 'config_file', aliases: ['arquivo_config'], maxLength: 1024, defaultDoc: '<home>/configs/apps/<project_name>.conf', example: '/opt/django/configs/apps/myapp.conf', doc: "The app's config file (secret_key, database, email); not in a system directory (/etc/<app>.conf is fine)." },
@@ -71,6 +74,10 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'collectstatic', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py collectstatic on deploy.' },
   { section: 'DEPLOY', key: 'test_command', tabs: true, example: 'python manage.py test --noinput', doc: 'Command run in the new release before it starts (as the app user, in its virtualenv).' },
 
+  { section: 'HOSTS', key: 'web', list: /,/, example: 'ubuntu@10.0.1.11, ubuntu@10.0.1.12', rule: hostRule, doc: 'Hosts running gunicorn behind nginx (comma-separated [user@]host[:port]).' },
+  { section: 'HOSTS', key: 'worker', list: /,/, example: 'ubuntu@10.0.1.21', rule: hostRule, doc: "Hosts running the app's other processes only, no nginx." },
+  { section: 'HOSTS', key: 'primary', defaultDoc: 'the first web host', example: 'ubuntu@10.0.1.11', rule: hostRule, doc: 'The host where run-once commands go: migrate when the database is shared, and [RUN_ONCE].' },
+
   { section: 'APP', key: 'settings_file', maxLength: 255, example: 'myapp.settings.prod', setInExample: true, rule: matches(PATTERNS.module, 'a Python module path like myapp.settings.prod'), doc: 'DJANGO_SETTINGS_MODULE.' },
   { section: 'APP', key: 'debug', maxLength: 16, kind: 'bool', default: 'False', doc: 'Django DEBUG, written to the config file.' },
   { section: 'APP', key: 'allowed_hosts', list: /,/, defaultDoc: 'server_name, the hosts, localhost, 127.0.0.1', example: 'www.example.com,example.com', rule: matches(PATTERNS.allowedHost, 'a host name'), doc: 'Django ALLOWED_HOSTS, comma-separated, written to the config file.' },
@@ -86,20 +93,23 @@ export const KEYS: KeyDef[] = [
 ];
 
 /** Sections whose keys are free-form. */
-export const FREE_SECTIONS = ['ENV', 'COMMANDS'] as const;
-export const SECTIONS = ['DEPLOY', 'APP', 'EMAIL', ...FREE_SECTIONS] as const;
+export const FREE_SECTIONS = ['ENV', 'COMMANDS', 'RUN_ONCE'] as const;
+export const SECTIONS = ['DEPLOY', 'HOSTS', 'APP', 'EMAIL', ...FREE_SECTIONS] as const;
 
 /** What settings.example.ini says under a section's header, before its keys (`myapp` is the app's name). */
 export const SECTION_DOCS: Partial<Record<(typeof SECTIONS)[number], string>> = {
   EMAIL: "Written to the config file's [email] section.",
   ENV: "Extra environment variables for the app's processes, build commands and `deploy myapp run`. Values are secrets, passed literally ($, quotes, backticks are fine; no line breaks or control characters).",
   COMMANDS: 'Named shortcuts for `deploy myapp run NAME`.',
+  HOSTS: 'Instead of deploy_hosts: hosts by role (Capistrano-like). Every host gets the release; web hosts serve it behind nginx; the primary runs what must run once.',
+  RUN_ONCE: 'Commands run once per deploy, in order, on the primary host in the new release, after migrate and before any host switches (a failure switches nothing), e.g. a cache warm-up.',
 };
 
 /** Example lines of the free sections. */
 export const FREE_EXAMPLES: Record<(typeof FREE_SECTIONS)[number], string> = {
   ENV: 'SENTRY_ENVIRONMENT = production',
   COMMANDS: 'shell = python manage.py shell',
+  RUN_ONCE: 'warm_cache = python manage.py warm_cache',
 };
 
 /** The key's definition; keys are the table's, so a name missing here is a bug, not input. */

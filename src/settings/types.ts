@@ -1,11 +1,19 @@
 import type { Secret } from '../shell.js';
 
+/** web: gunicorn behind nginx; worker: the app's other processes only, no nginx. */
+export type Role = 'web' | 'worker';
+
 export interface HostSpec {
+  /** Empty when not written: ~/.ssh/config's User, else the local user (as ssh does). */
   user: string;
   host: string;
   port: number;
-  /** user@host[:port], as written in deploy_hosts. */
+  /** [user@]host[:port], as written in the settings. */
   label: string;
+  /** What it runs; deploy_hosts' hosts are all web hosts. */
+  roles: Role[];
+  /** The port was written (else ~/.ssh/config's Port, else 22, may apply). */
+  portGiven?: boolean;
 }
 
 /** Everything a run needs, validated once. Paths are absolute remote paths. */
@@ -18,6 +26,14 @@ export interface Settings {
   repository: string;
   branch?: string;
   hosts: HostSpec[];
+  /** Where run-once commands (migrate on a shared database, [RUN_ONCE]) go: a label of hosts. */
+  primary: string;
+  /** Hosts worked on at once (parallel). */
+  parallel: number;
+  /** Web hosts switched at once in a rolling deploy (batch_size); undefined: all at once. */
+  batchSize?: { count: number } | { percent: number };
+  /** proxy_jump: bastions every host is reached through, in order (as OpenSSH's ProxyJump). */
+  proxyJump: HostSpec[];
   identityFile?: string;
   /** Refuse hosts whose key is not known yet, even with --yes. */
   strictHostKeys: boolean;
@@ -65,4 +81,6 @@ export interface Settings {
   /** [ENV]: values are secrets (API keys, passwords). */
   env: Record<string, Secret>;
   commands: Record<string, string>;
+  /** [RUN_ONCE]: commands run once per deploy on the primary host, after migrate, before any switch. */
+  runOnce: Record<string, string>;
 }

@@ -23,7 +23,7 @@ test("seed 000's settings.ini loads as written", () => {
   const s = parse(seed);
   assert.equal(s.project, 'NOME_APP');
   assert.equal(s.repository, 'git@bitbucket.org:znc/e-hall.git');
-  assert.deepEqual(s.hosts, [{ user: 'ubuntu', host: '107.22.193.179', port: 29992, label: 'ubuntu@107.22.193.179:29992' }]);
+  assert.deepEqual(s.hosts, [{ user: 'ubuntu', host: '107.22.193.179', port: 29992, label: 'ubuntu@107.22.193.179:29992', roles: ['web'], portGiven: true }]);
   assert.equal(s.gunicornBind, '127.0.0.1:8032', 'quotes and the inline comment are removed');
   assert.equal(s.gunicornBindAlt, '127.0.0.1:8033');
   assert.equal(s.configFile, '/opt/django/configs/apps/NOME_APP.conf');
@@ -55,11 +55,11 @@ test('several apps in one file; an unknown app lists the known ones', () => {
 });
 
 test('every problem is reported at once, with key, line and a suggestion', () => {
-  const p = problems('[DEPLOY]\nproject_name = NOME_APP\nrepositry = x\ndeploy_hosts = nobody\ngunicorn_bind = nowhere\n[APP]\nsettings_file = a b\ndebug = maybe\n');
+  const p = problems('[DEPLOY]\nproject_name = NOME_APP\nrepositry = x\ndeploy_hosts = no/body\ngunicorn_bind = nowhere\n[APP]\nsettings_file = a b\ndebug = maybe\n');
   const text = p.join('\n');
   assert.match(text, /\[DEPLOY\] repositry \(line 3\): unknown key \(did you mean "repository"\?\)/);
   assert.match(text, /\[DEPLOY\] repository: required/);
-  assert.match(text, /deploy_hosts \(line 4\): "nobody" is not user@host\[:port\]/);
+  assert.match(text, /deploy_hosts \(line 4\): "no\/body" is not \[user@\]host\[:port\]/);
   assert.match(text, /gunicorn_bind \(line 5\)/);
   assert.match(text, /settings_file \(line 7\)/);
   assert.match(text, /debug \(line 8\): "maybe" is not yes\/no/);

@@ -7,8 +7,8 @@ import { connectionFailure, hostKeyRefusal } from '../../src/ssh/failures.ts';
 import { fingerprint, type KnownHostsEntry } from '../../src/ssh/known-hosts.ts';
 import type { HostSpec } from '../../src/settings/types.ts';
 
-const host: HostSpec = { user: 'ubuntu', host: 'web.example.com', port: 22, label: 'ubuntu@web.example.com' };
-const onPort: HostSpec = { user: 'ubuntu', host: '10.0.0.2', port: 2222, label: 'ubuntu@10.0.0.2:2222' };
+const host: HostSpec = { user: 'ubuntu', host: 'web.example.com', port: 22, label: 'ubuntu@web.example.com', roles: ['web'] };
+const onPort: HostSpec = { user: 'ubuntu', host: '10.0.0.2', port: 2222, label: 'ubuntu@10.0.0.2:2222', roles: ['web'] };
 const none = { offered: [], skipped: [] };
 const netError = (code: string, message = code) => Object.assign(new Error(message), { code, level: 'client-socket' });
 
