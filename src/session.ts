@@ -51,7 +51,28 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.
-  const sshModules = opts.dryRun || opts.openExecutor ? undefined : Promise.all([import('./ssh/connect.js'), import('./exec/ssh.js')]);
+  const sshModules = opts.dryRun || opts.openExecutor ? undefined : Promise.all([import('./exec/ssh.js'), import('./ssh/connector.js'), import('./ssh/route.js')]);
+  let sshConfig: InstanceType<Awaited<NonNullable<typeof sshModules>>[2]['SshConfig']> | undefined;
+  let connector: InstanceType<Awaited<NonNullable<typeof sshModules>>[1]['Connector']> | undefined;
+  // Hosts connect at once: their host-key questions come one after the other.
+  let asking: Promise<unknown> = Promise.resolve();
+  const oneQuestionAtATime = <T>(ask: () => Promise<T>): Promise<T> => {
+    const answer = asking.then(ask, ask);
+    asking = answer.catch(() => undefined);
+    return answer;
+  };
+  const acceptNewHostKey = async (h: HostSpec, type: string, fp: string): Promise<boolean> => {
+    reporter.info(`${h.label}: new host key ${type} ${fp}`);
+    if (settings.strictHostKeys) {
+      throw new ConnectionError(`${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`, `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`);
+    }
+    if (asker.yes) {
+      reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
+      return true;
+    }
+    if (!asker.interactive) throw new ConnectionError(`${h.label}: unknown host key ${fp}`, 'Run once with --yes to accept and record it, or connect with ssh by hand first.');
+    return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
+  };
   return {
     settings,
     reporter,
@@ -62,25 +83,18 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
       if (opts.dryRun) return new PrinterExecutor(host, ctx, reporter, opts.onIssue);
       if (opts.openExecutor) return opts.openExecutor(host);
       reporter.log(`connecting to ${host.label}`);
-      const [{ connect }, { SshExecutor }] = await sshModules!;
-      const ssh = await connect({
-        host,
-        identityFile: settings.identityFile,
-        acceptNewHostKey: async (h, type, fp) => {
-          reporter.info(`${h.label}: new host key ${type} ${fp}`);
-          if (settings.strictHostKeys) {
-            throw new ConnectionError(`${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`, `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`);
-          }
-          if (asker.yes) {
-            reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
-            return true;
-          }
-          if (!asker.interactive) throw new ConnectionError(`${h.label}: unknown host key ${fp}`, 'Run once with --yes to accept and record it, or connect with ssh by hand first.');
-          return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
-        },
+      const [{ SshExecutor }, { Connector }, { SshConfig }] = await sshModules!;
+      sshConfig ??= new SshConfig();
+      connector ??= new Connector({ acceptNewHostKey: (h, type, fp) => oneQuestionAtATime(() => acceptNewHostKey(h, type, fp)) });
+      // Reached as `ssh HOST` would: ~/.ssh/config, then proxy_jump's bastions.
+      const route = sshConfig.route(host, { identityFile: settings.identityFile, proxyJump: settings.proxyJump });
+      const c = connector;
+      const ssh = await c.open(route).catch(async (e) => {
+        await c.release(route);
+        throw e;
       });
-      reporter.log(`connected to ${host.label}`);
-      return new SshExecutor(host, ssh, ctx, reporter, opts.onIssue);
+      reporter.log(`connected to ${host.label}${route.jumps.length ? ` through ${route.jumps.map((j) => j.spec.label).join(', ')}` : ''}`);
+      return new SshExecutor(host, ssh, ctx, reporter, opts.onIssue, undefined, () => c.release(route));
     },
     finish(what) {
       reporter.finish(what, true, started);

@@ -23,6 +23,8 @@ export class SshExecutor implements Executor {
     private readonly onIssue?: IssueListener,
     /** Tests: the exact bytes of each step's script, as sent (secrets revealed). */
     private readonly onWire?: (host: string, script: string) => void,
+    /** Called once the connection is closed (releases the bastions it went through). */
+    private readonly onClose?: () => Promise<void>,
   ) {}
 
   async run(step: Step): Promise<StepResult> {
@@ -132,5 +134,6 @@ export class SshExecutor implements Executor {
   async close(): Promise<void> {
     if (this.shell) (await this.shell.catch(() => undefined))?.close();
     this.ssh.dispose();
+    await this.onClose?.();
   }
 }

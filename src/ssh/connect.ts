@@ -19,6 +19,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Where SSH_AUTH_SOCK comes from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** A stream to the host through a bastion (ProxyJump), instead of a TCP connection. */
+  sock?: NodeJS.ReadableStream & NodeJS.WritableStream;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function connect(opts: ConnectOptions): Promise<NodeSSH> {
     await ssh.connect({
       host: host.host,
       port: host.port,
+      ...(opts.sock ? { sock: opts.sock } : {}),
       username: host.user,
       readyTimeout: timeoutMs,
       keepaliveInterval: 15000,
