@@ -16,7 +16,8 @@ function withGlobalOptions(cmd: Command): Command {
     .option('-y, --yes', 'answer yes to every confirmation (CI)', false)
     .option('-v, --verbose', 'show every remote command and its output', false)
     .option('--dry-run', 'print the commands that would run; connect to nothing', false)
-    .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false);
+    .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false)
+    .option('--hosts <list>', 'only these hosts: names or addresses, with or without user@ and :port, comma-separated');
 }
 
 /** The global options and the words that are not options, as commander itself reads them. */
@@ -41,9 +42,17 @@ export function reorder(argv: string[]): string[] {
   const [first, second, ...rest] = parsed?.operands ?? [];
   if (!parsed || first === undefined || second === undefined || COMMANDS.has(first)) return argv;
   const o = parsed.opts;
-  const globals = [...(o.config !== './settings.ini' ? ['--config', String(o.config)] : []), ...(o.yes ? ['--yes'] : []), ...(o.verbose ? ['--verbose'] : []), ...(o.dryRun ? ['--dry-run'] : []), ...(o.json ? ['--json'] : [])];
+  const globals = [...(o.config !== './settings.ini' ? ['--config', String(o.config)] : []), ...(o.yes ? ['--yes'] : []), ...(o.verbose ? ['--verbose'] : []), ...(o.dryRun ? ['--dry-run'] : []), ...(o.json ? ['--json'] : []), ...(o.hosts !== undefined ? ['--hosts', String(o.hosts)] : [])];
   const tail = args.includes('--') ? args.slice(args.indexOf('--')) : [];
   return [...argv.slice(0, 2), second, first, ...rest, ...parsed.unknown, ...globals, ...tail];
+}
+
+/** --lock-wait SECONDS: wait for a held lock instead of failing at once (CI jobs that queue). */
+function lockWaitOption(): Option {
+  return new Option('--lock-wait <seconds>', 'wait up to SECONDS for a lock another run holds (default: fail at once, exit 4)').argParser((v) => {
+    if (!/^\d{1,6}$/.test(v)) throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--lock-wait must be a number of seconds, not ${printable(v)}`);
+    return Number(v);
+  });
 }
 
 function yesNo(value: string): boolean {
@@ -72,7 +81,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
 3 operator action needed (e.g. add the deploy key), 4 another deploy holds the lock.`,
     );
 
-  const globals = (cmd: Command) => cmd.optsWithGlobals() as { config: string; yes: boolean; verbose: boolean; dryRun: boolean; json: boolean };
+  const globals = (cmd: Command) => cmd.optsWithGlobals() as { config: string; yes: boolean; verbose: boolean; dryRun: boolean; json: boolean; hosts?: string };
 
   program
     .command('setup')
@@ -92,9 +101,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .option('--ref <ref>', "branch, tag or commit to deploy (default: branch setting, else the repository's default branch)")
     .option('--force', 'deploy even when that commit is already live', false)
     .addHelpText('after', '\nExamples:\n  deploy myapp deploy\n  deploy myapp deploy --ref v1.4.0 --yes')
-    .action(async (app: string, o: { ref?: string; force: boolean }, cmd: Command) => {
+    .addOption(lockWaitOption())
+    .action(async (app: string, o: { ref?: string; force: boolean; lockWait?: number }, cmd: Command) => {
       const { deployCommand } = await import('./commands/deploy.js');
-      await deployCommand({ ...globals(cmd), app, ref: o.ref, force: o.force });
+      await deployCommand({ ...globals(cmd), app, ref: o.ref, force: o.force, lockWait: o.lockWait });
     });
 
   program
@@ -103,9 +113,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .argument('[target]', '"current" (the newest release) or a release name or unique prefix; default: the one before the live one')
     .description('switch back to a kept release (no rebuild)')
     .addHelpText('after', '\nExamples:\n  deploy myapp rollback            one release back (again: one more back)\n  deploy myapp rollback current    the most recent release\n  deploy myapp rollback 20261122T1405')
-    .action(async (app: string, target: string | undefined, _o: unknown, cmd: Command) => {
+    .addOption(lockWaitOption())
+    .action(async (app: string, target: string | undefined, o: { lockWait?: number }, cmd: Command) => {
       const { rollbackCommand } = await import('./commands/rollback.js');
-      await rollbackCommand({ ...globals(cmd), app, target });
+      await rollbackCommand({ ...globals(cmd), app, target, lockWait: o.lockWait });
     });
 
   program
@@ -172,13 +183,13 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .argument('[app]', 'app name (project_name)')
     .description('write a commented settings.ini (never overwrites one)')
     .option('--repository <url>', 'git URL')
-    .option('--hosts <list>', 'user@host[:port], comma-separated')
     .option('--settings-module <module>', 'DJANGO_SETTINGS_MODULE')
-    .addHelpText('after', '\nExamples:\n  deploy init                      asks for the essentials\n  deploy init shop --repository git@github.com:me/shop.git --hosts ubuntu@203.0.113.10 --yes')
-    .action(async (app: string | undefined, o: { repository?: string; hosts?: string; settingsModule?: string }, cmd: Command) => {
+    .addHelpText('after', '\nWith init, --hosts gives deploy_hosts (user@host[:port], comma-separated).\n\nExamples:\n  deploy init                      asks for the essentials\n  deploy init shop --repository git@github.com:me/shop.git --hosts ubuntu@203.0.113.10 --yes')
+    .action(async (app: string | undefined, o: { repository?: string; settingsModule?: string }, cmd: Command) => {
       const { initCommand } = await import('./commands/init.js');
       const g = globals(cmd);
-      await initCommand({ config: g.config, yes: g.yes, app, ...o });
+      // The global --hosts chooses hosts among deploy_hosts; for init, which writes them, it gives them.
+      await initCommand({ config: g.config, yes: g.yes, app, ...o, hosts: g.hosts });
     });
 
   return program;

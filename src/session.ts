@@ -8,6 +8,7 @@ import type { Executor, IssueListener } from './exec/executor.js';
 import { PrinterExecutor } from './exec/printer.js';
 import { ConnectionError } from './errors.js';
 import { checkIdentityFile } from './ssh/keys.js';
+import { selectHosts } from './fleet/select.js';
 
 export interface GlobalOptions {
   config: string;
@@ -16,6 +17,8 @@ export interface GlobalOptions {
   dryRun: boolean;
   /** Machine-readable result on stdout. */
   json?: boolean;
+  /** --hosts: only these hosts (names as selectHosts reads them). */
+  hosts?: string;
   /** Tests: see every command issued. */
   onIssue?: IssueListener;
   /** Tests of the multi-host engine: executors that script hosts instead of connecting. */
@@ -42,7 +45,8 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const loaded = loadSettings({ app, file: opts.config });
   // With deploy_user, every command but setup logs in as that user (no root); setup needs sudo.
   const rootless = !!loaded.deployUser && command !== 'setup';
-  const settings = rootless ? { ...loaded, hosts: loaded.hosts.map((h) => asUser(h, loaded.deployUser!)) } : loaded;
+  const chosen = opts.hosts !== undefined ? { ...loaded, hosts: selectHosts(loaded.hosts, opts.hosts) } : loaded;
+  const settings = rootless ? { ...chosen, hosts: chosen.hosts.map((h) => asUser(h, chosen.deployUser!)) } : chosen;
   // A missing or unusable key is a local problem: say so before asking or connecting.
   if (!opts.dryRun) checkIdentityFile(settings.identityFile);
   if (asks) requireAnswerable(opts.yes, opts.dryRun);

@@ -3,7 +3,7 @@
 import { startSession, type GlobalOptions } from '../session.js';
 import { logs } from '../steps/ops.js';
 import { UsageError } from '../errors.js';
-import { closeAll, onEvery, openAll } from './fleet.js';
+import { Fleet } from '../fleet/fleet.js';
 
 /** tail's output as lines, each with the file it came from (tail heads each file with "==> f <=="). */
 export function logLines(text: string): { file: string; line: string }[] {
@@ -20,19 +20,19 @@ export function logLines(text: string): { file: string; line: string }[] {
 export async function logsCommand(opts: GlobalOptions & { app: string; follow: boolean; lines: number }): Promise<void> {
   if (opts.follow && opts.json) throw new UsageError('--json and --follow do not go together: --json prints one document at the end');
   const session = startSession(opts.app, 'logs', opts, false);
-  const runs = await openAll(session);
+  const fleet = await Fleet.connect(session);
   const stop = () => {
     session.reporter.stopSpinner();
-    void closeAll(runs).then(() => process.exit(0));
+    void fleet.close().then(() => process.exit(0));
   };
   if (opts.follow) process.once('SIGINT', stop);
   try {
-    await onEvery(runs, async (run) => {
+    await fleet.each(async (run) => {
       const res = await run.ex.run(logs(session.settings, opts.lines, opts.follow));
       session.reporter.hostData(run.ex.host.label, 'logs', logLines(res.values.logs ?? ''));
     });
   } finally {
     process.off('SIGINT', stop);
-    await closeAll(runs);
+    await fleet.close();
   }
 }

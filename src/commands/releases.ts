@@ -4,7 +4,7 @@ import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { parseLock } from '../steps/lock.js';
 import { describeLock } from '../lock-holder.js';
-import { onEveryHost } from './fleet.js';
+import { onEveryHost } from '../fleet/fleet.js';
 
 export async function releasesCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'releases', opts, false);

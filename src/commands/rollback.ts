@@ -5,11 +5,16 @@ import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError } from '../errors.js';
 import { checkReleaseName } from '../refs.js';
-import { closeAll, goLive, newLock, nothingToDo, onEvery, openAll, runLocking, withCleanup } from './fleet.js';
+import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
+import { lockFleet } from '../fleet/lock.js';
+import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
+import { goLive } from '../fleet/golive.js';
 
 export interface RollbackOptions extends GlobalOptions {
   app: string;
   target?: string;
+  /** Wait this long (seconds) for a held lock instead of failing at once. */
+  lockWait?: number;
 }
 
 /**
@@ -40,28 +45,32 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   const { settings: s, asker, reporter } = session;
   const hosts = s.hosts.map((h) => h.label).join(', ');
   const lock = newLock(`rollback ${opts.target ?? ''}`.trim());
-  const runs = await openAll(session);
+  const fleet = await Fleet.connect(session);
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'rollback', target: opts.target ?? 'previous', hosts: s.hosts.map((h) => h.label) };
   try {
-    await withCleanup(session, runs, lock, log, async (state) => {
-      const seen = await onEvery(runs, (run) => runLocking(run, async () => D.parseInspect(await run.ex.run(D.inspect(s, lock)))));
-      if (opts.dryRun) return goLive(session, runs, { release: '<target release>', liveSlots: seen.map((h) => h.live), lock, log, prune: false, state });
-      const target = chooseTarget(seen[0].releases, seen[0].current, opts.target);
+    await withCleanup(fleet, lock, log, false, async (state) => {
+      const seen = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
+      if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state });
+      // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
+      const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();
+      const target = !opts.target && lives.length > 1 ? lives[0] : chooseTarget(seen[0].releases, seen[0].current, opts.target);
       for (const [i, h] of seen.entries()) {
-        if (!h.releases.some((r) => r.name === target && r.state === 'built')) throw new DeployError(`${runs[i].ex.host.label} does not have release ${target}`);
+        if (!h.releases.some((r) => r.name === target && r.state === 'built')) throw new DeployError(`${fleet.runs[i].ex.host.label} does not have release ${target}`);
       }
       log.release = target;
       reporter.result.release = target;
-      if (seen.every((h) => h.current === target)) {
-        return nothingToDo(session, runs, lock, log, chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
-      }
-      if (!(await asker.confirm(`Roll ${s.app} back from ${seen[0].current} to ${target} on ${hosts}?`))) throw new DeployError('rollback not confirmed');
+      const already = fleet.runs.filter((_, i) => seen[i].current === target);
+      if (already.length === fleet.runs.length) return nothingToDo(fleet, lock, log, chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
+      const moving = fleet.runs.filter((r) => !already.includes(r));
+      const from = [...new Set(seen.filter((_, i) => moving.includes(fleet.runs[i])).map((h) => h.current))].join(', ');
+      if (!(await asker.confirm(`Roll ${s.app} back from ${from} to ${target} on ${moving.map((r) => r.ex.host.label).join(', ')}?`))) throw new DeployError('rollback not confirmed');
       state.guard.check();
-      await goLive(session, runs, { release: target, liveSlots: seen.map((h) => h.live), lock, log, prune: false, state });
+      if (already.length) await nothingToDo(fleet.only(already), lock, log, chalk.dim(`${target} is already live on ${already.map((r) => r.ex.host.label).join(', ')}`));
+      await goLive(fleet.only(moving), { release: target, liveSlots: moving.map((r) => seen[fleet.runs.indexOf(r)].live), state });
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
   } finally {
-    await closeAll(runs);
+    await fleet.close();
   }
   session.finish(opts.dryRun ? `dry run of rollback for ${s.app}` : `rollback of ${s.app} done`);
 }

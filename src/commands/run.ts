@@ -5,7 +5,7 @@ import { runCommand } from '../steps/ops.js';
 import { DeployError, UsageError } from '../errors.js';
 import { quote } from '../shell.js';
 import { printable } from '../printable.js';
-import { closeAll, openAll } from './fleet.js';
+import { Fleet } from '../fleet/fleet.js';
 
 export interface RunOptions extends GlobalOptions {
   app: string;
@@ -26,9 +26,10 @@ export async function runCommandCommand(opts: RunOptions): Promise<void> {
   // --json captures the command's output into the document instead of passing it through.
   const tty = !opts.all && !opts.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
   const sessionForHosts = { ...session, settings: { ...s, hosts: hosts as typeof s.hosts } };
-  const runs = await openAll(sessionForHosts);
+  const fleet = await Fleet.connect(sessionForHosts);
   try {
-    for (const run of runs) {
+    // One after the other: each may have the terminal, and their outputs stay apart.
+    for (const run of fleet.runs) {
       const label = run.ex.host.label;
       let status: number;
       if (opts.json) {
@@ -39,6 +40,6 @@ export async function runCommandCommand(opts: RunOptions): Promise<void> {
       if (status !== 0) throw new DeployError(`${label}: \`${command}\` exited with status ${status}`);
     }
   } finally {
-    await closeAll(runs);
+    await fleet.close();
   }
 }

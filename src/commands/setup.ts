@@ -7,56 +7,108 @@ import chalk from 'chalk';
 import { onlyIf, step, type Step } from '../plan.js';
 import { layout } from '../layout.js';
 import { sh } from '../shell.js';
-import { OperatorActionError, RemoteCommandError, UsageError } from '../errors.js';
+import { DeployError, OperatorActionError, RemoteCommandError, UsageError } from '../errors.js';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Executor } from '../exec/executor.js';
 import * as S from '../steps/setup.js';
 import * as B from '../steps/build.js';
+import { buildOn } from '../steps/build.js';
 import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
-import { acquireLock, releaseLock } from '../steps/lock.js';
-import { healthCheck, startSlot } from '../steps/slots.js';
+import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
+import { healthCheck, replaceLink, startSlot } from '../steps/slots.js';
 import { repair, switchTo } from '../steps/switch.js';
+import * as D from '../steps/deploy.js';
 import { configFingerprint } from '../steps/deploy.js';
 import { operator } from '../operator.js';
 import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
-import { asLockError, newLock } from './fleet.js';
+import { Fleet, newLock } from '../fleet/fleet.js';
+import { asLockError } from '../fleet/cleanup.js';
 
 export interface SetupOptions extends GlobalOptions {
   app: string;
   dependencies: boolean;
 }
 
+/** One host's setup: how far it got. */
+interface HostSetup {
+  ex: Executor;
+  lock: LockInfo;
+  locked: boolean;
+  /** The deploy key's public half, once made. */
+  key?: string;
+  /** The deploy key cannot read the repository yet (git's words). */
+  gated?: string;
+  failed?: Error;
+  done?: boolean;
+  /** The last step it finished. */
+  reached: string;
+}
+
+/**
+ * Every host at once (at most `parallel`), each as far as it can go: hosts whose deploy key
+ * cannot read the repository yet all show their key in this one run (exit 3 once, at the end);
+ * a host that fails does not stop the others; the summary says where each one stands.
+ */
 export async function setupCommand(opts: SetupOptions): Promise<void> {
   const session = startSession(opts.app, 'setup', opts);
   const { settings: s, asker, reporter } = session;
   const hosts = s.hosts.map((h) => h.label).join(', ');
   const deps = opts.dependencies ? 'with system packages' : 'without system packages (--dependencies=no)';
   if (!(await asker.confirm(`Set up ${s.app} on ${hosts} ${deps}?`))) return reporter.info('Nothing done.');
-  const guard = guardInterrupts((signal) => reporter.warn(`${signal}: stopping after the step under way (press Ctrl-C again to quit at once)`), 'setup stopped after the step under way; run it again to go on');
+  // Questions first, all at once: the hosts then work unattended, side by side.
+  const install = opts.dependencies && (await asker.confirm(`Install system packages with apt (${S.systemPackages(s).join(' ')})?`));
+  const start = await asker.confirm(`Start ${s.app} and send it traffic once a host is ready?`);
+  const guard = guardInterrupts((signal) => reporter.warn(`${signal}: stopping after the steps under way (press Ctrl-C again to quit at once)`), 'setup stopped after the step under way; run it again to go on');
+  const fleet = await Fleet.connect(session);
+  const setups: HostSetup[] = fleet.runs.map((run) => ({ ex: run.ex, lock: newLock('setup'), locked: false, reached: 'connected' }));
   try {
-    for (const host of s.hosts) {
-      const ex = await session.open(host);
-      try {
-        await setupHost(session, ex, opts.dependencies, guard);
-      } finally {
-        await ex.close();
-      }
-    }
+    await eachSettled(fleet, setups, (h) => toTheKeyGate(session, h, { install, dependencies: opts.dependencies }, guard));
+    await keyGate(session, setups);
+    const ready = setups.filter((h) => !h.failed && !h.gated);
+    // A shared database gets its tables from the primary before any other host starts the app.
+    const primary = B.sharedDatabase(s) && setups.length > 1 ? ready.find((h) => h.ex.host.label === s.primary) : undefined;
+    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard));
+    const migrated = !B.sharedDatabase(s) || setups.length === 1 || !!primary?.done;
+    if (!migrated) reporter.warn(`the primary (${s.primary}) has not migrated the shared database: the other hosts are set up but not started`);
+    await eachSettled(fleet, ready.filter((h) => h !== primary), (h) => afterTheKeyGate(session, h, start && migrated, guard));
   } finally {
+    await Promise.all(setups.filter((h) => h.locked).map((h) => h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined)));
+    await fleet.close();
     guard.dispose();
   }
-  session.finish(opts.dryRun ? `dry run of setup for ${s.app} on ${hosts}` : `${s.app} is set up on ${hosts}`);
+  finishSetup(session, setups);
 }
 
-async function setupHost(session: Session, ex: Executor, dependencies: boolean, guard: InterruptGuard): Promise<void> {
-  const { settings: s, asker, reporter } = session;
-  const label = ex.host.label;
-  // Between two steps a signal stops the run (a step under way always finishes).
-  const run = (st: Step) => {
-    guard.check();
-    return ex.run(st);
-  };
+/** fn on each host setup, at most `parallel` at once; a failure is recorded on its host, the others go on. */
+async function eachSettled(fleet: Fleet, setups: HostSetup[], fn: (h: HostSetup) => Promise<void>): Promise<void> {
+  const runs = new Map(fleet.runs.map((r) => [r.ex, r]));
+  await fleet.each(async (run) => {
+    const h = setups.find((x) => x.ex === run.ex)!;
+    try {
+      await fn(h);
+    } catch (err) {
+      h.failed = err as Error;
+    }
+  }, setups.map((h) => runs.get(h.ex)!));
+}
 
+/** Between two steps a signal stops the host (a step under way always finishes). */
+function stepper(h: HostSetup, guard: InterruptGuard) {
+  return async (st: Step) => {
+    guard.check();
+    const res = await h.ex.run(st);
+    h.reached = st.title;
+    return res;
+  };
+}
+
+/** Up to the deploy key: sudo, home, packages, users, the lock, the key, whether it reads the repository. */
+async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolean; dependencies: boolean }, guard: InterruptGuard): Promise<void> {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
+  const label = ex.host.label;
+  const web = ex.host.roles.includes('web');
+  const run = stepper(h, guard);
   await run(S.sudoCheck()).catch((err) => {
     if (err instanceof RemoteCommandError) err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
     throw err;
@@ -66,37 +118,66 @@ async function setupHost(session: Session, ex: Executor, dependencies: boolean, 
     throw new UsageError(`${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`, 'Choose another home in [DEPLOY] (nothing was changed on the server).');
   }
   if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
-
-  if (dependencies) {
-    if (await asker.confirm(`Install system packages on ${label} with apt (${[...S.SYSTEM_PACKAGES, ...s.extraPackages].join(' ')})?`)) await run(S.packages(s));
-  } else {
-    await run(S.checkPackages(s));
-  }
+  if (o.install) await run(S.packages(s, web));
+  else if (!o.dependencies) await run(S.checkPackages(s, web));
   await run(S.appUser(s));
   if (s.deployUser) await run(S.deployUserAccess(s, ex.dryRun ? '<public keys>\n' : readDeployUserKeys(s)));
-
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
-  const lock = newLock('setup');
   try {
-    await run(step('lock', 'take the deploy lock', [{ ...acquireLock(s, lock), probe: true }, ...repair(s)]));
+    await run(step('lock', 'take the deploy lock', [{ ...acquireLock(s, h.lock), probe: true }, ...repair(s)]));
+    h.locked = true;
   } catch (err) {
     throw asLockError(err, s.app);
   }
+  h.key = (await run(S.deployKey(s))).values.public_key;
+  if (ex.dryRun) {
+    await run(S.repoAccess(s));
+    return;
+  }
   try {
-    await setupLocked(session, ex, run);
-  } finally {
-    await ex.run(step('unlock', 'release the lock', [releaseLock(s, lock.token)])).catch(() => undefined);
+    await run(S.repoAccess(s));
+  } catch (err) {
+    if (!(err instanceof RemoteCommandError)) throw err;
+    h.gated = err.stderr.trim().split('\n').slice(-2).join(' ');
   }
 }
 
-async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Promise<Awaited<ReturnType<Executor['run']>>>): Promise<void> {
+/**
+ * The deploy-key gate (seed 000), for every host at once: each key that cannot read the
+ * repository yet is shown. With a terminal the operator adds them and says so, and the
+ * hosts check again; unattended, those hosts stop there (exit 3 at the end).
+ */
+async function keyGate(session: Session, setups: HostSetup[]): Promise<void> {
   const { settings: s, asker, reporter } = session;
+  for (;;) {
+    const gated = setups.filter((h) => h.gated && !h.failed);
+    if (!gated.length) return;
+    reporter.info(`Give these deploy keys read access to ${s.repository} (as read-only deploy keys):`);
+    for (const h of gated) reporter.info(`  ${h.ex.host.label} (${s.appUser}): ${chalk.cyan(h.key ?? '?')}`);
+    if (!asker.interactive || !(await asker.confirm(`Added ${gated.length === 1 ? 'the key' : `the ${gated.length} keys`}? Check again?`))) return;
+    await Promise.all(
+      gated.map(async (h) => {
+        try {
+          await h.ex.run(S.repoAccess(s));
+          h.gated = undefined;
+        } catch (err) {
+          if (!(err instanceof RemoteCommandError)) h.failed = err as Error;
+          else reporter.warn(`${h.ex.host.label}: the key cannot read the repository yet: ${err.stderr.trim().split('\n').slice(-2).join(' ')}`);
+        }
+      }),
+    );
+  }
+}
+
+/** From the clone to the site answering: the first release, configs, the live slot (web hosts) or `current` (workers). */
+async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, guard: InterruptGuard): Promise<void> {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
   const L = layout(s);
   const label = ex.host.label;
-  const key = await run(S.deployKey(s));
-  await checkRepoAccess(session, ex, key.values.public_key);
+  const web = ex.host.roles.includes('web');
+  const run = stepper(h, guard);
   await run(S.virtualenvsDir(s));
-
   const cloned = await run(withResolve(s, S.clone(s)));
   const resolved = parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' };
   const release = releaseName(resolved.commit, resolved.kind, resolved.ref);
@@ -105,14 +186,26 @@ async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Pr
   // The first release: built only while no release is live; later versions come with `deploy`.
   const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
   const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() };
+  const on = buildOn(s, ex.host);
   await run(firstRelease(step('virtualenv', 'virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, release), B.virtualenv(s, release)])));
   await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
   await run(S.gunicornConfig(s));
-  await run(S.supervisorConfigStep(s));
-  await run(S.nginxConfig(s));
+  if (web) await run(S.supervisorConfigStep(s));
+  if (web) await run(S.nginxConfig(s));
   await run(firstRelease(step('requirements', 'pip install -r requirements.txt', [B.requirements(s, release)])));
-  await run(firstRelease(step('django', 'collectstatic and migrate', [...B.djangoCommands(s, release), B.markBuilt(s, release)])));
-  if (!(await asker.confirm(`Start ${s.app} on ${label} and send it traffic?`))) return reporter.info(`${label}: stopped before starting the app.`);
+  await run(firstRelease(step('django', on.migrate ? 'collectstatic and migrate' : 'collectstatic', [...B.djangoCommands(s, release, on), B.markBuilt(s, release)])));
+  if (!on.migrate && (ex.host.label === s.primary || s.hosts.length === 1)) await run(firstRelease(D.runOnce(s, release)));
+  if (!start) {
+    reporter.info(`${label}: stopped before starting the app.`);
+    h.done = true;
+    return;
+  }
+  if (!web) {
+    // A worker has no slots: its first release is simply made current.
+    await run(firstRelease(step('current', `make ${release} current`, [{ run: replaceLink(L.release(release), L.current) }])));
+    h.done = true;
+    return;
+  }
   // Start the live slot unless it runs: the first release on a new server, or the live slot's
   // release when an earlier setup was cut short between linking the slot and starting it.
   const live = S.parseLiveProgram((await run(S.liveProgram(s))).values.live);
@@ -123,6 +216,33 @@ async function setupLocked(session: Session, ex: Executor, run: (st: Step) => Pr
     await run(step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [...startSlot(s, live.slot, target), healthCheck(s, live.slot), ...switchTo(s, live.slot)]));
   }
   await run(S.verifySite(s));
+  h.done = true;
+}
+
+/** Where each host stands; the exit status: a failure (1, or the one host's own), else a key to add (3), else 0. */
+function finishSetup(session: Session, setups: HostSetup[]): void {
+  const { settings: s, reporter, opts } = session;
+  const failed = setups.filter((h) => h.failed);
+  const gated = setups.filter((h) => h.gated && !h.failed);
+  if (setups.length > 1) {
+    for (const h of setups) {
+      const label = h.ex.host.label;
+      if (h.failed) reporter.info(`  ${chalk.red('✗')} ${label}: failed after "${h.reached}": ${h.failed.message.split('\n')[0]}`);
+      else if (h.gated) reporter.info(`  ${chalk.yellow('…')} ${label}: waiting for its deploy key to be added (everything before it is done)`);
+      else reporter.info(`  ${chalk.green('✓')} ${label}: ${h.done ? 'set up' : 'done'}`);
+      reporter.hostData(label, 'setup', { result: h.failed ? 'failed' : h.gated ? 'waiting for the deploy key' : 'set up', after: h.reached, error: h.failed?.message });
+    }
+  }
+  if (failed.length === 1 && setups.length === 1) throw failed[0].failed;
+  if (failed.length) throw new DeployError(`setup failed on ${failed.map((h) => h.ex.host.label).join(', ')}${gated.length ? `; ${gated.length} more wait for their deploy key` : ''}`, 'See each host above; setup can be run again: what is done stays done.');
+  if (gated.length) {
+    const keys = gated.map((h) => `  ${h.ex.host.label}: ${h.key}`).join('\n');
+    throw new OperatorActionError(
+      gated.length === 1 && setups.length === 1 ? `${gated[0].ex.host.label}: the deploy key cannot read ${s.repository} (${gated[0].gated})` : `${gated.length} of ${setups.length} hosts: the deploy key cannot read ${s.repository} yet`,
+      `Add ${gated.length === 1 ? 'this public key' : 'these public keys'} as read-only deploy keys of the repository, then run setup again:\n${keys}`,
+    );
+  }
+  session.finish(opts.dryRun ? `dry run of setup for ${s.app} on ${s.hosts.map((h) => h.label).join(', ')}` : `${s.app} is set up on ${s.hosts.map((h) => h.label).join(', ')}`);
 }
 
 /** The public keys deploy_user accepts (deploy_user_keys, else the .pub beside identity_file). */
@@ -146,37 +266,4 @@ function readDeployUserKeys(s: Session['settings']): string {
 /** The clone step also says which commit the first release will be. */
 function withResolve(s: Parameters<typeof S.clone>[0], st: Step): Step {
   return { ...st, commands: [...st.commands, resolveRef(s)] };
-}
-
-/**
- * The deploy-key gate (seed 000): show the public key, let the operator add it to the
- * git host, check with git ls-remote. Unattended runs stop with exit 3 and the key.
- */
-async function checkRepoAccess(session: Session, ex: Executor, publicKey: string): Promise<void> {
-  const { settings: s, asker, reporter } = session;
-  if (ex.dryRun) {
-    await ex.run(S.repoAccess(s));
-    return;
-  }
-  reporter.info(`${ex.host.label}: deploy key of ${s.appUser} (give it read access to ${s.repository}):\n  ${chalk.cyan(publicKey)}`);
-  if (asker.interactive) await asker.confirm(`Does this key have read access to ${s.repository}?`);
-  for (;;) {
-    try {
-      await ex.run(S.repoAccess(s));
-      return;
-    } catch (err) {
-      if (!(err instanceof RemoteCommandError)) throw err;
-      const why = err.stderr.trim().split('\n').slice(-2).join(' ');
-      if (!asker.interactive) {
-        throw new OperatorActionError(
-          `${ex.host.label}: the deploy key cannot read ${s.repository} (${why})`,
-          `Add this public key as a read-only deploy key of the repository, then run setup again:\n  ${publicKey}`,
-        );
-      }
-      reporter.warn(`The key cannot read the repository yet: ${why}`);
-      if (!(await asker.confirm('Added the key? Check again?'))) {
-        throw new OperatorActionError(`${ex.host.label}: the deploy key cannot read ${s.repository}`, `Add the key, then run setup again:\n  ${publicKey}`);
-      }
-    }
-  }
 }

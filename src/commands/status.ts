@@ -4,7 +4,7 @@ import { startSession, type GlobalOptions } from '../session.js';
 import { status, statusOf, type HttpCheck } from '../steps/ops.js';
 import { parseLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
-import { onEveryHost } from './fleet.js';
+import { onEveryHost } from '../fleet/fleet.js';
 
 const check = (c: HttpCheck | null) => (c ? `${c.code} in ${c.seconds.toFixed(3)} s` : 'no answer');
 const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;

@@ -7,15 +7,15 @@ import { step } from '../plan.js';
 import { LockedError } from '../errors.js';
 import { parseLock, readLock, removeLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
-import { closeAll, openAll } from './fleet.js';
+import { Fleet } from '../fleet/fleet.js';
 
 export async function unlockCommand(opts: GlobalOptions & { app: string; force: boolean }): Promise<void> {
   const session = startSession(opts.app, 'unlock', opts);
   const { settings: s, reporter, asker } = session;
-  const runs = await openAll(session);
+  const fleet = await Fleet.connect(session);
   try {
     // Host by host: each may ask a question.
-    for (const run of runs) {
+    for (const run of fleet.runs) {
       const label = run.ex.host.label;
       const res = await run.ex.run(step('lock-info', 'read the lock', [readLock(s)]));
       const holder = parseLock(res.values.lock ?? '');
@@ -38,6 +38,6 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
       reporter.info(chalk.green(`${label}: unlocked`));
     }
   } finally {
-    await closeAll(runs);
+    await fleet.close();
   }
 }

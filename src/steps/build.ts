@@ -115,19 +115,47 @@ export function requirements(s: Settings, release: string): Command {
   };
 }
 
+/** What a host's build runs: collectstatic on web hosts; migrate here, unless the database is shared (the primary runs it once). */
+export interface BuildOn {
+  web: boolean;
+  migrate: boolean;
+}
+
+/** A database other than sqlite is one all hosts share: migrations then run once, on the primary. */
+export function sharedDatabase(s: Settings): boolean {
+  return !/^sqlite:/i.test(s.django.databaseUrl.reveal());
+}
+
+/** How a host builds: by its role, and whether the database is shared. */
+export function buildOn(s: Settings, host: { roles: string[] }): BuildOn {
+  return { web: host.roles.includes('web'), migrate: !sharedDatabase(s) };
+}
+
+/**
+ * Run once per deploy, on the primary host, in the new release: migrate when the database is
+ * shared, then [RUN_ONCE], in order. Before any host switches: a failure switches nothing.
+ */
+export function runOnceCommands(s: Settings, release: string): Command[] {
+  const dir = layout(s).release(release);
+  const cmds: Command[] = [];
+  if (s.migrate && sharedDatabase(s)) cmds.push({ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py migrate --noinput`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` });
+  for (const command of Object.values(s.runOnce)) cmds.push({ run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${command}`, as: 'app' });
+  return cmds;
+}
+
 /**
  * collectstatic, test_command, migrate, when the release has a manage.py. test_command runs
  * before migrate: a failing test must not leave the database migrated. Without a test
  * command, collectstatic and migrate share one Python process (one Django start-up).
  */
-export function djangoCommands(s: Settings, release: string): Command[] {
+export function djangoCommands(s: Settings, release: string, on: BuildOn = { web: true, migrate: true }): Command[] {
   const dir = layout(s).release(release);
   const django = (calls: string[]): Command[] =>
     calls.length
       ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` }]
       : [];
-  const collect = s.collectstatic ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
-  const migrate = s.migrate ? ["c('migrate', interactive=False)"] : [];
+  const collect = s.collectstatic && on.web ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
+  const migrate = s.migrate && on.migrate ? ["c('migrate', interactive=False)"] : [];
   if (!s.testCommand) return django([...collect, ...migrate]);
   const test: Command = { run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${s.testCommand}`, as: 'app' };
   return [...django(collect), test, ...django(migrate)];

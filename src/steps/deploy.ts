@@ -9,7 +9,7 @@ import { raw, Secret, sh, type Sh } from '../shell.js';
 import * as B from './build.js';
 import { gitCommand, parseResolved, resolveRef } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
-import { healthCheck, otherSlot, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
+import { appHost, healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
 import { abortPoint, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 
@@ -37,21 +37,29 @@ export function unlockStep(s: Settings, token: string, log: Record<string, unkno
 }
 
 /** Fails with what to do when setup has not run on this server (dir is missing), or ran with an older version. */
-function requireSetUp(s: Settings, dir: string): Command {
+function requireSetUp(s: Settings, dir: string, web: boolean): Command {
   const L = layout(s);
+  const notSetUp = sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`;
+  if (!web) return { run: notSetUp, probe: true };
   return {
-    run: sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }; grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} was written by an older version: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
+    run: sh`${notSetUp}; grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} was written by an older version: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
     probe: true,
   };
+}
+
+/** The live release's directory: the live slot's on a web host, `current` on a worker (no slots). */
+export function liveDir(s: Settings, web: boolean): Sh {
+  const L = layout(s);
+  return web ? sh`${L.slots}/"$(${liveSlotCode(L)})"` : sh`${L.current}`;
 }
 
 /** Index (1-based) of the lock command in prepare() and inspect(): a failure after it means we hold the lock. */
 export const LOCK_COMMAND = 2;
 
 /** The live slot, what it runs, and whether its server configs are the ones `fingerprint` names (same|changed). */
-function readLive(s: Settings, fingerprint: Secret): Command[] {
+function readLive(s: Settings, fingerprint: Secret, web: boolean): Command[] {
   const L = layout(s);
-  const meta = sh`${L.slots}/"$(${liveSlotCode(L)})"/.deploy-release`;
+  const meta = sh`${liveDir(s, web)}/.deploy-release`;
   return [
     { run: liveSlotCode(L), probe: true, name: 'live_slot' },
     { name: 'live_release', probe: true, run: sh`${releaseMeta(meta)} || true; if grep -qF ${sh`${'"fingerprint":"'}${fingerprint}${'"'}`} ${meta} 2>/dev/null; then echo same; else echo changed; fi` },
@@ -59,15 +67,15 @@ function readLive(s: Settings, fingerprint: Secret): Command[] {
 }
 
 /** Round trip 1: lock, repair what a cut-short run left, fetch, resolve the ref, read what is live. */
-export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint = configFingerprint(s)): Step {
+export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint = configFingerprint(s), web = true): Step {
   const L = layout(s);
   const cmds = [
-    requireSetUp(s, L.repo),
+    requireSetUp(s, L.repo, web),
     acquireLock(s, lock),
     ...repair(s),
     { run: sh`cd ${L.repo} && ${gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
     resolveRef(s, ref),
-    ...readLive(s, fingerprint),
+    ...readLive(s, fingerprint, web),
   ] satisfies Command[];
   return step('prepare', 'lock, fetch and resolve', cmds);
 }
@@ -86,14 +94,14 @@ export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof pa
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
-export function build(s: Settings, r: B.ReleaseRef): Step {
+export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true, migrate: true }): Step {
   return step('build', `build release ${r.name}`, [
     ...B.exportRelease(s, r),
     B.writeEnvFile(s, r.name),
     B.virtualenv(s, r.name),
     B.gunicorn(s, r.name),
     B.requirements(s, r.name),
-    ...B.djangoCommands(s, r.name),
+    ...B.djangoCommands(s, r.name, on),
     B.markBuilt(s, r.name),
   ]);
 }
@@ -148,6 +156,56 @@ export function switchOver(s: Settings, g: GoLive): Step {
   ]);
 }
 
+/** The primary host, once per deploy after every host built: migrate on a shared database, then [RUN_ONCE]. */
+export function runOnce(s: Settings, release: string): Step {
+  return step('run-once', `run once in ${release}`, B.runOnceCommands(s, release));
+}
+
+/**
+ * A worker host (no nginx, no slots) makes the release live by pointing `current` at it;
+ * its processes follow it. Then prune, unlock, log.
+ */
+export function activateWorker(s: Settings, g: GoLive): Step {
+  const L = layout(s);
+  return step('activate', `make ${g.release} current`, [
+    { run: replaceLink(L.release(g.release), L.current), unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]` },
+    ...(g.prune ? [prune(s)] : []),
+    releaseLock(s, g.token),
+    appendDeployLog(s, { ...g.log, result: 'ok' }),
+  ]);
+}
+
+/** The site answers through this host's nginx, from this app's site (its X-Deploy-Site header). */
+export function verifyThroughNginx(s: Settings): Command {
+  const url = `http://127.0.0.1${s.healthPath}`;
+  return {
+    run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 -H ${`Host: ${appHost(s)}`} ${url}) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`}; then echo "through nginx, ${url} answered \${code:-nothing}" >&2; exit 1; fi; echo "$code"`,
+    probe: true,
+  };
+}
+
+/** Rolling deploys: a batch host switches (and is checked through its nginx); its old slot keeps running until the rollout is done. */
+export function switchBatch(s: Settings, g: GoLive): Step {
+  return step('switch', `switch traffic to ${g.release}, check through nginx`, [...switchTo(s, g.slot), verifyThroughNginx(s)]);
+}
+
+/** A batch that failed goes back: traffic to the old slot (still running), `current` follows. */
+export function revertBatch(s: Settings, oldSlot: Slot): Step {
+  return step('revert', 'back to the previous release', switchTo(s, oldSlot));
+}
+
+/** The rollout is over: stop the old slot, prune, unlock, log (a host that switched in a batch). */
+export function finishSwitch(s: Settings, g: GoLive): Step {
+  const L = layout(s);
+  return step('finish', 'stop the old slot, clean up', [
+    stopSlotInBackground(s, otherSlot(g.slot)),
+    { run: sh`rm -f ${L.decision(g.token)}`, probe: true },
+    ...(g.prune ? [prune(s)] : []),
+    releaseLock(s, g.token),
+    appendDeployLog(s, { ...g.log, result: 'ok' }),
+  ]);
+}
+
 /** One host: start, health check, the last stop point, switch — one script, one round trip. */
 export function startAndSwitch(s: Settings, g: GoLive): Step {
   const a = startNew(s, g.release, g.slot);
@@ -189,9 +247,9 @@ export function parseAbandon(res: StepResult): { slot: Slot; release: string } |
 }
 
 /** One line per release: name, state (built|failed|incomplete), the .deploy-release JSON. Plus current, live slot, lock. */
-export function inspect(s: Settings, lock?: LockInfo): Step {
+export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
   const L = layout(s);
-  const cmds: Command[] = [requireSetUp(s, L.releases)];
+  const cmds: Command[] = [requireSetUp(s, L.releases, web)];
   if (lock) cmds.push(acquireLock(s, lock), ...repair(s));
   cmds.push(
     {
@@ -199,7 +257,7 @@ export function inspect(s: Settings, lock?: LockInfo): Step {
       run: sh`cd ${L.releases} && for d in */; do d=\${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\\t%s\\t%s\\n' "$d" "$st" "$(${releaseMeta(raw('"$d/.deploy-release"'))})"; done`,
       probe: true,
     },
-    { run: sh`basename "$(readlink ${L.slots}/"$(${liveSlotCode(L)})")" 2>/dev/null || true`, probe: true, name: 'live_release' },
+    { run: sh`basename "$(readlink ${liveDir(s, web)})" 2>/dev/null || true`, probe: true, name: 'live_release' },
     { run: liveSlotCode(L), probe: true, name: 'live_slot' },
     readLock(s),
   );

@@ -26,8 +26,14 @@ export function probeHome(s: Settings): Step {
   ]);
 }
 
-export function packages(s: Settings): Step {
-  const pkgs = [...SYSTEM_PACKAGES, ...s.extraPackages];
+/** What a host needs: nginx only on web hosts; the PostgreSQL driver when the database is PostgreSQL. */
+export function systemPackages(s: Settings, web = true): string[] {
+  const postgres = /^postgres(ql)?:/i.test(s.django.databaseUrl.reveal()) ? ['python3-psycopg2'] : [];
+  return [...new Set([...SYSTEM_PACKAGES.filter((p) => web || p !== 'nginx'), ...postgres, ...s.extraPackages])];
+}
+
+export function packages(s: Settings, web = true): Step {
+  const pkgs = systemPackages(s, web);
   return step('packages', 'system packages', [
     {
       run: sh`apt-get update -qq && apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${pkgs}`,
@@ -37,10 +43,12 @@ export function packages(s: Settings): Step {
 }
 
 /** With --dependencies=no: fail early, naming what is missing, instead of halfway through. */
-export function checkPackages(s: Settings): Step {
+export function checkPackages(s: Settings, web = true): Step {
+  const commands = [...(web ? ['nginx'] : []), 'supervisorctl', 'git', 'curl', s.python];
+  const postgres = systemPackages(s, web).includes('python3-psycopg2') ? sh`${s.python} -c 'import psycopg2' 2>/dev/null || missing="$missing python3-psycopg2";` : sh``;
   return step('packages', 'system packages present', [
     {
-      run: sh`missing=''; for c in nginx supervisorctl git curl ${s.python}; do command -v "$c" >/dev/null || missing="$missing $c"; done; ${s.python} -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"; if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi`,
+      run: sh`missing=''; for c in ${commands}; do command -v "$c" >/dev/null || missing="$missing $c"; done; ${s.python} -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"; ${postgres} if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi`,
       probe: true,
     },
   ]);

@@ -1,4 +1,4 @@
-// The multi-host engine (src/commands/fleet.ts) with scripted hosts instead of servers: lock
+// The multi-host engine (src/fleet/) with scripted hosts instead of servers: lock
 // contention, a switch that fails on the second of two hosts, Ctrl-C at each phase. No SSH:
 // each case runs in milliseconds.
 import { test, beforeEach } from 'node:test';

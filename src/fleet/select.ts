@@ -1,0 +1,30 @@
+// --hosts a,b: a run on some of the hosts, named as the operator knows them: the host name or
+// address, with or without user@ and :port. An unknown name is a usage error (exit 2).
+import { closest, distance } from 'fastest-levenshtein';
+import { UsageError } from '../errors.js';
+import { printable } from '../printable.js';
+import type { HostSpec } from '../settings/types.js';
+
+/** The names a host answers to. */
+function names(h: HostSpec): string[] {
+  const user = h.user ? `${h.user}@` : '';
+  return [h.label, h.host, `${user}${h.host}`, `${h.host}:${h.port}`, `${user}${h.host}:${h.port}`].map((n) => n.toLowerCase());
+}
+
+export function selectHosts(hosts: HostSpec[], spec: string): HostSpec[] {
+  const wanted = spec.split(',').map((w) => w.trim()).filter(Boolean);
+  if (!wanted.length) throw new UsageError('--hosts names no host', `Name one or more of: ${hosts.map((h) => h.label).join(', ')}`);
+  const chosen = new Set<HostSpec>();
+  for (const w of wanted) {
+    const match = hosts.filter((h) => names(h).includes(w.toLowerCase()));
+    if (!match.length) {
+      const all = hosts.flatMap((h) => [h.label, h.host]);
+      const best = all.length ? closest(w, all) : '';
+      const hint = best && distance(w, best) <= Math.max(2, Math.floor(w.length / 3)) ? ` (did you mean ${best}?)` : '';
+      throw new UsageError(`--hosts: no host ${printable(w)} in the settings${hint}`, `The hosts are: ${hosts.map((h) => h.label).join(', ')}`);
+    }
+    match.forEach((h) => chosen.add(h));
+  }
+  // In the settings' order: the primary and the batches stay what they are.
+  return hosts.filter((h) => chosen.has(h));
+}
