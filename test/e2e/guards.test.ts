@@ -55,6 +55,7 @@ describe('guards', { timeout: 10 * 60_000 }, () => {
     const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force'], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1' } });
     let out = '';
     child.stderr.on('data', (d) => (out += d));
+    child.stdout.on('data', (d) => (out += d));
     for (let i = 0; i < 300 && !/paused before/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
     const u = await cli('demo', 'unlock', '--yes', '--force');
     assert.equal(u.code, 0, u.output);

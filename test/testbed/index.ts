@@ -17,7 +17,8 @@ export const TESTBED_SCRIPT: string = fileURLToPath(new URL('./testbed.sh', impo
 /** Private key (no passphrase) accepted by root@ and ubuntu@ on every host. */
 export const TESTBED_KEY: string = `${process.env.DEPLOY_TESTBED_CACHE ?? '/var/cache/deploy-testbed'}/id_ed25519`;
 
-export type Image = 'base' | 'ready';
+/** base: debootstrap + ssh, sudo; ready: + nginx, supervisor, Django, gunicorn, psycopg2; db: ready + PostgreSQL. */
+export type Image = 'base' | 'ready' | 'db';
 
 export interface ExecResult {
   code: number;
@@ -50,6 +51,8 @@ export interface Host {
   /** Cut (`false`) or restore (`true`) the host's network link; open TCP connections stall, then resume. */
   link(up: boolean): Promise<void>;
   /** Drop (`true`) or let through (`false`) TCP port 22 to and from the host; other ports keep working. */
+  /** The host accepts SSH only from this address (a bastion), or again from anywhere ('off'). */
+  sshOnlyFrom(ip: string | 'off'): Promise<void>;
   blockSsh(on: boolean): Promise<void>;
   /**
    * Mount a tmpfs of sizeKb KiB (rounded up to 4 KiB pages) at path on the host, mode 755,
@@ -190,6 +193,9 @@ export async function bootHost(image: Image = 'ready', prefix?: string): Promise
     },
     async blockSsh(on: boolean) {
       await testbedOk(['block-ssh', name, on ? 'on' : 'off']);
+    },
+    async sshOnlyFrom(ip: string | 'off') {
+      await testbedOk(['ssh-only-from', name, ip]);
     },
     async smallFs(path: string, sizeKb: number, owner?: string) {
       await testbedOk(['smallfs', name, path, String(sizeKb), ...(owner ? [owner] : [])]);

@@ -3,7 +3,7 @@
 # deploy tool's end-to-end tests.  Needs root.  See README.md beside this file.
 #
 #   testbed.sh images                    build (once, cached) the base and ready images
-#   testbed.sh up NAME [base|ready]      boot a host, print its IP
+#   testbed.sh up NAME [base|ready|db]   boot a host, print its IP (db: ready + PostgreSQL)
 #   testbed.sh down NAME...              stop hosts (idempotent)
 #   testbed.sh down-all                  stop every host and clear leftovers of crashed runs
 #   testbed.sh reap                      stop hosts whose owner process (DEPLOY_TESTBED_OWNER) died
@@ -21,6 +21,7 @@
 #   testbed.sh reboot NAME [--hard]      restart the host, keeping its disk (--hard: power cut)
 #   testbed.sh link NAME down|up         cut / restore the host's network link
 #   testbed.sh block-ssh NAME on|off     drop TCP port 22 to and from the host (HTTP still flows)
+#   testbed.sh ssh-only-from NAME IP|off the host accepts SSH only from IP (a bastion)
 #   testbed.sh smallfs NAME PATH SIZE_KB [OWNER]  mount a SIZE_KB filesystem at PATH in the host
 set -euo pipefail
 
@@ -35,9 +36,11 @@ readonly NET=$NET_PREFIX.0.0/16
 readonly SINK=dtsink0 SINK_PEER=dtsink1
 readonly SUITE=bookworm
 # Bump when the image recipe changes: cached images of another version are rebuilt.
-readonly IMAGE_VERSION=2
+readonly IMAGE_VERSION=3
 readonly BASE_PACKAGES=openssh-server,systemd,systemd-sysv,dbus,iproute2,sudo,ca-certificates,curl,libnss-myhostname
-readonly READY_PACKAGES=(nginx supervisor python3-venv python3-dev git python3-django gunicorn curl)
+readonly READY_PACKAGES=(nginx supervisor python3-venv python3-dev git python3-django gunicorn curl python3-psycopg2)
+# A database server for fleet tests: PostgreSQL on top of 'ready'.
+readonly DB_PACKAGES=(postgresql)
 readonly BOOT_TIMEOUT=${DEPLOY_TESTBED_BOOT_TIMEOUT:-60}
 readonly SSH_OPTS=(-i "$KEY" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no
   -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes
@@ -223,7 +226,31 @@ build_ready() {
   BUILD_DIR=
   remove_tree "$CACHE/ready"
   mv "$dir" "$CACHE/ready"
+  rm -f "$CACHE/db.complete"
   image_stamp >"$CACHE/ready.complete"
+}
+
+build_db() {
+  local dir=$CACHE/db.tmp
+  remove_tree "$dir"
+  log "building image 'db' (PostgreSQL; log: $CACHE/build.log)"
+  cp -a --reflink=auto "$CACHE/ready" "$dir"
+  BUILD_DIR=$dir
+  chroot_prepare "$dir"
+  { chroot "$dir" apt-get update -q &&
+    chroot "$dir" apt-get install -y -q "${DB_PACKAGES[@]}"; } \
+    >>"$CACHE/build.log" 2>&1 || { tail -n 30 "$CACHE/build.log" >&2; die "apt-get install failed in image 'db'"; }
+  # Listen on the host's address, and let the test hosts' network in with a password.
+  local conf
+  conf=$(find "$dir/etc/postgresql" -name postgresql.conf | head -n 1)
+  printf "listen_addresses = '*'\nlog_statement = 'ddl'\n" >>"$conf"
+  printf 'host all all %s scram-sha-256\n' "$NET" >>"$(dirname "$conf")/pg_hba.conf"
+  chroot "$dir" systemctl enable postgresql.service >>"$CACHE/build.log" 2>&1
+  chroot_finish "$dir"
+  BUILD_DIR=
+  remove_tree "$CACHE/db"
+  mv "$dir" "$CACHE/db"
+  image_stamp >"$CACHE/db.complete"
 }
 
 # What a finished image's .complete file holds: recipe version and baked-in key.
@@ -236,13 +263,13 @@ image_ok() { # image_ok NAME: finished, current recipe, built for the current ke
 
 cmd_images() {
   need_root
-  if image_ok base && image_ok ready; then return 0; fi
+  if image_ok base && image_ok ready && image_ok db; then return 0; fi
   ensure_tools
   mkdir -p "$CACHE"
   exec 8>"$CACHE/.lock"
   flock 8
   ensure_key
-  if image_ok base && image_ok ready; then # built by another run meanwhile
+  if image_ok base && image_ok ready && image_ok db; then # built by another run meanwhile
     exec 8>&-
     return 0
   fi
@@ -258,6 +285,11 @@ cmd_images() {
   if ! image_ok ready; then
     build_ready
     log "image 'ready' built in $((SECONDS - t0)) s"
+  fi
+  t0=$SECONDS
+  if ! image_ok db; then
+    build_db
+    log "image 'db' built in $((SECONDS - t0)) s"
   fi
   trap - EXIT INT TERM HUP
   exec 8>&-
@@ -492,10 +524,10 @@ up_failed() {
 
 cmd_up() {
   need_root
-  [[ $# -ge 1 && $# -le 2 ]] || die "usage: testbed.sh up NAME [base|ready]"
+  [[ $# -ge 1 && $# -le 2 ]] || die "usage: testbed.sh up NAME [base|ready|db]"
   local name=$1 image=${2:-ready}
   valid_name "$name"
-  [[ $image == base || $image == ready ]] || die "image must be base or ready, not '$image'"
+  [[ $image == base || $image == ready || $image == db ]] || die "image must be base, ready or db, not '$image'"
   image_ok "$image" || cmd_images
   ensure_tools
   mkdir -p "$STATE"
@@ -653,6 +685,24 @@ cmd_block_ssh() {
   done
 }
 
+# ssh-only-from NAME IP|off: the host accepts SSH only from IP (a bastion): iptables in
+# its network namespace, on host0 only (its loopback keeps working).
+cmd_ssh_only_from() {
+  need_root
+  [[ $# -eq 2 ]] || die "usage: testbed.sh ssh-only-from NAME IP|off"
+  valid_name "$1"
+  host_ip "$1" >/dev/null
+  local ns rule
+  ns=$(state_get "$1" netns)
+  while read -r rule; do
+    # shellcheck disable=SC2086 # the rule's words, as iptables -S printed them
+    ip netns exec "$ns" iptables -w ${rule/-A/-D}
+  done < <(ip netns exec "$ns" iptables -w -S INPUT | grep -e '--comment testbed-ssh-only-from' || true)
+  [[ $2 == off ]] && return 0
+  [[ $2 =~ ^[0-9.]+$ ]] || die "not an IPv4 address: '$2'"
+  ip netns exec "$ns" iptables -w -I INPUT -i host0 -p tcp --dport 22 ! -s "$2" -m comment --comment testbed-ssh-only-from -j DROP
+}
+
 # smallfs NAME PATH SIZE_KB [OWNER]: a tmpfs of SIZE_KB at PATH inside the host,
 # mode 755, owned by OWNER (user or user:group; default: PATH's owner), so writes
 # beyond its size fail with ENOSPC.  The container may mount (nspawn keeps
@@ -687,13 +737,16 @@ cmd_list() {
   done
 }
 
+# From inside the host's network namespace: its own address is local there, so a host whose
+# network is cut (link, block-ssh, ssh-only-from) is still reachable for the test.
 cmd_ssh() {
   [[ $# -ge 1 ]] || die "usage: testbed.sh ssh NAME [CMD...]"
   valid_name "$1"
-  local ip
+  local ip ns
   ip=$(host_ip "$1")
+  ns=$(state_get "$1" netns)
   shift
-  exec ssh "${SSH_OPTS[@]}" "root@$ip" "$@"
+  exec ip netns exec "$ns" ssh "${SSH_OPTS[@]}" "root@$ip" "$@"
 }
 
 # on NAME SCRIPT: run a shell script on the host as root (script fed on stdin
@@ -702,7 +755,7 @@ cmd_ssh() {
 on() {
   local ip
   ip=$(host_ip "$1")
-  ssh "${SSH_OPTS[@]}" "root@$ip" "$2" </dev/null
+  ip netns exec "$(state_get "$1" netns)" ssh "${SSH_OPTS[@]}" "root@$ip" "$2" </dev/null
 }
 
 cmd_rekey() {
@@ -804,6 +857,7 @@ main() {
     reboot) cmd_reboot "$@" ;;
     link) cmd_link "$@" ;;
     block-ssh) cmd_block_ssh "$@" ;;
+    ssh-only-from) cmd_ssh_only_from "$@" ;;
     smallfs) cmd_smallfs "$@" ;;
     *)
       sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
