@@ -203,6 +203,8 @@ function printError(err: unknown, verbose: boolean, json: boolean): number {
     return EXIT.USAGE;
   }
   currentReporter?.stopSpinner();
+  // Several hosts: where each one stands, before the error.
+  if (currentReporter && Object.keys(currentReporter.result.hosts).length > 1 && !currentReporter.json) currentReporter.table();
   const e = err as Error;
   const code = err instanceof DeployError ? err.exitCode : EXIT.FAILURE;
   process.stderr.write(`${chalk.red('error:')} ${e?.message ?? String(err)}\n`);

@@ -52,6 +52,8 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
   const reporter = new Reporter({ verbose: opts.verbose, json: opts.json, command, app: settings.app, dryRun: opts.dryRun, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
   const asker = makeAsker(opts.yes || opts.dryRun);
+  // Commands whose steps run on every host get the live board on a terminal (not logs' and run's streams).
+  reporter.useHosts(settings.hosts, ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command));
   const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.

@@ -224,14 +224,11 @@ function finishSetup(session: Session, setups: HostSetup[]): void {
   const { settings: s, reporter, opts } = session;
   const failed = setups.filter((h) => h.failed);
   const gated = setups.filter((h) => h.gated && !h.failed);
-  if (setups.length > 1) {
-    for (const h of setups) {
-      const label = h.ex.host.label;
-      if (h.failed) reporter.info(`  ${chalk.red('✗')} ${label}: failed after "${h.reached}": ${h.failed.message.split('\n')[0]}`);
-      else if (h.gated) reporter.info(`  ${chalk.yellow('…')} ${label}: waiting for its deploy key to be added (everything before it is done)`);
-      else reporter.info(`  ${chalk.green('✓')} ${label}: ${h.done ? 'set up' : 'done'}`);
-      reporter.hostData(label, 'setup', { result: h.failed ? 'failed' : h.gated ? 'waiting for the deploy key' : 'set up', after: h.reached, error: h.failed?.message });
-    }
+  // What the summary table says for each host (and --json).
+  for (const h of setups) {
+    const label = h.ex.host.label;
+    reporter.hostData(label, 'result', h.failed ? `failed after "${h.reached}": ${h.failed.message.split('\n')[0]}` : h.gated ? 'waiting for its deploy key (all before it done)' : h.done ? 'set up' : 'done');
+    if (h.failed && setups.length > 1) reporter.info(`${chalk.red('✗')} ${label}: ${h.failed.message.split('\n')[0]}`);
   }
   if (failed.length === 1 && setups.length === 1) throw failed[0].failed;
   if (failed.length) throw new DeployError(`setup failed on ${failed.map((h) => h.ex.host.label).join(', ')}${gated.length ? `; ${gated.length} more wait for their deploy key` : ''}`, 'See each host above; setup can be run again: what is done stays done.');

@@ -12,6 +12,8 @@ export interface Hop {
   spec: HostSpec;
   /** The key for it: identity_file, else the config's IdentityFile. */
   identityFile?: string;
+  /** The config's ConnectTimeout, in ms (default: the connector's). */
+  timeoutMs?: number;
 }
 
 export interface Route extends Hop {
@@ -63,7 +65,8 @@ export class SshConfig {
     const user = written.user || first(c.user) || localUser();
     const port = written.port ?? (first(c.port) ? Number(first(c.port)) : 22);
     const fromConfig = first(c.identityfile);
-    return { spec: { user, host, port, label: written.label, roles: [] }, identityFile: identityFile ?? (fromConfig ? expand(fromConfig, host, user) : undefined) };
+    const timeout = Number(first(c.connecttimeout));
+    return { spec: { user, host, port, label: written.label, roles: [] }, identityFile: identityFile ?? (fromConfig ? expand(fromConfig, host, user) : undefined), timeoutMs: timeout > 0 ? timeout * 1000 : undefined };
   }
 
   /** The route to a settings host: its hop, and the bastions (proxy_jump, else the config's ProxyJump). */

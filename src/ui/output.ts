@@ -6,6 +6,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import type { StepStatus } from '../plan.js';
+import { formatMs } from './format.js';
+import { Board } from './board.js';
 
 export interface ReporterOptions {
   verbose: boolean;
@@ -16,9 +18,7 @@ export interface ReporterOptions {
 const SYMBOL: Record<StepStatus | 'dry', string> = { changed: '✓', ok: '=', checked: '✓', failed: '✗', dry: '·' };
 const WORD: Record<StepStatus | 'dry', string> = { changed: 'done', ok: 'already done', checked: 'ok', failed: 'FAILED', dry: 'dry run' };
 
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
+export { formatMs };
 
 export function defaultLogFile(app: string, command: string): string {
   const dir = process.env.DEPLOY_LOG_DIR ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'deploy', 'logs');
@@ -72,6 +72,10 @@ export class Reporter {
   private spinner?: Spinner;
   private spinnerLoading?: Promise<void>;
   private ticker?: NodeJS.Timeout;
+  /** Several hosts on a terminal: one live line each. */
+  private board?: Board;
+  /** Each host's roles, for the summary table. */
+  private roles = new Map<string, string[]>();
 
   constructor(opts: ReporterOptions & { command: string; app: string; dryRun?: boolean }) {
     this.verbose = opts.verbose;
@@ -103,8 +107,15 @@ export class Reporter {
     }
   }
 
-  /** A line for the operator, printed above the spinner. */
+  /** The run's hosts: with several on a terminal, a live board replaces the step lines. */
+  useHosts(hosts: { label: string; roles: string[] }[], board: boolean): void {
+    this.roles = new Map(hosts.map((h) => [h.label, h.roles]));
+    if (board && hosts.length > 1 && this.out.isTTY && !this.verbose && !this.json) this.board = new Board(this.out, hosts.map((h) => h.label));
+  }
+
+  /** A line for the operator, printed above the spinner (or the board). */
   private print(text: string): void {
+    if (this.board) return this.board.print(text);
     this.spinner?.clear();
     this.out.write(`${text}\n`);
   }
@@ -133,6 +144,7 @@ export class Reporter {
 
   stepStart(host: string, title: string): void {
     this.running.set(`${host}\0${title}`, { title: `${host}  ${title}`, started: performance.now() });
+    if (this.board) return this.board.start(host, title);
     if (this.verbose || !this.out.isTTY || this.json) return;
     this.spinnerLoading ??= import('yocto-spinner').then(({ default: yoctoSpinner }) => {
       // Signals are ours: a deploy interrupted by Ctrl-C must clean up, not exit at once.
@@ -166,24 +178,23 @@ export class Reporter {
     (this.result.hosts[r.host] ??= { steps: [] }).steps.push({ id: r.id, title: r.title, status: r.status, duration_ms: Math.round(r.durationMs) });
     if (dry) return;
     const colour = status === 'failed' ? chalk.red : status === 'changed' ? chalk.green : chalk.dim;
-    this.print(`${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`)}`);
+    const line = `${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`)}`;
     this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`);
+    if (this.board) {
+      this.board.done(r.host, r.title, status === 'failed');
+      if (status === 'failed') this.print(line);
+      return;
+    }
+    this.print(line);
     this.updateSpinner();
   }
 
-  /** End of run: one line per host when there are several, the total, the log path. */
+  /** End of run: a table of the hosts when there are several, the total, the log path. */
   finish(summary: string, ok: boolean, startedAt: number): void {
     this.stopSpinner();
     this.result.ok = ok;
     this.result.duration_ms = Math.round(performance.now() - startedAt);
-    const hosts = Object.entries(this.result.hosts);
-    if (hosts.length > 1) {
-      for (const [host, { steps }] of hosts) {
-        const failed = steps.find((s) => s.status === 'failed');
-        const total = steps.reduce((n, s) => n + s.duration_ms, 0);
-        this.print(`  ${failed ? chalk.red('✗') : chalk.green('✓')} ${host}: ${failed ? `failed at "${failed.title}"` : `${steps.length} steps`}, ${formatMs(total)}`);
-      }
-    }
+    if (Object.keys(this.result.hosts).length > 1) this.table();
     this.print(chalk.bold(`${summary} in ${formatMs(this.result.duration_ms)}`));
     if (this.logFile) this.print(chalk.dim(`log: ${this.logFile}`));
   }
@@ -191,6 +202,25 @@ export class Reporter {
   stopSpinner(): void {
     if (this.ticker) clearInterval(this.ticker);
     this.spinner?.stop();
+    this.board?.stop();
+    this.board = undefined;
+  }
+
+  /** host, role, release, result, time: one row per host. */
+  table(): void {
+    this.stopSpinner();
+    const rows = Object.entries(this.result.hosts).map(([host, h]) => {
+      const failed = h.steps.find((s) => s.status === 'failed');
+      const time = formatMs(h.steps.reduce((n, s) => n + s.duration_ms, 0));
+      const result = typeof h.result === 'string' ? h.result : failed ? `failed at "${failed.title}"` : 'ok';
+      const release = typeof h.release === 'string' ? h.release : (this.result.release ?? '');
+      return [host, (this.roles.get(host) ?? []).join(','), release, result, time];
+    });
+    const head = ['host', 'role', 'release', 'result', 'time'];
+    const widths = head.map((_, i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
+    this.print(chalk.dim(line(head)));
+    for (const r of rows) this.print(line(r).replace(r[3], /^failed/.test(r[3]) ? chalk.red(r[3]) : r[3]));
   }
 
   /** --json: the result document on stdout. */
