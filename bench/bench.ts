@@ -8,6 +8,8 @@ import { bootHost, bootGitServer, ensureImages, stopAll, TESTBED_KEY, type Host 
 import { BIN, ROOT, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings } from '../test/e2e/helpers.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** Hosts of the fleet scenario (a code-change deploy to 1 host and to this many). */
+const FLEET = Number(process.env.BENCH_FLEET ?? 10);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const BARE = readFileSync(join(ROOT, 'bench', 'bare-deploy.sh'), 'utf8');
@@ -60,6 +62,15 @@ async function main() {
     const { second } = await setupThroughKeyGate(git, h, ['demo', 'setup', '--dependencies=no', '--yes', '-c', f], home);
     if (second.code !== 0) throw new Error(second.output);
   }
+  // The fleet: FLEET more hosts, set up in one run (every deploy key at once), deployed to together.
+  const fleet = await Promise.all(Array.from({ length: FLEET }, () => bootHost('ready')));
+  const fleetHome = tempDir();
+  const fleetFile = writeSettings(fleetHome, { repo: url, hosts: fleet });
+  const gate = await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', fleetFile], { home: fleetHome });
+  if (gate.code === 3) for (const h of fleet) await git.authorize((await h.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
+  const fleetSetup = gate.code === 3 ? await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', fleetFile], { home: fleetHome }) : gate;
+  if (fleetSetup.code !== 0) throw new Error(fleetSetup.output);
+  const fleetResults: { one: number[]; many: number[] } = { one: [], many: [] };
   // The bare host runs a stock supervisor program (startsecs left at its default, 1 s), as a hand-written setup would.
   await b.run("sed -i '/^startsecs=0$/d' /etc/supervisor/conf.d/demo-a.conf && supervisorctl update demo-a >/dev/null");
   const results: Record<string, { ours: Sample[]; bare: Sample[] }> = {};
@@ -73,6 +84,10 @@ async function main() {
     add('redeploy with a changed requirement', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
     add('deploy of the live commit', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
     add('rollback', await ours(['demo', 'rollback'], home, file), bare(b, 'rollback'));
+    commitVersion(repo, `f${i}`);
+    await git.push('demo', repo);
+    fleetResults.one.push((await ours(['demo', 'deploy'], home, file)).ms);
+    fleetResults.many.push((await ours(['demo', 'deploy'], fleetHome, fleetFile)).ms);
     process.stderr.write(`run ${i + 1}/${RUNS} done\n`);
   }
   await stopAll();
@@ -83,6 +98,9 @@ async function main() {
     const br = median(v.bare.map((s) => s.ms));
     rows.push([k, fmt(o), fmt(br), `${(o / br).toFixed(2)}x`, `1 / ${median(v.ours.map((s) => s.execs))} / ${median(v.ours.map((s) => s.commands))}`, `1 / 1 / ${BARE_COMMANDS}`]);
   }
+  const one = median(fleetResults.one);
+  const many = median(fleetResults.many);
+  rows.push([`code-change deploy: ${FLEET} hosts vs 1`, fmt(many), fmt(one), `${(many / one).toFixed(2)}x`, `${FLEET} connections, at most ${FLEET} at once`, '(1 host, same tool)']);
   rows.push(['deploy --help (start-up)', fmt(startup(['--help'])), '', '', '', '']);
   rows.push(['deploy demo deploy --dry-run', fmt(startup(['demo', 'deploy', '--dry-run', '-c', file])), '', '', '', '']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -28,17 +28,26 @@ export async function runCommandCommand(opts: RunOptions): Promise<void> {
   const sessionForHosts = { ...session, settings: { ...s, hosts: hosts as typeof s.hosts } };
   const fleet = await Fleet.connect(sessionForHosts);
   try {
-    // One after the other: each may have the terminal, and their outputs stay apart.
-    for (const run of fleet.runs) {
-      const label = run.ex.host.label;
-      let status: number;
-      if (opts.json) {
-        const out = await run.ex.capture(runCommand(s, command));
-        reporter.hostData(label, 'run', { command, exit_status: out.code, stdout: out.stdout, stderr: out.stderr });
-        status = out.code;
-      } else status = await run.ex.attach(runCommand(s, command), tty);
-      if (status !== 0) throw new DeployError(`${label}: \`${command}\` exited with status ${status}`);
+    if (fleet.runs.length === 1 && !opts.json) {
+      // One host: the command has the terminal (a pty when there is one).
+      const [run] = fleet.runs;
+      const status = await run.ex.attach(runCommand(s, command), tty);
+      if (status !== 0) throw new DeployError(`${run.ex.host.label}: \`${command}\` exited with status ${status}`);
+      return;
     }
+    // --all (or --json): on every host at once (at most `parallel`), each output shown with its host.
+    const failed: string[] = [];
+    await fleet.each(async (run) => {
+      const label = run.ex.host.label;
+      const out = await run.ex.capture(runCommand(s, command));
+      reporter.hostData(label, 'run', { command, exit_status: out.code, stdout: out.stdout, stderr: out.stderr });
+      if (!opts.json) {
+        for (const line of out.stdout.split('\n').filter((l, i, all) => l || i < all.length - 1)) process.stdout.write(`${label} | ${line}\n`);
+        for (const line of out.stderr.split('\n').filter((l, i, all) => l || i < all.length - 1)) process.stderr.write(`${label} ! ${line}\n`);
+      }
+      if (out.code !== 0) failed.push(`${label} (exit status ${out.code})`);
+    });
+    if (failed.length) throw new DeployError(`\`${command}\` failed on ${failed.join(', ')}`);
   } finally {
     await fleet.close();
   }

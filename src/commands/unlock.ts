@@ -14,15 +14,14 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
   const { settings: s, reporter, asker } = session;
   const fleet = await Fleet.connect(session);
   try {
-    // Host by host: each may ask a question.
-    for (const run of fleet.runs) {
+    const one = async (run: (typeof fleet.runs)[number]) => {
       const label = run.ex.host.label;
       const res = await run.ex.run(step('lock-info', 'read the lock', [readLock(s)]));
       const holder = parseLock(res.values.lock ?? '');
       if (!holder && !opts.dryRun) {
         reporter.info(`${label}: not locked`);
         reporter.hostData(label, 'unlocked', false);
-        continue;
+        return;
       }
       const state = holder ? holderState(holder) : 'elsewhere';
       if (state === 'running here' && !opts.force) {
@@ -31,12 +30,15 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
       const question = holder ? `${label} is locked by ${describeLock(holder)}. Remove the lock?${state === 'elsewhere' ? ' (only if that run is over)' : ''}` : `Remove the lock on ${label}?`;
       if (!(await asker.confirm(question, state === 'gone'))) {
         reporter.hostData(label, 'unlocked', false);
-        continue;
+        return;
       }
       await run.ex.run(removeLock(s, holder?.token));
       reporter.hostData(label, 'unlocked', true);
       reporter.info(chalk.green(`${label}: unlocked`));
-    }
+    };
+    // Questions go host by host; with none to ask (--yes), every host at once.
+    if (asker.yes) await fleet.each(one);
+    else for (const run of fleet.runs) await one(run);
   } finally {
     await fleet.close();
   }

@@ -101,21 +101,22 @@ describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
     assert.deepEqual(await versions(), ['v4', 'v4', 'v4', 'v4', 'v4']);
   });
 
-  it('a rolling deploy whose second batch fails stops there; rollback brings every host back together', async () => {
+  it('a rolling deploy whose second batch fails its health check stops there; rollback brings every host back together', async () => {
     const rolling = join(home, 'rolling.ini');
     writeFileSync(rolling, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\nbatch_size = 2\n'));
-    await push('v5');
-    // The third host's idle slot address is taken by another server: its start fails.
+    // v5 cannot start where /etc/deploy-test-broken exists: on the third host only.
+    commitVersion(repo, 'v5', (d) => writeFileSync(join(d, 'demo/wsgi.py'), `import os\nif os.path.exists('/etc/deploy-test-broken'):\n    raise RuntimeError('broken on this host')\n${readFileSync(join(d, 'demo/wsgi.py'), 'utf8')}`));
+    await git.push('demo', repo);
     const third = hosts[2];
-    const idle = (await third.exec(`test -e ${ROOT}/slots/live-b`)).code === 0 ? 8032 : 8033;
-    await third.run(`mkdir -p /tmp/empty && cd /tmp/empty && (setsid python3 -m http.server ${idle} --bind 127.0.0.1 >/dev/null 2>&1 &) && sleep 0.5`);
+    await third.run('touch /etc/deploy-test-broken');
     const r = await runCli(['-c', rolling, 'demo', 'deploy', '--yes'], { home });
     assert.equal(r.code, 1, r.output);
     assert.match(r.stderr, /the rollout stopped at batch 2 of 3/);
+    assert.match(r.output, /health check failed/);
     assert.match(r.stderr, new RegExp(`is live on: ubuntu@${hosts[0].ip.replace(/\./g, '\\.')}, ubuntu@${hosts[1].ip.replace(/\./g, '\\.')}`));
     assert.deepEqual(await versions(), ['v5', 'v5', 'v4', 'v4', 'v4'], 'batch 1 switched; the others did not');
     for (const h of hosts) assert.equal((await h.exec(`test -e ${ROOT}/deploy.lock`)).code, 1, 'every lock released');
-    await third.run('pkill -f "[h]ttp.server" || true');
+    await third.run('rm -f /etc/deploy-test-broken');
     const back = await cli('demo', 'rollback', '--yes');
     assert.equal(back.code, 0, back.output);
     assert.deepEqual(await versions(), ['v4', 'v4', 'v4', 'v4', 'v4'], 'rollback brings every host to the same release');
