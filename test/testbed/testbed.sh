@@ -36,9 +36,9 @@ readonly NET=$NET_PREFIX.0.0/16
 readonly SINK=dtsink0 SINK_PEER=dtsink1
 readonly SUITE=bookworm
 # Bump when the image recipe changes: cached images of another version are rebuilt.
-readonly IMAGE_VERSION=3
+readonly IMAGE_VERSION=4
 readonly BASE_PACKAGES=openssh-server,systemd,systemd-sysv,dbus,iproute2,sudo,ca-certificates,curl,libnss-myhostname
-readonly READY_PACKAGES=(nginx supervisor python3-venv python3-dev git python3-django gunicorn curl python3-psycopg2)
+readonly READY_PACKAGES=(nginx supervisor python3-venv python3-dev git python3-django gunicorn curl python3-psycopg2 python3-flask)
 # A database server for fleet tests: PostgreSQL on top of 'ready'.
 readonly DB_PACKAGES=(postgresql)
 readonly BOOT_TIMEOUT=${DEPLOY_TESTBED_BOOT_TIMEOUT:-60}
@@ -169,6 +169,33 @@ chroot_finish() {
   umount "$dir/proc" 2>/dev/null || umount -l "$dir/proc" 2>/dev/null || true
 }
 
+# install_image NAME DIR: the finished build DIR becomes image NAME.  Hosts booted from the
+# old image still run on it (their root overlay's lower layer): an overlay keeps working
+# when its lower directory is renamed, not when it is deleted, so the old image moves to
+# $CACHE/old/ and is deleted later, once no host is up (prune_old_images).
+install_image() {
+  local name=$1 dir=$2
+  if [[ -e $CACHE/$name ]]; then
+    mkdir -p "$CACHE/old"
+    mv "$CACHE/$name" "$CACHE/old/$name.$(date +%s%N)"
+  fi
+  mv "$dir" "$CACHE/$name"
+}
+
+# Delete replaced images once no host is up (hosts booted later use the current ones).
+# Call with $CACHE/.lock held.
+prune_old_images() {
+  [[ -d $CACHE/old ]] || return 0
+  local d
+  for d in "$STATE"/*/; do
+    [[ -d $d ]] && return 0
+  done
+  for d in "$CACHE"/old/*; do
+    [[ -e $d ]] && remove_tree "$d"
+  done
+  rmdir "$CACHE/old" 2>/dev/null || true
+}
+
 BUILD_DIR=
 build_cleanup() {
   [[ -n $BUILD_DIR ]] || return 0
@@ -205,8 +232,7 @@ build_base() {
   printf 'UseDNS no\n' >"$dir/etc/ssh/sshd_config.d/testbed.conf"
   chroot_finish "$dir"
   BUILD_DIR=
-  remove_tree "$CACHE/base"
-  mv "$dir" "$CACHE/base"
+  install_image base "$dir"
   rm -f "$CACHE/ready.complete"
   image_stamp >"$CACHE/base.complete"
 }
@@ -224,8 +250,7 @@ build_ready() {
   chroot "$dir" systemctl enable ssh.service nginx.service supervisor.service >>"$CACHE/build.log" 2>&1
   chroot_finish "$dir"
   BUILD_DIR=
-  remove_tree "$CACHE/ready"
-  mv "$dir" "$CACHE/ready"
+  install_image ready "$dir"
   rm -f "$CACHE/db.complete"
   image_stamp >"$CACHE/ready.complete"
 }
@@ -248,8 +273,7 @@ build_db() {
   chroot "$dir" systemctl enable postgresql.service >>"$CACHE/build.log" 2>&1
   chroot_finish "$dir"
   BUILD_DIR=
-  remove_tree "$CACHE/db"
-  mv "$dir" "$CACHE/db"
+  install_image db "$dir"
   image_stamp >"$CACHE/db.complete"
 }
 
@@ -263,12 +287,13 @@ image_ok() { # image_ok NAME: finished, current recipe, built for the current ke
 
 cmd_images() {
   need_root
-  if image_ok base && image_ok ready && image_ok db; then return 0; fi
+  if image_ok base && image_ok ready && image_ok db && [[ ! -d $CACHE/old ]]; then return 0; fi
   ensure_tools
   mkdir -p "$CACHE"
   exec 8>"$CACHE/.lock"
   flock 8
   ensure_key
+  prune_old_images
   if image_ok base && image_ok ready && image_ok db; then # built by another run meanwhile
     exec 8>&-
     return 0
@@ -428,6 +453,12 @@ cmd_down_all() {
     [[ -d $d ]] || continue
     remove_tree "${d%/}"
   done
+  if [[ -d $CACHE/old ]]; then
+    exec 8>"$CACHE/.lock"
+    flock 8
+    prune_old_images
+    exec 8>&-
+  fi
 }
 
 cmd_reap() {
