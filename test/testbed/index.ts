@@ -17,7 +17,7 @@ export const TESTBED_SCRIPT: string = fileURLToPath(new URL('./testbed.sh', impo
 /** Private key (no passphrase) accepted by root@ and ubuntu@ on every host. */
 export const TESTBED_KEY: string = `${process.env.DEPLOY_TESTBED_CACHE ?? '/var/cache/deploy-testbed'}/id_ed25519`;
 
-/** base: debootstrap + ssh, sudo; ready: + nginx, supervisor, Django, gunicorn, psycopg2; db: ready + PostgreSQL. */
+/** base: debootstrap + ssh, sudo; ready: + nginx, supervisor, Django, Flask, gunicorn, psycopg2, pip, logrotate; db: ready + PostgreSQL. */
 export type Image = 'base' | 'ready' | 'db';
 
 export interface ExecResult {
