@@ -14,6 +14,8 @@ if [ "$1" = deploy ]; then
   $U mkdir -p "$rel"
   $U sh -c "git -C $APP/repo archive $commit | tar -x -C $rel"
   for d in media data log; do $U ln -sfn "$APP/shared/$d" "$rel/$d"; done
+  # The app's environment, read by the slot's program (as deploy's releases have it).
+  $U sh -c "umask 077 && printf '%s\n' $ENV > $rel/.deploy-env"
   key=$( { cat "$rel/requirements.txt"; python3 --version; } | sha256sum | cut -c1-16)
   venv=/opt/django/virtualenvs/demo/bare-$key
   if [ ! -f "$venv/.ok" ]; then
