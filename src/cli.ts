@@ -119,6 +119,23 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
       await rollbackCommand({ ...globals(cmd), app, target, lockWait: o.lockWait });
     });
 
+  for (const [action, description] of [
+    ['start', 'start the live release: web (the live gunicorn slot) and the processes, or one of them'],
+    ['stop', 'stop web (the site stops answering) and the processes, or one of them'],
+    ['restart', 'restart: web with the zero-downtime switch (the live release in the idle slot), processes gracefully'],
+  ] as const) {
+    program
+      .command(action)
+      .argument('<app>', 'app name from settings.ini')
+      .argument('[process]', '"web" or a [PROCESSES] name; default: all')
+      .description(description)
+      .addOption(lockWaitOption())
+      .action(async (app: string, process: string | undefined, o: { lockWait?: number }, cmd: Command) => {
+        const { controlCommand } = await import('./commands/control.js');
+        await controlCommand({ ...globals(cmd), app, action, process, lockWait: o.lockWait });
+      });
+  }
+
   program
     .command('releases')
     .argument('<app>', 'app name from settings.ini')

@@ -23,6 +23,8 @@ export interface Command {
    * `<name>`: callers read values by name, never by a command's position in the step.
    */
   name?: string;
+  /** Its output is shown as it comes, not only with -v (the operator's hooks). */
+  show?: boolean;
 }
 
 export interface Step {

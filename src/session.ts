@@ -31,6 +31,8 @@ export interface Session {
   asker: Asker;
   opts: GlobalOptions;
   open(host: HostSpec): Promise<Executor>;
+  /** A real connection, also in a dry run: for reading only (the dry run's diff of server files). */
+  openSsh(host: HostSpec): Promise<Executor>;
   started: number;
   finish(what: string): void;
 }
@@ -57,7 +59,8 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.
-  const sshModules = opts.dryRun || opts.openExecutor ? undefined : Promise.all([import('./exec/ssh.js'), import('./ssh/connector.js'), import('./ssh/route.js')]);
+  const loadSsh = () => Promise.all([import('./exec/ssh.js'), import('./ssh/connector.js'), import('./ssh/route.js')]);
+  let sshModules = opts.dryRun || opts.openExecutor ? undefined : loadSsh();
   let sshConfig: InstanceType<Awaited<NonNullable<typeof sshModules>>[2]['SshConfig']> | undefined;
   let connector: InstanceType<Awaited<NonNullable<typeof sshModules>>[1]['Connector']> | undefined;
   // Hosts connect at once: their host-key questions come one after the other.
@@ -72,6 +75,8 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
     if (settings.strictHostKeys) {
       throw new ConnectionError(`${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`, `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`);
     }
+    // A dry run records nothing, not even a host key: the host is not read.
+    if (opts.dryRun) throw new ConnectionError(`${h.label}: unknown host key ${fp} (a dry run does not record it)`);
     if (asker.yes) {
       reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
       return true;
@@ -87,9 +92,12 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
     started,
     async open(host) {
       if (opts.dryRun) return new PrinterExecutor(host, ctx, reporter, opts.onIssue);
+      return this.openSsh(host);
+    },
+    async openSsh(host) {
       if (opts.openExecutor) return opts.openExecutor(host);
       reporter.log(`connecting to ${host.label}`);
-      const [{ SshExecutor }, { Connector }, { SshConfig }] = await sshModules!;
+      const [{ SshExecutor }, { Connector }, { SshConfig }] = await (sshModules ??= loadSsh());
       sshConfig ??= new SshConfig();
       connector ??= new Connector({ acceptNewHostKey: (h, type, fp) => oneQuestionAtATime(() => acceptNewHostKey(h, type, fp)) });
       // Reached as `ssh HOST` would: ~/.ssh/config, then proxy_jump's bastions.

@@ -1,11 +1,19 @@
-# gunicorn settings for <%= app %>, shared by both slots; each slot's --bind comes
-# from its supervisor program. Written by deploy from templates/gunicorn.conf.py.
+# gunicorn settings for <%= app %>: written into each release (.deploy/gunicorn.conf.py) by
+# deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
+# Each slot's --bind comes from its program (supervisor or systemd).
+<% if (workers) { -%>
 workers = <%= workers %>
+<% } else { -%>
+# gunicorn_workers is not set: gunicorn's advice, 2 x the host's CPUs + 1 (at most 12).
+import multiprocessing
+workers = min(2 * multiprocessing.cpu_count() + 1, 12)
+<% } -%>
+threads = <%= threads %>
 timeout = <%= timeout %>
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = <%= timeout %>
 keepalive = 5
-# Logs go to stdout/stderr, which supervisor writes to <%= logDir %>.
+# Logs go to stdout/stderr: supervisor writes them to <%= logDir %>, systemd to the journal.
 accesslog = "-"
 errorlog = "-"
 capture_output = True

@@ -14,6 +14,7 @@ import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive, runOnceOnPrimary } from '../fleet/golive.js';
+import { previewFiles } from '../fleet/preview.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -31,6 +32,8 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   const what = opts.ref ?? s.branch ?? "the repository's default branch";
   if (!(await asker.confirm(`Deploy ${what} of ${s.app} to ${hosts}?`))) return reporter.info('Nothing done.');
 
+  // The dry run also shows what would change in each server file (it reads the hosts, changes nothing).
+  if (opts.dryRun) await previewFiles(session);
   const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
   const fingerprint = D.configFingerprint(s);
   const fleet = await Fleet.connect(session);

@@ -50,7 +50,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
       const seen = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
-      if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state });
+      if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state, kind: 'rollback' });
       // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
       const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();
       const target = !opts.target && lives.length > 1 ? lives[0] : chooseTarget(seen[0].releases, seen[0].current, opts.target);
@@ -66,7 +66,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       if (!(await asker.confirm(`Roll ${s.app} back from ${from} to ${target} on ${moving.map((r) => r.ex.host.label).join(', ')}?`))) throw new DeployError('rollback not confirmed');
       state.guard.check();
       if (already.length) await nothingToDo(fleet.only(already), lock, log, chalk.dim(`${target} is already live on ${already.map((r) => r.ex.host.label).join(', ')}`));
-      await goLive(fleet.only(moving), { release: target, liveSlots: moving.map((r) => seen[fleet.runs.indexOf(r)].live), state });
+      await goLive(fleet.only(moving), { release: target, liveSlots: moving.map((r) => seen[fleet.runs.indexOf(r)].live), state, kind: 'rollback' });
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
   } finally {

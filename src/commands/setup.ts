@@ -1,5 +1,6 @@
 // `deploy <app> setup`: seed 000's SETUP sequence on every host, ending with the app
 // live under supervisor behind nginx. Safe to run again: done steps report as such.
+import type { Settings } from '../settings/types.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import { buildOn } from '../steps/build.js';
 import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
 import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
 import { healthCheck, replaceLink, startSlot } from '../steps/slots.js';
+import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
+import { writeReleaseFiles } from '../steps/release-files.js';
 import { repair, switchTo } from '../steps/switch.js';
 import * as D from '../steps/deploy.js';
 import { configFingerprint } from '../steps/deploy.js';
@@ -183,11 +186,13 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   const release = releaseName(resolved.commit, resolved.kind, resolved.ref);
 
   await run(S.configFile(s));
+  await run(S.logrotate(s));
+  if (s.services.length) await run(S.services(s));
   // The first release: built only while no release is live; later versions come with `deploy`.
   const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
   const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() };
   const on = buildOn(s, ex.host);
-  await run(firstRelease(step('virtualenv', 'virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, release), B.virtualenv(s, release)])));
+  await run(firstRelease(step('virtualenv', 'virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, release), ...writeReleaseFiles(s, release), B.virtualenv(s, release)])));
   await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
   await run(S.gunicornConfig(s));
   if (web) await run(S.supervisorConfigStep(s));
@@ -203,6 +208,7 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   if (!web) {
     // A worker has no slots: its first release is simply made current.
     await run(firstRelease(step('current', `make ${release} current`, [{ run: replaceLink(L.release(release), L.current) }])));
+    if (runsProcesses(s, ex.host)) await run(startProcessesStep(s, true));
     h.done = true;
     return;
   }
@@ -216,7 +222,13 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
     await run(step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [...startSlot(s, live.slot, target), healthCheck(s, live.slot), ...switchTo(s, live.slot)]));
   }
   await run(S.verifySite(s));
+  await run(startProcessesStep(s, runsProcesses(s, ex.host)));
   h.done = true;
+}
+
+/** [PROCESSES] programs written (or removed) and those not running started; running ones are left alone. */
+function startProcessesStep(s: Settings, on: boolean): Step {
+  return step('processes', 'processes', [...writeProcessPrograms(s, on), ...startProcesses(s, on)]);
 }
 
 /** Where each host stands; the exit status: a failure (1, or the one host's own), else a key to add (3), else 0. */

@@ -13,7 +13,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
   const session = startSession(opts.app, 'status', opts, false);
   const { settings: s, reporter } = session;
   await onEveryHost(session, async (run) => {
-    const res = await run.ex.run(status(s));
+    const res = await run.ex.run(status(s, run.ex.host));
     if (opts.dryRun) return;
     const st = statusOf(res);
     const label = run.ex.host.label;
@@ -26,6 +26,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     ];
     if (r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${st.current || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
     for (const [name, p] of Object.entries(st.processes)) rows.push([name, `${p.state} ${p.detail}`.trim()]);
+    for (const [name, state] of Object.entries(st.services)) rows.push([name, state === 'active' ? state : chalk.yellow(state)]);
     rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
     rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
     rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);

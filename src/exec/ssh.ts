@@ -34,14 +34,18 @@ export class SshExecutor implements Executor {
     this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step, this.ctx)})`);
     this.reporter.stepStart(label, step.title);
     const started = performance.now();
+    let running = 0;
     const onLine = (isErr: boolean) => (line: string) => {
       if (line.startsWith(MARK)) {
         const [word, i] = line.slice(1).split(' ');
-        if (word === 'begin' && !isErr) this.reporter.command(label, shown[Number(i) - 1] ?? '');
+        if (word === 'begin' && !isErr) {
+          running = Number(i);
+          this.reporter.command(label, shown[running - 1] ?? '');
+        }
         if (word === 'paused') this.reporter.warn(`${label}: paused before ${i} (DEPLOY_PAUSE_AT)`);
         return;
       }
-      this.reporter.remote(label, line, isErr, this.reporter.verbose || !!step.stream);
+      this.reporter.remote(label, line, isErr, this.reporter.verbose || !!step.stream || !!step.commands[running - 1]?.show);
     };
     this.roundTrips++;
     const script = renderScript(step, this.ctx, true);

@@ -1,6 +1,7 @@
 // When a release operation stops early (a failure, a signal): every host this run locked is
 // cleaned up, and each says what it really serves.
 import chalk from 'chalk';
+import { runsProcesses } from '../steps/processes.js';
 import { LockedError, RemoteCommandError } from '../errors.js';
 import { describeLock } from '../lock-holder.js';
 import { guardInterrupts, InterruptedError, type InterruptGuard } from '../interrupt.js';
@@ -101,7 +102,7 @@ async function cleanUp(fleet: Fleet, r: HostRun, token: string, entry: Record<st
   const label = r.ex.host.label;
   try {
     if (r.switched && r.started && r.target) {
-      await r.ex.run(finishSwitch(s, { release: r.target, slot: r.started, token, log: { ...entry, result: 'ok (rollout stopped after this host switched)' }, prune: false }));
+      await r.ex.run(finishSwitch(s, { release: r.target, slot: r.started, token, log: { ...entry, result: 'ok (rollout stopped after this host switched)' }, prune: false, kind: 'deploy', processes: runsProcesses(s, r.ex.host), primary: label === s.primary }));
       r.locked = false;
       reporter.info(chalk.yellow(`${label}: ${r.target} is live (it switched before the rollout stopped)`));
       return;

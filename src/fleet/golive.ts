@@ -8,6 +8,7 @@ import { DeployError } from '../errors.js';
 import type { Slot } from '../layout.js';
 import { activateWorker, finishSwitch, revertBatch, runOnce, startAndSwitch, startNew, switchBatch, switchOver, type GoLive } from '../steps/deploy.js';
 import { otherSlot } from '../steps/slots.js';
+import { runsProcesses } from '../steps/processes.js';
 import type { RunState } from './cleanup.js';
 import { isWeb, type Fleet, type HostRun } from './fleet.js';
 
@@ -29,7 +30,7 @@ export async function runOnceOnPrimary(fleet: Fleet, release: string): Promise<v
   await primary.ex.run(st);
 }
 
-export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot[]; state: RunState }): Promise<void> {
+export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot[]; state: RunState; kind?: GoLive['kind']; processes?: boolean }): Promise<void> {
   const s = fleet.settings;
   const { lock, log, prune } = g.state;
   fleet.runs.forEach((run, i) => {
@@ -37,7 +38,8 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
     if (isWeb(run)) run.started = otherSlot(g.liveSlots[i]);
   });
   log.duration_s = Math.round((performance.now() - fleet.session.started) / 100) / 10;
-  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune });
+  const primary = fleet.primary;
+  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind: g.kind ?? 'deploy', processes: g.processes !== false && runsProcesses(s, run.ex.host), primary: run === primary });
   const { web, workers } = fleet;
 
   // One web host: start, health check, last stop point and switch in one script.
@@ -50,7 +52,7 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
   }
   const groups = batches(web, s.batchSize);
   if (groups.length <= 1) {
-    await fleet.each((run) => run.ex.run(startNew(s, g.release, run.started!)), web);
+    await fleet.each((run) => run.ex.run(startNew(s, g.release, run.started!, plan(run))), web);
     // The fleet's last stop point: past it, every host switches.
     g.state.guard.check();
     g.state.switching = true;
@@ -82,7 +84,7 @@ async function rollOut(fleet: Fleet, groups: HostRun[][], plan: (run: HostRun) =
     const names = batch.map((r) => r.ex.host.label).join(', ');
     fleet.session.reporter.info(`batch ${i + 1} of ${groups.length}: ${names}`);
     try {
-      await fleet.each((run) => run.ex.run(startNew(s, plan(run).release, run.started!)), batch);
+      await fleet.each((run) => run.ex.run(startNew(s, plan(run).release, run.started!, plan(run))), batch);
       state.guard.check();
       await fleet.each(async (run) => {
         await run.ex.run(switchBatch(s, plan(run)));

@@ -31,7 +31,7 @@ export function exampleSettings(values: Partial<ExampleValues> = {}, { writtenBy
     ...comment('The file is UTF-8; values are one line, without control characters.'),
     ...comment(`Portuguese keys from the original fabfile are accepted: ${aliases.join(', ')}.`),
   ];
-  for (const section of ['DEPLOY', 'HOSTS', 'APP', 'EMAIL'] as SectionName[]) {
+  for (const section of ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL'] as SectionName[]) {
     // [HOSTS] replaces deploy_hosts: shown, but commented out whole, so that the file sets one.
     out.push('', section === 'HOSTS' ? `; [${section}]` : `[${section}]`);
     if (SECTION_DOCS[section]) out.push(...comment(forApp(SECTION_DOCS[section])));

@@ -5,9 +5,12 @@
 // table in schema.ts) and is quoted later by src/shell.ts in any case. Secrets (email
 // password, database_url, [ENV] values) never appear in a problem message.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import ini from 'ini';
+import { parse as parseDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
-import { KEYS, SECTIONS, keyDef, type SectionName } from './schema.js';
+import { HOOK_NAMES, KEYS, SECTIONS, keyDef, type HookName, type SectionName } from './schema.js';
 import { BOOL, MAX_VALUE, PATTERNS, configFileRule, list, textProblem, type Rule } from './rules.js';
 import type { HostSpec, Role, Settings } from './types.js';
 import { Secret } from '../shell.js';
@@ -405,7 +408,7 @@ class Checker {
    * message says what is wrong without showing the value).
    */
   collect(): void {
-    for (const section of ['DEPLOY', 'HOSTS', 'APP', 'EMAIL'] as SectionName[]) {
+    for (const section of ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL'] as SectionName[]) {
       const defs = KEYS.filter((k) => k.section === section);
       for (const [key, value] of this.entries(section)) {
         if (isSection(value)) continue;
@@ -425,7 +428,7 @@ class Checker {
   }
 
   /** [ENV] and [COMMANDS]: free names and values, each checked; the values are never shown. */
-  free(section: 'ENV' | 'COMMANDS' | 'RUN_ONCE', name: RegExp, nameWhat: string, valueRule: Rule): Record<string, string> {
+  free(section: 'ENV' | 'COMMANDS' | 'RUN_ONCE' | 'PROCESSES', name: RegExp, nameWhat: string, valueRule: Rule): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of this.entries(section)) {
       const value = unquote(v);
@@ -492,6 +495,13 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     textProblem(v, MAX_VALUE, false)?.replace(/^contains/, 'value contains').replace(/^too long/, 'value too long'),
   );
   const runOnce = c.free('RUN_ONCE', PATTERNS.commandName, 'not a valid command name (a-z, digits, - and _, starting with a letter)', (v) => (v.trim() ? textProblem(v, MAX_VALUE, true) : 'empty command'));
+  const processes = c.free('PROCESSES', PATTERNS.commandName, 'not a valid process name (a-z, digits, - and _, starting with a letter)', (v) => (v.trim() ? textProblem(v, MAX_VALUE, true) : 'empty command'));
+  // The gunicorn slots are programs <app>-a and <app>-b; the boot unit is deploy-<app>-boot.
+  for (const n of Object.keys(processes).filter((n) => n === 'a' || n === 'b')) problems.push(`${c.where('PROCESSES', n)}: "a" and "b" name the gunicorn slots: choose another process name`);
+  const hooks = hookSettings(c);
+  Object.assign(env, envFile(c, file));
+  const processManager = c.value('process_manager') as Settings['processManager'];
+  if (processManager === 'systemd' && users.deployUser) c.report('process_manager', 'systemd does not work with deploy_user yet (deploy_user controls supervisor through its socket): use supervisor, or no deploy_user');
   const commands = c.free('COMMANDS', PATTERNS.commandName, 'not a valid command name (a-z, digits, - and _, starting with a letter)', (v) => (v.trim() ? textProblem(v, MAX_VALUE, true) : 'empty command'));
 
   const settings: Settings = {
@@ -521,7 +531,8 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     extraPackages,
     gunicornBind,
     gunicornBindAlt,
-    gunicornWorkers: c.int('gunicorn_workers'),
+    gunicornWorkers: c.isSet('gunicorn_workers') ? c.int('gunicorn_workers') : undefined,
+    gunicornThreads: c.int('gunicorn_threads'),
     gunicornTimeout: c.int('gunicorn_timeout'),
     wsgiApp,
     serverName,
@@ -536,9 +547,53 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, new Secret(v)])),
     commands,
     runOnce,
+    processes,
+    processManager,
+    processStop: { signal: c.value('process_stop_signal'), timeout: c.int('process_stop_timeout') },
+    services: c.items('services'),
+    hooks,
   };
   if (problems.length) throw settingsError(problems, file);
   return settings;
+}
+
+/** [HOOKS]: each hook's command, and whether it runs on the primary only (run_once). */
+function hookSettings(c: Checker): Settings['hooks'] {
+  const once = new Set(c.items('run_once'));
+  const hooks: Settings['hooks'] = {};
+  for (const name of HOOK_NAMES) {
+    const command = c.value(name);
+    if (command.trim()) hooks[name] = { command, once: once.has(name) };
+    else if (c.isSet(name)) c.report(name, 'empty command');
+  }
+  for (const name of once) if (HOOK_NAMES.includes(name as HookName) && !hooks[name as HookName]) c.report('run_once', `${name} is not set in [HOOKS]`);
+  return hooks;
+}
+
+/**
+ * env_file: a local dotenv file, read here like settings.ini (relative to it). Its values are
+ * secrets: a problem names the variable and line, never the value.
+ */
+function envFile(c: Checker, settingsFile: string): Record<string, string> {
+  const given = c.value('env_file');
+  if (!given) return {};
+  const path = resolve(dirname(settingsFile), given.replace(/^~(?=\/)/, homedir()));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    c.report('env_file', `cannot read ${printable(path)}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    return {};
+  }
+  const vars = parseDotenv(text);
+  for (const [k, v] of Object.entries(vars)) {
+    if (!PATTERNS.envKey.test(k)) c.report('env_file', `${printable(path)}: a variable name that is not one (letters, digits and _, not starting with a digit)`);
+    else {
+      const problem = textProblem(v, MAX_VALUE, false);
+      if (problem) c.report('env_file', `${printable(path)}: ${k}'s value ${problem.replace(/^contains/, 'contains')}`);
+    }
+  }
+  return vars;
 }
 
 /** All the problems, but not thousands: a file of garbage would flood the terminal. */

@@ -7,7 +7,10 @@ import {
   portRule, publicKeyFileRule, repositoryRule, serverNameRule, trueFalseRule, type Rule,
 } from './rules.js';
 
-export type SectionName = 'DEPLOY' | 'HOSTS' | 'APP' | 'EMAIL';
+export type SectionName = 'DEPLOY' | 'HOSTS' | 'HOOKS' | 'APP' | 'EMAIL';
+
+export const HOOK_NAMES = ['before_build', 'after_build', 'before_switch', 'after_switch', 'after_rollback'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
 
 export interface KeyDef {
   section: SectionName;
@@ -58,7 +61,8 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'deploy_user_keys', list: /,/, defaultDoc: 'the .pub next to identity_file', example: '~/.ssh/deploy_ed25519.pub', rule: publicKeyFileRule, doc: 'Comma-separated local public key files (.pub, ~/ allowed) authorised for deploy_user.' },
   { section: 'DEPLOY', key: 'gunicorn_bind', maxLength: 255, default: '127.0.0.1:8000', example: '"127.0.0.1:8032"  # ip and port', setInExample: true, rule: bindRule, doc: 'Address of the first gunicorn slot: host:port or unix:/path (each app on a server needs its own).' },
   { section: 'DEPLOY', key: 'gunicorn_bind_alt', maxLength: 255, defaultDoc: 'port + 1 (or <socket>-b)', example: '127.0.0.1:8033', rule: bindRule, doc: 'Address of the second slot (zero-downtime switch); required when gunicorn_bind uses port 65535.' },
-  { section: 'DEPLOY', key: 'gunicorn_workers', maxLength: 16, kind: 'int', min: 1, max: 256, default: '2', doc: 'gunicorn worker processes per slot.' },
+  { section: 'DEPLOY', key: 'gunicorn_workers', maxLength: 16, kind: 'int', min: 1, max: 256, defaultDoc: "2 × the host's CPUs + 1 (gunicorn's advice), at most 12", example: '3', doc: 'gunicorn worker processes per slot.' },
+  { section: 'DEPLOY', key: 'gunicorn_threads', maxLength: 16, kind: 'int', min: 1, max: 1024, default: '1', doc: 'Threads per gunicorn worker (more than 1: the gthread worker).' },
   { section: 'DEPLOY', key: 'gunicorn_timeout', maxLength: 16, kind: 'int', min: 1, max: 86400, default: '30', doc: 'gunicorn worker timeout, seconds.' },
   { section: 'DEPLOY', key: 'wsgi_app', maxLength: 255, defaultDoc: '<first part of settings_file>.wsgi:application', example: 'myapp.wsgi:application', rule: matches(PATTERNS.wsgi, 'module:callable'), doc: 'WSGI callable gunicorn serves.' },
   { section: 'DEPLOY', key: 'server_name', maxLength: 1024, default: '_', rule: serverNameRule, doc: 'nginx server_name; _ makes the site the default one on port 80.' },
@@ -72,11 +76,23 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'health_timeout', maxLength: 16, kind: 'int', min: 1, max: 3600, default: '30', doc: 'Seconds a new release has to answer its health check.' },
   { section: 'DEPLOY', key: 'migrate', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py migrate on deploy.' },
   { section: 'DEPLOY', key: 'collectstatic', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py collectstatic on deploy.' },
+  { section: 'DEPLOY', key: 'process_manager', maxLength: 16, default: 'supervisor', rule: (v) => (v === 'supervisor' || v === 'systemd' ? undefined : 'supervisor or systemd'), doc: 'What runs the gunicorn slots and [PROCESSES]: supervisor programs (logs in the log directory), or systemd units (logs in the journal). The switch is the same with both.' },
+  { section: 'DEPLOY', key: 'process_stop_signal', maxLength: 16, default: 'TERM', rule: matches(/^(TERM|INT|QUIT|HUP|KILL|USR1|USR2)$/, 'a signal name: TERM, INT, QUIT, HUP, KILL, USR1 or USR2'), doc: '[PROCESSES]: the signal that asks a process to stop (celery: TERM finishes the running tasks).' },
+  { section: 'DEPLOY', key: 'process_stop_timeout', maxLength: 16, kind: 'int', min: 1, max: 86400, default: '30', doc: '[PROCESSES]: seconds a process has to stop before it is killed.' },
+  { section: 'DEPLOY', key: 'services', list: /[\s,]+/, example: 'redis-server', rule: matches(/^[A-Za-z0-9][A-Za-z0-9@._:-]{0,127}$/, 'a systemd unit name'), doc: 'System services the app needs (space or comma separated): setup installs nothing for them (see extra_packages) but enables and starts them; status reports them.' },
+  { section: 'DEPLOY', key: 'env_file', maxLength: 1024, example: '.env.production', doc: 'A local file (dotenv format: KEY=value lines, # comments) whose variables join [ENV] as secrets, for values kept out of settings.ini; relative to settings.ini. Its values win over [ENV].' },
   { section: 'DEPLOY', key: 'test_command', tabs: true, example: 'python manage.py test --noinput', doc: 'Command run in the new release before it starts (as the app user, in its virtualenv).' },
 
   { section: 'HOSTS', key: 'web', list: /,/, example: 'ubuntu@10.0.1.11, ubuntu@10.0.1.12', rule: hostRule, doc: 'Hosts running gunicorn behind nginx (comma-separated [user@]host[:port]).' },
   { section: 'HOSTS', key: 'worker', list: /,/, example: 'ubuntu@10.0.1.21', rule: hostRule, doc: "Hosts running the app's other processes only, no nginx." },
   { section: 'HOSTS', key: 'primary', defaultDoc: 'the first web host', example: 'ubuntu@10.0.1.11', rule: hostRule, doc: 'The host where run-once commands go: migrate when the database is shared, and [RUN_ONCE].' },
+
+  { section: 'HOOKS', key: 'before_build', tabs: true, example: 'npm ci && npm run build', doc: 'Run in the new release after its code is exported, before its virtualenv.' },
+  { section: 'HOOKS', key: 'after_build', tabs: true, example: 'python manage.py compilemessages', doc: 'Run in the new release once it is built (after collectstatic, test_command and migrate).' },
+  { section: 'HOOKS', key: 'before_switch', tabs: true, example: 'python manage.py check --deploy', doc: 'Run in the new release after it answered its health check, before traffic moves; failing stops the deploy with nothing switched.' },
+  { section: 'HOOKS', key: 'after_switch', tabs: true, example: 'curl -fsS https://hc.example.com/deployed', doc: 'Run in the new release once it is live (a failure is reported; the release stays live).' },
+  { section: 'HOOKS', key: 'after_rollback', tabs: true, example: 'python manage.py notify_rollback', doc: 'Run in the release a rollback made live.' },
+  { section: 'HOOKS', key: 'run_once', list: /[\s,]+/, example: 'after_switch', rule: (v) => (HOOK_NAMES.includes(v as HookName) ? undefined : `not a hook (${HOOK_NAMES.join(', ')})`), doc: 'Hooks that run on the primary host only (the others run on every host).' },
 
   { section: 'APP', key: 'settings_file', maxLength: 255, example: 'myapp.settings.prod', setInExample: true, rule: matches(PATTERNS.module, 'a Python module path like myapp.settings.prod'), doc: 'DJANGO_SETTINGS_MODULE.' },
   { section: 'APP', key: 'debug', maxLength: 16, kind: 'bool', default: 'False', doc: 'Django DEBUG, written to the config file.' },
@@ -93,8 +109,8 @@ export const KEYS: KeyDef[] = [
 ];
 
 /** Sections whose keys are free-form. */
-export const FREE_SECTIONS = ['ENV', 'COMMANDS', 'RUN_ONCE'] as const;
-export const SECTIONS = ['DEPLOY', 'HOSTS', 'APP', 'EMAIL', ...FREE_SECTIONS] as const;
+export const FREE_SECTIONS = ['ENV', 'COMMANDS', 'RUN_ONCE', 'PROCESSES'] as const;
+export const SECTIONS = ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL', ...FREE_SECTIONS] as const;
 
 /** What settings.example.ini says under a section's header, before its keys (`myapp` is the app's name). */
 export const SECTION_DOCS: Partial<Record<(typeof SECTIONS)[number], string>> = {
@@ -102,6 +118,8 @@ export const SECTION_DOCS: Partial<Record<(typeof SECTIONS)[number], string>> = 
   ENV: "Extra environment variables for the app's processes, build commands and `deploy myapp run`. Values are secrets, passed literally ($, quotes, backticks are fine; no line breaks or control characters).",
   COMMANDS: 'Named shortcuts for `deploy myapp run NAME`.',
   HOSTS: 'Instead of deploy_hosts: hosts by role (Capistrano-like). Every host gets the release; web hosts serve it behind nginx; the primary runs what must run once.',
+  HOOKS: 'Shell commands run in the release directory as the app user, with its environment and virtualenv, under the run\'s lock; output shown with its step. A failing hook before the switch stops the deploy with nothing changed.',
+  PROCESSES: "The app's other long-running processes (workers, schedulers): NAME = command, run as the app user in the live release with its environment and virtualenv, restarted with each new release after the switch (and by rollback). Only on worker hosts when [HOSTS] lists some, else on every host. Programs are named myapp-NAME.",
   RUN_ONCE: 'Commands run once per deploy, in order, on the primary host in the new release, after migrate and before any host switches (a failure switches nothing), e.g. a cache warm-up.',
 };
 
@@ -110,6 +128,7 @@ export const FREE_EXAMPLES: Record<(typeof FREE_SECTIONS)[number], string> = {
   ENV: 'SENTRY_ENVIRONMENT = production',
   COMMANDS: 'shell = python manage.py shell',
   RUN_ONCE: 'warm_cache = python manage.py warm_cache',
+  PROCESSES: 'worker = celery -A myapp worker --loglevel INFO',
 };
 
 /** The key's definition; keys are the table's, so a name missing here is a bug, not input. */

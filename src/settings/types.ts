@@ -1,3 +1,4 @@
+import type { HookName } from './schema.js';
 import type { Secret } from '../shell.js';
 
 /** web: gunicorn behind nginx; worker: the app's other processes only, no nginx. */
@@ -58,7 +59,9 @@ export interface Settings {
 
   gunicornBind: string;
   gunicornBindAlt: string;
-  gunicornWorkers: number;
+  /** undefined: gunicorn.conf.py computes 2 × CPUs + 1 on the host. */
+  gunicornWorkers?: number;
+  gunicornThreads: number;
   gunicornTimeout: number;
   wsgiApp: string;
   serverName: string;
@@ -83,4 +86,12 @@ export interface Settings {
   commands: Record<string, string>;
   /** [RUN_ONCE]: commands run once per deploy on the primary host, after migrate, before any switch. */
   runOnce: Record<string, string>;
+  /** [PROCESSES]: name -> command, the app's long-running processes beside gunicorn. */
+  processes: Record<string, string>;
+  processManager: 'supervisor' | 'systemd';
+  processStop: { signal: string; timeout: number };
+  /** System services setup enables and starts, and status reports. */
+  services: string[];
+  /** [HOOKS]: shell commands at points of a deploy or rollback; once: on the primary only. */
+  hooks: Partial<Record<HookName, { command: string; once: boolean }>>;
 }

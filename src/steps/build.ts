@@ -45,18 +45,19 @@ export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
 }
 
 /** The environment every app process and build command gets: [ENV] (secrets) plus where its settings are. */
-export function appEnv(s: Settings): Record<string, string | Secret> {
+export function appEnv(s: Settings, release?: string): Record<string, string | Secret> {
   return {
     ...s.env,
     ...(s.django.settingsModule ? { DJANGO_SETTINGS_MODULE: s.django.settingsModule } : {}),
-    APP_CONFIG_FILE: s.configFile,
+    // The release's own copy (release-files.ts): a rollback brings back its configuration too.
+    APP_CONFIG_FILE: release ? `${layout(s).release(release)}/.deploy/app.conf` : s.configFile,
   };
 }
 
 /** .deploy-env: KEY='value' lines, read by sh (`set -a; . ./.deploy-env`) and by dotenv parsers. */
-export function envFileContent(s: Settings): Masked {
+export function envFileContent(s: Settings, release?: string): Masked {
   const lines = (reveal: boolean) =>
-    Object.entries(appEnv(s))
+    Object.entries(appEnv(s, release))
       .map(([k, v]) => `${k}=${v instanceof Secret ? (reveal ? quote(v.reveal()) : String(v)) : quote(v)}\n`)
       .join('');
   return new Masked(lines(false), lines(true));
@@ -65,7 +66,7 @@ export function envFileContent(s: Settings): Masked {
 /** The release's environment file, readable by the app user only; its values travel on stdin, never in argv. */
 export function writeEnvFile(s: Settings, release: string): Command {
   const f = layout(s).envFile(release);
-  return { run: sh`(umask 077 && cat > ${`${f}.tmp`} && mv -f ${`${f}.tmp`} ${f})`, as: 'app', stdin: envFileContent(s) };
+  return { run: sh`(umask 077 && cat > ${`${f}.tmp`} && mv -f ${`${f}.tmp`} ${f})`, as: 'app', stdin: envFileContent(s, release) };
 }
 
 /** Shell code that exports the release's environment (run from inside the release directory). */
@@ -89,27 +90,34 @@ export function virtualenv(s: Settings, release: string): Command {
   const dir = L.release(release);
   const fingerprint = `ssp=${s.systemSitePackages} pip=${pipOptions(s).join(' ')}`;
   const venvArgs = s.systemSitePackages ? ['--system-site-packages'] : [];
+  // With the host's pip (python3-pip), the environment gets none of its own (--without-pip
+  // skips ensurepip, most of `python -m venv`'s time) and pip installs into it (PIP, below).
   return {
-    run: sh`cd ${dir} && key=$({ cat requirements.txt 2>/dev/null || true; ${s.python} -c 'import sys; print(sys.version)'; echo ${fingerprint}; } | sha256sum | cut -c1-16) && venv=${s.venvsDir}/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && ${s.python} -m venv ${venvArgs} "$venv"; fi && ln -sfn "$venv" .venv`,
+    run: sh`cd ${dir} && key=$({ cat requirements.txt 2>/dev/null || true; ${s.python} -c 'import sys; print(sys.version)'; echo ${fingerprint}; } | sha256sum | cut -c1-16) && venv=${s.venvsDir}/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if ${s.python} -m pip --version >/dev/null 2>&1; then ${s.python} -m venv --without-pip ${venvArgs} "$venv"; else ${s.python} -m venv ${venvArgs} "$venv"; fi; fi && ln -sfn "$venv" .venv`,
     as: 'app',
     unless: sh`test -f ${dir}/.venv/.deploy-complete`,
   };
 }
 
+/** pip for the release's environment (run in the release): its own, else the host's aimed at it (pip --python). */
+function pip(s: Settings): Sh {
+  return sh`__pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else ${s.python} -m pip --python .venv/bin/python "$@"; fi; }`;
+}
+
 /** gunicorn comes from requirements or the system site; install it only when missing. */
 export function gunicorn(s: Settings, release: string): Command {
-  const venv = `${layout(s).release(release)}/.venv`;
+  const dir = layout(s).release(release);
   return {
-    run: sh`${venv}/bin/python -m pip install --quiet ${pipOptions(s)} gunicorn`,
+    run: sh`cd ${dir} && ${pip(s)} && __pip install --quiet ${pipOptions(s)} gunicorn`,
     as: 'app',
-    unless: sh`${venv}/bin/python -c 'import gunicorn'`,
+    unless: sh`${dir}/.venv/bin/python -c 'import gunicorn'`,
   };
 }
 
 export function requirements(s: Settings, release: string): Command {
   const dir = layout(s).release(release);
   return {
-    run: sh`cd ${dir} && if [ -f requirements.txt ]; then ${LOAD_ENV} && .venv/bin/python -m pip install ${pipOptions(s)} -r requirements.txt; fi && touch .venv/.deploy-complete`,
+    run: sh`cd ${dir} && if [ -f requirements.txt ]; then ${LOAD_ENV} && ${pip(s)} && __pip install ${pipOptions(s)} -r requirements.txt; fi && touch .venv/.deploy-complete`,
     as: 'app',
     unless: sh`test -f ${dir}/.venv/.deploy-complete`,
   };
@@ -119,6 +127,8 @@ export function requirements(s: Settings, release: string): Command {
 export interface BuildOn {
   web: boolean;
   migrate: boolean;
+  /** The primary host: run-once hooks run here. */
+  primary: boolean;
 }
 
 /** A database other than sqlite is one all hosts share: migrations then run once, on the primary. */
@@ -127,8 +137,8 @@ export function sharedDatabase(s: Settings): boolean {
 }
 
 /** How a host builds: by its role, and whether the database is shared. */
-export function buildOn(s: Settings, host: { roles: string[] }): BuildOn {
-  return { web: host.roles.includes('web'), migrate: !sharedDatabase(s) };
+export function buildOn(s: Settings, host: { roles: string[]; label: string }): BuildOn {
+  return { web: host.roles.includes('web'), migrate: !sharedDatabase(s), primary: host.label === s.primary || s.hosts.length === 1 };
 }
 
 /**
@@ -148,7 +158,7 @@ export function runOnceCommands(s: Settings, release: string): Command[] {
  * before migrate: a failing test must not leave the database migrated. Without a test
  * command, collectstatic and migrate share one Python process (one Django start-up).
  */
-export function djangoCommands(s: Settings, release: string, on: BuildOn = { web: true, migrate: true }): Command[] {
+export function djangoCommands(s: Settings, release: string, on: BuildOn = { web: true, migrate: true, primary: true }): Command[] {
   const dir = layout(s).release(release);
   const django = (calls: string[]): Command[] =>
     calls.length

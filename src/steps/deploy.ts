@@ -12,12 +12,16 @@ import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
 import { appHost, healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
 import { abortPoint, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
+import { hook } from './hooks.js';
+import { programFile, stopProgram } from './manager.js';
+import { restartProcesses, writeProcessPrograms } from './processes.js';
+import { installNginxSite, syncConfigFile, writeReleaseFiles } from './release-files.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): Secret {
   const h = createHash('sha256');
   for (const part of [configFileContent(s), gunicornConfigContent(s), supervisorConfig(s, 'a'), supervisorConfig(s, 'b'), nginxSiteContent(s), B.envFileContent(s)]) h.update(part.reveal());
-  h.update(JSON.stringify([s.wsgiApp, s.systemSitePackages, s.pipIndexUrl, s.pipFindLinks, s.python, s.migrate, s.collectstatic, s.testCommand]));
+  h.update(JSON.stringify([s.wsgiApp, s.systemSitePackages, s.pipIndexUrl, s.pipFindLinks, s.python, s.migrate, s.collectstatic, s.testCommand, s.processes, s.processManager, s.processStop, s.hooks]));
   return new Secret(h.digest('hex').slice(0, 16));
 }
 
@@ -94,14 +98,17 @@ export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof pa
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
-export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true, migrate: true }): Step {
+export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true, migrate: true, primary: true }): Step {
   return step('build', `build release ${r.name}`, [
     ...B.exportRelease(s, r),
     B.writeEnvFile(s, r.name),
+    ...writeReleaseFiles(s, r.name),
+    ...hook(s, 'before_build', r.name, on),
     B.virtualenv(s, r.name),
     B.gunicorn(s, r.name),
     B.requirements(s, r.name),
     ...B.djangoCommands(s, r.name, on),
+    ...hook(s, 'after_build', r.name, on),
     B.markBuilt(s, r.name),
   ]);
 }
@@ -126,20 +133,39 @@ export interface GoLive {
   token: string;
   log: Record<string, unknown>;
   prune: boolean;
+  /** What makes the release live: its hooks differ (before_switch/after_switch, or after_rollback). */
+  kind: 'deploy' | 'rollback' | 'restart';
+  /** This host runs [PROCESSES] (restarted after the switch). */
+  processes: boolean;
+  /** This host is the primary (run-once hooks). */
+  primary: boolean;
 }
 
-/** Start the release in the idle slot and prove it answers; no traffic reaches it yet. */
-export function startNew(s: Settings, release: string, slot: Slot): Step {
-  const L = layout(s);
+/** After the switch on one host: config_file follows, processes restart in the new release, then after_switch/after_rollback. */
+function afterSwitch(s: Settings, g: GoLive): Command[] {
+  const on = { primary: g.primary };
+  return [
+    syncConfigFile(s, g.release),
+    ...writeProcessPrograms(s, g.processes),
+    ...restartProcesses(s, g.processes),
+    ...(g.kind === 'deploy' ? hook(s, 'after_switch', g.release, on) : g.kind === 'rollback' ? hook(s, 'after_rollback', g.release, on) : []),
+  ];
+}
+
+/** Start the release in the idle slot and prove it answers; no traffic reaches it yet. Then before_switch (a deploy's). */
+export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true }): Step {
+  const unit = programFile(s, slot);
   return step('start', `start ${release} in slot ${slot}, health check`, [
+    ...installNginxSite(s, release),
     // Root writes the program; a deploy user (no root) can only check it is what the settings say.
     {
-      run: sh`if [ "$(id -u)" = 0 ]; then __put ${L.supervisorConf(slot)} 0644 root:root; elif ! cmp -s - ${L.supervisorConf(slot)}; then echo ${`${L.supervisorConf(slot)} differs from what the settings make: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
+      run: sh`if [ "$(id -u)" = 0 ]; then __put ${unit} 0644 root:root; elif ! cmp -s - ${unit}; then echo ${`${unit} differs from what the settings make: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
       stdin: supervisorConfig(s, slot),
       reportsChange: true,
     },
     ...startSlot(s, slot, release),
     healthCheck(s, slot),
+    ...(hooks.kind === 'deploy' ? hook(s, 'before_switch', release, hooks) : []),
   ]);
 }
 
@@ -149,6 +175,7 @@ export function switchOver(s: Settings, g: GoLive): Step {
   return step('switch', `switch traffic to ${g.release}`, [
     ...switchTo(s, g.slot),
     stopSlotInBackground(s, otherSlot(g.slot)),
+    ...afterSwitch(s, g),
     { run: sh`rm -f ${L.decision(g.token)}`, probe: true },
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
@@ -169,6 +196,7 @@ export function activateWorker(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('activate', `make ${g.release} current`, [
     { run: replaceLink(L.release(g.release), L.current), unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]` },
+    ...afterSwitch(s, g),
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
     appendDeployLog(s, { ...g.log, result: 'ok' }),
@@ -199,6 +227,7 @@ export function finishSwitch(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('finish', 'stop the old slot, clean up', [
     stopSlotInBackground(s, otherSlot(g.slot)),
+    ...afterSwitch(s, g),
     { run: sh`rm -f ${L.decision(g.token)}`, probe: true },
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
@@ -208,7 +237,7 @@ export function finishSwitch(s: Settings, g: GoLive): Step {
 
 /** One host: start, health check, the last stop point, switch — one script, one round trip. */
 export function startAndSwitch(s: Settings, g: GoLive): Step {
-  const a = startNew(s, g.release, g.slot);
+  const a = startNew(s, g.release, g.slot, g);
   const b = switchOver(s, g);
   return { ...a, id: 'start+switch', title: `${a.title}, switch traffic`, commands: [...a.commands, abortPoint(s, g.token), ...b.commands] };
 }
@@ -223,7 +252,7 @@ export function startAndSwitch(s: Settings, g: GoLive): Step {
 export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown> }): Step {
   const L = layout(s);
   const cmds: Command[] = [];
-  if (a.slot) cmds.push({ run: sh`if [ "$(${liveSlotCode(L)})" != ${a.slot} ]; then supervisorctl stop ${L.program(a.slot)} >/dev/null 2>&1 || true; fi`, probe: true });
+  if (a.slot) cmds.push({ run: sh`if [ "$(${liveSlotCode(L)})" != ${a.slot} ]; then ${stopProgram(s, a.slot)}; fi`, probe: true });
   if (a.release) {
     const dir = L.release(a.release);
     cmds.push({

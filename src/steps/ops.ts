@@ -7,9 +7,11 @@ import { LOAD_ENV } from './build.js';
 import { readLock } from './lock.js';
 import { releaseMeta } from './deploy.js';
 import { appHost, healthUrl } from './slots.js';
+import { programOf, programStates, usesSystemd } from './manager.js';
+import { runsProcesses } from './processes.js';
 
 /** Each command prints one named value; statusOf() reads them. Read-only: status takes no lock. */
-export function status(s: Settings): Step {
+export function status(s: Settings, host: { roles: string[] } = { roles: ['web'] }): Step {
   const L = layout(s);
   const live = liveSlotCode(L);
   const curlTimes = `%{http_code} %{time_total}`;
@@ -19,7 +21,8 @@ export function status(s: Settings): Step {
     value('live_slot', live),
     value('release', sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`),
     value('current', sh`basename "$(readlink ${L.current})" 2>/dev/null || true`),
-    value('processes', sh`supervisorctl status ${SLOTS.map((slot) => L.program(slot))} 2>/dev/null || true`),
+    value('processes', programStates(s, [...(host.roles.includes('web') ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
+    value('services', sh`for u in ${s.services}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
     value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
     value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 -H ${`Host: ${appHost(s)}`} ${`http://127.0.0.1${s.healthPath}`} || true`),
     readLock(s),
@@ -40,6 +43,8 @@ export interface HostStatus {
   /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
   current: string;
   processes: Record<string, { state: string; detail: string }>;
+  /** services: each system service's state (systemctl is-active). */
+  services: Record<string, string>;
   health: HttpCheck | null;
   site: HttpCheck | null;
   lock: string;
@@ -72,8 +77,14 @@ export function statusOf(res: StepResult): HostStatus {
     const [name, state = '', ...rest] = line.trim().split(/\s+/);
     processes[name] = { state, detail: rest.join(' ') };
   }
+  const services: HostStatus['services'] = {};
+  for (const line of (v.services ?? '').split('\n').filter(Boolean)) {
+    const [name, state = ''] = line.trim().split(/\s+/);
+    services[name] = state;
+  }
   return {
     live_slot: v.live_slot === 'b' ? 'b' : 'a',
+    services,
     release,
     current: v.current ?? '',
     processes,
@@ -86,17 +97,25 @@ export function statusOf(res: StepResult): HostStatus {
   };
 }
 
-/** The app's logs: gunicorn slots (the app's own output goes there) and the site's nginx logs. */
+/** The app's logs: gunicorn slots (the app's own output goes there), the processes', and the site's nginx logs. */
 export function logFiles(s: Settings): string[] {
   const L = layout(s);
   return [`${L.log}/*.log`, `/var/log/nginx/${s.project}.access.log`, `/var/log/nginx/${s.project}.error.log`];
+}
+
+/** With systemd, the slots' and processes' output is in the journal: shown under a "journal" heading. */
+function journal(s: Settings, lines: number, follow: boolean): Sh {
+  const units = [...SLOTS, ...Object.keys(s.processes)].flatMap((n) => ['-u', `${programOf(s, n)}.service`]);
+  return sh`echo '==> journal <=='; journalctl -q --no-pager -o short-iso -n ${lines} ${follow ? ['-f'] : []} ${units} 2>/dev/null || true`;
 }
 
 export function logs(s: Settings, lines: number, follow: boolean): Step {
   const files = logFiles(s);
   // The globs expand on the server (unquoted on purpose; the paths come from validated settings).
   const tail = sh`tail -n ${lines} ${follow ? ['-F'] : []} ${files.slice(1)}`;
-  return { ...step('logs', follow ? 'follow logs' : 'logs', [{ run: sh`cd ${layout(s).log} && { ${tail} *.log 2>/dev/null || true; }`, probe: true, name: 'logs' }]), stream: true };
+  const fileLogs = sh`cd ${layout(s).log} && { ${tail} *.log 2>/dev/null || true; }`;
+  const run = !usesSystemd(s) ? fileLogs : follow ? sh`${journal(s, lines, true)} & ${fileLogs}; wait` : sh`${journal(s, lines, false)}; ${fileLogs}`;
+  return { ...step('logs', follow ? 'follow logs' : 'logs', [{ run, probe: true, name: 'logs' }]), stream: true };
 }
 
 /** The shell command `run` executes: in the live release, as the app user, with the app's environment and virtualenv. */

@@ -8,7 +8,7 @@ import { renderTemplate } from '../templates.js';
 import { gitCommand } from './git.js';
 import { appHost, supervisorPrograms } from './slots.js';
 
-export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client'];
+export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-pip', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client', 'logrotate'];
 
 export function sudoCheck(): Step {
   return step('sudo', 'sudo works', [{ run: raw('cd / && sudo -n true'), probe: true }], false);
@@ -29,7 +29,7 @@ export function probeHome(s: Settings): Step {
 /** What a host needs: nginx only on web hosts; the PostgreSQL driver when the database is PostgreSQL. */
 export function systemPackages(s: Settings, web = true): string[] {
   const postgres = /^postgres(ql)?:/i.test(s.django.databaseUrl.reveal()) ? ['python3-psycopg2'] : [];
-  return [...new Set([...SYSTEM_PACKAGES.filter((p) => web || p !== 'nginx'), ...postgres, ...s.extraPackages])];
+  return [...new Set([...SYSTEM_PACKAGES.filter((p) => (web || p !== 'nginx') && (s.processManager !== 'systemd' || p !== 'supervisor')), ...postgres, ...s.extraPackages])];
 }
 
 export function packages(s: Settings, web = true): Step {
@@ -44,7 +44,7 @@ export function packages(s: Settings, web = true): Step {
 
 /** With --dependencies=no: fail early, naming what is missing, instead of halfway through. */
 export function checkPackages(s: Settings, web = true): Step {
-  const commands = [...(web ? ['nginx'] : []), 'supervisorctl', 'git', 'curl', s.python];
+  const commands = [...(web ? ['nginx'] : []), ...(s.processManager === 'systemd' ? [] : ['supervisorctl']), 'git', 'curl', s.python];
   const postgres = systemPackages(s, web).includes('python3-psycopg2') ? sh`${s.python} -c 'import psycopg2' 2>/dev/null || missing="$missing python3-psycopg2";` : sh``;
   return step('packages', 'system packages present', [
     {
@@ -197,7 +197,7 @@ export function configFile(s: Settings): Step {
 }
 
 export function gunicornConfigContent(s: Settings) {
-  return renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, timeout: s.gunicornTimeout, logDir: layout(s).log }, s.file);
+  return renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, threads: s.gunicornThreads, timeout: s.gunicornTimeout, logDir: layout(s).log }, s.file);
 }
 
 export function gunicornConfig(s: Settings): Step {
@@ -234,16 +234,20 @@ export function nginxSiteContent(s: Settings) {
  * After the graceful reload, wait (up to 10 s) until the workers of the old configuration
  * have finished their requests and exited.
  */
-export const NGINX_RELOAD = raw(
-  [
-    'if [ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]; then',
-    '  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi',
-    '  old_workers=$(pgrep -P "$(cat /run/nginx.pid 2>/dev/null || echo 0)" | tr "\\n" " " || true)',
-    '  if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then nginx -s reload; else systemctl restart nginx; fi',
-    '  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done',
-    'fi',
-  ].join('\n'),
-);
+export function nginxReloadIf(condition: string) {
+  return raw(
+    [
+      `if ${condition}; then`,
+      '  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi',
+      '  old_workers=$(pgrep -P "$(cat /run/nginx.pid 2>/dev/null || echo 0)" | tr "\\n" " " || true)',
+      '  if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then nginx -s reload; else systemctl restart nginx; fi',
+      '  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done',
+      'fi',
+    ].join('\n'),
+  );
+}
+
+export const NGINX_RELOAD = nginxReloadIf('[ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]');
 
 export function nginxConfig(s: Settings): Step {
   const L = layout(s);
@@ -292,5 +296,18 @@ export function verifySite(s: Settings): Step {
       run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 -H ${`Host: ${host}`} http://127.0.0.1/) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on http://127.0.0.1/" >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }; printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`} || { echo ${`nginx answered, but not through the ${s.project} site (is another site the default, or was nginx not reloaded?)`} >&2; exit 1; }`,
       probe: true,
     },
+  ]);
+}
+
+/** logrotate for the app's log directory (templates/logrotate.conf). */
+export function logrotate(s: Settings): Step {
+  const content = renderTemplate('logrotate.conf', { app: s.project, logDir: layout(s).log, appUser: s.appUser }, s.file);
+  return step('logrotate', 'log rotation', [{ run: sh`mkdir -p /etc/logrotate.d && __put ${`/etc/logrotate.d/deploy-${s.project}`} 0644 root:root`, stdin: content, reportsChange: true }]);
+}
+
+/** The system services the app needs (services): enabled and started. */
+export function services(s: Settings): Step {
+  return step('services', `services ${s.services.join(', ')}`, [
+    { run: sh`systemctl enable --quiet --now ${s.services}`, unless: sh`for u in ${s.services}; do systemctl is-enabled --quiet "$u" && systemctl is-active --quiet "$u" || exit 1; done` },
   ]);
 }

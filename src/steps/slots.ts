@@ -4,49 +4,28 @@ import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, type Slot } from '../layout.js';
 import { sh } from '../shell.js';
-import { renderTemplate } from '../templates.js';
+import { bootUnitContent, bootUnitFile, programFile, reloadPrograms, slotLog, slotProgramContent, stopProgram, usesSystemd } from './manager.js';
 
 const TCP = /^(.+):(\d+)$/;
 
 export const otherSlot = (slot: Slot): Slot => (slot === 'a' ? 'b' : 'a');
 
+/** A slot's program (supervisor) or unit (systemd), as the settings make it. */
 export function supervisorConfig(s: Settings, slot: Slot) {
-  const L = layout(s);
-  return renderTemplate(
-    'supervisor.conf',
-    {
-      app: s.project,
-      slot,
-      program: L.program(slot),
-      slotDir: L.slot(slot),
-      gunicornConf: L.gunicornConf,
-      bind: L.bind(slot),
-      wsgiApp: s.wsgiApp,
-      appUser: s.appUser,
-      home: s.home,
-      stopWait: s.gunicornTimeout + 5,
-      logDir: L.log,
-    },
-    s.file,
-  );
+  return slotProgramContent(s, slot);
 }
 
-export function bootUnitContent(s: Settings) {
-  const L = layout(s);
-  return renderTemplate('boot.service', { app: s.project, liveFlag: L.liveFlag, slotsDir: L.slots }, s.file);
-}
-
-/** Write both slots' programs, the unit that starts the live one whenever supervisor starts, and tell supervisor. */
+/** Write both slots' programs, the unit that starts the live one at boot, and tell the manager. */
 export function supervisorPrograms(s: Settings): Command[] {
-  const L = layout(s);
-  const unit = `/etc/systemd/system/deploy-${s.project}-boot.service`;
+  const unit = bootUnitFile(s);
+  const boot = `deploy-${s.project}-boot.service`;
   return [
     { run: sh`__put ${unit} 0644 root:root`, stdin: bootUnitContent(s), reportsChange: true },
-    { run: sh`systemctl daemon-reload && systemctl enable --quiet ${`deploy-${s.project}-boot.service`}`, unless: sh`systemctl is-enabled --quiet ${`deploy-${s.project}-boot.service`} && ! __was_changed ${unit}` },
-    ...(['a', 'b'] as Slot[]).map((slot) => ({ run: sh`__put ${L.supervisorConf(slot)} 0644 root:root`, stdin: supervisorConfig(s, slot), reportsChange: true })),
+    ...(['a', 'b'] as Slot[]).map((slot) => ({ run: sh`__put ${programFile(s, slot)} 0644 root:root`, stdin: slotProgramContent(s, slot), reportsChange: true })),
+    { run: sh`systemctl daemon-reload && systemctl enable --quiet ${boot}`, unless: sh`systemctl is-enabled --quiet ${boot} && ! __was_changed ${unit}` },
     // Re-read only: a running slot is never restarted here; the change applies when the slot
     // next starts (startSlot sees it and updates the program), so setup never interrupts the site.
-    { run: sh`if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi`, probe: true },
+    { run: sh`if [ "$__step_changed" = 1 ]; then ${reloadPrograms(s)}; fi`, probe: true },
   ];
 }
 
@@ -68,14 +47,15 @@ export function stoppingMarker(s: Settings, slot: Slot): string {
   return `${layout(s).slots}/${slot}.stopping`;
 }
 
-function slotLog(s: Settings, slot: Slot): string {
-  return `${layout(s).log}/gunicorn-${slot}.log`;
-}
-
 /** Point the (stopped) slot at the release and start it. */
 export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
   const L = layout(s);
   const program = L.program(slot);
+  const start: Command = usesSystemd(s)
+    ? { run: sh`if __was_changed ${programFile(s, slot)}; then systemctl daemon-reload; fi; systemctl start ${`${program}.service`}` }
+    : // Usually a plain start over XML-RPC; when the program is new or its config changed (this
+      // step, or an earlier setup): one supervisorctl for stop, reread, update and start.
+      { run: sh`if __was_changed ${L.supervisorConf(slot)} || __supervisor_config_changed ${program} || ! __supervisor_rpc startProcess ${program}; then printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null; fi` };
   return [
     // A previous switch stops the old slot in the background: let that finish first. gunicorn
     // may take up to its graceful timeout and supervisor then kills it; an older marker is stale.
@@ -85,17 +65,13 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
     },
     // After a reboot, or a run killed after it started this slot, the idle slot may run: stop it
     // (the caller has made sure it is not the live one; a fault for a stopped or new program is fine).
-    { run: sh`__supervisor_rpc stopProcess ${program} 1 || true`, probe: true },
+    { run: usesSystemd(s) ? stopProgram(s, slot) : sh`__supervisor_rpc stopProcess ${program} 1 || true`, probe: true },
     // Whatever else answers on the slot's address would pass the health check in its place.
     { run: sh`if __addr_in_use ${L.bind(slot)}; then echo ${`${L.bind(slot)} (slot ${slot}) is already in use by another process:`} >&2; ss -Hltnp >&2 || true; exit 1; fi`, probe: true },
     { run: sh`mkdir -p ${L.slots} && ${replaceLink(L.release(release), L.slot(slot))}` },
     // Where this start's log begins: the health check reads only what follows.
-    { run: sh`__log_from=$(( $(stat -c %s ${slotLog(s, slot)} 2>/dev/null || echo 0) + 1 ))`, probe: true },
-    // Usually a plain start over XML-RPC; when the program is new or its config changed (this
-    // step, or an earlier setup): one supervisorctl for stop, reread, update and start.
-    {
-      run: sh`if __was_changed ${L.supervisorConf(slot)} || __supervisor_config_changed ${program} || ! __supervisor_rpc startProcess ${program}; then printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null; fi`,
-    },
+    { run: slotLog(s, slot).mark, probe: true },
+    start,
   ];
 }
 
@@ -105,10 +81,10 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
  */
 export function healthCheck(s: Settings, slot: Slot): Command {
   const { curlArgs, url } = healthUrl(s, slot);
-  const log = slotLog(s, slot);
+  const log = slotLog(s, slot).read;
   const t = s.healthTimeout;
   return {
-    run: sh`url=${url}; deadline=$((SECONDS + ${t})); why="for ${t} s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if tail -c +"\${__log_from:-1}" ${log} 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"\${__log_from:-1}" ${log} 2>/dev/null | tail -n 25 >&2 || true; exit 1; fi; sleep 0.02; done; echo "$code"`,
+    run: sh`url=${url}; deadline=$((SECONDS + ${t})); why="for ${t} s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if ${log} | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} $why; the slot's log ends with:" >&2; ${log} | tail -n 25 >&2 || true; exit 1; fi; sleep 0.02; done; echo "$code"`,
     probe: true,
   };
 }
@@ -123,7 +99,7 @@ export function stopSlotInBackground(s: Settings, slot: Slot): Command {
   const bind = layout(s).bind(slot);
   const port = TCP.exec(bind)?.[2];
   const quiet = port ? `for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :${port} 2>/dev/null)" ] && break; sleep 0.05; done` : 'sleep 1';
-  const stop = `sleep 0.2; ${quiet}; supervisorctl stop ${layout(s).program(slot)}; rm -f ${marker}`;
+  const stop = `sleep 0.2; ${quiet}; ${stopProgram(s, slot)}; rm -f ${marker}`;
   // systemd-run hands the job to systemd at once; a plain background job would hold the SSH session open until it ends.
   return { run: sh`touch ${marker} && if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c ${stop}; else setsid nohup sh -c ${stop} >/dev/null 2>&1 </dev/null & fi`, probe: true };
 }

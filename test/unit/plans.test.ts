@@ -18,7 +18,7 @@ const shown = (st: ReturnType<typeof S.packages>) => st.commands.map((c) => desc
 test('packages: one apt-get for what is missing, skipped when all are installed', () => {
   const st = S.packages(s);
   assert.equal(st.commands.length, 1);
-  assert.match(String(st.commands[0].run), /apt-get install -y -qq --no-install-recommends .*nginx supervisor git python3-venv python3-dev build-essential/);
+  assert.match(String(st.commands[0].run), /apt-get install -y -qq --no-install-recommends .*nginx supervisor git python3-venv python3-pip python3-dev build-essential/);
   assert.match(String(st.commands[0].unless), /dpkg-query/);
   assert.ok(st.privileged);
 });

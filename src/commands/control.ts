@@ -1,0 +1,99 @@
+// `deploy <app> start|stop|restart [PROCESS]` (seeds 001 and 004). PROCESS is `web` (the
+// gunicorn slots) or a [PROCESSES] name; none means all. A restart of web is the same
+// zero-downtime switch as a deploy (the live release starts in the idle slot, is
+// health-checked, gets the traffic), never a cold restart. Each runs under the fleet's lock.
+import chalk from 'chalk';
+import { startSession, type GlobalOptions } from '../session.js';
+import { step, type Command } from '../plan.js';
+import * as D from '../steps/deploy.js';
+import { UsageError, DeployError } from '../errors.js';
+import { Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
+import { lockFleet } from '../fleet/lock.js';
+import { withCleanup } from '../fleet/cleanup.js';
+import { goLive } from '../fleet/golive.js';
+import { releaseLock } from '../steps/lock.js';
+import { healthCheck } from '../steps/slots.js';
+import { slotLog, usesSystemd } from '../steps/manager.js';
+import { restartProcesses, runsProcesses, startProcesses, stopProcesses } from '../steps/processes.js';
+import { layout, liveSlotCode, SLOTS, type Slot } from '../layout.js';
+import { sh, type Sh } from '../shell.js';
+import { closest, distance } from 'fastest-levenshtein';
+import type { Settings } from '../settings/types.js';
+import { printable } from '../printable.js';
+
+export type Action = 'start' | 'stop' | 'restart';
+
+export interface ControlOptions extends GlobalOptions {
+  app: string;
+  action: Action;
+  process?: string;
+  lockWait?: number;
+}
+
+export async function controlCommand(opts: ControlOptions): Promise<void> {
+  const session = startSession(opts.app, opts.action, opts);
+  const { settings: s, asker, reporter } = session;
+  const names = ['web', ...Object.keys(s.processes)];
+  if (opts.process !== undefined && !names.includes(opts.process)) {
+    const best = closest(opts.process, names);
+    const hint = distance(opts.process, best) <= 2 ? ` (did you mean ${best}?)` : '';
+    throw new UsageError(`no process named ${printable(opts.process)}${hint}`, `${s.app}'s processes: ${names.join(', ')}`);
+  }
+  const web = opts.process === undefined || opts.process === 'web';
+  const procs = opts.process === undefined ? Object.keys(s.processes) : opts.process === 'web' ? [] : [opts.process];
+  const what = opts.process ?? 'every process';
+  const warn = opts.action === 'stop' && web ? ' The site stops answering until `start`.' : '';
+  if (!(await asker.confirm(`${opts.action[0].toUpperCase()}${opts.action.slice(1)} ${what} of ${s.app} on ${s.hosts.map((h) => h.label).join(', ')}?${warn}`))) return reporter.info('Nothing done.');
+
+  const lock = newLock(`${opts.action} ${opts.process ?? ''}`.trim());
+  const fleet = await Fleet.connect(session);
+  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: opts.action, process: opts.process ?? 'all', hosts: s.hosts.map((h) => h.label) };
+  try {
+    await withCleanup(fleet, lock, log, false, async (state) => {
+      const seen = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
+      if (opts.action === 'restart' && web && fleet.web.length) {
+        // The zero-downtime path: the live release again, in the idle slot; the processes restart after the switch.
+        const release = seen[fleet.runs.indexOf(fleet.web[0])].current || '<live release>';
+        const differ = fleet.web.filter((r) => seen[fleet.runs.indexOf(r)].current !== release);
+        if (differ.length && !opts.dryRun) throw new DeployError(`the web hosts do not run the same release (${differ.map((r) => r.ex.host.label).join(', ')} differ): deploy or roll back first`);
+        log.release = release;
+        await goLive(fleet, { release, liveSlots: seen.map((h) => h.live), state, kind: 'restart', processes: procs.length > 0 });
+        reporter.info(chalk.green(`${s.app}: restarted ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')} (${release})`));
+        return;
+      }
+      await fleet.each(async (run: HostRun) => {
+        const cmds = commandsFor(opts.action, s, run, web, procs);
+        await run.ex.run(step(opts.action, `${opts.action} ${what}`, [...cmds, releaseLock(s, lock.token), D.appendDeployLog(s, { ...log, result: 'ok' })]));
+        run.locked = false;
+      });
+      reporter.info(chalk.green(`${s.app}: ${opts.action === 'stop' ? 'stopped' : opts.action === 'start' ? 'started' : 'restarted'} ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')}`));
+    });
+  } finally {
+    await fleet.close();
+  }
+  session.finish(opts.dryRun ? `dry run of ${opts.action} for ${s.app}` : `${opts.action} of ${s.app} done`);
+}
+
+/** One host's commands for start, stop, or a restart of processes only. */
+function commandsFor(action: Action, s: Settings, run: HostRun, web: boolean, procs: string[]): Command[] {
+  const L = layout(s);
+  const on = runsProcesses(s, run.ex.host);
+  const cmds: Command[] = [];
+  const live = sh`"$(${liveSlotCode(L)})"`;
+  if (web && isWeb(run)) {
+    if (action === 'stop') cmds.push({ run: sh`slot=${live}; ${usesSystemd(s) ? sh`systemctl stop ${s.project}-"$slot".service` : sh`supervisorctl stop ${s.project}-"$slot" >/dev/null`}` });
+    if (action === 'start') {
+      // Only the live slot: nginx sends traffic to it. Then prove it answers (its log read from this start on).
+      const ifLive = (slot: Slot, code: Sh) => sh`if [ ${live} = ${slot} ]; then ${code}; fi`;
+      cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, slotLog(s, slot).mark), probe: true })));
+      cmds.push({ run: sh`slot=${live}; ${usesSystemd(s) ? sh`systemctl start ${s.project}-"$slot".service` : sh`out=$(supervisorctl start ${s.project}-"$slot" 2>&1) || case "$out" in *"already started"*) ;; *) echo "$out" >&2; exit 1;; esac`}` });
+      cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, healthCheck(s, slot).run), probe: true })));
+    }
+  }
+  if (on) {
+    if (action === 'stop') cmds.push(...stopProcesses(s, procs));
+    if (action === 'start') cmds.push(...startProcesses(s, true, procs));
+    if (action === 'restart') cmds.push(...restartProcesses(s, true, procs));
+  }
+  return cmds;
+}

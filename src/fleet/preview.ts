@@ -1,0 +1,97 @@
+// --dry-run of deploy: besides the commands, the diff of each server file the settings
+// determine, as the host has it now against what the deploy would write. The host is only read
+// (one step, over a real connection); secrets show as [redacted] on both sides.
+import chalk from 'chalk';
+import { createTwoFilesPatch } from 'diff';
+import { step, value } from '../plan.js';
+import type { Session } from '../session.js';
+import type { HostSpec, Settings } from '../settings/types.js';
+import { layout, SLOTS } from '../layout.js';
+import { sh, type Sh } from '../shell.js';
+import { envFileContent } from '../steps/build.js';
+import { liveDir } from '../steps/deploy.js';
+import { processProgramContent, programFile, slotProgramContent } from '../steps/manager.js';
+import { processScriptContent } from '../steps/release-files.js';
+import { runsProcesses } from '../steps/processes.js';
+import { configFileContent, gunicornConfigContent, nginxSiteContent, SECRET_KEY_PLACEHOLDER } from '../steps/setup.js';
+
+interface ServerFile {
+  /** What the operator reads. */
+  path: string;
+  /** Shell code printing the server's copy (secrets masked). */
+  read: Sh;
+  /** What the deploy would write, as shown (secrets redacted). */
+  next: string;
+}
+
+/** Config lines whose value is a secret. */
+const SECRET_LINE = /^(secret_key|database_url|email_host_password)(\s*=\s*).*$/gm;
+const maskConfig = (text: string) => text.replace(SECRET_LINE, '$1$2[redacted]');
+
+function files(s: Settings, host: HostSpec): ServerFile[] {
+  const L = layout(s);
+  const web = host.roles.includes('web');
+  const live = sh`${liveDir(s, web)}`;
+  const cat = (path: Sh | string) => sh`cat ${path} 2>/dev/null || true`;
+  const out: ServerFile[] = [
+    { path: 'gunicorn.conf.py', read: sh`cat ${live}/.deploy/gunicorn.conf.py 2>/dev/null || cat ${L.gunicornConf} 2>/dev/null || true`, next: gunicornConfigContent(s).toString() },
+    {
+      path: `config file (${s.configFile})`,
+      read: sh`{ cat ${live}/.deploy/app.conf 2>/dev/null || cat ${s.configFile} 2>/dev/null || true; } | sed -E 's/^(secret_key|database_url|email_host_password)([[:space:]]*=[[:space:]]*).*/\\1\\2[redacted]/'`,
+      next: maskConfig(configFileContent(s).toString().replace(SECRET_KEY_PLACEHOLDER, '[redacted]')),
+    },
+    // The environment: which variables, never their values.
+    { path: 'environment (.deploy-env)', read: sh`sed -E 's/=.*/=[redacted]/' ${live}/.deploy-env 2>/dev/null | grep -v '^APP_CONFIG_FILE=' || true`, next: envFileContent(s).toString().replace(/=.*$/gm, '=[redacted]').replace(/^APP_CONFIG_FILE=.*\n/m, '') },
+  ];
+  if (web) {
+    out.push({ path: L.nginxSite, read: cat(L.nginxSite), next: nginxSiteContent(s).toString() });
+    for (const slot of SLOTS) out.push({ path: programFile(s, slot), read: cat(programFile(s, slot)), next: slotProgramContent(s, slot).toString() });
+  }
+  if (runsProcesses(s, host)) {
+    for (const name of Object.keys(s.processes)) {
+      out.push({ path: programFile(s, name), read: cat(programFile(s, name)), next: processProgramContent(s, name).toString() });
+      out.push({ path: `.deploy/processes/${name}`, read: sh`cat ${live}/.deploy/processes/${name} 2>/dev/null || true`, next: processScriptContent(s, name).toString() });
+    }
+  }
+  return out;
+}
+
+/** Prints, per host, the diff of each file that would change (or says that none would); a host that cannot be read is said so. */
+export async function previewFiles(session: Session): Promise<void> {
+  const { settings: s, reporter } = session;
+  await Promise.all(
+    s.hosts.map(async (host) => {
+      const list = files(s, host);
+      let ex;
+      try {
+        ex = await session.openSsh(host);
+      } catch (e) {
+        reporter.info(chalk.yellow(`${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`));
+        return;
+      }
+      try {
+        const res = await ex.run(step('read-files', 'read the server files (dry run)', list.map((f, i) => value(`f${i}`, f.read))));
+        const changed: string[] = [];
+        for (const [i, f] of list.entries()) {
+          const now = res.values[`f${i}`] ?? '';
+          if (now.trim() === f.next.trim()) continue;
+          changed.push(f.path);
+          const patch = createTwoFilesPatch(`${f.path} (on the server)`, `${f.path} (this deploy)`, `${now.trim()}\n`, `${f.next.trim()}\n`, '', '', { context: 2 });
+          reporter.info(`${chalk.bold(`${host.label}  ${f.path} would change:`)}\n${patch.split('\n').slice(2).map(colour).join('\n')}`);
+        }
+        if (!changed.length) reporter.info(`${host.label}: no server file would change`);
+        reporter.hostData(host.label, 'would_change', changed);
+      } catch (e) {
+        reporter.info(chalk.yellow(`${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`));
+      } finally {
+        await ex.close();
+      }
+    }),
+  );
+}
+
+function colour(line: string): string {
+  if (line.startsWith('+') && !line.startsWith('+++')) return chalk.green(line);
+  if (line.startsWith('-') && !line.startsWith('---')) return chalk.red(line);
+  return line;
+}
