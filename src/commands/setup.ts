@@ -197,8 +197,8 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   await run(S.gunicornConfig(s));
   if (web) await run(S.supervisorConfigStep(s));
   if (web) await run(S.nginxConfig(s));
-  await run(firstRelease(step('requirements', 'pip install -r requirements.txt', [B.requirements(s, release)])));
-  await run(firstRelease(step('django', on.migrate ? 'collectstatic and migrate' : 'collectstatic', [...B.djangoCommands(s, release, on), B.markBuilt(s, release)])));
+  await run(firstRelease(step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [B.requirements(s, release)])));
+  await run(firstRelease(step('django', on.migrate ? 'Django (collectstatic and migrate, when there is a manage.py)' : 'Django (collectstatic, when there is a manage.py)', [...B.djangoCommands(s, release, on), B.markBuilt(s, release)])));
   if (!on.migrate && (ex.host.label === s.primary || s.hosts.length === 1)) await run(firstRelease(D.runOnce(s, release)));
   if (!start) {
     reporter.info(`${label}: stopped before starting the app.`);

@@ -118,6 +118,18 @@ describe('runtime: processes, hooks, settings on deploy, start/stop/restart (sup
     assert.match(bad.output, /did you mean worker/);
   });
 
+  it('services: setup enables and starts them; status reports them', async () => {
+    await rt.host.run("printf '[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/demo-extra.service && systemctl daemon-reload");
+    assert.equal((await rt.host.exec('systemctl is-active demo-extra.service')).stdout.trim(), 'inactive');
+    rt.settings(`services = demo-extra.service\n${BASE_EXTRA('supervisor')}`);
+    const r = await rt.cli('demo', 'setup', '--dependencies=no');
+    assert.equal(r.code, 0, r.output);
+    assert.equal((await rt.host.run('systemctl is-active demo-extra.service')).trim(), 'active');
+    assert.equal((await rt.host.run('systemctl is-enabled demo-extra.service')).trim(), 'enabled');
+    const st = await rt.cli('demo', 'status');
+    assert.match(st.output, /demo-extra\.service +active/);
+  });
+
   it('status and logs show the worker', async () => {
     const st = await rt.cli('demo', 'status', '--json');
     assert.equal(st.code, 0, st.output);
