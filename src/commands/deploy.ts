@@ -61,7 +61,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       const ref = { name, ...resolved, fingerprint, by: operator() };
       await fleet.each(async (run) => {
         run.release = name;
-        await run.ex.run(D.build(s, ref, buildOn(s, run.ex.host)));
+        await run.ex.run(D.build(s, ref, { ...buildOn(s, run.ex.host), force: opts.force }));
       });
       state.guard.check();
       await runOnceOnPrimary(fleet, name);

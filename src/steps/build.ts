@@ -2,7 +2,7 @@
 // Django's collectstatic/migrate, the test command. Everything runs as the app user.
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout } from '../layout.js';
+import { layout, liveSlotCode } from '../layout.js';
 import { Masked, quote, Secret, sh, type Sh } from '../shell.js';
 
 export interface ReleaseRef {
@@ -123,12 +123,20 @@ export function requirements(s: Settings, release: string): Command {
   };
 }
 
+/** The live release's directory: the live slot's on a web host, `current` on a worker (no slots). */
+export function liveDir(s: Settings, web: boolean): Sh {
+  const L = layout(s);
+  return web ? sh`${L.slots}/"$(${liveSlotCode(L)})"` : sh`${L.current}`;
+}
+
 /** What a host's build runs: collectstatic on web hosts; migrate here, unless the database is shared (the primary runs it once). */
 export interface BuildOn {
   web: boolean;
   migrate: boolean;
   /** The primary host: run-once hooks run here. */
   primary: boolean;
+  /** deploy --force: run collectstatic and migrate even when their inputs are the live release's. */
+  force?: boolean;
 }
 
 /** A database other than sqlite is one all hosts share: migrations then run once, on the primary. */
@@ -160,15 +168,21 @@ export function runOnceCommands(s: Settings, release: string): Command[] {
  */
 export function djangoCommands(s: Settings, release: string, on: BuildOn = { web: true, migrate: true, primary: true }): Command[] {
   const dir = layout(s).release(release);
+  // What collectstatic and migrate read: static files, migrations, settings, requirements, the
+  // environment and the system's Python packages. The same as the live release's (recorded in
+  // its .deploy-django): nothing for them to do, and a Django start-up saved per host.
+  const inputs = sh`__django_inputs=$(cd ${dir} && { find . -path ./.venv -prune -o \\( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \\) -type f -print0 | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16)`;
+  const sameAsLive = on.force ? sh`false` : sh`[ "$(cat ${liveDir(s, on.web)}/.deploy-django 2>/dev/null)" = "$__django_inputs" ]`;
   const django = (calls: string[]): Command[] =>
     calls.length
-      ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` }]
+      ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: sh`test ! -f ${dir}/manage.py || { ${inputs} && ${sameAsLive}; }` }]
       : [];
   const collect = s.collectstatic && on.web ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
   const migrate = s.migrate && on.migrate ? ["c('migrate', interactive=False)"] : [];
-  if (!s.testCommand) return django([...collect, ...migrate]);
+  const record: Command = { run: sh`${inputs} && echo "$__django_inputs" > ${dir}/.deploy-django`, as: 'app', probe: true };
+  if (!s.testCommand) return [...django([...collect, ...migrate]), record];
   const test: Command = { run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${s.testCommand}`, as: 'app' };
-  return [...django(collect), test, ...django(migrate)];
+  return [...django(collect), test, ...django(migrate), record];
 }
 
 /** The release is complete: it may be switched to, now or by a rollback. */

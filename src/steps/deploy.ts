@@ -51,11 +51,7 @@ function requireSetUp(s: Settings, dir: string, web: boolean): Command {
   };
 }
 
-/** The live release's directory: the live slot's on a web host, `current` on a worker (no slots). */
-export function liveDir(s: Settings, web: boolean): Sh {
-  const L = layout(s);
-  return web ? sh`${L.slots}/"$(${liveSlotCode(L)})"` : sh`${L.current}`;
-}
+export const liveDir = B.liveDir;
 
 /** Index (1-based) of the lock command in prepare() and inspect(): a failure after it means we hold the lock. */
 export const LOCK_COMMAND = 2;

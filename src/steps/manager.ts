@@ -61,11 +61,20 @@ export function programStates(s: Settings, names: string[]): Sh {
   return sh`for p in ${programs}; do st=$(systemctl show -p ActiveState --value "$p.service" 2>/dev/null); pid=$(systemctl show -p MainPID --value "$p.service" 2>/dev/null); since=$(systemctl show -p ActiveEnterTimestamp --value "$p.service" 2>/dev/null); case "$st" in active) echo "$p RUNNING pid $pid, since $since";; activating) echo "$p STARTING";; failed) echo "$p FATAL (systemd: failed)";; *) echo "$p STOPPED";; esac; done`;
 }
 
-/** Shell code that marks where a slot's log begins now, and code that prints what followed. */
-export function slotLog(s: Settings, slot: Slot): { mark: Sh; read: Sh } {
+/**
+ * Shell code that marks where a slot's start begins (`mark`), prints its log since (`read`), and
+ * tells whether it crashed since (`crashed`: systemd restarted it; supervisor's log says so).
+ */
+export function slotLog(s: Settings, slot: Slot): { mark: Sh; read: Sh; crashed: Sh } {
   if (usesSystemd(s)) {
-    return { mark: sh`__log_since=$(date '+%Y-%m-%d %H:%M:%S')`, read: sh`journalctl -q --no-pager -o cat -u ${`${programOf(s, slot)}.service`} --since "\${__log_since:-today}" 2>/dev/null` };
+    const unit = `${programOf(s, slot)}.service`;
+    const restarts = sh`systemctl show -p NRestarts --value ${unit} 2>/dev/null || echo 0`;
+    return {
+      mark: sh`__log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(${restarts})`,
+      read: sh`journalctl -q --no-pager -o cat -u ${unit} --since "\${__log_since:-today}" 2>/dev/null`,
+      crashed: sh`{ n=$(${restarts}); [ "\${n:-0}" -gt 0 ] && [ "$n" != "\${__restarts_from:-0}" ]; }`,
+    };
   }
   const file = `${layout(s).log}/gunicorn-${slot}.log`;
-  return { mark: sh`__log_from=$(( $(stat -c %s ${file} 2>/dev/null || echo 0) + 1 ))`, read: sh`tail -c +"\${__log_from:-1}" ${file} 2>/dev/null` };
+  return { mark: sh`__log_from=$(( $(stat -c %s ${file} 2>/dev/null || echo 0) + 1 ))`, read: sh`tail -c +"\${__log_from:-1}" ${file} 2>/dev/null`, crashed: sh`false` };
 }

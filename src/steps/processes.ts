@@ -53,7 +53,7 @@ export function restartProcesses(s: Settings, on: boolean, only?: string[]): Com
   if (usesSystemd(s)) {
     const units = programs.map((p) => `${p}.service`);
     return [
-      { run: sh`systemctl enable --quiet ${units}`, unless: sh`for u in ${units}; do systemctl is-enabled --quiet "$u" || exit 1; done` },
+      { run: sh`systemctl enable --quiet ${units}`, unless: sh`(for u in ${units}; do systemctl is-enabled --quiet "$u" || exit 1; done)` },
       { run: sh`systemctl restart ${units} && sleep 1 && for u in ${units}; do systemctl is-active --quiet "$u" || { echo "process $u did not stay up; its journal ends with:" >&2; journalctl -q --no-pager -o cat -n 20 -u "$u" >&2; exit 1; }; done` },
     ];
   }

@@ -308,6 +308,6 @@ export function logrotate(s: Settings): Step {
 /** The system services the app needs (services): enabled and started. */
 export function services(s: Settings): Step {
   return step('services', `services ${s.services.join(', ')}`, [
-    { run: sh`systemctl enable --quiet --now ${s.services}`, unless: sh`for u in ${s.services}; do systemctl is-enabled --quiet "$u" && systemctl is-active --quiet "$u" || exit 1; done` },
+    { run: sh`systemctl enable --quiet --now ${s.services}`, unless: sh`(for u in ${s.services}; do systemctl is-enabled --quiet "$u" && systemctl is-active --quiet "$u" || exit 1; done)` },
   ]);
 }

@@ -76,7 +76,7 @@ deploy_hosts = ${hosts.map((h) => `ubuntu@${h.ip}`).join(', ')}
 identity_file = ${TESTBED_KEY}
 gunicorn_bind = "127.0.0.1:8032"  # ip e porta
 system_site_packages = yes
-${extra}
+${/gunicorn_workers/.test(extra) ? '' : '# Two per slot (the default, 2 × CPUs + 1, would boot five): the suite runs many hosts on few cores.\ngunicorn_workers = 2\n'}${extra}
 [APP]
 settings_file = demo.settings.prod
 debug = False

@@ -58,7 +58,7 @@ describe('runtime with systemd units', { timeout: 20 * 60_000 }, () => {
     const t = Date.now();
     const r = await rt.cli('demo', 'deploy');
     assert.equal(r.code, 1, r.output);
-    assert.ok(Date.now() - t < 25_000, 'did not wait out health_timeout');
+    assert.ok(Date.now() - t < 25_000, `did not wait out health_timeout:\n${r.output}`);
     assert.match(r.output, /gunicorn could not start the app/);
     assert.match(r.output, /boom at import/);
     assert.equal(await rt.page(), 'v1');

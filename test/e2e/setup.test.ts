@@ -100,7 +100,10 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
 
     it('runs gunicorn as the app user under supervisor with the app environment', async () => {
       const env = JSON.parse((await httpGet(host, '/env')).body);
-      assert.deepEqual(env, { settings: 'demo.settings.prod', config: '/opt/django/configs/apps/demo.conf', debug: false });
+      // Each release reads its own copy of the config file (a rollback brings its configuration back).
+      const release = (await host.run('basename $(readlink /opt/django/apps/demo/current)')).trim();
+      assert.deepEqual(env, { settings: 'demo.settings.prod', config: `/opt/django/apps/demo/releases/${release}/.deploy/app.conf`, debug: false });
+      assert.equal((await host.run(`stat -c '%a %U' /opt/django/apps/demo/releases/${release}/.deploy/app.conf`)).trim(), '640 django');
       const status = await host.run('supervisorctl status demo-a');
       assert.match(status, /RUNNING/);
       const pid = (await host.run('supervisorctl pid demo-a')).trim();
@@ -146,7 +149,7 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
     it('setup with changed settings rewrites configs but never restarts the live app', async () => {
       const pid = (await host.run('supervisorctl pid demo-a')).trim();
       const changed = join(tempDir(), 'settings.ini');
-      writeFileSync(changed, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ngunicorn_workers = 3\n'));
+      writeFileSync(changed, readFileSync(file, 'utf8').replace('gunicorn_workers = 2', 'gunicorn_workers = 3'));
       const r = await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', changed], { home });
       assert.equal(r.code, 0, r.output);
       assert.match(r.stdout, /✓ \S+ +gunicorn config +done/);
