@@ -118,7 +118,7 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
     const plan: Step[] = [
       D.prepare(s, lock, 'main', fingerprint),
       D.build(s, { name, commit, ref: 'main', kind: 'branch', fingerprint, by: 'test@wire', time: '2026-11-24T00:00:00.000Z' }),
-      D.startAndSwitch(s, { release: name, slot: live === 'a' ? 'b' : 'a', token: lock.token, log, prune: true }),
+      D.startAndSwitch(s, { release: name, slot: live === 'a' ? 'b' : 'a', token: lock.token, log, prune: true, kind: 'deploy', processes: false, primary: true }),
     ];
     const ctx = { appUser: s.appUser };
     const reporter = new Reporter({ verbose: false, command: 'test', app: 'demo', logFile: null });

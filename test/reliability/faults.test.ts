@@ -26,7 +26,7 @@ const RATE = 40;
 function deployPoints(file: string): { midBuild: string; beforeCommit: string; afterCommit: string } {
   const s = loadSettings({ app: 'demo', file });
   const build = D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }).commands;
-  const cmds = D.startAndSwitch(s, { release: 'r', slot: 'b', token: 't', log: {}, prune: true }).commands;
+  const cmds = D.startAndSwitch(s, { release: 'r', slot: 'b', token: 't', log: {}, prune: true, kind: 'deploy', processes: false, primary: true }).commands;
   const abort = cmds.findIndex((c) => String(c.run) === String(abortPoint(s, 't').run)) + 1;
   assert.ok(abort > 0, 'start+switch has an abort point');
   const commit = abort + 1;

@@ -22,8 +22,8 @@ function plannedPoints(file: string): { deploy: string[]; rollback: string[] } {
   const lock = { by: 'x', pid: 1, since: '', what: '', token: 't' };
   const g = { release: 'r', slot: 'b' as const, token: 't', log: {} };
   return {
-    deploy: points([D.prepare(s, lock, 'good-a'), D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }), D.startAndSwitch(s, { ...g, prune: true })]),
-    rollback: points([D.inspect(s, lock), D.startAndSwitch(s, { ...g, prune: false })]),
+    deploy: points([D.prepare(s, lock, 'good-a'), D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }), D.startAndSwitch(s, { ...g, prune: true, kind: 'deploy', processes: false, primary: true })]),
+    rollback: points([D.inspect(s, lock), D.startAndSwitch(s, { ...g, prune: false, kind: 'rollback', processes: false, primary: true })]),
   };
 }
 

@@ -197,7 +197,7 @@ test('every plan renders to a script bash can parse', async () => {
   const withAll = parseSettings(seed.replace('[APP]', 'test_command = python manage.py check\n[ENV]\nA = "$(touch /tmp/x)"\n[APP]'), { app: 'NOME_APP', file: 'x' });
   const lock = { by: 'me@here', pid: 1, since: 'now', what: 'deploy', token: 'tok' };
   const ref = { name: 'r1', commit: 'a'.repeat(40), ref: 'main' };
-  const g = { release: 'r1', slot: 'b' as const, token: 'tok', log: {}, prune: true };
+  const g = { release: 'r1', slot: 'b' as const, token: 'tok', log: {}, prune: true, kind: 'deploy' as const, processes: false, primary: true };
   const plans = [
     S.sudoCheck(), S.probeHome(withAll), S.packages(withAll), S.checkPackages(withAll), S.appUser(withAll), S.deployKey(withAll), S.repoAccess(withAll), S.virtualenvsDir(withAll), S.clone(withAll), S.configFile(withAll), S.gunicornConfig(withAll), S.supervisorConfigStep(withAll), S.nginxConfig(withAll), S.verifySite(withAll),
     D.prepare(withAll, lock, 'v1'), D.build(withAll, ref), D.startNew(withAll, 'r1', 'b'), D.switchOver(withAll, g), D.startAndSwitch(withAll, g), D.abandon(withAll, { release: 'r1', slot: 'b', token: 'tok', log: {} }), D.inspect(withAll, lock), D.inspect(withAll),
