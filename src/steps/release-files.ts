@@ -71,7 +71,7 @@ export function installNginxSite(s: Settings, release: string): Command[] {
   const f = `${releaseFilesDir(s, release)}/nginx.conf`;
   return [
     {
-      run: sh`if [ -f ${f} ] && ! cmp -s ${f} ${L.nginxSite}; then if [ "$(id -u)" = 0 ]; then __put ${L.nginxSite} 0644 root:root < ${f}; else echo ${`the nginx site differs from release ${release}'s: run setup to apply it (deploy_user cannot)`} >&2; exit 1; fi; fi`,
+      run: sh`if [ -f ${f} ] && ! cmp -s ${f} ${L.nginxSite}; then if [ "$(id -u)" = 0 ]; then __put ${L.nginxSite} 0644 root:root < ${f}; else echo ${`the nginx site differs from release ${release}'s: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi; fi`,
       reportsChange: true,
     },
     { run: nginxReloadIf(String(sh`__was_changed ${L.nginxSite}`)), probe: true },

@@ -59,7 +59,7 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
     r = await cli('demo', 'run', '--', 'bash', '-c', 'echo "$(id -un) $DJANGO_SETTINGS_MODULE $APP_CONFIG_FILE $(pwd -P)"');
     assert.equal(r.code, 0, r.output);
     const release = (await host.run(`readlink -f ${ROOT}/current`)).trim();
-    assert.match(r.stdout, new RegExp(`django demo.settings.prod /opt/django/configs/apps/demo.conf ${release}`));
+    assert.match(r.stdout, new RegExp(`django demo.settings.prod ${release}/.deploy/app.conf ${release}`));
     r = await cli('demo', 'run', 'migrations');
     assert.equal(r.code, 0, r.output);
     assert.match(r.stdout, /0001_initial/);
