@@ -18,7 +18,7 @@ import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
 import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
 import { healthCheck, replaceLink, startSlot } from '../steps/slots.js';
 import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
-import { writeReleaseFiles } from '../steps/release-files.js';
+import { refreshReleaseSecrets, writeReleaseFiles } from '../steps/release-files.js';
 import { repair, switchTo } from '../steps/switch.js';
 import * as D from '../steps/deploy.js';
 import { configFingerprint } from '../steps/deploy.js';
@@ -185,7 +185,9 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   const resolved = parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' };
   const release = releaseName(resolved.commit, resolved.kind, resolved.ref);
 
-  await run(S.configFile(s));
+  // A rotated secret (database_url, email password) also replaces the old one in every kept release's copy.
+  const config = S.configFile(s);
+  await run({ ...config, commands: [...config.commands, refreshReleaseSecrets(s)] });
   await run(S.logrotate(s));
   if (s.services.length) await run(S.services(s));
   // The first release: built only while no release is live; later versions come with `deploy`.

@@ -15,7 +15,7 @@ import { configFileContent, gunicornConfigContent, nginxSiteContent } from './se
 import { hook } from './hooks.js';
 import { programFile, stopProgram } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
-import { installNginxSite, syncConfigFile, writeReleaseFiles } from './release-files.js';
+import { installNginxSite, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): Secret {
@@ -99,6 +99,7 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
     ...B.exportRelease(s, r),
     B.writeEnvFile(s, r.name),
     ...writeReleaseFiles(s, r.name),
+    refreshReleaseSecrets(s),
     ...hook(s, 'before_build', r.name, on),
     B.virtualenv(s, r.name),
     B.gunicorn(s, r.name),

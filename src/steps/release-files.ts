@@ -52,6 +52,24 @@ export function writeReleaseFiles(s: Settings, release: string): Command[] {
   return cmds;
 }
 
+/** Config file keys whose values are secrets: never versioned with a release (a rotated password must not linger or come back). */
+export const CONFIG_SECRET_KEYS = ['database_url', 'email_host_password'];
+
+/**
+ * Every kept release's copy of the config file gets the current secret values (from stdin: the
+ * config as the settings make it). Other values stay the release's own, so a rollback brings
+ * them back; a password rotated by setup or deploy is gone from every copy at once.
+ */
+export function refreshReleaseSecrets(s: Settings): Command {
+  const keys = CONFIG_SECRET_KEYS.join('|');
+  return {
+    run: sh`src=$(cat) && for f in ${layout(s).releases}/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys=${`^(${keys})[ \\t]*=`} 'BEGIN { n = split(ENVIRON["SRC"], lines, "\\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \\t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \\t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done`,
+    stdin: configFileContent(s),
+    as: 'app',
+    probe: true,
+  };
+}
+
 /**
  * Root keeps config_file equal to the live release's copy (for apps that read it by path);
  * a deploy user without root cannot, and the release's copy (APP_CONFIG_FILE) is what counts.
