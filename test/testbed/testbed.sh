@@ -510,7 +510,9 @@ wait_ssh() {
   shift 2
   while ((SECONDS < deadline)); do
     alive "$pid" || return 1
-    if "$@" ssh "${SSH_OPTS[@]}" -o ConnectTimeout=2 "root@$ip" 'test ! -e /run/nologin' </dev/null 2>/dev/null; then
+    # Under heavy load systemd-user-sessions (which removes /run/nologin) has been seen to fail
+    # once at boot: then it is started again rather than the host left closed to other users.
+    if "$@" ssh "${SSH_OPTS[@]}" -o ConnectTimeout=2 "root@$ip" 'test ! -e /run/nologin || { systemctl is-failed --quiet systemd-user-sessions.service && systemctl restart systemd-user-sessions.service && test ! -e /run/nologin; }' </dev/null 2>/dev/null; then
       return 0
     fi
     sleep 0.2
