@@ -99,7 +99,8 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
       reporter.log(`connecting to ${host.label}`);
       const [{ SshExecutor }, { Connector }, { SshConfig }] = await (sshModules ??= loadSsh());
       sshConfig ??= new SshConfig();
-      connector ??= new Connector({ acceptNewHostKey: (h, type, fp) => oneQuestionAtATime(() => acceptNewHostKey(h, type, fp)) });
+      // A dry run only reads (for its diff): a host that does not answer in 5 s is said so, not waited for (a ConnectTimeout in ~/.ssh/config still applies).
+      connector ??= new Connector({ acceptNewHostKey: (h, type, fp) => oneQuestionAtATime(() => acceptNewHostKey(h, type, fp)), ...(opts.dryRun ? { timeoutMs: 5000 } : {}) });
       // Reached as `ssh HOST` would: ~/.ssh/config, then proxy_jump's bastions.
       const route = sshConfig.route(host, { identityFile: settings.identityFile, proxyJump: settings.proxyJump });
       const c = connector;
