@@ -84,7 +84,7 @@ export function healthCheck(s: Settings, slot: Slot): Command {
   const { read: log, crashed } = slotLog(s, slot);
   const t = s.healthTimeout;
   return {
-    run: sh`url=${url}; deadline=$((SECONDS + ${t})); why="for ${t} s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if ${crashed} || ${log} | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} $why; the slot's log ends with:" >&2; ${log} | tail -n 25 >&2 || true; exit 1; fi; sleep 0.02; done; echo "$code"`,
+    run: sh`url=${url}; deadline=$((SECONDS + ${t})); why="for ${t} s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${curlArgs} "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if ${crashed} || ${log} | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered \${code:-nothing} $why; the slot's log ends with:" >&2; ${log} | tail -n 25 >&2 || true; err=$(${log} | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"`,
     probe: true,
   };
 }
