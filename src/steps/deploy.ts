@@ -166,18 +166,21 @@ export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind
   ]);
 }
 
-/** The switch (commit, current follows), then stop the old slot, prune, unlock, log. */
-export function switchOver(s: Settings, g: GoLive): Step {
-  const L = layout(s);
-  return step('switch', `switch traffic to ${g.release}`, [
-    ...switchTo(s, g.slot),
+/** Once a web host serves the release: stop the old slot, what follows a switch, then prune, unlock, log. */
+function retireOldSlot(s: Settings, g: GoLive): Command[] {
+  return [
     stopSlotInBackground(s, otherSlot(g.slot)),
     ...afterSwitch(s, g),
-    { run: sh`rm -f ${L.decision(g.token)}`, probe: true },
+    { run: sh`rm -f ${layout(s).decision(g.token)}`, probe: true },
     ...(g.prune ? [prune(s)] : []),
     releaseLock(s, g.token),
     appendDeployLog(s, { ...g.log, result: 'ok' }),
-  ]);
+  ];
+}
+
+/** The switch (commit, current follows), then stop the old slot, prune, unlock, log. */
+export function switchOver(s: Settings, g: GoLive): Step {
+  return step('switch', `switch traffic to ${g.release}`, [...switchTo(s, g.slot), ...retireOldSlot(s, g)]);
 }
 
 /** The primary host, once per deploy after every host built: migrate on a shared database, then [RUN_ONCE]. */
@@ -221,15 +224,7 @@ export function revertBatch(s: Settings, oldSlot: Slot): Step {
 
 /** The rollout is over: stop the old slot, prune, unlock, log (a host that switched in a batch). */
 export function finishSwitch(s: Settings, g: GoLive): Step {
-  const L = layout(s);
-  return step('finish', 'stop the old slot, clean up', [
-    stopSlotInBackground(s, otherSlot(g.slot)),
-    ...afterSwitch(s, g),
-    { run: sh`rm -f ${L.decision(g.token)}`, probe: true },
-    ...(g.prune ? [prune(s)] : []),
-    releaseLock(s, g.token),
-    appendDeployLog(s, { ...g.log, result: 'ok' }),
-  ]);
+  return step('finish', 'stop the old slot, clean up', retireOldSlot(s, g));
 }
 
 /** One host: start, health check, the last stop point, switch — one script, one round trip. */
