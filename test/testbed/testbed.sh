@@ -36,9 +36,9 @@ readonly NET=$NET_PREFIX.0.0/16
 readonly SINK=dtsink0 SINK_PEER=dtsink1
 readonly SUITE=bookworm
 # Bump when the image recipe changes: cached images of another version are rebuilt.
-readonly IMAGE_VERSION=5
+readonly IMAGE_VERSION=6
 readonly BASE_PACKAGES=openssh-server,systemd,systemd-sysv,dbus,iproute2,sudo,ca-certificates,curl,libnss-myhostname
-readonly READY_PACKAGES=(nginx supervisor python3-venv python3-dev git python3-django gunicorn curl python3-psycopg2 python3-flask python3-pip logrotate)
+readonly READY_PACKAGES=(nginx supervisor python3-venv python3-dev git python3-django gunicorn curl python3-psycopg2 python3-flask python3-pip logrotate certbot openssl pebble)
 # A database server for fleet tests: PostgreSQL on top of 'ready'.
 readonly DB_PACKAGES=(postgresql)
 readonly BOOT_TIMEOUT=${DEPLOY_TESTBED_BOOT_TIMEOUT:-60}
