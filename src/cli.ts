@@ -1,13 +1,13 @@
 // commander wiring only: each command is an async function in src/commands/.
 // Typed errors are caught once here: one clear line, a hint, an exit status.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import chalk from 'chalk';
 import { DeployError, EXIT, RemoteCommandError } from './errors.js';
 import { currentReporter } from './ui/output.js';
 import { VERSION } from './version.js';
 import { printable } from './printable.js';
 
-const COMMANDS = new Set(['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'init', 'help']);
+const COMMANDS = new Set(['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'maintenance', 'init', 'help']);
 
 /** The options every command takes, anywhere before `--`. */
 function withGlobalOptions(cmd: Command): Command {
@@ -100,11 +100,12 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .description('build a new release beside the live one and switch to it once it is healthy')
     .option('--ref <ref>', "branch, tag or commit to deploy (default: branch setting, else the repository's default branch)")
     .option('--force', 'deploy even when that commit is already live', false)
-    .addHelpText('after', '\nExamples:\n  deploy myapp deploy\n  deploy myapp deploy --ref v1.4.0 --yes')
+    .option('--maintenance', 'the maintenance page on the web hosts while migrations run, until the release is live (needs maintenance = auto)', false)
+    .addHelpText('after', '\nExamples:\n  deploy myapp deploy\n  deploy myapp deploy --ref v1.4.0 --yes\n  deploy myapp deploy --maintenance   a migration the old release cannot run with')
     .addOption(lockWaitOption())
-    .action(async (app: string, o: { ref?: string; force: boolean; lockWait?: number }, cmd: Command) => {
+    .action(async (app: string, o: { ref?: string; force: boolean; lockWait?: number; maintenance: boolean }, cmd: Command) => {
       const { deployCommand } = await import('./commands/deploy.js');
-      await deployCommand({ ...globals(cmd), app, ref: o.ref, force: o.force, lockWait: o.lockWait });
+      await deployCommand({ ...globals(cmd), app, ref: o.ref, force: o.force, lockWait: o.lockWait, maintenance: o.maintenance });
     });
 
   program
@@ -193,6 +194,18 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .action(async (app: string, command: string[], o: { host?: string; all: boolean }, cmd: Command) => {
       const { runCommandCommand } = await import('./commands/run.js');
       await runCommandCommand({ ...globals(cmd), app, command, host: o.host, all: o.all });
+    });
+
+  program
+    .command('maintenance')
+    .argument('<app>', 'app name from settings.ini')
+    .addArgument(new Argument('<on|off>', 'on: every request but the health check gets the maintenance page (503); off: the site answers again').choices(['on', 'off']))
+    .description('put the maintenance page up on every web host, or take it down')
+    .option('--message <text>', 'what the page says (with on; default: down for maintenance, try again in a few minutes)')
+    .addHelpText('after', '\nExamples:\n  deploy myapp maintenance on --message "Back at 14:00 UTC."\n  deploy myapp maintenance off')
+    .action(async (app: string, action: 'on' | 'off', o: { message?: string }, cmd: Command) => {
+      const { maintenanceCommand } = await import('./commands/maintenance.js');
+      await maintenanceCommand({ ...globals(cmd), app, action, message: o.message });
     });
 
   program

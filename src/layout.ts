@@ -24,6 +24,8 @@ export function layout(s: Settings) {
      * (present: slot b, absent: slot a). Creating or removing it is the switch's commit point.
      */
     liveFlag: `${root}/slots/live-b`,
+    /** Present: nginx answers 503 with this page (maintenance mode). Outside releases/: it survives deploys and rollbacks. */
+    maintenancePage: `${root}/maintenance.html`,
     lock: `${root}/deploy.lock`,
     /** Who decided first for run TOKEN: "switch" (its script passed the last stop point) or "abort" (Ctrl-C). */
     decision: (token: string) => `${root}/deploy.decision-${token}`,

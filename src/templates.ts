@@ -28,10 +28,13 @@ function mapSecrets(value: unknown, reveal: boolean): unknown {
   return value;
 }
 
-/** Renders twice: with secrets as [redacted] for display, and for real for the server. */
-export function renderTemplate(name: string, data: Record<string, unknown>, settingsFile?: string): Masked {
+/**
+ * Renders twice: with secrets as [redacted] for display, and for real for the server. Config
+ * files take values as they are; an HTML template (html) gets ejs's own escaping for `<%= %>`.
+ */
+export function renderTemplate(name: string, data: Record<string, unknown>, settingsFile?: string, html = false): Masked {
   const path = templatePath(name, settingsFile);
   const source = readFileSync(path, 'utf8');
-  const render = (reveal: boolean) => ejs.render(source, mapSecrets(data, reveal) as ejs.Data, { filename: path, escape: (s: unknown) => String(s) });
+  const render = (reveal: boolean) => ejs.render(source, mapSecrets(data, reveal) as ejs.Data, { filename: path, ...(html ? {} : { escape: (s: unknown) => String(s) }) });
   return new Masked(render(false), render(true));
 }

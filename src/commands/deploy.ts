@@ -6,9 +6,12 @@ import { startSession, type GlobalOptions } from '../session.js';
 import { layout } from '../layout.js';
 import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
-import { buildOn } from '../steps/build.js';
+import { buildOn, sharedDatabase } from '../steps/build.js';
+import { DEFAULT_MESSAGE, deployPageOn } from '../steps/maintenance.js';
+import { step } from '../plan.js';
+import { sh } from '../shell.js';
 import { releaseName } from '../steps/git.js';
-import { DeployError } from '../errors.js';
+import { DeployError, UsageError } from '../errors.js';
 import { checkRef } from '../refs.js';
 import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
@@ -22,22 +25,29 @@ export interface DeployOptions extends GlobalOptions {
   force: boolean;
   /** Wait this long (seconds) for a held lock instead of failing at once. */
   lockWait?: number;
+  /** The maintenance page on every web host from right before migrate until the release is live (maintenance = auto). */
+  maintenance?: boolean;
 }
 
 export async function deployCommand(opts: DeployOptions): Promise<void> {
   if (opts.ref !== undefined) checkRef(opts.ref);
   const session = startSession(opts.app, 'deploy', opts);
   const { settings: s, asker, reporter } = session;
+  if (opts.maintenance && !s.web.maintenanceAuto) throw new UsageError(`--maintenance needs maintenance = auto in ${s.app}'s [DEPLOY] settings`, 'Set maintenance = auto (a deploy may then put the maintenance page up while it migrates), or deploy without --maintenance.');
   const hosts = s.hosts.map((h) => h.label).join(', ');
   const what = opts.ref ?? s.branch ?? "the repository's default branch";
-  if (!(await asker.confirm(`Deploy ${what} of ${s.app} to ${hosts}?`))) return reporter.info('Nothing done.');
+  const during = opts.maintenance ? ' The maintenance page goes up while it migrates, until the new release is live.' : '';
+  if (!(await asker.confirm(`Deploy ${what} of ${s.app} to ${hosts}?${during}`))) return reporter.info('Nothing done.');
 
   // The dry run also shows what would change in each server file (it reads the hosts, changes nothing).
   if (opts.dryRun) await previewFiles(session);
   const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
   const fingerprint = D.configFingerprint(s);
   const fleet = await Fleet.connect(session);
-  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'deploy', ref: opts.ref ?? s.branch ?? 'HEAD', hosts: s.hosts.map((h) => h.label) };
+  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'deploy', ref: opts.ref ?? s.branch ?? 'HEAD', hosts: s.hosts.map((h) => h.label), ...(opts.maintenance ? { maintenance: true } : {}) };
+  // The page this run puts up names its run: it takes down only its own, never one put up by hand.
+  const page = { since: log.time as string, message: DEFAULT_MESSAGE, by: lock.by, run: lock.token };
+  if (opts.maintenance) fleet.web.forEach((run) => (run.page = true));
   try {
     await withCleanup(fleet, lock, log, true, async (state) => {
       // 1. the fleet's lock; repair what a cut-short run left, fetch, resolve, read what is live
@@ -61,9 +71,14 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       const ref = { name, ...resolved, fingerprint, by: operator() };
       await fleet.each(async (run) => {
         run.release = name;
-        await run.ex.run(D.build(s, ref, { ...buildOn(s, run.ex.host), force: opts.force }));
+        await run.ex.run(D.build(s, ref, { ...buildOn(s, run.ex.host), force: opts.force, pageOn: run.page ? (skip) => deployPageOn(s, page, skip) : undefined }));
       });
       state.guard.check();
+      // A shared database migrates once, on the primary: every web host's page goes up first.
+      if (opts.maintenance && s.migrate && sharedDatabase(s)) {
+        const noManage = sh`test ! -f ${layout(s).release(name)}/manage.py`;
+        await fleet.each((run) => run.ex.run(step('maintenance', 'maintenance page on', [deployPageOn(s, page, noManage)])), fleet.web);
+      }
       await runOnceOnPrimary(fleet, name);
       state.guard.check();
 

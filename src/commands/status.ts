@@ -5,9 +5,17 @@ import { status, statusOf, type HttpCheck } from '../steps/ops.js';
 import { parseLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { onEveryHost } from '../fleet/fleet.js';
+import type { MaintenanceState } from '../steps/maintenance.js';
 
 const check = (c: HttpCheck | null) => (c ? `${c.code} in ${c.seconds.toFixed(3)} s` : 'no answer');
 const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
+
+/** `on (since <time>, "<message>")` or `off`; the message as the page holds it, control characters out. */
+function maintenanceText(m: MaintenanceState): string {
+  if (!m.on) return 'off';
+  const message = m.message === undefined ? '' : `, "${m.message.replace(/\p{Cc}/gu, ' ')}"`;
+  return chalk.yellow(`on (since ${String(m.since).replace('T', ' ').slice(0, 19)}${message})`);
+}
 
 export async function statusCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'status', opts, false);
@@ -29,6 +37,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     for (const [name, state] of Object.entries(st.services)) rows.push([name, state === 'active' ? state : chalk.yellow(state)]);
     rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
     rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
+    if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance)]);
     rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
     rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);
     rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);

@@ -102,12 +102,12 @@ async function cleanUp(fleet: Fleet, r: HostRun, token: string, entry: Record<st
   const label = r.ex.host.label;
   try {
     if (r.switched && r.started && r.target) {
-      await r.ex.run(finishSwitch(s, { release: r.target, slot: r.started, token, log: { ...entry, result: 'ok (rollout stopped after this host switched)' }, prune: false, kind: 'deploy', processes: runsProcesses(s, r.ex.host), primary: label === s.primary }));
+      await r.ex.run(finishSwitch(s, { release: r.target, slot: r.started, token, log: { ...entry, result: 'ok (rollout stopped after this host switched)' }, prune: false, kind: 'deploy', processes: runsProcesses(s, r.ex.host), primary: label === s.primary, page: r.page }));
       r.locked = false;
       reporter.info(chalk.yellow(`${label}: ${r.target} is live (it switched before the rollout stopped)`));
       return;
     }
-    const live = parseAbandon(await r.ex.run(abandon(s, { release: r.release, slot: r.started, token, log: entry })));
+    const live = parseAbandon(await r.ex.run(abandon(s, { release: r.release, slot: r.started, token, log: entry, page: r.page })));
     r.locked = false;
     if (!live) return;
     if (r.started && live.slot === r.started) reporter.info(chalk.yellow(`${label}: ${live.release} is live (the switch had completed before the failure)`));

@@ -22,6 +22,8 @@ export interface HostRun {
   target?: string;
   /** The switch went through on this host (its lock released with it, or at the end of a rollout). */
   switched?: boolean;
+  /** deploy --maintenance: this run may put its maintenance page up here (it takes it down however the run ends). */
+  page?: boolean;
 }
 
 export const isWeb = (run: HostRun): boolean => run.ex.host.roles.includes('web');

@@ -39,7 +39,7 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
   });
   log.duration_s = Math.round((performance.now() - fleet.session.started) / 100) / 10;
   const primary = fleet.primary;
-  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind: g.kind ?? 'deploy', processes: g.processes !== false && runsProcesses(s, run.ex.host), primary: run === primary });
+  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind: g.kind ?? 'deploy', processes: g.processes !== false && runsProcesses(s, run.ex.host), primary: run === primary, page: run.page });
   const { web, workers } = fleet;
 
   // One web host: start, health check, last stop point and switch in one script.

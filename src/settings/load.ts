@@ -536,6 +536,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     gunicornTimeout: c.int('gunicorn_timeout'),
     wsgiApp,
     serverName,
+    web: { maintenanceAuto: c.value('maintenance') === 'auto', maintenanceRetryAfter: c.int('maintenance_retry_after') },
     keepReleases: c.int('keep_releases'),
     healthPath,
     healthTimeout: c.int('health_timeout'),

@@ -66,6 +66,8 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'gunicorn_timeout', maxLength: 16, kind: 'int', min: 1, max: 86400, default: '30', doc: 'gunicorn worker timeout, seconds.' },
   { section: 'DEPLOY', key: 'wsgi_app', maxLength: 255, defaultDoc: '<first part of settings_file>.wsgi:application', example: 'myapp.wsgi:application', rule: matches(PATTERNS.wsgi, 'module:callable'), doc: 'WSGI callable gunicorn serves.' },
   { section: 'DEPLOY', key: 'server_name', maxLength: 1024, default: '_', rule: serverNameRule, doc: 'nginx server_name; _ makes the site the default one on port 80.' },
+  { section: 'DEPLOY', key: 'maintenance', maxLength: 16, default: 'off', rule: (v) => (v === 'off' || v === 'auto' ? undefined : 'off or auto'), doc: 'auto: `deploy --maintenance` shows the maintenance page while the deploy\'s migrations run, until the new release is live.' },
+  { section: 'DEPLOY', key: 'maintenance_retry_after', maxLength: 16, kind: 'int', min: 1, max: 86400, default: '300', doc: "The maintenance page's Retry-After header, seconds." },
   { section: 'DEPLOY', key: 'python', maxLength: 1024, default: 'python3', rule: interpreterRule, doc: 'Python interpreter used to create virtualenvs.' },
   { section: 'DEPLOY', key: 'system_site_packages', maxLength: 16, kind: 'bool', default: 'no', doc: "Create virtualenvs with --system-site-packages (they see Debian's python3-* packages)." },
   { section: 'DEPLOY', key: 'pip_index_url', maxLength: 2048, example: 'https://pypi.example.com/simple', rule: matches(PATTERNS.url, 'an http(s):// or file:// URL of URL characters'), doc: 'pip --index-url (a private mirror).' },

@@ -65,6 +65,7 @@ export interface Settings {
   gunicornTimeout: number;
   wsgiApp: string;
   serverName: string;
+  web: WebSettings;
 
   keepReleases: number;
   healthPath: string;
@@ -94,4 +95,11 @@ export interface Settings {
   services: string[];
   /** [HOOKS]: shell commands at points of a deploy or rollback; once: on the primary only. */
   hooks: Partial<Record<HookName, { command: string; once: boolean }>>;
+}
+
+/** The web edge (nginx): here the maintenance page. */
+export interface WebSettings {
+  /** maintenance = auto: `deploy --maintenance` shows the maintenance page around migrations. */
+  maintenanceAuto: boolean;
+  maintenanceRetryAfter: number;
 }

@@ -137,6 +137,8 @@ export interface BuildOn {
   primary: boolean;
   /** deploy --force: run collectstatic and migrate even when their inputs are the live release's. */
   force?: boolean;
+  /** deploy --maintenance: puts the page up, right before migrate (and only if migrate runs). */
+  pageOn?: (skip: Sh) => Command;
 }
 
 /** A database other than sqlite is one all hosts share: migrations then run once, on the primary. */
@@ -173,16 +175,16 @@ export function djangoCommands(s: Settings, release: string, on: BuildOn = { web
   // its .deploy-django): nothing for them to do, and a Django start-up saved per host.
   const inputs = sh`__django_inputs=$(cd ${dir} && { find . -path ./.venv -prune -o \\( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \\) -type f -print0 | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16)`;
   const sameAsLive = on.force ? sh`false` : sh`[ "$(cat ${liveDir(s, on.web)}/.deploy-django 2>/dev/null)" = "$__django_inputs" ]`;
+  const skip = sh`test ! -f ${dir}/manage.py || { ${inputs} && ${sameAsLive}; }`;
   const django = (calls: string[]): Command[] =>
-    calls.length
-      ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: sh`test ! -f ${dir}/manage.py || { ${inputs} && ${sameAsLive}; }` }]
-      : [];
+    calls.length ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: skip }] : [];
   const collect = s.collectstatic && on.web ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
   const migrate = s.migrate && on.migrate ? ["c('migrate', interactive=False)"] : [];
+  const page = migrate.length && on.pageOn ? [on.pageOn(skip)] : [];
   const record: Command = { run: sh`${inputs} && echo "$__django_inputs" > ${dir}/.deploy-django`, as: 'app', probe: true };
-  if (!s.testCommand) return [...django([...collect, ...migrate]), record];
+  if (!s.testCommand) return [...page, ...django([...collect, ...migrate]), record];
   const test: Command = { run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${s.testCommand}`, as: 'app' };
-  return [...django(collect), test, ...django(migrate), record];
+  return [...django(collect), test, ...page, ...django(migrate), record];
 }
 
 /** The release is complete: it may be switched to, now or by a rollback. */

@@ -16,6 +16,7 @@ import { hook } from './hooks.js';
 import { programFile, stopProgram } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
 import { installNginxSite, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
+import { deployPageOff } from './maintenance.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): Secret {
@@ -136,6 +137,8 @@ export interface GoLive {
   processes: boolean;
   /** This host is the primary (run-once hooks). */
   primary: boolean;
+  /** deploy --maintenance: this run's page comes down once the release is live here. */
+  page?: boolean;
 }
 
 /** After the switch on one host: config_file follows, processes restart in the new release, then after_switch/after_rollback. */
@@ -169,6 +172,7 @@ export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind
 /** Once a web host serves the release: stop the old slot, what follows a switch, then prune, unlock, log. */
 function retireOldSlot(s: Settings, g: GoLive): Command[] {
   return [
+    ...(g.page ? [deployPageOff(s, g.token)] : []),
     stopSlotInBackground(s, otherSlot(g.slot)),
     ...afterSwitch(s, g),
     { run: sh`rm -f ${layout(s).decision(g.token)}`, probe: true },
@@ -241,9 +245,10 @@ export function startAndSwitch(s: Settings, g: GoLive): Step {
  * failure logged, and the script prints what is live: "live <slot> <release>".
  * Every command tolerates failure (a full disk, a missing directory): the lock must go.
  */
-export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown> }): Step {
+export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown>; page?: boolean }): Step {
   const L = layout(s);
-  const cmds: Command[] = [];
+  // The old release serves again: this run's maintenance page (if it put one up) comes down.
+  const cmds: Command[] = a.page ? [deployPageOff(s, a.token)] : [];
   if (a.slot) cmds.push({ run: sh`if [ "$(${liveSlotCode(L)})" != ${a.slot} ]; then ${stopProgram(s, a.slot)}; fi`, probe: true });
   if (a.release) {
     const dir = L.release(a.release);

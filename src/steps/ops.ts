@@ -9,6 +9,7 @@ import { releaseMeta } from './deploy.js';
 import { appHost, healthUrl } from './slots.js';
 import { programOf, programStates, usesSystemd } from './manager.js';
 import { runsProcesses } from './processes.js';
+import { pageState, parsePageState, type MaintenanceState } from './maintenance.js';
 
 /** Each command prints one named value; statusOf() reads them. Read-only: status takes no lock. */
 export function status(s: Settings, host: { roles: string[] } = { roles: ['web'] }): Step {
@@ -24,6 +25,7 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
     value('processes', programStates(s, [...(host.roles.includes('web') ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
     value('services', sh`for u in ${s.services}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
     value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
+    ...(host.roles.includes('web') ? [pageState(s)] : []),
     value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 -H ${`Host: ${appHost(s)}`} ${`http://127.0.0.1${s.healthPath}`} || true`),
     readLock(s),
     value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`),
@@ -47,6 +49,8 @@ export interface HostStatus {
   services: Record<string, string>;
   health: HttpCheck | null;
   site: HttpCheck | null;
+  /** Web hosts: the maintenance page (undefined on a worker: no nginx). */
+  maintenance?: MaintenanceState;
   lock: string;
   releases: { count: number; size: string };
   environments: { count: number; size: string };
@@ -90,6 +94,7 @@ export function statusOf(res: StepResult): HostStatus {
     processes,
     health: http(v.health ?? ''),
     site: http(v.site ?? ''),
+    maintenance: v.maintenance === undefined ? undefined : parsePageState(v.maintenance),
     lock: v.lock ?? '',
     releases: countAndSize(v.releases ?? ''),
     environments: countAndSize(v.environments ?? ''),
