@@ -24,8 +24,6 @@ export function layout(s: Settings) {
      * (present: slot b, absent: slot a). Creating or removing it is the switch's commit point.
      */
     liveFlag: `${root}/slots/live-b`,
-    /** Present: nginx answers 503 with this page (maintenance mode). Outside releases/: it survives deploys and rollbacks. */
-    maintenancePage: `${root}/maintenance.html`,
     lock: `${root}/deploy.lock`,
     /** Who decided first for run TOKEN: "switch" (its script passed the last stop point) or "abort" (Ctrl-C). */
     decision: (token: string) => `${root}/deploy.decision-${token}`,
@@ -39,6 +37,12 @@ export function layout(s: Settings) {
     nginxSite: `/etc/nginx/sites-available/${s.project}`,
     nginxEnabled: `/etc/nginx/sites-enabled/${s.project}`,
     upstreamName: (slot: Slot) => `deploy_${s.project}_${slot}`,
+    /** Maintenance mode: while this page exists, nginx answers 503 with it (deploy <app> maintenance on). */
+    maintenancePage: `${root}/maintenance.html`,
+    /** ACME HTTP-01 challenges (every app's certbot webroot): nginx serves it on port 80. */
+    acmeRoot: '/var/lib/deploy/acme',
+    /** letsencrypt: the links nginx reads the certificate and key through (to certbot's, or a placeholder before the first one). */
+    tlsLinks: `/etc/nginx/deploy-tls/${s.project}`,
     sshDir: `${s.home}/.ssh`,
     deployKey: `${s.home}/.ssh/id_ed25519`,
   };

@@ -6,6 +6,7 @@ import { parseLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { onEveryHost } from '../fleet/fleet.js';
 import type { MaintenanceState } from '../steps/maintenance.js';
+import { describeCertificate, type CertificateInfo } from '../steps/tls.js';
 
 const check = (c: HttpCheck | null) => (c ? `${c.code} in ${c.seconds.toFixed(3)} s` : 'no answer');
 const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
@@ -15,6 +16,12 @@ function maintenanceText(m: MaintenanceState): string {
   if (!m.on) return 'off';
   const message = m.message === undefined ? '' : `, "${m.message.replace(/\p{Cc}/gu, ' ')}"`;
   return chalk.yellow(`on (since ${String(m.since).replace('T', ' ').slice(0, 19)}${message})`);
+}
+
+function certificateRow(c: CertificateInfo | null): string {
+  if (!c) return chalk.red('nginx serves no readable certificate over HTTPS');
+  const text = describeCertificate(c);
+  return c.daysLeft < 14 || (c.renewal.by === 'certbot' && !c.renewal.scheduled) ? chalk.yellow(text) : text;
 }
 
 export async function statusCommand(opts: GlobalOptions & { app: string }): Promise<void> {
@@ -38,6 +45,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
     rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
     if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance)]);
+    if (s.web.ssl !== 'none' && run.ex.host.roles.includes('web')) rows.push(['certificate', certificateRow(st.certificate)]);
     rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
     rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);
     rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);

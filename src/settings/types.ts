@@ -64,6 +64,7 @@ export interface Settings {
   gunicornThreads: number;
   gunicornTimeout: number;
   wsgiApp: string;
+  /** server_name's names joined by single spaces, as nginx takes them ('_': the catch-all site). */
   serverName: string;
   web: WebSettings;
 
@@ -97,8 +98,18 @@ export interface Settings {
   hooks: Partial<Record<HookName, { command: string; once: boolean }>>;
 }
 
-/** The web edge (nginx): here the maintenance page. */
+/** The web edge: nginx's ports, HTTPS and its certificate, uploads, the maintenance page. */
 export interface WebSettings {
+  listenPort: number;
+  sslPort: number;
+  ssl: 'none' | 'letsencrypt' | 'custom';
+  /** ssl = letsencrypt. */
+  acme: { email?: string; server: string };
+  /** Where nginx reads the certificate (with its chain) and key: custom's paths, or the letsencrypt links setup keeps. */
+  certificate: string;
+  certificateKey: string;
+  hsts: boolean;
+  clientMaxBodySize: string;
   /** maintenance = auto: `deploy --maintenance` shows the maintenance page around migrations. */
   maintenanceAuto: boolean;
   maintenanceRetryAfter: number;
