@@ -52,7 +52,9 @@ export function takeDownPage(s: Settings): Command {
 export function maintenance(s: Settings, page: Masked | undefined, then: Command[] = []): Step {
   const L = layout(s);
   const setUp: Command = { run: sh`test -d ${L.root} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true };
-  return step('maintenance', page ? 'maintenance page on' : 'maintenance page off', [setUp, page ? putPage(s, page) : takeDownPage(s), ...then]);
+  // A site written before maintenance mode existed would ignore the page: say so rather than pretend.
+  const siteKnows: Command = { run: sh`grep -qF ${L.maintenancePage} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} does not know the maintenance page yet: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`, probe: true };
+  return step('maintenance', page ? 'maintenance page on' : 'maintenance page off', page ? [setUp, siteKnows, putPage(s, page), ...then] : [setUp, takeDownPage(s), ...then]);
 }
 
 /**

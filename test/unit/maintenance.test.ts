@@ -42,9 +42,10 @@ test('the page: the message HTML-escaped, self-contained, its PageInfo in a comm
 test('maintenance on: checks setup, writes the page atomically as the app user (temp beside it, 0644, mv), the page on stdin', () => {
   const page = M.maintenancePage(s, { ...info, message: 'Back at 14:00' });
   const st = M.maintenance(s, page);
-  assert.equal(st.commands.length, 2);
+  assert.equal(st.commands.length, 3);
   assert.match(String(st.commands[0].run), /test -d \/opt\/django\/apps\/NOME_APP \|\|/);
-  const put = st.commands[1];
+  assert.match(String(st.commands[1].run), /grep -qF \/opt\/django\/apps\/NOME_APP\/maintenance.html \/etc\/nginx\/sites-available\/NOME_APP 2>\/dev\/null \|\|/);
+  const put = st.commands[2];
   assert.equal(put.as, 'app');
   assert.equal(String(put.run), `tmp=$(mktemp ${PAGE}.XXXXXX) && { cat > "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" ${PAGE}; } || { rm -f "$tmp"; exit 1; }`);
   assert.equal(put.unless, undefined, 'on again replaces the message');
