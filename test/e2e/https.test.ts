@@ -49,7 +49,9 @@ acme_email = ops@app.test
         assert.match(hs.cert.subjectaltname ?? '', /DNS:www\.app\.test/);
       }
       // The live lineage is certbot's, under --cert-name <project>, and nginx serves it.
-      assert.equal((await handshake(ip(), 'app.test', { ca }) as { serial: string }).serial, await fileSerial(d.host, '/etc/letsencrypt/live/demo/cert.pem'));
+      const res = await httpsGet(ip(), 'app.test', '/', { ca });
+      assert.equal(res.serial, await fileSerial(d.host, '/etc/letsencrypt/live/demo/cert.pem'));
+      assert.equal(await issued(), 1, 'one issuance');
     });
 
     it('HTTP answers 301 to HTTPS, except the ACME challenge path', async () => {
