@@ -204,6 +204,7 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
   if (web) await run(S.nginxConfig(s));
   if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
+  if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
   await run(firstRelease(step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [B.requirements(s, release)])));
   await run(firstRelease(step('django', on.migrate ? 'Django (collectstatic and migrate, when there is a manage.py)' : 'Django (collectstatic, when there is a manage.py)', [...B.djangoCommands(s, release, on), B.markBuilt(s, release)])));
   if (!on.migrate && (ex.host.label === s.primary || s.hosts.length === 1)) await run(firstRelease(D.runOnce(s, release)));

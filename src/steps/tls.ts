@@ -102,6 +102,16 @@ ln -sfn ${live(s, 'fullchain.pem')} ${`${L.tlsLinks}/fullchain.pem`} && ln -sfn 
 }
 
 /**
+ * ssl = custom: nginx reads certificate files only when it (re)loads, and its config does not
+ * change when they are replaced: reload when the certificate it serves is not the file's.
+ */
+export function reloadForNewCertificate(s: Settings): Step {
+  const served = sh`echo | timeout 10 openssl s_client -connect ${`127.0.0.1:${s.web.sslPort}`} -servername ${siteName(s)} 2>/dev/null | openssl x509 -noout -serial 2>/dev/null || true`;
+  const file = sh`openssl x509 -in ${s.web.certificate} -noout -serial`;
+  return step('certificate-reload', 'nginx serves the certificate file', [{ run: nginxReloadIf(String(sh`[ "$(${served})" != "$(${file})" ]`)), probe: true }]);
+}
+
+/**
  * What nginx really serves (asked over TLS, so it needs no root): the certificate's serial,
  * expiry and names; with letsencrypt, whether certbot's timer is on and when it runs next.
  */
