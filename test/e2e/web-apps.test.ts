@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, TESTBED_KEY, type GitServer, type Host } from '../testbed/index.ts';
 import { commitVersion, demoRepo, runCli, tempDir } from './helpers.ts';
-import { makeCertificates, pageVersion, send, setupApp, startHttpsLoad } from './web-helpers.ts';
+import { handshake, makeCertificates, pageVersion, send, setupApp, startHttpsLoad } from './web-helpers.ts';
 
 interface App {
   name: string;
@@ -88,7 +88,9 @@ describe('two apps on one server, each with its own name and certificate', { tim
     assert.equal(r.status, 301);
     assert.equal(r.headers.location, 'https://a.test/x?y=1');
     // The catch-all TLS server refuses the handshake: no certificate of another app is shown.
-    await assert.rejects(send(host.ip, { tls: tls('unknown.test') }));
+    const shown = await handshake(host.ip, 'unknown.test');
+    assert.equal(shown.cn, undefined, `an unknown name was shown the certificate of ${shown.cn}`);
+    assert.deepEqual(await handshake(host.ip, BETA.serverName), { cn: BETA.serverName });
     // Port 80 closes the connection for an unknown name (444): no page of either app.
     const unknown = await send(host.ip, { headers: { host: 'unknown.test' } }).catch((e: Error) => e);
     assert.ok(unknown instanceof Error || !/demo app/.test(unknown.text), `an unknown name got a page: ${unknown instanceof Error ? '' : unknown.text}`);

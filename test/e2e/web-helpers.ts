@@ -3,6 +3,7 @@
 // itself), an HTTPS load, and setup through the deploy-key gate for an app with its own home.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import type { GitServer, Host } from '../testbed/index.ts';
 import { runCli, type CliResult } from './helpers.ts';
 
@@ -146,4 +147,20 @@ export function startHttpsLoad(ip: string, tls: { ca: string; servername: string
       return stats;
     },
   };
+}
+
+/**
+ * A TLS handshake for `servername` that trusts anything: the certificate's subject CN the server
+ * showed, or the error that ended the handshake (a server refusing it shows none).
+ */
+export function handshake(ip: string, servername: string, port = 443): Promise<{ cn?: string; error?: string }> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: ip, port, servername, rejectUnauthorized: false, timeout: 10000 }, () => {
+      const cn = socket.getPeerCertificate()?.subject?.CN;
+      socket.destroy();
+      resolve({ cn: Array.isArray(cn) ? cn.join(',') : cn });
+    });
+    socket.on('timeout', () => socket.destroy(new Error('timeout')));
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+  });
 }
