@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
 import { demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings, type CliResult } from './helpers.ts';
-import { pageVersion, send, type Reply } from './web-helpers.ts';
+import { makeCertificates, pageVersion, send, type Reply } from './web-helpers.ts';
 
 const SHARED = '/opt/django/apps/demo/shared';
 const PORT = 8080;
@@ -41,22 +41,34 @@ describe('the nginx site', { timeout: 10 * 60_000 }, () => {
   after(stopAll);
 
   it('a first setup whose site nginx rejects fails, says so, and leaves nginx as it was', async () => {
-    const hadDefault = (await host.exec('test -L /etc/nginx/sites-enabled/default')).code === 0;
-    await host.run(conflict(PORT));
-    const r = await setup(`listen_port = ${PORT}\n`);
+    // An HTTPS site on a real name comes with the catch-all default server on 443 (it refuses
+    // unknown names) and takes port 80 from Debian's default site. An operator's site that is
+    // already the default on 443 makes nginx -t reject that: both say default_server.
+    const ca = await makeCertificates(host, ['x.test']);
+    await host.run(`cat > /etc/nginx/sites-enabled/zz-conflict <<'EOF'
+server {
+    listen 443 ssl default_server;
+    ssl_certificate /etc/ssl/private/httpd/x.test/x.test.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/x.test/x.test.key;
+    return 200 "conflict\\n";
+}
+EOF
+nginx -t && nginx -s reload && sleep 0.5`);
+    const enabled = "find /etc/nginx/sites-enabled /etc/nginx/sites-available -mindepth 1 -printf '%p -> %l\\n' | sort";
+    const before = await host.run(enabled);
+    const r = await setup('server_name = x.test\nssl = custom\n');
     assert.notEqual(r.code, 0, r.output);
     assert.match(r.output, /nginx -t/, 'the message says nginx rejected the config');
     assert.match(r.output, /duplicate default server/, "nginx's own words are shown");
-    const files = await host.exec('ls /etc/nginx/sites-enabled/');
-    assert.equal(files.stdout.includes('demo'), false, `the rejected site is still enabled: ${files.stdout}`);
-    assert.equal((await host.exec('test -L /etc/nginx/sites-enabled/default')).code === 0, hadDefault, "Debian's default site link is as it was");
+    // Every link and file as it was: Debian's default site enabled again, none of ours left.
+    assert.equal(await host.run(enabled), before);
     assert.equal((await host.exec('nginx -t')).code, 0);
-    assert.equal((await get('/', {}, PORT)).text, 'conflict\n', 'nginx still serves what it served');
-    if (hadDefault) assert.match((await get('/', {}, 80)).text, /Welcome to nginx/);
+    assert.match((await get('/', {}, 80)).text, /Welcome to nginx/, 'nginx still serves what it served on 80');
+    assert.match((await send(host.ip, { tls: { ca, servername: 'x.test' } })).text, /^conflict/, 'and on 443');
+    await host.run('rm /etc/nginx/sites-enabled/zz-conflict && nginx -s reload && sleep 0.5');
   });
 
   it('listen_port = 8080: the site answers on 8080, not on 80', async () => {
-    await host.run(noConflict);
     const r = await setup(`listen_port = ${PORT}\n`);
     assert.equal(r.code, 0, r.output);
     assert.equal(pageVersion(await get('/')), 'v1');
