@@ -96,7 +96,7 @@ describe('two apps on one server, each with its own name and certificate', { tim
     assert.ok(unknown instanceof Error || !/demo app/.test(unknown.text), `an unknown name got a page: ${unknown instanceof Error ? '' : unknown.text}`);
   });
 
-  it('a deploy of one app leaves the other serving: 0 failed requests on it under load', async () => {
+  it('a deploy of one app leaves the other serving: 0 failed requests on it under load', async (t) => {
     commitVersion(alphaRepo, 'alpha2');
     await git.push('alpha', alphaRepo);
     const load = startHttpsLoad(host.ip, tls(BETA.serverName), '/health', /^ok$/, 50);
@@ -104,6 +104,7 @@ describe('two apps on one server, each with its own name and certificate', { tim
     const r = await runCli(['alpha', 'deploy', '--yes', '-c', file], { home: cliHome });
     await new Promise((r) => setTimeout(r, 1500));
     const stats = await load.stop();
+    t.diagnostic(`b.test under load: ${JSON.stringify(stats)}`);
     assert.equal(r.code, 0, r.output);
     assert.deepEqual(stats.failures, {}, `failed requests on b.test: ${JSON.stringify(stats)}`);
     assert.ok(stats.rate >= 40 && stats.ok > 100, `load too light to mean anything: ${JSON.stringify(stats)}`);
