@@ -6,7 +6,7 @@ set -euo pipefail
 umask 022
 cd /
 export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-__i=0 __step_changed=0 __changed_files='' __step='' __pause_at='' __pause_for=3600
+__i=0 __step_changed=0 __changed_files='' __undo='' __undo_dir='' __step='' __pause_at='' __pause_for=3600
 __mark() { printf '\036%s %s\n' "$1" "$__i"; if [ "$1" = changed ]; then __step_changed=1; fi; }
 __begin() {
   __i=$1
@@ -24,6 +24,7 @@ __on_exit() {
   local rc=$? f
   if [ "$rc" -ne 0 ]; then printf '\036fail %s %s\n' "$__i" "$rc" >&2; return; fi
   for f in $__changed_files; do rm -f "$f.deploy-prev"; done
+  if [ -n "$__undo_dir" ]; then rm -rf "$__undo_dir"; fi
 }
 trap __on_exit EXIT
 # __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
@@ -63,10 +64,38 @@ __addr_in_use() {
     *) [ -n "$(ss -Hltn "sport = :$(printf '%s' "$1" | awk -F: '{ print $NF }')")" ] ;;
   esac
 }
-# Put back every file this step replaced (used when nginx -t rejects the new config).
+# __link TARGET LINK: point LINK at TARGET; __restore points it back (or removes it).
+# Links live in nginx's sites-enabled, which nginx reads whole: no backup may sit beside them.
+__link() {
+  local old
+  old=$(readlink "$2" 2>/dev/null || true)
+  if [ -L "$2" ] && [ "$old" = "$1" ]; then __mark ok; return 0; fi
+  if [ -L "$2" ]; then __undo="ln -sfn $(printf '%q' "$old") $(printf '%q' "$2"); $__undo"
+  elif [ -e "$2" ]; then __keep_aside "$2"
+  else __undo="rm -f $(printf '%q' "$2"); $__undo"; fi
+  ln -sfn "$1" "$2"
+  __mark changed
+}
+# __unlink PATH: remove PATH (a link or a file); __restore puts it back.
+__unlink() {
+  if [ -L "$1" ]; then __undo="ln -sfn $(printf '%q' "$(readlink "$1")") $(printf '%q' "$1"); $__undo"; rm -f "$1"
+  elif [ -e "$1" ]; then __keep_aside "$1"
+  else __mark ok; return 0; fi
+  __mark changed
+}
+__keep_aside() {
+  if [ -z "$__undo_dir" ]; then __undo_dir=$(mktemp -d /tmp/deploy-undo-XXXXXX); fi
+  local kept
+  kept=$(mktemp "$__undo_dir/f-XXXXXX")
+  mv -f "$1" "$kept"
+  __undo="mv -f $(printf '%q' "$kept") $(printf '%q' "$1"); $__undo"
+}
+# Put back every file this step replaced, linked or removed (used when nginx -t rejects the new config).
 __restore() {
   local f
   for f in $__changed_files; do
     if [ -e "$f.deploy-prev" ]; then mv -f "$f.deploy-prev" "$f"; else rm -f "$f"; fi
   done
+  eval "$__undo"
+  __undo=''
 }

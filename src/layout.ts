@@ -37,6 +37,12 @@ export function layout(s: Settings) {
     nginxSite: `/etc/nginx/sites-available/${s.project}`,
     nginxEnabled: `/etc/nginx/sites-enabled/${s.project}`,
     upstreamName: (slot: Slot) => `deploy_${s.project}_${slot}`,
+    /** Maintenance mode: while this page exists, nginx answers 503 with it (deploy <app> maintenance on). */
+    maintenancePage: `${root}/maintenance.html`,
+    /** ACME HTTP-01 challenges (every app's certbot webroot): nginx serves it on port 80. */
+    acmeRoot: '/var/lib/deploy/acme',
+    /** letsencrypt: the links nginx reads the certificate and key through (to certbot's, or a placeholder before the first one). */
+    tlsLinks: `/etc/nginx/deploy-tls/${s.project}`,
     sshDir: `${s.home}/.ssh`,
     deployKey: `${s.home}/.ssh/id_ed25519`,
   };

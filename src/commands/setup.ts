@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
-import { onlyIf, step, type Step } from '../plan.js';
+import { onlyIf, step, type Step, type StepResult } from '../plan.js';
 import { layout } from '../layout.js';
 import { sh } from '../shell.js';
 import { DeployError, OperatorActionError, RemoteCommandError, UsageError } from '../errors.js';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Executor } from '../exec/executor.js';
 import * as S from '../steps/setup.js';
+import * as T from '../steps/tls.js';
 import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
 import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
@@ -121,8 +122,10 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
     throw new UsageError(`${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`, 'Choose another home in [DEPLOY] (nothing was changed on the server).');
   }
   if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
+  await run(S.bindsFree(s));
   if (o.install) await run(S.packages(s, web));
   else if (!o.dependencies) await run(S.checkPackages(s, web));
+  if (web && s.web.ssl === 'custom') await run(T.checkCustomCertificate(s));
   await run(S.appUser(s));
   if (s.deployUser) await run(S.deployUserAccess(s, ex.dryRun ? '<public keys>\n' : readDeployUserKeys(s)));
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
@@ -198,7 +201,10 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
   await run(S.gunicornConfig(s));
   if (web) await run(S.supervisorConfigStep(s));
+  if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
   if (web) await run(S.nginxConfig(s));
+  if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
+  if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
   await run(firstRelease(step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [B.requirements(s, release)])));
   await run(firstRelease(step('django', on.migrate ? 'Django (collectstatic and migrate, when there is a manage.py)' : 'Django (collectstatic, when there is a manage.py)', [...B.djangoCommands(s, release, on), B.markBuilt(s, release)])));
   if (!on.migrate && (ex.host.label === s.primary || s.hosts.length === 1)) await run(firstRelease(D.runOnce(s, release)));
@@ -224,8 +230,23 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
     await run(step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [...startSlot(s, live.slot, target), healthCheck(s, live.slot), ...switchTo(s, live.slot)]));
   }
   await run(S.verifySite(s));
+  if (s.web.ssl !== 'none') await checkServedCertificate(session, h, run);
   await run(startProcessesStep(s, runsProcesses(s, ex.host)));
   h.done = true;
+}
+
+/** The certificate nginx now serves: said, and warned about when it expires within 14 days or nothing renews it. */
+async function checkServedCertificate(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+  const { settings: s, reporter } = session;
+  const res = await run(step('certificate-served', 'the certificate nginx serves', T.servedCertificate(s), false));
+  if (h.ex.dryRun) return;
+  const cert = T.parseCertificate(res.values.certificate ?? '', res.values.renewal ?? '');
+  const label = h.ex.host.label;
+  if (!cert) return reporter.warn(`${label}: nginx answers HTTPS on port ${s.web.sslPort} without a certificate openssl can read`);
+  reporter.hostData(label, 'certificate', cert);
+  reporter.info(chalk.dim(`  ${label}: certificate ${T.describeCertificate(cert)}`));
+  if (cert.daysLeft < 14) reporter.warn(`${label}: the certificate for ${cert.names.join(', ')} expires in ${cert.daysLeft} days (${cert.expires.slice(0, 10)})${s.web.ssl === 'custom' ? `: replace ${s.web.certificate} and its key, then run setup again` : ': certbot should have renewed it; see `journalctl -u certbot` on the host'}`);
+  if (cert.renewal.by === 'certbot' && !cert.renewal.scheduled) reporter.warn(`${label}: certbot.timer is not active: the certificate will not renew`);
 }
 
 /** [PROCESSES] programs written (or removed) and those not running started; running ones are left alone. */

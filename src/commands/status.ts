@@ -5,9 +5,16 @@ import { status, statusOf, type HttpCheck } from '../steps/ops.js';
 import { parseLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { onEveryHost } from '../fleet/fleet.js';
+import { describeCertificate, type CertificateInfo } from '../steps/tls.js';
 
 const check = (c: HttpCheck | null) => (c ? `${c.code} in ${c.seconds.toFixed(3)} s` : 'no answer');
 const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
+
+function certificateRow(c: CertificateInfo | null): string {
+  if (!c) return chalk.red('nginx serves no readable certificate over HTTPS');
+  const text = describeCertificate(c);
+  return c.daysLeft < 14 || (c.renewal.by === 'certbot' && !c.renewal.scheduled) ? chalk.yellow(text) : text;
+}
 
 export async function statusCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'status', opts, false);
@@ -29,6 +36,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     for (const [name, state] of Object.entries(st.services)) rows.push([name, state === 'active' ? state : chalk.yellow(state)]);
     rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
     rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
+    if (s.web.ssl !== 'none' && run.ex.host.roles.includes('web')) rows.push(['certificate', certificateRow(st.certificate)]);
     rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
     rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);
     rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);

@@ -11,7 +11,7 @@ import ini from 'ini';
 import { parse as parseDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
 import { HOOK_NAMES, KEYS, SECTIONS, keyDef, type HookName, type SectionName } from './schema.js';
-import { BOOL, MAX_VALUE, PATTERNS, configFileRule, list, textProblem, type Rule } from './rules.js';
+import { BOOL, MAX_VALUE, PATTERNS, cleanPath, configFileRule, list, textProblem, type Rule } from './rules.js';
 import type { HostSpec, Role, Settings } from './types.js';
 import { Secret } from '../shell.js';
 import { SettingsError, UsageError } from '../errors.js';
@@ -475,7 +475,8 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
   const settingsModule = c.value('settings_file') || undefined;
   // The default names the app's package: the settings module's first part.
   const wsgiApp = c.value('wsgi_app', `${(settingsModule ?? name).split('.')[0]}.wsgi:application`);
-  const serverName = c.value('server_name');
+  const serverNames = c.items('server_name');
+  const serverName = serverNames.join(' ') || '_';
   const python = c.value('python');
   const pipIndexUrl = c.value('pip_index_url') || undefined;
   const pipFindLinks = c.value('pip_find_links') || undefined;
@@ -536,6 +537,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     gunicornTimeout: c.int('gunicorn_timeout'),
     wsgiApp,
     serverName,
+    web: webSettings(c, serverNames, name),
     keepReleases: c.int('keep_releases'),
     healthPath,
     healthTimeout: c.int('health_timeout'),
@@ -555,6 +557,34 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
   };
   if (problems.length) throw settingsError(problems, file);
   return settings;
+}
+
+/** nginx's ports, HTTPS, uploads and the maintenance page; HTTPS needs names a certificate can cover. */
+function webSettings(c: Checker, names: string[], project: string): Settings['web'] {
+  const ssl = c.value('ssl') as Settings['web']['ssl'];
+  const listenPort = c.int('listen_port');
+  const sslPort = c.int('ssl_port');
+  const first = names[0] ?? '_';
+  if (ssl !== 'none') {
+    if (names.includes('_') || !names.length) c.report('ssl', `ssl = ${ssl} needs server_name to list the site's names (a certificate cannot cover "_")`);
+    if (ssl === 'letsencrypt' && names.some((n) => n.includes('*'))) c.report('ssl', 'ssl = letsencrypt cannot cover wildcard names (HTTP-01): list each name, or use ssl = custom');
+    if (listenPort === sslPort) c.report('ssl_port', `${sslPort} is also listen_port: HTTP and HTTPS need their own ports`);
+  }
+  const custom = (key: string, ext: string) => c.check(key, (v) => (v.startsWith('/') ? cleanPath(v) : 'an absolute path on the server'), `/etc/ssl/private/httpd/${first}/${first}.${ext}`);
+  const tls = `/etc/nginx/deploy-tls/${project}`;
+  const [certificate, certificateKey] = ssl === 'letsencrypt' ? [`${tls}/fullchain.pem`, `${tls}/privkey.pem`] : [custom('ssl_certificate', 'crt'), custom('ssl_certificate_key', 'key')];
+  return {
+    listenPort,
+    sslPort,
+    ssl,
+    acme: { email: c.value('acme_email') || undefined, server: c.value('acme_server') },
+    certificate,
+    certificateKey,
+    hsts: c.bool('hsts'),
+    clientMaxBodySize: c.value('client_max_body_size'),
+    maintenanceAuto: c.value('maintenance') === 'auto',
+    maintenanceRetryAfter: c.int('maintenance_retry_after'),
+  };
 }
 
 /** [HOOKS]: each hook's command, and whether it runs on the primary only (run_once). */

@@ -146,8 +146,8 @@ export const repositoryRule: Rule = rules(noLeadingDash, matches(PATTERNS.reposi
 export const interpreterRule: Rule = (v) => (v.startsWith('/') ? cleanPath(v) : matches(PATTERNS.interpreter, 'an interpreter name (python3) or an absolute path')(v));
 export const findLinksRule: Rule = (v) => (v.startsWith('/') ? cleanPath(v) : matches(PATTERNS.url, 'an absolute path or an http(s):// or file:// URL')(v));
 
-/** nginx server_name: names separated by single spaces. */
-export const serverNameRule: Rule = (v) => v.split(' ').map(matches(PATTERNS.serverName, 'an nginx server name (names separated by single spaces)')).find(Boolean);
+/** One of server_name's names. */
+export const serverNameRule: Rule = matches(PATTERNS.serverName, 'an nginx server name (letters, digits, . - _ and *)');
 
 /** A file copied to the servers' authorized_keys: a private key named by mistake must never be, so only .pub files. */
 export const publicKeyFileRule: Rule = (v) => (!v.endsWith('.pub') || v.length > 1024 ? `${printable(v)} is not a public key file (a .pub file)` : undefined);

@@ -64,7 +64,9 @@ export interface Settings {
   gunicornThreads: number;
   gunicornTimeout: number;
   wsgiApp: string;
+  /** server_name's names joined by single spaces, as nginx takes them ('_': the catch-all site). */
   serverName: string;
+  web: WebSettings;
 
   keepReleases: number;
   healthPath: string;
@@ -94,4 +96,21 @@ export interface Settings {
   services: string[];
   /** [HOOKS]: shell commands at points of a deploy or rollback; once: on the primary only. */
   hooks: Partial<Record<HookName, { command: string; once: boolean }>>;
+}
+
+/** The web edge: nginx's ports, HTTPS and its certificate, uploads, the maintenance page. */
+export interface WebSettings {
+  listenPort: number;
+  sslPort: number;
+  ssl: 'none' | 'letsencrypt' | 'custom';
+  /** ssl = letsencrypt. */
+  acme: { email?: string; server: string };
+  /** Where nginx reads the certificate (with its chain) and key: custom's paths, or the letsencrypt links setup keeps. */
+  certificate: string;
+  certificateKey: string;
+  hsts: boolean;
+  clientMaxBodySize: string;
+  /** maintenance = auto: `deploy --maintenance` shows the maintenance page around migrations. */
+  maintenanceAuto: boolean;
+  maintenanceRetryAfter: number;
 }

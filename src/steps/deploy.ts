@@ -9,7 +9,7 @@ import { raw, Secret, sh, type Sh } from '../shell.js';
 import * as B from './build.js';
 import { gitCommand, parseResolved, resolveRef } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
-import { appHost, healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
+import { healthCheck, siteUrl, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
 import { abortPoint, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 import { hook } from './hooks.js';
@@ -205,9 +205,9 @@ export function activateWorker(s: Settings, g: GoLive): Step {
 
 /** The site answers through this host's nginx, from this app's site (its X-Deploy-Site header). */
 export function verifyThroughNginx(s: Settings): Command {
-  const url = `http://127.0.0.1${s.healthPath}`;
+  const { curlArgs, url } = siteUrl(s);
   return {
-    run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 -H ${`Host: ${appHost(s)}`} ${url}) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`}; then echo "through nginx, ${url} answered \${code:-nothing}" >&2; exit 1; fi; echo "$code"`,
+    run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 ${curlArgs} ${url}) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`}; then echo "through nginx, ${url} answered \${code:-nothing}" >&2; exit 1; fi; echo "$code"`,
     probe: true,
   };
 }

@@ -6,9 +6,10 @@ import { sh, type Sh } from '../shell.js';
 import { LOAD_ENV } from './build.js';
 import { readLock } from './lock.js';
 import { releaseMeta } from './deploy.js';
-import { appHost, healthUrl } from './slots.js';
+import { healthUrl, siteUrl } from './slots.js';
 import { programOf, programStates, usesSystemd } from './manager.js';
 import { runsProcesses } from './processes.js';
+import { parseCertificate, servedCertificate, type CertificateInfo } from './tls.js';
 
 /** Each command prints one named value; statusOf() reads them. Read-only: status takes no lock. */
 export function status(s: Settings, host: { roles: string[] } = { roles: ['web'] }): Step {
@@ -17,6 +18,7 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
   const curlTimes = `%{http_code} %{time_total}`;
   const a = healthUrl(s, 'a');
   const b = healthUrl(s, 'b');
+  const site = siteUrl(s);
   return step('status', 'status', [
     value('live_slot', live),
     value('release', sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`),
@@ -24,8 +26,9 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
     value('processes', programStates(s, [...(host.roles.includes('web') ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
     value('services', sh`for u in ${s.services}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
     value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
-    value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 -H ${`Host: ${appHost(s)}`} ${`http://127.0.0.1${s.healthPath}`} || true`),
+    value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${site.curlArgs} ${site.url} || true`),
     readLock(s),
+    ...(s.web.ssl !== 'none' && host.roles.includes('web') ? servedCertificate(s) : []),
     value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`),
     value('environments', sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`),
     value('disk_free', sh`{ df -h --output=avail ${s.home} 2>/dev/null || true; } | tail -n 1 | tr -d ' '`),
@@ -48,6 +51,8 @@ export interface HostStatus {
   health: HttpCheck | null;
   site: HttpCheck | null;
   lock: string;
+  /** What nginx serves over HTTPS (ssl set, web hosts); null: no HTTPS, or no readable certificate. */
+  certificate: CertificateInfo | null;
   releases: { count: number; size: string };
   environments: { count: number; size: string };
   disk_free: string;
@@ -91,6 +96,7 @@ export function statusOf(res: StepResult): HostStatus {
     health: http(v.health ?? ''),
     site: http(v.site ?? ''),
     lock: v.lock ?? '',
+    certificate: v.certificate === undefined ? null : parseCertificate(v.certificate, v.renewal ?? ''),
     releases: countAndSize(v.releases ?? ''),
     environments: countAndSize(v.environments ?? ''),
     disk_free: v.disk_free ?? '',

@@ -6,7 +6,8 @@ import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
 import { gitCommand } from './git.js';
-import { appHost, supervisorPrograms } from './slots.js';
+import { siteUrl, supervisorPrograms } from './slots.js';
+import { tlsPackages } from './tls.js';
 
 export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-pip', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client', 'logrotate'];
 
@@ -29,7 +30,7 @@ export function probeHome(s: Settings): Step {
 /** What a host needs: nginx only on web hosts; the PostgreSQL driver when the database is PostgreSQL. */
 export function systemPackages(s: Settings, web = true): string[] {
   const postgres = /^postgres(ql)?:/i.test(s.django.databaseUrl.reveal()) ? ['python3-psycopg2'] : [];
-  return [...new Set([...SYSTEM_PACKAGES.filter((p) => (web || p !== 'nginx') && (s.processManager !== 'systemd' || p !== 'supervisor')), ...postgres, ...s.extraPackages])];
+  return [...new Set([...SYSTEM_PACKAGES.filter((p) => (web || p !== 'nginx') && (s.processManager !== 'systemd' || p !== 'supervisor')), ...postgres, ...(web ? tlsPackages(s) : []), ...s.extraPackages])];
 }
 
 export function packages(s: Settings, web = true): Step {
@@ -44,7 +45,7 @@ export function packages(s: Settings, web = true): Step {
 
 /** With --dependencies=no: fail early, naming what is missing, instead of halfway through. */
 export function checkPackages(s: Settings, web = true): Step {
-  const commands = [...(web ? ['nginx'] : []), ...(s.processManager === 'systemd' ? [] : ['supervisorctl']), 'git', 'curl', s.python];
+  const commands = [...(web ? ['nginx', ...tlsPackages(s)] : []), ...(s.processManager === 'systemd' ? [] : ['supervisorctl']), 'git', 'curl', s.python];
   const postgres = systemPackages(s, web).includes('python3-psycopg2') ? sh`${s.python} -c 'import psycopg2' 2>/dev/null || missing="$missing python3-psycopg2";` : sh``;
   return step('packages', 'system packages present', [
     {
@@ -211,22 +212,72 @@ export function supervisorConfigStep(s: Settings): Step {
 
 export function nginxSiteContent(s: Settings) {
   const L = layout(s);
+  const W = s.web;
   return renderTemplate(
     'nginx.conf',
     {
       app: s.project,
+      v: `deploy_${s.project.replace(/-/g, '_')}`,
       upstream: { a: L.upstreamName('a'), b: L.upstreamName('b') },
       bind: { a: L.bind('a'), b: L.bind('b') },
       liveFlag: L.liveFlag,
-      siteVar: `deploy_${s.project.replace(/-/g, '_')}_site`,
-      defaultServer: s.serverName.split(' ').includes('_'),
+      defaultServer: catchAll(s),
       serverName: s.serverName,
+      listenPort: W.listenPort,
+      sslPort: W.sslPort,
+      ssl: W.ssl !== 'none',
+      certificate: W.certificate,
+      certificateKey: W.certificateKey,
+      acmeRoot: W.ssl === 'letsencrypt' ? L.acmeRoot : '',
+      hsts: W.hsts,
+      maxBody: W.clientMaxBodySize,
+      healthPath: s.healthPath.split('?')[0],
+      maintenancePage: L.maintenancePage,
+      retryAfter: W.maintenanceRetryAfter,
       staticRoot: `${L.shared}/static`,
       mediaRoot: `${L.shared}/media`,
       timeout: s.gunicornTimeout,
     },
     s.file,
   );
+}
+
+/** server_name _: the site is nginx's default one on its port (plain HTTP only). */
+function catchAll(s: Settings): boolean {
+  return s.serverName.split(' ').includes('_');
+}
+
+/** The default servers a site with names needs, one per port: unknown names get no answer (templates/nginx-default.conf). */
+export function defaultServers(s: Settings): { name: string; content: ReturnType<typeof renderTemplate> }[] {
+  if (catchAll(s)) return [];
+  const ports = [{ port: s.web.listenPort, ssl: false }, ...(s.web.ssl !== 'none' ? [{ port: s.web.sslPort, ssl: true }] : [])];
+  return ports.map((p) => ({ name: `deploy-default-${p.port}`, content: renderTemplate('nginx-default.conf', p, s.file) }));
+}
+
+/**
+ * Before anything is written: no other app on this host has a slot on one of this app's
+ * gunicorn ports (every app's slot programs carry their --bind; ours, either manager's, are skipped).
+ */
+export function bindsFree(s: Settings): Step {
+  const L = layout(s);
+  const mine = [L.bind('a'), L.bind('b')];
+  const ours = ['a', 'b'].flatMap((slot) => [`/etc/supervisor/conf.d/${s.project}-${slot}.conf`, `/etc/systemd/system/${s.project}-${slot}.service`]);
+  return step('ports', 'gunicorn ports free of other apps', [
+    {
+      run: sh`for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
+  [ -f "$f" ] || continue
+  case ${` ${ours.join(' ')} `} in *" $f "*) continue ;; esac
+  for b in $(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2); do
+    for m in ${mine}; do
+      if [ "$b" = "$m" ] || { [ "\${b#unix:}" = "$b" ] && [ "\${m#unix:}" = "$m" ] && [ "\${b##*:}" = "\${m##*:}" ]; }; then
+        echo "gunicorn_bind: $m is already used by another app on this server ($f: --bind $b); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
+      fi
+    done
+  done
+done`,
+      probe: true,
+    },
+  ]);
 }
 
 /**
@@ -251,7 +302,6 @@ export const NGINX_RELOAD = nginxReloadIf('[ "$__step_changed" = 1 ] || [ "${__r
 
 export function nginxConfig(s: Settings): Step {
   const L = layout(s);
-  const catchAll = s.serverName.split(' ').includes('_');
   const oldUpstream = `${L.nginxSite}.upstream`;
   // A run cut short between writing the files and reloading leaves nginx on the old config while
   // the files look done: a marker, set before and cleared after, makes the next run reload.
@@ -261,10 +311,15 @@ export function nginxConfig(s: Settings): Step {
     // Servers set up by an earlier version kept the live slot in slots/live and an upstream file.
     { run: sh`if [ "$(cat ${L.slots}/live 2>/dev/null)" = b ]; then touch ${L.liveFlag}; fi; rm -f ${L.slots}/live`, unless: sh`test ! -e ${L.slots}/live` },
     { run: sh`__put ${L.nginxSite} 0644 root:root`, stdin: nginxSiteContent(s), reportsChange: true },
-    { run: sh`ln -sfn ${L.nginxSite} ${L.nginxEnabled}`, unless: sh`[ "$(readlink ${L.nginxEnabled})" = ${L.nginxSite} ]` },
+    { run: sh`__link ${L.nginxSite} ${L.nginxEnabled}`, reportsChange: true },
   ];
-  // server_name _ makes this site the default one: Debian's stock default site would shadow it.
-  if (catchAll) cmds.push({ run: raw('rm -f /etc/nginx/sites-enabled/default'), unless: raw('test ! -e /etc/nginx/sites-enabled/default') });
+  for (const d of defaultServers(s)) {
+    cmds.push({ run: sh`__put ${`/etc/nginx/sites-available/${d.name}`} 0644 root:root`, stdin: d.content, reportsChange: true });
+    cmds.push({ run: sh`__link ${`/etc/nginx/sites-available/${d.name}`} ${`/etc/nginx/sites-enabled/${d.name}`}`, reportsChange: true });
+  }
+  // Debian's stock default site claims the default server on port 80, as ours do (or as the
+  // catch-all site does). Removed with __unlink: a config nginx -t rejects puts it back too.
+  if (s.web.listenPort === 80) cmds.push({ run: raw('__unlink /etc/nginx/sites-enabled/default'), reportsChange: true });
   cmds.push({ run: NGINX_RELOAD, probe: true });
   cmds.push({ run: sh`rm -f ${pending}`, probe: true });
   cmds.push({ run: sh`rm -f ${oldUpstream} ${oldUpstream}.deploy-prev`, unless: sh`test ! -e ${oldUpstream}` });
@@ -290,10 +345,11 @@ export function parseLiveProgram(stdout: string): { slot: Slot; state: string; r
 
 /** The end of setup: the site answers through nginx on this server. */
 export function verifySite(s: Settings): Step {
-  const host = appHost(s);
+  // The health path: the maintenance page never hides it.
+  const { curlArgs, url } = siteUrl(s);
   return step('verify', 'site answers through nginx', [
     {
-      run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 -H ${`Host: ${host}`} http://127.0.0.1/) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on http://127.0.0.1/" >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }; printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`} || { echo ${`nginx answered, but not through the ${s.project} site (is another site the default, or was nginx not reloaded?)`} >&2; exit 1; }`,
+      run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 ${curlArgs} ${url}) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on "${url} >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }; printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`} || { echo ${`nginx answered, but not through the ${s.project} site (is another site the default, or was nginx not reloaded?)`} >&2; exit 1; }`,
       probe: true,
     },
   ]);

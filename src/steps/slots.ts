@@ -34,6 +34,24 @@ export function appHost(s: Settings): string {
   return s.django.allowedHosts.find((h) => !h.includes('*')) ?? 'localhost';
 }
 
+/** The name a check through nginx asks for: the first of server_name's (a wildcard made concrete), else appHost. */
+export function siteName(s: Settings): string {
+  const name = s.serverName.split(' ').find((n) => n !== '_');
+  return name ? name.replace(/^\*\./, 'www.').replace(/\*/g, 'x') : appHost(s);
+}
+
+/**
+ * curl's arguments and URL for a request to this app through the host's own nginx: over HTTPS
+ * when the site has it (by name, so nginx picks the site's certificate; the chain is not checked
+ * here: the certificate checks are setup's and status's own).
+ */
+export function siteUrl(s: Settings, path = s.healthPath): { curlArgs: string[]; url: string } {
+  const name = siteName(s);
+  const { ssl, sslPort, listenPort } = s.web;
+  if (ssl !== 'none') return { curlArgs: ['-k', '--resolve', `${name}:${sslPort}:127.0.0.1`], url: `https://${name}:${sslPort}${path}` };
+  return { curlArgs: ['-H', `Host: ${name}`], url: `http://127.0.0.1:${listenPort}${path}` };
+}
+
 export function healthUrl(s: Settings, slot: Slot): { curlArgs: string[]; url: string } {
   const bind = layout(s).bind(slot);
   const headers = ['-H', `Host: ${appHost(s)}`];

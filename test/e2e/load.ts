@@ -1,6 +1,14 @@
 // A bounded HTTP load generator for the zero-downtime tests: a fresh connection per
 // request (the worst case for a switch), a fixed rate, every status and error counted.
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+
+/** Send the load over HTTPS to port 443: SNI and Host header `servername`, verified against `ca`. */
+export interface LoadTls {
+  servername: string;
+  ca: string;
+}
 
 export interface LoadStats {
   sent: number;
@@ -13,11 +21,13 @@ export interface LoadStats {
   /** The slowest answer, and how many took over 5 s (a loaded machine, or a stall). */
   maxMs: number;
   slow: number;
+  /** Over HTTPS only: the serial numbers of the certificates the server presented. */
+  serials?: Set<string>;
 }
 
-export function startLoad(host: string, path = '/health', ratePerS = 100, maxS = 120): { stop(): Promise<LoadStats> } {
+export function startLoad(host: string, path = '/health', ratePerS = 100, maxS = 120, tls?: LoadTls): { stop(): Promise<LoadStats> } {
   const started = performance.now();
-  const stats: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set(), maxMs: 0, slow: 0 };
+  const stats: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set(), maxMs: 0, slow: 0, serials: tls ? new Set() : undefined };
   const inflight = new Set<Promise<void>>();
   let running = true;
   const fail = (why: string) => (stats.failures[why] = (stats.failures[why] ?? 0) + 1);
@@ -32,7 +42,14 @@ export function startLoad(host: string, path = '/health', ratePerS = 100, maxS =
       };
       // Longer than nginx's proxy_read_timeout: a request stuck upstream comes back as nginx's
       // 504 (a failure); a merely slow answer on a loaded machine is not a failed request.
-      const req = request({ host, port: 80, path, agent: false, timeout: 60000, headers: { connection: 'close' } }, (res) => {
+      const options = { host, path, agent: false as const, timeout: 60000, headers: { connection: 'close' } };
+      // A fresh TLS handshake per request too: a certificate swap shows in the very next one.
+      const send = tls
+        ? (cb: (res: IncomingMessage) => void) =>
+            httpsRequest({ ...options, port: 443, servername: tls.servername, ca: tls.ca, headers: { ...options.headers, host: tls.servername } }, cb)
+        : (cb: (res: IncomingMessage) => void) => request({ ...options, port: 80 }, cb);
+      const req = send((res) => {
+        stats.serials?.add((res.socket as TLSSocket).getPeerCertificate().serialNumber);
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (body += c));

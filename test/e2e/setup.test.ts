@@ -161,7 +161,7 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
     it('a config rejected by nginx -t is put back and the site keeps serving', async () => {
       const dir = tempDir();
       mkdirSync(join(dir, 'templates'));
-      writeFileSync(join(dir, 'templates', 'nginx.conf'), readFileSync(join(ROOT, 'templates', 'nginx.conf'), 'utf8').replace('client_max_body_size 25m;', 'client_max_body_size 25m;\n    this_is_not_a_directive on;'));
+      writeFileSync(join(dir, 'templates', 'nginx.conf'), readFileSync(join(ROOT, 'templates', 'nginx.conf'), 'utf8').replace('client_max_body_size <%= maxBody %>;', 'client_max_body_size <%= maxBody %>;\n    this_is_not_a_directive on;'));
       const broken = writeSettings(dir, { repo: repoUrl, hosts: [host] });
       const before = await host.run('md5sum /etc/nginx/sites-available/demo');
       const r = await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', broken], { home });

@@ -50,7 +50,7 @@ test('config file: SECRET_KEY made on the server, kept if present; secrets redac
 
 test('templates: nginx catch-all site, static and media from shared/, both slots, the switch file decides', () => {
   const site = String(S.nginxSiteContent(s));
-  assert.match(site, /listen 80 default_server;/);
+  assert.match(site, /listen 80 default_server;\n\s+listen \[::\]:80 default_server;/);
   assert.match(site, /server_name _;/);
   assert.match(site, /location \/static\/ \{\n\s+alias \/opt\/django\/apps\/NOME_APP\/shared\/static\/;/);
   assert.match(site, /upstream deploy_NOME_APP_a \{\n\s+server 127.0.0.1:8032 max_fails=0;\n\s+server 127.0.0.1:8033 max_fails=0 backup;/);
@@ -59,7 +59,7 @@ test('templates: nginx catch-all site, static and media from shared/, both slots
   assert.match(site, /proxy_pass http:\/\/\$deploy_upstream;/);
   assert.match(site, /open_file_cache off;/);
   const named = parseSettings(seed.replace('[APP]', 'server_name = example.com www.example.com\n[APP]'), { app: 'NOME_APP', file: 'x' });
-  assert.match(String(S.nginxSiteContent(named)), /listen 80;\n\s+server_name example.com www.example.com;/);
+  assert.match(String(S.nginxSiteContent(named)), /listen 80;\n\s+listen \[::\]:80;\n\s+server_name example.com www.example.com;/);
 });
 
 test('templates: supervisor slot runs gunicorn as the app user; the environment comes from the release, not this file', () => {
