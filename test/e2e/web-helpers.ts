@@ -1,9 +1,9 @@
 // Shared by the web edge tests (issue 10): certificates from a CA of the test's own, requests that
 // say exactly what went on the wire (HTTPS with a chosen SNI name, raw paths nginx must judge
-// itself), an HTTPS load, and setup through the deploy-key gate for an app with its own home.
+// itself, bodies nginx must refuse), and setup through the deploy-key gate for an app with its
+// own home. (The HTTPS load is load.ts's; handshakes are tls-helpers.ts'.)
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect as tlsConnect } from 'node:tls';
 import type { GitServer, Host } from '../testbed/index.ts';
 import { runCli, type CliResult } from './helpers.ts';
 
@@ -102,65 +102,4 @@ export async function setupApp(git: GitServer, host: Host, cliHome: string, file
   if (first.code !== 3) return first;
   await git.authorize((await host.run(`cat ${home}/.ssh/id_ed25519.pub`)).trim());
   return runCli(args, { home: cliHome });
-}
-
-export interface HttpsLoad {
-  sent: number;
-  ok: number;
-  failures: Record<string, number>;
-  rate: number;
-}
-
-/**
- * A steady HTTPS load on one name: a fresh connection (and TLS handshake) per request, at a
- * fixed rate; every non-2xx status, wrong body and transport error is counted as a failure.
- */
-export function startHttpsLoad(ip: string, tls: { ca: string; servername: string }, path: string, expect: RegExp, ratePerS = 50): { stop(): Promise<HttpsLoad> } {
-  const started = performance.now();
-  const stats: HttpsLoad = { sent: 0, ok: 0, failures: {}, rate: 0 };
-  const inflight = new Set<Promise<void>>();
-  const fail = (why: string) => (stats.failures[why] = (stats.failures[why] ?? 0) + 1);
-  const one = async () => {
-    stats.sent++;
-    try {
-      const r = await send(ip, { tls, path });
-      if (r.status < 200 || r.status >= 300) fail(`HTTP ${r.status}`);
-      else if (!expect.test(r.text)) fail(`unexpected body ${r.text.slice(0, 40)}`);
-      else stats.ok++;
-    } catch (e) {
-      fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
-    }
-  };
-  // Each tick sends what the schedule says is due, so late timers do not lower the rate.
-  const timer = setInterval(() => {
-    const due = Math.floor(((performance.now() - started) / 1000) * ratePerS) + 1;
-    while (stats.sent < due) {
-      const p = one().finally(() => inflight.delete(p));
-      inflight.add(p);
-    }
-  }, 1000 / ratePerS);
-  return {
-    async stop() {
-      clearInterval(timer);
-      stats.rate = stats.sent / ((performance.now() - started) / 1000);
-      await Promise.all(inflight);
-      return stats;
-    },
-  };
-}
-
-/**
- * A TLS handshake for `servername` that trusts anything: the certificate's subject CN the server
- * showed, or the error that ended the handshake (a server refusing it shows none).
- */
-export function handshake(ip: string, servername: string, port = 443): Promise<{ cn?: string; error?: string }> {
-  return new Promise((resolve) => {
-    const socket = tlsConnect({ host: ip, port, servername, rejectUnauthorized: false, timeout: 10000 }, () => {
-      const cn = socket.getPeerCertificate()?.subject?.CN;
-      socket.destroy();
-      resolve({ cn: Array.isArray(cn) ? cn.join(',') : cn });
-    });
-    socket.on('timeout', () => socket.destroy(new Error('timeout')));
-    socket.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
-  });
 }
