@@ -50,7 +50,10 @@ export class RemoteCommandError extends DeployError {
     readonly index?: number,
   ) {
     const tail = stderr.trim().split('\n').slice(-8).join('\n');
-    super(`${host}: step "${step}" failed: exit status ${status} from: ${command}` + (tail ? `\n${tail.replace(/^/gm, '  | ')}` : ''));
+    // A script of many lines would bury its own message: its first line names it (the log has it whole).
+    const lines = command.split('\n');
+    const shown = lines.length > 1 ? `${lines[0]} … (${lines.length} lines, whole in the log)` : command;
+    super(`${host}: step "${step}" failed: exit status ${status} from: ${shown}` + (tail ? `\n${tail.replace(/^/gm, '  | ')}` : ''));
   }
 }
 

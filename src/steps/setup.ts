@@ -270,7 +270,8 @@ export function bindsFree(s: Settings): Step {
   for b in $(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2); do
     for m in ${mine}; do
       if [ "$b" = "$m" ] || { [ "\${b#unix:}" = "$b" ] && [ "\${m#unix:}" = "$m" ] && [ "\${b##*:}" = "\${m##*:}" ]; }; then
-        echo "gunicorn_bind: $m is already used by another app on this server ($f: --bind $b); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
+        other=$(basename "$f"); other=\${other%-[ab].conf}; other=\${other%-[ab].service}
+        echo "gunicorn_bind: $m is already used by app $other on this server (--bind $b in $f); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
       fi
     done
   done
