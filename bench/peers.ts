@@ -175,7 +175,7 @@ export async function peers(): Promise<string> {
   const versions = await collectVersions(fleets[0].hosts[0]);
   const file = join(ROOT, 'bench', 'results.json');
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, fleet: FLEET, rate: RATE, ciRunning: ciSeen, machine: machine(), versions, scenarios: SCENARIOS, contenders: CONTENDERS, samples }, null, 1) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, fleet: FLEET, rate: RATE, noise, machine: machine(), versions, scenarios: SCENARIOS, contenders: CONTENDERS, samples }, null, 1) + '\n');
   return file;
 }
 
@@ -208,8 +208,13 @@ function machine(): Record<string, string> {
   return { cpus: String((cpu.match(/^processor\s*:/gm) ?? []).length), model: /model name\s*:\s*(.*)/.exec(cpu)?.[1] ?? '?', ram: `${(mem / 1024 / 1024).toFixed(1)} GiB` };
 }
 
-/** Whether the main repository's CI is running now (it shares the cores): checked every run. */
-let ciSeen = false;
+/** Whether the main repository's CI, or another worktree's processes (tests of other sessions),
+ * ran while we measured: they share the cores. Checked before every run and at the end. */
+const noise = { ci: false, others: 0, checks: 0, load: [] as number[] };
 function checkCi(): void {
-  ciSeen ||= spawnSync('pgrep', ['-f', '.ci/run'], { stdio: 'ignore' }).status === 0;
+  noise.checks++;
+  noise.ci ||= spawnSync('pgrep', ['-f', '.ci/run'], { stdio: 'ignore' }).status === 0;
+  const procs = spawnSync('pgrep', ['-af', '/work/'], { encoding: 'utf8' }).stdout.split('\n');
+  if (procs.some((l) => /\/work\/(main|wt-)/.test(l) && !l.includes('/work/wt-bench'))) noise.others++;
+  noise.load.push(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]));
 }
