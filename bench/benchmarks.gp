@@ -10,6 +10,8 @@ set style histogram errorbars gap 1.5 lw 1.2
 set style fill solid 0.85 border -1
 set grid ytics lc rgb "#dddddd"
 set yrange [0:*]
+# Headroom above the tallest error bar.
+set offsets 0, 0, graph 0.06, 0
 set ylabel "wall time, s (median; bars: min-max)"
 set key top left
 set multiplot layout 1,2 title "deploy vs Fabric, Capistrano and a bare script (".runs." runs, interleaved)" font ",13"
