@@ -35,3 +35,5 @@ fi
 ln -sfn "$rel" $APP/slots/a
 ln -sfn "$rel" $APP/current.tmp && mv -T $APP/current.tmp $APP/current
 supervisorctl restart demo-a >/dev/null
+# Keep 5 releases, as the others do (a new deploy's oldest first).
+[ "$1" != deploy ] || ls -1 $APP/releases | sort | head -n -5 | sed "s|^|$APP/releases/|" | xargs -r rm -rf

@@ -1,6 +1,7 @@
 // Benchmark (not a test): `deploy` against a bare bash script doing the same release
 // deploy over one ssh exec, on two identical test hosts, interleaved, median of N runs.
 // Also the CLI's own start-up. Run as root: npm run bench   (BENCH_RUNS=5 by default)
+// `npm run bench -- --peers`: against Fabric, Capistrano and the bare script (bench/peers.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,6 +68,14 @@ function startup(args: string[], home?: string): number {
 }
 
 async function main() {
+  // --peers: this tool against Fabric, Capistrano and the bare script (bench/peers.ts), then BENCHMARKS.md.
+  if (process.argv.includes('--peers')) {
+    const [{ peers }, { render }] = await Promise.all([import('./peers.ts'), import('./render.ts')]);
+    await peers();
+    await stopAll();
+    render();
+    return;
+  }
   await ensureImages();
   const git = await bootGitServer();
   const [a, b] = await Promise.all([bootHost('ready'), bootHost('ready')]);
