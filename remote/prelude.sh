@@ -1,25 +1,12 @@
 # shellcheck shell=bash
-# The helper library every step script starts with (src/render.ts sends it, then the step).
-# Markers: \036 + word + command index on stdout/stderr tell which command printed what,
-# which were already done and which failed.
-set -euo pipefail
+# The helper library every step script starts with, after markers.sh (src/render.ts sends
+# both, then the step).
 umask 022
 cd /
 export LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-__i=0 __step_changed=0 __changed_files='' __undo='' __undo_dir='' __step='' __pause_at='' __pause_for=3600
-__mark() { printf '\036%s %s\n' "$1" "$__i"; if [ "$1" = changed ]; then __step_changed=1; fi; }
-__begin() {
-  __i=$1
-  if [ -n "$__pause_at" ] && [ "$__step:$1" = "$__pause_at" ]; then __pause; fi
-  printf '\036begin %s\n' "$1"; printf '\036begin %s\n' "$1" >&2
-}
-# A tick every 50 ms: once the client is gone, writing one ends the script (SIGPIPE) right here.
-__pause() {
-  local end=$((SECONDS + __pause_for))
-  printf '\036paused %s\n' "$__step:$__i"
-  while [ "$SECONDS" -lt "$end" ]; do printf '\036tick\n'; sleep 0.05; done
-}
+__changed_files='' __undo='' __undo_dir=''
 # On success the copies __put kept for __restore go: they may hold old secrets.
+# (Replaces markers.sh's __on_exit, which the EXIT trap calls by name.)
 __on_exit() {
   local rc=$? f
   if [ "$rc" -ne 0 ]; then printf '\036fail %s %s\n' "$__i" "$rc" >&2; return; fi

@@ -48,7 +48,9 @@ export async function served(host: Host): Promise<string> {
     const body = await res.text();
     return res.status === 200 ? (/demo app (\S+)<\/h1>/.exec(body)?.[1] ?? `200 without a version`) : `HTTP ${res.status}`;
   } catch (e) {
-    return `error ${(e as Error).message}`;
+    // fetch's own message ("fetch failed") hides why: refused, reset, timed out.
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    return `error ${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
   }
 }
 

@@ -74,13 +74,14 @@ describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 40 
       benches.map(async (b) => {
         const checkData = await snapshotData(b.host);
         const load = startLoad(b.host.ip, '/', 40, 3600);
-        try {
+        // A kill point that fails stops this worker; its error is thrown once the load is stopped.
+        const failure = await (async () => {
           for (let job = queue.shift(); job; job = queue.shift()) outcomes.push(await killAndRecover(b, job[0], job[1]));
-        } finally {
-          const stats = await load.stop();
-          await checkData();
-          return stats;
-        }
+        })().then(() => undefined, (e: unknown) => e);
+        const stats = await load.stop();
+        await checkData();
+        if (failure) throw failure;
+        return stats;
       }),
     );
     const sent = results.reduce((n, s) => n + s.sent, 0);
