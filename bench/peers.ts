@@ -132,7 +132,16 @@ async function prepare(git: GitServer, who: Contender, hosts: Host[]): Promise<T
   return t;
 }
 
+/** The contenders' and the plot's tools, from Debian, on a machine that lacks them. */
+function ensureTools(): void {
+  const missing = [['fab', 'fabric'], ['cap', 'capistrano'], ['gnuplot', 'gnuplot-nox']].filter(([cmd]) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0).map(([, pkg]) => pkg);
+  if (!missing.length) return;
+  const r = spawnSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`could not install ${missing.join(' ')} with apt-get`);
+}
+
 export async function peers(): Promise<string> {
+  ensureTools();
   await ensureImages();
   const git = await bootGitServer();
   repoUrl = await git.createRepo('demo');
