@@ -221,7 +221,14 @@ export async function bootGitServer(prefix?: string): Promise<GitServer> {
       await testbedOk(['gitpush', host.name, repo, localDir, ...refs]);
     },
     async authorize(pubkey: string) {
-      await testbedOk(['gitauth', host.name, pubkey.trim()]);
+      // Many hosts authorising at once can meet sshd's MaxStartups (the connection is closed
+      // before the key exchange, ssh exits 255): adding a key twice is harmless, so try again.
+      for (let attempt = 1; ; attempt++) {
+        const r = await testbed(['gitauth', host.name, pubkey.trim()]);
+        if (r.code === 0) return;
+        if (r.code !== 255 || attempt === 5) throw new Error(`testbed.sh gitauth ${host.name} failed (exit ${r.code}):\n${r.stderr.trim()}`);
+        await new Promise((res) => setTimeout(res, 300 * attempt));
+      }
     },
   };
 }
