@@ -817,7 +817,10 @@ cmd_gitserver() {
     touch /srv/git/.ssh/authorized_keys
     grep -qxF '$pub' /srv/git/.ssh/authorized_keys || printf '%s\n' '$pub' >>/srv/git/.ssh/authorized_keys
     chown git:git /srv/git/.ssh/authorized_keys
-    chmod 600 /srv/git/.ssh/authorized_keys"
+    chmod 600 /srv/git/.ssh/authorized_keys
+    # Many hosts clone at once (a fleet's setup, the peers bench): sshd's default MaxStartups
+    # (10:30:100) would close some of their connections before the key exchange.
+    if [ ! -f /etc/ssh/sshd_config.d/gitserver.conf ]; then printf 'MaxStartups 200:30:400\n' >/etc/ssh/sshd_config.d/gitserver.conf; systemctl reload ssh; fi"
 }
 
 valid_repo() {
