@@ -8,6 +8,7 @@ export const SLOTS: Slot[] = ['a', 'b'];
 
 export function layout(s: Settings) {
   const root = s.appRoot;
+  const tlsLinks = `/etc/nginx/deploy-tls/${s.project}`;
   return {
     root,
     repo: `${root}/repo`,
@@ -42,7 +43,10 @@ export function layout(s: Settings) {
     /** ACME HTTP-01 challenges (every app's certbot webroot): nginx serves it on port 80. */
     acmeRoot: '/var/lib/deploy/acme',
     /** letsencrypt: the links nginx reads the certificate and key through (to certbot's, or a placeholder before the first one). */
-    tlsLinks: `/etc/nginx/deploy-tls/${s.project}`,
+    tlsLinks,
+    /** The certificate (with its chain) and key nginx reads: letsencrypt's links, or ssl = custom's files. */
+    certificate: s.web.ssl === 'letsencrypt' ? `${tlsLinks}/fullchain.pem` : s.web.certificate,
+    certificateKey: s.web.ssl === 'letsencrypt' ? `${tlsLinks}/privkey.pem` : s.web.certificateKey,
     sshDir: `${s.home}/.ssh`,
     deployKey: `${s.home}/.ssh/id_ed25519`,
   };

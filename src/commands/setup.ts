@@ -235,7 +235,7 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   h.done = true;
 }
 
-/** The certificate nginx now serves: said, and warned about when it expires within 14 days or nothing renews it. */
+/** The certificate nginx now serves: said, and warned about when it expires soon or nothing renews it. */
 async function checkServedCertificate(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
   const { settings: s, reporter } = session;
   const res = await run(step('certificate-served', 'the certificate nginx serves', T.servedCertificate(s), false));
@@ -245,8 +245,9 @@ async function checkServedCertificate(session: Session, h: HostSetup, run: (st: 
   if (!cert) return reporter.warn(`${label}: nginx answers HTTPS on port ${s.web.sslPort} without a certificate openssl can read`);
   reporter.hostData(label, 'certificate', cert);
   reporter.info(chalk.dim(`  ${label}: certificate ${T.describeCertificate(cert)}`));
-  if (cert.daysLeft < 14) reporter.warn(`${label}: the certificate for ${cert.names.join(', ')} expires in ${cert.daysLeft} days (${cert.expires.slice(0, 10)})${s.web.ssl === 'custom' ? `: replace ${s.web.certificate} and its key, then run setup again` : ': certbot should have renewed it; see `journalctl -u certbot` on the host'}`);
-  if (cert.renewal.by === 'certbot' && !cert.renewal.scheduled) reporter.warn(`${label}: certbot.timer is not active: the certificate will not renew`);
+  const concerns = T.certificateConcerns(cert);
+  if (concerns.expiresSoon) reporter.warn(`${label}: the certificate for ${cert.names.join(', ')} expires in ${cert.daysLeft} days (${cert.expires.slice(0, 10)})${s.web.ssl === 'custom' ? `: replace ${layout(s).certificate} and its key, then run setup again` : ': certbot should have renewed it; see `journalctl -u certbot` on the host'}`);
+  if (concerns.notRenewed) reporter.warn(`${label}: certbot.timer is not active: the certificate will not renew`);
 }
 
 /** [PROCESSES] programs written (or removed) and those not running started; running ones are left alone. */

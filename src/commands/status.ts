@@ -6,7 +6,7 @@ import { parseLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { onEveryHost } from '../fleet/fleet.js';
 import type { MaintenanceState } from '../steps/maintenance.js';
-import { describeCertificate, type CertificateInfo } from '../steps/tls.js';
+import { certificateConcerns, describeCertificate, type CertificateInfo } from '../steps/tls.js';
 
 const check = (c: HttpCheck | null) => (c ? `${c.code} in ${c.seconds.toFixed(3)} s` : 'no answer');
 const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
@@ -21,7 +21,8 @@ function maintenanceText(m: MaintenanceState): string {
 function certificateRow(c: CertificateInfo | null): string {
   if (!c) return chalk.red('nginx serves no readable certificate over HTTPS');
   const text = describeCertificate(c);
-  return c.daysLeft < 14 || (c.renewal.by === 'certbot' && !c.renewal.scheduled) ? chalk.yellow(text) : text;
+  const { expiresSoon, notRenewed } = certificateConcerns(c);
+  return expiresSoon || notRenewed ? chalk.yellow(text) : text;
 }
 
 export async function statusCommand(opts: GlobalOptions & { app: string }): Promise<void> {

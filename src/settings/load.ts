@@ -537,7 +537,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     gunicornTimeout: c.int('gunicorn_timeout'),
     wsgiApp,
     serverName,
-    web: webSettings(c, serverNames, name),
+    web: webSettings(c, serverNames),
     keepReleases: c.int('keep_releases'),
     healthPath,
     healthTimeout: c.int('health_timeout'),
@@ -560,7 +560,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
 }
 
 /** nginx's ports, HTTPS, uploads and the maintenance page; HTTPS needs names a certificate can cover. */
-function webSettings(c: Checker, names: string[], project: string): Settings['web'] {
+function webSettings(c: Checker, names: string[]): Settings['web'] {
   const ssl = c.value('ssl') as Settings['web']['ssl'];
   const listenPort = c.int('listen_port');
   const sslPort = c.int('ssl_port');
@@ -571,15 +571,13 @@ function webSettings(c: Checker, names: string[], project: string): Settings['we
     if (listenPort === sslPort) c.report('ssl_port', `${sslPort} is also listen_port: HTTP and HTTPS need their own ports`);
   }
   const custom = (key: string, ext: string) => c.check(key, (v) => (v.startsWith('/') ? cleanPath(v) : 'an absolute path on the server'), `/etc/ssl/private/httpd/${first}/${first}.${ext}`);
-  const tls = `/etc/nginx/deploy-tls/${project}`;
-  const [certificate, certificateKey] = ssl === 'letsencrypt' ? [`${tls}/fullchain.pem`, `${tls}/privkey.pem`] : [custom('ssl_certificate', 'crt'), custom('ssl_certificate_key', 'key')];
   return {
     listenPort,
     sslPort,
     ssl,
     acme: { email: c.value('acme_email') || undefined, server: c.value('acme_server') },
-    certificate,
-    certificateKey,
+    certificate: custom('ssl_certificate', 'crt'),
+    certificateKey: custom('ssl_certificate_key', 'key'),
     hsts: c.bool('hsts'),
     clientMaxBodySize: c.value('client_max_body_size'),
     maintenanceAuto: c.value('maintenance') === 'auto',

@@ -105,7 +105,7 @@ export interface WebSettings {
   ssl: 'none' | 'letsencrypt' | 'custom';
   /** ssl = letsencrypt. */
   acme: { email?: string; server: string };
-  /** Where nginx reads the certificate (with its chain) and key: custom's paths, or the letsencrypt links setup keeps. */
+  /** ssl = custom: the certificate (with its chain) and key on the server (layout() says what nginx reads for letsencrypt). */
   certificate: string;
   certificateKey: string;
   hsts: boolean;

@@ -34,10 +34,15 @@ export function appHost(s: Settings): string {
   return s.django.allowedHosts.find((h) => !h.includes('*')) ?? 'localhost';
 }
 
-/** The name a check through nginx asks for: the first of server_name's (a wildcard made concrete), else appHost. */
+/** A name a request can carry for one of server_name's: a wildcard's stands for one of the names it covers. */
+export function concreteName(name: string): string {
+  return name.replace(/^\*\./, 'www.').replace(/\*/g, 'x');
+}
+
+/** The name a check through nginx asks for: the first of server_name's, else appHost. */
 export function siteName(s: Settings): string {
   const name = s.serverName.split(' ').find((n) => n !== '_');
-  return name ? name.replace(/^\*\./, 'www.').replace(/\*/g, 'x') : appHost(s);
+  return name ? concreteName(name) : appHost(s);
 }
 
 /**

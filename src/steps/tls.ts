@@ -7,7 +7,7 @@ import { layout } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
 import { nginxReloadIf } from './setup.js';
-import { siteName } from './slots.js';
+import { concreteName, siteName } from './slots.js';
 
 const RENEWAL_HOOK = '/etc/letsencrypt/renewal-hooks/deploy/deploy-nginx-reload';
 /** certbot renews a certificate 30 days before it expires; setup asks for a new one at the same point. */
@@ -19,7 +19,7 @@ export function tlsPackages(s: Settings): string[] {
 
 /** The names a certificate must cover, each one concrete (a wildcard is checked through one of its names). */
 function names(s: Settings): string[] {
-  return s.serverName.split(' ').map((n) => n.replace(/^\*\./, 'www.'));
+  return s.serverName.split(' ').map(concreteName);
 }
 
 /** Lets letsencrypt's live directory name the lineage: one per app (certbot --cert-name). */
@@ -32,7 +32,7 @@ function live(s: Settings, file: string): string {
  * the certificate covers every server_name and has not expired. Every problem is reported at once.
  */
 export function checkCustomCertificate(s: Settings): Step {
-  const { certificate: crt, certificateKey: key } = s.web;
+  const { certificate: crt, certificateKey: key } = layout(s);
   return step('certificate-check', 'check the certificate (ssl_certificate)', [
     {
       run: sh`problems=''; problem() { problems="$problems"$'\n'"  $1"; }
@@ -66,8 +66,8 @@ export function prepareLetsencrypt(s: Settings): Step {
     { run: sh`install -d -m 0755 ${L.acmeRoot} ${`${L.acmeRoot}/.well-known`} ${`${L.acmeRoot}/.well-known/acme-challenge`}`, unless: sh`test -d ${`${L.acmeRoot}/.well-known/acme-challenge`}` },
     { run: sh`mkdir -p ${RENEWAL_HOOK.replace(/\/[^/]+$/, '')} && __put ${RENEWAL_HOOK} 0755 root:root`, stdin: hook, reportsChange: true },
     {
-      run: sh`install -d -m 0700 ${links} && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj ${`/CN=${siteName(s)}`} -keyout ${`${links}/placeholder.key`} -out ${`${links}/placeholder.crt`} 2>/dev/null && ln -sfn placeholder.crt ${`${links}/fullchain.pem`} && ln -sfn placeholder.key ${`${links}/privkey.pem`}`,
-      unless: sh`test -e ${`${links}/fullchain.pem`} && test -e ${`${links}/privkey.pem`}`,
+      run: sh`install -d -m 0700 ${links} && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj ${`/CN=${siteName(s)}`} -keyout ${`${links}/placeholder.key`} -out ${`${links}/placeholder.crt`} 2>/dev/null && ln -sfn placeholder.crt ${L.certificate} && ln -sfn placeholder.key ${L.certificateKey}`,
+      unless: sh`test -e ${L.certificate} && test -e ${L.certificateKey}`,
     },
     { run: sh`systemctl enable --quiet --now certbot.timer`, unless: sh`systemctl is-enabled --quiet certbot.timer && systemctl is-active --quiet certbot.timer` },
   ]);
@@ -75,7 +75,7 @@ export function prepareLetsencrypt(s: Settings): Step {
 
 /** Shell test: nginx's links lead to certbot's certificate, which covers every name and is not due for renewal. */
 function certificateCurrent(s: Settings): Sh {
-  const crt = `${layout(s).tlsLinks}/fullchain.pem`;
+  const crt = layout(s).certificate;
   return sh`[ "$(readlink ${crt})" = ${live(s, 'fullchain.pem')} ] && openssl x509 -in ${crt} -noout -checkend ${RENEW_BEFORE} >/dev/null && (for n in ${names(s)}; do openssl x509 -in ${crt} -noout -checkhost "$n" | grep -q ' does match' || exit 1; done)`;
 }
 
@@ -93,7 +93,7 @@ export function obtainCertificate(s: Settings): Step {
   const cmds: Command[] = [
     {
       run: sh`if ! out=$(${certbot} 2>&1); then echo ${`certbot could not get a certificate for ${s.serverName} from ${W.acme.server}`}: >&2; printf '%s\\n' "$out" | grep -v '^\\s*$' | tail -n 12 >&2; exit 1; fi
-ln -sfn ${live(s, 'fullchain.pem')} ${`${L.tlsLinks}/fullchain.pem`} && ln -sfn ${live(s, 'privkey.pem')} ${`${L.tlsLinks}/privkey.pem`} && rm -f ${`${L.tlsLinks}/placeholder.crt`} ${`${L.tlsLinks}/placeholder.key`}`,
+ln -sfn ${live(s, 'fullchain.pem')} ${L.certificate} && ln -sfn ${live(s, 'privkey.pem')} ${L.certificateKey} && rm -f ${`${L.tlsLinks}/placeholder.crt`} ${`${L.tlsLinks}/placeholder.key`}`,
       unless: certificateCurrent(s),
     },
     { run: nginxReloadIf('[ "$__step_changed" = 1 ]'), probe: true },
@@ -106,9 +106,13 @@ ln -sfn ${live(s, 'fullchain.pem')} ${`${L.tlsLinks}/fullchain.pem`} && ln -sfn 
  * change when they are replaced: reload when the certificate it serves is not the file's.
  */
 export function reloadForNewCertificate(s: Settings): Step {
-  const served = sh`echo | timeout 10 openssl s_client -connect ${`127.0.0.1:${s.web.sslPort}`} -servername ${siteName(s)} 2>/dev/null | openssl x509 -noout -serial 2>/dev/null || true`;
   const file = sh`openssl x509 -in ${s.web.certificate} -noout -serial`;
-  return step('certificate-reload', 'nginx serves the certificate file', [{ run: nginxReloadIf(String(sh`[ "$(${served})" != "$(${file})" ]`)), probe: true }]);
+  return step('certificate-reload', 'nginx serves the certificate file', [{ run: nginxReloadIf(String(sh`[ "$(${served(s, ['-serial'])})" != "$(${file})" ]`)), probe: true }]);
+}
+
+/** Fields (openssl x509's options) of the certificate nginx presents for the site's name; empty when none. */
+function served(s: Settings, fields: string[]): Sh {
+  return sh`echo | timeout 10 openssl s_client -connect ${`127.0.0.1:${s.web.sslPort}`} -servername ${siteName(s)} 2>/dev/null | openssl x509 -noout ${fields} 2>/dev/null || true`;
 }
 
 /**
@@ -116,10 +120,8 @@ export function reloadForNewCertificate(s: Settings): Step {
  * expiry and names; with letsencrypt, whether certbot's timer is on and when it runs next.
  */
 export function servedCertificate(s: Settings): Command[] {
-  const name = siteName(s);
-  const port = String(s.web.sslPort);
   return [
-    value('certificate', sh`echo | timeout 10 openssl s_client -connect ${`127.0.0.1:${port}`} -servername ${name} 2>/dev/null | openssl x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null || true`),
+    value('certificate', served(s, ['-serial', '-enddate', '-ext', 'subjectAltName'])),
     value(
       'renewal',
       s.web.ssl === 'letsencrypt'
@@ -152,6 +154,14 @@ export function parseCertificate(text: string, renewal: string, now = Date.now()
     daysLeft: Math.floor((expires.getTime() - now) / 86400000),
     renewal: enabled === 'custom' ? { scheduled: false, by: 'operator' } : { scheduled: enabled === 'enabled' && active === 'active', next: next.join(' ') || undefined, by: 'certbot' },
   };
+}
+
+/** Setup warns, and status shows in yellow, a certificate that expires within this many days. */
+export const EXPIRES_SOON_DAYS = 14;
+
+/** What the operator must act on: the certificate expires soon, or certbot's timer will not renew it. */
+export function certificateConcerns(c: CertificateInfo): { expiresSoon: boolean; notRenewed: boolean } {
+  return { expiresSoon: c.daysLeft < EXPIRES_SOON_DAYS, notRenewed: c.renewal.by === 'certbot' && !c.renewal.scheduled };
 }
 
 /** One line for status and setup: names, expiry, renewal. */
