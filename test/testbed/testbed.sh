@@ -36,7 +36,7 @@ readonly NET=$NET_PREFIX.0.0/16
 readonly SINK=dtsink0 SINK_PEER=dtsink1
 readonly SUITE=bookworm
 # Bump when the image recipe changes: cached images of another version are rebuilt.
-readonly IMAGE_VERSION=6
+readonly IMAGE_VERSION=7
 readonly BASE_PACKAGES=openssh-server,systemd,systemd-sysv,dbus,iproute2,sudo,ca-certificates,curl,libnss-myhostname
 readonly READY_PACKAGES=(nginx supervisor python3-venv python3-dev git python3-django gunicorn curl python3-psycopg2 python3-flask python3-pip logrotate certbot openssl pebble)
 # A database server for fleet tests: PostgreSQL on top of 'ready'.
@@ -228,8 +228,9 @@ build_base() {
   chmod 600 "$dir/home/ubuntu/.ssh/authorized_keys"
   chroot "$dir" chown -R ubuntu:ubuntu /home/ubuntu/.ssh
   chroot "$dir" systemctl enable ssh.service >>"$CACHE/build.log" 2>&1
-  # sshd must not wait on DNS for the client's name
-  printf 'UseDNS no\n' >"$dir/etc/ssh/sshd_config.d/testbed.conf"
+  # sshd must not wait on DNS for the client's name, nor close connections when many hosts
+  # connect at once (a fleet cloning from the git server): the default MaxStartups is 10:30:100.
+  printf 'UseDNS no\nMaxStartups 200:30:400\n' >"$dir/etc/ssh/sshd_config.d/testbed.conf"
   chroot_finish "$dir"
   BUILD_DIR=
   install_image base "$dir"
@@ -817,10 +818,7 @@ cmd_gitserver() {
     touch /srv/git/.ssh/authorized_keys
     grep -qxF '$pub' /srv/git/.ssh/authorized_keys || printf '%s\n' '$pub' >>/srv/git/.ssh/authorized_keys
     chown git:git /srv/git/.ssh/authorized_keys
-    chmod 600 /srv/git/.ssh/authorized_keys
-    # Many hosts clone at once (a fleet's setup, the peers bench): sshd's default MaxStartups
-    # (10:30:100) would close some of their connections before the key exchange.
-    if [ ! -f /etc/ssh/sshd_config.d/gitserver.conf ]; then printf 'MaxStartups 200:30:400\n' >/etc/ssh/sshd_config.d/gitserver.conf; systemctl reload ssh; fi"
+    chmod 600 /srv/git/.ssh/authorized_keys"
 }
 
 valid_repo() {
