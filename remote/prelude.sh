@@ -14,9 +14,23 @@ __on_exit() {
   if [ -n "$__undo_dir" ]; then rm -rf "$__undo_dir"; fi
 }
 trap __on_exit EXIT
+# __root_only_dir DIR: DIR and every directory above it are real directories (no link on the
+# way) that only root can write. Root writes nothing anywhere else: in a directory another user
+# can write, that user could swap a file or a link in under root's hands (docs/threat-model.md).
+__root_only_dir() {
+  local p=$1 st
+  while :; do
+    if [ ! -d "$p" ] || [ -L "$p" ]; then echo "refusing to write in $1 as root: $p is not a plain directory" >&2; return 1; fi
+    st=$(stat -c '%u %a' -- "$p")
+    if [ "${st%% *}" != 0 ] || (( 8#${st#* } & 8#022 )); then echo "refusing to write in $1 as root: $p can be written by another user than root" >&2; return 1; fi
+    if [ "$p" = / ]; then return 0; fi
+    p=$(dirname -- "$p")
+  done
+}
 # __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
 __put() {
   local dst=$1 tmp
+  __root_only_dir "$(dirname -- "$dst")"
   tmp=$(mktemp "$dst.deploy-XXXXXX")
   cat >"$tmp"
   chmod "$2" "$tmp"
@@ -30,19 +44,10 @@ __put() {
   __mark changed
 }
 __was_changed() { case " $__changed_files " in *" $1 "*) return 0;; esac; return 1; }
-# __supervisor_rpc METHOD PROGRAM [WAIT]: supervisord's XML-RPC over its socket (curl: ~15 ms,
-# where each supervisorctl start-up costs ~170 ms). Fails on a fault or when there is no socket.
-__supervisor_rpc() {
-  local out wait=0
-  if [ "$#" -ge 3 ]; then wait=$3; fi
-  out=$(curl -s --max-time 60 --unix-socket /var/run/supervisor.sock http://localhost/RPC2 -H 'Content-Type: text/xml' \
-    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params><param><value><string>$2</string></value></param><param><value><boolean>$wait</boolean></value></param></params></methodCall>") || return 1
-  case "$out" in *'<fault>'*|'') return 1;; esac
-}
-# __supervisor_config_changed PROGRAM: does supervisord's re-read config add or change it?
-__supervisor_config_changed() {
-  curl -s --max-time 30 --unix-socket /var/run/supervisor.sock http://localhost/RPC2 -H 'Content-Type: text/xml' \
-    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.reloadConfig</methodName><params></params></methodCall>" | grep -qF "<string>$1</string>"
+# __ctl APP ACTION ARG...: the app's programs through deploy-ctl (remote/deploy-ctl.sh): directly
+# as root, through sudo for a deploy user (its sudoers rule allows exactly this, for its app).
+__ctl() {
+  if [ "$EUID" = 0 ]; then /usr/local/sbin/deploy-ctl "$@"; else sudo -n /usr/local/sbin/deploy-ctl "$@"; fi
 }
 # __addr_in_use BIND: is something listening on host:port or unix:/path?
 __addr_in_use() {
@@ -55,6 +60,7 @@ __addr_in_use() {
 # Links live in nginx's sites-enabled, which nginx reads whole: no backup may sit beside them.
 __link() {
   local old
+  __root_only_dir "$(dirname -- "$2")"
   old=$(readlink "$2" 2>/dev/null || true)
   if [ -L "$2" ] && [ "$old" = "$1" ]; then __mark ok; return 0; fi
   if [ -L "$2" ]; then __undo="ln -sfn $(printf '%q' "$old") $(printf '%q' "$2"); $__undo"
@@ -65,6 +71,7 @@ __link() {
 }
 # __unlink PATH: remove PATH (a link or a file); __restore puts it back.
 __unlink() {
+  __root_only_dir "$(dirname -- "$1")"
   if [ -L "$1" ]; then __undo="ln -sfn $(printf '%q' "$(readlink "$1")") $(printf '%q' "$1"); $__undo"; rm -f "$1"
   elif [ -e "$1" ]; then __keep_aside "$1"
   else __mark ok; return 0; fi
@@ -85,4 +92,59 @@ __restore() {
   done
   eval "$__undo"
   __undo=''
+}
+# __root_dir MODE OWNER:GROUP DIR: DIR exists, with that mode and owner, below directories only
+# root can write (those it has to make are root's, 0755).
+__root_dir() {
+  local up=$3
+  while [ ! -e "$up" ] && [ ! -L "$up" ]; do up=$(dirname -- "$up"); done
+  if [ "$up" = "$3" ]; then
+    __root_only_dir "$(dirname -- "$3")"
+    if [ ! -d "$3" ] || [ -L "$3" ]; then echo "$3 is not a plain directory: refusing to use it" >&2; return 1; fi
+    if [ "$(stat -c '%a %U:%G' -- "$3")" = "${1#0} $2" ]; then __mark ok; return 0; fi
+  else
+    __root_only_dir "$up"
+  fi
+  install -d -m "$1" -o "${2%%:*}" -g "${2#*:}" -- "$3"
+  __mark changed
+}
+# __give_to_app DIR USER: an older version left DIR, inside the app's tree, to root; it becomes
+# USER's. Done from inside DIR (cd pins it; its real path is checked), so no link is followed.
+__give_to_app() {
+  (
+    cd -P -- "$1" 2>/dev/null || exit 0
+    if [ "$(pwd -P)" != "$1" ]; then echo "$1 is reached through a symbolic link: refusing to touch it" >&2; exit 1; fi
+    if [ "$(stat -c %u .)" != 0 ]; then exit 0; fi
+    find . -mindepth 1 -maxdepth 1 -exec chown -h "$2:$2" {} +
+    chown "$2:$2" .
+    __mark changed
+  )
+}
+# __app_dir_in_root_dir MODE USER DIR: DIR, directly inside a directory only root can write, is USER's.
+# Nobody but root can have put a link there; one left by an older version is refused.
+__app_dir_in_root_dir() {
+  __root_only_dir "$(dirname -- "$3")"
+  if [ -L "$3" ]; then echo "$3 is a symbolic link: refusing to give it to $2" >&2; return 1; fi
+  if [ "$(stat -c '%a %U:%G' -- "$3" 2>/dev/null)" = "${1#0} $2:$2" ]; then __mark ok; return 0; fi
+  install -d -m "$1" -o "$2" -g "$2" -- "$3"
+  __mark changed
+}
+# __config KEYS TEMPLATE CONFIG < current: TEMPLATE (the config as a release made it; - for stdin)
+# with CONFIG's secret_key (a new one when it has none) and, for every key matching KEYS (a regex),
+# the value of stdin's line (the config as the settings make it now): secrets come from root's
+# sources only, never from a file another user can write.
+__config() {
+  local key='' current
+  current=$(cat)
+  if [ -f "$3" ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' "$3" | head -n 1); fi
+  if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi
+  if [ "$2" = - ]; then printf '%s\n' "$current"; else cat -- "$2"; fi |
+    KEY="$key" CURRENT="$current" awk -v keys="$1" '
+      BEGIN { n = split(ENVIRON["CURRENT"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } }
+      { i = index($0, "@@SECRET_KEY@@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + 14) }
+      { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }'
+}
+# __store_verify DIR: the files root kept for a release are the ones it wrote (SHA256SUMS).
+__store_verify() {
+  (cd -- "$1" && sha256sum --quiet --strict -c SHA256SUMS) || { echo "$1: the server files root kept for this release do not match their SHA256SUMS: refusing to install them" >&2; return 1; }
 }

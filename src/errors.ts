@@ -1,4 +1,5 @@
 // Typed errors: each carries the exit status the CLI reports (README "Exit codes").
+import { terminalSafe } from './printable.js';
 export const EXIT = {
   OK: 0,
   FAILURE: 1,
@@ -49,7 +50,7 @@ export class RemoteCommandError extends DeployError {
     /** Which command of the step failed (1-based), when the markers tell. */
     readonly index?: number,
   ) {
-    const tail = stderr.trim().split('\n').slice(-8).join('\n');
+    const tail = terminalSafe(stderr.trim().split('\n').slice(-8).join('\n'));
     // A script of many lines would bury its own message: its first line names it (the log has it whole).
     const lines = command.split('\n');
     const shown = lines.length > 1 ? `${lines[0]} … (${lines.length} lines, whole in the log)` : command;

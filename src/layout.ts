@@ -1,6 +1,7 @@
 // Where everything lives on a server (README "Server layout"). One place, so
 // setup, deploy, rollback and status agree.
 import type { Settings } from './settings/types.js';
+import { dirname } from 'node:path';
 import { sh, type Sh } from './shell.js';
 
 export type Slot = 'a' | 'b';
@@ -17,7 +18,18 @@ export function layout(s: Settings) {
     current: `${root}/current`,
     shared: `${root}/shared`,
     sharedDirs: ['media', 'static', 'data', 'log'].map((d) => `${root}/shared/${d}`),
+    /** The app's own logs (it writes there itself); logrotate rotates them as the app user. */
     log: `${root}/shared/log`,
+    /** Where supervisor (root) writes the programs' output: a directory only root can write, root:<app_user> 0750. */
+    programLogs: `/var/log/deploy/${s.project}`,
+    /**
+     * Root's own copy of what the settings made for each release (the nginx site, the config file
+     * without secrets) and deploy-ctl's list of the app's programs: outside every tree the app or a
+     * deploy user can write, so root installs only what root wrote (docs/threat-model.md).
+     */
+    store: `/var/lib/deploy/apps/${s.project}`,
+    storeRelease: (name: string) => `/var/lib/deploy/apps/${s.project}/releases/${name}`,
+    ctlConf: `/var/lib/deploy/apps/${s.project}/ctl.conf`,
     slot: (slot: Slot) => `${root}/slots/${slot}`,
     slots: `${root}/slots`,
     /**
@@ -48,11 +60,16 @@ export function layout(s: Settings) {
     certificate: s.web.ssl === 'letsencrypt' ? `${tlsLinks}/fullchain.pem` : s.web.certificate,
     certificateKey: s.web.ssl === 'letsencrypt' ? `${tlsLinks}/privkey.pem` : s.web.certificateKey,
     sshDir: `${s.home}/.ssh`,
+    /** The app user's directories directly in its (root-owned) home: the app writes only below them. */
+    appDirs: [`${s.home}/.ssh`, `${s.home}/.cache`, `${s.home}/apps`, dirname(s.venvsDir)],
     deployKey: `${s.home}/.ssh/id_ed25519`,
   };
 }
 
 export type Layout = ReturnType<typeof layout>;
+
+/** deploy-ctl (remote/deploy-ctl.sh) on every server: the one root program a deploy user may run. */
+export const DEPLOY_CTL = '/usr/local/sbin/deploy-ctl';
 
 /** Shell code printing the live slot (a or b) as nginx decides it. */
 export function liveSlotCode(L: Layout): Sh {

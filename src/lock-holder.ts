@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { LockInfo } from './steps/lock.js';
 import { operator } from './operator.js';
+import { terminalSafe } from './printable.js';
 
 export type HolderState = 'running here' | 'gone' | 'elsewhere';
 
@@ -43,5 +44,6 @@ export function describeLock(info: Partial<LockInfo>, me = operator()): string {
   const pid = info.pid ?? '?';
   const who = state === 'gone' ? `pid ${pid}, which is no longer running` : state === 'running here' ? `pid ${pid}, still running on this machine` : `pid ${pid}`;
   const since = (info.since ?? '?').replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
-  return `${info.by ?? 'someone'} (${who}) since ${since}: ${info.what ?? '?'}`;
+  // The lock file is the app user's: what it says is shown with its control characters escaped.
+  return terminalSafe(`${info.by ?? 'someone'} (${who}) since ${since}: ${info.what ?? '?'}`);
 }

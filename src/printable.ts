@@ -6,3 +6,19 @@ export function printable(value: string, max = 80): string {
   const quoted = JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return value.length > max ? `${quoted}… (${value.length} characters)` : quoted;
 }
+
+/** C0 and C1 control characters but tab and newline, DEL, and the bidirectional overrides. */
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text a server sent (release metadata, log lines, a command's output or error), made safe to
+ * print: every control character but tab and newline is shown as an escape (\x1b, \u202e), so no
+ * file on a server can clear the operator's screen, move the cursor, set the window title or
+ * reorder what is shown. --json needs none of this: JSON escapes them itself.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

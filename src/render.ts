@@ -2,9 +2,7 @@
 // stdout/stderr (\x1e + word + command index) that tell which command printed
 // what, which were already done, and which one failed.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { remoteFile } from './remote-files.js';
 import type { Command, RunAs, Step } from './plan.js';
 import { quote, type Redactable } from './shell.js';
 
@@ -25,12 +23,6 @@ export interface RenderContext {
    * still go through `sudo -u <app_user>`, which setup's sudoers rule allows and nothing more.
    */
   rootless?: boolean;
-}
-
-/** A file of remote/ (one level up from src/, two from the bundle in dist/cli/). */
-function remoteFile(name: string): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return readFileSync([join(here, '..', 'remote', name), join(here, '..', '..', 'remote', name)].find((f) => existsSync(f)) as string, 'utf8');
 }
 
 /** The markers (remote/markers.sh): every step's script, and each app-user group inside it, starts with them. */
@@ -105,7 +97,7 @@ export function renderScript(step: Step, ctx: RenderContext, reveal: boolean): s
 /** A step's script after the PRELUDE: what --dry-run -v prints per step. */
 export function renderStepBody(step: Step, ctx: RenderContext, reveal: boolean): string {
   const body = appGroups(step, ctx)
-    .map((g) => (g.length > 1 ? renderAppGroup(g, step, ctx, reveal) : `__begin ${g[0].index}\n${renderCommand(g[0].cmd, step, ctx, reveal)}`))
+    .map((g) => (ownMarkers(g) ? renderAppGroup(g, step, ctx, reveal) : `__begin ${g[0].index}\n${renderCommand(g[0].cmd, step, ctx, reveal)}`))
     .join('\n');
   const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n` : '';
   return `# step: ${step.id}\n${stepVariables(step, ctx)}${guard}${body}\n`;
@@ -119,6 +111,11 @@ function stepVariables(step: Step, ctx: RenderContext): string {
 }
 
 type Numbered = { cmd: Command; index: number };
+
+/** App commands that run as one script with markers of their own: several together, or one that reports its own change. */
+function ownMarkers(group: Numbered[]): boolean {
+  return group.length > 1 || (group[0].cmd.as === 'app' && !!group[0].cmd.reportsChange);
+}
 
 /**
  * The step's commands in runs: consecutive app-user commands together, every other command
@@ -134,7 +131,7 @@ function appGroups(step: Step, ctx: RenderContext): Numbered[][] {
     if (app && last && last[0].cmd.as === 'app') last.push({ cmd, index: i + 1 });
     else groups.push([{ cmd, index: i + 1 }]);
     // The app's shell cannot raise the step script's __step_changed: nothing may read it after a group.
-    if (!app && groups.some((g) => g.length > 1) && String(cmd.run).includes('__step_changed')) throw new Error(`step ${step.id}: command ${i + 1} reads __step_changed after a group of app commands`);
+    if (!app && groups.some(ownMarkers) && String(cmd.run).includes('__step_changed')) throw new Error(`step ${step.id}: command ${i + 1} reads __step_changed after a group of app commands`);
   });
   return groups;
 }

@@ -13,7 +13,7 @@ import { withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
 import { releaseLock } from '../steps/lock.js';
 import { healthCheck } from '../steps/slots.js';
-import { slotLog, usesSystemd } from '../steps/manager.js';
+import { slotLog } from '../steps/manager.js';
 import { restartProcesses, runsProcesses, startProcesses, stopProcesses } from '../steps/processes.js';
 import { layout, liveSlotCode, SLOTS, type Slot } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
@@ -75,18 +75,18 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
 }
 
 /** One host's commands for start, stop, or a restart of processes only. */
-function commandsFor(action: Action, s: Settings, run: HostRun, web: boolean, procs: string[]): Command[] {
+export function commandsFor(action: Action, s: Settings, run: HostRun, web: boolean, procs: string[]): Command[] {
   const L = layout(s);
   const on = runsProcesses(s, run.ex.host);
   const cmds: Command[] = [];
   const live = sh`"$(${liveSlotCode(L)})"`;
   if (web && isWeb(run)) {
-    if (action === 'stop') cmds.push({ run: sh`slot=${live}; ${usesSystemd(s) ? sh`systemctl stop ${s.project}-"$slot".service` : sh`supervisorctl stop ${s.project}-"$slot" >/dev/null`}` });
+    if (action === 'stop') cmds.push({ run: sh`__ctl ${s.project} stop ${s.project}-${live}` });
     if (action === 'start') {
       // Only the live slot: nginx sends traffic to it. Then prove it answers (its log read from this start on).
       const ifLive = (slot: Slot, code: Sh) => sh`if [ ${live} = ${slot} ]; then ${code}; fi`;
       cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, slotLog(s, slot).mark), probe: true })));
-      cmds.push({ run: sh`slot=${live}; ${usesSystemd(s) ? sh`systemctl start ${s.project}-"$slot".service` : sh`out=$(supervisorctl start ${s.project}-"$slot" 2>&1) || case "$out" in *"already started"*) ;; *) echo "$out" >&2; exit 1;; esac`}` });
+      cmds.push({ run: sh`__ctl ${s.project} start ${s.project}-${live}` });
       cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, healthCheck(s, slot).run), probe: true })));
     }
   }

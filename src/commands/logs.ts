@@ -29,7 +29,7 @@ export async function logsCommand(opts: GlobalOptions & { app: string; follow: b
   try {
     await fleet.each(async (run) => {
       const res = await run.ex.run(logs(session.settings, opts.lines, opts.follow));
-      session.reporter.hostData(run.ex.host.label, 'logs', logLines(res.values.logs ?? ''));
+      session.reporter.hostData(run.ex.host.label, 'logs', logLines(`${res.values.programs ?? ''}\n${res.values.logs ?? ''}`));
     });
   } finally {
     process.off('SIGINT', stop);

@@ -5,6 +5,7 @@ import * as D from '../steps/deploy.js';
 import { parseLock } from '../steps/lock.js';
 import { describeLock } from '../lock-holder.js';
 import { onEveryHost } from '../fleet/fleet.js';
+import { terminalSafe } from '../printable.js';
 
 export async function releasesCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'releases', opts, false);
@@ -20,7 +21,9 @@ export async function releasesCommand(opts: GlobalOptions & { app: string }): Pr
     const lines = [chalk.bold(label)];
     for (const r of releases) {
       const mark = r.name === current ? chalk.green('* current') : r.state === 'built' ? '' : chalk.red(r.state);
-      lines.push(`  ${r.name.padEnd(34)} ${(r.ref ?? '').padEnd(14)} ${(r.commit ?? '').slice(0, 8).padEnd(8)}  ${(r.time ?? '').replace('T', ' ').slice(0, 19)}  ${r.by ?? ''} ${mark}`);
+      // What a release says of itself is the app user's file: shown with its control characters escaped.
+      const safe = (v?: string) => terminalSafe(String(v ?? ''));
+      lines.push(`  ${safe(r.name).padEnd(34)} ${safe(r.ref).padEnd(14)} ${safe(r.commit).slice(0, 8).padEnd(8)}  ${safe(r.time).replace('T', ' ').slice(0, 19)}  ${safe(r.by)} ${mark}`);
     }
     if (holder) lines.push(chalk.yellow(`  locked by ${describeLock(holder)}`));
     reporter.info(lines.join('\n'));

@@ -19,7 +19,7 @@ import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
 import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
 import { healthCheck, replaceLink, startSlot } from '../steps/slots.js';
 import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
-import { refreshReleaseSecrets, writeReleaseFiles } from '../steps/release-files.js';
+import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from '../steps/release-files.js';
 import { repair, switchTo } from '../steps/switch.js';
 import * as D from '../steps/deploy.js';
 import { configFingerprint } from '../steps/deploy.js';
@@ -123,11 +123,13 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
   }
   if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
   await run(S.bindsFree(s));
+  await checkAppUser(session, h, run);
   if (o.install) await run(S.packages(s, web));
   else if (!o.dependencies) await run(S.checkPackages(s, web));
   if (web && s.web.ssl === 'custom') await run(T.checkCustomCertificate(s));
   await run(S.appUser(s));
   if (s.deployUser) await run(S.deployUserAccess(s, ex.dryRun ? '<public keys>\n' : readDeployUserKeys(s)));
+  await run(S.control(s));
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
   try {
     await run(step('lock', 'take the deploy lock', [{ ...acquireLock(s, h.lock), probe: true }, ...repair(s)]));
@@ -197,7 +199,7 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
   const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() };
   const on = buildOn(s, ex.host);
-  await run(firstRelease(step('virtualenv', 'virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, release), ...writeReleaseFiles(s, release), B.virtualenv(s, release)])));
+  await run(firstRelease(step('virtualenv', 'virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, release), ...writeReleaseFiles(s, release), ...keepReleaseFiles(s, release), B.virtualenv(s, release)])));
   await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
   await run(S.gunicornConfig(s));
   if (web) await run(S.supervisorConfigStep(s));
@@ -222,7 +224,7 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   }
   // Start the live slot unless it runs: the first release on a new server, or the live slot's
   // release when an earlier setup was cut short between linking the slot and starting it.
-  const live = S.parseLiveProgram((await run(S.liveProgram(s))).values.live);
+  const live = S.parseLiveProgram(s, (await run(S.liveProgram(s))).values);
   if (live.state === 'RUNNING') {
     if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));
   } else {
@@ -233,6 +235,20 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   if (s.web.ssl !== 'none') await checkServedCertificate(session, h, run);
   await run(startProcessesStep(s, runsProcesses(s, ex.host)));
   h.done = true;
+}
+
+/**
+ * An existing app_user must be a service account (the app is assumed compromised, and runs as it):
+ * refused before anything is touched, unless app_user_risk_accepted says why it is accepted.
+ */
+async function checkAppUser(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+  const { settings: s, reporter } = session;
+  const risks = (await run(S.appUserCheck(s))).values.app_user_risks ?? '';
+  if (h.ex.dryRun || !risks.trim()) return;
+  const reasons = risks.trim().split('\n').map((r) => r.trim());
+  const what = `app_user ${s.appUser} on ${h.ex.host.label} could become root or read the system: ${reasons.join('; ')}`;
+  if (s.appUserRiskAccepted) return reporter.warn(`${what}. Accepted by app_user_risk_accepted: ${s.appUserRiskAccepted}`);
+  throw new UsageError(`${what}; the web app runs as it, so a flaw in the app would be one in the server. Nothing was changed.`, `Give app_user a user of its own (setup creates it: no password, no login shell), or set app_user_risk_accepted = <why> in [DEPLOY] to accept it.`);
 }
 
 /** The certificate nginx now serves: said, and warned about when it expires soon or nothing renews it. */

@@ -5,6 +5,7 @@ import { status, statusOf, type HttpCheck } from '../steps/ops.js';
 import { parseLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { onEveryHost } from '../fleet/fleet.js';
+import { terminalSafe } from '../printable.js';
 import type { MaintenanceState } from '../steps/maintenance.js';
 import { certificateConcerns, describeCertificate, type CertificateInfo } from '../steps/tls.js';
 
@@ -14,7 +15,7 @@ const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
 /** `on (since <time>, "<message>")` or `off`; the message as the page holds it, control characters out. */
 function maintenanceText(m: MaintenanceState): string {
   if (!m.on) return 'off';
-  const message = m.message === undefined ? '' : `, "${m.message.replace(/\p{Cc}/gu, ' ')}"`;
+  const message = m.message === undefined ? '' : `, "${terminalSafe(m.message)}"`;
   return chalk.yellow(`on (since ${String(m.since).replace('T', ' ').slice(0, 19)}${message})`);
 }
 
@@ -35,14 +36,16 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     const label = run.ex.host.label;
     const holder = parseLock(st.lock);
     reporter.hostData(label, 'status', { ...st, lock: holder ? { ...holder, token: undefined, holder: holderState(holder), text: describeLock(holder) } : null });
+    // What the server says (release metadata, process lines, the page's message) is shown with its control characters escaped.
+    const safe = (v: unknown) => terminalSafe(String(v ?? ''));
     const r = st.release;
     const rows: [string, string][] = [
-      ['release', r?.name ? `${r.name}  ${r.ref} ${String(r.commit).slice(0, 8)}  deployed ${String(r.time).replace('T', ' ').slice(0, 19)} by ${r.by || '?'}` : chalk.yellow('none (run setup)')],
+      ['release', r?.name ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}` : chalk.yellow('none (run setup)')],
       ['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`],
     ];
-    if (r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${st.current || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
-    for (const [name, p] of Object.entries(st.processes)) rows.push([name, `${p.state} ${p.detail}`.trim()]);
-    for (const [name, state] of Object.entries(st.services)) rows.push([name, state === 'active' ? state : chalk.yellow(state)]);
+    if (r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
+    for (const [name, p] of Object.entries(st.processes)) rows.push([safe(name), safe(`${p.state} ${p.detail}`.trim())]);
+    for (const [name, state] of Object.entries(st.services)) rows.push([safe(name), state === 'active' ? state : chalk.yellow(safe(state))]);
     rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
     rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
     if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance)]);

@@ -70,7 +70,7 @@ export async function previewFiles(session: Session): Promise<void> {
         return;
       }
       try {
-        const res = await ex.run(step('read-files', 'read the server files (dry run)', list.map((f, i) => value(`f${i}`, f.read))));
+        const res = await ex.run(step('read-files', 'read the server files (dry run)', list.map((f, i) => value(`f${i}`, f.read, { as: 'app' }))));
         const changed: string[] = [];
         for (const [i, f] of list.entries()) {
           const now = res.values[`f${i}`] ?? '';

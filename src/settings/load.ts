@@ -518,6 +518,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     proxyJump: list(c.get('proxy_jump')).flatMap((label) => parseHost(c, 'proxy_jump', label, []) ?? []),
     identityFile: c.value('identity_file') || undefined,
     strictHostKeys: c.bool('strict_host_keys'),
+    appUserRiskAccepted: c.value('app_user_risk_accepted') || undefined,
     deployUser: users.deployUser,
     deployUserKeys: users.deployUserKeys,
     home,

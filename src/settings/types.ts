@@ -45,6 +45,8 @@ export interface Settings {
 
   home: string;
   appUser: string;
+  /** Why an app_user that could become root is accepted anyway (setup refuses it otherwise). */
+  appUserRiskAccepted?: string;
   /** <home>/apps/<app>: releases, repo cache, shared files, slots. */
   appRoot: string;
   /** <home>/virtualenvs/<app>: environments, keyed by requirements hash. */

@@ -13,9 +13,9 @@ import { healthCheck, siteUrl, otherSlot, replaceLink, startSlot, stopSlotInBack
 import { abortPoint, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 import { hook } from './hooks.js';
-import { programFile, stopProgram } from './manager.js';
+import { controlFiles, programFile, stopProgram } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
-import { installNginxSite, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
+import { installNginxSite, keepReleaseFiles, pruneKeptFiles, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
 import { deployPageOff } from './maintenance.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
@@ -33,7 +33,7 @@ export function releaseMeta(file: Sh): Sh {
 
 export function appendDeployLog(s: Settings, entry: Record<string, unknown>): Command {
   const L = layout(s);
-  return { run: sh`printf '%s\\n' ${JSON.stringify(entry)} >> ${L.deployLog} || true`, probe: true };
+  return { run: sh`printf '%s\\n' ${JSON.stringify(entry)} >> ${L.deployLog} || true`, as: 'app', probe: true };
 }
 
 /** A run that turned out to have nothing to do gives the lock back. */
@@ -45,9 +45,11 @@ export function unlockStep(s: Settings, token: string, log: Record<string, unkno
 function requireSetUp(s: Settings, dir: string, web: boolean): Command {
   const L = layout(s);
   const notSetUp = sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`;
-  if (!web) return { run: notSetUp, probe: true };
+  if (!web) return { run: notSetUp, as: 'app', probe: true };
+  // An older version kept the slots root's: the app user, who switches now, could not.
   return {
-    run: sh`${notSetUp}; grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} was written by an older version: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
+    run: sh`${notSetUp}; { grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null && test -w ${L.slots}; } || { echo "${s.app} was set up by an older version of deploy: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
+    as: 'app',
     probe: true,
   };
 }
@@ -55,15 +57,15 @@ function requireSetUp(s: Settings, dir: string, web: boolean): Command {
 export const liveDir = B.liveDir;
 
 /** Index (1-based) of the lock command in prepare() and inspect(): a failure after it means we hold the lock. */
-export const LOCK_COMMAND = 2;
+export const LOCK_COMMAND = 4;
 
 /** The live slot, what it runs, and whether its server configs are the ones `fingerprint` names (same|changed). */
 function readLive(s: Settings, fingerprint: Secret, web: boolean): Command[] {
   const L = layout(s);
   const meta = sh`${liveDir(s, web)}/.deploy-release`;
   return [
-    { run: liveSlotCode(L), probe: true, name: 'live_slot' },
-    { name: 'live_release', probe: true, run: sh`${releaseMeta(meta)} || true; if grep -qF ${sh`${'"fingerprint":"'}${fingerprint}${'"'}`} ${meta} 2>/dev/null; then echo same; else echo changed; fi` },
+    { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
+    { name: 'live_release', as: 'app', probe: true, run: sh`${releaseMeta(meta)} || true; if grep -qF ${sh`${'"fingerprint":"'}${fingerprint}${'"'}`} ${meta} 2>/dev/null; then echo same; else echo changed; fi` },
   ];
 }
 
@@ -72,6 +74,7 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint =
   const L = layout(s);
   const cmds = [
     requireSetUp(s, L.repo, web),
+    ...controlFiles(s),
     acquireLock(s, lock),
     ...repair(s),
     { run: sh`cd ${L.repo} && ${gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
@@ -100,6 +103,7 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
     ...B.exportRelease(s, r),
     B.writeEnvFile(s, r.name),
     ...writeReleaseFiles(s, r.name),
+    ...keepReleaseFiles(s, r.name),
     refreshReleaseSecrets(s),
     ...hook(s, 'before_build', r.name, on),
     B.virtualenv(s, r.name),
@@ -156,7 +160,7 @@ function afterSwitch(s: Settings, g: GoLive): Command[] {
 export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true }): Step {
   const unit = programFile(s, slot);
   return step('start', `start ${release} in slot ${slot}, health check`, [
-    ...installNginxSite(s, release),
+    ...installNginxSite(s, release, hooks.kind === 'deploy'),
     // Root writes the program; a deploy user (no root) can only check it is what the settings say.
     {
       run: sh`if [ "$(id -u)" = 0 ]; then __put ${unit} 0644 root:root; elif ! cmp -s - ${unit}; then echo ${`${unit} differs from what the settings make: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
@@ -173,10 +177,10 @@ export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind
 function retireOldSlot(s: Settings, g: GoLive): Command[] {
   return [
     ...(g.page ? [deployPageOff(s, g.token)] : []),
-    stopSlotInBackground(s, otherSlot(g.slot)),
+    ...stopSlotInBackground(s, otherSlot(g.slot)),
     ...afterSwitch(s, g),
-    { run: sh`rm -f ${layout(s).decision(g.token)}`, probe: true },
-    ...(g.prune ? [prune(s)] : []),
+    { run: sh`rm -f ${layout(s).decision(g.token)}`, as: 'app', probe: true },
+    ...(g.prune ? [prune(s), pruneKeptFiles(s)] : []),
     releaseLock(s, g.token),
     appendDeployLog(s, { ...g.log, result: 'ok' }),
   ];
@@ -199,9 +203,9 @@ export function runOnce(s: Settings, release: string): Step {
 export function activateWorker(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('activate', `make ${g.release} current`, [
-    { run: replaceLink(L.release(g.release), L.current), unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]` },
+    { run: replaceLink(L.release(g.release), L.current), unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]`, as: 'app' },
     ...afterSwitch(s, g),
-    ...(g.prune ? [prune(s)] : []),
+    ...(g.prune ? [prune(s), pruneKeptFiles(s)] : []),
     releaseLock(s, g.token),
     appendDeployLog(s, { ...g.log, result: 'ok' }),
   ]);
@@ -259,10 +263,10 @@ export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: 
     });
   }
   cmds.push(
-    { run: sh`rm -f ${L.decision(a.token)}`, probe: true },
+    { run: sh`rm -f ${L.decision(a.token)}`, as: 'app', probe: true },
     releaseLock(s, a.token),
     appendDeployLog(s, a.log),
-    { run: sh`slot=$(${liveSlotCode(L)}); echo "live $slot $(basename "$(readlink ${L.slots}/"$slot")")"`, probe: true, name: 'live' },
+    { run: sh`slot=$(${liveSlotCode(L)}); echo "live $slot $(basename "$(readlink ${L.slots}/"$slot")")"`, as: 'app', probe: true, name: 'live' },
   );
   return step('abandon', 'clean up', cmds);
 }
@@ -281,10 +285,11 @@ export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
     {
       name: 'releases',
       run: sh`cd ${L.releases} && for d in */; do d=\${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\\t%s\\t%s\\n' "$d" "$st" "$(${releaseMeta(raw('"$d/.deploy-release"'))})"; done`,
+      as: 'app',
       probe: true,
     },
-    { run: sh`basename "$(readlink ${liveDir(s, web)})" 2>/dev/null || true`, probe: true, name: 'live_release' },
-    { run: liveSlotCode(L), probe: true, name: 'live_slot' },
+    { run: sh`basename "$(readlink ${liveDir(s, web)})" 2>/dev/null || true`, as: 'app', probe: true, name: 'live_release' },
+    { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
     readLock(s),
   );
   return step(lock ? 'inspect' : 'releases', lock ? 'lock and read releases' : 'read releases', cmds);

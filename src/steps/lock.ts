@@ -1,5 +1,6 @@
 // The deploy lock: a directory made with mkdir (atomic) holding who took it. Only the run
-// that took it (its token) releases it; `unlock` removes a lock whose holder is gone.
+// that took it (its token) releases it; `unlock` removes a lock whose holder is gone. It lives in
+// the app's directory, so the app user takes and gives it back: root never writes there.
 import { step, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
@@ -19,25 +20,26 @@ export interface LockInfo {
 export function acquireLock(s: Settings, info: LockInfo): Command {
   const lock = layout(s).lock;
   return {
-    run: sh`if mkdir -m 0775 ${lock} 2>/dev/null; then printf '%s\\n' ${JSON.stringify(info)} > ${lock}/info; else echo "locked: $(cat ${lock}/info 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_STATUS}; fi`,
+    run: sh`if mkdir -m 0755 ${lock} 2>/dev/null; then printf '%s\\n' ${JSON.stringify(info)} > ${lock}/info; else echo "locked: $(cat ${lock}/info 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_STATUS}; fi`,
+    as: 'app',
   };
 }
 
 /** Only the run that took the lock releases it. */
 export function releaseLock(s: Settings, token: string): Command {
   const lock = layout(s).lock;
-  return { run: sh`if grep -qF ${token} ${lock}/info 2>/dev/null; then rm -rf ${lock}; fi`, probe: true };
+  return { run: sh`if grep -qF ${token} ${lock}/info 2>/dev/null; then rm -rf ${lock}; fi`, as: 'app', probe: true };
 }
 
 export function readLock(s: Settings): Command {
-  return { run: sh`cat ${layout(s).lock}/info 2>/dev/null || true`, probe: true, name: 'lock' };
+  return { run: sh`cat ${layout(s).lock}/info 2>/dev/null || true`, as: 'app', probe: true, name: 'lock' };
 }
 
 /** Removes the lock if it still is the one the operator was shown (not a newer run's). */
 export function removeLock(s: Settings, token: string | undefined): Step {
   const lock = layout(s).lock;
   const run = token ? sh`if grep -qF ${token} ${lock}/info 2>/dev/null || [ ! -s ${lock}/info ]; then rm -rf ${lock}; else echo "the lock changed hands meanwhile: left in place" >&2; exit 1; fi` : sh`rm -rf ${lock}`;
-  return step('unlock', 'remove the lock', [{ run }]);
+  return step('unlock', 'remove the lock', [{ run, as: 'app' }]);
 }
 
 export function parseLock(text: string): Partial<LockInfo> | undefined {

@@ -51,9 +51,9 @@ export function takeDownPage(s: Settings): Command {
 /** `deploy <app> maintenance on|off` on one web host (page: on, with this page; none: off). */
 export function maintenance(s: Settings, page: Masked | undefined, then: Command[] = []): Step {
   const L = layout(s);
-  const setUp: Command = { run: sh`test -d ${L.root} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true };
+  const setUp: Command = { run: sh`test -d ${L.root} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, as: 'app', probe: true };
   // A site written before maintenance mode existed would ignore the page: say so rather than pretend.
-  const siteKnows: Command = { run: sh`grep -qF ${L.maintenancePage} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} does not know the maintenance page yet: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`, probe: true };
+  const siteKnows: Command = { run: sh`grep -qF ${L.maintenancePage} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} does not know the maintenance page yet: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`, as: 'app', probe: true };
   return step('maintenance', page ? 'maintenance page on' : 'maintenance page off', page ? [setUp, siteKnows, putPage(s, page), ...then] : [setUp, takeDownPage(s), ...then]);
 }
 
@@ -75,7 +75,7 @@ export function deployPageOff(s: Settings, run: string): Command {
 /** For status: when the page went up on this host (its mtime), and who put it up and why. */
 export function pageState(s: Settings): Command {
   const file = layout(s).maintenancePage;
-  return value('maintenance', sh`if [ -e ${file} ]; then stat -c %Y ${file}; grep -F ${MARK} ${file} | tail -n 1 || true; else echo off; fi`);
+  return value('maintenance', sh`if [ -e ${file} ]; then stat -c %Y ${file}; grep -F ${MARK} ${file} | tail -n 1 || true; else echo off; fi`, { as: 'app' });
 }
 
 export interface MaintenanceState {

@@ -1,11 +1,16 @@
 // What runs the app's programs, the two gunicorn slots and [PROCESSES]: supervisor (seed 000,
 // the default) or systemd (process_manager = systemd). The switch is the same with both: only
-// these shell fragments and files differ. Supervisor logs go to the app's log directory;
-// systemd's to the journal.
+// these shell fragments and files differ. Programs are started, stopped and read through
+// deploy-ctl (remote/deploy-ctl.sh), as root or, for a deploy user, through sudo: one way for
+// both. Supervisor writes the programs' output to a directory only root can write; systemd to
+// the journal.
+import { createHash } from 'node:crypto';
+import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, type Slot } from '../layout.js';
-import { sh, type Masked, type Sh } from '../shell.js';
+import { DEPLOY_CTL, layout, type Slot } from '../layout.js';
+import { Masked, sh, type Sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
+import { remoteFile } from '../remote-files.js';
 import { processScript } from './release-files.js';
 
 export const usesSystemd = (s: Settings) => s.processManager === 'systemd';
@@ -26,14 +31,14 @@ export function gunicornCommand(s: Settings, slot: Slot): string {
 
 export function slotProgramContent(s: Settings, slot: Slot): Masked {
   const L = layout(s);
-  const data = { app: s.project, slot, program: programOf(s, slot), slotDir: L.slot(slot), appUser: s.appUser, home: s.home, stopWait: s.gunicornTimeout + 5, logDir: L.log };
+  const data = { app: s.project, slot, program: programOf(s, slot), slotDir: L.slot(slot), appUser: s.appUser, home: s.home, stopWait: s.gunicornTimeout + 5, logDir: L.programLogs };
   if (usesSystemd(s)) return renderTemplate('slot.service', { ...data, gunicornCommand: gunicornCommand(s, slot).replace(/\$/g, '$$$$') }, s.file);
   return renderTemplate('supervisor.conf', { ...data, gunicornCommand: gunicornCommand(s, slot) }, s.file);
 }
 
 export function processProgramContent(s: Settings, name: string): Masked {
   const L = layout(s);
-  const data = { app: s.project, name, program: programOf(s, name), script: processScript(s, name), current: L.current, appUser: s.appUser, home: s.home, stopSignal: s.processStop.signal, stopTimeout: s.processStop.timeout, logDir: L.log };
+  const data = { app: s.project, name, program: programOf(s, name), script: processScript(s, name), current: L.current, appUser: s.appUser, home: s.home, stopSignal: s.processStop.signal, stopTimeout: s.processStop.timeout, logDir: L.programLogs };
   return renderTemplate(usesSystemd(s) ? 'process.service' : 'process.supervisor.conf', data, s.file);
 }
 
@@ -49,16 +54,47 @@ export function reloadPrograms(s: Settings): Sh {
   return usesSystemd(s) ? sh`systemctl daemon-reload` : sh`supervisorctl reread >/dev/null`;
 }
 
+/** remote/deploy-ctl.sh, as it goes on the wire; shown (dry run, logs) by name and digest: it is a file of this repository. */
+const DEPLOY_CTL_FILE = (() => {
+  const text = remoteFile('deploy-ctl.sh');
+  return new Masked(`[remote/deploy-ctl.sh: ${text.split('\n').length - 1} lines, sha256 ${createHash('sha256').update(text).digest('hex').slice(0, 16)}]\n`, text);
+})();
+
+/** deploy-ctl for this app: `action` on its programs (names as in the settings: a, b, a process). */
+export function ctl(s: Settings, action: 'start' | 'stop' | 'status', names: string[]): Sh {
+  return sh`__ctl ${s.project} ${action} ${names.map((n) => programOf(s, n))}`;
+}
+
 /** Stop a program and wait (its graceful stop); a missing or stopped one is fine. */
 export function stopProgram(s: Settings, name: string): Sh {
-  return usesSystemd(s) ? sh`systemctl stop ${`${programOf(s, name)}.service`} 2>/dev/null || true` : sh`supervisorctl stop ${programOf(s, name)} >/dev/null 2>&1 || true`;
+  return sh`${ctl(s, 'stop', [name])} || true`;
 }
 
 /** "<program> <STATE> <detail>" per program, supervisorctl status's shape, for both managers. */
 export function programStates(s: Settings, names: string[]): Sh {
-  const programs = names.map((n) => programOf(s, n));
-  if (!usesSystemd(s)) return sh`supervisorctl status ${programs} 2>/dev/null || true`;
-  return sh`for p in ${programs}; do st=$(systemctl show -p ActiveState --value "$p.service" 2>/dev/null); pid=$(systemctl show -p MainPID --value "$p.service" 2>/dev/null); since=$(systemctl show -p ActiveEnterTimestamp --value "$p.service" 2>/dev/null); case "$st" in active) echo "$p RUNNING pid $pid, since $since";; activating) echo "$p STARTING";; failed) echo "$p FATAL (systemd: failed)";; *) echo "$p STOPPED";; esac; done`;
+  return sh`${ctl(s, 'status', names)} || true`;
+}
+
+/** What deploy-ctl trusts: the app's programs and where their logs are, written by root from the settings. */
+export function ctlConf(s: Settings): string {
+  const L = layout(s);
+  const programs = ['a', 'b', ...Object.keys(s.processes)].map((n) => programOf(s, n));
+  return `# ${s.project}: written by \`deploy ${s.project} setup\`; read by ${DEPLOY_CTL}.\nmanager ${s.processManager}\nprograms ${programs.join(' ')}\nlogs ${L.programLogs}\nsite_logs /var/log/nginx/${s.project}.access.log /var/log/nginx/${s.project}.error.log\n`;
+}
+
+/**
+ * deploy-ctl and the app's ctl.conf: root writes them (setup, and every deploy run as root, so a
+ * new version's deploy-ctl goes out with it); a deploy user cannot, and checks they are current.
+ */
+export function controlFiles(s: Settings): Command[] {
+  const L = layout(s);
+  const put = (file: string, mode: string, content: Masked): Command => ({
+    run: sh`if [ "$EUID" = 0 ]; then install -d -m 0755 ${L.store} && __put ${file} ${mode} root:root; elif ! cmp -s - ${file}; then echo ${`${file} is not the one this version of deploy needs: run \`deploy ${s.app} setup\` (deploy_user cannot)`} >&2; exit 1; fi`,
+    stdin: content,
+    reportsChange: true,
+  });
+  const conf = ctlConf(s);
+  return [put(DEPLOY_CTL, '0755', DEPLOY_CTL_FILE), put(L.ctlConf, '0644', new Masked(conf, conf))];
 }
 
 /**
@@ -75,6 +111,6 @@ export function slotLog(s: Settings, slot: Slot): { mark: Sh; read: Sh; crashed:
       crashed: sh`{ n=$(${restarts}); [ "\${n:-0}" -gt 0 ] && [ "$n" != "\${__restarts_from:-0}" ]; }`,
     };
   }
-  const file = `${layout(s).log}/gunicorn-${slot}.log`;
+  const file = `${layout(s).programLogs}/gunicorn-${slot}.log`;
   return { mark: sh`__log_from=$(( $(stat -c %s ${file} 2>/dev/null || echo 0) + 1 ))`, read: sh`tail -c +"\${__log_from:-1}" ${file} 2>/dev/null`, crashed: sh`false` };
 }

@@ -7,7 +7,7 @@ import { LOAD_ENV } from './build.js';
 import { readLock } from './lock.js';
 import { releaseMeta } from './deploy.js';
 import { healthUrl, siteUrl } from './slots.js';
-import { programOf, programStates, usesSystemd } from './manager.js';
+import { programStates } from './manager.js';
 import { runsProcesses } from './processes.js';
 import { pageState, parsePageState, type MaintenanceState } from './maintenance.js';
 import { parseCertificate, servedCertificate, type CertificateInfo } from './tls.js';
@@ -20,19 +20,21 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
   const a = healthUrl(s, 'a');
   const b = healthUrl(s, 'b');
   const site = siteUrl(s);
+  // What lives in the app's directories is read as the app user: root never reads it.
+  const app = { as: 'app' as const };
   return step('status', 'status', [
-    value('live_slot', live),
-    value('release', sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`),
-    value('current', sh`basename "$(readlink ${L.current})" 2>/dev/null || true`),
+    value('live_slot', live, app),
+    value('release', sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`, app),
+    value('current', sh`basename "$(readlink ${L.current})" 2>/dev/null || true`, app),
     value('processes', programStates(s, [...(host.roles.includes('web') ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
     value('services', sh`for u in ${s.services}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
     value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
-    ...(host.roles.includes('web') ? [pageState(s)] : []),
     value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${site.curlArgs} ${site.url} || true`),
-    readLock(s),
     ...(s.web.ssl !== 'none' && host.roles.includes('web') ? servedCertificate(s) : []),
-    value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`),
-    value('environments', sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`),
+    ...(host.roles.includes('web') ? [pageState(s)] : []),
+    readLock(s),
+    value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`, app),
+    value('environments', sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`, app),
     value('disk_free', sh`{ df -h --output=avail ${s.home} 2>/dev/null || true; } | tail -n 1 | tr -d ' '`),
   ]);
 }
@@ -108,25 +110,17 @@ export function statusOf(res: StepResult): HostStatus {
   };
 }
 
-/** The app's logs: gunicorn slots (the app's own output goes there), the processes', and the site's nginx logs. */
-export function logFiles(s: Settings): string[] {
-  const L = layout(s);
-  return [`${L.log}/*.log`, `/var/log/nginx/${s.project}.access.log`, `/var/log/nginx/${s.project}.error.log`];
-}
-
-/** With systemd, the slots' and processes' output is in the journal: shown under a "journal" heading. */
-function journal(s: Settings, lines: number, follow: boolean): Sh {
-  const units = [...SLOTS, ...Object.keys(s.processes)].flatMap((n) => ['-u', `${programOf(s, n)}.service`]);
-  return sh`echo '==> journal <=='; journalctl -q --no-pager -o short-iso -n ${lines} ${follow ? ['-f'] : []} ${units} 2>/dev/null || true`;
-}
-
+/**
+ * The programs' logs and the site's nginx logs come from deploy-ctl (root's files: a deploy user
+ * reads them through it, for its app only); the app's own logs (shared/log) as the app user.
+ */
 export function logs(s: Settings, lines: number, follow: boolean): Step {
-  const files = logFiles(s);
-  // The globs expand on the server (unquoted on purpose; the paths come from validated settings).
-  const tail = sh`tail -n ${lines} ${follow ? ['-F'] : []} ${files.slice(1)}`;
-  const fileLogs = sh`cd ${layout(s).log} && { ${tail} *.log 2>/dev/null || true; }`;
-  const run = !usesSystemd(s) ? fileLogs : follow ? sh`${journal(s, lines, true)} & ${fileLogs}; wait` : sh`${journal(s, lines, false)}; ${fileLogs}`;
-  return { ...step('logs', follow ? 'follow logs' : 'logs', [{ run, probe: true, name: 'logs' }]), stream: true };
+  const own = sh`cd ${layout(s).log} && { tail -v -n ${lines} ${follow ? ['-F'] : []} *.log 2>/dev/null || true; }`;
+  const programs = sh`__ctl ${s.project} logs ${lines} ${follow ? ['follow'] : []}`;
+  const cmds = follow
+    ? [{ run: sh`${programs} & sudo -n -H -u ${s.appUser} -- bash -c ${String(own)}; wait`, probe: true, name: 'logs' }]
+    : [{ run: programs, probe: true, name: 'programs' }, { run: own, as: 'app' as const, probe: true, name: 'logs' }];
+  return { ...step('logs', follow ? 'follow logs' : 'logs', cmds), stream: true };
 }
 
 /** The shell command `run` executes: in the live release, as the app user, with the app's environment and virtualenv. */

@@ -4,9 +4,8 @@
 // again in the new one. With roles, only worker hosts run them.
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout } from '../layout.js';
 import { raw, sh } from '../shell.js';
-import { programFile, programOf, processProgramContent, reloadPrograms, usesSystemd } from './manager.js';
+import { ctl, programFile, programOf, processProgramContent, reloadPrograms, usesSystemd } from './manager.js';
 
 /** Worker hosts when the fleet has some, else every host. */
 export function runsProcesses(s: Settings, host: { roles: string[] }): boolean {
@@ -52,18 +51,25 @@ export function writeProcessPrograms(s: Settings, on: boolean): Command[] {
 export function restartProcesses(s: Settings, on: boolean, only?: string[]): Command[] {
   const names = on ? (only ?? Object.keys(s.processes)) : [];
   if (!names.length) return [];
-  const programs = names.map((n) => programOf(s, n));
-  if (usesSystemd(s)) {
-    const units = programs.map((p) => `${p}.service`);
-    return [
-      { run: sh`systemctl enable --quiet ${units}`, unless: sh`(for u in ${units}; do systemctl is-enabled --quiet "$u" || exit 1; done)` },
-      { run: sh`systemctl restart ${units} && sleep 1 && for u in ${units}; do systemctl is-active --quiet "$u" || { echo "process $u did not stay up; its journal ends with:" >&2; journalctl -q --no-pager -o cat -n 20 -u "$u" >&2; exit 1; }; done` },
-    ];
-  }
-  const log = layout(s).log;
+  const enable: Command[] = usesSystemd(s) ? [enableUnits(s, names)] : [];
+  return [...enable, { run: sh`${ctl(s, 'stop', names)} || true` }, ...startEach(s, names)];
+}
+
+/** systemd: the units start at boot (supervisor programs autostart). Root's: setup and root's deploys. */
+function enableUnits(s: Settings, names: string[]): Command {
+  const units = names.map((n) => `${programOf(s, n)}.service`);
+  return { run: sh`systemctl enable --quiet ${units}`, unless: sh`(for u in ${units}; do systemctl is-enabled --quiet "$u" || exit 1; done)` };
+}
+
+/**
+ * Start each (one already running is fine). Supervisor counts a process as started once it stayed
+ * up startsecs (1 s); systemd's units are checked after 1 s. One that does not fails, with its log.
+ */
+function startEach(s: Settings, names: string[]): Command[] {
+  const stayedUp = usesSystemd(s) ? sh` && sleep 1 && systemctl is-active --quiet ${s.project}-"$n".service` : sh``;
   return [
     {
-      run: sh`supervisorctl stop ${programs} >/dev/null 2>&1 || true; for p in ${programs}; do out=$(supervisorctl start "$p" 2>&1) || true; case "$out" in *ERROR*) n=\${p#${`${s.project}-`}}; echo "process $n did not start ($out); ${log}/$n.log ends with:" >&2; tail -n 20 ${log}/"$n".log >&2 2>/dev/null || true; exit 1;; esac; done`,
+      run: sh`for n in ${names}; do if ! { __ctl ${s.project} start ${s.project}-"$n"${stayedUp}; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl ${s.project} log ${s.project}-"$n" 20 >&2 || true; exit 1; fi; done`,
     },
   ];
 }
@@ -71,15 +77,12 @@ export function restartProcesses(s: Settings, on: boolean, only?: string[]): Com
 /** Stop the app's processes (the `stop` command). */
 export function stopProcesses(s: Settings, names: string[]): Command[] {
   if (!names.length) return [];
-  const programs = names.map((n) => programOf(s, n));
-  return [{ run: usesSystemd(s) ? sh`systemctl stop ${programs.map((p) => `${p}.service`)}` : sh`supervisorctl stop ${programs} >/dev/null` }];
+  return [{ run: ctl(s, 'stop', names) }];
 }
 
 /** Start the processes that are not running (setup, `start`); running ones are left alone. */
 export function startProcesses(s: Settings, on: boolean, only?: string[]): Command[] {
   const names = on ? (only ?? Object.keys(s.processes)) : [];
   if (!names.length) return [];
-  const programs = names.map((n) => programOf(s, n));
-  if (usesSystemd(s)) return [{ run: sh`systemctl enable --quiet --now ${programs.map((p) => `${p}.service`)}` }];
-  return [{ run: sh`for p in ${programs}; do out=$(supervisorctl start "$p" 2>&1) || true; case "$out" in *"already started"*|*": started"*) ;; *) echo "process $p did not start: $out" >&2; exit 1;; esac; done` }];
+  return [...(usesSystemd(s) ? [enableUnits(s, names)] : []), ...startEach(s, names)];
 }

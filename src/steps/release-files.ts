@@ -5,9 +5,9 @@
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
-import { sh } from '../shell.js';
+import { Masked, raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent, nginxReloadIf, SECRET_KEY_PLACEHOLDER } from './setup.js';
+import { CONFIG_SECRET_KEYS, CONFIG_SECRET_LINES, configFileContent, gunicornConfigContent, nginxSiteContent, nginxReloadIf, SECRET_KEY_PLACEHOLDER } from './setup.js';
 
 export function releaseFilesDir(s: Settings, release: string): string {
   return `${layout(s).release(release)}/.deploy`;
@@ -52,9 +52,6 @@ export function writeReleaseFiles(s: Settings, release: string): Command[] {
   return cmds;
 }
 
-/** Config file keys whose values are secrets: never versioned with a release (a rotated password must not linger or come back). */
-export const CONFIG_SECRET_KEYS = ['database_url', 'email_host_password'];
-
 /**
  * Every kept release's copy of the config file gets the current secret values (from stdin: the
  * config as the settings make it). Other values stay the release's own, so a rollback brings
@@ -71,25 +68,59 @@ export function refreshReleaseSecrets(s: Settings): Command {
 }
 
 /**
- * Root keeps config_file equal to the live release's copy (for apps that read it by path);
- * a deploy user without root cannot, and the release's copy (APP_CONFIG_FILE) is what counts.
+ * Root's own copy of what the settings made for the release (the nginx site, the config file with
+ * its secrets redacted) and their SHA256SUMS, in a directory only root can write: what root
+ * installs for this release later (its deploy, a rollback to it) comes from here, never from the
+ * release's .deploy/, which the app can write. A deploy user has no root: it keeps none, and the
+ * files root installs stay setup's (a rollback to such a release leaves them as they are).
+ */
+export function keepReleaseFiles(s: Settings, release: string): Command[] {
+  const dir = layout(s).storeRelease(release);
+  const keep = (name: string, text: string): Command => ({ run: sh`if [ "$EUID" = 0 ]; then install -d -m 0755 ${dir} && __put ${`${dir}/${name}`} 0644 root:root; fi`, stdin: new Masked(text, text), reportsChange: true });
+  return [
+    keep('nginx.conf', String(nginxSiteContent(s))),
+    keep('app.conf', String(configFileContent(s))),
+    { run: sh`if [ "$EUID" = 0 ]; then (cd ${dir} && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi`, probe: true },
+  ];
+}
+
+/** Root's copies of releases that are gone (pruned, or deleted after a failed deploy) go too. */
+export function pruneKeptFiles(s: Settings): Command {
+  const L = layout(s);
+  return { run: sh`if [ "$EUID" = 0 ]; then for d in ${`${L.store}/releases`}/*/; do d=\${d%/}; [ -d "$d" ] || continue; if [ ! -d ${L.releases}/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi`, probe: true };
+}
+
+/**
+ * After the switch, root makes config_file the live release's (for apps that read it by path): the
+ * config root kept for it, with the secret_key of config_file itself and today's secrets (from
+ * stdin: the config as the settings make it). A deploy user cannot, and APP_CONFIG_FILE (the
+ * release's own copy) is what counts; nor when root kept no copy for the release.
  */
 export function syncConfigFile(s: Settings, release: string): Command {
-  const copy = releaseConfigFile(s, release);
-  return { run: sh`if [ "$(id -u)" = 0 ] && [ -f ${copy} ]; then __put ${s.configFile} 0640 ${`root:${s.appUser}`} < ${copy}; fi`, probe: true };
+  const kept = layout(s).storeRelease(release);
+  return {
+    run: sh`if [ "$EUID" = 0 ] && [ -f ${`${kept}/SHA256SUMS`} ]; then __store_verify ${kept} && __root_only_dir "$(dirname ${s.configFile})" && content=$(__config ${raw(`'${CONFIG_SECRET_LINES}'`)} ${`${kept}/app.conf`} ${s.configFile}) && __put ${s.configFile} 0640 ${`root:${s.appUser}`} <<<"$content"; fi`,
+    stdin: configFileContent(s),
+    reportsChange: true,
+  };
 }
 
 /**
  * The release's nginx site, installed before its slot starts when it differs (nginx -t, graceful
- * reload; a rejected site is put back). The site names both slots and the live flag, so a reload
- * at this point moves no traffic.
+ * reload; a rejected site is put back): root's copy for the release, checked against its
+ * SHA256SUMS. The site names both slots and the live flag, so a reload here moves no traffic.
+ * A deploy user (no root) only checks that the site is the one the release needs: for a new
+ * release, the settings' (stdin); for a kept one, root's copy when root built it.
  */
-export function installNginxSite(s: Settings, release: string): Command[] {
+export function installNginxSite(s: Settings, release: string, fresh: boolean): Command[] {
   const L = layout(s);
-  const f = `${releaseFilesDir(s, release)}/nginx.conf`;
+  const kept = L.storeRelease(release);
+  const wanted = fresh ? sh`-` : sh`${`${kept}/nginx.conf`}`;
+  const check = fresh ? sh`true` : sh`[ -f ${`${kept}/SHA256SUMS`} ]`;
   return [
     {
-      run: sh`if [ -f ${f} ] && ! cmp -s ${f} ${L.nginxSite}; then if [ "$(id -u)" = 0 ]; then __put ${L.nginxSite} 0644 root:root < ${f}; else echo ${`the nginx site differs from release ${release}'s: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi; fi`,
+      run: sh`if [ "$EUID" = 0 ]; then if [ -f ${`${kept}/SHA256SUMS`} ]; then __store_verify ${kept} && if ! cmp -s ${`${kept}/nginx.conf`} ${L.nginxSite}; then __put ${L.nginxSite} 0644 root:root < ${`${kept}/nginx.conf`}; fi; else echo ${`root kept no server files for release ${release} (built by a deploy user, or by an older version): the nginx site stays as it is`}; fi; elif ${check} && ! cmp -s ${wanted} ${L.nginxSite}; then echo ${`the nginx site differs from release ${release}'s: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
+      stdin: nginxSiteContent(s),
       reportsChange: true,
     },
     { run: nginxReloadIf(String(sh`__was_changed ${L.nginxSite}`)), probe: true },

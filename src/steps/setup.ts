@@ -2,11 +2,12 @@
 import { dirname } from 'node:path';
 import { step, value, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, liveSlotCode, type Slot } from '../layout.js';
+import { DEPLOY_CTL, layout, liveSlotCode, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
 import { gitCommand } from './git.js';
 import { siteUrl, supervisorPrograms } from './slots.js';
+import { controlFiles, programOf, programStates } from './manager.js';
 import { tlsPackages } from './tls.js';
 
 export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-pip', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client', 'logrotate'];
@@ -15,15 +16,43 @@ export function sudoCheck(): Step {
   return step('sudo', 'sudo works', [{ run: raw('cd / && sudo -n true'), probe: true }], false);
 }
 
-/** Prints "missing", "ours" (the app user owns it), "empty", or "foreign OWNER" (someone else's, not empty). */
+/**
+ * Prints "missing", "ours" (the app user owns it: an older version's; or root does and the app
+ * user its apps/), "empty", or "foreign OWNER" (someone else's, not empty).
+ */
 export function probeHome(s: Settings): Step {
   const h = s.home;
+  const u = s.appUser;
   return step('home', `app user's home ${h}`, [
     {
       name: 'home',
-      run: sh`if [ ! -e ${h} ]; then echo missing; elif [ ! -d ${h} ] || [ -L ${h} ]; then echo "foreign $(stat -c %U ${h}) (not a directory)"; elif [ "$(stat -c %U ${h})" = ${s.appUser} ]; then echo ours; elif [ -z "$(ls -A ${h})" ]; then echo empty; else echo "foreign $(stat -c %U ${h})"; fi`,
+      run: sh`if [ ! -e ${h} ]; then echo missing; elif [ ! -d ${h} ] || [ -L ${h} ]; then echo "foreign $(stat -c %U ${h}) (not a directory)"; elif [ "$(stat -c %U ${h})" = ${u} ] || { [ "$(stat -c %U ${h})" = root ] && [ "$(stat -c %U ${`${h}/apps`} 2>/dev/null)" = ${u} ]; }; then echo ours; elif [ -z "$(ls -A ${h})" ]; then echo empty; else echo "foreign $(stat -c %U ${h})"; fi`,
       probe: true,
     },
+  ]);
+}
+
+/** Groups that make a user root in all but name, or let it read the whole system. */
+export const PRIVILEGED_GROUPS = ['sudo', 'adm', 'wheel', 'docker', 'lxd', 'disk', 'shadow', 'root'];
+
+/**
+ * An existing app_user must be a service account: the app (assume it compromised) runs as it.
+ * Prints one line per reason it is not (none for a user that does not exist yet).
+ */
+export function appUserCheck(s: Settings): Step {
+  const u = s.appUser;
+  return step('app-user-check', `${u} is a service account`, [
+    value(
+      'app_user_risks',
+      sh`if getent passwd ${u} >/dev/null; then
+  shell=$(getent passwd ${u} | cut -d: -f7)
+  case "$shell" in /usr/sbin/nologin|/sbin/nologin|/bin/false|/usr/bin/false) ;; *) echo "it has a login shell (\${shell:-none set, so /bin/sh})" ;; esac
+  case "$(passwd -S ${u} 2>/dev/null | cut -d' ' -f2)" in P) echo "it has a password" ;; NP) echo "it has an empty password" ;; esac
+  if sudo -n -l -U ${u} 2>/dev/null | grep -q 'may run the following'; then echo "it may run commands with sudo"; fi
+  for g in $(id -nG ${u}); do case " ${PRIVILEGED_GROUPS.join(' ')} " in *" $g "*) echo "it is a member of $g" ;; esac; done
+  if [ "$(id -u ${u})" = 0 ]; then echo "its user id is 0 (root)"; fi
+fi`,
+    ),
   ]);
 }
 
@@ -58,78 +87,88 @@ export function checkPackages(s: Settings, web = true): Step {
 export function appUser(s: Settings): Step {
   const L = layout(s);
   const u = s.appUser;
-  const dir = (path: string, mode: string, owner: string, group = owner === 'root' ? 'root' : u): Command => ({
-    run: sh`install -d -m ${mode} -o ${owner} -g ${group} ${path}`,
-    unless: sh`[ "$(stat -c '%a %U:%G' ${path})" = ${`${mode.replace(/^0/, '')} ${owner}:${group}`} ]`,
-  });
-  // With deploy_user, the app's root and slots are writable by the app's group (which the deploy
-  // user joins): lock, current, the switch file. setgid keeps what it creates in that group.
-  const shared = !!s.deployUser;
+  // Below its own directories the app user makes and owns everything itself: root never writes there.
+  const mine = (path: string): Command => ({ run: sh`mkdir -p ${path} && chmod 00755 ${path}`, as: 'app', unless: sh`[ "$(stat -c '%a %U' ${path})" = ${`755 ${u}`} ]` });
   const cmds: Command[] = [
     { run: sh`useradd --system --user-group --home-dir ${s.home} --create-home --shell /usr/sbin/nologin ${u}`, unless: sh`id -u ${u}` },
-    dir(s.home, '0755', u),
-    dir(L.sshDir, '0700', u),
-    dir(`${s.home}/apps`, '0755', u),
-    dir(L.root, shared ? '2775' : '0755', u),
-    dir(L.releases, '0755', u),
-    dir(L.slots, shared ? '2775' : '0755', 'root', shared ? u : 'root'),
-    dir(L.shared, '0755', u),
-    ...L.sharedDirs.map((d) => dir(d, d.endsWith('/data') || d.endsWith('/log') ? '0750' : '0755', u)),
-    // The config directory: root-owned, readable by the app's group only. A directory outside
-    // home that already exists (/etc, say) is the system's: never change its owner or mode.
+    // The home is root's: the app writes only inside its own directories there, so it can move
+    // nothing root reads or writes (the config file's directory). An older version gave it the home.
+    { run: sh`__root_only_dir "$(dirname ${s.home})" && chown -h root:root ${s.home} && chmod 0755 ${s.home}`, unless: sh`[ "$(stat -c '%a %U:%G' ${s.home})" = '755 root:root' ] && [ ! -L ${s.home} ]` },
+    ...L.appDirs.map((d): Command => ({ run: sh`__app_dir_in_root_dir ${d.endsWith('/.ssh') || d.endsWith('/.cache') ? '0700' : '0755'} ${u} ${d}`, reportsChange: true })),
+    mine(L.root),
+    // An older version kept the slots (and a lock it left) root's: they become the app user's, who switches now.
+    { run: sh`__give_to_app ${L.slots} ${u} && __give_to_app ${L.lock} ${u}`, reportsChange: true },
+    ...[L.releases, L.slots, L.shared, ...L.sharedDirs.filter((d) => !/\/(data|log)$/.test(d))].map(mine),
+    ...L.sharedDirs.filter((d) => /\/(data|log)$/.test(d)).map((d): Command => ({ run: sh`mkdir -p ${d} && chmod 00750 ${d}`, as: 'app', unless: sh`[ "$(stat -c '%a %U' ${d})" = ${`750 ${u}`} ]` })),
+    mine(s.venvsDir),
+    // Root's own places for the app: the config file's directory, supervisor's logs of its
+    // programs (readable by the app's group), the server files it keeps per release.
     configDirectory(s),
+    { run: sh`__root_dir 0750 ${`root:${u}`} ${L.programLogs}`, reportsChange: true },
+    { run: sh`__root_dir 0755 root:root ${`${L.store}/releases`}`, reportsChange: true },
   ];
-  if (shared) cmds.push({ run: sh`touch ${L.deployLog} && chown ${`${u}:${u}`} ${L.deployLog} && chmod 0664 ${L.deployLog}`, unless: sh`[ "$(stat -c '%a %U:%G' ${L.deployLog})" = ${`664 ${u}:${u}`} ]` });
   return step('user', `app user ${u} and its directories`, cmds);
 }
 
-/** The group whose members may drive supervisor through its socket (deploy_user). */
-export const SUPERVISOR_GROUP = 'supervisor';
-
 /**
  * deploy_user (seed 002): a login without root for deploy, rollback, status, logs, run and
- * unlock. It may become the app user (sudoers, checked by visudo), joins the app's group (its
- * directories), adm (nginx logs) and the supervisor socket's group (start and stop slots).
+ * unlock. Its sudoers rule (checked by visudo) lets it become the app user, and run deploy-ctl
+ * for this app only: start, stop, status and logs of this app's programs. It joins the app's
+ * group (the programs' logs). Nothing host-wide: an older version put it in adm (every site's
+ * nginx logs) and supervisor (every app's programs): it leaves them.
  */
 export function deployUserAccess(s: Settings, authorizedKeys: string): Step {
   const d = s.deployUser!;
   const u = s.appUser;
-  const ssh = `/home/${d}/.ssh`;
   const sudoers = `/etc/sudoers.d/deploy-${s.project}-${d}`;
   const rule = `# Written by \`deploy ${s.project} setup\`: ${d} deploys ${s.project} without root.
+# It may become ${u}, and run deploy-ctl for ${s.project} only (its programs: start, stop, status, logs).
 ${d} ALL=(${u}) NOPASSWD: ALL
+${d} ALL=(root) NOPASSWD: ${DEPLOY_CTL} ${s.project} *
 `;
-  const socketConf = `; Written by \`deploy ${s.project} setup\`: members of ${SUPERVISOR_GROUP} may start and stop programs.
-[unix_http_server]
-chmod=0770
-chown=root:${SUPERVISOR_GROUP}
-`;
-  const groups = [u, 'adm', SUPERVISOR_GROUP];
+  // Written as the deploy user, in its own home: root never writes where another user can.
+  const keys = 'umask 077 && mkdir -p "$HOME/.ssh" && t=$(mktemp "$HOME/.ssh/authorized_keys.XXXXXX") && cat > "$t" && if cmp -s "$t" "$HOME/.ssh/authorized_keys"; then rm -f "$t"; echo same; else mv -f "$t" "$HOME/.ssh/authorized_keys"; echo changed; fi';
   return step('deploy-user', `deploy user ${d} (no root)`, [
     { run: sh`useradd --create-home --shell /bin/bash ${d}`, unless: sh`id -u ${d}` },
-    { run: sh`groupadd --system ${SUPERVISOR_GROUP}`, unless: sh`getent group ${SUPERVISOR_GROUP}` },
-    { run: sh`usermod -aG ${groups.join(',')} ${d}`, unless: sh`(for g in ${groups}; do id -nG ${d} | tr ' ' '\n' | grep -qx "$g" || exit 1; done)` },
-    { run: sh`install -d -m 0700 -o ${d} -g ${d} ${ssh}`, unless: sh`[ "$(stat -c '%a %U' ${ssh})" = ${`700 ${d}`} ]` },
-    { run: sh`__put ${`${ssh}/authorized_keys`} 0600 ${`${d}:${d}`}`, stdin: { toString: () => authorizedKeys, reveal: () => authorizedKeys }, reportsChange: true },
+    { run: sh`usermod -aG ${u} ${d}`, unless: sh`id -nG ${d} | tr ' ' '\n' | grep -qx ${u}` },
+    { run: sh`for g in ${LEGACY_GROUPS}; do if id -nG ${d} | tr ' ' '\n' | grep -qx "$g"; then gpasswd -d ${d} "$g" >/dev/null; fi; done`, unless: sh`! id -nG ${d} | tr ' ' '\n' | grep -qxE ${LEGACY_GROUPS.join('|')}` },
+    { run: sh`if [ "$(sudo -n -H -u ${d} bash -c ${keys})" = same ]; then __mark ok; else __mark changed; fi`, stdin: { toString: () => authorizedKeys, reveal: () => authorizedKeys }, reportsChange: true },
     // visudo checks the rule before it is put in place: a broken sudoers file locks everyone out.
     {
       run: sh`tmp=$(mktemp) && cat > "$tmp" && chmod 0440 "$tmp" && if ! visudo -cqf "$tmp"; then rm -f "$tmp"; echo "visudo rejected the rule for ${d}" >&2; exit 1; fi && if cmp -s "$tmp" ${sudoers}; then rm -f "$tmp"; __mark ok; else mv -f "$tmp" ${sudoers}; __mark changed; fi`,
       stdin: { toString: () => rule, reveal: () => rule },
       reportsChange: true,
     },
-    { run: sh`__put /etc/supervisor/conf.d/00-deploy-socket.conf 0644 root:root`, stdin: { toString: () => socketConf, reveal: () => socketConf }, reportsChange: true },
-    // The running supervisord made its socket before: give it the same owner and mode now (no restart).
-    { run: sh`chown root:${SUPERVISOR_GROUP} /var/run/supervisor.sock && chmod 0770 /var/run/supervisor.sock`, unless: sh`[ "$(stat -L -c '%a %G' /var/run/supervisor.sock)" = ${`770 ${SUPERVISOR_GROUP}`} ]` },
   ]);
 }
 
+/** Host-wide groups an older version gave the deploy user. */
+const LEGACY_GROUPS = ['adm', 'supervisor'];
+
+/**
+ * deploy-ctl and what it trusts (every setup). An older version opened supervisor's socket to a
+ * group for deploy users: any of them could stop every app on the host. It is root's again.
+ */
+export function control(s: Settings): Step {
+  const drop = '/etc/supervisor/conf.d/00-deploy-socket.conf';
+  const socket = '/var/run/supervisor.sock';
+  return step('control', 'deploy-ctl (start, stop and logs of the app\'s programs)', [
+    ...controlFiles(s),
+    { run: sh`rm -f ${drop}`, unless: sh`! grep -qs 'Written by .deploy' ${drop}` },
+    { run: sh`chown root:root ${socket} && chmod 0700 ${socket}`, unless: sh`[ ! -S ${socket} ] || [ -e ${drop} ] || [ "$(stat -L -c '%a %U:%G' ${socket})" = '700 root:root' ]` },
+  ]);
+}
+
+/**
+ * The config directory: root-owned, readable by the app's group only, reached only through
+ * directories only root can write. One outside home that exists already (/etc, say) is the
+ * system's: its owner and mode stay.
+ */
 function configDirectory(s: Settings): Command {
   const dir = dirname(s.configFile);
-  const u = s.appUser;
-  if (dir === s.home || dir.startsWith(`${s.home}/`)) {
-    return { run: sh`install -d -m 0750 -o root -g ${u} ${dir}`, unless: sh`[ "$(stat -c '%a %U:%G' ${dir})" = ${`750 root:${u}`} ]` };
-  }
-  return { run: sh`install -d -m 0750 -o root -g ${u} ${dir}`, unless: sh`test -d ${dir}` };
+  if (dir === s.home) return { run: sh`__root_only_dir ${dir}`, probe: true };
+  if (dir.startsWith(`${s.home}/`)) return { run: sh`__root_dir 0750 ${`root:${s.appUser}`} ${dir}`, reportsChange: true };
+  return { run: sh`if [ -d ${dir} ] && [ ! -L ${dir} ]; then __root_only_dir ${dir}; else __root_dir 0750 ${`root:${s.appUser}`} ${dir}; fi`, reportsChange: true };
 }
 
 /** Seed: a key pair for the app user, created once; its public key goes to the git host. */
@@ -137,7 +176,7 @@ export function deployKey(s: Settings): Step {
   const key = layout(s).deployKey;
   return step('deploy-key', 'deploy key', [
     { run: sh`ssh-keygen -q -t ed25519 -N '' -C ${`${s.appUser}@${s.project}-deploy`} -f ${key}`, as: 'app', unless: sh`test -f ${key}` },
-    value('public_key', sh`cat ${`${key}.pub`}`),
+    value('public_key', sh`cat ${`${key}.pub`}`, { as: 'app' }),
   ]);
 }
 
@@ -147,9 +186,7 @@ export function repoAccess(s: Settings): Step {
 }
 
 export function virtualenvsDir(s: Settings): Step {
-  return step('virtualenvs', 'virtualenvs directory', [
-    { run: sh`install -d -m 0755 -o ${s.appUser} -g ${s.appUser} ${dirname(s.venvsDir)} ${s.venvsDir}`, unless: sh`test -d ${s.venvsDir}` },
-  ]);
+  return step('virtualenvs', 'virtualenvs directory', [{ run: sh`mkdir -p ${s.venvsDir}`, as: 'app', unless: sh`test -d ${s.venvsDir}` }]);
 }
 
 /** Seed's git clone: a mirror that every later deploy fetches into. */
@@ -184,25 +221,34 @@ export const SECRET_KEY_PLACEHOLDER = '@@SECRET_KEY@@';
 /**
  * The config file. SECRET_KEY is made on the server (64 characters from /dev/urandom)
  * the first time and read back from the existing file on every later run, so it never
- * changes and never crosses the wire. It is passed to awk in the environment, not argv.
+ * changes and never crosses the wire. The file and every directory above it are root's only.
  */
 export function configFile(s: Settings): Step {
   const f = s.configFile;
   return step('config', `config file ${f}`, [
     {
-      run: sh`if [ -e ${f} ] && ! { [ -f ${f} ] && grep -q '^secret_key[[:space:]]*=' ${f}; }; then echo ${`${f} exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)`} >&2; exit 1; fi; key=''; if [ -f ${f} ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${f} | head -n 1); fi; if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi; content=$(KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1'); __put ${f} 0640 ${`root:${s.appUser}`} <<<"$content"`,
+      run: sh`__root_only_dir "$(dirname ${f})"; if [ -e ${f} ] && ! { [ -f ${f} ] && grep -q '^secret_key[[:space:]]*=' ${f}; }; then echo ${`${f} exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)`} >&2; exit 1; fi; content=$(__config ${raw(`'${CONFIG_SECRET_LINES}'`)} - ${f}); __put ${f} 0640 ${`root:${s.appUser}`} <<<"$content"`,
       stdin: configFileContent(s),
       reportsChange: true,
     },
   ]);
 }
 
+/** Config file keys whose values are secrets: never versioned with a release (a rotated password must not linger or come back). */
+export const CONFIG_SECRET_KEYS = ['database_url', 'email_host_password'];
+/** The lines of those keys (an awk regex). */
+export const CONFIG_SECRET_LINES = `^(${CONFIG_SECRET_KEYS.join('|')})[[:space:]]*=`;
+
 export function gunicornConfigContent(s: Settings) {
   return renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, threads: s.gunicornThreads, timeout: s.gunicornTimeout, logDir: layout(s).log }, s.file);
 }
 
+/** The shared gunicorn.conf.py (releases from before .deploy/ read it): the app user's, in its directory. */
 export function gunicornConfig(s: Settings): Step {
-  return step('gunicorn-config', 'gunicorn config', [{ run: sh`__put ${layout(s).gunicornConf} 0644 root:root`, stdin: gunicornConfigContent(s), reportsChange: true }]);
+  const f = layout(s).gunicornConf;
+  return step('gunicorn-config', 'gunicorn config', [
+    { run: sh`t=$(mktemp ${`${f}.XXXXXX`}) && cat > "$t" && if cmp -s "$t" ${f}; then rm -f "$t"; __mark ok; else chmod 0644 "$t" && mv -f "$t" ${f} && __mark changed; fi`, stdin: gunicornConfigContent(s), as: 'app', reportsChange: true },
+  ]);
 }
 
 export function supervisorConfigStep(s: Settings): Step {
@@ -310,7 +356,7 @@ export function nginxConfig(s: Settings): Step {
   const cmds: Command[] = [
     { run: sh`if [ -e ${pending} ]; then __reload_pending=1; fi; touch ${pending}`, probe: true },
     // Servers set up by an earlier version kept the live slot in slots/live and an upstream file.
-    { run: sh`if [ "$(cat ${L.slots}/live 2>/dev/null)" = b ]; then touch ${L.liveFlag}; fi; rm -f ${L.slots}/live`, unless: sh`test ! -e ${L.slots}/live` },
+    { run: sh`if [ "$(cat ${L.slots}/live 2>/dev/null)" = b ]; then touch ${L.liveFlag}; fi; rm -f ${L.slots}/live`, unless: sh`test ! -e ${L.slots}/live`, as: 'app' },
     { run: sh`__put ${L.nginxSite} 0644 root:root`, stdin: nginxSiteContent(s), reportsChange: true },
     { run: sh`__link ${L.nginxSite} ${L.nginxEnabled}`, reportsChange: true },
   ];
@@ -327,21 +373,20 @@ export function nginxConfig(s: Settings): Step {
   return step('nginx-config', 'nginx config', cmds);
 }
 
-/** "<live slot> <its program's state> <its release>": whether setup must start the live slot. */
+/** The live slot and its release, and the slots' states: whether setup must start the live slot. */
 export function liveProgram(s: Settings): Step {
   const L = layout(s);
   return step('live', 'live slot', [
-    {
-      name: 'live',
-      run: sh`slot=$(${liveSlotCode(L)}); state=$(supervisorctl status ${s.project}-"$slot" 2>/dev/null | awk '{ print $2 }' || true); echo "$slot \${state:-none} $(basename "$(readlink ${L.slots}/"$slot" 2>/dev/null)" 2>/dev/null || true)"`,
-      probe: true,
-    },
+    value('live', sh`slot=$(${liveSlotCode(L)}); echo "$slot $(basename "$(readlink ${L.slots}/"$slot" 2>/dev/null)" 2>/dev/null || true)"`, { as: 'app' }),
+    value('states', programStates(s, ['a', 'b'])),
   ]);
 }
 
-export function parseLiveProgram(stdout: string): { slot: Slot; state: string; release: string } {
-  const [slot, state = '', release = ''] = stdout.trim().split(/\s+/);
-  return { slot: slot === 'b' ? 'b' : 'a', state, release: release === '.' ? '' : release };
+export function parseLiveProgram(s: Settings, values: Record<string, string>): { slot: Slot; state: string; release: string } {
+  const [slot, release = ''] = (values.live ?? '').trim().split(/\s+/);
+  const live: Slot = slot === 'b' ? 'b' : 'a';
+  const state = (values.states ?? '').split('\n').map((l) => l.trim().split(/\s+/)).find(([name]) => name === programOf(s, live))?.[1] ?? 'none';
+  return { slot: live, state, release: release === '.' ? '' : release };
 }
 
 /** The end of setup: the site answers through nginx on this server. */
@@ -358,7 +403,8 @@ export function verifySite(s: Settings): Step {
 
 /** logrotate for the app's log directory (templates/logrotate.conf). */
 export function logrotate(s: Settings): Step {
-  const content = renderTemplate('logrotate.conf', { app: s.project, logDir: layout(s).log, appUser: s.appUser }, s.file);
+  const L = layout(s);
+  const content = renderTemplate('logrotate.conf', { app: s.project, logDir: L.log, programLogs: L.programLogs, appUser: s.appUser }, s.file);
   return step('logrotate', 'log rotation', [{ run: sh`mkdir -p /etc/logrotate.d && __put ${`/etc/logrotate.d/deploy-${s.project}`} 0644 root:root`, stdin: content, reportsChange: true }]);
 }
 

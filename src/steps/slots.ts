@@ -2,9 +2,9 @@
 // proving it answers, and stopping the retired one once no request is left on it.
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, type Slot } from '../layout.js';
-import { sh } from '../shell.js';
-import { bootUnitContent, bootUnitFile, programFile, reloadPrograms, slotLog, slotProgramContent, stopProgram, usesSystemd } from './manager.js';
+import { DEPLOY_CTL, layout, type Slot } from '../layout.js';
+import { quote, sh } from '../shell.js';
+import { bootUnitContent, bootUnitFile, ctl, programFile, reloadPrograms, slotLog, slotProgramContent, stopProgram } from './manager.js';
 
 const TCP = /^(.+):(\d+)$/;
 
@@ -73,28 +73,24 @@ export function stoppingMarker(s: Settings, slot: Slot): string {
 /** Point the (stopped) slot at the release and start it. */
 export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
   const L = layout(s);
-  const program = L.program(slot);
-  const start: Command = usesSystemd(s)
-    ? { run: sh`if __was_changed ${programFile(s, slot)}; then systemctl daemon-reload; fi; systemctl start ${`${program}.service`}` }
-    : // Usually a plain start over XML-RPC; when the program is new or its config changed (this
-      // step, or an earlier setup): one supervisorctl for stop, reread, update and start.
-      { run: sh`if __was_changed ${L.supervisorConf(slot)} || __supervisor_config_changed ${program} || ! __supervisor_rpc startProcess ${program}; then printf '%s\\n' ${['stop ' + program, 'reread', 'update ' + program, 'start ' + program]} | supervisorctl >/dev/null; fi` };
   return [
     // A previous switch stops the old slot in the background: let that finish first. gunicorn
     // may take up to its graceful timeout and supervisor then kills it; an older marker is stale.
     {
       run: sh`m=${stoppingMarker(s, slot)}; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt ${s.gunicornTimeout + 15} ]; do sleep 0.1; done; rm -f "$m"`,
+      as: 'app',
       probe: true,
     },
     // After a reboot, or a run killed after it started this slot, the idle slot may run: stop it
-    // (the caller has made sure it is not the live one; a fault for a stopped or new program is fine).
-    { run: usesSystemd(s) ? stopProgram(s, slot) : sh`__supervisor_rpc stopProcess ${program} 1 || true`, probe: true },
+    // (the caller has made sure it is not the live one; a stopped or new program is fine).
+    { run: stopProgram(s, slot), probe: true },
     // Whatever else answers on the slot's address would pass the health check in its place.
     { run: sh`if __addr_in_use ${L.bind(slot)}; then echo ${`${L.bind(slot)} (slot ${slot}) is already in use by another process:`} >&2; ss -Hltnp >&2 || true; exit 1; fi`, probe: true },
-    { run: sh`mkdir -p ${L.slots} && ${replaceLink(L.release(release), L.slot(slot))}` },
+    { run: sh`mkdir -p ${L.slots} && ${replaceLink(L.release(release), L.slot(slot))}`, as: 'app' },
     // Where this start's log begins: the health check reads only what follows.
     { run: slotLog(s, slot).mark, probe: true },
-    start,
+    // Usually a plain start; deploy-ctl re-reads the program first when it is new or changed.
+    { run: ctl(s, 'start', [slot]) },
   ];
 }
 
@@ -117,14 +113,19 @@ export function healthCheck(s: Settings, slot: Slot): Command {
  * waits (up to 5 s) until no connection to the slot is open, so requests routed to it just
  * before the switch are answered; gunicorn then finishes whatever is in flight.
  */
-export function stopSlotInBackground(s: Settings, slot: Slot): Command {
+export function stopSlotInBackground(s: Settings, slot: Slot): Command[] {
   const marker = stoppingMarker(s, slot);
   const bind = layout(s).bind(slot);
   const port = TCP.exec(bind)?.[2];
   const quiet = port ? `for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :${port} 2>/dev/null)" ] && break; sleep 0.05; done` : 'sleep 1';
-  const stop = `sleep 0.2; ${quiet}; ${stopProgram(s, slot)}; rm -f ${marker}`;
+  // A job of its own, as root (systemd-run) or as the deploy user (through sudo, as __ctl does).
+  const ctlCommand = `c=${DEPLOY_CTL}; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c ${quote(s.project)} stop ${quote(layout(s).program(slot))}`;
+  const stop = `sleep 0.2; ${quiet}; ${ctlCommand} || true; sudo -n -u ${quote(s.appUser)} rm -f ${quote(marker)}`;
   // systemd-run hands the job to systemd at once; a plain background job would hold the SSH session open until it ends.
-  return { run: sh`touch ${marker} && if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c ${stop}; else setsid nohup sh -c ${stop} >/dev/null 2>&1 </dev/null & fi`, probe: true };
+  return [
+    { run: sh`touch ${marker}`, as: 'app', probe: true },
+    { run: sh`if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c ${stop}; else setsid nohup sh -c ${stop} >/dev/null 2>&1 </dev/null & fi`, probe: true },
+  ];
 }
 
 /** Point `link` at `target` atomically: a new link renamed over the old one. */

@@ -21,19 +21,19 @@ export const INTERRUPTED_STATUS = 130;
  */
 export function abortPoint(s: Settings, token: string): Command {
   const f = layout(s).decision(token);
-  return { run: sh`if ! (set -C; echo switch > ${f}) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit ${INTERRUPTED_STATUS}; fi`, probe: true };
+  return { run: sh`if ! (set -C; echo switch > ${f}) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit ${INTERRUPTED_STATUS}; fi`, as: 'app', probe: true };
 }
 
 /** Ctrl-C while a script runs: sent over a second channel of the same connection. Prints "stopping" or "too-late". */
 export function abortRequest(s: Settings, token: string): Step {
   const f = layout(s).decision(token);
-  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`if (set -C; echo abort > ${f}) 2>/dev/null || grep -qx abort ${f}; then echo stopping; else echo too-late; fi`, probe: true, name: 'decision' }]), aside: true };
+  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`if (set -C; echo abort > ${f}) 2>/dev/null || grep -qx abort ${f}; then echo stopping; else echo too-late; fi`, as: 'app', probe: true, name: 'decision' }]), aside: true };
 }
 
-/** The commit point: from the next request on, nginx sends traffic to `slot`. */
+/** The commit point: from the next request on, nginx sends traffic to `slot`. The app user's file, in its directory. */
 export function commitSwitch(s: Settings, slot: Slot): Command {
   const flag = layout(s).liveFlag;
-  return slot === 'b' ? { run: sh`touch ${flag}`, unless: sh`test -e ${flag}` } : { run: sh`rm -f ${flag}`, unless: sh`test ! -e ${flag}` };
+  return slot === 'b' ? { run: sh`touch ${flag}`, unless: sh`test -e ${flag}`, as: 'app' } : { run: sh`rm -f ${flag}`, unless: sh`test ! -e ${flag}`, as: 'app' };
 }
 
 /** `current` names the live slot's release (for people, `run` and Capistrano habits). */
@@ -42,6 +42,7 @@ export function followCurrent(s: Settings): Command {
   const tmp = `${L.current}.tmp`;
   return {
     run: sh`live=$(${liveSlotCode(L)}); want=$(readlink ${L.slots}/"$live" || true); if [ -n "$want" ] && [ "$(readlink ${L.current})" != "$want" ]; then ln -sfn "$want" ${tmp} && mv -T ${tmp} ${L.current}; echo "current -> $(basename "$want") (slot $live)"; fi`,
+    as: 'app',
     probe: true,
   };
 }
@@ -52,7 +53,7 @@ export function repair(s: Settings): Command[] {
   return [
     { ...followCurrent(s), name: 'repaired' },
     // Leftovers of killed runs: half-made links, decisions of dead runs (we hold the lock), half-deleted releases.
-    { run: sh`rm -f ${L.current}.tmp ${L.slots}/a.tmp ${L.slots}/b.tmp ${L.root}/deploy.decision-*`, probe: true },
+    { run: sh`rm -f ${L.current}.tmp ${L.slots}/a.tmp ${L.slots}/b.tmp ${L.root}/deploy.decision-*`, as: 'app', probe: true },
     { run: sh`for d in ${L.releases}/.deleting-* ${s.venvsDir}/.deleting-*; do if [ -e "$d" ]; then rm -rf -- "$d"; fi; done`, as: 'app', probe: true },
   ];
 }

@@ -8,6 +8,7 @@ import chalk from 'chalk';
 import type { StepStatus } from '../plan.js';
 import { formatMs } from './format.js';
 import { Board } from './board.js';
+import { terminalSafe } from '../printable.js';
 
 export interface ReporterOptions {
   verbose: boolean;
@@ -130,8 +131,9 @@ export class Reporter {
     this.log(`WARNING ${text}`);
   }
 
-  /** A remote output line: shown with -v (or when streaming), always logged. */
-  remote(host: string, text: string, isErr = false, show = this.verbose): void {
+  /** A remote output line: shown with -v (or when streaming), always logged; its control characters escaped. */
+  remote(host: string, line: string, isErr = false, show = this.verbose): void {
+    const text = terminalSafe(line);
     this.log(`${host} ${isErr ? '!' : '|'} ${text}`);
     if (show) this.print(`${chalk.dim(`${host} ${isErr ? '!' : '|'}`)} ${text}`);
   }

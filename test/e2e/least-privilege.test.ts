@@ -68,7 +68,8 @@ describe('least privilege: deploy_user', { timeout: 10 * 60_000 }, () => {
     const r = await runCli(['-c', file, 'demo', 'run', '--', 'id', '-un'], { home });
     assert.equal(r.code, 0, r.output);
     assert.match(r.stdout, /^django$/m);
-    await host.run(`mkdir -m 0775 ${ROOT}/deploy.lock && echo '{"by":"ci@elsewhere","pid":1,"since":"2026-01-01T00:00:00Z","what":"deploy","token":"t"}' > ${ROOT}/deploy.lock/info`);
+    // Another run's lock (this version takes it as the app user).
+    await host.run(`echo '{"by":"ci@elsewhere","pid":1,"since":"2026-01-01T00:00:00Z","what":"deploy","token":"t"}' | sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && cat > ${ROOT}/deploy.lock/info'`);
     const u = await cli('demo', 'unlock');
     assert.equal(u.code, 0, u.output);
     assert.equal((await host.exec(`test -e ${ROOT}/deploy.lock`)).code, 1);

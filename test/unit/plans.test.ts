@@ -26,8 +26,11 @@ test('packages: one apt-get for what is missing, skipped when all are installed'
 test('app user: a system user without a login shell, directories owned as the layout says', () => {
   const text = shown(S.appUser(s));
   assert.match(text, /useradd --system --user-group --home-dir \/opt\/django --create-home --shell \/usr\/sbin\/nologin django/);
-  assert.match(text, /install -d -m 0700 -o django -g django \/opt\/django\/.ssh/);
-  assert.match(text, /install -d -m 0750 -o root -g django \/opt\/django\/configs\/apps/);
+  // The home is root's; the app owns only its own directories in it, and makes everything below them itself.
+  assert.match(text, /\[root\] __root_only_dir "\$\(dirname \/opt\/django\)" && chown -h root:root \/opt\/django && chmod 0755 \/opt\/django/);
+  assert.match(text, /\[root\] __app_dir_in_root_dir 0700 django \/opt\/django\/.ssh/);
+  assert.match(text, /\[django\] mkdir -p \/opt\/django\/apps\/NOME_APP\/slots && chmod 00755/);
+  assert.match(text, /\[root\] __root_dir 0750 root:django \/opt\/django\/configs\/apps/);
 });
 
 test('deploy key: generated only when missing, as the app user', () => {
@@ -39,8 +42,8 @@ test('deploy key: generated only when missing, as the app user', () => {
 test('config file: SECRET_KEY made on the server, kept if present; secrets redacted in what is shown', () => {
   const st = S.configFile(s);
   const cmd = st.commands[0];
-  assert.match(String(cmd.run), /sed -n .*secret_key/);
-  assert.match(String(cmd.run), /\/dev\/urandom/);
+  assert.match(String(cmd.run), /__config '\^\(database_url\|email_host_password\)\[\[:space:\]\]\*=' - \/opt\/django\/configs\/apps\/NOME_APP.conf/);
+  assert.match(PRELUDE, /__config\(\) \{[^]*sed -n 's\/\^secret_key[^]*\/dev\/urandom/);
   assert.match(String(cmd.run), /__put \/opt\/django\/configs\/apps\/NOME_APP.conf 0640 root:django/);
   assert.match(String(cmd.stdin), /email_host_password = \[redacted\]/);
   assert.match(cmd.stdin!.reveal(), /email_host_password = hunter2/);
@@ -153,7 +156,8 @@ test('switch: Ctrl-C and the script race for one decision file; whoever comes fi
   const t = parseSettings(seed.replace('[APP]', `home = ${home}\n[APP]`), { app: 'NOME_APP', file: 'x' });
   mkdirSync(`${t.appRoot}/slots`, { recursive: true });
   const tctx = { appUser: t.appUser };
-  const bash = (st: ReturnType<typeof step>) => spawnSync('bash', ['-s'], { input: renderScript({ ...st, privileged: false }, tctx, true) });
+  // Run locally as this user: the app user's commands too.
+  const bash = (st: ReturnType<typeof step>) => spawnSync('bash', ['-s'], { input: renderScript({ ...st, privileged: false, commands: st.commands.map((c) => ({ ...c, as: undefined })) }, tctx, true) });
   const point = step('p', 'abort point', [SW.abortPoint(t, 'tok1')], false);
   const request = { ...SW.abortRequest(t, 'tok1'), privileged: false };
   // Ctrl-C first: the script stops before the switch.
@@ -177,7 +181,8 @@ test('switch: the commit is one file; current follows the live slot', async () =
   symlinkSync(`${root}/releases/r1`, `${root}/slots/a`);
   symlinkSync(`${root}/releases/r2`, `${root}/slots/b`);
   symlinkSync(`${root}/releases/r1`, `${root}/current`);
-  const bash = (cmds: ReturnType<typeof SW.switchTo>) => spawnSync('bash', ['-s'], { input: renderScript(step('t', 't', cmds, false), { appUser: t.appUser }, true) });
+  // Run locally as this user: the app user's commands too.
+  const bash = (cmds: ReturnType<typeof SW.switchTo>) => spawnSync('bash', ['-s'], { input: renderScript(step('t', 't', cmds.map((c) => ({ ...c, as: undefined })), false), { appUser: t.appUser }, true) });
   // A run killed right after the commit: the flag says b, current still names r1; repair fixes current.
   assert.equal(bash([SW.commitSwitch(t, 'b')]).status, 0);
   assert.ok(existsSync(`${root}/slots/live-b`));

@@ -1,0 +1,65 @@
+// The trust boundary, as the plans show it (docs/threat-model.md): no command run as root names
+// a path in a tree the app user or a deploy user can write, but to ask whether it exists, or
+// through the helpers made for that (which refuse links, or act from inside a pinned directory).
+// The attack suite (test/reliability/trust-boundary.test.ts) proves the same on real hosts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseSettings } from '../../src/settings/load.ts';
+import { appPaths, catalog, rootText, runsAs } from '../plans-catalog.ts';
+import { terminalSafe } from '../../src/printable.ts';
+
+const seed = readFileSync(new URL('../fixtures/seed000.ini', import.meta.url), 'utf8');
+const variants = {
+  plain: seed,
+  'deploy_user, processes, hooks': seed.replace('[APP]', 'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]'),
+  'letsencrypt, systemd': seed.replace('[APP]', 'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]'),
+};
+
+/** What root may do with a path the app can write: test that it exists (no content read, nothing written), or go through the safe helpers. */
+const ALLOWED = [
+  /(?:\btest|\[) (?:! )?-[edfLS] \S+/g,
+  /\bstat -c \S+ \S+/g,
+  /__app_dir_in_root_dir \S+ \S+ \S+/g,
+  /__give_to_app \S+ \S+/g,
+  /sudo -n (?:-H )?-u \S+ [^;&|]*/g,
+];
+
+test('no root command reads, writes, links, chowns or deletes in a tree the app user or a deploy user can write', () => {
+  let rootCommands = 0;
+  for (const [name, text] of Object.entries(variants)) {
+    const s = parseSettings(text, { app: 'NOME_APP', file: 'settings.ini' });
+    for (const [command, steps] of Object.entries(catalog(s))) {
+      for (const st of steps) {
+        for (const [i, cmd] of st.commands.entries()) {
+          if (runsAs(cmd, st) === 'app') continue;
+          rootCommands++;
+          const rest = ALLOWED.reduce((t, re) => t.replace(re, ''), rootText(cmd, st));
+          assert.deepEqual(appPaths(s, rest), [], `${name}: ${command}, step ${st.id}, command ${i + 1} (as root) names:\n${rest}`);
+        }
+      }
+    }
+  }
+  assert.ok(rootCommands > 100, `only ${rootCommands} root commands were looked at`);
+});
+
+test('what root installs comes from the settings or root\'s own copies, never from a release', () => {
+  for (const text of Object.values(variants)) {
+    const s = parseSettings(text, { app: 'NOME_APP', file: 'settings.ini' });
+    for (const steps of Object.values(catalog(s))) {
+      for (const st of steps) {
+        for (const cmd of st.commands) {
+          if (runsAs(cmd, st) === 'app') continue;
+          assert.doesNotMatch(rootText(cmd, st), /\.deploy\/(nginx|app)\.conf|\.deploy-env/, `step ${st.id}`);
+        }
+      }
+    }
+  }
+});
+
+test('text from a server is shown with its control characters escaped', () => {
+  assert.equal(terminalSafe('\x1b[2J\x1b[31mFAKE\x1b]0;pwned\x07'), '\\x1b[2J\\x1b[31mFAKE\\x1b]0;pwned\\x07');
+  assert.equal(terminalSafe('tab\tand\nnewline stay'), 'tab\tand\nnewline stay');
+  assert.equal(terminalSafe('a\rb\x7f\x9b\u202e'), 'a\\x0db\\x7f\\x9b\\u202e');
+  assert.equal(terminalSafe('ünïcode ✓'), 'ünïcode ✓');
+});
