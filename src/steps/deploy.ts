@@ -41,23 +41,31 @@ export function unlockStep(s: Settings, token: string, log: Record<string, unkno
   return step('unlock', 'release the lock', [releaseLock(s, token), appendDeployLog(s, log)]);
 }
 
-/** Fails with what to do when setup has not run on this server (dir is missing), or ran with an older version. */
-function requireSetUp(s: Settings, dir: string, web: boolean): Command {
+/** Fails with what to do when setup has not run on this server (dir is missing). */
+function requireSetUp(s: Settings, dir: string): Command {
+  return { run: sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true };
+}
+
+/**
+ * Fails with what to do when an older version set up this web host: its nginx site predates the
+ * switch file, or it kept the slots root's (the app user switches now).
+ */
+function requireThisVersion(s: Settings, web: boolean): Command[] {
   const L = layout(s);
-  const notSetUp = sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`;
-  if (!web) return { run: notSetUp, as: 'app', probe: true };
-  // An older version kept the slots root's: the app user, who switches now, could not.
-  return {
-    run: sh`${notSetUp}; { grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null && test -w ${L.slots}; } || { echo "${s.app} was set up by an older version of deploy: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
-    as: 'app',
-    probe: true,
-  };
+  if (!web) return [];
+  return [
+    {
+      run: sh`{ grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null && test -w ${L.slots}; } || { echo "${s.app} was set up by an older version of deploy: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
+      as: 'app',
+      probe: true,
+    },
+  ];
 }
 
 export const liveDir = B.liveDir;
 
 /** Index (1-based) of the lock command in prepare() and inspect(): a failure after it means we hold the lock. */
-export const LOCK_COMMAND = 4;
+export const LOCK_COMMAND = 2;
 
 /** The live slot, what it runs, and whether its server configs are the ones `fingerprint` names (same|changed). */
 function readLive(s: Settings, fingerprint: Secret, web: boolean): Command[] {
@@ -73,9 +81,10 @@ function readLive(s: Settings, fingerprint: Secret, web: boolean): Command[] {
 export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint = configFingerprint(s), web = true): Step {
   const L = layout(s);
   const cmds = [
-    requireSetUp(s, L.repo, web),
-    ...controlFiles(s),
+    requireSetUp(s, L.repo),
     acquireLock(s, lock),
+    ...requireThisVersion(s, web),
+    ...controlFiles(s, false),
     ...repair(s),
     { run: sh`cd ${L.repo} && ${gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
     resolveRef(s, ref),
@@ -279,8 +288,8 @@ export function parseAbandon(res: StepResult): { slot: Slot; release: string } |
 /** One line per release: name, state (built|failed|incomplete), the .deploy-release JSON. Plus current, live slot, lock. */
 export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
   const L = layout(s);
-  const cmds: Command[] = [requireSetUp(s, L.releases, web)];
-  if (lock) cmds.push(acquireLock(s, lock), ...repair(s));
+  const cmds: Command[] = [requireSetUp(s, L.releases)];
+  if (lock) cmds.push(acquireLock(s, lock), ...requireThisVersion(s, web), ...repair(s));
   cmds.push(
     {
       name: 'releases',

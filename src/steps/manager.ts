@@ -54,11 +54,10 @@ export function reloadPrograms(s: Settings): Sh {
   return usesSystemd(s) ? sh`systemctl daemon-reload` : sh`supervisorctl reread >/dev/null`;
 }
 
-/** remote/deploy-ctl.sh, as it goes on the wire; shown (dry run, logs) by name and digest: it is a file of this repository. */
-const DEPLOY_CTL_FILE = (() => {
-  const text = remoteFile('deploy-ctl.sh');
-  return new Masked(`[remote/deploy-ctl.sh: ${text.split('\n').length - 1} lines, sha256 ${createHash('sha256').update(text).digest('hex').slice(0, 16)}]\n`, text);
-})();
+/** remote/deploy-ctl.sh, as setup installs it, and its digest (what a deploy checks). */
+const DEPLOY_CTL_TEXT = remoteFile('deploy-ctl.sh');
+const DEPLOY_CTL_FILE = new Masked(DEPLOY_CTL_TEXT, DEPLOY_CTL_TEXT);
+const DEPLOY_CTL_DIGEST = createHash('sha256').update(DEPLOY_CTL_TEXT).digest('hex');
 
 /** deploy-ctl for this app: `action` on its programs (names as in the settings: a, b, a process). */
 export function ctl(s: Settings, action: 'start' | 'stop' | 'status', names: string[]): Sh {
@@ -83,18 +82,25 @@ export function ctlConf(s: Settings): string {
 }
 
 /**
- * deploy-ctl and the app's ctl.conf: root writes them (setup, and every deploy run as root, so a
- * new version's deploy-ctl goes out with it); a deploy user cannot, and checks they are current.
+ * deploy-ctl and the app's ctl.conf. Setup installs deploy-ctl (`install`); a deploy checks it is
+ * this version's by its digest (a new version of deploy-ctl goes out with setup). ctl.conf follows
+ * the settings ([PROCESSES]): root writes it; a deploy user cannot, and checks it is current.
  */
-export function controlFiles(s: Settings): Command[] {
+export function controlFiles(s: Settings, install: boolean): Command[] {
   const L = layout(s);
-  const put = (file: string, mode: string, content: Masked): Command => ({
-    run: sh`if [ "$EUID" = 0 ]; then install -d -m 0755 ${L.store} && __put ${file} ${mode} root:root; elif ! cmp -s - ${file}; then echo ${`${file} is not the one this version of deploy needs: run \`deploy ${s.app} setup\` (deploy_user cannot)`} >&2; exit 1; fi`,
-    stdin: content,
-    reportsChange: true,
-  });
+  const setupFirst = (file: string) => `${file} is not the one this version of deploy needs: run \`deploy ${s.app} setup\``;
+  const ctlCommand: Command = install
+    ? { run: sh`__put ${DEPLOY_CTL} 0755 root:root`, stdin: DEPLOY_CTL_FILE, reportsChange: true }
+    : { run: sh`echo ${`${DEPLOY_CTL_DIGEST}  ${DEPLOY_CTL}`} | sha256sum --quiet --strict -c 2>/dev/null || { echo ${setupFirst(DEPLOY_CTL)} >&2; exit 1; }`, probe: true };
   const conf = ctlConf(s);
-  return [put(DEPLOY_CTL, '0755', DEPLOY_CTL_FILE), put(L.ctlConf, '0644', new Masked(conf, conf))];
+  return [
+    ctlCommand,
+    {
+      run: sh`if [ "$EUID" = 0 ]; then __root_dir 0755 root:root ${L.store} && __put ${L.ctlConf} 0644 root:root; elif ! cmp -s - ${L.ctlConf}; then echo ${`${setupFirst(L.ctlConf)} (deploy_user cannot)`} >&2; exit 1; fi`,
+      stdin: new Masked(conf, conf),
+      reportsChange: true,
+    },
+  ];
 }
 
 /**

@@ -153,7 +153,7 @@ export function control(s: Settings): Step {
   const drop = '/etc/supervisor/conf.d/00-deploy-socket.conf';
   const socket = '/var/run/supervisor.sock';
   return step('control', 'deploy-ctl (start, stop and logs of the app\'s programs)', [
-    ...controlFiles(s),
+    ...controlFiles(s, true),
     { run: sh`rm -f ${drop}`, unless: sh`! grep -qs 'Written by .deploy' ${drop}` },
     { run: sh`chown root:root ${socket} && chmod 0700 ${socket}`, unless: sh`[ ! -S ${socket} ] || [ -e ${drop} ] || [ "$(stat -L -c '%a %U:%G' ${socket})" = '700 root:root' ]` },
   ]);

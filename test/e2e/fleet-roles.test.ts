@@ -30,7 +30,7 @@ describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout:
     repo = demoRepo('v1');
     await git.push('demo', repo);
     home = tempDir();
-    file = settingsFile(home, '', `database_url = postgresql://demo:pg-secret-1@${db.ip}:5432/demo\n[HOSTS]\nweb = ubuntu@${w1.ip}, ubuntu@${w2.ip}\nworker = ubuntu@${worker.ip}\nprimary = ubuntu@${w1.ip}\n[PROCESSES]\nclock = sleep infinity\n[HOOKS]\nafter_switch = hostname >> /opt/django/after-switch.log\nrun_once = after_switch\n`);
+    file = settingsFile(home, '', `database_url = postgresql://demo:pg-secret-1@${db.ip}:5432/demo\n[HOSTS]\nweb = ubuntu@${w1.ip}, ubuntu@${w2.ip}\nworker = ubuntu@${worker.ip}\nprimary = ubuntu@${w1.ip}\n[PROCESSES]\nclock = sleep infinity\n[HOOKS]\nafter_switch = hostname >> /opt/django/apps/demo/shared/after-switch.log\nrun_once = after_switch\n`);
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
   });
   after(stopAll);
@@ -74,8 +74,8 @@ describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout:
     assert.equal((await worker.run(`readlink /proc/${clockPid}/cwd`)).trim(), `${ROOT}/releases/${release}`);
     for (const h of web) assert.equal((await h.exec('test -e /etc/supervisor/conf.d/demo-process-clock.conf')).code, 1, 'no process on a web host');
     // A run-once hook ran on the primary only.
-    assert.equal((await web[0].exec('test -s /opt/django/after-switch.log')).code, 0);
-    for (const h of [web[1], worker]) assert.equal((await h.exec('test -e /opt/django/after-switch.log')).code, 1);
+    assert.equal((await web[0].exec('test -s /opt/django/apps/demo/shared/after-switch.log')).code, 0);
+    for (const h of [web[1], worker]) assert.equal((await h.exec('test -e /opt/django/apps/demo/shared/after-switch.log')).code, 1);
   });
 
   it('a failing run-once command switches no host', async () => {

@@ -44,8 +44,8 @@ env_file = app.env
 [PROCESSES]
 worker = python -u worker.py
 [HOOKS]
-after_switch = echo "after_switch $(cat VERSION) $GREETING" >> /opt/django/hooks.log
-after_rollback = echo "after_rollback $(cat VERSION)" >> /opt/django/hooks.log
+after_switch = echo "after_switch $(cat VERSION) $GREETING" >> /opt/django/apps/demo/shared/hooks.log
+after_rollback = echo "after_rollback $(cat VERSION)" >> /opt/django/apps/demo/shared/hooks.log
 before_build = test -f worker.py
 `;
 

@@ -30,8 +30,8 @@ describe('runtime: processes, hooks, settings on deploy, start/stop/restart (sup
     assert.equal(r.code, 0, r.output);
     assert.equal(await rt.page(), 'v2');
     assert.ok(await until(async () => (await rt.workerVersion()) === 'v2'), 'worker runs v2');
-    assert.match(await rt.host.run(`cat ${APP_ROOT}/shared/log/worker.log`), /worker v1 stopped gracefully/);
-    assert.match(await rt.host.run('cat /opt/django/hooks.log'), /^after_switch v2 hello-from-env-file$/m);
+    assert.match(await rt.host.run(`cat /var/log/deploy/demo/worker.log`), /worker v1 stopped gracefully/);
+    assert.match(await rt.host.run('cat /opt/django/apps/demo/shared/hooks.log'), /^after_switch v2 hello-from-env-file$/m);
     // The hook's output and the secrets: never in the tool's output.
     assert.doesNotMatch(r.output, /hello-from-env-file/);
   });
@@ -41,7 +41,7 @@ describe('runtime: processes, hooks, settings on deploy, start/stop/restart (sup
     assert.equal(r.code, 0, r.output);
     assert.equal(await rt.page(), 'v1');
     assert.ok(await until(async () => (await rt.workerVersion()) === 'v1'), 'worker back on v1');
-    assert.match(await rt.host.run('cat /opt/django/hooks.log'), /^after_rollback v1$/m);
+    assert.match(await rt.host.run('cat /opt/django/apps/demo/shared/hooks.log'), /^after_rollback v1$/m);
     const back = await rt.cli('demo', 'rollback', 'current');
     assert.equal(back.code, 0, back.output);
     assert.ok(await until(async () => (await rt.workerVersion()) === 'v2'));

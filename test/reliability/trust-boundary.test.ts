@@ -1,0 +1,241 @@
+// The trust boundary under attack (docs/threat-model.md), driven by the plans as the kill-point
+// suite is. Every path of a tree the app user or a deploy user can write that a command's plans
+// name is attacked while that command runs: a link to a root-only canary file (or directory),
+// or a link to a path that must not exist, planted as the app user (or the deploy user) would.
+// The command then runs (as the deploy user where it can), and the suite proves, on the server:
+//   - no file outside the app's trees changed (content, owner, mode) or appeared (find -newer),
+//   - the canaries are as they were and the paths that must not exist do not,
+//   - no canary's content became readable by the app user, or reached the operator's output,
+//   - the site still serves (but after `stop`).
+// Hostile content where content is read (an old release's nginx site, its config file and
+// environment, its metadata) is test/reliability/trust-repros.test.ts's.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { stopAll, type Host } from '../testbed/index.ts';
+import { loadSettings } from '../../src/settings/load.ts';
+import { appPaths, catalog, NEW, OLD, type CommandName } from '../plans-catalog.ts';
+import { bench, report, served, type Bench } from './helpers.ts';
+import { runCli, type CliResult } from '../e2e/helpers.ts';
+
+const APP = '/opt/django/apps/demo';
+const CANARY = 'TRUST-CANARY-7f3a9c';
+const CANARY_FILE = '/root/trust-canary/secret';
+const CANARY_DIR = '/root/trust-canary/dir';
+/** Links to paths that must never come to exist. */
+const MISSING = '/etc/trust-missing';
+/** Where a root that wrote outside the app's trees would show (find -newer): the system, not its logs or run-time state. */
+const WATCHED = ['/etc', '/root', '/usr', '/opt', '/srv', '/home', '/boot', '/var/lib/deploy', '/var/spool', '/var/www'];
+const APP_TREES = ['/opt/django/apps', '/opt/django/virtualenvs', '/opt/django/.ssh', '/opt/django/.cache', '/home/deployer'];
+/** What the commands themselves write outside the app's trees (setup and root's deploys: from the settings). */
+const LEGIT = [
+  /^\/etc\/nginx\/sites-(available|enabled)\/(demo|deploy-default-\d+|default)(\.reload-pending|\.deploy-prev)?$/,
+  /^\/etc\/nginx\/sites-(available|enabled)$/,
+  /^\/etc\/supervisor\/conf\.d(\/demo-.*\.conf)?$/,
+  /^\/etc\/systemd\/system(\/deploy-demo-boot\.service|\/supervisor\.service\.wants(\/deploy-demo-boot\.service)?)?$/,
+  /^\/etc\/logrotate\.d(\/deploy-demo)?$/,
+  /^\/etc\/sudoers\.d(\/deploy-demo-deployer)?$/,
+  /^\/usr\/local\/sbin(\/deploy-ctl)?$/,
+  /^\/var\/lib\/deploy(\/.*)?$/,
+  /^\/opt\/django(\/configs(\/apps(\/demo\.conf)?)?)?$/,
+  /^\/etc\/(passwd|group|shadow|gshadow|subuid|subgid)-?$/,
+  /^\/etc$/,
+  /^\/home$/,
+  /^\/root(\/\.ssh(\/known_hosts)?|\/trust-canary.*)?$/,
+];
+/** Commands a deploy user runs (all but setup). */
+const RUN_AS_DEPLOYER = new Set<CommandName>(['deploy', 'rollback', 'maintenance on', 'maintenance off', 'start', 'stop', 'restart', 'status', 'logs', 'unlock']);
+
+interface Attack {
+  command: CommandName;
+  path: string;
+  kind: 'canary' | 'missing';
+}
+
+interface Finding {
+  attack: Attack;
+  problems: string[];
+}
+
+/** The CLI's arguments for a command of the catalogue. */
+function argsFor(command: CommandName): string[] {
+  switch (command) {
+    case 'setup': return ['setup', '--dependencies=no'];
+    case 'deploy': return ['deploy', '--force', '--ref', 'good-b'];
+    case 'maintenance on': return ['maintenance', 'on', '--message', 'attack'];
+    case 'maintenance off': return ['maintenance', 'off'];
+    case 'logs': return ['logs', '-n', '5'];
+    case 'unlock': return ['unlock', '--force'];
+    default: return [command];
+  }
+}
+
+/**
+ * Each command's targets: the paths of the app's trees its plans name, as concrete paths on the
+ * host. Placeholders: OLD is the release a rollback goes back to; NEW (a deploy's new release,
+ * whose name nobody can know beforehand) stands for the live one; run tokens cannot be guessed.
+ */
+function targets(file: string, live: string, old: string, deployUser: boolean): Map<CommandName, string[]> {
+  const s = loadSettings({ app: 'demo', file });
+  const out = new Map<CommandName, string[]>();
+  for (const [command, steps] of Object.entries(catalog(s)) as [CommandName, ReturnType<typeof catalog>[CommandName]][]) {
+    const paths = new Set<string>();
+    for (const st of steps) {
+      for (const cmd of st.commands) {
+        const text = [st.onlyIf, cmd.unless, cmd.run, cmd.stdin].filter(Boolean).map(String).join('\n');
+        for (const p of appPaths(s, text)) {
+          if (/TOKEN|XXXXXX|%C/.test(p) || /[-.,:]$/.test(p)) continue;
+          paths.add(p.replaceAll(`/${NEW}`, `/${live}`).replaceAll(`/${OLD}`, `/${old}`));
+        }
+      }
+    }
+    if (command === 'setup' && deployUser) for (const p of ['/home/deployer/.ssh', '/home/deployer/.ssh/authorized_keys']) paths.add(p);
+    out.set(command, [...paths].sort());
+  }
+  return out;
+}
+
+/** The paths, one attack each, the kinds alternating along each command's list (each path meets both kinds across commands). */
+function attacks(map: Map<CommandName, string[]>): Attack[] {
+  const list: Attack[] = [];
+  let n = 0;
+  for (const [command, paths] of map) for (const path of paths) list.push({ command, path, kind: n++ % 2 ? 'missing' : 'canary' });
+  return list;
+}
+
+/** Shell run on the host, as root (the test's own access). */
+async function sh(host: Host, cmd: string): Promise<string> {
+  return host.run(cmd);
+}
+
+/** The canaries: a root-only file and directory, holding a secret no other user may read. */
+async function plantCanaries(host: Host): Promise<string> {
+  await sh(host, `install -d -m 0700 /root/trust-canary ${CANARY_DIR} && printf '%s\\n' ${CANARY} > ${CANARY_FILE} && chmod 0600 ${CANARY_FILE} && printf '%s\\n' ${CANARY} > ${CANARY_DIR}/inner && chmod 0600 ${CANARY_DIR}/inner && rm -rf ${MISSING}*`);
+  return canaryState(host);
+}
+
+function canaryState(host: Host): Promise<string> {
+  return sh(host, `stat -c '%n %a %U:%G %s %Y' /root/trust-canary ${CANARY_FILE} ${CANARY_DIR} ${CANARY_DIR}/inner && sha256sum ${CANARY_FILE} ${CANARY_DIR}/inner`);
+}
+
+/** Who can write the path's directory: the deploy user's home is its own, the rest the app user's. */
+function owner(path: string): string {
+  return path.startsWith('/home/deployer') ? 'deployer' : 'django';
+}
+
+/**
+ * Plant the attack as its owner would: the path's current entry moved aside (kept for the
+ * restore), a link in its place. A directory's link goes to the canary directory.
+ */
+async function plant(host: Host, a: Attack, i: number): Promise<boolean> {
+  // Only where its owner can: an entry of a directory only root can write (the home's) is no target.
+  if ((await host.exec(`sudo -u ${owner(a.path)} test -w "$(dirname ${q(a.path)})"`)).code !== 0) return false;
+  const isDir = (await host.exec(`test -d ${q(a.path)} && test ! -L ${q(a.path)}`)).code === 0;
+  const target = a.kind === 'missing' ? `${MISSING}-${i}` : isDir ? CANARY_DIR : CANARY_FILE;
+  const p = q(a.path);
+  await sh(host, `sudo -u ${owner(a.path)} sh -c ${q(`mkdir -p "$(dirname ${p})" && if [ -e ${p} ] || [ -L ${p} ]; then mv -T ${p} ${p}.trust-saved; fi && ln -s ${target} ${p}`)}`);
+  return true;
+}
+
+async function restore(host: Host, a: Attack): Promise<void> {
+  const p = q(a.path);
+  await sh(host, `sudo -u ${owner(a.path)} sh -c ${q(`if [ -L ${p} ]; then rm -f ${p}; fi; if [ -e ${p}.trust-saved ] || [ -L ${p}.trust-saved ]; then rm -rf ${p} && mv -T ${p}.trust-saved ${p}; fi`)}; sudo -u django rm -rf ${APP}/deploy.lock ${APP}/maintenance.html`);
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Everything the suite must find unchanged after a command; '' when all is well, else the problems. */
+async function check(host: Host, canaries: string, out: CliResult, log: string): Promise<string[]> {
+  const problems: string[] = [];
+  const prune = APP_TREES.map((t) => `-path ${t} -prune -o`).join(' ');
+  const changed = (await sh(host, `find ${WATCHED.join(' ')} -xdev ${prune} \\( -newer /run/trust-stamp -o -cnewer /run/trust-stamp \\) -print 2>/dev/null || true`)).split('\n').filter(Boolean);
+  const unexpected = changed.filter((f) => !LEGIT.some((re) => re.test(f)));
+  if (unexpected.length) problems.push(`changed or created outside the app's trees: ${unexpected.join(', ')}`);
+  if ((await canaryState(host)) !== canaries) problems.push('a canary changed');
+  const missing = (await host.exec(`ls -d ${MISSING}* 2>/dev/null`)).stdout.trim();
+  if (missing) problems.push(`created: ${missing}`);
+  const leaked = (await host.exec(`sudo -u django grep -rlF ${CANARY} /opt/django /home/deployer /tmp /var/tmp /dev/shm 2>/dev/null`)).stdout.trim();
+  if (leaked) problems.push(`the app user can read the canary in: ${leaked}`);
+  if (out.output.includes(CANARY) || log.includes(CANARY)) problems.push("the canary's content reached the operator's output or log");
+  return problems;
+}
+
+interface Campaign {
+  bench: Bench;
+  deployer: boolean;
+  cli: (command: CommandName) => Promise<CliResult>;
+}
+
+async function campaign(b: Bench, deployer: boolean): Promise<Campaign> {
+  return {
+    bench: b,
+    deployer,
+    cli: (command) => runCli(['-c', b.file, 'demo', ...argsFor(command), '--yes'], { home: b.home }),
+  };
+}
+
+/** The live release and the one before it, as the server has them. */
+async function releases(host: Host): Promise<{ live: string; old: string }> {
+  const live = (await sh(host, `basename "$(readlink ${APP}/current)"`)).trim();
+  const all = (await sh(host, `ls -1 ${APP}/releases | sort`)).split('\n').filter(Boolean);
+  const old = all.filter((r) => r < live).at(-1) ?? all[0];
+  return { live, old };
+}
+
+async function runAttack(c: Campaign, a: Attack, i: number, canaries: string): Promise<Finding | 'skipped' | undefined> {
+  const { host } = c.bench;
+  if (!(await plant(c.bench.host, a, i))) return 'skipped';
+  await sh(host, 'sleep 0.01; touch /run/trust-stamp; sleep 0.01');
+  const out = await c.cli(a.command);
+  const logPath = /log: (\S+)/.exec(out.output)?.[1];
+  const log = logPath ? readFileSync(logPath, 'utf8') : '';
+  const problems = await check(host, canaries, out, log);
+  if (a.command !== 'stop') {
+    const page = await served(host);
+    if (!/^good-[ab]$|^HTTP 503$/.test(page)) problems.push(`the site does not serve: ${page}`);
+  }
+  await restore(host, a);
+  // Back to where the next attack starts: the newest release live (after a rollback), the site served (after stop).
+  if (a.command === 'rollback') await runCli(['-c', c.bench.file, 'demo', 'rollback', 'current', '--yes'], { home: c.bench.home });
+  if (!/^good-[ab]$/.test(await served(host))) await c.cli('start');
+  assert.match(await served(host), /^good-[ab]$/, `after ${a.command} with ${a.path} (${a.kind}) restored, the site does not serve`);
+  return problems.length ? { attack: a, problems } : undefined;
+}
+
+describe('the trust boundary: links and content planted where the app user or a deploy user can write', { timeout: 40 * 60_000 }, () => {
+  after(stopAll);
+
+  it('root follows no link there, writes nothing outside the app, leaks nothing, and the site serves', async () => {
+    const started = performance.now();
+    const benches = await Promise.all([
+      bench('[PROCESSES]\nworker = sleep infinity\n').then((b) => campaign(b, false)),
+      bench('deploy_user = deployer\n[PROCESSES]\nworker = sleep infinity\n').then((b) => campaign(b, true)),
+    ]);
+    // A release before the live one for rollback to go back to.
+    for (const c of benches) assert.equal((await c.bench.cli('demo', 'deploy', '--yes', '--ref', 'good-b')).code, 0);
+    const findings: Finding[] = [];
+    const counts = await Promise.all(
+      benches.map(async (c) => {
+        const canaries = await plantCanaries(c.bench.host);
+        const { live, old } = await releases(c.bench.host);
+        const map = targets(c.bench.file, live, old, c.deployer);
+        const list = attacks(map).filter((a) => !c.deployer || RUN_AS_DEPLOYER.has(a.command) || a.command === 'setup');
+        let planted = 0;
+        const attacked = new Set<string>();
+        for (const [i, a] of list.entries()) {
+          const f = await runAttack(c, a, i, canaries);
+          if (f === 'skipped') continue;
+          planted++;
+          attacked.add(a.path);
+          if (f) findings.push(f);
+        }
+        return { paths: attacked.size, attacks: planted };
+      }),
+    );
+    const paths = counts.reduce((n, c) => n + c.paths, 0);
+    const total = counts.reduce((n, c) => n + c.attacks, 0);
+    report({ test: 'trust-boundary', paths, attacks: total, findings: findings.length, seconds: Math.round((performance.now() - started) / 1000) });
+    assert.deepEqual(findings.map((f) => `${f.attack.command} with ${f.attack.path} -> ${f.attack.kind}: ${f.problems.join('; ')}`), []);
+    assert.ok(total > 100, `only ${total} attacks`);
+  });
+});
