@@ -44,7 +44,7 @@ function asUser(h: HostSpec, user: string): HostSpec {
 
 /** asks=false for commands that never ask (status, logs...): they work without a terminal. */
 export function startSession(app: string, command: string, opts: GlobalOptions, asks = true): Session {
-  const loaded = loadSettings({ app, file: opts.config });
+  const loaded = loadSettings({ app, file: opts.config, command });
   // With deploy_user, every command but setup logs in as that user (no root); setup needs sudo.
   const rootless = !!loaded.deployUser && command !== 'setup';
   const chosen = opts.hosts !== undefined ? { ...loaded, hosts: selectHosts(loaded.hosts, opts.hosts) } : loaded;
@@ -53,6 +53,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   if (!opts.dryRun) checkIdentityFile(settings.identityFile);
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
   const reporter = new Reporter({ verbose: opts.verbose, json: opts.json, command, app: settings.app, dryRun: opts.dryRun, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
+  for (const warning of settings.warnings) reporter.warn(`${settings.file}: ${warning}`);
   const asker = makeAsker(opts.yes || opts.dryRun);
   // Commands whose steps run on every host get the live board on a terminal (not logs' and run's streams).
   reporter.useHosts(settings.hosts, ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command));

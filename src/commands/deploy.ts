@@ -10,7 +10,7 @@ import { buildOn, sharedDatabase } from '../steps/build.js';
 import { DEFAULT_MESSAGE, deployPageOn } from '../steps/maintenance.js';
 import { step } from '../plan.js';
 import { sh } from '../shell.js';
-import { releaseName } from '../steps/git.js';
+import { refError, releaseName } from '../steps/git.js';
 import { DeployError, UsageError } from '../errors.js';
 import { checkRef } from '../refs.js';
 import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
@@ -51,7 +51,9 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   try {
     await withCleanup(fleet, lock, log, true, async (state) => {
       // 1. the fleet's lock; repair what a cut-short run left, fetch, resolve, read what is live
-      const prepared = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run)))));
+      // A name that does not exist (or is both a branch and a tag) is found only here, under the
+      // lock: it is still bad usage (exit 2), and the clean-up gives the lock back, nothing built.
+      const prepared = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run))).catch((e) => Promise.reject(refError(e)))));
       prepared.forEach((p, i) => p.repaired && reporter.info(chalk.yellow(`${fleet.runs[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`)));
       const resolved = prepared[0].resolved;
       if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);

@@ -55,7 +55,10 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();
       const target = !opts.target && lives.length > 1 ? lives[0] : chooseTarget(seen[0].releases, seen[0].current, opts.target);
       for (const [i, h] of seen.entries()) {
-        if (!h.releases.some((r) => r.name === target && r.state === 'built')) throw new DeployError(`${fleet.runs[i].ex.host.label} does not have release ${target}`);
+        if (h.releases.some((r) => r.name === target && r.state === 'built')) continue;
+        // A name given that a host lacks is bad usage, as one no host has (chooseTarget): exit 2.
+        const missing = `${fleet.runs[i].ex.host.label} does not have release ${target}`;
+        throw opts.target ? new UsageError(missing, 'See `deploy <app> releases` for what each host keeps.') : new DeployError(missing);
       }
       log.release = target;
       reporter.result.release = target;

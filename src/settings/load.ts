@@ -4,13 +4,13 @@
 // remote command or a file on the servers passes a strict pattern (rules.ts, named by the key
 // table in schema.ts) and is quoted later by src/shell.ts in any case. Secrets (email
 // password, database_url, [ENV] values) never appear in a problem message.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import ini from 'ini';
 import { parse as parseDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
-import { HOOK_NAMES, KEYS, SECTIONS, keyDef, type HookName, type SectionName } from './schema.js';
+import { FREE_SECTIONS, HOOK_NAMES, KEYS, SECTIONS, keyDef, type HookName, type SectionName } from './schema.js';
 import { BOOL, MAX_VALUE, PATTERNS, cleanPath, configFileRule, list, textProblem, type Rule } from './rules.js';
 import type { HostSpec, Role, Settings } from './types.js';
 import { Secret } from '../shell.js';
@@ -30,12 +30,14 @@ interface AppSections {
 export interface LoadOptions {
   app: string;
   file: string;
+  /** The command about to run: setup also reads the local files it needs (deploy_user's public keys). */
+  command?: string;
 }
 
 // ---------------------------------------------------------------------------------------
 // Reading: bytes -> text, strictly.
 
-export function loadSettings({ app, file }: LoadOptions): Settings {
+export function loadSettings({ app, file, command }: LoadOptions): Settings {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -43,12 +45,12 @@ export function loadSettings({ app, file }: LoadOptions): Settings {
     throw new UsageError(`cannot read settings file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'Write one with `deploy init`, or point to it with -c FILE.');
   }
   const { text, problems } = decodeUtf8(bytes, file);
-  return parseText(text, { app, file }, problems);
+  return parseText(text, { app, file, command }, problems);
 }
 
 /** For text already in memory (deploy init, tests). A leading byte order mark is ignored. */
-export function parseSettings(text: string, { app, file }: LoadOptions): Settings {
-  return parseText(text.replace(/^\uFEFF/, ''), { app, file }, []);
+export function parseSettings(text: string, options: LoadOptions): Settings {
+  return parseText(text.replace(/^\uFEFF/, ''), options, []);
 }
 
 /**
@@ -90,7 +92,7 @@ function linesNotUtf8(bytes: Uint8Array): number[] {
   return bad;
 }
 
-function parseText(text: string, { app, file }: LoadOptions, problems: string[]): Settings {
+function parseText(text: string, { app, file, command }: LoadOptions, problems: string[]): Settings {
   const layout = scanLayout(text);
   problems.push(...layout.problems);
   // `ini` gives the values (quotes, escapes, inline comments); scanLayout gave the positions.
@@ -106,7 +108,7 @@ function parseText(text: string, { app, file }: LoadOptions, problems: string[])
     if (problems.length) throw settingsError([...problems, unknown], file);
     throw new UsageError(unknown);
   }
-  return validate(chosen, app, file, layout, problems);
+  return validate(chosen, { app, file, command }, layout, problems);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -119,7 +121,21 @@ interface Layout {
   headers: Map<string, number[]>;
   /** `${section}\0${key}` of lines already reported as misread (no "="): not checked again as values. */
   misread: Set<string>;
+  /** `${section}\0${key}` -> where ini cut the value at an inline comment (the line ini took the value from). */
+  cuts: Map<string, Cut>;
   problems: string[];
+}
+
+/** A value ini cut at an unquoted ";" or "#" (seed 000's inline comments). */
+interface Cut {
+  line: number;
+  char: string;
+  /** Right after a character of the value (`a;b`, `/x#y`), not after a space as a comment is written. */
+  attached: boolean;
+  /** What ini dropped, after the comment character. */
+  rest: string;
+  /** The value as written, comment and all. */
+  written: string;
 }
 
 // ini's own grammar (node_modules/ini/lib/ini.js, decode): a header is alone on its line,
@@ -133,7 +149,7 @@ const INI_KEY = /^([^=]+)(=(.*))?$/;
  * value, and merges repeated sections), and lines it would misread.
  */
 function scanLayout(text: string): Layout {
-  const layout: Layout = { lines: new Map(), headers: new Map(), misread: new Set(), problems: [] };
+  const layout: Layout = { lines: new Map(), headers: new Map(), misread: new Set(), cuts: new Map(), problems: [] };
   const keys = new Map<string, { section: string; key: string; line: number }[]>();
   let section = '';
   text.split(/\r?\n/).forEach((physical, i) => {
@@ -164,6 +180,9 @@ function scanLayout(text: string): Layout {
       }
       if (key === '__proto__') layout.problems.push(`${where(section, key, n)}: not a valid key`);
       layout.lines.set(`${section}\0${key}`, n);
+      const cut = inlineComment(kv?.[3] ?? '');
+      if (cut) layout.cuts.set(`${section}\0${key}`, { line: n, ...cut });
+      else layout.cuts.delete(`${section}\0${key}`);
       push(keys, `${section}\0${canonicalKey(section, key)}`, { section, key, line: n });
     }
   });
@@ -178,6 +197,59 @@ function scanLayout(text: string): Layout {
     layout.problems.push(`${where(last.section, last.key, last.line)}: set ${setTimes(uses.map((u) => u.line)).replace(/^given /, '')}${also}; ini would keep only the last value`);
   }
   return layout;
+}
+
+/**
+ * Where ini cuts a value: at the first ";" or "#" not escaped by a backslash, unless the value
+ * is wholly in quotes (node_modules/ini/lib/ini.js, unsafe). Only the position is computed
+ * here; the value itself is still ini's.
+ */
+function inlineComment(raw: string): Omit<Cut, 'line'> | undefined {
+  const written = raw.trim();
+  if (/^(".*"|'.*')$/s.test(written)) return undefined;
+  for (let i = 0; i < written.length; i++) {
+    if (written[i] === '\\') i++;
+    else if (written[i] === ';' || written[i] === '#') {
+      return { char: written[i], attached: i > 0 && !/\s/.test(written[i - 1]), rest: written.slice(i + 1), written };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Warnings for values an inline comment cut short where that was likely not meant: right after
+ * a character of the value (`a;b`), or anywhere in a shell command (`make; make install`, where
+ * ";" is the shell's). A comment after a space (`"127.0.0.1:8032"  # ip e porta`) is the syntax
+ * working as documented. Secrets are never shown; other values get the line that keeps them.
+ */
+function cutWarnings(layout: Layout, prefix: string): string[] {
+  const found: { line: number; text: string }[] = [];
+  for (const [id, cut] of layout.cuts) {
+    const section = id.slice(0, id.indexOf('\0'));
+    const key = id.slice(section.length + 1);
+    const base = section.slice(prefix.length);
+    if (!section.startsWith(prefix) || !(SECTIONS as readonly string[]).includes(base)) continue;
+    const def = KEYS.find((d) => d.section === base && (d.key === key || d.aliases?.includes(key)));
+    const free = (FREE_SECTIONS as readonly string[]).includes(base);
+    // Unknown keys and names that are not variable names are problems already.
+    if ((!def && !free) || (base === 'ENV' && !PATTERNS.envKey.test(key))) continue;
+    // KeyDef.tabs marks the keys that are shell commands, like the free command sections.
+    const command = def ? !!def.tabs : base !== 'ENV';
+    if (!cut.attached && !(command && cut.rest.trim())) continue;
+    const secret = base === 'ENV' || !!def?.secret;
+    const keep = secret ? undefined : quoteWhole(cut.written);
+    const how = keep ? `${show(key)} = ${keep}` : `${show(key)} = '…' (or "…", with any " and \\ in it written \\" and \\\\)`;
+    const aside = command ? ' (a comment goes on a line of its own)' : '';
+    found.push({ line: cut.line, text: `${where(section, key, cut.line)}: "${cut.char}" starts a comment, so the value ends before it${aside}; to keep the rest, quote the whole value: ${how}` });
+  }
+  return found.sort((a, b) => a.line - b.line).map((f) => f.text);
+}
+
+/** The value in quotes that ini reads back as the whole of it ('…' when it holds no ', else "…" as JSON), if it can be shown. */
+function quoteWhole(written: string): string | undefined {
+  if (!/^[\x20-\x7e]{1,300}$/.test(written)) return undefined;
+  const keeps = (quoted: string) => unquote(ini.unsafe(quoted)) === written;
+  return [`'${written}'`, JSON.stringify(written)].find((q) => !(q.startsWith("'") && written.includes("'")) && keeps(q));
 }
 
 /** "given twice: lines 3 and 7", "given 3 times: lines 1, 4 and 9" (the first nine and the last of many). */
@@ -306,6 +378,8 @@ class Checker {
   private readonly values = new Map<string, { value: string; section: SectionName; raw: string }>();
   /** Keys already reported (too long, control characters...): not checked, nor reported, again. */
   private readonly reported = new Set<string>();
+  /** What loads but was likely not meant (Settings.warnings). */
+  readonly warnings: string[] = [];
 
   constructor(
     readonly sections: RawApp,
@@ -332,6 +406,11 @@ class Checker {
   report(key: string, message: string): void {
     this.problems.push(`${this.at(key)}: ${message}`);
     this.reported.add(key);
+  }
+
+  /** Said, not refused: the run goes on. */
+  warn(key: string, message: string): void {
+    this.warnings.push(`${this.at(key)}: ${message}`);
   }
 
   /** The value, unless unset, empty or already reported. */
@@ -451,9 +530,10 @@ function where(section: string, key: string, line?: number): string {
  * c.int); what is written here is what depends on other keys. Keys are checked in this
  * order, which is the order of their problems.
  */
-function validate(chosen: AppSections, app: string, file: string, layout: Layout, problems: string[]): Settings {
+function validate(chosen: AppSections, { app, file, command }: LoadOptions, layout: Layout, problems: string[]): Settings {
   const c = new Checker(chosen.sections, chosen.prefix, layout, problems);
   c.collect();
+  c.warnings.push(...cutWarnings(layout, chosen.prefix));
   if (!chosen.sections.DEPLOY) problems.push(`missing section [${chosen.prefix}DEPLOY]`);
   for (const def of KEYS.filter((k) => k.required)) {
     if (!c.isSet(def.key)) problems.push(`${c.where(def.section, def.key)}: required${def.aliases ? ` (or ${def.aliases.join(', ')})` : ''}`);
@@ -467,6 +547,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
 
   const { hosts, primary } = fleetHosts(c);
   const users = accounts(c, hosts);
+  const deployUserKeys = authorisedKeys(c, users.deployUser, users.deployUserKeys, command === 'setup');
   const home = c.value('home');
   // Its rule (never the home, nor containing it) and its default depend on home.
   const configFile = c.check('config_file', configFileRule(home), `${home}/configs/apps/${name}.conf`);
@@ -507,6 +588,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
 
   const settings: Settings = {
     app,
+    warnings: c.warnings,
     project: name,
     file,
     repository,
@@ -520,7 +602,7 @@ function validate(chosen: AppSections, app: string, file: string, layout: Layout
     strictHostKeys: c.bool('strict_host_keys'),
     appUserRiskAccepted: c.value('app_user_risk_accepted') || undefined,
     deployUser: users.deployUser,
-    deployUserKeys: users.deployUserKeys,
+    deployUserKeys,
     home,
     appUser: users.appUser,
     appRoot,
@@ -601,7 +683,10 @@ function hookSettings(c: Checker): Settings['hooks'] {
 
 /**
  * env_file: a local dotenv file, read here like settings.ini (relative to it). Its values are
- * secrets: a problem names the variable and line, never the value.
+ * secrets: a problem names the file and line (and the variable when its name is one), never a
+ * value, nor a line that is not a variable (it may be half of a pasted secret). Each line is read
+ * on its own with dotenv's syntax: a value is one line, as everywhere in the settings, and a line
+ * dotenv would skip without a word is a problem.
  */
 function envFile(c: Checker, settingsFile: string): Record<string, string> {
   const given = c.value('env_file');
@@ -614,14 +699,26 @@ function envFile(c: Checker, settingsFile: string): Record<string, string> {
     c.report('env_file', `cannot read ${printable(path)}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     return {};
   }
-  const vars = parseDotenv(text);
-  for (const [k, v] of Object.entries(vars)) {
-    if (!PATTERNS.envKey.test(k)) c.report('env_file', `${printable(path)}: a variable name that is not one (letters, digits and _, not starting with a digit)`);
-    else {
-      const problem = textProblem(v, MAX_VALUE, false);
-      if (problem) c.report('env_file', `${printable(path)}: ${k}'s value ${problem.replace(/^contains/, 'contains')}`);
+  const vars: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim() || /^\s*#/.test(line)) return;
+    const at = `${printable(path)} line ${i + 1}`;
+    const found = Object.entries(parseDotenv(line));
+    if (found.length !== 1) return c.report('env_file', `${at}: not KEY=value (the line is not shown: it may hold a secret)`);
+    const [[name, value]] = found;
+    if (!PATTERNS.envKey.test(name)) return c.report('env_file', `${at}: not a variable name (letters, digits and _, not starting with a digit)`);
+    // What follows "=" as written: dotenv keeps an opening quote it finds no end for on the line.
+    const written = /^\s*(?:export\s+)?[\w.-]+\s*(?:=|:)\s*(.*)$/.exec(line)?.[1] ?? '';
+    const quote = /^["'`]/.exec(written)?.[0];
+    if (quote && value.startsWith(quote)) return c.report('env_file', `${at}: ${name}'s value opens a quote that does not close on its line (a value is one line)`);
+    const problem = textProblem(value, MAX_VALUE, false);
+    if (problem) return c.report('env_file', `${at}: ${name}'s value ${problem}`);
+    const hash = written.indexOf('#');
+    if (!quote && hash > 0 && !/\s/.test(written[hash - 1])) {
+      c.warn('env_file', `${at}: "#" starts a comment, so ${name}'s value ends before it; to keep the rest, quote the value (${name}='…')`);
     }
-  }
+    vars[name] = value;
+  });
   return vars;
 }
 
@@ -715,6 +812,43 @@ function accounts(c: Checker, hosts: HostSpec[]): { appUser: string; deployUser?
   if (deployUserKeys.length && !deployUser && c.ok('deploy_user')) c.report('deploy_user_keys', 'has no effect without deploy_user');
   c.checkEach('deploy_user_keys', deployUserKeys);
   return { appUser, deployUser, deployUserKeys };
+}
+
+/**
+ * The public key files setup authorises for deploy_user, read now, so that a missing or unusable
+ * one stops setup before it touches a host. Only for setup: no other command reads them, and a
+ * CI job may hold only its private key. Unset, the .pub beside identity_file; without
+ * identity_file, the first of ssh's default keys' .pub that exists.
+ */
+function authorisedKeys(c: Checker, deployUser: string | undefined, given: string[], setup: boolean): string[] {
+  if (!deployUser || !setup || !c.ok('deploy_user_keys')) return given;
+  const instead = 'set deploy_user_keys to the public key files of the keys that will log in as it';
+  if (given.length) {
+    for (const problem of given.map(publicKeyProblem)) if (problem) c.report('deploy_user_keys', problem);
+    return given;
+  }
+  const identity = c.value('identity_file');
+  const found = identity ? `${identity}.pub` : SSH_DEFAULT_KEYS.map((k) => join(homedir(), '.ssh', `${k}.pub`)).find((f) => existsSync(f));
+  if (!found) {
+    c.report('deploy_user', `no public key to authorise for it: deploy_user_keys is not set, there is no identity_file, and none of ${SSH_DEFAULT_KEYS.map((k) => `~/.ssh/${k}.pub`).join(', ')} exists; ${instead}`);
+    return [];
+  }
+  const problem = publicKeyProblem(found);
+  if (problem) c.report('deploy_user', `deploy_user_keys is not set and its default${identity ? ', the .pub beside identity_file,' : ''} is not usable: ${problem}; ${instead}`);
+  return [found];
+}
+
+/** ssh's own default keys, in the order it tries them (as identity_file's default). */
+const SSH_DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+/** Why a local file cannot be authorised as a public key (its content is never shown). */
+function publicKeyProblem(file: string): string | undefined {
+  try {
+    const key = readFileSync(file.replace(/^~(?=\/)/, homedir()), 'utf8').trim();
+    return /^(ssh-|ecdsa-|sk-)\S+ \S+/.test(key) ? undefined : `${printable(file)} is not an OpenSSH public key`;
+  } catch (e) {
+    return `cannot read ${printable(file)}: ${(e as NodeJS.ErrnoException).code ?? e}`;
+  }
 }
 
 /** gunicorn_bind_alt's default and its check that it differs depend on gunicorn_bind. */

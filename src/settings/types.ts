@@ -21,6 +21,8 @@ export interface HostSpec {
 export interface Settings {
   /** The name given on the command line. */
   app: string;
+  /** What loads but was likely not meant (a value an inline comment cut short): said, not refused. Secrets never appear. */
+  warnings: string[];
   /** project_name: names paths, supervisor programs and the nginx site. */
   project: string;
   file: string;
@@ -40,7 +42,11 @@ export interface Settings {
   strictHostKeys: boolean;
   /** deploy_user: the SSH login without root for deploy, rollback, status, logs, run and unlock (setup creates it). */
   deployUser?: string;
-  /** deploy_user_keys: local public key files for deployUser, as written (~/ not expanded); empty when not set. */
+  /**
+   * The local public key files setup authorises for deployUser (~/ not expanded): deploy_user_keys
+   * as written; unset, for setup, the default it found (the .pub beside identity_file, else the
+   * first of ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub); otherwise empty.
+   */
   deployUserKeys: string[];
 
   home: string;

@@ -23,16 +23,22 @@ export interface ReleaseRef {
   time?: string;
 }
 
-/** Export the commit (no .git), link shared dirs, record what it is (0640: it holds the config fingerprint). */
+/**
+ * Export the commit (no .git), link shared dirs, record what it is (0640: it holds the config
+ * fingerprint). A commit with git submodules is refused before anything is written: git archive
+ * would leave each one an empty directory, and their repositories are not the deploy key's to read.
+ */
 export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
   const L = layout(s);
   const dir = L.release(r.name);
   // The JSON, with the fingerprint spliced in as a secret (redacted wherever the command is shown).
   const [head, tail] = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: r.time ?? new Date().toISOString(), by: r.by ?? '', fingerprint: '@FP@' }).split('@FP@');
   const meta = sh`${head}${r.fingerprint ?? ''}${tail}`;
+  const what = `${r.ref} (${r.commit.slice(0, 8)})`;
+  const submodules = sh`subs=$(git ls-tree -r --full-tree ${r.commit} | awk -F '\t' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo ${what}" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi`;
   return [
     {
-      run: sh`rm -rf ${dir} && mkdir -p ${dir} && cd ${L.repo} && git archive --format=tar ${r.commit} | tar -x -C ${dir}`,
+      run: sh`cd ${L.repo} && ${submodules} && rm -rf ${dir} && mkdir -p ${dir} && git archive --format=tar ${r.commit} | tar -x -C ${dir}`,
       as: 'app',
       unless: sh`test -f ${dir}/.deploy-release`,
     },
@@ -173,7 +179,10 @@ export function djangoCommands(s: Settings, release: string, on: BuildOn = { web
   // What collectstatic and migrate read: static files, migrations, settings, requirements, the
   // environment and the system's Python packages. The same as the live release's (recorded in
   // its .deploy-django): nothing for them to do, and a Django start-up saved per host.
-  const inputs = sh`__django_inputs=$(cd ${dir} && { find . -path ./.venv -prune -o \\( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \\) -type f -print0 | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16)`;
+  // Symlinks are followed (find -L), as Django's finders follow them: a static directory or file
+  // that is a link is read through it. Not into the virtualenv nor the shared directories (uploads
+  // may be many). A loop or an unreadable directory is said on stderr; the rest still counts.
+  const inputs = sh`__django_inputs=$(cd ${dir} && { { find -L . \\( -path ./.venv -o -path ./media -o -path ./data -o -path ./log \\) -prune -o \\( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \\) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16)`;
   const sameAsLive = on.force ? sh`false` : sh`[ "$(cat ${liveDir(s, on.web)}/.deploy-django 2>/dev/null)" = "$__django_inputs" ]`;
   const skip = sh`test ! -f ${dir}/manage.py || { ${inputs} && ${sameAsLive}; }`;
   const django = (calls: string[]): Command[] =>

@@ -3,6 +3,7 @@ import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
+import { RemoteCommandError, UsageError } from '../errors.js';
 
 /**
  * Git over the deploy key; the first contact with the git server records its host key. The SSH
@@ -17,14 +18,34 @@ export function gitCommand(s: Settings): Sh {
   return sh`git -c core.sshCommand=${`ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i ${L.deployKey}${persist}`}`;
 }
 
-/** Probe: prints "<commit> <tag|branch|commit> <ref>" for the ref to deploy (default: branch setting, else the remote default). */
+/** resolveRef's exit status when the name does not exist, or names both a branch and a tag. */
+export const NO_REF_STATUS = 66;
+
+/**
+ * Probe: prints "<commit> <tag|branch|commit> <name>" for the ref to deploy: --ref, else the
+ * branch setting (a branch: refs/heads/<branch>), else the repository's default branch.
+ *
+ * A name that is both a branch and a tag is refused (exit NO_REF_STATUS), naming both: git
+ * itself picks the tag with only a warning, and deploying the wrong one of two is silent.
+ * refs/heads/NAME and refs/tags/NAME pick one. A name that does not exist: NO_REF_STATUS too.
+ */
 export function resolveRef(s: Settings, ref?: string): Command {
   const L = layout(s);
-  const want = ref ?? s.branch;
-  const run = want
-    ? sh`cd ${L.repo} && want=${want} && if c=$(git rev-parse --verify --quiet "refs/tags/$want^{commit}"); then echo "$c tag $want"; elif c=$(git rev-parse --verify --quiet "refs/heads/$want^{commit}"); then echo "$c branch $want"; elif c=$(git rev-parse --verify --quiet "$want^{commit}"); then echo "$c commit $want"; else echo "no branch, tag or commit named $want in "${s.repository} >&2; exit 1; fi`
-    : sh`cd ${L.repo} && echo "$(git rev-parse --verify 'HEAD^{commit}') branch $(git symbolic-ref --short HEAD)"`;
+  const want = ref ?? (s.branch ? `refs/heads/${s.branch}` : '');
+  const refuse = (message: Sh) => sh`{ echo ${message} in ${s.repository} >&2; exit ${NO_REF_STATUS}; }`;
+  const run = sh`cd ${L.repo} && __at() { git rev-parse --verify --quiet "$1^{commit}" || true; } && want=${want} && { [ -n "$want" ] || want=$(git symbolic-ref -q HEAD) || want=HEAD; } && case "$want" in refs/heads/*) name=\${want#refs/heads/}; kind=branch; c=$(__at "$want"); missing="no branch named $name";; refs/tags/*) name=\${want#refs/tags/}; kind=tag; c=$(__at "$want"); missing="no tag named $name";; *) name=$want; missing="no branch, tag or commit named $want"; t=$(__at "refs/tags/$want"); b=$(__at "refs/heads/$want"); if [ -n "$t" ] && [ -n "$b" ]; then ${refuse(sh`"$want is both a branch (refs/heads/$want, \${b:0:8}) and a tag (refs/tags/$want, \${t:0:8})"`)}; elif [ -n "$t" ]; then c=$t; kind=tag; elif [ -n "$b" ]; then c=$b; kind=branch; else c=$(__at "$want"); kind=commit; fi;; esac && if [ -z "$c" ]; then ${refuse(sh`"$missing"`)}; fi && echo "$c $kind $name"`;
   return { run, as: 'app', probe: true, name: 'resolved' };
+}
+
+/** resolveRef's refusal (a name that does not exist, or that names both a branch and a tag) is bad usage: exit 2. */
+export function refError(err: unknown): unknown {
+  if (!(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) return err;
+  const said = err.stderr.trim().split('\n').at(-1) ?? '';
+  const both = /^(\S+) is both a branch /.exec(said)?.[1];
+  return new UsageError(
+    `${err.host}: ${said}`,
+    both ? `Say which: --ref refs/heads/${both} for the branch, --ref refs/tags/${both} for the tag. Nothing was deployed.` : 'Name a branch, a tag or a commit of the repository (`git ls-remote` lists them). Nothing was deployed.',
+  );
 }
 
 export function parseResolved(stdout: string): { commit: string; kind: string; ref: string } | undefined {

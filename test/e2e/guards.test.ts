@@ -79,9 +79,9 @@ describe('guards', { timeout: 10 * 60_000 }, () => {
     assert.equal(ok.code, 0, ok.output);
   });
 
-  it('a ref that does not exist: says so, nothing changes', async () => {
+  it('a ref that does not exist: says so, exit 2 (bad usage), nothing changes', async () => {
     const r = await cli('demo', 'deploy', '--yes', '--ref', 'no-such-branch');
-    assert.equal(r.code, 1, r.output);
+    assert.equal(r.code, 2, r.output);
     assert.match(r.stderr, /no branch, tag or commit named no-such-branch/);
     assert.doesNotMatch(r.stderr, /Needed a single revision/);
     assert.equal((await host.exec(`test -e ${ROOT}/deploy.lock`)).code, 1);

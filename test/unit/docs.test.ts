@@ -19,6 +19,7 @@ test('settings.example.ini itself is valid', () => {
   const s = parseSettings(example, { app: 'myapp', file: 'settings.example.ini' });
   assert.equal(s.hosts.length, 2);
   assert.equal(s.gunicornBind, '127.0.0.1:8032');
+  assert.deepEqual(s.warnings, [], 'its comments after values cut nothing that was meant');
 });
 
 test('settings.example.ini is generated from the key table (npm run settings-example rewrites it)', () => {

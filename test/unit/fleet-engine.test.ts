@@ -7,7 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployCommand } from '../../src/commands/deploy.ts';
-import { LockedError, RemoteCommandError } from '../../src/errors.ts';
+import { rollbackCommand } from '../../src/commands/rollback.ts';
+import { LockedError, RemoteCommandError, UsageError } from '../../src/errors.ts';
+import { NO_REF_STATUS } from '../../src/steps/git.ts';
 import { InterruptedError } from '../../src/interrupt.ts';
 import { LOCK_COMMAND } from '../../src/steps/deploy.ts';
 import { LOCKED_STATUS } from '../../src/steps/lock.ts';
@@ -115,6 +117,37 @@ test('a failure after the lock was taken (fetch) still cleans up that host', asy
   const err = await deploy((host, id) => (host === '10.0.0.2' && id === 'prepare' ? { fail: { index: LOCK_COMMAND + 3, status: 128, stderr: 'fatal: could not read from remote' } } : {}));
   assert.ok(err instanceof RemoteCommandError);
   assert.deepEqual(hosts['10.0.0.2'].steps, ['prepare', 'abandon']);
+});
+
+test('a ref that does not exist, found under the lock: bad usage (exit 2), every host cleaned up, nothing built', async () => {
+  const err = await deploy((_host, id) => (id === 'prepare' ? { fail: { index: LOCK_COMMAND + 4, status: NO_REF_STATUS, stderr: 'no branch, tag or commit named nope in git@example.com:me/demo.git' } } : {}));
+  assert.ok(err instanceof UsageError, String(err));
+  assert.equal(err.exitCode, 2);
+  assert.match(err.message, /^ubuntu@10\.0\.0\.\d: no branch, tag or commit named nope in git@example\.com:me\/demo\.git$/);
+  for (const h of ['10.0.0.1', '10.0.0.2']) assert.deepEqual(hosts[h].steps, ['prepare', 'abandon'], 'the lock is given back');
+});
+
+test('rollback to a release one host does not have: bad usage (exit 2), as a name no host has; locks given back', async () => {
+  const line = (name: string) => `${name}\tbuilt\t{"ref":"main","commit":"${'c'.repeat(40)}"}`;
+  const releases: Record<string, string> = { '10.0.0.1': [line('20261124T000002-cccccccc'), line('20261124T000001-bbbbbbbb')].join('\n'), '10.0.0.2': line('20261124T000002-cccccccc') };
+  const run = async (target: string) => {
+    hosts = {};
+    const restore = captureStderr();
+    try {
+      await rollbackCommand({ app: 'demo', config: file, yes: true, verbose: false, dryRun: false, json: true, target, openExecutor: async (h) => (hosts[h.host] = new ScriptedHost(h, (id) => (id === 'inspect' ? { values: { releases: releases[h.host], live_release: '20261124T000002-cccccccc', live_slot: 'a' } } : {}))) });
+      return undefined;
+    } catch (e) {
+      return e;
+    } finally {
+      restore();
+    }
+  };
+  for (const target of ['20261124T000001', 'no-such-release']) {
+    const err = await run(target);
+    assert.ok(err instanceof UsageError, String(err));
+    assert.equal(err.exitCode, 2);
+    for (const h of ['10.0.0.1', '10.0.0.2']) assert.deepEqual(hosts[h].steps, ['inspect', 'abandon']);
+  }
 });
 
 test('a host not set up (fails before the lock): no clean-up there, no claim it kept serving', async () => {

@@ -37,10 +37,51 @@ test('env_file: its variables join [ENV] as secrets and win over it; relative to
 test('env_file: a missing file and a bad variable are problems that never show a value', () => {
   const dir = mkdtempSync(join(tmpdir(), 'deploy-envfile-'));
   assert.match(problems(`${BASE}env_file = nope.env\n`, join(dir, 'settings.ini')).join('\n'), /env_file.*cannot read .*nope\.env.*ENOENT/);
-  writeFileSync(join(dir, 'bad.env'), 'GOOD=fine\nMULTI="line one\nline two-s3cr3t"\n');
+  writeFileSync(join(dir, 'bad.env'), 'GOOD=fine\nMULTI="line one\nline two-s3cr3t"\nESCAPED="a\\nb-s3cr3t"\n');
   const p = problems(`${BASE}env_file = bad.env\n`, join(dir, 'settings.ini')).join('\n');
-  assert.match(p, /MULTI's value contains/);
+  // Values are one line: a quote left open is said at its line, and the next line is not a variable.
+  assert.match(p, /bad\.env.* line 2: .*quote/);
+  assert.match(p, /bad\.env.* line 3: /);
+  assert.match(p, /bad\.env.* line 4: ESCAPED's value contains/);
   assert.doesNotMatch(p, /s3cr3t/);
+});
+
+test('env_file: every line it cannot read is reported by its number, never by its content', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-envfile-'));
+  writeFileSync(
+    join(dir, 'prod.env'),
+    [
+      '# a comment, then a blank line',
+      '',
+      'GOOD=fine',
+      'PASTED s3cr3t-one',
+      'TWO WORDS=s3cr3t-two',
+      '=s3cr3t-three',
+      'export EXPORTED=ok',
+      'COLON: ok',
+      'BAD-NAME=s3cr3t-four',
+      "OPEN='s3cr3t-five",
+      '  INDENTED=ok  ',
+      'CUT=s3cr3t-six#s3cr3t-seven',
+    ].join('\r\n'),
+  );
+  const p = problems(`${BASE}env_file = prod.env\n`, join(dir, 'settings.ini'));
+  const text = p.join('\n');
+  for (const n of [4, 5, 6, 9, 10]) assert.match(text, new RegExp(`prod\\.env.* line ${n}: `), `line ${n} is reported`);
+  for (const n of [1, 2, 3, 7, 8, 11]) assert.doesNotMatch(text, new RegExp(`line ${n}: `), `line ${n} is fine`);
+  assert.match(text, /\[DEPLOY\] env_file \(line 5\)/, 'each problem is under the key that names the file');
+  assert.doesNotMatch(text, /s3cr3t|PASTED|TWO|BAD-NAME/, 'neither values nor what may be half a pasted secret');
+});
+
+test('env_file: a value cut at an unquoted "#" is warned about by line, without the value', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-envfile-'));
+  writeFileSync(join(dir, 'prod.env'), 'A=1\nTOKEN=abc#def-s3cr3t\nB=2 # a comment\nC="x#y"\n');
+  const s = parseSettings(`${BASE}env_file = prod.env\n`, { app: 'myapp', file: join(dir, 'settings.ini') });
+  assert.equal(s.env.TOKEN.reveal(), 'abc', "dotenv's syntax is kept");
+  assert.equal(s.env.C.reveal(), 'x#y');
+  assert.equal(s.warnings.length, 1, s.warnings.join('\n'));
+  assert.match(s.warnings[0], /env_file \(line 5\): .*prod\.env.* line 2: .*"#"/);
+  assert.doesNotMatch(s.warnings[0], /abc|s3cr3t/);
 });
 
 test('[PROCESSES]: names a and b are the slots; processes run on worker hosts when there are some', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSystemDirectory, loadSettings, parseSettings } from '../../src/settings/load.ts';
@@ -274,4 +274,46 @@ test('deploy_user and deploy_user_keys', () => {
   assert.match(shopProblems(shop('deploy_user = "a;b"\n')), /deploy_user \(line 5\): .*not a user name/);
   assert.match(shopProblems(shop('deploy_user = deployer\ndeploy_user_keys = ~/.ssh/id_ed25519\n')), /deploy_user_keys \(line 6\): .*not a public key file/);
   assert.match(shopProblems(shop('deploy_user_keys = ~/.ssh/a.pub\n')), /deploy_user_keys \(line 5\): has no effect without deploy_user/);
+});
+
+test("deploy_user: setup finds its public keys before anything is touched; ~/.ssh/id_ed25519.pub is the default", (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'deploy-keys-'));
+  const was = process.env.HOME;
+  process.env.HOME = home;
+  t.after(() => {
+    process.env.HOME = was;
+    rmSync(home, { recursive: true, force: true });
+  });
+  const setup = (extra: string) => parseSettings(shop(extra), { app: 'shop', file: 'settings.ini', command: 'setup' });
+  const setupProblems = (extra: string) => {
+    try {
+      setup(extra);
+    } catch (e) {
+      if (e instanceof SettingsError) return e.problems.join('\n');
+      throw e;
+    }
+    return assert.fail('expected settings problems');
+  };
+  // Nothing to authorise: a settings problem (exit 2) before setup connects, naming what to set.
+  assert.match(setupProblems('deploy_user = deployer\n'), /\[DEPLOY\] deploy_user \(line 5\): .*set deploy_user_keys/);
+  // Other commands never read the public keys (a CI job holds only its private key).
+  assert.equal(parseSettings(shop('deploy_user = deployer\n'), { app: 'shop', file: 'settings.ini', command: 'deploy' }).deployUser, 'deployer');
+
+  mkdirSync(join(home, '.ssh'));
+  const pub = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ5c0TqQmR5kq8l3n2m7pXQm3y0bq9w1j2k3l4m5n6o7 me@laptop\n';
+  writeFileSync(join(home, '.ssh', 'id_ed25519.pub'), pub);
+  assert.deepEqual(setup('deploy_user = deployer\n').deployUserKeys, [join(home, '.ssh', 'id_ed25519.pub')]);
+
+  // identity_file's .pub, when identity_file is set: missing, it is named.
+  assert.match(setupProblems(`identity_file = ${home}/.ssh/ci_key\ndeploy_user = deployer\n`), /deploy_user \(line 6\): .*ci_key\.pub.*ENOENT.*deploy_user_keys/);
+  writeFileSync(join(home, '.ssh', 'ci_key.pub'), pub);
+  assert.deepEqual(setup(`identity_file = ${home}/.ssh/ci_key\ndeploy_user = deployer\n`).deployUserKeys, [`${home}/.ssh/ci_key.pub`]);
+
+  // Files given: each must be readable and hold a public key (its content is never shown).
+  writeFileSync(join(home, '.ssh', 'junk.pub'), 'not-a-key-s3cr3t\n');
+  const p = setupProblems('deploy_user = deployer\ndeploy_user_keys = ~/.ssh/id_ed25519.pub, ~/.ssh/nope.pub, ~/.ssh/junk.pub\n');
+  assert.match(p, /deploy_user_keys \(line 6\): cannot read "~\/\.ssh\/nope\.pub": ENOENT/);
+  assert.match(p, /deploy_user_keys \(line 6\): "~\/\.ssh\/junk\.pub" is not an OpenSSH public key/);
+  assert.doesNotMatch(p, /id_ed25519\.pub|s3cr3t/);
+  assert.deepEqual(setup('deploy_user = deployer\ndeploy_user_keys = ~/.ssh/id_ed25519.pub\n').deployUserKeys, ['~/.ssh/id_ed25519.pub']);
 });
