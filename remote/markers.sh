@@ -10,6 +10,11 @@ __begin() {
   if [ -n "$__pause_at" ] && [ "$__step:$1" = "$__pause_at" ]; then __pause; fi
   printf '\036begin %s\n' "$1"; printf '\036begin %s\n' "$1" >&2
 }
+# __warn TEXT: a warning the operator reads whatever becomes of the step (one line, on stderr).
+__warn() {
+  local text="$*"
+  printf '\036warn %s\n' "${text//$'\n'/ }" >&2
+}
 # A tick every 50 ms: once the client is gone, writing one ends the script (SIGPIPE) right here.
 __pause() {
   local end=$((SECONDS + __pause_for))

@@ -10,6 +10,7 @@ import { RemoteCommandError } from '../errors.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
 import { RootShell } from './root-shell.js';
+import { terminalSafe } from '../printable.js';
 
 export class SshExecutor implements Executor {
   readonly dryRun = false;
@@ -43,6 +44,8 @@ export class SshExecutor implements Executor {
           this.reporter.command(label, shown[running - 1] ?? '');
         }
         if (word === 'paused') this.reporter.warn(`${label}: paused before ${i} (DEPLOY_PAUSE_AT)`);
+        // __warn on the server: something the operator must read even when the step succeeds.
+        if (word === 'warn') this.reporter.warn(`${label}: ${terminalSafe(line.slice(line.indexOf(' ') + 1))}`);
         return;
       }
       this.reporter.remote(label, line, isErr, this.reporter.verbose || !!step.stream || !!step.commands[running - 1]?.show);

@@ -10,7 +10,7 @@ import * as B from './build.js';
 import { gitCommand, parseResolved, resolveRef } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
 import { healthCheck, siteUrl, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
-import { abortPoint, repair, switchTo } from './switch.js';
+import { abortPoint, DELETE, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 import { hook } from './hooks.js';
 import { controlFiles, programFile, stopProgram } from './manager.js';
@@ -132,7 +132,7 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
 export function prune(s: Settings): Command {
   const L = layout(s);
   return {
-    run: sh`cd ${L.releases} && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n ${s.keepReleases} | tr '\\n' ' ') $(basename "$(readlink ${L.current})") $(basename "$(readlink ${L.slot('a')})") $(basename "$(readlink ${L.slot('b')})") "; for d in */; do d=\${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && rm -rf -- ".deleting-$d"; echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\\n' ' ') "; for v in ${s.venvsDir}/*/; do v=\${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && rm -rf -- "$(dirname "$v")/.deleting-$(basename "$v")"; echo "removed environment $(basename "$v")";; esac; done`,
+    run: sh`${DELETE} && cd ${L.releases} && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n ${s.keepReleases} | tr '\\n' ' ') $(basename "$(readlink ${L.current})") $(basename "$(readlink ${L.slot('a')})") $(basename "$(readlink ${L.slot('b')})") "; for d in */; do d=\${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\\n' ' ') "; for v in ${s.venvsDir}/*/; do v=\${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done`,
     as: 'app',
     probe: true,
   };

@@ -9,7 +9,7 @@
 import { step, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
-import { sh } from '../shell.js';
+import { raw, sh } from '../shell.js';
 
 /** Exit status of a script that stopped because the operator pressed Ctrl-C. */
 export const INTERRUPTED_STATUS = 130;
@@ -47,6 +47,15 @@ export function followCurrent(s: Settings): Command {
   };
 }
 
+/**
+ * __delete DIR (the app user's shell): delete DIR; what the app user cannot delete (a file root
+ * made in a release, a directory without write permission) must not stop the run: it is left,
+ * and the operator is told how to remove it.
+ */
+export const DELETE = raw(
+  `__delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; }`,
+);
+
 /** What the other pieces of state must be, given the commit point, after a run was cut short. */
 export function repair(s: Settings): Command[] {
   const L = layout(s);
@@ -54,7 +63,7 @@ export function repair(s: Settings): Command[] {
     { ...followCurrent(s), name: 'repaired' },
     // Leftovers of killed runs: half-made links, decisions of dead runs (we hold the lock), half-deleted releases.
     { run: sh`rm -f ${L.current}.tmp ${L.slots}/a.tmp ${L.slots}/b.tmp ${L.root}/deploy.decision-*`, as: 'app', probe: true },
-    { run: sh`for d in ${L.releases}/.deleting-* ${s.venvsDir}/.deleting-*; do if [ -e "$d" ]; then rm -rf -- "$d"; fi; done`, as: 'app', probe: true },
+    { run: sh`${DELETE} && for d in ${L.releases}/.deleting-* ${s.venvsDir}/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done`, as: 'app', probe: true },
   ];
 }
 

@@ -1,7 +1,10 @@
 // The trust boundary under attack (docs/threat-model.md), driven by the plans as the kill-point
-// suite is. Every path of a tree the app user or a deploy user can write that a command's plans
-// name is attacked while that command runs: a link to a root-only canary file (or directory),
-// or a link to a path that must not exist, planted as the app user (or the deploy user) would.
+// suite is. Every path of a tree the app user or a deploy user can write that a command run as
+// root names in a command's plans (its checks and guards included; and what root's own programs
+// read there: logrotate's directory) is attacked while that command runs, twice: with a link to a
+// root-only canary file (or directory), and with a link to a path that must not exist, planted as
+// the app user (or the deploy user) would. A rollback, the command that used to install files
+// from a release, is also attacked at every path of the app's trees its plans name at all.
 // The command then runs (as the deploy user where it can), and the suite proves, on the server:
 //   - no file outside the app's trees changed (content, owner, mode) or appeared (find -newer),
 //   - the canaries are as they were and the paths that must not exist do not,
@@ -14,7 +17,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { stopAll, type Host } from '../testbed/index.ts';
 import { loadSettings } from '../../src/settings/load.ts';
-import { appPaths, catalog, NEW, OLD, type CommandName } from '../plans-catalog.ts';
+import { appPaths, catalog, NEW, OLD, rootText, runsAs, type CommandName } from '../plans-catalog.ts';
 import { bench, report, served, type Bench } from './helpers.ts';
 import { runCli, type CliResult } from '../e2e/helpers.ts';
 
@@ -43,11 +46,9 @@ const LEGIT = [
   /^\/home$/,
   /^\/root(\/\.ssh(\/known_hosts)?|\/trust-canary.*)?$/,
 ];
-/** Commands a deploy user runs (all but setup). */
-const RUN_AS_DEPLOYER = new Set<CommandName>(['deploy', 'rollback', 'maintenance on', 'maintenance off', 'start', 'stop', 'restart', 'status', 'logs', 'unlock']);
 
 interface Attack {
-  command: CommandName;
+  command: CommandName | 'logrotate';
   path: string;
   kind: 'canary' | 'missing';
 }
@@ -71,35 +72,30 @@ function argsFor(command: CommandName): string[] {
 }
 
 /**
- * Each command's targets: the paths of the app's trees its plans name, as concrete paths on the
- * host. Placeholders: OLD is the release a rollback goes back to; NEW (a deploy's new release,
- * whose name nobody can know beforehand) stands for the live one; run tokens cannot be guessed.
+ * The targets: per command, the paths of the app's trees that its root commands name (and, for a
+ * rollback, that any of its commands names), as concrete paths on the host. Placeholders: OLD is
+ * the release a rollback goes back to, NEW (a deploy's new release: nobody can know its name
+ * beforehand) stands for the live one; run tokens cannot be guessed.
  */
-function targets(file: string, live: string, old: string, deployUser: boolean): Map<CommandName, string[]> {
+function targets(file: string, live: string, old: string, deployUser: boolean): Attack[] {
   const s = loadSettings({ app: 'demo', file });
-  const out = new Map<CommandName, string[]>();
+  const list: Attack[] = [];
   for (const [command, steps] of Object.entries(catalog(s)) as [CommandName, ReturnType<typeof catalog>[CommandName]][]) {
     const paths = new Set<string>();
     for (const st of steps) {
       for (const cmd of st.commands) {
-        const text = [st.onlyIf, cmd.unless, cmd.run, cmd.stdin].filter(Boolean).map(String).join('\n');
-        for (const p of appPaths(s, text)) {
+        if (runsAs(cmd, st) === 'app' && command !== 'rollback') continue;
+        for (const p of appPaths(s, runsAs(cmd, st) === 'app' ? [cmd.unless, cmd.run, cmd.stdin].filter(Boolean).map(String).join('\n') : rootText(cmd, st))) {
           if (/TOKEN|XXXXXX|%C/.test(p) || /[-.,:]$/.test(p)) continue;
           paths.add(p.replaceAll(`/${NEW}`, `/${live}`).replaceAll(`/${OLD}`, `/${old}`));
         }
       }
     }
     if (command === 'setup' && deployUser) for (const p of ['/home/deployer/.ssh', '/home/deployer/.ssh/authorized_keys']) paths.add(p);
-    out.set(command, [...paths].sort());
+    for (const path of [...paths].sort()) for (const kind of ['canary', 'missing'] as const) list.push({ command, path, kind });
   }
-  return out;
-}
-
-/** The paths, one attack each, the kinds alternating along each command's list (each path meets both kinds across commands). */
-function attacks(map: Map<CommandName, string[]>): Attack[] {
-  const list: Attack[] = [];
-  let n = 0;
-  for (const [command, paths] of map) for (const path of paths) list.push({ command, path, kind: n++ % 2 ? 'missing' : 'canary' });
+  // logrotate runs as root over the app's own log directory: as the app user (its su line).
+  for (const kind of ['canary', 'missing'] as const) for (const path of [`${APP}/shared/log/app.log`, `${APP}/shared/log`]) list.push({ command: 'logrotate', path, kind });
   return list;
 }
 
@@ -111,12 +107,11 @@ async function sh(host: Host, cmd: string): Promise<string> {
 /** The canaries: a root-only file and directory, holding a secret no other user may read. */
 async function plantCanaries(host: Host): Promise<string> {
   await sh(host, `install -d -m 0700 /root/trust-canary ${CANARY_DIR} && printf '%s\\n' ${CANARY} > ${CANARY_FILE} && chmod 0600 ${CANARY_FILE} && printf '%s\\n' ${CANARY} > ${CANARY_DIR}/inner && chmod 0600 ${CANARY_DIR}/inner && rm -rf ${MISSING}*`);
-  return canaryState(host);
+  return sh(host, CANARY_STATE);
 }
 
-function canaryState(host: Host): Promise<string> {
-  return sh(host, `stat -c '%n %a %U:%G %s %Y' /root/trust-canary ${CANARY_FILE} ${CANARY_DIR} ${CANARY_DIR}/inner && sha256sum ${CANARY_FILE} ${CANARY_DIR}/inner`);
-}
+/** The canaries' owner, mode, size, times and content. */
+const CANARY_STATE = `stat -c '%n %a %U:%G %s %Y %Z' /root/trust-canary ${CANARY_FILE} ${CANARY_DIR} ${CANARY_DIR}/inner && sha256sum ${CANARY_FILE} ${CANARY_DIR}/inner`;
 
 /** Who can write the path's directory: the deploy user's home is its own, the rest the app user's. */
 function owner(path: string): string {
@@ -124,16 +119,17 @@ function owner(path: string): string {
 }
 
 /**
- * Plant the attack as its owner would: the path's current entry moved aside (kept for the
- * restore), a link in its place. A directory's link goes to the canary directory.
+ * Plant the attack as its owner would (one round trip): the path's current entry moved aside (kept
+ * for the restore), a link in its place; a directory's link goes to the canary directory. An entry
+ * of a directory its owner cannot write (the root-owned home's) is no target: false.
  */
 async function plant(host: Host, a: Attack, i: number): Promise<boolean> {
-  // Only where its owner can: an entry of a directory only root can write (the home's) is no target.
-  if ((await host.exec(`sudo -u ${owner(a.path)} test -w "$(dirname ${q(a.path)})"`)).code !== 0) return false;
-  const isDir = (await host.exec(`test -d ${q(a.path)} && test ! -L ${q(a.path)}`)).code === 0;
-  const target = a.kind === 'missing' ? `${MISSING}-${i}` : isDir ? CANARY_DIR : CANARY_FILE;
   const p = q(a.path);
-  await sh(host, `sudo -u ${owner(a.path)} sh -c ${q(`mkdir -p "$(dirname ${p})" && if [ -e ${p} ] || [ -L ${p} ]; then mv -T ${p} ${p}.trust-saved; fi && ln -s ${target} ${p}`)}`);
+  const target = a.kind === 'missing' ? `${MISSING}-${i}` : `"$(if [ -d ${p} ] && [ ! -L ${p} ]; then echo ${CANARY_DIR}; else echo ${CANARY_FILE}; fi)"`;
+  const script = `d=$(dirname ${p}); while [ ! -e "$d" ]; do d=$(dirname "$d"); done; test -w "$d" || exit 3; mkdir -p "$(dirname ${p})" && t=${target} && if [ -e ${p} ] || [ -L ${p} ]; then mv -T ${p} ${p}.trust-saved; fi && ln -s "$t" ${p}`;
+  const r = await host.exec(`sudo -u ${owner(a.path)} bash -c ${q(script)} && touch /run/trust-stamp-before && sleep 0.01 && touch /run/trust-stamp && sleep 0.01`);
+  if (r.code === 3) return false;
+  assert.equal(r.code, 0, `planting ${a.path}: ${r.stderr}`);
   return true;
 }
 
@@ -144,18 +140,22 @@ async function restore(host: Host, a: Attack): Promise<void> {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Everything the suite must find unchanged after a command; '' when all is well, else the problems. */
+/** Everything the suite must find unchanged after a command (one round trip); [] when all is well. */
 async function check(host: Host, canaries: string, out: CliResult, log: string): Promise<string[]> {
-  const problems: string[] = [];
   const prune = APP_TREES.map((t) => `-path ${t} -prune -o`).join(' ');
-  const changed = (await sh(host, `find ${WATCHED.join(' ')} -xdev ${prune} \\( -newer /run/trust-stamp -o -cnewer /run/trust-stamp \\) -print 2>/dev/null || true`)).split('\n').filter(Boolean);
-  const unexpected = changed.filter((f) => !LEGIT.some((re) => re.test(f)));
+  const script = [
+    `echo '== changed'; find ${WATCHED.join(' ')} -xdev ${prune} \\( -newer /run/trust-stamp -o -cnewer /run/trust-stamp \\) -print 2>/dev/null || true`,
+    `echo '== canaries'; ${CANARY_STATE}`,
+    `echo '== missing'; ls -d ${MISSING}* 2>/dev/null || true`,
+    `echo '== leaked'; sudo -u django grep -rlF ${CANARY} /opt/django /home/deployer /tmp /var/tmp /dev/shm 2>/dev/null || true`,
+  ].join('; ');
+  const parts = Object.fromEntries((await sh(host, script)).split(/^== /m).filter(Boolean).map((p) => [p.slice(0, p.indexOf('\n')), p.slice(p.indexOf('\n') + 1)]));
+  const problems: string[] = [];
+  const unexpected = (parts.changed ?? '').split('\n').filter(Boolean).filter((f: string) => !LEGIT.some((re) => re.test(f)));
   if (unexpected.length) problems.push(`changed or created outside the app's trees: ${unexpected.join(', ')}`);
-  if ((await canaryState(host)) !== canaries) problems.push('a canary changed');
-  const missing = (await host.exec(`ls -d ${MISSING}* 2>/dev/null`)).stdout.trim();
-  if (missing) problems.push(`created: ${missing}`);
-  const leaked = (await host.exec(`sudo -u django grep -rlF ${CANARY} /opt/django /home/deployer /tmp /var/tmp /dev/shm 2>/dev/null`)).stdout.trim();
-  if (leaked) problems.push(`the app user can read the canary in: ${leaked}`);
+  if (parts.canaries !== canaries) problems.push('a canary changed');
+  if ((parts.missing ?? '').trim()) problems.push(`created: ${parts.missing.trim()}`);
+  if ((parts.leaked ?? '').trim()) problems.push(`the app user can read the canary in: ${parts.leaked.trim()}`);
   if (out.output.includes(CANARY) || log.includes(CANARY)) problems.push("the canary's content reached the operator's output or log");
   return problems;
 }
@@ -163,14 +163,18 @@ async function check(host: Host, canaries: string, out: CliResult, log: string):
 interface Campaign {
   bench: Bench;
   deployer: boolean;
-  cli: (command: CommandName) => Promise<CliResult>;
+  cli: (command: CommandName | 'logrotate') => Promise<CliResult>;
 }
 
 async function campaign(b: Bench, deployer: boolean): Promise<Campaign> {
   return {
     bench: b,
     deployer,
-    cli: (command) => runCli(['-c', b.file, 'demo', ...argsFor(command), '--yes'], { home: b.home }),
+    cli: async (command) => {
+      if (command !== 'logrotate') return runCli(['-c', b.file, 'demo', ...argsFor(command), '--yes'], { home: b.home });
+      const r = await b.host.exec('logrotate -f /etc/logrotate.d/deploy-demo');
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
+    },
   };
 }
 
@@ -185,7 +189,6 @@ async function releases(host: Host): Promise<{ live: string; old: string }> {
 async function runAttack(c: Campaign, a: Attack, i: number, canaries: string): Promise<Finding | 'skipped' | undefined> {
   const { host } = c.bench;
   if (!(await plant(c.bench.host, a, i))) return 'skipped';
-  await sh(host, 'sleep 0.01; touch /run/trust-stamp; sleep 0.01');
   const out = await c.cli(a.command);
   const logPath = /log: (\S+)/.exec(out.output)?.[1];
   const log = logPath ? readFileSync(logPath, 'utf8') : '';
@@ -218,12 +221,13 @@ describe('the trust boundary: links and content planted where the app user or a 
       benches.map(async (c) => {
         const canaries = await plantCanaries(c.bench.host);
         const { live, old } = await releases(c.bench.host);
-        const map = targets(c.bench.file, live, old, c.deployer);
-        const list = attacks(map).filter((a) => !c.deployer || RUN_AS_DEPLOYER.has(a.command) || a.command === 'setup');
+        const list = targets(c.bench.file, live, old, c.deployer);
         let planted = 0;
         const attacked = new Set<string>();
         for (const [i, a] of list.entries()) {
+          const t0 = performance.now();
           const f = await runAttack(c, a, i, canaries);
+          console.error(`trust-boundary ${c.deployer ? 'deploy user' : 'root'}: ${i + 1}/${list.length} ${a.command} ${a.path} -> ${a.kind}: ${f === 'skipped' ? 'not plantable' : f ? 'FOUND' : 'ok'} (${Math.round(performance.now() - t0)} ms)`);
           if (f === 'skipped') continue;
           planted++;
           attacked.add(a.path);

@@ -110,7 +110,7 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
         .replace('gunicorn_bind = "127.0.0.1:8032"', 'gunicorn_bind = "127.0.0.1:8042"')
         .replace(/^repositorio = .*$/m, `repositorio = ${await b.git.createRepo('shop')}`),
     );
-    await b.git.push('shop', b.repo);
+    await b.git.push('shop', b.repo, ['good-a:refs/heads/main']);
     const setup = await setupApp(b.git, b.host, b.home, shopFile, 'shop', '/opt/shop');
     assert.equal(setup.code, 0, setup.output);
     const asShopper = (cmd: string) => b.host.exec(`su -s /bin/bash shopper -c '${cmd}'`);
