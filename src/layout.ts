@@ -31,6 +31,11 @@ export function layout(s: Settings) {
     storeRelease: (name: string) => `/var/lib/deploy/apps/${s.project}/releases/${name}`,
     ctlConf: `/var/lib/deploy/apps/${s.project}/ctl.conf`,
     slot: (slot: Slot) => `${root}/slots/${slot}`,
+    /**
+     * A release's own static files, collected into it (STATIC_ROOT is its static/): nginx serves
+     * the live slot's, so they switch with the code and go back with a rollback.
+     */
+    staticRoot: (dir: string) => `${dir}/.deploy-www/static`,
     slots: `${root}/slots`,
     /**
      * The one truth about which slot gets traffic: nginx checks this file on every request

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import { onlyIf, step, type Step, type StepResult } from '../plan.js';
-import { layout } from '../layout.js';
+import { layout, type Slot } from '../layout.js';
 import { sh } from '../shell.js';
 import { DeployError, OperatorActionError, RemoteCommandError, UsageError } from '../errors.js';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
@@ -17,7 +17,7 @@ import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
 import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
 import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
-import { healthCheck, replaceLink, startSlot } from '../steps/slots.js';
+import { healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground } from '../steps/slots.js';
 import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
 import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from '../steps/release-files.js';
 import { repair, switchTo } from '../steps/switch.js';
@@ -203,8 +203,12 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
   await run(S.gunicornConfig(s));
   if (web) await run(S.supervisorConfigStep(s));
+  // A live slot that runs but not where the settings now put it (gunicorn_bind changed): the live
+  // release starts in the other slot, on its new address, before nginx is told about it (below).
+  const moved = web ? await rebind(session, h, run) : undefined;
   if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
   if (web) await run(S.nginxConfig(s));
+  if (moved) await run(step('rebind-switch', `switch traffic to slot ${moved.to} (the new address)`, [...switchTo(s, moved.to), ...stopSlotInBackground(s, moved.from)]));
   if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
   if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
   await run(firstRelease(step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [B.requirements(s, release)])));
@@ -235,6 +239,25 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   if (s.web.ssl !== 'none') await checkServedCertificate(session, h, run);
   await run(startProcessesStep(s, runsProcesses(s, ex.host)));
   h.done = true;
+}
+
+/**
+ * gunicorn_bind (or _alt) changed under a running app: the live slot still listens on its old
+ * address, which the new nginx site no longer names. Like every change, it goes through the slot
+ * switch: the live release starts in the idle slot on its new address and answers its health
+ * check; then (the caller) the new site is loaded, where the idle slot is the live one's backup,
+ * and the switch file moves. No request meets a port nothing listens on.
+ */
+async function rebind(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<{ from: Slot; to: Slot } | undefined> {
+  const { settings: s } = session;
+  const live = S.parseLiveProgram(s, (await run(S.liveProgram(s))).values);
+  if (h.ex.dryRun || live.state !== 'RUNNING' || !live.release) return undefined;
+  const moved = (await run(S.liveBindMoved(s, live.slot))).values.moved === 'yes';
+  if (!moved) return undefined;
+  const to = otherSlot(live.slot);
+  session.reporter.info(chalk.dim(`  ${h.ex.host.label}: the live slot ${live.slot} is not on ${layout(s).bind(live.slot)} yet: ${live.release} starts in slot ${to} on ${layout(s).bind(to)} first`));
+  await run(step('rebind', `start ${live.release} in slot ${to} on ${layout(s).bind(to)}, health check`, [...startSlot(s, to, live.release), healthCheck(s, to)]));
+  return { from: live.slot, to };
 }
 
 /**

@@ -12,11 +12,15 @@ import { certificateConcerns, describeCertificate, type CertificateInfo } from '
 const check = (c: HttpCheck | null) => (c ? `${c.code} in ${c.seconds.toFixed(3)} s` : 'no answer');
 const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
 
-/** `on (since <time>, "<message>")` or `off`; the message as the page holds it, control characters out. */
-function maintenanceText(m: MaintenanceState): string {
+/**
+ * `on (since <time>, "<message>", by <who>)` or `off`; the message as the page holds it, control
+ * characters escaped. A page whose deploy no longer holds the lock was left by a run that did not finish.
+ */
+function maintenanceText(m: MaintenanceState, lockToken?: string): string {
   if (!m.on) return 'off';
   const message = m.message === undefined ? '' : `, "${terminalSafe(m.message)}"`;
-  return chalk.yellow(`on (since ${String(m.since).replace('T', ' ').slice(0, 19)}${message})`);
+  const who = m.run && m.run !== lockToken ? `, left by a deploy --maintenance of ${terminalSafe(m.by ?? '?')} that did not finish: the next deploy, rollback or \`maintenance off\` takes it down` : m.by ? `, by ${terminalSafe(m.by)}` : '';
+  return chalk.yellow(`on (since ${String(m.since).replace('T', ' ').slice(0, 19)}${message}${who})`);
 }
 
 function certificateRow(c: CertificateInfo | null): string {
@@ -48,7 +52,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     for (const [name, state] of Object.entries(st.services)) rows.push([safe(name), state === 'active' ? state : chalk.yellow(safe(state))]);
     rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
     rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
-    if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance)]);
+    if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance, holder?.token)]);
     if (s.web.ssl !== 'none' && run.ex.host.roles.includes('web')) rows.push(['certificate', certificateRow(st.certificate)]);
     rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
     rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);

@@ -180,20 +180,26 @@ export function djangoCommands(s: Settings, release: string, on: BuildOn = { web
   // environment and the system's Python packages. The same as the live release's (recorded in
   // its .deploy-django): nothing for them to do, and a Django start-up saved per host.
   // Symlinks are followed (find -L), as Django's finders follow them: a static directory or file
-  // that is a link is read through it. Not into the virtualenv nor the shared directories (uploads
+  // that is a link is read through it. Not into the virtualenv, the release's collected files (.deploy-www) nor the shared directories (uploads
   // may be many). A loop or an unreadable directory is said on stderr; the rest still counts.
-  const inputs = sh`__django_inputs=$(cd ${dir} && { { find -L . \\( -path ./.venv -o -path ./media -o -path ./data -o -path ./log \\) -prune -o \\( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \\) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16)`;
-  const sameAsLive = on.force ? sh`false` : sh`[ "$(cat ${liveDir(s, on.web)}/.deploy-django 2>/dev/null)" = "$__django_inputs" ]`;
+  const inputs = sh`__django_inputs=$(cd ${dir} && { { find -L . \\( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \\) -prune -o \\( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \\) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16)`;
+  const live = liveDir(s, on.web);
+  const liveStatic = sh`${live}/.deploy-www`;
+  // The live release's collected files are its own (.deploy-www): with the same inputs the new
+  // release gets them as hard links instead of a collectstatic of its own.
+  const collecting = s.collectstatic && on.web;
+  const sameAsLive = on.force ? sh`false` : sh`[ "$(cat ${live}/.deploy-django 2>/dev/null)" = "$__django_inputs" ]${collecting ? sh` && [ -d ${liveStatic} ]` : sh``}`;
   const skip = sh`test ! -f ${dir}/manage.py || { ${inputs} && ${sameAsLive}; }`;
   const django = (calls: string[]): Command[] =>
     calls.length ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: skip }] : [];
-  const collect = s.collectstatic && on.web ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
+  const collect = collecting ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
   const migrate = s.migrate && on.migrate ? ["c('migrate', interactive=False)"] : [];
   const page = migrate.length && on.pageOn ? [on.pageOn(skip)] : [];
   const record: Command = { run: sh`${inputs} && echo "$__django_inputs" > ${dir}/.deploy-django`, as: 'app', probe: true };
-  if (!s.testCommand) return [...page, ...django([...collect, ...migrate]), record];
+  const reuse: Command[] = collecting ? [{ run: sh`if [ ! -d ${dir}/.deploy-www ] && [ -f ${dir}/manage.py ] && [ -d ${liveStatic} ]; then cp -al ${liveStatic} ${dir}/.deploy-www; fi`, as: 'app', probe: true }] : [];
+  if (!s.testCommand) return [...page, ...django([...collect, ...migrate]), ...reuse, record];
   const test: Command = { run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${s.testCommand}`, as: 'app' };
-  return [...django(collect), test, ...page, ...django(migrate), record];
+  return [...django(collect), ...reuse, test, ...page, ...django(migrate), record];
 }
 
 /** The release is complete: it may be switched to, now or by a rollback. */

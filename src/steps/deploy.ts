@@ -169,7 +169,6 @@ function afterSwitch(s: Settings, g: GoLive): Command[] {
 export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true }): Step {
   const unit = programFile(s, slot);
   return step('start', `start ${release} in slot ${slot}, health check`, [
-    ...installNginxSite(s, release, hooks.kind === 'deploy'),
     // Root writes the program; a deploy user (no root) can only check it is what the settings say.
     {
       run: sh`if [ "$(id -u)" = 0 ]; then __put ${unit} 0644 root:root; elif ! cmp -s - ${unit}; then echo ${`${unit} differs from what the settings make: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
@@ -178,6 +177,9 @@ export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind
     },
     ...startSlot(s, slot, release),
     healthCheck(s, slot),
+    // The release's site once its slot answers: a site that names other ports (gunicorn_bind
+    // changed) then has the started slot as the live one's backup, until the switch.
+    ...installNginxSite(s, release, hooks.kind === 'deploy'),
     ...(hooks.kind === 'deploy' ? hook(s, 'before_switch', release, hooks) : []),
   ]);
 }

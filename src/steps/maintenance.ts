@@ -72,6 +72,16 @@ export function deployPageOff(s: Settings, run: string): Command {
   return { run: sh`if grep -qsF ${`"run":"${run}"`} ${file}; then rm -f ${file}; fi || true`, as: 'app', probe: true };
 }
 
+/**
+ * A page a deploy put up is that run's to take down; once the lock is someone else's (the caller
+ * holds it), that run is over without having done so (killed, cut off): the page goes now, or the
+ * site would stay down for good. A page put up by hand (no run) stays.
+ */
+export function leftPageOff(s: Settings): Command {
+  const file = layout(s).maintenancePage;
+  return { run: sh`if grep -qsF '"run":"' ${file}; then rm -f ${file}; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi`, as: 'app', probe: true };
+}
+
 /** For status: when the page went up on this host (its mtime), and who put it up and why. */
 export function pageState(s: Settings): Command {
   const file = layout(s).maintenancePage;
@@ -84,6 +94,8 @@ export interface MaintenanceState {
   since?: string;
   message?: string;
   by?: string;
+  /** The deploy run (its lock token) that put it up; absent for `maintenance on`. */
+  run?: string;
 }
 
 export function parsePageState(text: string): MaintenanceState {
@@ -94,6 +106,7 @@ export function parsePageState(text: string): MaintenanceState {
     const info = JSON.parse(mark.trim().slice(MARK.length).replace(/\s*-->$/, '')) as Partial<PageInfo>;
     if (typeof info.message === 'string') state.message = info.message;
     if (typeof info.by === 'string') state.by = info.by;
+    if (typeof info.run === 'string') state.run = info.run;
   } catch {
     /* a page written by other means: on, without a message */
   }

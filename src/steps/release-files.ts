@@ -44,7 +44,7 @@ export function writeReleaseFiles(s: Settings, release: string): Command[] {
     { run: put(`${dir}/nginx.conf`), stdin: nginxSiteContent(s), as: 'app' },
     {
       run: sh`key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${s.configFile} 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo ${`${s.configFile} has no secret_key the app user can read: run \`deploy ${s.app} setup\``} >&2; exit 1; fi; KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | ${put(releaseConfigFile(s, release))}`,
-      stdin: configFileContent(s),
+      stdin: configFileContent(s, release),
       as: 'app',
     },
   ];
@@ -79,7 +79,7 @@ export function keepReleaseFiles(s: Settings, release: string): Command[] {
   const keep = (name: string, text: string): Command => ({ run: sh`if [ "$EUID" = 0 ]; then install -d -m 0755 ${dir} && __put ${`${dir}/${name}`} 0644 root:root; fi`, stdin: new Masked(text, text), reportsChange: true });
   return [
     keep('nginx.conf', String(nginxSiteContent(s))),
-    keep('app.conf', String(configFileContent(s))),
+    keep('app.conf', String(configFileContent(s, release))),
     { run: sh`if [ "$EUID" = 0 ]; then (cd ${dir} && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi`, probe: true },
   ];
 }

@@ -197,7 +197,8 @@ export function clone(s: Settings): Step {
   ]);
 }
 
-export function configFileContent(s: Settings) {
+/** The config file as the settings make it, for a release (its static files are its own) or, without one, the live release (`current`). */
+export function configFileContent(s: Settings, release?: string) {
   const L = layout(s);
   return renderTemplate(
     'config_template.conf',
@@ -207,7 +208,7 @@ export function configFileContent(s: Settings) {
       secretKey: SECRET_KEY_PLACEHOLDER,
       debug: s.django.debug,
       allowedHosts: s.django.allowedHosts,
-      staticRoot: `${L.shared}/static`,
+      staticRoot: L.staticRoot(release ? L.release(release) : L.current),
       mediaRoot: `${L.shared}/media`,
       databaseUrl: s.django.databaseUrl,
       email: s.email,
@@ -280,7 +281,8 @@ export function nginxSiteContent(s: Settings) {
       healthPath: s.healthPath.split('?')[0],
       maintenancePage: L.maintenancePage,
       retryAfter: W.maintenanceRetryAfter,
-      staticRoot: `${L.shared}/static`,
+      // nginx's root for /static/ (the URI keeps its /static/ part): each slot's release's .deploy-www.
+      staticRoot: { a: dirname(L.staticRoot(L.slot('a'))), b: dirname(L.staticRoot(L.slot('b'))) },
       mediaRoot: `${L.shared}/media`,
       timeout: s.gunicornTimeout,
     },
@@ -367,6 +369,10 @@ export function nginxConfig(s: Settings): Step {
   // Debian's stock default site claims the default server on port 80, as ours do (or as the
   // catch-all site does). Removed with __unlink: a config nginx -t rejects puts it back too.
   if (s.web.listenPort === 80) cmds.push({ run: raw('__unlink /etc/nginx/sites-enabled/default'), reportsChange: true });
+  // nginx creates a log it opens 0644 (anyone on the host reads it) until Debian's logrotate first
+  // makes it 0640 www-data:adm: the site's logs are made that way from the start.
+  const logs = [`/var/log/nginx/${s.project}.access.log`, `/var/log/nginx/${s.project}.error.log`];
+  cmds.push({ run: sh`__root_only_dir /var/log/nginx && for f in ${logs}; do touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"; done`, unless: sh`[ "$(stat -c '%a %U:%G' ${logs} 2>/dev/null | sort -u)" = '640 www-data:adm' ]` });
   cmds.push({ run: NGINX_RELOAD, probe: true });
   cmds.push({ run: sh`rm -f ${pending}`, probe: true });
   cmds.push({ run: sh`rm -f ${oldUpstream} ${oldUpstream}.deploy-prev`, unless: sh`test ! -e ${oldUpstream}` });
@@ -387,6 +393,11 @@ export function parseLiveProgram(s: Settings, values: Record<string, string>): {
   const live: Slot = slot === 'b' ? 'b' : 'a';
   const state = (values.states ?? '').split('\n').map((l) => l.trim().split(/\s+/)).find(([name]) => name === programOf(s, live))?.[1] ?? 'none';
   return { slot: live, state, release: release === '.' ? '' : release };
+}
+
+/** Prints "yes" when nothing listens on the live slot's address as the settings now give it (gunicorn_bind changed). */
+export function liveBindMoved(s: Settings, slot: Slot): Step {
+  return step('bind', 'the live slot\'s address', [value('moved', sh`if __addr_in_use ${layout(s).bind(slot)}; then echo no; else echo yes; fi`)]);
 }
 
 /** The end of setup: the site answers through nginx on this server. */

@@ -10,6 +10,7 @@ import { step, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
+import { leftPageOff } from './maintenance.js';
 
 /** Exit status of a script that stopped because the operator pressed Ctrl-C. */
 export const INTERRUPTED_STATUS = 130;
@@ -64,6 +65,7 @@ export function repair(s: Settings): Command[] {
     // Leftovers of killed runs: half-made links, decisions of dead runs (we hold the lock), half-deleted releases.
     { run: sh`rm -f ${L.current}.tmp ${L.slots}/a.tmp ${L.slots}/b.tmp ${L.root}/deploy.decision-*`, as: 'app', probe: true },
     { run: sh`${DELETE} && for d in ${L.releases}/.deleting-* ${s.venvsDir}/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done`, as: 'app', probe: true },
+    leftPageOff(s),
   ];
 }
 

@@ -10,6 +10,8 @@ import { demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings, type Cli
 import { makeCertificates, pageVersion, send, type Reply } from './web-helpers.ts';
 
 const SHARED = '/opt/django/apps/demo/shared';
+/** The live release's collected static files (nginx serves the live slot's). */
+const STATIC = '/opt/django/apps/demo/current/.deploy-www/static';
 const PORT = 8080;
 const BASE = 'client_max_body_size = 1m\n';
 
@@ -79,12 +81,12 @@ nginx -t && nginx -s reload && sleep 0.5`);
   });
 
   it('static: hashed names are immutable for a year, others cached a week; text is gzipped', async () => {
-    await put(`${SHARED}/static/app.0123456789ab.css`, 'body { color: red }');
-    await put(`${SHARED}/static/plain.css`, 'body { color: blue }');
+    await put(`${STATIC}/app.0123456789ab.css`, 'body { color: red }');
+    await put(`${STATIC}/plain.css`, 'body { color: blue }');
     // 11 hex digits is not Django's hash: not immutable.
-    await put(`${SHARED}/static/app.0123456789a.css`, 'body { color: green }');
+    await put(`${STATIC}/app.0123456789a.css`, 'body { color: green }');
     const big = Array.from({ length: 1500 }, (_, i) => `.rule-${i} { margin: ${i}px; padding: 0 }`).join('\n');
-    await put(`${SHARED}/static/big.css`, big);
+    await put(`${STATIC}/big.css`, big);
 
     const hashed = await get('/static/app.0123456789ab.css');
     assert.equal(hashed.status, 200);

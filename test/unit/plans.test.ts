@@ -55,7 +55,10 @@ test('templates: nginx catch-all site, static and media from shared/, both slots
   const site = String(S.nginxSiteContent(s));
   assert.match(site, /listen 80 default_server;\n\s+listen \[::\]:80 default_server;/);
   assert.match(site, /server_name _;/);
-  assert.match(site, /location \/static\/ \{\n\s+alias \/opt\/django\/apps\/NOME_APP\/shared\/static\/;/);
+  // Static files: the live slot's release's own (the switch file decides), the other slot's as a fallback.
+  assert.match(site, /set \$deploy_static \/opt\/django\/apps\/NOME_APP\/slots\/a\/.deploy-www;/);
+  assert.match(site, /if \(-f \/opt\/django\/apps\/NOME_APP\/slots\/live-b\) \{[^}]*set \$deploy_static \/opt\/django\/apps\/NOME_APP\/slots\/b\/.deploy-www;/);
+  assert.match(site, /location \/static\/ \{\n\s+root \$deploy_static;\n\s+try_files \$uri @deploy_NOME_APP_static_previous;/);
   assert.match(site, /upstream deploy_NOME_APP_a \{\n\s+server 127.0.0.1:8032 max_fails=0;\n\s+server 127.0.0.1:8033 max_fails=0 backup;/);
   assert.match(site, /upstream deploy_NOME_APP_b \{\n\s+server 127.0.0.1:8033 max_fails=0;\n\s+server 127.0.0.1:8032 max_fails=0 backup;/);
   assert.match(site, /if \(-f \/opt\/django\/apps\/NOME_APP\/slots\/live-b\) \{\n\s+set \$deploy_upstream deploy_NOME_APP_b;/);

@@ -55,8 +55,8 @@ test('nginx site with HTTPS: redirect but ACME, TLS 1.2+, HSTS only when asked, 
   const hsts = String(S.nginxSiteContent(parse('server_name = a.test\nssl = custom\nhsts = yes')));
   assert.match(hsts, /return 301 https:\/\/\$host\$request_uri;/);
   assert.doesNotMatch(hsts, /acme-challenge\/ \{/);
-  // Every location with headers of its own repeats HSTS (nginx does not inherit add_header).
-  assert.equal(hsts.match(/Strict-Transport-Security/g)?.length, 4);
+  // Every location with headers of its own repeats HSTS (nginx does not inherit add_header): the server, the maintenance page, static (and its fallback), media.
+  assert.equal(hsts.match(/Strict-Transport-Security/g)?.length, 5);
   assert.doesNotMatch(String(S.nginxSiteContent(parse(''))), /ssl_certificate/);
 });
 

@@ -1,0 +1,84 @@
+// Defects a demanding user found (issue 23), on a real host: a changed gunicorn port applied by
+// setup without a failed request (item 3), a release the app user cannot delete that no longer
+// blocks every later deploy (item 4), and a [PROCESSES] entry a deploy user cannot apply refused
+// before anything is built (item 11).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stopAll } from '../testbed/index.ts';
+import { commitVersion, httpGet, liveDemo, runCli, type LiveDemo } from './helpers.ts';
+import { startLoad } from './load.ts';
+
+const APP = '/opt/django/apps/demo';
+
+describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
+  let demo: LiveDemo;
+  const cli = (file: string, ...args: string[]) => runCli(['-c', file, 'demo', ...args, '--yes'], { home: demo.home });
+  const page = async () => /demo app (\S+)</.exec((await httpGet(demo.host, '/')).body)?.[1];
+  const variant = (name: string, edit: (text: string) => string) => {
+    const f = join(demo.home, name);
+    writeFileSync(f, edit(readFileSync(demo.file, 'utf8')));
+    return f;
+  };
+  before(async () => {
+    demo = await liveDemo();
+  });
+  after(stopAll);
+
+  it('3. setup with a changed gunicorn_bind moves the live release through the slot switch: no failed request', async () => {
+    const moved = variant('moved.ini', (t) => t.replace('gunicorn_bind = "127.0.0.1:8032"', 'gunicorn_bind = "127.0.0.1:8040"'));
+    const load = startLoad(demo.host.ip, '/', 40, 120);
+    const r = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-c', moved], { home: demo.home });
+    await new Promise((res) => setTimeout(res, 1500));
+    const stats = await load.stop();
+    assert.equal(r.code, 0, r.output);
+    assert.deepEqual(stats.failures, {}, `failed requests during setup: ${JSON.stringify(stats.failures)} of ${stats.sent}`);
+    assert.equal(await page(), 'v1');
+    const listening = await demo.host.run("ss -Hltn | awk '{print $4}'");
+    assert.match(listening, /127\.0\.0\.1:(8040|8041)\b/, 'gunicorn listens on the new ports');
+    // The old slot stops in the background once no request is left on it.
+    for (let i = 0; i < 60 && /127\.0\.0\.1:8032\b/.test(await demo.host.run("ss -Hltn | awk '{print $4}'")); i++) await new Promise((res) => setTimeout(res, 500));
+    assert.doesNotMatch(await demo.host.run("ss -Hltn | awk '{print $4}'"), /127\.0\.0\.1:8032\b/, 'nothing listens on the old port any more');
+    // Deploys go on from there, on the new ports.
+    commitVersion(demo.repo, 'v2');
+    await demo.git.push('demo', demo.repo);
+    const d = await cli(moved, 'deploy');
+    assert.equal(d.code, 0, d.output);
+    assert.equal(await page(), 'v2');
+    writeFileSync(demo.file, readFileSync(moved, 'utf8'));
+  });
+
+  it('4. a release the app user cannot delete (a root-owned file in it) no longer blocks later deploys: a warning says how to remove it', async () => {
+    const oldest = (await demo.host.run(`ls -1 ${APP}/releases | sort | head -n 1`)).trim();
+    await demo.host.run(`mkdir ${APP}/releases/${oldest}/rootdir && touch ${APP}/releases/${oldest}/rootdir/x`);
+    const keep2 = variant('keep2.ini', (t) => t.replace('[DEPLOY]\n', '[DEPLOY]\nkeep_releases = 2\n'));
+    for (const v of ['v3', 'v4']) {
+      commitVersion(demo.repo, v);
+      await demo.git.push('demo', demo.repo);
+      const d = await cli(keep2, 'deploy');
+      assert.equal(d.code, 0, d.output);
+      assert.equal(await page(), v);
+      assert.match(d.stderr, /could not delete all of .*\.deleting-.*sudo rm -rf/, 'the warning says what was left and how to remove it');
+    }
+    assert.equal((await demo.host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is free');
+  });
+
+  it('11. a [PROCESSES] entry a deploy user cannot apply is refused before anything is built', async () => {
+    const deployer = variant('deployer.ini', (t) => t.replace('[DEPLOY]\n', '[DEPLOY]\ndeploy_user = deployer\n'));
+    const s = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-c', deployer], { home: demo.home });
+    assert.equal(s.code, 0, s.output);
+    const withWorker = join(demo.home, 'worker.ini');
+    writeFileSync(withWorker, `${readFileSync(deployer, 'utf8')}\n[PROCESSES]\nworker = sleep infinity\n`);
+    commitVersion(demo.repo, 'v5');
+    await demo.git.push('demo', demo.repo);
+    const before = (await demo.host.run(`ls -1 ${APP}/releases`)).trim();
+    const d = await cli(withWorker, 'deploy');
+    assert.equal(d.code, 1, d.output);
+    assert.match(d.stderr, /run `deploy demo setup`/);
+    assert.doesNotMatch(d.output, /build release/, 'nothing was built');
+    assert.equal((await demo.host.run(`ls -1 ${APP}/releases`)).trim(), before, 'no release was made');
+    assert.equal((await demo.host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is free');
+    assert.equal(await page(), 'v4');
+  });
+});
