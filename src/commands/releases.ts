@@ -4,20 +4,20 @@ import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { parseLock } from '../steps/lock.js';
 import { describeLock } from '../lock-holder.js';
-import { onEveryHost } from '../fleet/fleet.js';
+import { isWeb, onEveryHost } from '../fleet/fleet.js';
 import { terminalSafe } from '../printable.js';
 
 export async function releasesCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'releases', opts, false);
   const { settings: s, reporter } = session;
   await onEveryHost(session, async (run) => {
-    const res = await run.ex.run(D.inspect(s));
+    const res = await run.ex.run(D.inspect(s, undefined, isWeb(run)));
     if (opts.dryRun) return;
     const { releases, current, live, lock } = D.parseInspect(res);
     const label = run.ex.host.label;
     const holder = parseLock(lock);
     reporter.hostData(label, 'releases', releases.map((r) => ({ ...r, live: r.name === current })));
-    reporter.hostData(label, 'live_slot', live);
+    if (isWeb(run)) reporter.hostData(label, 'live_slot', live);
     const lines = [chalk.bold(label)];
     for (const r of releases) {
       const mark = r.name === current ? chalk.green('* current') : r.state === 'built' ? '' : chalk.red(r.state);

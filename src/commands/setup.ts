@@ -123,6 +123,13 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
   }
   if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
   await run(S.bindsFree(s));
+  await checkSameInstall(session, h, run);
+  if (web) {
+    await run(S.defaultServerFree(s)).catch((err) => {
+      if (err instanceof RemoteCommandError) throw new UsageError(`${label}: ${err.stderr.trim().split('\n').at(-1)}`, s.serverName === '_' ? `Give ${s.app} server_name names (server_name = example.com), or another listen_port.` : `Give that site server_name names too (with this tool: server_name = … in its settings, then setup), or give ${s.app} another listen_port.`);
+      throw err;
+    });
+  }
   await checkAppUser(session, h, run);
   if (o.install) await run(S.packages(s, web));
   else if (!o.dependencies) await run(S.checkPackages(s, web));
@@ -258,6 +265,21 @@ async function rebind(session: Session, h: HostSetup, run: (st: Step) => Promise
   session.reporter.info(chalk.dim(`  ${h.ex.host.label}: the live slot ${live.slot} is not on ${layout(s).bind(live.slot)} yet: ${live.release} starts in slot ${to} on ${layout(s).bind(to)} first`));
   await run(step('rebind', `start ${live.release} in slot ${to} on ${layout(s).bind(to)}, health check`, [...startSlot(s, to, live.release), healthCheck(s, to)]));
   return { from: live.slot, to };
+}
+
+/**
+ * The app already runs on this host from another app root (home changed in the settings): a setup
+ * would make a second install beside it (a new deploy key, an empty database, a new SECRET_KEY)
+ * while the old gunicorns keep running. Refused before anything is touched.
+ */
+async function checkSameInstall(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+  const { settings: s } = session;
+  const installed = (await run(S.installedRoot(s))).values.installed?.trim();
+  if (h.ex.dryRun || !installed || installed === layout(s).root) return;
+  throw new UsageError(
+    `${h.ex.host.label}: ${s.app} already runs on this host from ${installed}, not ${layout(s).root} (home is ${s.home} in the settings): setup would make a second install beside it, with a new deploy key, SECRET_KEY and database, while the old one keeps running. Nothing was changed.`,
+    `To keep the app where it is, set home back (to the directory above apps/ in ${installed}). To move it, stop it there (\`deploy ${s.app} stop\` with the old home), copy its shared data and config file, then run setup with the new home.`,
+  );
 }
 
 /**

@@ -1,8 +1,9 @@
 // `deploy <app> status`: per host, what nginx really serves and whether it answers.
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
-import { status, statusOf, type HttpCheck } from '../steps/ops.js';
-import { parseLock } from '../steps/lock.js';
+import { requiredServices, status, statusOf, type HttpCheck } from '../steps/ops.js';
+import { DeployError } from '../errors.js';
+import { parseLock, type LockInfo } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { onEveryHost } from '../fleet/fleet.js';
 import { terminalSafe } from '../printable.js';
@@ -16,10 +17,11 @@ const good = (c: HttpCheck | null) => !!c && c.code >= 200 && c.code < 400;
  * `on (since <time>, "<message>", by <who>)` or `off`; the message as the page holds it, control
  * characters escaped. A page whose deploy no longer holds the lock was left by a run that did not finish.
  */
-function maintenanceText(m: MaintenanceState, lockToken?: string): string {
+function maintenanceText(m: MaintenanceState, lock?: Partial<LockInfo>): string {
   if (!m.on) return 'off';
   const message = m.message === undefined ? '' : `, "${terminalSafe(m.message)}"`;
-  const who = m.run && m.run !== lockToken ? `, left by a deploy --maintenance of ${terminalSafe(m.by ?? '?')} that did not finish: the next deploy, rollback or \`maintenance off\` takes it down` : m.by ? `, by ${terminalSafe(m.by)}` : '';
+  const left = !!m.run && (m.run !== lock?.token || holderState(lock) === 'gone');
+  const who = left ? `, left by a deploy --maintenance of ${terminalSafe(m.by ?? '?')} that did not finish: the next deploy, rollback or \`maintenance off\` takes it down` : m.by ? `, by ${terminalSafe(m.by)}` : '';
   return chalk.yellow(`on (since ${String(m.since).replace('T', ' ').slice(0, 19)}${message}${who})`);
 }
 
@@ -33,31 +35,37 @@ function certificateRow(c: CertificateInfo | null): string {
 export async function statusCommand(opts: GlobalOptions & { app: string }): Promise<void> {
   const session = startSession(opts.app, 'status', opts, false);
   const { settings: s, reporter } = session;
+  const down: string[] = [];
   await onEveryHost(session, async (run) => {
     const res = await run.ex.run(status(s, run.ex.host));
     if (opts.dryRun) return;
     const st = statusOf(res);
     const label = run.ex.host.label;
+    const web = st.live_slot !== undefined;
     const holder = parseLock(st.lock);
     reporter.hostData(label, 'status', { ...st, lock: holder ? { ...holder, token: undefined, holder: holderState(holder), text: describeLock(holder) } : null });
     // What the server says (release metadata, process lines, the page's message) is shown with its control characters escaped.
     const safe = (v: unknown) => terminalSafe(String(v ?? ''));
     const r = st.release;
-    const rows: [string, string][] = [
-      ['release', r?.name ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}` : chalk.yellow('none (run setup)')],
-      ['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`],
-    ];
-    if (r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
+    const rows: [string, string][] = [['release', r?.name ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}` : chalk.yellow(web ? 'none (run setup)' : 'none: `current` names no release (run setup)')]];
+    if (web) rows.push(['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`]);
+    else rows.push(['role', 'worker: no site, no slots; `current` is its live release']);
+    if (web && r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
+    for (const [name, state] of Object.entries(st.services)) rows.push([safe(name), state === 'active' ? state : chalk.red(safe(state || 'not installed'))]);
     for (const [name, p] of Object.entries(st.processes)) rows.push([safe(name), safe(`${p.state} ${p.detail}`.trim())]);
-    for (const [name, state] of Object.entries(st.services)) rows.push([safe(name), state === 'active' ? state : chalk.yellow(safe(state))]);
-    rows.push(['health', `slot ${st.live_slot}: ${(good(st.health) ? chalk.green : chalk.red)(check(st.health))}`]);
-    rows.push(['site', (good(st.site) ? chalk.green : chalk.red)(check(st.site))]);
-    if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance, holder?.token)]);
-    if (s.web.ssl !== 'none' && run.ex.host.roles.includes('web')) rows.push(['certificate', certificateRow(st.certificate)]);
+    if (web) {
+      rows.push(['health', `slot ${st.live_slot}: ${(good(st.health ?? null) ? chalk.green : chalk.red)(check(st.health ?? null))}`]);
+      rows.push(['site', (good(st.site ?? null) ? chalk.green : chalk.red)(check(st.site ?? null))]);
+    }
+    if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance, holder)]);
+    if (s.web.ssl !== 'none' && web) rows.push(['certificate', certificateRow(st.certificate)]);
     rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
     rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);
     rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);
     rows.push(['disk free', st.disk_free]);
     reporter.info([chalk.bold(label), ...rows.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join('\n'));
+    for (const name of requiredServices(s, run.ex.host)) if (st.services[name] !== 'active') down.push(`${name} on ${label} (${st.services[name] || 'not installed'})`);
   });
+  // A service the app needs is down: the site (or its programs) cannot be what status shows.
+  if (down.length) throw new DeployError(`not running: ${down.join(', ')}`, `Start ${down.length === 1 ? 'it' : 'them'} on the host (sudo systemctl start ${[...new Set(down.map((d) => d.split(' ')[0]))].join(' ')}), then check \`deploy ${s.app} status\` again.`);
 }

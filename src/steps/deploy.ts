@@ -13,7 +13,7 @@ import { healthCheck, siteUrl, otherSlot, replaceLink, startSlot, stopSlotInBack
 import { abortPoint, DELETE, repair, switchTo } from './switch.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 import { hook } from './hooks.js';
-import { controlFiles, programFile, stopProgram } from './manager.js';
+import { controlFiles, programFile, requiredServices, stopProgram } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
 import { installNginxSite, keepReleaseFiles, pruneKeptFiles, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
 import { deployPageOff } from './maintenance.js';
@@ -44,6 +44,15 @@ export function unlockStep(s: Settings, token: string, log: Record<string, unkno
 /** Fails with what to do when setup has not run on this server (dir is missing). */
 function requireSetUp(s: Settings, dir: string): Command {
   return { run: sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true };
+}
+
+/** Fails, saying so, when a service the app needs is not running: a deploy would report a site live that nobody serves. */
+function requireServices(s: Settings, web: boolean): Command {
+  const services = requiredServices(s, { roles: web ? ['web'] : [] });
+  return {
+    run: sh`for u in ${services}; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): ${web ? 'the site is down' : 'the app\'s processes are down'}; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done`,
+    probe: true,
+  };
 }
 
 /**
@@ -83,6 +92,7 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint =
   const cmds = [
     requireSetUp(s, L.repo),
     acquireLock(s, lock),
+    requireServices(s, web),
     ...requireThisVersion(s, web),
     ...controlFiles(s, false),
     ...repair(s),
@@ -291,7 +301,7 @@ export function parseAbandon(res: StepResult): { slot: Slot; release: string } |
 export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
   const L = layout(s);
   const cmds: Command[] = [requireSetUp(s, L.releases)];
-  if (lock) cmds.push(acquireLock(s, lock), ...requireThisVersion(s, web), ...repair(s));
+  if (lock) cmds.push(acquireLock(s, lock), requireServices(s, web), ...requireThisVersion(s, web), ...repair(s));
   cmds.push(
     {
       name: 'releases',

@@ -59,6 +59,11 @@ const DEPLOY_CTL_TEXT = remoteFile('deploy-ctl.sh');
 const DEPLOY_CTL_FILE = new Masked(DEPLOY_CTL_TEXT, DEPLOY_CTL_TEXT);
 const DEPLOY_CTL_DIGEST = createHash('sha256').update(DEPLOY_CTL_TEXT).digest('hex');
 
+/** The system services a host needs to serve the app: nginx on a web host, and the process manager. */
+export function requiredServices(s: Settings, host: { roles: string[] }): string[] {
+  return [...(host.roles.includes('web') ? ['nginx'] : []), ...(s.processManager === 'systemd' ? [] : ['supervisor'])];
+}
+
 /** deploy-ctl for this app: `action` on its programs (names as in the settings: a, b, a process). */
 export function ctl(s: Settings, action: 'start' | 'stop' | 'status', names: string[]): Sh {
   return sh`__ctl ${s.project} ${action} ${names.map((n) => programOf(s, n))}`;
@@ -71,7 +76,7 @@ export function stopProgram(s: Settings, name: string): Sh {
 
 /** "<program> <STATE> <detail>" per program, supervisorctl status's shape, for both managers. */
 export function programStates(s: Settings, names: string[]): Sh {
-  return sh`${ctl(s, 'status', names)} || true`;
+  return names.length ? sh`${ctl(s, 'status', names)} || true` : sh`true`;
 }
 
 /** What deploy-ctl trusts: the app's programs and where their logs are, written by root from the settings. */

@@ -3,18 +3,22 @@ import { step, value, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
-import { LOAD_ENV } from './build.js';
+import { LOAD_ENV, liveDir } from './build.js';
 import { readLock } from './lock.js';
 import { releaseMeta } from './deploy.js';
 import { healthUrl, siteUrl } from './slots.js';
-import { programStates } from './manager.js';
+import { programStates, requiredServices } from './manager.js';
 import { runsProcesses } from './processes.js';
 import { pageState, parsePageState, type MaintenanceState } from './maintenance.js';
 import { parseCertificate, servedCertificate, type CertificateInfo } from './tls.js';
 
-/** Each command prints one named value; statusOf() reads them. Read-only: status takes no lock. */
+/**
+ * Each command prints one named value; statusOf() reads them. Read-only: status takes no lock.
+ * A worker host has no slots and no site: its live release is `current`, and it has no health check.
+ */
 export function status(s: Settings, host: { roles: string[] } = { roles: ['web'] }): Step {
   const L = layout(s);
+  const web = host.roles.includes('web');
   const live = liveSlotCode(L);
   const curlTimes = `%{http_code} %{time_total}`;
   const a = healthUrl(s, 'a');
@@ -23,15 +27,20 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
   // What lives in the app's directories is read as the app user: root never reads it.
   const app = { as: 'app' as const };
   return step('status', 'status', [
-    value('live_slot', live, app),
-    value('release', sh`${releaseMeta(sh`${L.slots}/"$(${live})"/.deploy-release`)} || true`, app),
+    ...(web ? [value('live_slot', live, app)] : []),
+    value('release', sh`${releaseMeta(sh`${liveDir(s, web)}/.deploy-release`)} || true`, app),
     value('current', sh`basename "$(readlink ${L.current})" 2>/dev/null || true`, app),
-    value('processes', programStates(s, [...(host.roles.includes('web') ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
-    value('services', sh`for u in ${s.services}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
-    value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
-    value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${site.curlArgs} ${site.url} || true`),
-    ...(s.web.ssl !== 'none' && host.roles.includes('web') ? servedCertificate(s) : []),
-    ...(host.roles.includes('web') ? [pageState(s)] : []),
+    // Each required service's state first: without them the programs' states cannot be read.
+    value('services', sh`for u in ${[...requiredServices(s, host), ...s.services]}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
+    value('processes', programStates(s, [...(web ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
+    ...(web
+      ? [
+          value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
+          value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${site.curlArgs} ${site.url} || true`),
+          ...(s.web.ssl !== 'none' ? servedCertificate(s) : []),
+          pageState(s),
+        ]
+      : []),
     readLock(s),
     value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`, app),
     value('environments', sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`, app),
@@ -39,21 +48,25 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
   ]);
 }
 
+export { requiredServices };
+
 export interface HttpCheck {
   code: number;
   seconds: number;
 }
 
 export interface HostStatus {
-  live_slot: 'a' | 'b';
+  /** Web hosts: the slot nginx sends traffic to (a worker has none). */
+  live_slot?: 'a' | 'b';
   release: { name?: string; ref?: string; commit?: string; time?: string; by?: string } | null;
   /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
   current: string;
   processes: Record<string, { state: string; detail: string }>;
   /** services: each system service's state (systemctl is-active). */
   services: Record<string, string>;
-  health: HttpCheck | null;
-  site: HttpCheck | null;
+  /** Web hosts: the live slot's health check and the site through nginx (undefined on a worker). */
+  health?: HttpCheck | null;
+  site?: HttpCheck | null;
   /** Web hosts: the maintenance page (undefined on a worker: no nginx). */
   maintenance?: MaintenanceState;
   lock: string;
@@ -94,13 +107,13 @@ export function statusOf(res: StepResult): HostStatus {
     services[name] = state;
   }
   return {
-    live_slot: v.live_slot === 'b' ? 'b' : 'a',
+    live_slot: v.live_slot === undefined ? undefined : v.live_slot === 'b' ? 'b' : 'a',
     services,
     release,
     current: v.current ?? '',
     processes,
-    health: http(v.health ?? ''),
-    site: http(v.site ?? ''),
+    health: v.health === undefined ? undefined : http(v.health),
+    site: v.site === undefined ? undefined : http(v.site),
     maintenance: v.maintenance === undefined ? undefined : parsePageState(v.maintenance),
     lock: v.lock ?? '',
     certificate: v.certificate === undefined ? null : parseCertificate(v.certificate, v.renewal ?? ''),

@@ -303,6 +303,34 @@ export function defaultServers(s: Settings): { name: string; content: ReturnType
 }
 
 /**
+ * Where this app already runs on the host, if it does: its slot program's working directory (the
+ * slots of its app root). A changed `home` would otherwise make a second install beside it.
+ */
+export function installedRoot(s: Settings): Step {
+  const files = ['a', 'b'].flatMap((slot) => [`/etc/supervisor/conf.d/${s.project}-${slot}.conf`, `/etc/systemd/system/${s.project}-${slot}.service`]);
+  return step('installed', `where ${s.project} runs on this host`, [
+    value('installed', sh`for f in ${files}; do [ -f "$f" ] && sed -n 's/^\(directory\|WorkingDirectory\)=//p' "$f"; done | head -n 1 | sed 's#/slots/[ab]$##'`),
+  ]);
+}
+
+/**
+ * Before anything is written, on a web host: no other site takes the default server on this app's
+ * port where this app needs it (server_name _ is the default server; a site with names brings the
+ * shared default server deploy-default-<port>), which nginx -t would only reject halfway.
+ */
+export function defaultServerFree(s: Settings): Step {
+  const port = s.web.listenPort;
+  const mine = catchAll(s) ? [s.project] : [s.project, `deploy-default-${port}`];
+  const want = catchAll(s) ? 'the default server (server_name _)' : `its names, with the shared default server deploy-default-${port}`;
+  return step('default-server', `nginx's default server on port ${port}`, [
+    {
+      run: sh`for f in /etc/nginx/sites-enabled/*; do [ -e "$f" ] || continue; n=$(basename "$f"); case " ${mine.join(' ')} default " in *" $n "*) continue ;; esac; if grep -qE ${`^[[:space:]]*listen[[:space:]]+(\[::\]:|0\.0\.0\.0:)?${port}[[:space:]]+([^;]*[[:space:]])?default_server`} "$f"; then ${catchAll(s) ? sh`echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n)."` : sh`case "$n" in deploy-default-*) continue ;; esac; echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n), which takes every name no site claims."`} ${`${s.app} needs ${want} there. Nothing was changed.`} >&2; exit 1; fi; done`,
+      probe: true,
+    },
+  ]);
+}
+
+/**
  * Before anything is written: no other app on this host has a slot on one of this app's
  * gunicorn ports (every app's slot programs carry their --bind; ours, either manager's, are skipped).
  */

@@ -59,7 +59,7 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
       const d = await cli(keep2, 'deploy');
       assert.equal(d.code, 0, d.output);
       assert.equal(await page(), v);
-      assert.match(d.stderr, /could not delete all of .*\.deleting-.*sudo rm -rf/, 'the warning says what was left and how to remove it');
+      assert.match(d.output, /could not delete all of .*\.deleting-.*sudo rm -rf/, 'the warning says what was left and how to remove it');
     }
     assert.equal((await demo.host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is free');
   });
@@ -79,6 +79,46 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
     assert.doesNotMatch(d.output, /build release/, 'nothing was built');
     assert.equal((await demo.host.run(`ls -1 ${APP}/releases`)).trim(), before, 'no release was made');
     assert.equal((await demo.host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is free');
+    assert.equal(await page(), 'v4');
+  });
+
+  it('13. a changed home on an app already set up is refused: no second install beside the first', async () => {
+    const moved = variant('home.ini', (t) => t.replace('[DEPLOY]\n', '[DEPLOY]\nhome = /opt/other\n'));
+    const r = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-c', moved], { home: demo.home });
+    assert.equal(r.code, 2, r.output);
+    assert.match(r.stderr, /demo already runs on this host from \/opt\/django\/apps\/demo, not \/opt\/other\/apps\/demo/);
+    assert.match(r.stderr, /next: .*set home back/);
+    assert.equal((await demo.host.exec('test -e /opt/other')).code, 1, 'nothing was made');
+  });
+
+  it('16. nginx or supervisor stopped: deploy refuses, status says so (exit 1), and both name the service', async () => {
+    await demo.host.run('systemctl stop nginx');
+    const d = await cli(demo.file, 'deploy', '--force');
+    assert.equal(d.code, 1, d.output);
+    assert.match(d.stderr, /nginx is not running on this server .*the site is down; start it/);
+    const st = await runCli(['-c', demo.file, 'demo', 'status'], { home: demo.home });
+    assert.equal(st.code, 1, st.output);
+    assert.match(st.stderr, /not running: nginx on /);
+    await demo.host.run('systemctl start nginx');
+    await demo.host.run('systemctl stop supervisor');
+    const st2 = await runCli(['-c', demo.file, 'demo', 'status', '--json'], { home: demo.home });
+    assert.equal(st2.code, 1, st2.output);
+    assert.equal(JSON.parse(st2.stdout).ok, false);
+    assert.match(st2.stderr, /not running: supervisor on /);
+    await demo.host.run('systemctl start supervisor');
+    for (let i = 0; i < 40 && !(await page()); i++) await new Promise((res) => setTimeout(res, 250));
+    assert.equal(await page(), 'v4', 'the live slot started again with supervisor');
+    assert.equal((await runCli(['-c', demo.file, 'demo', 'status'], { home: demo.home })).code, 0);
+  });
+
+  it('19. a second app whose default server clashes with the first app\'s is refused before anything is written', async () => {
+    const shop = join(demo.home, 'shop.ini');
+    writeFileSync(shop, readFileSync(demo.file, 'utf8').replace('project_name = demo', 'project_name = shop').replace('[DEPLOY]\n', '[DEPLOY]\nserver_name = shop.test\napp_user = shop\nhome = /opt/shop\n').replace('gunicorn_bind = "127.0.0.1:8040"', 'gunicorn_bind = "127.0.0.1:8050"'));
+    const r = await runCli(['shop', 'setup', '--yes', '--dependencies=no', '-c', shop], { home: demo.home });
+    assert.equal(r.code, 2, r.output);
+    assert.match(r.stderr, /port 80 already has a default server: the site demo/);
+    assert.match(r.stderr, /next: /);
+    assert.equal((await demo.host.exec('ls /etc/nginx/sites-enabled/shop /etc/nginx/sites-enabled/deploy-default-80 /opt/shop')).code, 2, 'nothing of shop was written');
     assert.equal(await page(), 'v4');
   });
 });

@@ -78,6 +78,21 @@ describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout:
     for (const h of [web[1], worker]) assert.equal((await h.exec('test -e /opt/django/apps/demo/shared/after-switch.log')).code, 1);
   });
 
+  it('status and releases report the worker as a worker: its live release, its processes, no site (issue 23, item 8)', async () => {
+    const st = await cli('demo', 'status', '--json');
+    assert.equal(st.code, 0, st.output);
+    const w = JSON.parse(st.stdout).hosts[`ubuntu@${worker.ip}`].status;
+    const release = (await worker.run(`basename $(readlink ${ROOT}/current)`)).trim();
+    assert.equal(w.release.name, release, 'the worker\'s live release is `current`');
+    assert.equal(w.live_slot, undefined);
+    assert.equal(w.site, undefined);
+    assert.equal(w.health, undefined);
+    assert.match(w.processes['demo-clock'].state, /RUNNING/);
+    const rel = await cli('demo', 'releases', '--json');
+    assert.equal(rel.code, 0, rel.output);
+    assert.ok(JSON.parse(rel.stdout).hosts[`ubuntu@${worker.ip}`].releases.some((r: { name: string; live: boolean }) => r.name === release && r.live));
+  });
+
   it('a failing run-once command switches no host', async () => {
     const failing = join(home, 'failing.ini');
     writeFileSync(failing, `${readFileSync(file, 'utf8')}\n[RUN_ONCE]\nwarm = false\n`);
