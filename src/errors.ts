@@ -65,3 +65,14 @@ export class ConnectionError extends DeployError {}
 export class AbortedError extends DeployError {
   exitCode = EXIT.FAILURE;
 }
+
+/**
+ * A failed remote command gets a next step when the place that threw it had none to give: where
+ * to read why, and that running the command again is safe (every run repairs what a failed one left).
+ */
+export function withNextStep(err: unknown, app: string, command: string): unknown {
+  if (err instanceof RemoteCommandError && !err.hint) {
+    err.hint = `Its output is above (the whole run is in the log). Fix what it says, then run \`deploy ${app} ${command}\` again; \`deploy ${app} status\` shows what each host serves meanwhile.`;
+  }
+  return err;
+}

@@ -23,9 +23,9 @@ export function checkRef(ref: string): string {
 }
 
 /** A release name or a prefix of one: what `deploy <app> releases` lists. */
-export function checkReleaseName(target: string): string {
+export function checkReleaseName(target: string, app = '<app>'): string {
   if (target !== 'current' && !/^[0-9A-Za-z][0-9A-Za-z._-]{0,99}$/.test(target)) {
-    throw new UsageError(`${printable(target)} is not a release name`, 'See `deploy <app> releases` for the names.');
+    throw new UsageError(`${printable(target)} is not a release name`, `See \`deploy ${app} releases\` for the names.`);
   }
   return target;
 }

@@ -6,7 +6,7 @@ import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import { step, type Command } from '../plan.js';
 import * as D from '../steps/deploy.js';
-import { UsageError, DeployError } from '../errors.js';
+import { UsageError, DeployError, withNextStep } from '../errors.js';
 import { Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { withCleanup } from '../fleet/cleanup.js';
@@ -68,6 +68,8 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
       });
       reporter.info(chalk.green(`${s.app}: ${opts.action === 'stop' ? 'stopped' : opts.action === 'start' ? 'started' : 'restarted'} ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')}`));
     });
+  } catch (err) {
+    throw withNextStep(err, s.app, `${opts.action}`);
   } finally {
     await fleet.close();
   }

@@ -10,8 +10,8 @@ import { buildOn, sharedDatabase } from '../steps/build.js';
 import { DEFAULT_MESSAGE, deployPageOn } from '../steps/maintenance.js';
 import { step } from '../plan.js';
 import { sh } from '../shell.js';
-import { refError, releaseName } from '../steps/git.js';
-import { DeployError, UsageError } from '../errors.js';
+import { refError, releaseName, releaseTime } from '../steps/git.js';
+import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkRef } from '../refs.js';
 import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
@@ -67,7 +67,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       state.guard.check();
 
       // 2. build beside the live release on every host; 3. what must run once, on the primary
-      const name = releaseName(resolved.commit, resolved.kind, resolved.ref);
+      const name = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime(prepared.map((p) => p.clock)));
       log.release = name;
       reporter.result.release = name;
       const ref = { name, ...resolved, fingerprint, by: operator() };
@@ -88,6 +88,8 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       await goLive(fleet, { release: name, liveSlots: prepared.map((p) => p.live), state });
       reporter.info(chalk.green(`${name} is live on ${hosts}`) + chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}${fleet.runs.length === 1 && fleet.runs[0].started ? `, slot ${fleet.runs[0].started}` : ''}; ${layout(s).current})`));
     });
+  } catch (err) {
+    throw withNextStep(err, s.app, 'deploy');
   } finally {
     await fleet.close();
   }

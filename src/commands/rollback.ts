@@ -3,8 +3,9 @@
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
-import { DeployError, UsageError } from '../errors.js';
+import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkReleaseName } from '../refs.js';
+import { printable } from '../printable.js';
 import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
@@ -21,26 +22,26 @@ export interface RollbackOptions extends GlobalOptions {
  * Seed 002's verbs: no target = the built release before the current one (so each call
  * goes one further back); "current" = the most recent release; else a name or unique prefix.
  */
-export function chooseTarget(releases: D.ReleaseInfo[], current: string, target?: string): string {
+export function chooseTarget(releases: D.ReleaseInfo[], current: string, target?: string, app = '<app>'): string {
   const built = releases.filter((r) => r.state === 'built'); // newest first
   if (!built.length) throw new DeployError('no built release to roll back to');
   if (!target) {
     const i = built.findIndex((r) => r.name === current);
     const older = i === -1 ? built.find((r) => r.name < current) : built[i + 1];
-    if (!older) throw new DeployError(`${current} is the oldest release kept: nothing older to roll back to`, 'See `deploy <app> releases`.');
+    if (!older) throw new DeployError(`${current} is the oldest release kept: nothing older to roll back to`, `See \`deploy ${app} releases\`.`);
     return older.name;
   }
   if (target === 'current') return built[0].name;
   const exact = releases.find((r) => r.name === target);
   const matches = exact ? [exact] : releases.filter((r) => r.name.startsWith(target));
-  if (matches.length === 0) throw new UsageError(`no release named ${target}; kept releases: ${built.map((r) => r.name).join(', ')}`);
+  if (matches.length === 0) throw new UsageError(`no release named ${printable(target)}; kept releases: ${built.map((r) => r.name).join(', ')}`, `Name one of them (a unique beginning is enough), or \`current\` for the newest; each host's are listed by \`deploy ${app} releases\`.`);
   if (matches.length > 1) throw new UsageError(`${target} matches several releases: ${matches.map((r) => r.name).join(', ')}`);
   if (matches[0].state !== 'built') throw new UsageError(`release ${matches[0].name} is ${matches[0].state}: it cannot be switched to`);
   return matches[0].name;
 }
 
 export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
-  if (opts.target !== undefined) checkReleaseName(opts.target);
+  if (opts.target !== undefined) checkReleaseName(opts.target, opts.app);
   const session = startSession(opts.app, 'rollback', opts);
   const { settings: s, asker, reporter } = session;
   const hosts = s.hosts.map((h) => h.label).join(', ');
@@ -53,12 +54,12 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state, kind: 'rollback' });
       // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
       const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();
-      const target = !opts.target && lives.length > 1 ? lives[0] : chooseTarget(seen[0].releases, seen[0].current, opts.target);
+      const target = !opts.target && lives.length > 1 ? lives[0] : chooseTarget(seen[0].releases, seen[0].current, opts.target, s.app);
       for (const [i, h] of seen.entries()) {
         if (h.releases.some((r) => r.name === target && r.state === 'built')) continue;
         // A name given that a host lacks is bad usage, as one no host has (chooseTarget): exit 2.
         const missing = `${fleet.runs[i].ex.host.label} does not have release ${target}`;
-        throw opts.target ? new UsageError(missing, 'See `deploy <app> releases` for what each host keeps.') : new DeployError(missing);
+        throw opts.target ? new UsageError(missing, `See \`deploy ${s.app} releases\` for what each host keeps.`) : new DeployError(missing);
       }
       log.release = target;
       reporter.result.release = target;
@@ -72,6 +73,8 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       await goLive(fleet.only(moving), { release: target, liveSlots: moving.map((r) => seen[fleet.runs.indexOf(r)].live), state, kind: 'rollback' });
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
+  } catch (err) {
+    throw withNextStep(err, s.app, 'rollback');
   } finally {
     await fleet.close();
   }

@@ -8,14 +8,14 @@ import chalk from 'chalk';
 import { onlyIf, step, type Step, type StepResult } from '../plan.js';
 import { layout, type Slot } from '../layout.js';
 import { sh } from '../shell.js';
-import { DeployError, OperatorActionError, RemoteCommandError, UsageError } from '../errors.js';
+import { DeployError, OperatorActionError, RemoteCommandError, UsageError, withNextStep } from '../errors.js';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Executor } from '../exec/executor.js';
 import * as S from '../steps/setup.js';
 import * as T from '../steps/tls.js';
 import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
-import { parseResolved, releaseName, resolveRef } from '../steps/git.js';
+import { parseResolved, releaseName, releaseTime, resolveRef, serverClock } from '../steps/git.js';
 import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
 import { healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground } from '../steps/slots.js';
 import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
@@ -133,7 +133,12 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
   await checkAppUser(session, h, run);
   if (o.install) await run(S.packages(s, web));
   else if (!o.dependencies) await run(S.checkPackages(s, web));
-  if (web && s.web.ssl === 'custom') await run(T.checkCustomCertificate(s));
+  if (web && s.web.ssl === 'custom') {
+    await run(T.checkCustomCertificate(s)).catch((err) => {
+      if (err instanceof RemoteCommandError) err.hint = `Put the certificate (with its chain) and its key where ssl_certificate and ssl_certificate_key say on ${label} (or change them), one covering ${s.serverName}, then run setup again.`;
+      throw err;
+    });
+  }
   await run(S.appUser(s));
   if (s.deployUser) await run(S.deployUserAccess(s, ex.dryRun ? '<public keys>\n' : readDeployUserKeys(s)));
   await run(S.control(s));
@@ -195,7 +200,7 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   await run(S.virtualenvsDir(s));
   const cloned = await run(withResolve(s, S.clone(s)));
   const resolved = parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' };
-  const release = releaseName(resolved.commit, resolved.kind, resolved.ref);
+  const release = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
 
   // A rotated secret (database_url, email password) also replaces the old one in every kept release's copy.
   const config = S.configFile(s);
@@ -327,7 +332,7 @@ function finishSetup(session: Session, setups: HostSetup[]): void {
     reporter.hostData(label, 'result', h.failed ? `failed after "${h.reached}": ${h.failed.message.split('\n')[0]}` : h.gated ? 'waiting for its deploy key (all before it done)' : h.done ? 'set up' : 'done');
     if (h.failed && setups.length > 1) reporter.info(`${chalk.red('✗')} ${label}: ${h.failed.message.split('\n')[0]}`);
   }
-  if (failed.length === 1 && setups.length === 1) throw failed[0].failed;
+  if (failed.length === 1 && setups.length === 1) throw withNextStep(failed[0].failed, s.app, 'setup');
   if (failed.length) throw new DeployError(`setup failed on ${failed.map((h) => h.ex.host.label).join(', ')}${gated.length ? `; ${gated.length} more wait for their deploy key` : ''}`, 'See each host above; setup can be run again: what is done stays done.');
   if (gated.length) {
     const keys = gated.map((h) => `  ${h.ex.host.label}: ${h.key}`).join('\n');
@@ -359,5 +364,5 @@ function readDeployUserKeys(s: Session['settings']): string {
 
 /** The clone step also says which commit the first release will be. */
 function withResolve(s: Parameters<typeof S.clone>[0], st: Step): Step {
-  return { ...st, commands: [...st.commands, resolveRef(s)] };
+  return { ...st, commands: [...st.commands, resolveRef(s), serverClock(s)] };
 }

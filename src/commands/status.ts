@@ -49,8 +49,9 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     const r = st.release;
     const rows: [string, string][] = [['release', r?.name ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}` : chalk.yellow(web ? 'none (run setup)' : 'none: `current` names no release (run setup)')]];
     if (web) rows.push(['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`]);
+    if (web && st.slot_link === false) rows.push(['slot link', chalk.yellow(`slots/${st.live_slot} is missing (removed, or a run cut off): its gunicorn serves on, from ${r?.name ? `${safe(r.name)} (current)` : 'the release it started in'}; the next deploy or rollback puts a link back`)]);
     else rows.push(['role', 'worker: no site, no slots; `current` is its live release']);
-    if (web && r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
+    if (web && st.slot_link !== false && r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
     for (const [name, state] of Object.entries(st.services)) rows.push([safe(name), state === 'active' ? state : chalk.red(safe(state || 'not installed'))]);
     for (const [name, p] of Object.entries(st.processes)) rows.push([safe(name), safe(`${p.state} ${p.detail}`.trim())]);
     if (web) {

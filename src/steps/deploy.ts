@@ -7,7 +7,7 @@ import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { raw, Secret, sh, type Sh } from '../shell.js';
 import * as B from './build.js';
-import { gitCommand, parseResolved, resolveRef } from './git.js';
+import { gitCommand, parseResolved, resolveRef, serverClock } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
 import { healthCheck, siteUrl, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
 import { abortPoint, DELETE, repair, switchTo } from './switch.js';
@@ -98,13 +98,14 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint =
     ...repair(s),
     { run: sh`cd ${L.repo} && ${gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
     resolveRef(s, ref),
+    serverClock(s),
     ...readLive(s, fingerprint, web),
   ] satisfies Command[];
   return step('prepare', 'lock, fetch and resolve', cmds);
 }
 
 /** What prepare() found on one host. */
-export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; release?: string }; sameConfig: boolean; live: Slot; repaired: string } {
+export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; release?: string }; sameConfig: boolean; live: Slot; repaired: string; clock: string } {
   const v = res.values;
   const [meta = '', same = ''] = (v.live_release ?? '').split('\n');
   let current = {};
@@ -113,7 +114,7 @@ export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof pa
   } catch {
     /* no readable live release (or a dry run's placeholder) */
   }
-  return { resolved: parseResolved(v.resolved ?? ''), current, sameConfig: same.trim() === 'same', live: v.live_slot === 'b' ? 'b' : 'a', repaired: v.repaired ?? '' };
+  return { resolved: parseResolved(v.resolved ?? ''), current, sameConfig: same.trim() === 'same', live: v.live_slot === 'b' ? 'b' : 'a', repaired: v.repaired ?? '', clock: v.clock ?? '' };
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
@@ -309,7 +310,8 @@ export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
       as: 'app',
       probe: true,
     },
-    { run: sh`basename "$(readlink ${liveDir(s, web)})" 2>/dev/null || true`, as: 'app', probe: true, name: 'live_release' },
+    // A live slot whose link is gone (removed, or a run cut off) still runs current's release.
+    { run: sh`basename "$(readlink ${liveDir(s, web)} || readlink ${L.current})" 2>/dev/null || true`, as: 'app', probe: true, name: 'live_release' },
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
     readLock(s),
   );

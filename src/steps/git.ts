@@ -55,6 +55,27 @@ export function parseResolved(stdout: string): { commit: string; kind: string; r
   return m ? { commit: m[1], kind: m[2], ref: m[3] } : undefined;
 }
 
+/**
+ * The server's clock and its newest release (names start with their UTC time): a release is named
+ * by the servers' time, never the operator's, and after every release they keep, so the order of
+ * the names is the order of the deploys whatever the clocks say.
+ */
+export function serverClock(s: Settings): Command {
+  return { run: sh`date -u +%s; { ls -1 ${layout(s).releases} 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1`, as: 'app', probe: true, name: 'clock' };
+}
+
+/** When the new release is, from each host's serverClock(): the latest clock, and after the newest release any host keeps. */
+export function releaseTime(clocks: string[], fallback = new Date()): Date {
+  let t = 0;
+  for (const c of clocks) {
+    const [now = '', newest = ''] = c.trim().split('\n');
+    if (/^\d+$/.test(now)) t = Math.max(t, Number(now) * 1000);
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})-/.exec(newest);
+    if (m) t = Math.max(t, Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) + 1000);
+  }
+  return t ? new Date(t) : fallback;
+}
+
 /** Seed 001: the version shows in the directory name: the tag, else the short commit. */
 export function releaseName(commit: string, kind: string, ref: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');

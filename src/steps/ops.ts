@@ -27,8 +27,8 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
   // What lives in the app's directories is read as the app user: root never reads it.
   const app = { as: 'app' as const };
   return step('status', 'status', [
-    ...(web ? [value('live_slot', live, app)] : []),
-    value('release', sh`${releaseMeta(sh`${liveDir(s, web)}/.deploy-release`)} || true`, app),
+    ...(web ? [value('live_slot', live, app), value('slot_link', sh`readlink ${L.slots}/"$(${live})" || true`, app)] : []),
+    value('release', sh`${releaseMeta(sh`${liveDir(s, web)}/.deploy-release`)} || ${releaseMeta(sh`${L.current}/.deploy-release`)} || true`, app),
     value('current', sh`basename "$(readlink ${L.current})" 2>/dev/null || true`, app),
     // Each required service's state first: without them the programs' states cannot be read.
     value('services', sh`for u in ${[...requiredServices(s, host), ...s.services]}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
@@ -58,6 +58,8 @@ export interface HttpCheck {
 export interface HostStatus {
   /** Web hosts: the slot nginx sends traffic to (a worker has none). */
   live_slot?: 'a' | 'b';
+  /** Web hosts: whether the live slot's link (slots/<slot>) is there; the release is then current's. */
+  slot_link?: boolean;
   release: { name?: string; ref?: string; commit?: string; time?: string; by?: string } | null;
   /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
   current: string;
@@ -108,6 +110,7 @@ export function statusOf(res: StepResult): HostStatus {
   }
   return {
     live_slot: v.live_slot === undefined ? undefined : v.live_slot === 'b' ? 'b' : 'a',
+    slot_link: v.slot_link === undefined ? undefined : v.slot_link !== '',
     services,
     release,
     current: v.current ?? '',

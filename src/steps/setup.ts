@@ -309,7 +309,7 @@ export function defaultServers(s: Settings): { name: string; content: ReturnType
 export function installedRoot(s: Settings): Step {
   const files = ['a', 'b'].flatMap((slot) => [`/etc/supervisor/conf.d/${s.project}-${slot}.conf`, `/etc/systemd/system/${s.project}-${slot}.service`]);
   return step('installed', `where ${s.project} runs on this host`, [
-    value('installed', sh`for f in ${files}; do [ -f "$f" ] && sed -n 's/^\(directory\|WorkingDirectory\)=//p' "$f"; done | head -n 1 | sed 's#/slots/[ab]$##'`),
+    value('installed', sh`for f in ${files}; do if [ -f "$f" ]; then sed -n -E 's/^(directory|WorkingDirectory)=//p' "$f"; fi; done | head -n 1 | sed 's#/slots/[ab]$##'`),
   ]);
 }
 
@@ -324,7 +324,7 @@ export function defaultServerFree(s: Settings): Step {
   const want = catchAll(s) ? 'the default server (server_name _)' : `its names, with the shared default server deploy-default-${port}`;
   return step('default-server', `nginx's default server on port ${port}`, [
     {
-      run: sh`for f in /etc/nginx/sites-enabled/*; do [ -e "$f" ] || continue; n=$(basename "$f"); case " ${mine.join(' ')} default " in *" $n "*) continue ;; esac; if grep -qE ${`^[[:space:]]*listen[[:space:]]+(\[::\]:|0\.0\.0\.0:)?${port}[[:space:]]+([^;]*[[:space:]])?default_server`} "$f"; then ${catchAll(s) ? sh`echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n)."` : sh`case "$n" in deploy-default-*) continue ;; esac; echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n), which takes every name no site claims."`} ${`${s.app} needs ${want} there. Nothing was changed.`} >&2; exit 1; fi; done`,
+      run: sh`for f in /etc/nginx/sites-enabled/*; do [ -e "$f" ] || continue; n=$(basename "$f"); case " ${mine.join(' ')} default " in *" $n "*) continue ;; esac; if grep -qE ${raw(`'^[[:space:]]*listen[[:space:]]+(\\[::\\]:|0\\.0\\.0\\.0:)?${port}[[:space:]]+([^;]*[[:space:]])?default_server'`)} "$f"; then ${catchAll(s) ? sh`echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n)."` : sh`case "$n" in deploy-default-*) continue ;; esac; echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n), which takes every name no site claims."`} ${`${s.app} needs ${want} there. Nothing was changed.`} >&2; exit 1; fi; done`,
       probe: true,
     },
   ]);
@@ -367,8 +367,10 @@ export function nginxReloadIf(condition: string) {
     [
       `if ${condition}; then`,
       '  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi',
-      '  old_workers=$(pgrep -P "$(cat /run/nginx.pid 2>/dev/null || echo 0)" | tr "\\n" " " || true)',
-      '  if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then nginx -s reload; else systemctl restart nginx; fi',
+      '  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""',
+      '  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\\n" " " || true); fi',
+      // nginx not running (stopped, or a port it needs taken): its own words say why it cannot start.
+      '  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi',
       '  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done',
       'fi',
     ].join('\n'),

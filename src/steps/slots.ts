@@ -86,6 +86,12 @@ export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
     { run: stopProgram(s, slot), probe: true },
     // Whatever else answers on the slot's address would pass the health check in its place.
     { run: sh`if __addr_in_use ${L.bind(slot)}; then echo ${`${L.bind(slot)} (slot ${slot}) is already in use by another process:`} >&2; ss -Hltnp >&2 || true; exit 1; fi`, probe: true },
+    // A kept release whose virtualenv is gone cannot boot: say so now, not after health_timeout.
+    {
+      run: sh`[ -x ${`${L.release(release)}/.venv/bin/python`} ] || { echo "release ${release} cannot start: its virtualenv is gone (.venv -> $(readlink ${`${L.release(release)}/.venv`} || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }`,
+      as: 'app',
+      probe: true,
+    },
     { run: sh`mkdir -p ${L.slots} && ${replaceLink(L.release(release), L.slot(slot))}`, as: 'app' },
     // Where this start's log begins: the health check reads only what follows.
     { run: slotLog(s, slot).mark, probe: true },

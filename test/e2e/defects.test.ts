@@ -6,6 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stopAll } from '../testbed/index.ts';
 import { commitVersion, httpGet, liveDemo, runCli, type LiveDemo } from './helpers.ts';
 import { startLoad } from './load.ts';
@@ -120,5 +121,50 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
     assert.match(r.stderr, /next: /);
     assert.equal((await demo.host.exec('ls /etc/nginx/sites-enabled/shop /etc/nginx/sites-enabled/deploy-default-80 /opt/shop')).code, 2, 'nothing of shop was written');
     assert.equal(await page(), 'v4');
+  });
+
+  it('15. release names come from the servers\' clock: an operator an hour behind still deploys the newest release', async () => {
+    commitVersion(demo.repo, 'v6');
+    await demo.git.push('demo', demo.repo);
+    const behind = fileURLToPath(new URL('../fixtures/clock-behind.mjs', import.meta.url));
+    const d = await runCli(['-c', demo.file, 'demo', 'deploy', '--yes'], { home: demo.home, env: { NODE_OPTIONS: `--import=${behind}` } });
+    assert.equal(d.code, 0, d.output);
+    assert.equal(await page(), 'v6');
+    const names = (await demo.host.run(`ls -1 ${APP}/releases | sort`)).trim().split('\n');
+    const live = (await demo.host.run(`basename "$(readlink ${APP}/current)"`)).trim();
+    assert.equal(names.at(-1), live, `the live release sorts last: ${names.join(' ')}`);
+    const serverNow = Number((await demo.host.run('date -u +%s')).trim());
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})-/.exec(live)!;
+    const named = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
+    assert.ok(Math.abs(serverNow - named) < 300, `named ${live}, the server says ${serverNow}`);
+    const rb = await cli(demo.file, 'rollback');
+    assert.equal(rb.code, 0, rb.output);
+    assert.equal(await page(), 'v4', 'a rollback goes to the release before it');
+    assert.equal((await cli(demo.file, 'rollback', 'current')).code, 0);
+    assert.equal(await page(), 'v6');
+  });
+
+  it('28. a rollback to a release whose virtualenv is gone fails at once, saying so', async () => {
+    const old = (await demo.host.run(`cd ${APP}/releases && ls -1 | sort | tail -n 2 | head -n 1`)).trim();
+    const venv = (await demo.host.run(`readlink ${APP}/releases/${old}/.venv`)).trim();
+    await demo.host.run(`sudo -u django sh -c 'ln -sfn /opt/django/virtualenvs/demo/gone ${APP}/releases/${old}/.venv'`);
+    const t0 = performance.now();
+    const rb = await cli(demo.file, 'rollback', old);
+    assert.equal(rb.code, 1, rb.output);
+    assert.ok(performance.now() - t0 < 15_000, 'it did not wait out health_timeout');
+    assert.match(rb.stderr, /cannot start: its virtualenv is gone/);
+    assert.equal(await page(), 'v6');
+    await demo.host.run(`sudo -u django ln -sfn ${venv} ${APP}/releases/${old}/.venv`);
+  });
+
+  it('30. a lost slot link: status says what happened and that a deploy repairs it; a deploy does', async () => {
+    const slot = (await demo.host.run(`test -e ${APP}/slots/live-b && echo b || echo a`)).trim();
+    await demo.host.run(`sudo -u django rm ${APP}/slots/${slot}`);
+    const st = await runCli(['-c', demo.file, 'demo', 'status'], { home: demo.home });
+    assert.equal(st.code, 0, st.output);
+    assert.match(st.stdout, new RegExp(`slots/${slot} is missing .*the next deploy or rollback puts a link back`));
+    assert.doesNotMatch(st.stdout, /none \(run setup\)/);
+    assert.equal((await cli(demo.file, 'deploy', '--force')).code, 0);
+    assert.equal(await page(), 'v6');
   });
 });
