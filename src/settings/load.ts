@@ -11,7 +11,7 @@ import ini from 'ini';
 import { parse as parseDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
 import { FREE_SECTIONS, HOOK_NAMES, KEYS, SECTIONS, keyDef, type HookName, type SectionName } from './schema.js';
-import { BOOL, MAX_VALUE, PATTERNS, cleanPath, configFileRule, list, textProblem, type Rule } from './rules.js';
+import { BOOL, MAX_VALUE, PATTERNS, cleanPath, configFileRule, inAppTrees, list, textProblem, type Rule } from './rules.js';
 import type { HostSpec, Role, Settings } from './types.js';
 import { Secret } from '../shell.js';
 import { SettingsError, UsageError } from '../errors.js';
@@ -620,7 +620,7 @@ function validate(chosen: AppSections, { app, file, command }: LoadOptions, layo
     gunicornTimeout: c.int('gunicorn_timeout'),
     wsgiApp,
     serverName,
-    web: webSettings(c, serverNames),
+    web: webSettings(c, serverNames, home),
     keepReleases: c.int('keep_releases'),
     healthPath,
     healthTimeout: c.int('health_timeout'),
@@ -643,7 +643,7 @@ function validate(chosen: AppSections, { app, file, command }: LoadOptions, layo
 }
 
 /** nginx's ports, HTTPS, uploads and the maintenance page; HTTPS needs names a certificate can cover. */
-function webSettings(c: Checker, names: string[]): Settings['web'] {
+function webSettings(c: Checker, names: string[], home: string): Settings['web'] {
   const ssl = c.value('ssl') as Settings['web']['ssl'];
   const listenPort = c.int('listen_port');
   const sslPort = c.int('ssl_port');
@@ -653,7 +653,8 @@ function webSettings(c: Checker, names: string[]): Settings['web'] {
     if (ssl === 'letsencrypt' && names.some((n) => n.includes('*'))) c.report('ssl', 'ssl = letsencrypt cannot cover wildcard names (HTTP-01): list each name, or use ssl = custom');
     if (listenPort === sslPort) c.report('ssl_port', `${sslPort} is also listen_port: HTTP and HTTPS need their own ports`);
   }
-  const custom = (key: string, ext: string) => c.check(key, (v) => (v.startsWith('/') ? cleanPath(v) : 'an absolute path on the server'), `/etc/ssl/private/httpd/${first}/${first}.${ext}`);
+  // nginx's master (root) reads them: never from where the app user writes.
+  const custom = (key: string, ext: string) => c.check(key, (v) => (v.startsWith('/') ? (cleanPath(v) ?? inAppTrees(v, home)) : 'an absolute path on the server'), `/etc/ssl/private/httpd/${first}/${first}.${ext}`);
   return {
     listenPort,
     sslPort,

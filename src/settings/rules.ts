@@ -111,8 +111,19 @@ export function configFileRule(home: string): Rule {
     if (SYSTEM_TREES.test(`${v}/`) && !v.startsWith('/usr/local/') && !v.startsWith('/etc/')) return `${printable(v)} is in a system directory`;
     if ((parent === '/etc' && ETC_FILES.has(posix.basename(v))) || ETC_DIRS.test(v)) return `${printable(v)} is a file (or in a directory) the system itself reads`;
     if (v === home || home.startsWith(`${v}/`)) return `${printable(v)} is the home directory or contains it`;
-    return undefined;
+    return inAppTrees(v, home);
   });
+}
+
+/** The trees the app user writes in its home (docs/threat-model.md): root reads nothing from there. */
+export function appTrees(home: string): string[] {
+  return ['apps', 'virtualenvs', '.ssh', '.cache'].map((d) => `${home}/${d}`);
+}
+
+/** A file root reads or writes may not lie where the app user can write (a link there could lead anywhere). */
+export function inAppTrees(v: string, home: string): string | undefined {
+  const tree = appTrees(home).find((t) => v === t || v.startsWith(`${t}/`));
+  return tree ? `${printable(v)} is inside ${tree}, which the app user writes: root reads and writes this file, so it must lie where only root can write` : undefined;
 }
 
 /** app_user and deploy_user: a user name of its own, never root (each says why) nor a system account. */

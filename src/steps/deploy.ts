@@ -50,7 +50,8 @@ function requireSetUp(s: Settings, dir: string): Command {
 function requireServices(s: Settings, web: boolean): Command {
   const services = requiredServices(s, { roles: web ? ['web'] : [] });
   return {
-    run: sh`for u in ${services}; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): ${web ? 'the site is down' : 'the app\'s processes are down'}; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done`,
+    // (The words are this file's own, spliced as code: a quoted value inside the double quotes would close them.)
+    run: sh`for u in ${services}; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): ${raw(web ? 'the site is down' : 'the processes of the app are down')}; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done`,
     probe: true,
   };
 }

@@ -309,7 +309,7 @@ export function defaultServers(s: Settings): { name: string; content: ReturnType
 export function installedRoot(s: Settings): Step {
   const files = ['a', 'b'].flatMap((slot) => [`/etc/supervisor/conf.d/${s.project}-${slot}.conf`, `/etc/systemd/system/${s.project}-${slot}.service`]);
   return step('installed', `where ${s.project} runs on this host`, [
-    value('installed', sh`for f in ${files}; do if [ -f "$f" ]; then sed -n -E 's/^(directory|WorkingDirectory)=//p' "$f"; fi; done | head -n 1 | sed 's#/slots/[ab]$##'`),
+    value('installed', sh`r=''; for f in ${files}; do if [ -z "$r" ] && [ -f "$f" ]; then r=$(sed -n -E 's/^(directory|WorkingDirectory)=//p' "$f"); fi; done; printf '%s\n' "\${r%/slots/[ab]}"`),
   ]);
 }
 

@@ -54,14 +54,22 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
     const oldest = (await demo.host.run(`ls -1 ${APP}/releases | sort | head -n 1`)).trim();
     await demo.host.run(`mkdir ${APP}/releases/${oldest}/rootdir && touch ${APP}/releases/${oldest}/rootdir/x`);
     const keep2 = variant('keep2.ini', (t) => t.replace('[DEPLOY]\n', '[DEPLOY]\nkeep_releases = 2\n'));
+    const outputs: string[] = [];
     for (const v of ['v3', 'v4']) {
       commitVersion(demo.repo, v);
       await demo.git.push('demo', demo.repo);
       const d = await cli(keep2, 'deploy');
       assert.equal(d.code, 0, d.output);
       assert.equal(await page(), v);
-      assert.match(d.output, /could not delete all of .*\.deleting-.*sudo rm -rf/, 'the warning says what was left and how to remove it');
+      outputs.push(d.output);
     }
+    // Pruned once it is neither kept nor a slot's: what the app user could not delete is left, and said.
+    assert.match(outputs.join('\n'), /could not delete all of .*\.deleting-.*sudo rm -rf/, 'the warning says what was left and how to remove it');
+    assert.equal((await demo.host.exec(`ls -d ${APP}/releases/.deleting-${oldest}`)).code, 0, 'it was left (renamed: never taken for a release)');
+    // Every later run tries again, says so again, and goes on.
+    const again = await cli(keep2, 'deploy', '--force');
+    assert.equal(again.code, 0, again.output);
+    assert.match(again.output, /could not delete all of/);
     assert.equal((await demo.host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is free');
   });
 

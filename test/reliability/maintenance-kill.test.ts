@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { stopAll } from '../testbed/index.ts';
-import { bench, killAt, served, type Bench } from './helpers.ts';
+import { bench, killAt, report, served, type Bench } from './helpers.ts';
 
 const PAGE = '/opt/django/apps/demo/maintenance.html';
 
@@ -34,5 +34,6 @@ describe('deploy --maintenance killed with its page up', { timeout: 10 * 60_000 
     assert.equal(await served(b.host), 'HTTP 503');
     assert.equal((await b.cli('demo', 'maintenance', 'off', '--yes')).code, 0);
     assert.equal(await served(b.host), 'good-a');
+    report({ test: 'maintenance-kill', faults: 1, data_lost: 0 });
   });
 });

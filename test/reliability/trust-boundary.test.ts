@@ -252,7 +252,8 @@ describe('the trust boundary: links planted where the app user or a deploy user 
       }),
     );
     const paths = new Set(done.map((d) => d.attack.path)).size;
-    report({ test: 'trust-boundary', paths, attacks: done.length, as_deploy_user: done.filter((d) => d.bench === 'deploy user').length, commands: new Set(done.map((d) => d.attack.command)).size, findings: findings.length, seconds: Math.round((performance.now() - started) / 1000) });
+    // In the suite's table: the attacks are its faults, the paths its cases, a finding a leak.
+    report({ test: 'trust-boundary', faults: done.length, cases: paths, leaks: findings.length, paths, attacks: done.length, as_deploy_user: done.filter((d) => d.bench === 'deploy user').length, commands: new Set(done.map((d) => d.attack.command)).size, findings: findings.length, seconds: Math.round((performance.now() - started) / 1000) });
     assert.deepEqual(findings.map((f) => `${f.attack.command} with ${f.attack.path} -> ${f.attack.kind}: ${f.problems.join('; ')}`), []);
     assert.ok(done.length > 50, `only ${done.length} attacks`);
   });

@@ -208,7 +208,7 @@ test('every plan renders to a script bash can parse', async () => {
   const g = { release: 'r1', slot: 'b' as const, token: 'tok', log: {}, prune: true, kind: 'deploy' as const, processes: false, primary: true };
   const plans = [
     S.sudoCheck(), S.probeHome(withAll), S.packages(withAll), S.checkPackages(withAll), S.appUser(withAll), S.deployKey(withAll), S.repoAccess(withAll), S.virtualenvsDir(withAll), S.clone(withAll), S.configFile(withAll), S.gunicornConfig(withAll), S.supervisorConfigStep(withAll), S.nginxConfig(withAll), S.verifySite(withAll),
-    D.prepare(withAll, lock, 'v1'), D.build(withAll, ref), D.startNew(withAll, 'r1', 'b'), D.switchOver(withAll, g), D.startAndSwitch(withAll, g), D.abandon(withAll, { release: 'r1', slot: 'b', token: 'tok', log: {} }), D.inspect(withAll, lock), D.inspect(withAll),
+    D.prepare(withAll, lock, 'v1'), D.prepare(withAll, lock, 'v1', D.configFingerprint(withAll), false), D.inspect(withAll, lock, false), D.build(withAll, ref), D.startNew(withAll, 'r1', 'b'), D.switchOver(withAll, g), D.startAndSwitch(withAll, g), D.abandon(withAll, { release: 'r1', slot: 'b', token: 'tok', log: {} }), D.inspect(withAll, lock), D.inspect(withAll),
     SW.abortRequest(withAll, 'tok'), O.status(withAll), O.logs(withAll, 10, false),
   ];
   for (const st of plans) {

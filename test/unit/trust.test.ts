@@ -63,3 +63,17 @@ test('text from a server is shown with its control characters escaped', () => {
   assert.equal(terminalSafe('a\rb\x7f\x9b\u202e'), 'a\\x0db\\x7f\\x9b\\u202e');
   assert.equal(terminalSafe('ünïcode ✓'), 'ünïcode ✓');
 });
+
+test('a file root reads or writes may not be set inside the app user\'s directories', () => {
+  const problems = (extra: string) => {
+    try {
+      parseSettings(seed.replace(/^arquivo_config = .*$/m, '').replace('[APP]', `${extra}\n[APP]`), { app: 'NOME_APP', file: 'settings.ini' });
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  assert.match(problems('config_file = /opt/django/apps/NOME_APP/shared/app.conf'), /config_file .*is inside \/opt\/django\/apps, which the app user writes/);
+  assert.match(problems('server_name = a.test\nssl = custom\nssl_certificate = /opt/django/.ssh/a.crt'), /ssl_certificate .*is inside \/opt\/django\/.ssh, which the app user writes/);
+  assert.equal(problems('config_file = /opt/django/configs/apps/x.conf'), '');
+});
