@@ -10,9 +10,13 @@ __changed_files='' __undo='' __undo_dir=''
 __on_exit() {
   local rc=$? f
   if [ "$rc" -ne 0 ]; then printf '\036fail %s %s\n' "$__i" "$rc" >&2; return; fi
-  for f in $__changed_files; do rm -f "$f.deploy-prev"; done
+  for f in $__changed_files; do rm -f "$f.deploy-prev"; if [ -f "$f" ]; then __written "$f"; fi; done
   if [ -n "$__undo_dir" ]; then rm -rf "$__undo_dir"; fi
 }
+# What __put last wrote to each file, as its digest: a file that differs from it was edited by hand.
+readonly __WRITTEN=/var/lib/deploy/written
+__written_mark() { printf '%s/%s.sha256' "$__WRITTEN" "$(printf '%s' "$1" | sed 's#/#%#g')"; }
+__written() { if [ "$EUID" = 0 ]; then install -d -m 0700 "$__WRITTEN" && sha256sum "$1" >"$(__written_mark "$1")"; fi; }
 trap __on_exit EXIT
 # __root_only_dir DIR: DIR and every directory above it are real directories (no link on the
 # way) that only root can write. Root writes nothing anywhere else: in a directory another user
@@ -39,7 +43,19 @@ __put() {
     rm -f "$tmp"; __mark ok; return 0
   fi
   if [ -e "$dst" ]; then cp -p "$dst" "$dst.deploy-prev"; else rm -f "$dst.deploy-prev"; fi
+  # Edited by hand since deploy wrote it: the settings win, the edited copy is kept and the change shown.
+  local mark kept=''
+  mark=$(__written_mark "$dst")
+  if [ -f "$dst" ] && [ -f "$mark" ] && ! sha256sum --quiet --status -c "$mark" 2>/dev/null; then
+    # Kept out of the way: beside it, a directory read whole (logrotate.d, conf.d) would read it too.
+    kept="/var/lib/deploy/hand-edited/$(printf '%s' "$dst" | sed 's#/#%#g').$(date +%Y%m%dT%H%M%S)"
+    install -d -m 0700 /var/lib/deploy/hand-edited && cp -p "$dst" "$kept"
+  fi
   mv -f "$tmp" "$dst"
+  if [ -n "$kept" ]; then
+    __warn "$dst was edited by hand since deploy wrote it: it is written from the settings again (make the change there); the edited copy is $kept"
+    diff -u "$kept" "$dst" | sed -E 's/^([-+ ]?[[:space:]]*(secret_key|database_url|email_host_password)[[:space:]]*=).*/\1 [redacted]/' >&2 || true
+  fi
   __changed_files="$__changed_files $dst"
   __mark changed
 }

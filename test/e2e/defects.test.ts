@@ -175,4 +175,20 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
     assert.equal((await cli(demo.file, 'deploy', '--force')).code, 0);
     assert.equal(await page(), 'v6');
   });
+
+  it('25. a server file edited by hand is written from the settings again with a warning, the edited copy kept, the diff shown', async () => {
+    await demo.host.run("echo '# tuned by hand' >> /etc/nginx/sites-available/demo && sed -i 's/^stopwaitsecs=.*/stopwaitsecs=99/' /etc/supervisor/conf.d/demo-a.conf");
+    const s = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-v', '-c', demo.file], { home: demo.home });
+    assert.equal(s.code, 0, s.output);
+    assert.match(s.output, /\/etc\/nginx\/sites-available\/demo was edited by hand since deploy wrote it: .*the edited copy is \/var\/lib\/deploy\/hand-edited\//);
+    assert.match(s.output, /\/etc\/supervisor\/conf\.d\/demo-a\.conf was edited by hand/);
+    assert.match(s.output, /^.*[|!] -# tuned by hand$/m, 'the diff is shown (-v)');
+    assert.doesNotMatch(await demo.host.run('cat /etc/nginx/sites-available/demo'), /tuned by hand/);
+    assert.match(await demo.host.run('cat /var/lib/deploy/hand-edited/*sites-available%demo.*'), /# tuned by hand/);
+    // Written by deploy again: the next setup has nothing to say.
+    const again = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-c', demo.file], { home: demo.home });
+    assert.equal(again.code, 0, again.output);
+    assert.doesNotMatch(again.output, /edited by hand/);
+    assert.equal(await page(), 'v6');
+  });
 });

@@ -25,7 +25,7 @@ describe('deploy --maintenance killed with its page up', { timeout: 10 * 60_000 
     assert.equal((await b.cli('demo', 'unlock', '--yes')).code, 0);
     const d = await b.cli('demo', 'deploy', '--yes', '--force', '--maintenance', '--ref', 'good-b');
     assert.equal(d.code, 0, d.output);
-    assert.match(d.stderr, /took down the maintenance page a deploy --maintenance left/);
+    assert.match(d.output, /took down the maintenance page a deploy --maintenance left/);
     assert.equal(await served(b.host), 'good-b');
     assert.equal((await b.host.exec(`test -e ${PAGE}`)).code, 1);
     // A page put up by hand is the operator's: deploys leave it.
