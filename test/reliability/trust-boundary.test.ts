@@ -14,7 +14,7 @@
 // environment, its metadata) is test/reliability/trust-repros.test.ts's.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stopAll, type Host } from '../testbed/index.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import { appPaths, catalog, NEW, OLD, rootText, runsAs, type CommandName } from '../plans-catalog.ts';
@@ -206,8 +206,9 @@ async function runAttack(c: Campaign, target: Attack, i: number, canaries: strin
   if (!(await plant(c.bench.host, a, i))) return 'skipped';
   // A rollback goes to the other slot's release (and the next one back again): no restoring rollback.
   const out = a.command === 'rollback' ? await runCli(['-c', c.bench.file, 'demo', 'rollback', other, '--yes'], { home: c.bench.home }) : await c.cli(a.command);
-  const logPath = /log: (\S+)/.exec(out.output)?.[1];
-  const log = logPath ? readFileSync(logPath, 'utf8') : '';
+  // The run's log (its last line names it): root must not have read a canary into it either.
+  const logPath = /^log: (\/\S+)$/m.exec(out.output)?.[1];
+  const log = logPath && existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
   const problems = await check(host, canaries, out, log);
   if (a.command !== 'stop') {
     const page = await served(host);
