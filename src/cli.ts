@@ -3,7 +3,8 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import chalk from 'chalk';
 import { DeployError, EXIT, RemoteCommandError } from './errors.js';
-import { currentReporter } from './ui/output.js';
+import { currentReporter, type RunResult } from './ui/output.js';
+import { ConnectionLostError } from './ssh/lost.js';
 import { VERSION } from './version.js';
 import { printable } from './printable.js';
 
@@ -225,11 +226,27 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   return program;
 }
 
-function printError(err: unknown, verbose: boolean, json: boolean): number {
+/** What the command line says the run is about: for the JSON document of a run that stopped before its reporter existed. */
+interface CommandLine {
+  command: string;
+  app: string;
+  dryRun: boolean;
+}
+
+function readCommandLine(args: string[]): CommandLine {
+  const parsed = parseGlobals(args.slice(2));
+  const [command, app] = parsed?.operands ?? [];
+  const known = command !== undefined && (COMMANDS.has(command) || ['start', 'stop', 'restart'].includes(command)) && command !== 'help';
+  return { command: known ? command : '', app: known ? (app ?? '') : '', dryRun: !!parsed?.opts.dryRun };
+}
+
+function printError(err: unknown, verbose: boolean, json: boolean, line: CommandLine): number {
+  // Also when the run stopped before it had a reporter (bad usage or settings, no terminal): one document, always.
+  const early = () => ({ command: line.command, app: line.app, ok: false, dry_run: line.dryRun, hosts: {} });
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     if (err.code === 'deploy.invalidArgument') process.stderr.write(`error: ${err.message}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { message: err.message.replace(/^error: /, ''), exit_status: EXIT.USAGE } }, null, 2)}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ ...early(), error: { message: err.message.replace(/^error: /, ''), exit_status: EXIT.USAGE } }, null, 2)}\n`);
     return EXIT.USAGE;
   }
   currentReporter?.stopSpinner();
@@ -246,11 +263,11 @@ function printError(err: unknown, verbose: boolean, json: boolean): number {
     process.stderr.write(chalk.dim(`log: ${log}\n`));
   }
   if (json) {
-    // Also when the run stopped before it had a reporter (bad settings, no terminal): one document, always.
-    const r = currentReporter?.result ?? { command: '', app: '', ok: false, dry_run: false, hosts: {} };
+    const r: RunResult = currentReporter?.result ?? early();
     r.ok = false;
     r.error = { message: e?.message ?? String(err), exit_status: code };
     if (err instanceof RemoteCommandError) Object.assign(r.error, { host: err.host, step: err.step, command: err.command, remote_status: err.status });
+    if (err instanceof ConnectionLostError) Object.assign(r.error, { host: err.host, ...(err.step ? { step: err.step } : {}) });
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   }
   return code;
@@ -281,6 +298,14 @@ export async function main(argv: string[]): Promise<void> {
     if (currentReporter) currentReporter.result.ok = true;
     if (currentReporter?.json) currentReporter.emitJson();
   } catch (err) {
-    process.exitCode = printError(err, verbose, json);
+    process.exitCode = printError(err, verbose, json, readCommandLine(args));
   }
+  // The launcher exits as soon as this returns: what a slow reader (a pipe) has not taken yet must be written first.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+}
+
+/** Resolves once everything written so far has been handed to the OS (or the stream has failed). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || !stream.writableLength) return Promise.resolve();
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }

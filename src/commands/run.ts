@@ -36,10 +36,12 @@ export async function runCommandCommand(opts: RunOptions): Promise<void> {
       return;
     }
     // --all (or --json): on every host at once (at most `parallel`), each output shown with its host.
+    // Piped input goes to the command on one host; several hosts cannot share one stream (they get none).
+    const input = fleet.runs.length === 1 && !process.stdin.isTTY ? process.stdin : undefined;
     const failed: string[] = [];
     await fleet.each(async (run) => {
       const label = run.ex.host.label;
-      const out = await run.ex.capture(runCommand(s, command));
+      const out = await run.ex.capture(runCommand(s, command), input);
       reporter.hostData(label, 'run', { command, exit_status: out.code, stdout: out.stdout, stderr: out.stderr });
       if (!opts.json) {
         for (const line of out.stdout.split('\n').filter((l, i, all) => l || i < all.length - 1)) process.stdout.write(`${label} | ${line}\n`);

@@ -2,11 +2,12 @@
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import { requiredServices, status, statusOf, type HttpCheck } from '../steps/ops.js';
-import { DeployError } from '../errors.js';
+import { ConnectionError, DeployError, UsageError } from '../errors.js';
 import { parseLock, type LockInfo } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
-import { onEveryHost } from '../fleet/fleet.js';
+import { Fleet, type HostRun } from '../fleet/fleet.js';
 import { terminalSafe } from '../printable.js';
+import { ConnectionLostError } from '../ssh/lost.js';
 import type { MaintenanceState } from '../steps/maintenance.js';
 import { certificateConcerns, describeCertificate, type CertificateInfo } from '../steps/tls.js';
 
@@ -36,7 +37,43 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
   const session = startSession(opts.app, 'status', opts, false);
   const { settings: s, reporter } = session;
   const down: string[] = [];
-  await onEveryHost(session, async (run) => {
+  // A host that does not answer is marked, and the others are still reported.
+  const { fleet, failed } = await Fleet.connectReachable(session);
+  const local = failed.find((f) => f.err instanceof UsageError);
+  if (local) {
+    await fleet.close();
+    throw local.err;
+  }
+  const unreachable = failed.map((f) => ({ label: f.host.label, why: f.err.message }));
+  try {
+    await fleet.each(async (run) => {
+      try {
+        await showStatus(run);
+      } catch (err) {
+        if (!(err instanceof ConnectionLostError)) throw err;
+        unreachable.push({ label: run.ex.host.label, why: err.message });
+      }
+    });
+  } finally {
+    await fleet.close();
+  }
+  for (const { label, why } of unreachable) {
+    const text = why.split('\n')[0].replace(`${label}: `, '');
+    reporter.hostData(label, 'unreachable', text);
+    reporter.hostData(label, 'result', 'unreachable');
+    reporter.info([chalk.bold(label), `  ${'unreachable'.padEnd(13)} ${chalk.red(text)}`].join('\n'));
+  }
+  if (unreachable.length) {
+    const reached = s.hosts.filter((h) => !unreachable.some((u) => u.label === h.label)).map((h) => h.label);
+    throw new ConnectionError(
+      `cannot reach ${unreachable.length} of ${s.hosts.length} hosts${reached.length ? ' (the others are reported above)' : ''}:\n${unreachable.map((u) => `  ${u.why.split('\n')[0]}`).join('\n')}${down.length ? `\nnot running: ${down.join(', ')}` : ''}`,
+      reached.length ? `Bring ${unreachable.length === 1 ? 'it' : 'them'} back, or leave ${unreachable.length === 1 ? 'it' : 'them'} out: --hosts ${reached.join(',')}` : `Check that the hosts are up and that this machine reaches them.`,
+    );
+  }
+  // A service the app needs is down: the site (or its programs) cannot be what status shows.
+  if (down.length) throw new DeployError(`not running: ${down.join(', ')}`, `Start ${down.length === 1 ? 'it' : 'them'} on the host (sudo systemctl start ${[...new Set(down.map((d) => d.split(' ')[0]))].join(' ')}), then check \`deploy ${s.app} status\` again.`);
+
+  async function showStatus(run: HostRun): Promise<void> {
     const res = await run.ex.run(status(s, run.ex.host));
     if (opts.dryRun) return;
     const st = statusOf(res);
@@ -66,7 +103,5 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     rows.push(['disk free', st.disk_free]);
     reporter.info([chalk.bold(label), ...rows.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join('\n'));
     for (const name of requiredServices(s, run.ex.host)) if (st.services[name] !== 'active') down.push(`${name} on ${label} (${st.services[name] || 'not installed'})`);
-  });
-  // A service the app needs is down: the site (or its programs) cannot be what status shows.
-  if (down.length) throw new DeployError(`not running: ${down.join(', ')}`, `Start ${down.length === 1 ? 'it' : 'them'} on the host (sudo systemctl start ${[...new Set(down.map((d) => d.split(' ')[0]))].join(' ')}), then check \`deploy ${s.app} status\` again.`);
+  }
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Step, StepResult } from '../plan.js';
 import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
@@ -9,8 +10,8 @@ export interface Executor {
   run(step: Step): Promise<StepResult>;
   /** One command with the operator's terminal attached (a pty when tty): returns its exit status. */
   attach(command: Sh, tty: boolean): Promise<number>;
-  /** One command with its output captured (run --json). */
-  capture(command: Sh): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** One command with its output captured (run --json), reading stdin when given. */
+  capture(command: Sh, stdin?: Readable): Promise<{ code: number; stdout: string; stderr: string }>;
   close(): Promise<void>;
   /** Remote round trips so far (benchmarks). */
   readonly roundTrips: number;

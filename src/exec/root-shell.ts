@@ -37,11 +37,15 @@ export class RootShell {
     const err = lineSplitter((line) => this.line('err', line));
     channel.on('data', (chunk: Buffer) => out.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    channel.on('close', () => {
-      this.closed = new Error('the remote shell ended');
-      this.pending?.reject(this.closed);
-      this.pending = undefined;
-    });
+    channel.on('close', () => this.end(new Error('the remote shell ended')));
+    // A write to a channel that has gone fails this way; unheard, the error would crash the process.
+    channel.on('error', (err: Error) => this.end(err));
+  }
+
+  private end(err: Error): void {
+    this.closed ??= err;
+    this.pending?.reject(this.closed);
+    this.pending = undefined;
   }
 
   static open(conn: Client, shell = 'sudo -n bash'): Promise<RootShell> {

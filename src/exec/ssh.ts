@@ -1,20 +1,25 @@
 // The one executor that touches servers: each step goes as one script over the
 // host's single SSH connection, and every exit status is checked.
+import type { Readable } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
-import type { ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import type { Step, StepResult } from '../plan.js';
 import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
 import { lineSplitter, parseOutput, remoteShell, describeCommand, renderScript, MARK, type RenderContext } from '../render.js';
-import { RemoteCommandError } from '../errors.js';
+import { DeployError, RemoteCommandError } from '../errors.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
 import { RootShell } from './root-shell.js';
 import { terminalSafe } from '../printable.js';
+import { connectionEnded, ConnectionLostError } from '../ssh/lost.js';
 
 export class SshExecutor implements Executor {
   readonly dryRun = false;
   roundTrips = 0;
+  /** Kept: node-ssh forgets the connection once it has closed, and then why it closed is what counts. */
+  private readonly conn: Client;
+  private closing = false;
 
   constructor(
     readonly host: HostSpec,
@@ -26,7 +31,15 @@ export class SshExecutor implements Executor {
     private readonly onWire?: (host: string, script: string) => void,
     /** Called once the connection is closed (releases the bastions it went through). */
     private readonly onClose?: () => Promise<void>,
-  ) {}
+  ) {
+    this.conn = ssh.connection!;
+  }
+
+  /** The connection is gone (and not because this run closed it): the error that says so. */
+  private lost(step?: string): ConnectionLostError | undefined {
+    const why = this.closing ? undefined : connectionEnded(this.conn);
+    return why === undefined ? undefined : new ConnectionLostError(this.host.label, step, why);
+  }
 
   async run(step: Step): Promise<StepResult> {
     const label = this.host.label;
@@ -53,15 +66,31 @@ export class SshExecutor implements Executor {
     this.roundTrips++;
     const script = renderScript(step, this.ctx, true);
     this.onWire?.(label, script);
-    let res: { stdout: string; stderr: string; code: number | null; signal?: string | null };
-    if (step.privileged && !step.aside) {
-      res = await (await this.rootShell()).run(script, onLine(false), onLine(true));
-    } else {
-      const out = lineSplitter(onLine(false));
-      const err = lineSplitter(onLine(true));
-      res = await this.ssh.execCommand(remoteShell(step, this.ctx), { stdin: script, noTrim: true, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) });
-      out.end();
-      err.end();
+    let res: { stdout: string; stderr: string; code: number | null; signal?: string | null } | undefined;
+    let failure: unknown;
+    try {
+      const gone = this.lost(step.title);
+      if (gone) throw gone;
+      if (step.privileged && !step.aside) {
+        res = await (await this.rootShell()).run(script, onLine(false), onLine(true));
+      } else {
+        const out = lineSplitter(onLine(false));
+        const err = lineSplitter(onLine(true));
+        res = await this.ssh.execCommand(remoteShell(step, this.ctx), { stdin: script, noTrim: true, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c), onChannel: (ch) => ch.on('error', () => undefined) });
+        out.end();
+        err.end();
+      }
+    } catch (e) {
+      failure = e;
+    }
+    // This run closed the connection under the step (Ctrl-C ends `logs -f` so): not a failure of the step.
+    if (this.closing && (!res || res.code === null)) throw new DeployError(`${label}: the connection was closed during "${step.title}"`);
+    // A step cut off by the loss of its connection has no exit status: the loss is its failure.
+    const gone = res && res.code !== null ? undefined : this.lost(step.title);
+    if (gone || !res) {
+      this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs: performance.now() - started });
+      if (gone) this.reporter.hostData(label, 'result', `connection lost at "${step.title}"`);
+      throw gone ?? failure;
     }
     const durationMs = performance.now() - started;
     const parsed = parseOutput(res.stdout, res.stderr, step.commands.length);
@@ -96,49 +125,66 @@ export class SshExecutor implements Executor {
     const label = this.host.label;
     this.reporter.command(label, String(command));
     this.roundTrips++;
-    const conn = this.ssh.connection!;
+    const gone = this.lost();
+    if (gone) throw gone;
     return new Promise<number>((resolve, reject) => {
       const opts = tty ? { pty: { term: process.env.TERM ?? 'xterm', rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 } } : {};
-      conn.exec(command.reveal(), opts, (err: Error | undefined, channel: ClientChannel) => {
-        if (err) return reject(err);
+      const started = (err: Error | undefined, channel: ClientChannel) => {
+        if (err) return reject(this.lost() ?? err);
         const stdin = process.stdin;
         if (tty && stdin.isTTY) stdin.setRawMode(true);
-        if (tty) stdin.pipe(channel);
-        else channel.end();
+        // As with ssh: the command reads what this process is given (the terminal, a pipe, a file), up to its end.
+        stdin.pipe(channel);
+        for (const stream of [channel, channel.stderr, stdin]) stream.on('error', () => undefined);
         channel.pipe(process.stdout, { end: false });
         channel.stderr.pipe(process.stderr, { end: false });
         const onResize = () => channel.setWindow(process.stdout.rows ?? 24, process.stdout.columns ?? 80, 0, 0);
         if (tty) process.stdout.on('resize', onResize);
-        channel.on('exit', (code: number | null) => {
-          channel.on('close', () => {
-            if (tty) {
-              stdin.unpipe(channel);
-              if (stdin.isTTY) stdin.setRawMode(false);
-              stdin.pause();
-              process.stdout.off('resize', onResize);
-            }
-            resolve(code ?? 255);
-          });
+        let exit: number | null | undefined;
+        channel.on('exit', (code: number | null) => (exit = code));
+        channel.on('close', () => {
+          stdin.unpipe(channel);
+          if (tty && stdin.isTTY) stdin.setRawMode(false);
+          stdin.pause();
+          if (tty) process.stdout.off('resize', onResize);
+          // Closed without an exit status: the connection went, and with it what the command did.
+          const lost = exit === undefined ? this.lost() : undefined;
+          if (lost) reject(lost);
+          else resolve(exit ?? 255);
         });
-      });
+      };
+      try {
+        this.conn.exec(command.reveal(), opts, started);
+      } catch (err) {
+        reject(this.lost() ?? err);
+      }
     });
   }
 
-  async capture(command: Sh): Promise<{ code: number; stdout: string; stderr: string }> {
+  async capture(command: Sh, stdin?: Readable): Promise<{ code: number; stdout: string; stderr: string }> {
     this.reporter.command(this.host.label, String(command));
     this.roundTrips++;
-    const res = await this.ssh.execCommand(command.reveal(), { noTrim: true });
+    const gone = this.lost();
+    if (gone) throw gone;
+    const res = await this.ssh.execCommand(command.reveal(), { noTrim: true, stdin, onChannel: (ch) => ch.on('error', () => undefined) }).catch((err: unknown) => {
+      throw this.lost() ?? err;
+    });
+    if (res.code === null) {
+      const lost = this.lost();
+      if (lost) throw lost;
+    }
     return { code: res.code ?? 255, stdout: res.stdout, stderr: res.stderr };
   }
 
   /** Privileged steps share one `sudo -n bash` (opened after the sudo check passed). */
   private shell?: Promise<RootShell>;
   private rootShell(): Promise<RootShell> {
-    this.shell ??= RootShell.open(this.ssh.connection!, this.ctx.rootless ? 'bash' : 'sudo -n bash');
+    this.shell ??= RootShell.open(this.conn, this.ctx.rootless ? 'bash' : 'sudo -n bash');
     return this.shell;
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     if (this.shell) (await this.shell.catch(() => undefined))?.close();
     this.ssh.dispose();
     await this.onClose?.();

@@ -9,6 +9,7 @@ import { abandon, finishSwitch, parseAbandon, unlockStep } from '../steps/deploy
 import { LOCKED_STATUS, parseLock, type LockInfo } from '../steps/lock.js';
 import { abortRequest, INTERRUPTED_STATUS } from '../steps/switch.js';
 import type { Fleet, HostRun } from './fleet.js';
+import { ConnectionLostError } from '../ssh/lost.js';
 
 /** Where the run is, so a signal gets the right answer. */
 export interface RunState {
@@ -85,11 +86,13 @@ export async function withCleanup<T>(fleet: Fleet, lock: LockInfo, log: Record<s
     const interrupted = caught instanceof RemoteCommandError && caught.status === INTERRUPTED_STATUS;
     const err = interrupted ? new InterruptedError(state.guard.signal ?? 'SIGINT') : caught;
     const failure = asLockError(err, session.settings.app);
-    const step = err instanceof RemoteCommandError ? err.step : err instanceof InterruptedError ? 'interrupted' : 'aborted';
+    const step = err instanceof RemoteCommandError ? err.step : err instanceof InterruptedError ? 'interrupted' : err instanceof ConnectionLostError && err.step ? err.step : 'aborted';
     const entry = { ...log, result: 'failed', failed_step: step, duration_s: Math.round((performance.now() - session.started) / 100) / 10 };
+    // Hosts that switched (and were unlocked) before another failed serve the new release; the clean-up speaks for the others.
+    const finished = fleet.runs.filter((run) => run.switched && !run.locked);
     await Promise.all(fleet.runs.filter((r) => r.locked).map((r) => cleanUp(fleet, r, lock.token, entry)));
-    // Hosts that switched (and were unlocked) before another failed serve the new release.
-    for (const r of fleet.runs.filter((run) => run.switched && !run.locked)) reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));
+    for (const r of finished) reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));
+    if (failure instanceof ConnectionLostError) failure.hint = `Once ${failure.host} answers again: \`deploy ${session.settings.app} unlock\` there, then run again (the next run repairs what this one left).`;
     throw failure;
   } finally {
     state.guard.dispose();
@@ -101,6 +104,7 @@ async function cleanUp(fleet: Fleet, r: HostRun, token: string, entry: Record<st
   const { reporter, settings: s } = fleet.session;
   const label = r.ex.host.label;
   try {
+    if (r.lost) throw r.lost;
     if (r.switched && r.started && r.target) {
       await r.ex.run(finishSwitch(s, { release: r.target, slot: r.started, token, log: { ...entry, result: 'ok (rollout stopped after this host switched)' }, prune: false, kind: 'deploy', processes: runsProcesses(s, r.ex.host), primary: label === s.primary, page: r.page }));
       r.locked = false;
@@ -113,6 +117,11 @@ async function cleanUp(fleet: Fleet, r: HostRun, token: string, entry: Record<st
     if (r.started && live.slot === r.started) reporter.info(chalk.yellow(`${label}: ${live.release} is live (the switch had completed before the failure)`));
     else reporter.info(chalk.yellow(`${label}: ${live.release || 'the live release'} kept serving (slot ${live.slot}); the lock was released.`));
   } catch (e) {
+    if (e instanceof ConnectionLostError) {
+      const serves = r.switched ? `it had switched to ${r.target} before` : `what it serves (${r.target ? `the previous release or ${r.target}` : 'the release it served before'}) is unknown until it answers again`;
+      reporter.warn(`${label}: unreachable, not cleaned up (${e.reason}); ${serves} (\`deploy ${s.app} status\`); its lock stays: once it is back, \`deploy ${s.app} unlock\`, then run again (the next run repairs the rest).`);
+      return;
+    }
     reporter.warn(`${label}: could not clean up (${(e as Error).message.split('\n')[0]}): the lock stays until \`deploy ${s.app} unlock\`; the next run repairs the rest.`);
   }
 }

@@ -7,6 +7,8 @@ import type { Executor } from '../exec/executor.js';
 import type { Slot } from '../layout.js';
 import type { Session } from '../session.js';
 import { ConnectionError } from '../errors.js';
+import { ConnectionLostError } from '../ssh/lost.js';
+import type { HostSpec } from '../settings/types.js';
 import { operator } from '../operator.js';
 import type { LockInfo } from '../steps/lock.js';
 
@@ -24,6 +26,8 @@ export interface HostRun {
   switched?: boolean;
   /** deploy --maintenance: this run may put its maintenance page up here (it takes it down however the run ends). */
   page?: boolean;
+  /** The host's connection was lost: what it did last, and what it serves, are unknown. */
+  lost?: ConnectionLostError;
 }
 
 export const isWeb = (run: HostRun): boolean => run.ex.host.roles.includes('web');
@@ -47,11 +51,9 @@ export class Fleet {
    * the run before anything changed anywhere: every such host is named.
    */
   static async connect(session: Session): Promise<Fleet> {
-    const limit = pLimit(session.settings.parallel);
+    const { fleet, failed } = await Fleet.connectReachable(session);
+    const { runs } = fleet;
     const hosts = session.settings.hosts;
-    const results = await Promise.allSettled(hosts.map((h) => limit(() => session.open(h))));
-    const runs = results.flatMap((r) => (r.status === 'fulfilled' ? [{ ex: r.value, locked: false }] : []));
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: hosts[i], err: r.reason as Error }] : []));
     if (failed.length) {
       await Promise.all(runs.map((r) => r.ex.close()));
       if (failed.length === 1 && hosts.length === 1) throw failed[0].err;
@@ -63,7 +65,17 @@ export class Fleet {
       if (failed.every((f) => f.err.name === 'UsageError')) throw failed[0].err;
       throw err;
     }
-    return new Fleet(session, runs);
+    return fleet;
+  }
+
+  /** Connects to every host it can (at most `parallel` at once): the fleet of those, and why each other one failed. */
+  static async connectReachable(session: Session): Promise<{ fleet: Fleet; failed: { host: HostSpec; err: Error }[] }> {
+    const limit = pLimit(session.settings.parallel);
+    const hosts = session.settings.hosts;
+    const results = await Promise.allSettled(hosts.map((h) => limit(() => session.open(h))));
+    const runs = results.flatMap((r) => (r.status === 'fulfilled' ? [{ ex: r.value, locked: false }] : []));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: hosts[i], err: r.reason as Error }] : []));
+    return { fleet: new Fleet(session, runs), failed };
   }
 
   get settings() {
@@ -90,7 +102,11 @@ export class Fleet {
 
   /** fn on each of `runs` (default: all), at most `parallel` at once; the first error once all are done. */
   async each<T>(fn: (run: HostRun) => Promise<T>, runs: HostRun[] = this.runs): Promise<T[]> {
-    const results = await Promise.allSettled(runs.map((run) => this.limit(() => fn(run))));
+    const marked = (run: HostRun) => (err: unknown) => {
+      if (err instanceof ConnectionLostError) run.lost ??= err;
+      throw err;
+    };
+    const results = await Promise.allSettled(runs.map((run) => this.limit(() => fn(run)).catch(marked(run))));
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
     if (failed) throw failed.reason;
     return results.map((r) => (r as PromiseFulfilledResult<T>).value);

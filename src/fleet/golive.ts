@@ -93,12 +93,16 @@ async function rollOut(fleet: Fleet, groups: HostRun[][], plan: (run: HostRun) =
     } catch (err) {
       // This batch goes back where it switched; the slots this run started there stop in the clean-up.
       await Promise.allSettled(batch.filter((r) => r.switched).map((r) => r.ex.run(revertBatch(s, otherSlot(r.started!))).then(() => (r.switched = false))));
-      const switched = fleet.runs.filter((r) => r.switched).map((r) => r.ex.host.label);
-      const rest = fleet.runs.filter((r) => !r.switched).map((r) => r.ex.host.label);
+      // A host whose connection was lost may have switched or not: it is not counted as either.
+      const switched = fleet.runs.filter((r) => r.switched && !r.lost).map((r) => r.ex.host.label);
+      const rest = fleet.runs.filter((r) => !r.switched && !r.lost).map((r) => r.ex.host.label);
+      const lost = fleet.runs.filter((r) => r.lost).map((r) => r.ex.host.label);
       const why = (err as Error).message.split('\n')[0];
       throw new DeployError(
-        `the rollout stopped at batch ${i + 1} of ${groups.length} (${names}): ${why}\n  ${plan(batch[0]).release} is live on: ${switched.join(', ') || 'no host'}\n  the previous release is live on: ${rest.join(', ')}`,
-        `Fix the cause and deploy again, or bring every host back with \`deploy ${s.app} rollback\`.`,
+        `the rollout stopped at batch ${i + 1} of ${groups.length} (${names}): ${why}\n  ${plan(batch[0]).release} is live on: ${switched.join(', ') || 'no host'}\n  the previous release is live on: ${rest.join(', ') || 'no host'}${lost.length ? `\n  unknown (unreachable): ${lost.join(', ')}` : ''}`,
+        lost.length
+          ? `Once ${lost.join(', ')} answer${lost.length === 1 ? 's' : ''} again: \`deploy ${s.app} unlock\`, then deploy again, or bring every host back with \`deploy ${s.app} rollback\`.`
+          : `Fix the cause and deploy again, or bring every host back with \`deploy ${s.app} rollback\`.`,
       );
     }
   }

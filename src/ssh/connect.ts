@@ -6,6 +6,7 @@ import { SYSTEM_KNOWN_HOSTS, checkHostKey, fingerprint, keyType, knownKeyTypes, 
 import { prepareAuth } from './auth.js';
 import { connectionFailure, hostKeyRefusal } from './failures.js';
 import { ConnectionError } from '../errors.js';
+import { DEFAULT_KEEPALIVE, watchConnection, type Keepalive } from './lost.js';
 
 export interface ConnectOptions {
   host: HostSpec;
@@ -17,6 +18,8 @@ export interface ConnectOptions {
   /** Read too, never written (default /etc/ssh/ssh_known_hosts). */
   systemKnownHostsFile?: string;
   timeoutMs?: number;
+  /** When an established connection is declared dead (default DEFAULT_KEEPALIVE). */
+  keepalive?: Keepalive;
   /** Where SSH_AUTH_SOCK comes from (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** A stream to the host through a bastion (ProxyJump), instead of a TCP connection. */
@@ -30,6 +33,7 @@ export interface ConnectOptions {
 export async function connect(opts: ConnectOptions): Promise<NodeSSH> {
   const { host } = opts;
   const timeoutMs = opts.timeoutMs ?? 20000;
+  const keepalive = opts.keepalive ?? DEFAULT_KEEPALIVE;
   const auth = await prepareAuth(host.user, opts.identityFile, opts.env);
   const userFile = opts.knownHostsFile ?? userKnownHosts();
   const files = [userFile, opts.systemKnownHostsFile ?? SYSTEM_KNOWN_HOSTS];
@@ -42,7 +46,8 @@ export async function connect(opts: ConnectOptions): Promise<NodeSSH> {
       ...(opts.sock ? { sock: opts.sock } : {}),
       username: host.user,
       readyTimeout: timeoutMs,
-      keepaliveInterval: 15000,
+      keepaliveInterval: keepalive.intervalMs,
+      keepaliveCountMax: keepalive.countMax,
       authHandler: auth.methods,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(knownKeyTypes(files, host.host, host.port)) },
       hostVerifier: hostKeys.verify,
@@ -50,6 +55,7 @@ export async function connect(opts: ConnectOptions): Promise<NodeSSH> {
   } catch (err) {
     throw hostKeys.problem() ?? connectionFailure(host, err as Error, auth.tried(), timeoutMs);
   }
+  watchConnection(ssh.connection!, keepalive);
   return ssh;
 }
 

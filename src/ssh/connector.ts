@@ -33,14 +33,14 @@ export class Connector {
       let entry = this.jumps.get(key);
       if (!entry) {
         const prev = via;
-        const conn = (async () => connect({ ...this.common, host: hop.spec, identityFile: hop.identityFile, timeoutMs: hop.timeoutMs ?? this.common.timeoutMs, sock: prev ? await forward(prev.conn, prev.hop, hop.spec) : undefined }))();
+        const conn = (async () => connect({ ...this.common, host: hop.spec, identityFile: hop.identityFile, timeoutMs: hop.timeoutMs ?? this.common.timeoutMs, keepalive: hop.keepalive ?? this.common.keepalive, sock: prev ? await forward(prev.conn, prev.hop, hop.spec) : undefined }))();
         entry = { conn, users: 0 };
         this.jumps.set(key, entry);
       }
       entry.users++;
       via = { conn: await entry.conn, hop };
     }
-    return connect({ ...this.common, host: route.spec, identityFile: route.identityFile, timeoutMs: route.timeoutMs ?? this.common.timeoutMs, sock: via ? await forward(via.conn, via.hop, route.spec) : undefined });
+    return connect({ ...this.common, host: route.spec, identityFile: route.identityFile, timeoutMs: route.timeoutMs ?? this.common.timeoutMs, keepalive: route.keepalive ?? this.common.keepalive, sock: via ? await forward(via.conn, via.hop, route.spec) : undefined });
   }
 
   /** The route's host is done: bastions nobody else uses are closed. */

@@ -6,6 +6,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import type { HostSpec } from '../settings/types.js';
+import { DEFAULT_KEEPALIVE, type Keepalive } from './lost.js';
 
 export interface Hop {
   /** Where to connect (HostName, Port, User resolved); label: as written. */
@@ -14,6 +15,8 @@ export interface Hop {
   identityFile?: string;
   /** The config's ConnectTimeout, in ms (default: the connector's). */
   timeoutMs?: number;
+  /** The config's ServerAliveInterval and ServerAliveCountMax (default: the connector's). */
+  keepalive?: Keepalive;
 }
 
 export interface Route extends Hop {
@@ -47,6 +50,17 @@ function expand(path: string, host: string, user: string): string {
   return path.replace(/^~(?=\/)/, homedir()).replace(/%d/g, homedir()).replace(/%h/g, host).replace(/%u/g, localUser()).replace(/%r/g, user);
 }
 
+/**
+ * ServerAliveInterval and ServerAliveCountMax, each defaulting to DEFAULT_KEEPALIVE's. An
+ * interval of 0 (OpenSSH: no keepalives) is not followed: a run must find out that a host is gone.
+ */
+function keepalive(c: Computed): Keepalive | undefined {
+  const interval = Number(first(c.serveraliveinterval));
+  const count = Number(first(c.serveralivecountmax));
+  const given = { ...(interval > 0 ? { intervalMs: interval * 1000 } : {}), ...(Number.isInteger(count) && count > 0 ? { countMax: count } : {}) };
+  return Object.keys(given).length ? { ...DEFAULT_KEEPALIVE, ...given } : undefined;
+}
+
 export class SshConfig {
   private readonly config?: ReturnType<typeof SSHConfig.parse>;
 
@@ -66,7 +80,7 @@ export class SshConfig {
     const port = written.port ?? (first(c.port) ? Number(first(c.port)) : 22);
     const fromConfig = first(c.identityfile);
     const timeout = Number(first(c.connecttimeout));
-    return { spec: { user, host, port, label: written.label, roles: [] }, identityFile: identityFile ?? (fromConfig ? expand(fromConfig, host, user) : undefined), timeoutMs: timeout > 0 ? timeout * 1000 : undefined };
+    return { spec: { user, host, port, label: written.label, roles: [] }, identityFile: identityFile ?? (fromConfig ? expand(fromConfig, host, user) : undefined), timeoutMs: timeout > 0 ? timeout * 1000 : undefined, keepalive: keepalive(c) };
   }
 
   /** The route to a settings host: its hop, and the bastions (proxy_jump, else the config's ProxyJump). */
