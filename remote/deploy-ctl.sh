@@ -142,10 +142,8 @@ logs() {
   lines "$n"
   [ -z "$follow" ] || [ "$follow" = follow ] || die "logs LINES [follow], not ${follow@Q}"
   for p in $programs; do units+=(-u "$p.service"); done
-  # The programs' logs by their names (gunicorn-a.log, worker.log), the site's by their paths.
-  cd "$logdir" 2>/dev/null || cd /
   if [ "$manager" = supervisor ]; then
-    for p in *.log; do [ -f "$p" ] && files+=("$p"); done
+    for p in "$logdir"/*.log; do [ -f "$p" ] && files+=("$p"); done
   fi
   for p in "${sitelogs[@]}"; do [ -f "$p" ] && files+=("$p"); done
   if [ "$manager" = systemd ] && [ -n "$follow" ]; then

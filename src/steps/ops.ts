@@ -131,7 +131,8 @@ export function statusOf(res: StepResult): HostStatus {
  * reads them through it, for its app only); the app's own logs (shared/log) as the app user.
  */
 export function logs(s: Settings, lines: number, follow: boolean): Step {
-  const own = sh`cd ${layout(s).log} && { tail -v -n ${lines} ${follow ? ['-F'] : []} *.log 2>/dev/null || true; }`;
+  // Every file by its whole path: the programs' logs and the app's own may share a name.
+  const own = sh`tail -v -n ${lines} ${follow ? ['-F'] : []} ${layout(s).log}/*.log 2>/dev/null || true`;
   const programs = sh`__ctl ${s.project} logs ${lines} ${follow ? ['follow'] : []}`;
   const cmds = follow
     ? [{ run: sh`${programs} & sudo -n -H -u ${s.appUser} -- bash -c ${String(own)}; wait`, probe: true, name: 'logs' }]

@@ -49,7 +49,7 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
     const r = await cli('demo', 'logs', '--lines', '20');
     assert.equal(r.code, 0, r.output);
     assert.match(r.stdout, new RegExp(`ubuntu@${host.ip.replace(/\./g, '\\.')} \\| .*GET /\\?from-logs-test`));
-    assert.match(r.stdout, /==> gunicorn-a\.log <==/);
+    assert.match(r.stdout, /==> \/var\/log\/deploy\/demo\/gunicorn-a\.log <==/);
   });
 
   it('run executes in the live release as the app user with the app environment', async () => {
@@ -204,7 +204,7 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       // logs -f follows new lines until Ctrl-C.
       session = `${base}-d`;
       tmux('new-session', '-d', '-s', session, '-x', '250', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo logs -f -n 1 -c ${file}; echo "exit=$?"; sleep 600`);
-      await waitFor(/==> gunicorn-a\.log <==/);
+      await waitFor(/==> \/var\/log\/deploy\/demo\/gunicorn-a\.log <==/);
       await httpGet(host, '/?followed-by-logs');
       await waitFor(/GET \/\?followed-by-logs/);
       tmux('send-keys', '-t', session, 'C-c');
