@@ -28,7 +28,7 @@ export type CommandName = 'setup' | 'deploy' | 'rollback' | 'maintenance on' | '
 export function catalog(s: Settings): Record<CommandName, Step[]> {
   const lock = { by: 'me@here', pid: 1, since: 'now', what: 'x', token: 'TOKEN' };
   const on = { web: true, migrate: true, primary: true };
-  const ref = { name: NEW, commit: 'c'.repeat(40), ref: 'main' };
+  const ref = { name: NEW, commit: 'c'.repeat(40), ref: 'main', time: '2026-12-04T10:00:00.000Z', by: 'operator@laptop' };
   const go = (release: string, kind: 'deploy' | 'rollback' | 'restart') => ({ release, slot: 'b' as const, token: 'TOKEN', log: {}, prune: kind === 'deploy', kind, processes: true, primary: true });
   const host = { ex: { host: { roles: ['web'], label: 'h' } } } as unknown as HostRun;
   const control = (action: 'start' | 'stop' | 'restart') => [D.inspect(s, lock), step(action, action, [...commandsFor(action, s, host, true, Object.keys(s.processes)), releaseLock(s, 'TOKEN'), D.appendDeployLog(s, {})])];

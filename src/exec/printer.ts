@@ -5,6 +5,7 @@ import type { Step, StepResult } from '../plan.js';
 import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
 import { PRELUDE, remoteShell, describeCommand, renderScript, renderStepBody, type RenderContext } from '../render.js';
+import { LIBRARY_TEXT } from '../library.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
 
@@ -30,9 +31,9 @@ export class PrinterExecutor implements Executor {
     this.onIssue?.(this.host.label, step, script);
     this.reporter.info(chalk.bold(`${this.host.label}  ${step.title}`) + chalk.dim(`  [${step.id}, via ${remoteShell(step, this.ctx)}]`));
     if (this.reporter.verbose) {
-      if (!this.preludeShown) this.reporter.info(chalk.dim(`# every script starts with this helper library:\n${PRELUDE}`));
+      if (!this.preludeShown) this.reporter.info(chalk.dim(`# every script starts with this (remote/markers.sh, remote/prelude.sh):\n${PRELUDE}\n# then the functions of remote/lib/ it calls, of these:\n${LIBRARY_TEXT}`));
       this.preludeShown = true;
-      this.reporter.info(renderStepBody(step, this.ctx, false).replace(/^/gm, '    '));
+      this.reporter.info(renderStepBody(step, this.ctx, false, 'named').replace(/^/gm, '    '));
     } else {
       if (step.onlyIf) this.reporter.info(`    only if: ${step.onlyIf}`);
       for (const c of step.commands) this.reporter.info(describeCommand(c, step, this.ctx).replace(/^/gm, '    '));

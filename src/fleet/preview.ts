@@ -11,9 +11,8 @@ import { sh, type Sh } from '../shell.js';
 import { envFileContent } from '../steps/build.js';
 import { liveDir } from '../steps/deploy.js';
 import { processProgramContent, programFile, slotProgramContent } from '../steps/manager.js';
-import { processScriptContent } from '../steps/release-files.js';
 import { runsProcesses } from '../steps/processes.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent, SECRET_KEY_PLACEHOLDER } from '../steps/setup.js';
+import { configFileContent, gunicornConfigContent, nginxSiteContent, processScriptContent, SECRET_KEY_PLACEHOLDER } from '../steps/server-files.js';
 
 interface ServerFile {
   /** What the operator reads. */

@@ -11,12 +11,12 @@ import { gitCommand, parseResolved, resolveRef, serverClock } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
 import { healthCheck, siteUrl, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
 import { abortPoint, DELETE, repair, switchTo } from './switch.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
 import { hook } from './hooks.js';
 import { controlFiles, programFile, requiredServices, stopProgram } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
 import { installNginxSite, keepReleaseFiles, pruneKeptFiles, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
 import { deployPageOff } from './maintenance.js';
+import { configFileContent, gunicornConfigContent, nginxSiteContent } from './server-files.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): Secret {

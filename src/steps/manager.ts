@@ -11,7 +11,7 @@ import { DEPLOY_CTL, layout, type Slot } from '../layout.js';
 import { Masked, sh, type Sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
 import { remoteFile } from '../remote-files.js';
-import { processScript } from './release-files.js';
+import { processScript } from './server-files.js';
 
 export const usesSystemd = (s: Settings) => s.processManager === 'systemd';
 

@@ -6,29 +6,9 @@ import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { Masked, raw, sh } from '../shell.js';
+import { nginxReloadIf } from './nginx.js';
 import { renderTemplate } from '../templates.js';
-import { CONFIG_SECRET_KEYS, CONFIG_SECRET_LINES, configFileContent, gunicornConfigContent, nginxSiteContent, nginxReloadIf, SECRET_KEY_PLACEHOLDER } from './setup.js';
-
-export function releaseFilesDir(s: Settings, release: string): string {
-  return `${layout(s).release(release)}/.deploy`;
-}
-
-/** The release's copy of the config file: what its processes read through APP_CONFIG_FILE. */
-export function releaseConfigFile(s: Settings, release: string): string {
-  return `${releaseFilesDir(s, release)}/app.conf`;
-}
-
-export function processScriptContent(s: Settings, name: string) {
-  const command = s.processes[name];
-  const L = layout(s);
-  // exec hands the process supervisor's or systemd's signals directly; a compound command
-  // (a && b, a; b, a | b) keeps its shell, and the stop signal goes to the whole group.
-  return renderTemplate('process.sh', { app: s.project, name, command, exec: !/[;&|\n]/.test(command), manager: s.processManager, appUser: s.appUser, current: L.current }, s.file);
-}
-
-export function processScript(s: Settings, name: string, release = 'current'): string {
-  return release === 'current' ? `${layout(s).current}/.deploy/processes/${name}` : `${releaseFilesDir(s, release)}/processes/${name}`;
-}
+import { CONFIG_SECRET_KEYS, CONFIG_SECRET_LINES, configFileContent, gunicornConfigContent, nginxSiteContent, processScript, processScriptContent, releaseConfigFile, releaseFilesDir, SECRET_KEY_PLACEHOLDER } from './server-files.js';
 
 /**
  * Written by the app user during the build (umask 027). The config file's secret_key is read

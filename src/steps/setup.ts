@@ -5,10 +5,12 @@ import type { Settings } from '../settings/types.js';
 import { DEPLOY_CTL, layout, liveSlotCode, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
+import { NGINX_RELOAD } from './nginx.js';
 import { gitCommand } from './git.js';
 import { siteUrl, supervisorPrograms } from './slots.js';
 import { controlFiles, programOf, programStates } from './manager.js';
 import { tlsPackages } from './tls.js';
+import { catchAll, CONFIG_SECRET_LINES, configFileContent, defaultServers, gunicornConfigContent, nginxSiteContent } from './server-files.js';
 
 export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-pip', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client', 'logrotate'];
 
@@ -197,28 +199,6 @@ export function clone(s: Settings): Step {
   ]);
 }
 
-/** The config file as the settings make it, for a release (its static files are its own) or, without one, the live release (`current`). */
-export function configFileContent(s: Settings, release?: string) {
-  const L = layout(s);
-  return renderTemplate(
-    'config_template.conf',
-    {
-      app: s.project,
-      appUser: s.appUser,
-      secretKey: SECRET_KEY_PLACEHOLDER,
-      debug: s.django.debug,
-      allowedHosts: s.django.allowedHosts,
-      staticRoot: L.staticRoot(release ? L.release(release) : L.current),
-      mediaRoot: `${L.shared}/media`,
-      databaseUrl: s.django.databaseUrl,
-      email: s.email,
-    },
-    s.file,
-  );
-}
-
-export const SECRET_KEY_PLACEHOLDER = '@@SECRET_KEY@@';
-
 /**
  * The config file. SECRET_KEY is made on the server (64 characters from /dev/urandom)
  * the first time and read back from the existing file on every later run, so it never
@@ -235,15 +215,6 @@ export function configFile(s: Settings): Step {
   ]);
 }
 
-/** Config file keys whose values are secrets: never versioned with a release (a rotated password must not linger or come back). */
-export const CONFIG_SECRET_KEYS = ['database_url', 'email_host_password'];
-/** The lines of those keys (an awk regex). */
-export const CONFIG_SECRET_LINES = `^(${CONFIG_SECRET_KEYS.join('|')})[[:space:]]*=`;
-
-export function gunicornConfigContent(s: Settings) {
-  return renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, threads: s.gunicornThreads, timeout: s.gunicornTimeout, logDir: layout(s).log }, s.file);
-}
-
 /** The shared gunicorn.conf.py (releases from before .deploy/ read it): the app user's, in its directory. */
 export function gunicornConfig(s: Settings): Step {
   const f = layout(s).gunicornConf;
@@ -255,51 +226,6 @@ export function gunicornConfig(s: Settings): Step {
 export function supervisorConfigStep(s: Settings): Step {
   // Both slots' programs: a deploy user cannot write them later (it only checks they match).
   return step('supervisor-config', 'supervisor config', supervisorPrograms(s));
-}
-
-export function nginxSiteContent(s: Settings) {
-  const L = layout(s);
-  const W = s.web;
-  return renderTemplate(
-    'nginx.conf',
-    {
-      app: s.project,
-      v: `deploy_${s.project.replace(/-/g, '_')}`,
-      upstream: { a: L.upstreamName('a'), b: L.upstreamName('b') },
-      bind: { a: L.bind('a'), b: L.bind('b') },
-      liveFlag: L.liveFlag,
-      defaultServer: catchAll(s),
-      serverName: s.serverName,
-      listenPort: W.listenPort,
-      sslPort: W.sslPort,
-      ssl: W.ssl !== 'none',
-      certificate: L.certificate,
-      certificateKey: L.certificateKey,
-      acmeRoot: W.ssl === 'letsencrypt' ? L.acmeRoot : '',
-      hsts: W.hsts,
-      maxBody: W.clientMaxBodySize,
-      healthPath: s.healthPath.split('?')[0],
-      maintenancePage: L.maintenancePage,
-      retryAfter: W.maintenanceRetryAfter,
-      // nginx's root for /static/ (the URI keeps its /static/ part): each slot's release's .deploy-www.
-      staticRoot: { a: dirname(L.staticRoot(L.slot('a'))), b: dirname(L.staticRoot(L.slot('b'))) },
-      mediaRoot: `${L.shared}/media`,
-      timeout: s.gunicornTimeout,
-    },
-    s.file,
-  );
-}
-
-/** server_name _: the site is nginx's default one on its port (plain HTTP only). */
-function catchAll(s: Settings): boolean {
-  return s.serverName.split(' ').includes('_');
-}
-
-/** The default servers a site with names needs, one per port: unknown names get no answer (templates/nginx-default.conf). */
-export function defaultServers(s: Settings): { name: string; content: ReturnType<typeof renderTemplate> }[] {
-  if (catchAll(s)) return [];
-  const ports = [{ port: s.web.listenPort, ssl: false }, ...(s.web.ssl !== 'none' ? [{ port: s.web.sslPort, ssl: true }] : [])];
-  return ports.map((p) => ({ name: `deploy-default-${p.port}`, content: renderTemplate('nginx-default.conf', p, s.file) }));
 }
 
 /**
@@ -356,28 +282,6 @@ done`,
     },
   ]);
 }
-
-/**
- * nginx -t guards every reload: a rejected config is put back and the error shown.
- * After the graceful reload, wait (up to 10 s) until the workers of the old configuration
- * have finished their requests and exited.
- */
-export function nginxReloadIf(condition: string) {
-  return raw(
-    [
-      `if ${condition}; then`,
-      '  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi',
-      '  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""',
-      '  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\\n" " " || true); fi',
-      // nginx not running (stopped, or a port it needs taken): its own words say why it cannot start.
-      '  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi',
-      '  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done',
-      'fi',
-    ].join('\n'),
-  );
-}
-
-export const NGINX_RELOAD = nginxReloadIf('[ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]');
 
 export function nginxConfig(s: Settings): Step {
   const L = layout(s);

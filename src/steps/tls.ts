@@ -6,7 +6,7 @@ import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
-import { nginxReloadIf } from './setup.js';
+import { nginxReloadIf } from './nginx.js';
 import { concreteName, siteName } from './slots.js';
 
 const RENEWAL_HOOK = '/etc/letsencrypt/renewal-hooks/deploy/deploy-nginx-reload';

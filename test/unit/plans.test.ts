@@ -4,10 +4,12 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { parseSettings } from '../../src/settings/load.ts';
 import * as S from '../../src/steps/setup.ts';
+import * as F from '../../src/steps/server-files.ts';
 import * as B from '../../src/steps/build.ts';
 import * as SL from '../../src/steps/slots.ts';
 import { step } from '../../src/plan.ts';
 import { PRELUDE, renderScript, parseOutput, describeCommand } from '../../src/render.ts';
+import { LIBRARY_TEXT } from '../../src/library.ts';
 import { raw, sh } from '../../src/shell.ts';
 
 const seed = readFileSync(new URL('../fixtures/seed000.ini', import.meta.url), 'utf8').replace('email_host_password =', 'email_host_password = hunter2');
@@ -43,7 +45,7 @@ test('config file: SECRET_KEY made on the server, kept if present; secrets redac
   const st = S.configFile(s);
   const cmd = st.commands[0];
   assert.match(String(cmd.run), /__config '\^\(database_url\|email_host_password\)\[\[:space:\]\]\*=' - \/opt\/django\/configs\/apps\/NOME_APP.conf/);
-  assert.match(PRELUDE, /__config\(\) \{[^]*sed -n 's\/\^secret_key[^]*\/dev\/urandom/);
+  assert.match(LIBRARY_TEXT, /__config\(\) \{[^]*sed -n 's\/\^secret_key[^]*\/dev\/urandom/);
   assert.match(String(cmd.run), /__put \/opt\/django\/configs\/apps\/NOME_APP.conf 0640 root:django/);
   assert.match(String(cmd.stdin), /email_host_password = \[redacted\]/);
   assert.match(cmd.stdin!.reveal(), /email_host_password = hunter2/);
@@ -52,7 +54,7 @@ test('config file: SECRET_KEY made on the server, kept if present; secrets redac
 });
 
 test('templates: nginx catch-all site, static and media from shared/, both slots, the switch file decides', () => {
-  const site = String(S.nginxSiteContent(s));
+  const site = String(F.nginxSiteContent(s));
   assert.match(site, /listen 80 default_server;\n\s+listen \[::\]:80 default_server;/);
   assert.match(site, /server_name _;/);
   // Static files: the live slot's release's own (the switch file decides), the other slot's as a fallback.
@@ -65,7 +67,7 @@ test('templates: nginx catch-all site, static and media from shared/, both slots
   assert.match(site, /proxy_pass http:\/\/\$deploy_upstream;/);
   assert.match(site, /open_file_cache off;/);
   const named = parseSettings(seed.replace('[APP]', 'server_name = example.com www.example.com\n[APP]'), { app: 'NOME_APP', file: 'x' });
-  assert.match(String(S.nginxSiteContent(named)), /listen 80;\n\s+listen \[::\]:80;\n\s+server_name example.com www.example.com;/);
+  assert.match(String(F.nginxSiteContent(named)), /listen 80;\n\s+listen \[::\]:80;\n\s+server_name example.com www.example.com;/);
 });
 
 test('templates: supervisor slot runs gunicorn as the app user; the environment comes from the release, not this file', () => {

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings } from '../../src/settings/load.ts';
 import { SettingsError } from '../../src/errors.ts';
-import { gunicornConfigContent } from '../../src/steps/setup.ts';
-import { processScriptContent } from '../../src/steps/release-files.ts';
+import { gunicornConfigContent, processScriptContent } from '../../src/steps/server-files.ts';
 import { runsProcesses } from '../../src/steps/processes.ts';
 import { hook } from '../../src/steps/hooks.ts';
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseSettings } from '../../src/settings/load.ts';
 import * as S from '../../src/steps/setup.ts';
+import * as F from '../../src/steps/server-files.ts';
 import * as T from '../../src/steps/tls.ts';
 import { SettingsError } from '../../src/errors.ts';
 
@@ -45,23 +46,23 @@ test('ssl = custom: seed 003 paths by the first name unless given', () => {
 });
 
 test('nginx site with HTTPS: redirect but ACME, TLS 1.2+, HSTS only when asked, ports, body size', () => {
-  const le = String(S.nginxSiteContent(parse('server_name = a.test www.a.test\nssl = letsencrypt\nssl_port = 8443\nlisten_port = 8080\nclient_max_body_size = 1m')));
+  const le = String(F.nginxSiteContent(parse('server_name = a.test www.a.test\nssl = letsencrypt\nssl_port = 8443\nlisten_port = 8080\nclient_max_body_size = 1m')));
   assert.match(le, /listen 8080;[\s\S]*location \^~ \/\.well-known\/acme-challenge\/ \{\s*root \/var\/lib\/deploy\/acme;[\s\S]*return 301 https:\/\/\$host:8443\$request_uri;/);
   assert.match(le, /listen 8443 ssl http2;/);
   assert.match(le, /ssl_certificate \/etc\/nginx\/deploy-tls\/NOME_APP\/fullchain\.pem;/);
   assert.match(le, /ssl_protocols TLSv1\.2 TLSv1\.3;/);
   assert.match(le, /client_max_body_size 1m;/);
   assert.doesNotMatch(le, /Strict-Transport-Security/);
-  const hsts = String(S.nginxSiteContent(parse('server_name = a.test\nssl = custom\nhsts = yes')));
+  const hsts = String(F.nginxSiteContent(parse('server_name = a.test\nssl = custom\nhsts = yes')));
   assert.match(hsts, /return 301 https:\/\/\$host\$request_uri;/);
   assert.doesNotMatch(hsts, /acme-challenge\/ \{/);
   // Every location with headers of its own repeats HSTS (nginx does not inherit add_header): the server, the maintenance page, static (and its fallback), media.
   assert.equal(hsts.match(/Strict-Transport-Security/g)?.length, 5);
-  assert.doesNotMatch(String(S.nginxSiteContent(parse(''))), /ssl_certificate/);
+  assert.doesNotMatch(String(F.nginxSiteContent(parse(''))), /ssl_certificate/);
 });
 
 test('nginx site: maintenance page but health and ACME paths, static cache by hashed names, media sandboxed', () => {
-  const site = String(S.nginxSiteContent(parse('server_name = a.test\nhealth_path = /healthz?full=1\nmaintenance_retry_after = 120')));
+  const site = String(F.nginxSiteContent(parse('server_name = a.test\nhealth_path = /healthz?full=1\nmaintenance_retry_after = 120')));
   assert.match(site, /"\/healthz" 1;/);
   assert.match(site, /acme-challenge\/" 1;/);
   assert.match(site, /if \(-f \/opt\/django\/apps\/NOME_APP\/maintenance\.html\)/);
@@ -72,11 +73,11 @@ test('nginx site: maintenance page but health and ACME paths, static cache by ha
 });
 
 test('default servers: one per port for a site with names, none for the catch-all site', () => {
-  assert.deepEqual(S.defaultServers(parse('')), []);
-  const plain = S.defaultServers(parse('server_name = a.test'));
+  assert.deepEqual(F.defaultServers(parse('')), []);
+  const plain = F.defaultServers(parse('server_name = a.test'));
   assert.deepEqual(plain.map((d) => d.name), ['deploy-default-80']);
   assert.match(String(plain[0].content), /listen 80 default_server;[\s\S]*return 444;/);
-  const tls = S.defaultServers(parse('server_name = a.test\nssl = custom\nssl_port = 8443'));
+  const tls = F.defaultServers(parse('server_name = a.test\nssl = custom\nssl_port = 8443'));
   assert.deepEqual(tls.map((d) => d.name), ['deploy-default-80', 'deploy-default-8443']);
   assert.match(String(tls[1].content), /listen 8443 ssl http2 default_server;[\s\S]*ssl_reject_handshake on;[\s\S]*ssl_protocols TLSv1\.2 TLSv1\.3;/);
 });

@@ -1,0 +1,407 @@
+# restart, planned for test/golden/settings/deploy-user.ini (npm run golden writes this file)
+# ---- lock and read releases [inspect, bash -s]
+# step: inspect
+__step=inspect
+__begin 1
+{ test -d /opt/django/apps/blog/releases || { echo "blog is not set up on this server: run \`deploy blog setup\` first" >&2; exit 1; }
+} </dev/null
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9d3f1a3064c'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+} </dev/null
+__DEPLOY_EOF_f9d3f1a3064c
+__mark changed
+__begin 3
+{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+} </dev/null
+__i=4
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_76212ad11113'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=inspect
+__begin 4
+( { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
+) </dev/null
+__begin 5
+( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+) </dev/null
+__begin 6
+( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
+) </dev/null
+__begin 7
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+) </dev/null
+__begin 8
+( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+) </dev/null
+__begin 9
+( cd /opt/django/apps/blog/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+) </dev/null
+__begin 10
+( basename "$(readlink /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)" || readlink /opt/django/apps/blog/current)" 2>/dev/null || true
+) </dev/null
+__begin 11
+( if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi
+) </dev/null
+__begin 12
+( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
+) </dev/null
+__DEPLOY_EOF_76212ad11113
+
+# ---- start OLD in slot b, health check, switch traffic [start+switch, bash -s]
+# step: start+switch
+__step=start+switch
+__begin 1
+{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/blog-b.conf; then echo '/etc/supervisor/conf.d/blog-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+} <<'__DEPLOY_EOF_af242bf1dcc7'
+; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
+; The slot directory is a symlink to the release this slot runs; deploy points it at
+; a new release only while the slot is stopped, so a running slot never changes code.
+; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
+; the app user's), read by the shell that starts gunicorn: it is never in this file.
+[program:blog-b]
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
+directory=/opt/django/apps/blog/slots/b
+user=django
+environment=HOME="/opt/django",USER="django"
+; Not started by supervisord itself: deploy-blog-boot.service starts only the live slot
+; (a started idle slot would answer as nginx's backup while the live one boots).
+autostart=false
+autorestart=true
+startsecs=0
+startretries=3
+stopsignal=TERM
+stopwaitsecs=35
+; TERM goes to the gunicorn master only: it stops its workers gracefully itself (sending TERM
+; to the whole group makes workers die mid-request and gunicorn 20's logging trip over it).
+stopasgroup=false
+killasgroup=true
+redirect_stderr=true
+stdout_logfile=/var/log/deploy/blog/gunicorn-b.log
+; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
+stdout_logfile_maxbytes=0
+stdout_logfile_backups=0
+__DEPLOY_EOF_af242bf1dcc7
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_91ae8b4b0bf9'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ m=/opt/django/apps/blog/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+} </dev/null
+__DEPLOY_EOF_91ae8b4b0bf9
+__begin 3
+{ __ctl blog stop blog-b || true
+} </dev/null
+__begin 4
+{ if __addr_in_use 127.0.0.1:8051; then echo '127.0.0.1:8051 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+} </dev/null
+__i=5
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_56b548a1b0cc'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=start+switch
+__begin 5
+( [ -x /opt/django/apps/blog/releases/OLD/.venv/bin/python ] || { echo "release OLD cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/OLD/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+) </dev/null
+__begin 6
+( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/OLD /opt/django/apps/blog/slots/b.tmp && mv -T /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/slots/b
+) </dev/null
+__mark changed
+__DEPLOY_EOF_56b548a1b0cc
+__begin 7
+{ __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+} </dev/null
+__begin 8
+{ __ctl blog start blog-b
+} </dev/null
+__mark changed
+__begin 9
+{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+} </dev/null
+__begin 10
+{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/OLD && if ! cmp -s /var/lib/deploy/apps/blog/releases/OLD/nginx.conf /etc/nginx/sites-available/blog; then __put /etc/nginx/sites-available/blog 0644 root:root < /var/lib/deploy/apps/blog/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/blog/releases/OLD/nginx.conf /etc/nginx/sites-available/blog; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+} <<'__DEPLOY_EOF_ce5491adfe0d'
+# blog: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_blog_a {
+    server 127.0.0.1:8050 max_fails=0;
+    server 127.0.0.1:8051 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_blog_b {
+    server 127.0.0.1:8051 max_fails=0;
+    server 127.0.0.1:8050 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_blog_site {
+    127.0.0.1 blog;
+    ::1 blog;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_blog_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_blog_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_blog_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_blog_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_blog_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name blog.example.org;
+    server_tokens off;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    location ^~ /.well-known/acme-challenge/ {
+        root /var/lib/deploy/acme;
+        default_type text/plain;
+        try_files $uri =404;
+    }
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
+    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name blog.example.org;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_blog_a;
+    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
+    if (-f /opt/django/apps/blog/slots/live-b) {
+        set $deploy_upstream deploy_blog_b;
+        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/blog/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_blog_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_blog_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/blog/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_blog_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+    location @deploy_blog_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/blog/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_ce5491adfe0d
+__begin 11
+{ if __was_changed /etc/nginx/sites-available/blog; then
+  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
+  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
+  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
+  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
+fi
+} </dev/null
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_adb41fb6f047'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=start+switch
+__begin 12
+( if ! (set -C; echo switch > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
+) </dev/null
+__begin 13
+if ( test -e /opt/django/apps/blog/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/blog/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 14
+( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+) </dev/null
+__begin 15
+( touch /opt/django/apps/blog/slots/a.stopping
+) </dev/null
+__DEPLOY_EOF_adb41fb6f047
+__begin 16
+{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+} </dev/null
+__begin 17
+{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/OLD && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/OLD/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
+} <<'__DEPLOY_EOF_36d1eadbf824'
+# blog: the app's configuration, written by `deploy blog setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
+static_root = /opt/django/apps/blog/current/.deploy-www/static
+media_root = /opt/django/apps/blog/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_36d1eadbf824
+__begin 18
+{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+} </dev/null
+__begin 19
+{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+} </dev/null
+__i=20
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_241bd533ace5'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=start+switch
+__begin 20
+( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
+) </dev/null
+__begin 21
+( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+) </dev/null
+__begin 22
+( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
+) </dev/null
+__DEPLOY_EOF_241bd533ace5

@@ -1,0 +1,65 @@
+# status, planned for test/golden/settings/deploy-user.ini (npm run golden writes this file)
+# ---- status [status, bash -s]
+# step: status
+__step=status
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ddc6a1c8429b'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=status
+__begin 1
+( if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi
+) </dev/null
+__begin 2
+( readlink /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)" || true
+) </dev/null
+__begin 3
+( head -n 1 /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || head -n 1 /opt/django/apps/blog/current/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true
+) </dev/null
+__begin 4
+( basename "$(readlink /opt/django/apps/blog/current)" 2>/dev/null || true
+) </dev/null
+__DEPLOY_EOF_ddc6a1c8429b
+__begin 5
+{ for u in nginx supervisor; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
+} </dev/null
+__begin 6
+{ __ctl blog status blog-a blog-b || true
+} </dev/null
+__begin 7
+{ if [ "$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: blog.example.org' http://127.0.0.1:8051/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: blog.example.org' http://127.0.0.1:8050/ || true; fi
+} </dev/null
+__begin 8
+{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/ || true
+} </dev/null
+__begin 9
+{ echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername blog.example.org 2>/dev/null | openssl x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null || true
+} </dev/null
+__begin 10
+{ echo "$(systemctl is-enabled certbot.timer 2>/dev/null || true) $(systemctl is-active certbot.timer 2>/dev/null || true) $(systemctl show -p NextElapseUSecRealtime --value certbot.timer 2>/dev/null || true)"
+} </dev/null
+__i=11
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1aa9abf8814e'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=status
+__begin 11
+( if [ -e /opt/django/apps/blog/maintenance.html ]; then stat -c %Y /opt/django/apps/blog/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/blog/maintenance.html | tail -n 1 || true; else echo off; fi
+) </dev/null
+__begin 12
+( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
+) </dev/null
+__begin 13
+( echo "$(ls -1 /opt/django/apps/blog/releases 2>/dev/null | wc -l) $(du -sh /opt/django/apps/blog/releases 2>/dev/null | cut -f1)"
+) </dev/null
+__begin 14
+( echo "$(ls -1 /opt/django/virtualenvs/blog 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/blog 2>/dev/null | cut -f1)"
+) </dev/null
+__DEPLOY_EOF_1aa9abf8814e
+__begin 15
+{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
+} </dev/null

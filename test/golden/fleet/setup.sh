@@ -1,0 +1,1860 @@
+# setup, planned for test/golden/settings/fleet.ini (npm run golden writes this file)
+# ---- sudo works [sudo, bash -s]
+# step: sudo
+__step=sudo
+__begin 1
+{ cd / && sudo -n true
+} </dev/null
+
+# ---- app user's home /opt/django [home, sudo -n bash -s]
+# step: home
+__step=home
+__begin 1
+{ if [ ! -e /opt/django ]; then echo missing; elif [ ! -d /opt/django ] || [ -L /opt/django ]; then echo "foreign $(stat -c %U /opt/django) (not a directory)"; elif [ "$(stat -c %U /opt/django)" = django ] || { [ "$(stat -c %U /opt/django)" = root ] && [ "$(stat -c %U /opt/django/apps 2>/dev/null)" = django ]; }; then echo ours; elif [ -z "$(ls -A /opt/django)" ]; then echo empty; else echo "foreign $(stat -c %U /opt/django)"; fi
+} </dev/null
+
+# ---- gunicorn ports free of other apps [ports, sudo -n bash -s]
+# step: ports
+__step=ports
+__begin 1
+{ for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
+  [ -f "$f" ] || continue
+  case ' /etc/supervisor/conf.d/shop-a.conf /etc/systemd/system/shop-a.service /etc/supervisor/conf.d/shop-b.conf /etc/systemd/system/shop-b.service ' in *" $f "*) continue ;; esac
+  for b in $(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2); do
+    for m in 127.0.0.1:8040 127.0.0.1:8041; do
+      if [ "$b" = "$m" ] || { [ "${b#unix:}" = "$b" ] && [ "${m#unix:}" = "$m" ] && [ "${b##*:}" = "${m##*:}" ]; }; then
+        other=$(basename "$f"); other=${other%-[ab].conf}; other=${other%-[ab].service}
+        echo "gunicorn_bind: $m is already used by app $other on this server (--bind $b in $f); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
+      fi
+    done
+  done
+done
+} </dev/null
+
+# ---- django is a service account [app-user-check, sudo -n bash -s]
+# step: app-user-check
+__step=app-user-check
+__begin 1
+{ if getent passwd django >/dev/null; then
+  shell=$(getent passwd django | cut -d: -f7)
+  case "$shell" in /usr/sbin/nologin|/sbin/nologin|/bin/false|/usr/bin/false) ;; *) echo "it has a login shell (${shell:-none set, so /bin/sh})" ;; esac
+  case "$(passwd -S django 2>/dev/null | cut -d' ' -f2)" in P) echo "it has a password" ;; NP) echo "it has an empty password" ;; esac
+  if sudo -n -l -U django 2>/dev/null | grep -q 'may run the following'; then echo "it may run commands with sudo"; fi
+  for g in $(id -nG django); do case " 'sudo adm wheel docker lxd disk shadow root' " in *" $g "*) echo "it is a member of $g" ;; esac; done
+  if [ "$(id -u django)" = 0 ]; then echo "its user id is 0 (root)"; fi
+fi
+} </dev/null
+
+# ---- system packages present [packages, sudo -n bash -s]
+# step: packages
+__step=packages
+__begin 1
+{ missing=''; for c in nginx openssl git curl python3; do command -v "$c" >/dev/null || missing="$missing $c"; done; python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"; python3 -c 'import psycopg2' 2>/dev/null || missing="$missing python3-psycopg2"; if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi
+} </dev/null
+
+# ---- app user django and its directories [user, sudo -n bash -s]
+# step: user
+__step=user
+__begin 1
+if { { id -u django
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ useradd --system --user-group --home-dir /opt/django --create-home --shell /usr/sbin/nologin django
+} </dev/null
+__mark changed
+fi
+__begin 2
+if { { [ "$(stat -c '%a %U:%G' /opt/django)" = '755 root:root' ] && [ ! -L /opt/django ]
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ __root_only_dir "$(dirname /opt/django)" && chown -h root:root /opt/django && chmod 0755 /opt/django
+} </dev/null
+__mark changed
+fi
+__begin 3
+{ __app_dir_in_root_dir 0700 django /opt/django/.ssh
+} </dev/null
+__begin 4
+{ __app_dir_in_root_dir 0700 django /opt/django/.cache
+} </dev/null
+__begin 5
+{ __app_dir_in_root_dir 0755 django /opt/django/apps
+} </dev/null
+__begin 6
+{ __app_dir_in_root_dir 0755 django /opt/django/virtualenvs
+} </dev/null
+__begin 7
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_546c68f47815'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ [ "$(stat -c '%a %U' /opt/django/apps/shop)" = '755 django' ]
+} </dev/null
+__DEPLOY_EOF_546c68f47815
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_db0e6b9b4ab2'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ mkdir -p /opt/django/apps/shop && chmod 00755 /opt/django/apps/shop
+} </dev/null
+__DEPLOY_EOF_db0e6b9b4ab2
+__mark changed
+fi
+__begin 8
+{ __give_to_app /opt/django/apps/shop/slots django && __give_to_app /opt/django/apps/shop/deploy.lock django
+} </dev/null
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7db248f68674'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=user
+__begin 9
+if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/releases)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/apps/shop/releases && chmod 00755 /opt/django/apps/shop/releases
+) </dev/null
+__mark changed
+fi
+__begin 10
+if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/slots)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/apps/shop/slots && chmod 00755 /opt/django/apps/shop/slots
+) </dev/null
+__mark changed
+fi
+__begin 11
+if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/apps/shop/shared && chmod 00755 /opt/django/apps/shop/shared
+) </dev/null
+__mark changed
+fi
+__begin 12
+if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/media)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/apps/shop/shared/media && chmod 00755 /opt/django/apps/shop/shared/media
+) </dev/null
+__mark changed
+fi
+__begin 13
+if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/static)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/apps/shop/shared/static && chmod 00755 /opt/django/apps/shop/shared/static
+) </dev/null
+__mark changed
+fi
+__begin 14
+if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/data)" = '750 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/apps/shop/shared/data && chmod 00750 /opt/django/apps/shop/shared/data
+) </dev/null
+__mark changed
+fi
+__begin 15
+if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/log)" = '750 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/apps/shop/shared/log && chmod 00750 /opt/django/apps/shop/shared/log
+) </dev/null
+__mark changed
+fi
+__begin 16
+if ( [ "$(stat -c '%a %U' /opt/django/virtualenvs/shop)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( mkdir -p /opt/django/virtualenvs/shop && chmod 00755 /opt/django/virtualenvs/shop
+) </dev/null
+__mark changed
+fi
+__DEPLOY_EOF_7db248f68674
+__begin 17
+{ __root_dir 0750 root:django /opt/django/configs/apps
+} </dev/null
+__begin 18
+{ __root_dir 0750 root:django /var/log/deploy/shop
+} </dev/null
+__begin 19
+{ __root_dir 0755 root:root /var/lib/deploy/apps/shop/releases
+} </dev/null
+
+# ---- deploy-ctl (start, stop and logs of the app's programs) [control, sudo -n bash -s]
+# step: control
+__step=control
+__begin 1
+{ __put /usr/local/sbin/deploy-ctl 0755 root:root
+} <<'__DEPLOY_EOF_f4e8d7a1009a'
+#!/bin/bash
+# deploy-ctl: what may be done as root to one app's programs, and nothing else.
+# Installed by `deploy APP setup` as /usr/local/sbin/deploy-ctl (from remote/deploy-ctl.sh).
+# A deploy user runs it through sudo, pinned to its own app by its sudoers rule
+# (`deploy-ctl APP *`); root's own runs use it too, so both go the same way.
+# It trusts only what root wrote: the app's list of programs and logs in
+# /var/lib/deploy/apps/APP/ctl.conf (setup and root's deploys write it from the settings).
+#
+#   deploy-ctl APP start PROGRAM             start it (its program file re-read first when it changed)
+#   deploy-ctl APP stop PROGRAM...           stop each and wait for it; a stopped or unknown one is fine
+#   deploy-ctl APP status PROGRAM...         "<program> <STATE> <detail>" per program
+#   deploy-ctl APP log PROGRAM LINES         the end of one program's log
+#   deploy-ctl APP logs LINES [follow]       the programs' logs and the site's nginx logs
+set -euo pipefail
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
+readonly SOCKET=/var/run/supervisor.sock
+
+die() {
+  printf 'deploy-ctl: %s\n' "$1" >&2
+  exit "${2:-2}"
+}
+
+[ "$#" -ge 2 ] || die 'usage: deploy-ctl APP start|stop|status|log|logs ...'
+app=$1 action=$2
+shift 2
+[[ $app =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$ ]] || die "not an app name: ${app@Q}"
+conf=/var/lib/deploy/apps/$app/ctl.conf
+{ [ -f "$conf" ] && [ ! -L "$conf" ]; } || die "$app is not set up for deploy-ctl on this server: run \`deploy $app setup\`" 1
+manager='' programs=' ' logdir='' sitelogs=()
+while read -r key value; do
+  case $key in
+    manager) manager=$value ;;
+    programs) programs=" $value " ;;
+    logs) logdir=$value ;;
+    site_logs) read -r -a sitelogs <<<"$value" ;;
+  esac
+done <"$conf"
+[ "$manager" = supervisor ] || [ "$manager" = systemd ] || die "$conf names no process manager" 1
+
+# known PROGRAM: one of this app's programs (never another app's: the list is root's, from the settings).
+known() {
+  case $programs in *" $1 "*) return 0 ;; esac
+  die "not a program of $app: ${1@Q}"
+}
+
+# rpc METHOD [STRING [BOOLEAN]]: supervisord's XML-RPC over its socket, the answer on one line
+# (curl: ~15 ms, where each supervisorctl start-up costs ~170 ms). Fails when nothing answers.
+rpc() {
+  local params=''
+  if [ "$#" -ge 2 ]; then params="<param><value><string>$2</string></value></param>"; fi
+  if [ "$#" -ge 3 ]; then params="$params<param><value><boolean>$3</boolean></value></param>"; fi
+  curl -s --max-time 60 --unix-socket "$SOCKET" http://localhost/RPC2 -H 'Content-Type: text/xml' \
+    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params>$params</params></methodCall>" | tr -d '\n'
+}
+
+# fault ANSWER: the fault's name (ALREADY_STARTED, NOT_RUNNING, SPAWN_ERROR...), empty when none.
+fault() {
+  case $1 in *'<fault>'*) sed -n 's:.*<name>faultString</name><value><string>\([A-Z_]*\).*:\1:p' <<<"$1" ;; esac
+}
+
+supervisor_up() {
+  [ -S "$SOCKET" ] || die "supervisor is not running on this server (no $SOCKET): systemctl start supervisor" 1
+}
+
+start() {
+  local p=$1 out f
+  known "$p"
+  if [ "$manager" = systemd ]; then
+    if [ "$(systemctl show -p NeedDaemonReload --value "$p.service")" = yes ]; then systemctl daemon-reload; fi
+    systemctl start "$p.service"
+    return
+  fi
+  supervisor_up
+  # A program added or changed since supervisord read it: update it first (stops and re-adds it).
+  if rpc reloadConfig | grep -qF "<string>$p</string>"; then supervisorctl update "$p" >/dev/null; fi
+  out=$(rpc startProcess "$p" 1) || die "supervisor did not answer on $SOCKET" 1
+  f=$(fault "$out")
+  case $f in
+    '' | ALREADY_STARTED) ;;
+    *) die "$p did not start: $f" 1 ;;
+  esac
+}
+
+stop() {
+  local p out f
+  for p in "$@"; do known "$p"; done
+  for p in "$@"; do
+    if [ "$manager" = systemd ]; then
+      systemctl stop "$p.service" 2>/dev/null || true
+      continue
+    fi
+    [ -S "$SOCKET" ] || return 0
+    out=$(rpc stopProcess "$p" 1) || die "supervisor did not answer on $SOCKET" 1
+    f=$(fault "$out")
+    case $f in
+      '' | NOT_RUNNING | BAD_NAME) ;;
+      *) die "$p did not stop: $f" 1 ;;
+    esac
+  done
+}
+
+status() {
+  local p st pid since
+  for p in "$@"; do known "$p"; done
+  if [ "$manager" = supervisor ]; then
+    supervisor_up
+    supervisorctl status "$@" 2>/dev/null || true
+    return
+  fi
+  for p in "$@"; do
+    st=$(systemctl show -p ActiveState --value "$p.service" 2>/dev/null || true)
+    pid=$(systemctl show -p MainPID --value "$p.service" 2>/dev/null || true)
+    since=$(systemctl show -p ActiveEnterTimestamp --value "$p.service" 2>/dev/null || true)
+    case $st in
+      active) echo "$p RUNNING pid $pid, since $since" ;;
+      activating) echo "$p STARTING" ;;
+      failed) echo "$p FATAL (systemd: failed)" ;;
+      *) echo "$p STOPPED" ;;
+    esac
+  done
+}
+
+lines() {
+  [[ $1 =~ ^[0-9]{1,7}$ ]] || die "not a number of lines: ${1@Q}"
+}
+
+log() {
+  local p=$1 n=$2
+  known "$p"
+  lines "$n"
+  if [ "$manager" = systemd ]; then
+    journalctl -q --no-pager -o cat -n "$n" -u "$p.service" 2>/dev/null || true
+  else
+    local name=${p#"$app"-}
+    case $name in a | b) name=gunicorn-$name ;; esac
+    tail -n "$n" "$logdir/$name.log" 2>/dev/null || true
+  fi
+}
+
+logs() {
+  local n=$1 follow=${2:-} files=() units=() p
+  lines "$n"
+  [ -z "$follow" ] || [ "$follow" = follow ] || die "logs LINES [follow], not ${follow@Q}"
+  for p in $programs; do units+=(-u "$p.service"); done
+  if [ "$manager" = supervisor ]; then
+    for p in "$logdir"/*.log; do [ -f "$p" ] && files+=("$p"); done
+  fi
+  for p in "${sitelogs[@]}"; do [ -f "$p" ] && files+=("$p"); done
+  if [ "$manager" = systemd ] && [ -n "$follow" ]; then
+    { echo '==> journal <=='; journalctl -q --no-pager -o short-iso -n "$n" -f "${units[@]}"; } &
+  elif [ "$manager" = systemd ]; then
+    echo '==> journal <=='
+    journalctl -q --no-pager -o short-iso -n "$n" "${units[@]}" 2>/dev/null || true
+  fi
+  if [ "${#files[@]}" -gt 0 ]; then
+    # One file alone gets no "==> file <==" heading from tail: ask for it.
+    tail -v -n "$n" ${follow:+-F} "${files[@]}" 2>/dev/null || true
+  fi
+  wait
+}
+
+case $action in
+  start) [ "$#" = 1 ] || die 'start PROGRAM'; start "$1" ;;
+  stop) [ "$#" -ge 1 ] || die 'stop PROGRAM...'; stop "$@" ;;
+  status) [ "$#" -ge 1 ] || die 'status PROGRAM...'; status "$@" ;;
+  log) [ "$#" = 2 ] || die 'log PROGRAM LINES'; log "$1" "$2" ;;
+  logs) { [ "$#" -ge 1 ] && [ "$#" -le 2 ]; } || die 'logs LINES [follow]'; logs "$@" ;;
+  *) die "unknown action ${action@Q}: start, stop, status, log or logs" ;;
+esac
+__DEPLOY_EOF_f4e8d7a1009a
+__begin 2
+{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/shop && __put /var/lib/deploy/apps/shop/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/shop/ctl.conf; then echo '/var/lib/deploy/apps/shop/ctl.conf is not the one this version of deploy needs: run `deploy shop setup` (deploy_user cannot)' >&2; exit 1; fi
+} <<'__DEPLOY_EOF_46cb8dd143b3'
+# shop: written by `deploy shop setup`; read by /usr/local/sbin/deploy-ctl.
+manager systemd
+programs shop-a shop-b shop-worker shop-clock
+logs /var/log/deploy/shop
+site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
+__DEPLOY_EOF_46cb8dd143b3
+__begin 3
+if { { ! grep -qs 'Written by .deploy' /etc/supervisor/conf.d/00-deploy-socket.conf
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ rm -f /etc/supervisor/conf.d/00-deploy-socket.conf
+} </dev/null
+__mark changed
+fi
+__begin 4
+if { { [ ! -S /var/run/supervisor.sock ] || [ -e /etc/supervisor/conf.d/00-deploy-socket.conf ] || [ "$(stat -L -c '%a %U:%G' /var/run/supervisor.sock)" = '700 root:root' ]
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ chown root:root /var/run/supervisor.sock && chmod 0700 /var/run/supervisor.sock
+} </dev/null
+__mark changed
+fi
+
+# ---- lock [lock, sudo -n bash -s]
+# step: lock
+__step=lock
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_be2ab7bce41f'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=lock
+__begin 1
+( if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+) </dev/null
+__mark changed
+__begin 2
+( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+) </dev/null
+__begin 3
+( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
+) </dev/null
+__begin 4
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+) </dev/null
+__begin 5
+( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+) </dev/null
+__DEPLOY_EOF_be2ab7bce41f
+
+# ---- deploy key [deploy-key, sudo -n bash -s]
+# step: deploy-key
+__step=deploy-key
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bcc18d8419d3'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=deploy-key
+__begin 1
+if ( test -f /opt/django/.ssh/id_ed25519
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( ssh-keygen -q -t ed25519 -N '' -C django@shop-deploy -f /opt/django/.ssh/id_ed25519
+) </dev/null
+__mark changed
+fi
+__begin 2
+( cat /opt/django/.ssh/id_ed25519.pub
+) </dev/null
+__DEPLOY_EOF_bcc18d8419d3
+
+# ---- repository access [repo-access, sudo -n bash -s]
+# step: repo-access
+__step=repo-access
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_af223ff24c11'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' ls-remote --symref git@github.com:example/shop.git HEAD
+} </dev/null
+__DEPLOY_EOF_af223ff24c11
+
+# ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
+# step: virtualenvs
+__step=virtualenvs
+__begin 1
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_13dd9a54097c'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test -d /opt/django/virtualenvs/shop
+} </dev/null
+__DEPLOY_EOF_13dd9a54097c
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d80bf3a5b46d'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ mkdir -p /opt/django/virtualenvs/shop
+} </dev/null
+__DEPLOY_EOF_d80bf3a5b46d
+__mark changed
+fi
+
+# ---- git clone (repository cache) [clone, sudo -n bash -s]
+# step: clone
+__step=clone
+__begin 1
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_43984bc6c7ec'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test -d /opt/django/apps/shop/repo
+} </dev/null
+__DEPLOY_EOF_43984bc6c7ec
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5a27fbcedbe3'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' clone --quiet --mirror git@github.com:example/shop.git /opt/django/apps/shop/repo
+} </dev/null
+__DEPLOY_EOF_5a27fbcedbe3
+__mark changed
+fi
+
+# ---- config file /opt/django/configs/apps/shop.conf [config, sudo -n bash -s]
+# step: config
+__step=config
+__begin 1
+{ __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)"; if [ -e /opt/django/configs/apps/shop.conf ] && ! { [ -f /opt/django/configs/apps/shop.conf ] && grep -q '^secret_key[[:space:]]*=' /opt/django/configs/apps/shop.conf; }; then echo '/opt/django/configs/apps/shop.conf exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)' >&2; exit 1; fi; content=$(__config '^(database_url|email_host_password)[[:space:]]*=' - /opt/django/configs/apps/shop.conf); __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"
+} <<'__DEPLOY_EOF_31c2b73f15e4'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/current/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_31c2b73f15e4
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7ba88cde9feb'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ src=$(cat) && for f in /opt/django/apps/shop/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+} <<'__DEPLOY_EOF_31c2b73f15e4'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/current/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_31c2b73f15e4
+__DEPLOY_EOF_7ba88cde9feb
+
+# ---- log rotation [logrotate, sudo -n bash -s]
+# step: logrotate
+__step=logrotate
+__begin 1
+{ mkdir -p /etc/logrotate.d && __put /etc/logrotate.d/deploy-shop 0644 root:root
+} <<'__DEPLOY_EOF_f788bc705791'
+# shop: written by `deploy shop setup` from templates/logrotate.conf.
+# The programs' logs (gunicorn's slots and the processes'): supervisor writes them, appending, into
+# a directory only root can write, and does not rotate them itself. copytruncate: no process has
+# to reopen its log.
+/var/log/deploy/shop/*.log {
+    weekly
+    rotate 8
+    maxsize 50M
+    missingok
+    notifempty
+    compress
+    delaycompress
+    copytruncate
+}
+# The app's own logs, in its own directory: rotated as the app user (root never writes there).
+/opt/django/apps/shop/shared/log/*.log {
+    weekly
+    rotate 8
+    maxsize 50M
+    missingok
+    notifempty
+    compress
+    delaycompress
+    copytruncate
+    su django django
+}
+__DEPLOY_EOF_f788bc705791
+
+# ---- virtualenv [virtualenv, sudo -n bash -s]
+# step: virtualenv
+__step=virtualenv
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0e62d10e5335'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=virtualenv
+__begin 1
+if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( cd /opt/django/apps/shop/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/shop/releases/NEW && mkdir -p /opt/django/apps/shop/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/shop/releases/NEW
+) </dev/null
+__mark changed
+fi
+__begin 2
+if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( cd /opt/django/apps/shop/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/shop/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
+) </dev/null
+__mark changed
+fi
+__begin 3
+( (umask 077 && cat > /opt/django/apps/shop/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy-env.tmp /opt/django/apps/shop/releases/NEW/.deploy-env)
+) <<'__DEPLOY_EOF_79f2bc9d2e35'
+STRIPE_KEY=[redacted]
+DJANGO_SETTINGS_MODULE=shop.settings.prod
+APP_CONFIG_FILE=/opt/django/apps/shop/releases/NEW/.deploy/app.conf
+__DEPLOY_EOF_79f2bc9d2e35
+__mark changed
+__begin 4
+( mkdir -p /opt/django/apps/shop/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy
+) </dev/null
+__mark changed
+__begin 5
+( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py)
+) <<'__DEPLOY_EOF_df1979654a06'
+# gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
+# deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
+# Each slot's --bind comes from its program (supervisor or systemd).
+workers = 3
+threads = 1
+timeout = 30
+# A slot being retired finishes its in-flight requests within this time.
+graceful_timeout = 30
+keepalive = 5
+# Logs go to stdout/stderr: supervisor writes them to /opt/django/apps/shop/shared/log, systemd to the journal.
+accesslog = "-"
+errorlog = "-"
+capture_output = True
+forwarded_allow_ips = "127.0.0.1"
+__DEPLOY_EOF_df1979654a06
+__mark changed
+__begin 6
+( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf)
+) <<'__DEPLOY_EOF_d242d74d3b4a'
+# shop: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_shop_a {
+    server 127.0.0.1:8040 max_fails=0;
+    server 127.0.0.1:8041 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_shop_b {
+    server 127.0.0.1:8041 max_fails=0;
+    server 127.0.0.1:8040 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_shop_site {
+    127.0.0.1 shop;
+    ::1 shop;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_shop_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_shop_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_shop_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_shop_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_shop_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_shop_a;
+    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
+    if (-f /opt/django/apps/shop/slots/live-b) {
+        set $deploy_upstream deploy_shop_b;
+        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/shop/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_shop_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_shop_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/shop/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_shop_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+    location @deploy_shop_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/shop/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_d242d74d3b4a
+__mark changed
+__begin 7
+( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/shop.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/shop.conf has no secret_key the app user can read: run `deploy shop setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/app.conf)
+) <<'__DEPLOY_EOF_a8e3b5c6fc65'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_a8e3b5c6fc65
+__mark changed
+__begin 8
+( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/worker)
+) <<'__DEPLOY_EOF_ff9fa98ee353'
+#!/bin/sh
+# shop process "worker": written into each release by deploy from templates/process.sh.
+# systemd runs it as django through /opt/django/apps/shop/current, so it starts in the live release.
+# cd -P: the release itself, not the `current` link (a later switch moves the link, not this process).
+cd -P "$(dirname "$0")/../.." || exit 1
+set -a && . ./.deploy-env && set +a
+PATH="$(pwd)/.venv/bin:$PATH"
+export PATH
+exec celery -A shop worker
+__DEPLOY_EOF_ff9fa98ee353
+__mark changed
+__begin 9
+( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/clock)
+) <<'__DEPLOY_EOF_8d838ff9f1d0'
+#!/bin/sh
+# shop process "clock": written into each release by deploy from templates/process.sh.
+# systemd runs it as django through /opt/django/apps/shop/current, so it starts in the live release.
+# cd -P: the release itself, not the `current` link (a later switch moves the link, not this process).
+cd -P "$(dirname "$0")/../.." || exit 1
+set -a && . ./.deploy-env && set +a
+PATH="$(pwd)/.venv/bin:$PATH"
+export PATH
+exec python manage.py run_clock
+__DEPLOY_EOF_8d838ff9f1d0
+__mark changed
+__DEPLOY_EOF_0e62d10e5335
+__begin 10
+{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/nginx.conf 0644 root:root; fi
+} <<'__DEPLOY_EOF_d242d74d3b4a'
+# shop: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_shop_a {
+    server 127.0.0.1:8040 max_fails=0;
+    server 127.0.0.1:8041 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_shop_b {
+    server 127.0.0.1:8041 max_fails=0;
+    server 127.0.0.1:8040 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_shop_site {
+    127.0.0.1 shop;
+    ::1 shop;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_shop_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_shop_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_shop_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_shop_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_shop_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_shop_a;
+    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
+    if (-f /opt/django/apps/shop/slots/live-b) {
+        set $deploy_upstream deploy_shop_b;
+        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/shop/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_shop_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_shop_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/shop/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_shop_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+    location @deploy_shop_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/shop/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_d242d74d3b4a
+__begin 11
+{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/app.conf 0644 root:root; fi
+} <<'__DEPLOY_EOF_a8e3b5c6fc65'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_a8e3b5c6fc65
+__begin 12
+{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/shop/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+} </dev/null
+__begin 13
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_96388877d7b8'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
+} </dev/null
+__DEPLOY_EOF_96388877d7b8
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f0b59a51a8dd'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ cd /opt/django/apps/shop/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/shop/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
+} </dev/null
+__DEPLOY_EOF_f0b59a51a8dd
+__mark changed
+fi
+
+# ---- gunicorn [gunicorn, sudo -n bash -s]
+# step: gunicorn
+__step=gunicorn
+__begin 1
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_74702b6566b9'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
+} </dev/null
+__DEPLOY_EOF_74702b6566b9
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_629f7096c226'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ cd /opt/django/apps/shop/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
+} </dev/null
+__DEPLOY_EOF_629f7096c226
+__mark changed
+fi
+
+# ---- gunicorn config [gunicorn-config, sudo -n bash -s]
+# step: gunicorn-config
+__step=gunicorn-config
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3974e427d5f0'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=gunicorn-config
+__begin 1
+( t=$(mktemp /opt/django/apps/shop/gunicorn.conf.py.XXXXXX) && cat > "$t" && if cmp -s "$t" /opt/django/apps/shop/gunicorn.conf.py; then rm -f "$t"; __mark ok; else chmod 0644 "$t" && mv -f "$t" /opt/django/apps/shop/gunicorn.conf.py && __mark changed; fi
+) <<'__DEPLOY_EOF_df1979654a06'
+# gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
+# deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
+# Each slot's --bind comes from its program (supervisor or systemd).
+workers = 3
+threads = 1
+timeout = 30
+# A slot being retired finishes its in-flight requests within this time.
+graceful_timeout = 30
+keepalive = 5
+# Logs go to stdout/stderr: supervisor writes them to /opt/django/apps/shop/shared/log, systemd to the journal.
+accesslog = "-"
+errorlog = "-"
+capture_output = True
+forwarded_allow_ips = "127.0.0.1"
+__DEPLOY_EOF_df1979654a06
+__DEPLOY_EOF_3974e427d5f0
+
+# ---- supervisor config [supervisor-config, sudo -n bash -s]
+# step: supervisor-config
+__step=supervisor-config
+__begin 1
+{ __put /etc/systemd/system/deploy-shop-boot.service 0644 root:root
+} <<'__DEPLOY_EOF_ffa08239ea19'
+# shop: written by `deploy shop setup` from templates/boot-systemd.service.
+# At boot, start the live gunicorn slot only: the one nginx sends traffic to (/opt/django/apps/shop/slots/live-b
+# present: slot b, else slot a). The slot units are not enabled: a started idle slot would
+# answer as nginx's backup.
+[Unit]
+Description=Start the live slot of shop (deploy)
+After=network.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'if [ -e /opt/django/apps/shop/slots/live-b ]; then slot=b; else slot=a; fi; [ -e /opt/django/apps/shop/slots/$slot ] || exit 0; exec systemctl start --no-block shop-$slot.service'
+
+[Install]
+WantedBy=multi-user.target
+__DEPLOY_EOF_ffa08239ea19
+__begin 2
+{ __put /etc/systemd/system/shop-a.service 0644 root:root
+} <<'__DEPLOY_EOF_41e47aabae8c'
+# shop gunicorn, slot a: written by deploy from templates/slot.service.
+# The slot directory is a symlink to the release this slot runs; deploy points it at a new
+# release only while the slot is stopped. Not enabled: deploy-shop-boot.service starts
+# only the live slot at boot (a started idle slot would answer as nginx's backup).
+# The app's environment ([ENV], secrets included) is in the release's .deploy-env (0600).
+[Unit]
+Description=shop gunicorn slot a (deploy)
+After=network.target
+
+[Service]
+Type=simple
+User=django
+Group=django
+Environment=HOME=/opt/django USER=django
+WorkingDirectory=/opt/django/apps/shop/slots/a
+ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$$c" --bind 127.0.0.1:8040 shop.wsgi:application'
+# TERM to the gunicorn master only: it stops its workers gracefully itself.
+KillMode=mixed
+KillSignal=SIGTERM
+TimeoutStopSec=35
+Restart=on-failure
+RestartSec=1
+SyslogIdentifier=shop-a
+__DEPLOY_EOF_41e47aabae8c
+__begin 3
+{ __put /etc/systemd/system/shop-b.service 0644 root:root
+} <<'__DEPLOY_EOF_954862233a8b'
+# shop gunicorn, slot b: written by deploy from templates/slot.service.
+# The slot directory is a symlink to the release this slot runs; deploy points it at a new
+# release only while the slot is stopped. Not enabled: deploy-shop-boot.service starts
+# only the live slot at boot (a started idle slot would answer as nginx's backup).
+# The app's environment ([ENV], secrets included) is in the release's .deploy-env (0600).
+[Unit]
+Description=shop gunicorn slot b (deploy)
+After=network.target
+
+[Service]
+Type=simple
+User=django
+Group=django
+Environment=HOME=/opt/django USER=django
+WorkingDirectory=/opt/django/apps/shop/slots/b
+ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
+# TERM to the gunicorn master only: it stops its workers gracefully itself.
+KillMode=mixed
+KillSignal=SIGTERM
+TimeoutStopSec=35
+Restart=on-failure
+RestartSec=1
+SyslogIdentifier=shop-b
+__DEPLOY_EOF_954862233a8b
+__begin 4
+if { { systemctl is-enabled --quiet deploy-shop-boot.service && ! __was_changed /etc/systemd/system/deploy-shop-boot.service
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ systemctl daemon-reload && systemctl enable --quiet deploy-shop-boot.service
+} </dev/null
+__mark changed
+fi
+__begin 5
+{ if [ "$__step_changed" = 1 ]; then systemctl daemon-reload; fi
+} </dev/null
+
+# ---- check the certificate (ssl_certificate) [certificate-check, sudo -n bash -s]
+# step: certificate-check
+__step=certificate-check
+__begin 1
+{ problems=''; problem() { problems="$problems"$'
+'"  $1"; }
+if [ ! -f /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt ]; then problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt: no such file on this server'
+elif ! openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout 2>/dev/null; then problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt: not a PEM certificate'
+else
+  for n in shop.example.com www.shop.example.com; do openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -checkhost "$n" 2>/dev/null | grep -q ' does match' || problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt does not cover'" $n (server_name)"; done
+  openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -checkend 0 >/dev/null || problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt has expired'" ($(openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -enddate | cut -d= -f2))"
+fi
+if [ ! -f /etc/ssl/private/httpd/shop.example.com/shop.example.com.key ]; then problem 'ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key: no such file on this server'
+elif ! openssl pkey -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.key -noout 2>/dev/null; then problem 'ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key: not an unencrypted PEM private key'
+elif [ -f /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt ] && [ "$(openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -pubkey 2>/dev/null | openssl sha256)" != "$(openssl pkey -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.key -pubout 2>/dev/null | openssl sha256)" ]; then problem 'ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key does not match the certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt'
+fi
+if [ -n "$problems" ]; then echo "the certificate cannot be used; nothing was changed:$problems" >&2; exit 1; fi
+} </dev/null
+
+# ---- nginx serves the certificate file [certificate-reload, sudo -n bash -s]
+# step: certificate-reload
+__step=certificate-reload
+__begin 1
+{ if [ "$(echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername shop.example.com 2>/dev/null | openssl x509 -noout -serial 2>/dev/null || true)" != "$(openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -serial)" ]; then
+  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
+  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
+  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
+  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
+fi
+} </dev/null
+
+# ---- nginx config [nginx-config, sudo -n bash -s]
+# step: nginx-config
+__step=nginx-config
+__begin 1
+{ if [ -e /etc/nginx/sites-available/shop.reload-pending ]; then __reload_pending=1; fi; touch /etc/nginx/sites-available/shop.reload-pending
+} </dev/null
+__begin 2
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2eec9bc8e11c'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test ! -e /opt/django/apps/shop/slots/live
+} </dev/null
+__DEPLOY_EOF_2eec9bc8e11c
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2f7f9b2caf9b'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ if [ "$(cat /opt/django/apps/shop/slots/live 2>/dev/null)" = b ]; then touch /opt/django/apps/shop/slots/live-b; fi; rm -f /opt/django/apps/shop/slots/live
+} </dev/null
+__DEPLOY_EOF_2f7f9b2caf9b
+__mark changed
+fi
+__begin 3
+{ __put /etc/nginx/sites-available/shop 0644 root:root
+} <<'__DEPLOY_EOF_d242d74d3b4a'
+# shop: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_shop_a {
+    server 127.0.0.1:8040 max_fails=0;
+    server 127.0.0.1:8041 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_shop_b {
+    server 127.0.0.1:8041 max_fails=0;
+    server 127.0.0.1:8040 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_shop_site {
+    127.0.0.1 shop;
+    ::1 shop;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_shop_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_shop_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_shop_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_shop_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_shop_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_shop_a;
+    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
+    if (-f /opt/django/apps/shop/slots/live-b) {
+        set $deploy_upstream deploy_shop_b;
+        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/shop/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_shop_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_shop_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/shop/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_shop_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+    location @deploy_shop_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/shop/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_d242d74d3b4a
+__begin 4
+{ __link /etc/nginx/sites-available/shop /etc/nginx/sites-enabled/shop
+} </dev/null
+__begin 5
+{ __put /etc/nginx/sites-available/deploy-default-80 0644 root:root
+} <<'__DEPLOY_EOF_d0a06643df92'
+# Written by deploy from templates/nginx-default.conf: nginx's default server on port 80.
+# A request for a host name no site claims gets no answer at all (the connection is closed),
+# so no app's page or certificate ever answers for a name that is not its own.
+# Every app deployed to this server with server_name names shares this file.
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    access_log off;
+    return 444;
+}
+__DEPLOY_EOF_d0a06643df92
+__begin 6
+{ __link /etc/nginx/sites-available/deploy-default-80 /etc/nginx/sites-enabled/deploy-default-80
+} </dev/null
+__begin 7
+{ __put /etc/nginx/sites-available/deploy-default-443 0644 root:root
+} <<'__DEPLOY_EOF_9939138d3adc'
+# Written by deploy from templates/nginx-default.conf: nginx's default server on port 443.
+# A request for a host name no site claims gets no answer at all (the TLS handshake is refused),
+# so no app's page or certificate ever answers for a name that is not its own.
+# Every app deployed to this server with server_name names shares this file.
+server {
+    listen 443 ssl http2 default_server;
+    listen [::]:443 ssl http2 default_server;
+    ssl_reject_handshake on;
+    # The handshake's protocol is settled before the name is known: this server's list applies to all.
+    ssl_protocols TLSv1.2 TLSv1.3;
+    server_name _;
+    server_tokens off;
+    access_log off;
+    return 444;
+}
+__DEPLOY_EOF_9939138d3adc
+__begin 8
+{ __link /etc/nginx/sites-available/deploy-default-443 /etc/nginx/sites-enabled/deploy-default-443
+} </dev/null
+__begin 9
+{ __unlink /etc/nginx/sites-enabled/default
+} </dev/null
+__begin 10
+if { { [ "$(stat -c '%a %U:%G' /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log 2>/dev/null | sort -u)" = '640 www-data:adm' ]
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ __root_only_dir /var/log/nginx && for f in /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log; do touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"; done
+} </dev/null
+__mark changed
+fi
+__begin 11
+{ if [ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]; then
+  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
+  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
+  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
+  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
+fi
+} </dev/null
+__begin 12
+{ rm -f /etc/nginx/sites-available/shop.reload-pending
+} </dev/null
+__begin 13
+if { { test ! -e /etc/nginx/sites-available/shop.upstream
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ rm -f /etc/nginx/sites-available/shop.upstream /etc/nginx/sites-available/shop.upstream.deploy-prev
+} </dev/null
+__mark changed
+fi
+
+# ---- django [django, sudo -n bash -s]
+# step: django
+__step=django
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c9b22f1ee861'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=django
+__begin 1
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; }
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1)"
+) </dev/null
+__mark changed
+fi
+__begin 2
+( if [ ! -d /opt/django/apps/shop/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/shop/releases/NEW/manage.py ] && [ -d /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; then cp -al /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www /opt/django/apps/shop/releases/NEW/.deploy-www; fi
+) </dev/null
+__begin 3
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py check --deploy'
+) </dev/null
+__mark changed
+__begin 4
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; }
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('migrate', interactive=False)"
+) </dev/null
+__mark changed
+fi
+__begin 5
+( __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/shop/releases/NEW/.deploy-django
+) </dev/null
+__begin 6
+if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/shop/releases/NEW/.deploy-built
+) </dev/null
+__mark changed
+fi
+__DEPLOY_EOF_c9b22f1ee861
+
+# ---- live slot [live, sudo -n bash -s]
+# step: live
+__step=live
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d32bbfa3799e'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ slot=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); echo "$slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot" 2>/dev/null)" 2>/dev/null || true)"
+} </dev/null
+__DEPLOY_EOF_d32bbfa3799e
+__begin 2
+{ __ctl shop status shop-a shop-b || true
+} </dev/null
+
+# ---- start [start, sudo -n bash -s]
+# step: start
+__step=start
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4ba3b92b1801'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ m=/opt/django/apps/shop/slots/a.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+} </dev/null
+__DEPLOY_EOF_4ba3b92b1801
+__begin 2
+{ __ctl shop stop shop-a || true
+} </dev/null
+__begin 3
+{ if __addr_in_use 127.0.0.1:8040; then echo '127.0.0.1:8040 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+} </dev/null
+__i=4
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cb1043257706'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=start
+__begin 4
+( [ -x /opt/django/apps/shop/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+) </dev/null
+__begin 5
+( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/a.tmp && mv -T /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/a
+) </dev/null
+__mark changed
+__DEPLOY_EOF_cb1043257706
+__begin 6
+{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0)
+} </dev/null
+__begin 7
+{ __ctl shop start shop-a
+} </dev/null
+__mark changed
+__begin 8
+{ url=http://127.0.0.1:8040/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+} </dev/null
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6e34bf5dc4ce'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=start
+__begin 9
+if ( test ! -e /opt/django/apps/shop/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( rm -f /opt/django/apps/shop/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 10
+( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+) </dev/null
+__DEPLOY_EOF_6e34bf5dc4ce
+
+# ---- site answers through nginx [verify, sudo -n bash -s]
+# step: verify
+__step=verify
+__begin 1
+{ headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/) || true; code=$(printf '%s
+' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered ${code:-nothing} on "https://shop.example.com:443/ >&2; tail -n 5 /var/log/nginx/shop.error.log >&2; exit 1; }; printf '%s
+' "$headers" | tr -d '' | grep -qix 'x-deploy-site: shop' || { echo 'nginx answered, but not through the shop site (is another site the default, or was nginx not reloaded?)' >&2; exit 1; }
+} </dev/null
+
+# ---- processes [processes, sudo -n bash -s]
+# step: processes
+__step=processes
+__begin 1
+{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+} <<'__DEPLOY_EOF_4cdb8342ce01'
+# shop process "worker": written by deploy from templates/process.service.
+# It starts in the release `current` points to; deploy and rollback restart it after the switch.
+# deploy-process: shop
+[Unit]
+Description=shop worker (deploy)
+After=network.target
+
+[Service]
+Type=simple
+User=django
+Group=django
+Environment=HOME=/opt/django USER=django
+WorkingDirectory=/opt/django/apps/shop/current
+ExecStart=/opt/django/apps/shop/current/.deploy/processes/worker
+Restart=always
+RestartSec=1
+KillSignal=SIGTERM
+TimeoutStopSec=30
+KillMode=mixed
+SyslogIdentifier=shop-worker
+
+[Install]
+WantedBy=multi-user.target
+__DEPLOY_EOF_4cdb8342ce01
+__begin 2
+{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+} <<'__DEPLOY_EOF_9b20bb0768ff'
+# shop process "clock": written by deploy from templates/process.service.
+# It starts in the release `current` points to; deploy and rollback restart it after the switch.
+# deploy-process: shop
+[Unit]
+Description=shop clock (deploy)
+After=network.target
+
+[Service]
+Type=simple
+User=django
+Group=django
+Environment=HOME=/opt/django USER=django
+WorkingDirectory=/opt/django/apps/shop/current
+ExecStart=/opt/django/apps/shop/current/.deploy/processes/clock
+Restart=always
+RestartSec=1
+KillSignal=SIGTERM
+TimeoutStopSec=30
+KillMode=mixed
+SyslogIdentifier=shop-clock
+
+[Install]
+WantedBy=multi-user.target
+__DEPLOY_EOF_9b20bb0768ff
+__begin 3
+{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+} </dev/null
+__begin 4
+{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+} </dev/null
+__begin 5
+if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ systemctl enable --quiet shop-worker.service shop-clock.service
+} </dev/null
+__mark changed
+fi
+__begin 6
+{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+} </dev/null
+__mark changed
+
+# ---- unlock [unlock, sudo -n bash -s]
+# step: unlock
+__step=unlock
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_acc65bd08737'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+} </dev/null
+__DEPLOY_EOF_acc65bd08737

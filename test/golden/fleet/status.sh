@@ -1,0 +1,65 @@
+# status, planned for test/golden/settings/fleet.ini (npm run golden writes this file)
+# ---- status [status, sudo -n bash -s]
+# step: status
+__step=status
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_27de97d0f3f0'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=status
+__begin 1
+( if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi
+) </dev/null
+__begin 2
+( readlink /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)" || true
+) </dev/null
+__begin 3
+( head -n 1 /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || head -n 1 /opt/django/apps/shop/current/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true
+) </dev/null
+__begin 4
+( basename "$(readlink /opt/django/apps/shop/current)" 2>/dev/null || true
+) </dev/null
+__DEPLOY_EOF_27de97d0f3f0
+__begin 5
+{ for u in nginx redis-server; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
+} </dev/null
+__begin 6
+{ __ctl shop status shop-a shop-b || true
+} </dev/null
+__begin 7
+{ if [ "$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: shop.example.com' http://127.0.0.1:8041/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: shop.example.com' http://127.0.0.1:8040/ || true; fi
+} </dev/null
+__begin 8
+{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/ || true
+} </dev/null
+__begin 9
+{ echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername shop.example.com 2>/dev/null | openssl x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null || true
+} </dev/null
+__begin 10
+{ echo custom
+} </dev/null
+__i=11
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d410e7817f46'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=status
+__begin 11
+( if [ -e /opt/django/apps/shop/maintenance.html ]; then stat -c %Y /opt/django/apps/shop/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/shop/maintenance.html | tail -n 1 || true; else echo off; fi
+) </dev/null
+__begin 12
+( cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
+) </dev/null
+__begin 13
+( echo "$(ls -1 /opt/django/apps/shop/releases 2>/dev/null | wc -l) $(du -sh /opt/django/apps/shop/releases 2>/dev/null | cut -f1)"
+) </dev/null
+__begin 14
+( echo "$(ls -1 /opt/django/virtualenvs/shop 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/shop 2>/dev/null | cut -f1)"
+) </dev/null
+__DEPLOY_EOF_d410e7817f46
+__begin 15
+{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
+} </dev/null

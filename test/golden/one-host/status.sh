@@ -1,0 +1,59 @@
+# status, planned for test/golden/settings/one-host.ini (npm run golden writes this file)
+# ---- status [status, sudo -n bash -s]
+# step: status
+__step=status
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5991f85d6919'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=status
+__begin 1
+( if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi
+) </dev/null
+__begin 2
+( readlink /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)" || true
+) </dev/null
+__begin 3
+( head -n 1 /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || head -n 1 /opt/django/apps/NOME_APP/current/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true
+) </dev/null
+__begin 4
+( basename "$(readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
+) </dev/null
+__DEPLOY_EOF_5991f85d6919
+__begin 5
+{ for u in nginx supervisor; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
+} </dev/null
+__begin 6
+{ __ctl NOME_APP status NOME_APP-a NOME_APP-b || true
+} </dev/null
+__begin 7
+{ if [ "$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8033/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8032/ || true; fi
+} </dev/null
+__begin 8
+{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:80/ || true
+} </dev/null
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d83484c4d95b'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=status
+__begin 9
+( if [ -e /opt/django/apps/NOME_APP/maintenance.html ]; then stat -c %Y /opt/django/apps/NOME_APP/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/NOME_APP/maintenance.html | tail -n 1 || true; else echo off; fi
+) </dev/null
+__begin 10
+( cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
+) </dev/null
+__begin 11
+( echo "$(ls -1 /opt/django/apps/NOME_APP/releases 2>/dev/null | wc -l) $(du -sh /opt/django/apps/NOME_APP/releases 2>/dev/null | cut -f1)"
+) </dev/null
+__begin 12
+( echo "$(ls -1 /opt/django/virtualenvs/NOME_APP 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/NOME_APP 2>/dev/null | cut -f1)"
+) </dev/null
+__DEPLOY_EOF_d83484c4d95b
+__begin 13
+{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
+} </dev/null

@@ -1,0 +1,76 @@
+# stop, planned for test/golden/settings/one-host.ini (npm run golden writes this file)
+# ---- lock and read releases [inspect, sudo -n bash -s]
+# step: inspect
+__step=inspect
+__begin 1
+{ test -d /opt/django/apps/NOME_APP/releases || { echo "NOME_APP is not set up on this server: run \`deploy NOME_APP setup\` first" >&2; exit 1; }
+} </dev/null
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_762bc7fcffab'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ if mkdir -m 0755 /opt/django/apps/NOME_APP/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/NOME_APP/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+} </dev/null
+__DEPLOY_EOF_762bc7fcffab
+__mark changed
+__begin 3
+{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+} </dev/null
+__i=4
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b311a5c0f7cd'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=inspect
+__begin 4
+( { grep -qF /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP 2>/dev/null && test -w /opt/django/apps/NOME_APP/slots; } || { echo "NOME_APP was set up by an older version of deploy: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
+) </dev/null
+__begin 5
+( live=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+) </dev/null
+__begin 6
+( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
+) </dev/null
+__begin 7
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+) </dev/null
+__begin 8
+( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+) </dev/null
+__begin 9
+( cd /opt/django/apps/NOME_APP/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+) </dev/null
+__begin 10
+( basename "$(readlink /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)" || readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
+) </dev/null
+__begin 11
+( if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi
+) </dev/null
+__begin 12
+( cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
+) </dev/null
+__DEPLOY_EOF_b311a5c0f7cd
+
+# ---- stop [stop, sudo -n bash -s]
+# step: stop
+__step=stop
+__begin 1
+{ __ctl NOME_APP stop NOME_APP-"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"
+} </dev/null
+__mark changed
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8f29d972ea7d'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=stop
+__begin 2
+( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+) </dev/null
+__begin 3
+( printf '%s\n' \{\} >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+) </dev/null
+__DEPLOY_EOF_8f29d972ea7d
