@@ -1,6 +1,6 @@
 // The Checker holds the chosen app's values and every problem found, so that one run reports
-// them all. It reads each key through the key table (schema.ts): its rule, its default, and
-// whether it is a secret, so that a value is checked the same way wherever it is read.
+// them all. It reads each key through the key table (schema.ts), its rule and its default, so
+// that a value is checked the same way wherever it is read.
 import { KEYS, keyDef, type SectionName } from './schema.js';
 import { BOOL, MAX_VALUE, list, textProblem, type Rule } from './rules.js';
 import { suggest, where } from './messages.js';
@@ -72,7 +72,7 @@ export class Checker {
     return v;
   }
 
-  /** The value checked by the key table's rule; unset, the table's default, or `computed` when load.ts computes it from other keys. */
+  /** The value checked by the key table's rule; unset, the table's default, or `computed` when derive.ts computes it from other keys. */
   value(key: string, computed?: string): string {
     const def = keyDef(key);
     return this.check(key, def.rule, computed ?? def.default);

@@ -31,6 +31,7 @@ type Parts = { app: string; file: string } & ReturnType<typeof sourceKeys> & Ret
 function sourceKeys(c: Checker, app: string) {
   const name = c.value('project_name') || app;
   const repository = c.value('repository');
+  // Checked only: git is the one type there is.
   c.value('repository_type');
   return { name, repository, branch: c.value('branch') };
 }
