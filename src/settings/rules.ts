@@ -1,5 +1,5 @@
 // What settings values may be: the patterns and rules the key table (schema.ts) names, and
-// those load.ts applies to keys whose rule depends on other keys.
+// those derive.ts applies to keys whose rule depends on other keys.
 //
 // Every value that reaches a remote command or a file on the servers passes a strict
 // pattern here (and is quoted later by src/shell.ts in any case). A rule returns the

@@ -1,7 +1,8 @@
 // The settings keys: one table that drives parsing, validation, defaults and the docs
 // (settings.example.ini is generated from it by example.ts; a unit test holds the README's
 // tables to it). A key's rule here depends on its own value only: rules that depend on other
-// keys (config_file on home, app_user on deploy_hosts...) are applied in load.ts.
+// keys (config_file on home, app_user on deploy_hosts...) are applied in derive.ts and the
+// files it calls (hosts.ts, accounts.ts).
 import {
   accountRule, batchSizeRule, bindRule, branchRule, databaseUrlRule, findLinksRule, homeRule, hostRule, interpreterRule, matches, PATTERNS,
   portRule, publicKeyFileRule, repositoryRule, serverNameRule, trueFalseRule, type Rule,
@@ -21,7 +22,7 @@ export interface KeyDef {
   doc: string;
   /** The value when the key is not set, when it is a literal; the docs show it. */
   default?: string;
-  /** What the docs show when the default is computed from other keys (load.ts computes it). */
+  /** What the docs show when the default is computed from other keys (derive.ts computes it). */
   defaultDoc?: string;
   /** settings.example.ini's value when a better one than the default helps (`myapp` is the app's name). */
   example?: string;
