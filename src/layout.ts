@@ -78,5 +78,5 @@ export const DEPLOY_CTL = '/usr/local/sbin/deploy-ctl';
 
 /** Shell code printing the live slot (a or b) as nginx decides it. */
 export function liveSlotCode(L: Layout): Sh {
-  return sh`if [ -e ${L.liveFlag} ]; then echo b; else echo a; fi`;
+  return sh`deploy_live_slot ${L.liveFlag}`;
 }

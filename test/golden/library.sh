@@ -202,3 +202,5 @@ __addr_in_use() {
     *) [ -n "$(ss -Hltn "sport = :$(printf '%s' "$1" | awk -F: '{ print $NF }')")" ] ;;
   esac
 }
+# deploy_live_slot FLAG: print the live slot (b while FLAG, the switch file, exists; else a), as nginx decides it.
+deploy_live_slot() { if [ -e "$1" ]; then echo b; else echo a; fi; }

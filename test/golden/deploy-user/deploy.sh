@@ -38,14 +38,15 @@ logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8ca2f2b4968b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8232a7d11509'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=prepare
 __begin 7
-( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 8
 ( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
@@ -66,12 +67,12 @@ __begin 13
 ( date -u +%s; { ls -1 /opt/django/apps/blog/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
 ) </dev/null
 __begin 14
-( if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi
+( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 15
-( head -n 1 /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
+( head -n 1 /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
 ) </dev/null
-__DEPLOY_EOF_8ca2f2b4968b
+__DEPLOY_EOF_8232a7d11509
 
 # ---- build release NEW [build, bash -s]
 # step: build
@@ -576,11 +577,12 @@ __begin 10
 { if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/blog/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e999c9211ef'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3bf022899c3e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=build
 __begin 11
 ( src=$(cat) && for f in /opt/django/apps/blog/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
@@ -635,7 +637,7 @@ else
 __mark changed
 fi
 __begin 15
-if ( test ! -f /opt/django/apps/blog/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; }
+if ( test ! -f /opt/django/apps/blog/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
@@ -644,7 +646,7 @@ else
 __mark changed
 fi
 __begin 16
-( if [ ! -d /opt/django/apps/blog/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/blog/releases/NEW/manage.py ] && [ -d /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; then cp -al /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www /opt/django/apps/blog/releases/NEW/.deploy-www; fi
+( if [ ! -d /opt/django/apps/blog/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/blog/releases/NEW/manage.py ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www /opt/django/apps/blog/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 17
 ( __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/blog/releases/NEW/.deploy-django
@@ -658,7 +660,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_2e999c9211ef
+__DEPLOY_EOF_3bf022899c3e
 
 # ---- run once in NEW [run-once, bash -s]
 # step: run-once
@@ -941,11 +943,12 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_adb41fb6f047'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a7a22a09c6f6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=start+switch
 __begin 12
 ( if ! (set -C; echo switch > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
@@ -960,12 +963,12 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_adb41fb6f047
+__DEPLOY_EOF_a7a22a09c6f6
 __begin 16
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -1324,11 +1327,12 @@ __DEPLOY_EOF_ec212694cb07
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8b53fff3a273'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_747bc3975a8b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -1340,12 +1344,12 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_8b53fff3a273
+__DEPLOY_EOF_747bc3975a8b
 __begin 4
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -1416,11 +1420,12 @@ __DEPLOY_EOF_245f10c3e886
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_89d62abfec92'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2205f1bd11c8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -1432,9 +1437,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_89d62abfec92
+__DEPLOY_EOF_2205f1bd11c8
 __begin 3
 { headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/) || true; code=$(printf '%s
 ' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
@@ -1445,11 +1450,12 @@ __begin 3
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_49eae38d2bc1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1c362c093e4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/blog/slots/live-b
@@ -1461,9 +1467,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_49eae38d2bc1
+__DEPLOY_EOF_a1c362c093e4
 
 # ---- stop the old slot, clean up [finish, bash -s]
 # step: finish
@@ -1554,17 +1560,18 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_2d8c4e3307a9
 __begin 2
-{ if [ "$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)" != b ]; then __ctl blog stop blog-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" != b ]; then __ctl blog stop blog-b || true; fi
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1f18d55e9cab'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2402ecbd87aa'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=abandon
 __begin 3
-( if [ -d /opt/django/apps/blog/releases/NEW ] && [ "$(readlink /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)")" != /opt/django/apps/blog/releases/NEW ]; then rm -f /opt/django/apps/blog/releases/NEW/.deploy-built; echo failed > /opt/django/apps/blog/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/releases/.deleting-NEW && rm -rf /opt/django/apps/blog/releases/.deleting-NEW; } || true; fi
+( if [ -d /opt/django/apps/blog/releases/NEW ] && [ "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)")" != /opt/django/apps/blog/releases/NEW ]; then rm -f /opt/django/apps/blog/releases/NEW/.deploy-built; echo failed > /opt/django/apps/blog/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/releases/.deleting-NEW && rm -rf /opt/django/apps/blog/releases/.deleting-NEW; } || true; fi
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
@@ -1576,9 +1583,9 @@ __begin 6
 ( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
 ) </dev/null
 __begin 7
-( slot=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); echo "live $slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot")")"
+( slot=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot")")"
 ) </dev/null
-__DEPLOY_EOF_1f18d55e9cab
+__DEPLOY_EOF_2402ecbd87aa
 
 # ---- release the lock [unlock, bash -s]
 # step: unlock

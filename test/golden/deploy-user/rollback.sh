@@ -18,17 +18,18 @@ __begin 3
 { for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_76212ad11113'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_999b7c5c67e6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
 ) </dev/null
 __begin 5
-( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 6
 ( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
@@ -43,15 +44,15 @@ __begin 9
 ( cd /opt/django/apps/blog/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)" || readlink /opt/django/apps/blog/current)" 2>/dev/null || true
+( basename "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" || readlink /opt/django/apps/blog/current)" 2>/dev/null || true
 ) </dev/null
 __begin 11
-( if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi
+( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 12
 ( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_76212ad11113
+__DEPLOY_EOF_999b7c5c67e6
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, bash -s]
 # step: start+switch
@@ -329,11 +330,12 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_adb41fb6f047'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a7a22a09c6f6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=start+switch
 __begin 12
 ( if ! (set -C; echo switch > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
@@ -348,12 +350,12 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_adb41fb6f047
+__DEPLOY_EOF_a7a22a09c6f6
 __begin 16
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -410,17 +412,18 @@ __DEPLOY_EOF_241bd533ace5
 # step: abandon
 __step=abandon
 __begin 1
-{ if [ "$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)" != b ]; then __ctl blog stop blog-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" != b ]; then __ctl blog stop blog-b || true; fi
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4a869e70c122'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e517e6a74059'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=abandon
 __begin 2
-( if [ -d /opt/django/apps/blog/releases/OLD ] && [ "$(readlink /opt/django/apps/blog/slots/"$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi)")" != /opt/django/apps/blog/releases/OLD ]; then rm -f /opt/django/apps/blog/releases/OLD/.deploy-built; echo failed > /opt/django/apps/blog/releases/OLD/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/blog/releases/OLD /opt/django/apps/blog/releases/.deleting-OLD && rm -rf /opt/django/apps/blog/releases/.deleting-OLD; } || true; fi
+( if [ -d /opt/django/apps/blog/releases/OLD ] && [ "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)")" != /opt/django/apps/blog/releases/OLD ]; then rm -f /opt/django/apps/blog/releases/OLD/.deploy-built; echo failed > /opt/django/apps/blog/releases/OLD/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/blog/releases/OLD /opt/django/apps/blog/releases/.deleting-OLD && rm -rf /opt/django/apps/blog/releases/.deleting-OLD; } || true; fi
 ) </dev/null
 __begin 3
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
@@ -432,6 +435,6 @@ __begin 5
 ( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
 ) </dev/null
 __begin 6
-( slot=$(if [ -e /opt/django/apps/blog/slots/live-b ]; then echo b; else echo a; fi); echo "live $slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot")")"
+( slot=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot")")"
 ) </dev/null
-__DEPLOY_EOF_4a869e70c122
+__DEPLOY_EOF_e517e6a74059

@@ -38,14 +38,15 @@ logs /var/log/deploy/shop
 site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 __DEPLOY_EOF_46cb8dd143b3
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9a2d9a7766d9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6ec7e89b12f3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=prepare
 __begin 7
-( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 8
 ( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
@@ -66,12 +67,12 @@ __begin 13
 ( date -u +%s; { ls -1 /opt/django/apps/shop/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
 ) </dev/null
 __begin 14
-( if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi
+( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 15
-( head -n 1 /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
+( head -n 1 /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
 ) </dev/null
-__DEPLOY_EOF_9a2d9a7766d9
+__DEPLOY_EOF_6ec7e89b12f3
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
@@ -601,11 +602,12 @@ __begin 12
 { if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/shop/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_68a86cc9ce0a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_89607389dffc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=build
 __begin 13
 ( src=$(cat) && for f in /opt/django/apps/shop/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
@@ -660,7 +662,7 @@ else
 __mark changed
 fi
 __begin 17
-if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; }
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
@@ -669,14 +671,14 @@ else
 __mark changed
 fi
 __begin 18
-( if [ ! -d /opt/django/apps/shop/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/shop/releases/NEW/manage.py ] && [ -d /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; then cp -al /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www /opt/django/apps/shop/releases/NEW/.deploy-www; fi
+( if [ ! -d /opt/django/apps/shop/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/shop/releases/NEW/manage.py ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www /opt/django/apps/shop/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 19
 ( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
 __begin 20
-if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; }
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
@@ -696,7 +698,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_68a86cc9ce0a
+__DEPLOY_EOF_89607389dffc
 
 # ---- run once in NEW [run-once, sudo -n bash -s]
 # step: run-once
@@ -994,11 +996,12 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c45a9eae6318'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8893d0a39aa8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=start+switch
 __begin 12
 ( if ! (set -C; echo switch > /opt/django/apps/shop/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
@@ -1013,12 +1016,12 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_c45a9eae6318
+__DEPLOY_EOF_8893d0a39aa8
 __begin 16
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -1448,11 +1451,12 @@ __DEPLOY_EOF_14eaeaaf9405
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_79dabb63fe42'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d8ac4b7c819b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1464,12 +1468,12 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_79dabb63fe42
+__DEPLOY_EOF_d8ac4b7c819b
 __begin 4
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -1616,11 +1620,12 @@ __DEPLOY_EOF_458828737f4d
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2320a0d62631'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_75dd31750784'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1632,9 +1637,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_2320a0d62631
+__DEPLOY_EOF_75dd31750784
 __begin 3
 { headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/) || true; code=$(printf '%s
 ' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
@@ -1645,11 +1650,12 @@ __begin 3
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cfece5b38ae5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_23840f95ea71'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/shop/slots/live-b
@@ -1661,9 +1667,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_cfece5b38ae5
+__DEPLOY_EOF_23840f95ea71
 
 # ---- stop the old slot, clean up [finish, sudo -n bash -s]
 # step: finish
@@ -1830,17 +1836,18 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_dda527776327
 __begin 2
-{ if [ "$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)" != b ]; then __ctl shop stop shop-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then __ctl shop stop shop-b || true; fi
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_971efeb52562'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_35ec8389c729'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=abandon
 __begin 3
-( if [ -d /opt/django/apps/shop/releases/NEW ] && [ "$(readlink /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)")" != /opt/django/apps/shop/releases/NEW ]; then rm -f /opt/django/apps/shop/releases/NEW/.deploy-built; echo failed > /opt/django/apps/shop/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/releases/.deleting-NEW && rm -rf /opt/django/apps/shop/releases/.deleting-NEW; } || true; fi
+( if [ -d /opt/django/apps/shop/releases/NEW ] && [ "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)")" != /opt/django/apps/shop/releases/NEW ]; then rm -f /opt/django/apps/shop/releases/NEW/.deploy-built; echo failed > /opt/django/apps/shop/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/releases/.deleting-NEW && rm -rf /opt/django/apps/shop/releases/.deleting-NEW; } || true; fi
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
@@ -1852,9 +1859,9 @@ __begin 6
 ( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
 ) </dev/null
 __begin 7
-( slot=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); echo "live $slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot")")"
+( slot=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot")")"
 ) </dev/null
-__DEPLOY_EOF_971efeb52562
+__DEPLOY_EOF_35ec8389c729
 
 # ---- release the lock [unlock, sudo -n bash -s]
 # step: unlock

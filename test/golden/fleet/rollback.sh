@@ -18,17 +18,18 @@ __begin 3
 { for u in nginx; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_84db7977ef46'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_34efe49c662f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop 2>/dev/null && test -w /opt/django/apps/shop/slots; } || { echo "shop was set up by an older version of deploy: run \`deploy shop setup\` again first" >&2; exit 1; }
 ) </dev/null
 __begin 5
-( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 6
 ( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
@@ -43,15 +44,15 @@ __begin 9
 ( cd /opt/django/apps/shop/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)" || readlink /opt/django/apps/shop/current)" 2>/dev/null || true
+( basename "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" || readlink /opt/django/apps/shop/current)" 2>/dev/null || true
 ) </dev/null
 __begin 11
-( if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi
+( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 12
 ( cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_84db7977ef46
+__DEPLOY_EOF_34efe49c662f
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
@@ -324,11 +325,12 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c45a9eae6318'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8893d0a39aa8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=start+switch
 __begin 12
 ( if ! (set -C; echo switch > /opt/django/apps/shop/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
@@ -343,12 +345,12 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_c45a9eae6318
+__DEPLOY_EOF_8893d0a39aa8
 __begin 16
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -477,17 +479,18 @@ __DEPLOY_EOF_23538d00da18
 # step: abandon
 __step=abandon
 __begin 1
-{ if [ "$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)" != b ]; then __ctl shop stop shop-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then __ctl shop stop shop-b || true; fi
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b8920d1c4c96'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef0d198fb8da'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=abandon
 __begin 2
-( if [ -d /opt/django/apps/shop/releases/OLD ] && [ "$(readlink /opt/django/apps/shop/slots/"$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi)")" != /opt/django/apps/shop/releases/OLD ]; then rm -f /opt/django/apps/shop/releases/OLD/.deploy-built; echo failed > /opt/django/apps/shop/releases/OLD/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/shop/releases/OLD /opt/django/apps/shop/releases/.deleting-OLD && rm -rf /opt/django/apps/shop/releases/.deleting-OLD; } || true; fi
+( if [ -d /opt/django/apps/shop/releases/OLD ] && [ "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)")" != /opt/django/apps/shop/releases/OLD ]; then rm -f /opt/django/apps/shop/releases/OLD/.deploy-built; echo failed > /opt/django/apps/shop/releases/OLD/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/shop/releases/OLD /opt/django/apps/shop/releases/.deleting-OLD && rm -rf /opt/django/apps/shop/releases/.deleting-OLD; } || true; fi
 ) </dev/null
 __begin 3
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
@@ -499,6 +502,6 @@ __begin 5
 ( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
 ) </dev/null
 __begin 6
-( slot=$(if [ -e /opt/django/apps/shop/slots/live-b ]; then echo b; else echo a; fi); echo "live $slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot")")"
+( slot=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot")")"
 ) </dev/null
-__DEPLOY_EOF_b8920d1c4c96
+__DEPLOY_EOF_ef0d198fb8da

@@ -38,14 +38,15 @@ logs /var/log/deploy/NOME_APP
 site_logs /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log
 __DEPLOY_EOF_981ba4918084
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f09053951fc8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6aa425708549'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=prepare
 __begin 7
-( live=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 8
 ( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
@@ -66,12 +67,12 @@ __begin 13
 ( date -u +%s; { ls -1 /opt/django/apps/NOME_APP/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
 ) </dev/null
 __begin 14
-( if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi
+( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 15
-( head -n 1 /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
+( head -n 1 /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
 ) </dev/null
-__DEPLOY_EOF_f09053951fc8
+__DEPLOY_EOF_6aa425708549
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
@@ -522,11 +523,12 @@ __begin 10
 { if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/NOME_APP/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8021a4ed2aa3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_30753b939dfb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=build
 __begin 11
 ( src=$(cat) && for f in /opt/django/apps/NOME_APP/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
@@ -581,7 +583,7 @@ else
 __mark changed
 fi
 __begin 15
-if ( test ! -f /opt/django/apps/NOME_APP/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; }
+if ( test ! -f /opt/django/apps/NOME_APP/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
@@ -590,7 +592,7 @@ else
 __mark changed
 fi
 __begin 16
-( if [ ! -d /opt/django/apps/NOME_APP/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/NOME_APP/releases/NEW/manage.py ] && [ -d /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www ]; then cp -al /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-www /opt/django/apps/NOME_APP/releases/NEW/.deploy-www; fi
+( if [ ! -d /opt/django/apps/NOME_APP/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/NOME_APP/releases/NEW/manage.py ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www /opt/django/apps/NOME_APP/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 17
 ( __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/NOME_APP/releases/NEW/.deploy-django
@@ -604,7 +606,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_8021a4ed2aa3
+__DEPLOY_EOF_30753b939dfb
 
 # ---- run once in NEW [run-once, sudo -n bash -s]
 # step: run-once
@@ -860,11 +862,12 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e701c5b577f6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a641754f379e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=start+switch
 __begin 12
 ( if ! (set -C; echo switch > /opt/django/apps/NOME_APP/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
@@ -879,12 +882,12 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/NOME_APP/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_e701c5b577f6
+__DEPLOY_EOF_a641754f379e
 __begin 16
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -1216,11 +1219,12 @@ __DEPLOY_EOF_a80b070b8c17
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9a94d89667b6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5254e65769e6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1232,12 +1236,12 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/NOME_APP/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_9a94d89667b6
+__DEPLOY_EOF_5254e65769e6
 __begin 4
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
@@ -1308,11 +1312,12 @@ __DEPLOY_EOF_72c266801349
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_de8d01188841'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a34aa8732674'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1324,9 +1329,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_de8d01188841
+__DEPLOY_EOF_a34aa8732674
 __begin 3
 { headers=$(curl -s -o /dev/null -D - --max-time 10 -H 'Host: 107.22.193.179' http://127.0.0.1:80/) || true; code=$(printf '%s
 ' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
@@ -1337,11 +1342,12 @@ __begin 3
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_36a584e07006'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b7b2c1817137'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1353,9 +1359,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_36a584e07006
+__DEPLOY_EOF_b7b2c1817137
 
 # ---- stop the old slot, clean up [finish, sudo -n bash -s]
 # step: finish
@@ -1446,17 +1452,18 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_08ac139c544a
 __begin 2
-{ if [ "$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)" != b ]; then __ctl NOME_APP stop NOME_APP-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" != b ]; then __ctl NOME_APP stop NOME_APP-b || true; fi
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6afd68cefec4'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_24dcb985351c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=abandon
 __begin 3
-( if [ -d /opt/django/apps/NOME_APP/releases/NEW ] && [ "$(readlink /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)")" != /opt/django/apps/NOME_APP/releases/NEW ]; then rm -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built; echo failed > /opt/django/apps/NOME_APP/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/releases/.deleting-NEW && rm -rf /opt/django/apps/NOME_APP/releases/.deleting-NEW; } || true; fi
+( if [ -d /opt/django/apps/NOME_APP/releases/NEW ] && [ "$(readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)")" != /opt/django/apps/NOME_APP/releases/NEW ]; then rm -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built; echo failed > /opt/django/apps/NOME_APP/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/releases/.deleting-NEW && rm -rf /opt/django/apps/NOME_APP/releases/.deleting-NEW; } || true; fi
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
@@ -1468,9 +1475,9 @@ __begin 6
 ( printf '%s\n' \{\} >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
 ) </dev/null
 __begin 7
-( slot=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); echo "live $slot $(basename "$(readlink /opt/django/apps/NOME_APP/slots/"$slot")")"
+( slot=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/NOME_APP/slots/"$slot")")"
 ) </dev/null
-__DEPLOY_EOF_6afd68cefec4
+__DEPLOY_EOF_24dcb985351c
 
 # ---- release the lock [unlock, sudo -n bash -s]
 # step: unlock

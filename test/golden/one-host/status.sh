@@ -3,25 +3,26 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5991f85d6919'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_344b7acd6d1e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=status
 __begin 1
-( if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi
+( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 2
-( readlink /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)" || true
+( readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" || true
 ) </dev/null
 __begin 3
-( head -n 1 /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || head -n 1 /opt/django/apps/NOME_APP/current/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true
+( head -n 1 /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || head -n 1 /opt/django/apps/NOME_APP/current/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true
 ) </dev/null
 __begin 4
 ( basename "$(readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_5991f85d6919
+__DEPLOY_EOF_344b7acd6d1e
 __begin 5
 { for u in nginx supervisor; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
 } </dev/null
@@ -29,7 +30,7 @@ __begin 6
 { __ctl NOME_APP status NOME_APP-a NOME_APP-b || true
 } </dev/null
 __begin 7
-{ if [ "$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8033/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8032/ || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8033/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8032/ || true; fi
 } </dev/null
 __begin 8
 { curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:80/ || true

@@ -18,17 +18,18 @@ __begin 3
 { for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b311a5c0f7cd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_119e80f880c9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP 2>/dev/null && test -w /opt/django/apps/NOME_APP/slots; } || { echo "NOME_APP was set up by an older version of deploy: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
 ) </dev/null
 __begin 5
-( live=$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 6
 ( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
@@ -43,21 +44,21 @@ __begin 9
 ( cd /opt/django/apps/NOME_APP/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/NOME_APP/slots/"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)" || readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
+( basename "$(readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" || readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
 ) </dev/null
 __begin 11
-( if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi
+( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 12
 ( cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_b311a5c0f7cd
+__DEPLOY_EOF_119e80f880c9
 
 # ---- stop [stop, sudo -n bash -s]
 # step: stop
 __step=stop
 __begin 1
-{ __ctl NOME_APP stop NOME_APP-"$(if [ -e /opt/django/apps/NOME_APP/slots/live-b ]; then echo b; else echo a; fi)"
+{ __ctl NOME_APP stop NOME_APP-"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 } </dev/null
 __mark changed
 __i=2
