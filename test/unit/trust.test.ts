@@ -20,6 +20,8 @@ const variants = {
 const ALLOWED = [
   /(?:\btest|\[) (?:! )?-[edfLS] \S+/g,
   /\bstat -c \S+ \S+/g,
+  // The library's existence tests (remote/lib/slots.sh): whether the switch file is there.
+  /deploy_live_slot \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
   /__give_to_app \S+ \S+/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,
