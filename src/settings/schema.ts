@@ -1,8 +1,8 @@
 // The settings keys: one table that drives parsing, validation, defaults and the docs
-// (settings.example.ini is generated from it by example.ts; a unit test holds the README's
-// tables to it). A key's rule here depends on its own value only: rules that depend on other
-// keys (config_file on home, app_user on deploy_hosts...) are applied in derive.ts and the
-// files it calls (hosts.ts, accounts.ts).
+// (settings.example.ini is generated from it by example.ts, docs/settings.md by docs.ts; unit
+// tests hold both files to it). A key's rule here depends on its own value only: rules that
+// depend on other keys (config_file on home, app_user on deploy_hosts...) are applied in
+// derive.ts and the files it calls (hosts.ts, accounts.ts).
 import {
   accountRule, batchSizeRule, bindRule, branchRule, databaseUrlRule, findLinksRule, homeRule, hostRule, interpreterRule, matches, PATTERNS,
   portRule, publicKeyFileRule, repositoryRule, serverNameRule, trueFalseRule, type Rule,
@@ -18,7 +18,7 @@ export interface KeyDef {
   key: string;
   aliases?: string[];
   required?: boolean;
-  /** Shown in settings.example.ini (and said again in the README's tables). */
+  /** Shown in settings.example.ini and docs/settings.md (both generated from this table). */
   doc: string;
   /** The value when the key is not set, when it is a literal; the docs show it. */
   default?: string;
@@ -56,10 +56,10 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'identity_file', maxLength: 1024, defaultDoc: 'the ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa', example: '~/.ssh/deploy_ed25519', doc: 'SSH private key.' },
   { section: 'DEPLOY', key: 'strict_host_keys', kind: 'bool', default: 'no', doc: 'yes: refuse every host whose key is not already in known_hosts, even with --yes (CI with a provisioned known_hosts); no: --yes accepts and records new hosts (OpenSSH accept-new).' },
   { section: 'DEPLOY', key: 'config_file', aliases: ['arquivo_config'], maxLength: 1024, defaultDoc: '<home>/configs/apps/<project_name>.conf', example: '/opt/django/configs/apps/myapp.conf', doc: "The app's config file (secret_key, database, email); not in a system directory (/etc/<app>.conf is fine)." },
-  { section: 'DEPLOY', key: 'home', default: '/opt/django', maxLength: 1024, rule: homeRule, doc: "The app user's home: deploy key, configs, apps, virtualenvs. A directory of its own: never a system directory (/, /usr, /var/lib, anything under /etc...), written without \".\" or \"..\" parts, \"//\" or a trailing \"/\"." },
+  { section: 'DEPLOY', key: 'home', default: '/opt/django', maxLength: 1024, rule: homeRule, doc: "The app user's home: deploy key, configs, apps, virtualenvs. A directory of its own: never a system directory (/, /usr, /var/lib, anything under /etc or /usr but /usr/local/...), written without \".\" or \"..\" parts, \"//\" or a trailing \"/\"." },
   { section: 'DEPLOY', key: 'app_user', default: 'django', maxLength: 32, rule: accountRule('the app must not run as root'), doc: 'System user the app runs as (no password, no login shell needed); never root, a system account or a deploy_hosts user.' },
   { section: 'DEPLOY', key: 'app_user_risk_accepted', maxLength: 300, example: 'the app user is the old support login until OPS-123 retires it', doc: 'setup refuses an existing app_user that could become root or read the system (a login shell, a password, sudo rights, or membership of sudo, adm, wheel, docker, lxd, disk, shadow or root): the app would be a way to root. Say here why it is accepted anyway; setup then warns instead.' },
-  { section: 'DEPLOY', key: 'deploy_user', maxLength: 32, example: 'deployer', rule: accountRule('must not be root: deploy_user is the login without root'), doc: 'SSH user without root that deploy, rollback, status, logs, run and unlock log in as (setup, which logs in as the deploy_hosts user, creates it); must differ from app_user.' },
+  { section: 'DEPLOY', key: 'deploy_user', maxLength: 32, example: 'deployer', rule: accountRule('must not be root: deploy_user is the login without root'), doc: 'SSH user without root that every command but setup logs in as (deploy, rollback, start, stop, restart, status, logs, run, unlock, maintenance...); setup, which logs in as the deploy_hosts user, creates it. Must differ from app_user.' },
   { section: 'DEPLOY', key: 'deploy_user_keys', list: /,/, defaultDoc: 'the .pub next to identity_file, else ~/.ssh/id_ed25519.pub (id_ecdsa, id_rsa)', example: '~/.ssh/deploy_ed25519.pub', rule: publicKeyFileRule, doc: 'Comma-separated local public key files (.pub, ~/ allowed) authorised for deploy_user; setup reads them before it touches a host.' },
   { section: 'DEPLOY', key: 'gunicorn_bind', maxLength: 255, default: '127.0.0.1:8000', example: '"127.0.0.1:8032"  # ip and port', setInExample: true, rule: bindRule, doc: 'Address of the first gunicorn slot: host:port or unix:/path (each app on a server needs its own).' },
   { section: 'DEPLOY', key: 'gunicorn_bind_alt', maxLength: 255, defaultDoc: 'port + 1 (or <socket>-b)', example: '127.0.0.1:8033', rule: bindRule, doc: 'Address of the second slot (zero-downtime switch); required when gunicorn_bind uses port 65535.' },
@@ -67,11 +67,11 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'gunicorn_threads', maxLength: 16, kind: 'int', min: 1, max: 1024, default: '1', doc: 'Threads per gunicorn worker (more than 1: the gthread worker).' },
   { section: 'DEPLOY', key: 'gunicorn_timeout', maxLength: 16, kind: 'int', min: 1, max: 86400, default: '30', doc: 'gunicorn worker timeout, seconds.' },
   { section: 'DEPLOY', key: 'wsgi_app', maxLength: 255, defaultDoc: '<first part of settings_file>.wsgi:application', example: 'myapp.wsgi:application', rule: matches(PATTERNS.wsgi, 'module:callable'), doc: 'WSGI callable gunicorn serves.' },
-  { section: 'DEPLOY', key: 'server_name', maxLength: 1024, default: '_', list: /[\s,]+/, example: 'example.com, www.example.com', rule: serverNameRule, doc: 'Names the site answers (space or comma separated); _ makes it the default site on listen_port. With names, host names no app claims get no answer (connection closed, TLS handshake refused).' },
+  { section: 'DEPLOY', key: 'server_name', maxLength: 1024, default: '_', list: /[\s,]+/, example: 'example.com, www.example.com', rule: serverNameRule, doc: "Names the site answers (space or comma separated); _ makes it the default site on listen_port (Debian's stock default site is disabled). With names, host names no app claims get no answer (connection closed, TLS handshake refused)." },
   { section: 'DEPLOY', key: 'ssl', maxLength: 16, default: 'none', example: 'letsencrypt', rule: (v) => (['none', 'letsencrypt', 'custom'].includes(v) ? undefined : 'none, letsencrypt or custom'), doc: 'HTTPS: none; letsencrypt (one certificate for every server_name by ACME HTTP-01 with certbot, renewed by certbot.timer, nginx reloaded after each renewal); custom (ssl_certificate and ssl_certificate_key on the server). With HTTPS, HTTP redirects to it (but the ACME challenge path) and only TLS 1.2 and 1.3 are accepted.' },
   { section: 'DEPLOY', key: 'acme_email', maxLength: 320, example: 'ops@example.com', rule: matches(/^[^\s@'"`\\]+@[A-Za-z0-9.-]+$/, 'an e-mail address'), doc: 'ssl = letsencrypt: the ACME account\'s e-mail (expiry warnings from the CA); without it the account has none.' },
   { section: 'DEPLOY', key: 'acme_server', maxLength: 2048, default: 'https://acme-v02.api.letsencrypt.org/directory', rule: matches(/^https:\/\/[A-Za-z0-9._~:\/?#@!$&()*+,;=%-]+$/, 'an https:// URL'), doc: "ssl = letsencrypt: the ACME directory URL (another CA, or Let's Encrypt's staging)." },
-  { section: 'DEPLOY', key: 'ssl_certificate', maxLength: 1024, defaultDoc: '/etc/ssl/private/httpd/<first server_name>/<first server_name>.crt', example: '/etc/ssl/private/httpd/example.com/example.com.crt', doc: 'ssl = custom: the certificate (with its chain) on the server; setup checks it covers every server_name.' },
+  { section: 'DEPLOY', key: 'ssl_certificate', maxLength: 1024, defaultDoc: '/etc/ssl/private/httpd/<first server_name>/<first server_name>.crt', example: '/etc/ssl/private/httpd/example.com/example.com.crt', doc: 'ssl = custom: the certificate (with its chain) on the server; setup checks it covers every server_name and has not expired.' },
   { section: 'DEPLOY', key: 'ssl_certificate_key', maxLength: 1024, defaultDoc: '/etc/ssl/private/httpd/<first server_name>/<first server_name>.key', example: '/etc/ssl/private/httpd/example.com/example.com.key', doc: "ssl = custom: the certificate's private key on the server; setup checks it matches the certificate." },
   { section: 'DEPLOY', key: 'hsts', maxLength: 16, kind: 'bool', default: 'no', doc: 'With HTTPS: send Strict-Transport-Security (one year): browsers then refuse plain HTTP for the names; turning it off later does not undo that.' },
   { section: 'DEPLOY', key: 'listen_port', maxLength: 16, kind: 'int', min: 1, max: 65535, default: '80', doc: "nginx's HTTP port (for servers where 80 is taken)." },
@@ -84,17 +84,17 @@ export const KEYS: KeyDef[] = [
   { section: 'DEPLOY', key: 'pip_index_url', maxLength: 2048, example: 'https://pypi.example.com/simple', rule: matches(PATTERNS.url, 'an http(s):// or file:// URL of URL characters'), doc: 'pip --index-url (a private mirror).' },
   { section: 'DEPLOY', key: 'pip_find_links', maxLength: 2048, example: '/srv/wheels', rule: findLinksRule, doc: 'pip --find-links (a directory or URL of wheels, for offline servers); without pip_index_url, pip then uses only those (--no-index).' },
   { section: 'DEPLOY', key: 'extra_packages', default: '', list: /[\s,]+/, example: 'libpq-dev python3-psycopg2', rule: matches(PATTERNS.debPackage, 'a Debian package name'), doc: 'More Debian packages setup installs (space or comma separated).' },
-  { section: 'DEPLOY', key: 'keep_releases', maxLength: 16, kind: 'int', min: 2, max: 1000, default: '5', doc: 'Releases kept on each server.' },
+  { section: 'DEPLOY', key: 'keep_releases', maxLength: 16, kind: 'int', min: 2, max: 1000, default: '5', doc: 'Releases kept on each server (a release a gunicorn slot runs is never deleted).' },
   { section: 'DEPLOY', key: 'health_path', maxLength: 1024, default: '/', rule: matches(PATTERNS.urlPath, 'a URL path starting with / (letters, digits and - . _ ~ % / : @ + , = ? &)'), doc: 'Path a new release must answer (2xx/3xx) before it gets traffic.' },
   { section: 'DEPLOY', key: 'health_timeout', maxLength: 16, kind: 'int', min: 1, max: 3600, default: '30', doc: 'Seconds a new release has to answer its health check.' },
-  { section: 'DEPLOY', key: 'migrate', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py migrate on deploy.' },
-  { section: 'DEPLOY', key: 'collectstatic', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py collectstatic on deploy.' },
-  { section: 'DEPLOY', key: 'process_manager', maxLength: 16, default: 'supervisor', rule: (v) => (v === 'supervisor' || v === 'systemd' ? undefined : 'supervisor or systemd'), doc: 'What runs the gunicorn slots and [PROCESSES]: supervisor programs (logs in the log directory), or systemd units (logs in the journal). The switch is the same with both.' },
-  { section: 'DEPLOY', key: 'process_stop_signal', maxLength: 16, default: 'TERM', rule: matches(/^(TERM|INT|QUIT|HUP|KILL|USR1|USR2)$/, 'a signal name: TERM, INT, QUIT, HUP, KILL, USR1 or USR2'), doc: '[PROCESSES]: the signal that asks a process to stop (celery: TERM finishes the running tasks).' },
+  { section: 'DEPLOY', key: 'migrate', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py migrate on deploy (skipped when the release has no manage.py).' },
+  { section: 'DEPLOY', key: 'collectstatic', maxLength: 16, kind: 'bool', default: 'yes', doc: 'Run manage.py collectstatic on deploy (skipped when the release has no manage.py).' },
+  { section: 'DEPLOY', key: 'process_manager', maxLength: 16, default: 'supervisor', rule: (v) => (v === 'supervisor' || v === 'systemd' ? undefined : 'supervisor or systemd'), doc: 'What runs the gunicorn slots and [PROCESSES]: supervisor programs (logs in /var/log/deploy/<app>/), or systemd units (logs in the journal). The switch is the same with both. systemd does not work with deploy_user yet.' },
+  { section: 'DEPLOY', key: 'process_stop_signal', maxLength: 16, default: 'TERM', rule: matches(/^(TERM|INT|QUIT|HUP|KILL|USR1|USR2)$/, 'a signal name: TERM, INT, QUIT, HUP, KILL, USR1 or USR2'), doc: '[PROCESSES]: the signal that asks a process to stop: TERM, INT, QUIT, HUP, KILL, USR1 or USR2 (celery: TERM finishes the running tasks).' },
   { section: 'DEPLOY', key: 'process_stop_timeout', maxLength: 16, kind: 'int', min: 1, max: 86400, default: '30', doc: '[PROCESSES]: seconds a process has to stop before it is killed.' },
   { section: 'DEPLOY', key: 'services', list: /[\s,]+/, example: 'redis-server', rule: matches(/^[A-Za-z0-9][A-Za-z0-9@._:-]{0,127}$/, 'a systemd unit name'), doc: 'System services the app needs (space or comma separated): setup installs nothing for them (see extra_packages) but enables and starts them; status reports them.' },
-  { section: 'DEPLOY', key: 'env_file', maxLength: 1024, example: '.env.production', doc: 'A local file (dotenv format: one KEY=value per line, # comments) whose variables join [ENV] as secrets, for values kept out of settings.ini; relative to settings.ini. Its values win over [ENV]. A line that is not KEY=value is a problem, reported by its line number, never its content.' },
-  { section: 'DEPLOY', key: 'test_command', tabs: true, example: 'python manage.py test --noinput', doc: 'Command run in the new release before it starts (as the app user, in its virtualenv).' },
+  { section: 'DEPLOY', key: 'env_file', maxLength: 1024, example: '.env.production', doc: 'A local file (dotenv format: one KEY=value per line, # comments) whose variables join [ENV] as secrets, for values kept out of settings.ini; relative to settings.ini. Its values win over [ENV]. A line that is not KEY=value (or opens a quote it does not close) is a problem, reported by its line number, never its content; a value cut short by an unquoted # right after it is warned about.' },
+  { section: 'DEPLOY', key: 'test_command', tabs: true, example: 'python manage.py test --noinput', doc: 'Command run in the new release before migrate (as the app user, in its virtualenv): a failing test stops the deploy and leaves the database unmigrated.' },
 
   { section: 'HOSTS', key: 'web', list: /,/, example: 'ubuntu@10.0.1.11, ubuntu@10.0.1.12', rule: hostRule, doc: 'Hosts running gunicorn behind nginx (comma-separated [user@]host[:port]).' },
   { section: 'HOSTS', key: 'worker', list: /,/, example: 'ubuntu@10.0.1.21', rule: hostRule, doc: "Hosts running the app's other processes only, no nginx." },
@@ -105,7 +105,7 @@ export const KEYS: KeyDef[] = [
   { section: 'HOOKS', key: 'before_switch', tabs: true, example: 'python manage.py check --deploy', doc: 'Run in the new release after it answered its health check, before traffic moves; failing stops the deploy with nothing switched.' },
   { section: 'HOOKS', key: 'after_switch', tabs: true, example: 'curl -fsS https://hc.example.com/deployed', doc: 'Run in the new release once it is live (a failure is reported; the release stays live).' },
   { section: 'HOOKS', key: 'after_rollback', tabs: true, example: 'python manage.py notify_rollback', doc: 'Run in the release a rollback made live.' },
-  { section: 'HOOKS', key: 'run_once', list: /[\s,]+/, example: 'after_switch', rule: (v) => (HOOK_NAMES.includes(v as HookName) ? undefined : `not a hook (${HOOK_NAMES.join(', ')})`), doc: 'Hooks that run on the primary host only (the others run on every host).' },
+  { section: 'HOOKS', key: 'run_once', list: /[\s,]+/, example: 'after_switch', rule: (v) => (HOOK_NAMES.includes(v as HookName) ? undefined : `not a hook (${HOOK_NAMES.join(', ')})`), doc: 'Hooks (names, comma or space separated) that run on the primary host only; the others run on every host.' },
 
   { section: 'APP', key: 'settings_file', maxLength: 255, example: 'myapp.settings.prod', setInExample: true, rule: matches(PATTERNS.module, 'a Python module path like myapp.settings.prod'), doc: 'DJANGO_SETTINGS_MODULE.' },
   { section: 'APP', key: 'debug', maxLength: 16, kind: 'bool', default: 'False', doc: 'Django DEBUG, written to the config file.' },
