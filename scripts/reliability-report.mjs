@@ -1,6 +1,7 @@
-// Prints the reliability suite's figures from its last run as a markdown table (RELIABILITY.md
-// is made from it). Each test appends JSON lines to $DEPLOY_RELIABILITY_REPORT (default
-// /tmp/deploy-reliability.jsonl); scripts/test.sh starts each run with an empty file.
+// Prints the reliability suite's figures from its last run as a markdown table
+// (docs/reliability.md is made from it). Each test appends JSON lines to
+// $DEPLOY_RELIABILITY_REPORT (default /tmp/deploy-reliability.jsonl); scripts/test.sh starts
+// each run with an empty file.
 import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? process.env.DEPLOY_RELIABILITY_REPORT ?? '/tmp/deploy-reliability.jsonl';

@@ -1,6 +1,6 @@
 // Shared by the reliability suite: a live demo with tagged good and broken versions, a CLI run
 // cut at a named point (DEPLOY_PAUSE_AT), what the server really serves, the data's checksum,
-// and a report file the suite's figures go to (RELIABILITY.md is made from it).
+// and a report file the suite's figures go to (docs/reliability.md is made from it).
 import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
