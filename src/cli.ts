@@ -14,9 +14,9 @@ const COMMANDS = new Set(['setup', 'deploy', 'rollback', 'releases', 'unlock', '
 function withGlobalOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'settings file', './settings.ini')
-    .option('-y, --yes', 'answer yes to every confirmation (CI)', false)
+    .option('-y, --yes', 'answer yes to every confirmation and accept a new host key (CI)', false)
     .option('-v, --verbose', 'show every remote command and its output', false)
-    .option('--dry-run', 'print the commands that would run; connect to nothing', false)
+    .option('--dry-run', 'print every command that would run, per host and step; change nothing', false)
     .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false)
     .option('--hosts <list>', 'only these hosts: names or addresses, with or without user@ and :port, comma-separated');
 }
@@ -62,12 +62,21 @@ function yesNo(value: string): boolean {
   throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--dependencies must be yes or no, not ${printable(value)}`);
 }
 
+/** Each command's usage line in the order users type it: `deploy <app> restart [options] [process]`. */
+function commandUsage(cmd: Command): string {
+  const usage = cmd.usage();
+  if (!cmd.parent) return `${cmd.name()} ${usage}`;
+  const appFirst = cmd.registeredArguments[0]?.name() === 'app' && cmd.registeredArguments[0].required;
+  return appFirst ? `deploy <app> ${cmd.name()} ${usage.replace(/<app> ?/, '')}`.trimEnd() : `deploy ${cmd.name()} ${usage}`;
+}
+
 function build(): Command {
   const program = withGlobalOptions(new Command('deploy'))
     .description('Deploy Python web apps (Django, any WSGI app) from git to Linux servers over SSH.')
     .usage('<app> <command> [options]')
     .version(VERSION, '-V, --version', 'print the version')
     .showSuggestionAfterError(true)
+    .configureHelp({ commandUsage })
     .exitOverride()
     .addHelpText(
       'after',
@@ -79,7 +88,7 @@ Examples:
   deploy myapp rollback                 back to the previous release
 
 Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
-3 operator action needed (e.g. add the deploy key), 4 another deploy holds the lock.`,
+3 operator action needed (e.g. add the deploy key), 4 another run holds the lock.`,
     );
 
   const globals = (cmd: Command) => cmd.optsWithGlobals() as { config: string; yes: boolean; verbose: boolean; dryRun: boolean; json: boolean; hosts?: string };
@@ -87,7 +96,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   program
     .command('setup')
     .argument('<app>', 'app name from settings.ini')
-    .description('prepare servers and start the first release (seed 000 SETUP)')
+    .description('prepare servers (packages, app user, deploy key, clone, nginx) and start the first release')
     .addOption(new Option('--dependencies <yes|no>', 'install system packages with apt').default(true, 'yes').argParser(yesNo))
     .addHelpText('after', '\nExamples:\n  deploy myapp setup\n  deploy myapp setup --dependencies=no --yes')
     .action(async (app: string, o: { dependencies: boolean }, cmd: Command) => {
@@ -99,7 +108,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .command('deploy')
     .argument('<app>', 'app name from settings.ini')
     .description('build a new release beside the live one and switch to it once it is healthy')
-    .option('--ref <ref>', "branch, tag or commit to deploy (default: branch setting, else the repository's default branch)")
+    .option('--ref <ref>', "branch, tag or commit to deploy (default: the branch setting, else the repository's default branch)")
     .option('--force', 'deploy even when that commit is already live', false)
     .option('--maintenance', 'the maintenance page on the web hosts while migrations run, until the release is live (needs maintenance = auto)', false)
     .addHelpText('after', '\nExamples:\n  deploy myapp deploy\n  deploy myapp deploy --ref v1.4.0 --yes\n  deploy myapp deploy --maintenance   a migration the old release cannot run with')
@@ -124,7 +133,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   for (const [action, description] of [
     ['start', 'start the live release: web (the live gunicorn slot) and the processes, or one of them'],
     ['stop', 'stop web (the site stops answering) and the processes, or one of them'],
-    ['restart', 'restart: web with the zero-downtime switch (the live release in the idle slot), processes gracefully'],
+    ['restart', 'restart web without a failed request (the live release starts anew beside itself) and the processes gracefully, or one of them'],
   ] as const) {
     program
       .command(action)
@@ -161,7 +170,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   program
     .command('status')
     .argument('<app>', 'app name from settings.ini')
-    .description('per host: live release, gunicorn slots, health, lock, disk used')
+    .description('per host: live release, processes, services, health, maintenance, lock, disk')
     .addHelpText('after', '\nExample:\n  deploy myapp status')
     .action(async (app: string, _o: unknown, cmd: Command) => {
       const { statusCommand } = await import('./commands/status.js');
@@ -171,7 +180,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   program
     .command('logs')
     .argument('<app>', 'app name from settings.ini')
-    .description("the app's gunicorn and nginx logs from every host, prefixed by host")
+    .description("the app's logs (gunicorn with the app's output, the processes, nginx) from every host, prefixed by host")
     .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
     .option('-n, --lines <n>', 'lines from the end of each log', (v) => {
       // A whole number tail can take (a huge one would make tail fail on the server).
@@ -189,8 +198,8 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .argument('<app>', 'app name from settings.ini')
     .argument('[command...]', 'the command (after --), or the name of a [COMMANDS] entry')
     .description('run a command in the live release as the app user, with its environment')
-    .option('--host <host>', 'which host (default: the first in deploy_hosts)')
-    .option('--all', 'run on every host, one after the other (no terminal)', false)
+    .option('--host <host>', 'which host (default: the first one)')
+    .option('--all', 'run on every host at once, each line prefixed by its host (no terminal)', false)
     .addHelpText('after', '\nExamples:\n  deploy myapp run -- python manage.py createsuperuser\n  deploy myapp run -- python manage.py showmigrations\n  deploy myapp run shell            a [COMMANDS] shortcut: shell = python manage.py shell')
     .action(async (app: string, command: string[], o: { host?: string; all: boolean }, cmd: Command) => {
       const { runCommandCommand } = await import('./commands/run.js');
