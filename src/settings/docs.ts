@@ -29,7 +29,7 @@ const FREE_MORE: Partial<Record<(typeof FREE_SECTIONS)[number], string>> = {
     "Like the e-mail password and `database_url`, they are never printed, logged or shown by `--dry-run`, and never appear in an error. They are written to each release's `.deploy-env` (0600, the app user's), so a changed `[ENV]` goes out with the next `deploy` (which builds a new release even for the live commit) and a rollback brings the old values back. `env_file` adds variables from a local file.",
   RUN_ONCE: 'See [Many servers](many-servers.md) for where the primary fits in a deploy.',
   PROCESSES:
-    "A process runs in the release `current` points at. A simple command is `exec`'d; a compound one keeps its shell, and the stop signal (`process_stop_signal`) goes to its whole process group. After each switch (deploy, rollback) a process is stopped gracefully and started in the new release; one that does not stay up 1 s fails the run with its log. `a` and `b` are taken (the slots). `deploy myapp start|stop|restart NAME` acts on one ([Operations](operations.md#start-stop-restart)).",
+    "The live release is the one `current` points at. A simple command is `exec`'d; a compound one keeps its shell, and the stop signal (`process_stop_signal`) goes to its whole process group. After each switch (deploy, rollback) a process is stopped gracefully and started in the new release; one that does not stay up 1 s fails the run with its log. `a` and `b` are taken (the slots). `deploy myapp start|stop|restart NAME` acts on one ([Operations](operations.md#start-stop-restart)).",
 };
 
 const INTRO = `# Settings: settings.ini
