@@ -50,7 +50,6 @@ export function layout(s: Settings) {
     /** The app's environment ([ENV] and the settings module), per release: 0600, the app user's. */
     envFile: (release: string) => `${root}/releases/${release}/.deploy-env`,
     program: (slot: Slot) => `${s.project}-${slot}`,
-    supervisorConf: (slot: Slot) => `/etc/supervisor/conf.d/${s.project}-${slot}.conf`,
     bind: (slot: Slot) => (slot === 'a' ? s.gunicornBind : s.gunicornBindAlt),
     nginxSite: `/etc/nginx/sites-available/${s.project}`,
     nginxEnabled: `/etc/nginx/sites-enabled/${s.project}`,
