@@ -79,3 +79,11 @@ export const DEPLOY_CTL = '/usr/local/sbin/deploy-ctl';
 export function liveSlotCode(L: Layout): Sh {
   return sh`deploy_live_slot ${L.liveFlag}`;
 }
+
+/**
+ * The live release as remote/lib/status.sh's readers take it (DIR FLAG): the live slot's link in
+ * slots/ as the switch file decides (a web host), or current (a worker: FLAG empty).
+ */
+export function liveRelease(L: Layout, web: boolean): string[] {
+  return web ? [L.slots, L.liveFlag] : [L.current, ''];
+}

@@ -6,7 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import { step, value } from '../plan.js';
 import type { Session } from '../session.js';
 import type { HostSpec, Settings } from '../settings/types.js';
-import { layout, SLOTS } from '../layout.js';
+import { layout, liveRelease, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
 import { envFileContent } from '../steps/build.js';
 import { processManager } from '../steps/manager/index.js';
@@ -30,8 +30,7 @@ function files(s: Settings, host: HostSpec): ServerFile[] {
   const L = layout(s);
   const pm = processManager(s);
   const web = host.roles.includes('web');
-  // Where the live release is: the live slot's link in slots/ (a web host), or current (a worker).
-  const live = web ? [L.slots, L.liveFlag] : [L.current, ''];
+  const live = liveRelease(L, web);
   const cat = (path: string) => sh`deploy_read ${path}`;
   const out: ServerFile[] = [
     { path: 'gunicorn.conf.py', read: sh`deploy_read_live ${live} .deploy/gunicorn.conf.py ${L.gunicornConf}`, next: gunicornConfigContent(s).toString() },

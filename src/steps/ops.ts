@@ -1,7 +1,7 @@
 // Day-to-day commands beside setup/deploy/rollback: status, logs, run. Plans only.
 import { step, value, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, liveSlotCode, SLOTS } from '../layout.js';
+import { layout, liveRelease, liveSlotCode, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
 import { libraryFor } from '../library.js';
 import { LOAD_ENV } from './build.js';
@@ -20,8 +20,7 @@ import { parseCertificate, servedCertificate, type CertificateInfo } from './tls
 export function status(s: Settings, host: { roles: string[] } = { roles: ['web'] }): Step {
   const L = layout(s);
   const web = host.roles.includes('web');
-  // Where the live release is: the live slot's link in slots/ (a web host), or current (a worker).
-  const live = web ? [L.slots, L.liveFlag] : [L.current, ''];
+  const live = liveRelease(L, web);
   const a = healthUrl(s, 'a');
   const b = healthUrl(s, 'b');
   const site = siteUrl(s);
@@ -65,7 +64,7 @@ export interface HostStatus {
   /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
   current: string;
   processes: Record<string, { state: string; detail: string }>;
-  /** services: each system service's state (systemctl is-active). */
+  /** services: each system service's state (active, inactive, failed...). */
   services: Record<string, string>;
   /** Web hosts: the live slot's health check and the site through nginx (undefined on a worker). */
   health?: HttpCheck | null;

@@ -24,7 +24,7 @@ export function stopPrograms(s: Settings, names: string[]): Sh {
   return sh`deploy_stop_programs ${s.project} ${names.map((n) => programOf(s, n))}`;
 }
 
-/** "<program> <STATE> <detail>" per program, supervisorctl status's shape, for both managers. */
+/** "<program> <STATE> <detail>" per program (supervisor's status lines, with either manager). */
 export function programStates(s: Settings, names: string[]): Sh {
   return names.length ? sh`deploy_program_states ${s.project} ${names.map((n) => programOf(s, n))}` : sh`true`;
 }
