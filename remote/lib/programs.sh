@@ -118,6 +118,12 @@ deploy_boot_unit_enable() {
 }
 # deploy_boot_unit_enabled UNIT FILE: UNIT starts at boot and its FILE did not change in this step.
 deploy_boot_unit_enabled() { systemctl is-enabled --quiet "$1" && ! __was_changed "$2"; }
+# deploy_socket_root_only SOCKET: only root may use supervisor's control socket.
+deploy_socket_root_only() {
+  if chown root:root "$1"; then chmod 0700 "$1"; fi
+}
+# deploy_socket_is_root_only SOCKET DROP: SOCKET is root's only (0700), or is not there, or DROP (a drop-in not deploy's) configures it.
+deploy_socket_is_root_only() { [ ! -S "$1" ] || [ -e "$2" ] || [ "$(stat -L -c '%a %U:%G' "$1")" = '700 root:root' ]; }
 # deploy_slot_log_mark MANAGER LOG: note where a slot's log stands before it starts (LOG: its log file, or its systemd unit).
 deploy_slot_log_mark() {
   if [ "$1" = systemd ]; then

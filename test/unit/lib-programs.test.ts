@@ -174,3 +174,16 @@ test('the harness: a stand-in records its calls; the code has a directory of its
   assert.deepEqual([r.stdout, r.calls], ['active', ['systemctl is-active nginx']]);
   assert.equal(readFileSync(join(r.dir, 'f'), 'utf8'), 'hi\n');
 });
+
+test('supervisor\'s socket: made root\'s only; already so, absent, or configured by a drop-in that is not deploy\'s', () => {
+  const r = runLibrary('deploy_socket_root_only /run/s.sock', { commands: { chown: '[ -z "${CHOWN_FAILS:-}" ]', chmod: '' } });
+  assert.deepEqual(r.calls, ['chown root:root /run/s.sock', 'chmod 0700 /run/s.sock']);
+  const refused = runLibrary('CHOWN_FAILS=1 deploy_socket_root_only /run/s.sock; echo went on', { commands: { chown: '[ -z "${CHOWN_FAILS:-}" ]', chmod: '' } });
+  assert.deepEqual([refused.calls, refused.stdout], [['chown root:root /run/s.sock'], 'went on'], 'as before: no chmod, and the step goes on');
+  const socket = 'python3 -c "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$D/s.sock"';
+  const stat = { stat: 'echo "${MODE:-700 root:root}"' };
+  assert.equal(runLibrary('deploy_socket_is_root_only "$D/none" "$D/drop"').status, 0, 'no socket');
+  assert.equal(runLibrary(`${socket}; deploy_socket_is_root_only "$D/s.sock" "$D/drop"`, { commands: stat }).status, 0);
+  assert.equal(runLibrary(`${socket}; MODE="770 root:supervisor" deploy_socket_is_root_only "$D/s.sock" "$D/drop"`, { commands: stat }).status, 1);
+  assert.equal(runLibrary(`${socket}; touch "$D/drop"; MODE="770 root:supervisor" deploy_socket_is_root_only "$D/s.sock" "$D/drop"`, { commands: stat }).status, 0);
+});

@@ -14,6 +14,7 @@ import { SYSTEMD_UNITS, systemd, systemdSlotFile } from './systemd.js';
 export type { ProcessManager } from './base.js';
 export { gunicornCommand, programOf } from './base.js';
 export { controlFiles, ctl, ctlConf, programStates, stopPrograms } from './ctl.js';
+export { supervisorSocketRootOnly } from './supervisor.js';
 
 export function processManager(s: Settings): ProcessManager {
   return s.processManager === 'systemd' ? systemd(s) : supervisor(s);
