@@ -152,6 +152,10 @@ deploy_slot_crashed() {
 deploy_when_live() {
   if [ "$(deploy_live_slot "$1")" = "$2" ]; then "${@:3}"; fi
 }
+# deploy_when_idle FLAG SLOT COMMAND...: run COMMAND (in this shell) when SLOT is not the live slot (FLAG: the switch file).
+deploy_when_idle() {
+  if [ "$(deploy_live_slot "$1")" != "$2" ]; then "${@:3}"; fi
+}
 
 # The host's system services (systemd units with either process manager: nginx, supervisor, services).
 

@@ -145,11 +145,15 @@ test('a slot log under systemd: the journal since the mark; a crash is a restart
   assert.ok(r.calls.includes('systemctl show -p NRestarts --value shop-a.service'));
 });
 
-test('deploy_when_live: runs the command in this shell, for the live slot only', () => {
-  const r = runLibrary('deploy_when_live "$D/live-b" a eval x=a; deploy_when_live "$D/live-b" b eval y=b; echo "${x:-} ${y:-}"', {
+test('deploy_when_live and deploy_when_idle: run the command in this shell, for the live slot or the other one', () => {
+  const r = runLibrary('deploy_when_live "$D/live-b" a eval x=a; deploy_when_live "$D/live-b" b eval y=b; deploy_when_idle "$D/live-b" b eval z=b; echo "${x:-} ${y:-} ${z:-}"', {
     functions: 'deploy_live_slot() { if [ -e "$1" ]; then echo b; else echo a; fi; }\n',
   });
-  assert.equal(r.stdout, 'a ');
+  assert.equal(r.stdout, 'a  b');
+  const idle = runLibrary('touch "$D/live-b"; deploy_when_idle "$D/live-b" b echo stopped; deploy_when_idle "$D/live-b" a echo stopped a', {
+    functions: 'deploy_live_slot() { if [ -e "$1" ]; then echo b; else echo a; fi; }\n',
+  });
+  assert.equal(idle.stdout, 'stopped a');
 });
 
 test('system services: states, the check that they run (saying how to start one), enabling them, a timer', () => {

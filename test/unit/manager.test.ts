@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSettings } from '../../src/settings/load.ts';
-import { processManager, rereadPrograms, slotFilesOfEitherManager, slotLog, slotPrograms, supervisorSocketRootOnly, writeProgram } from '../../src/steps/manager/index.ts';
+import { processManager, rereadPrograms, slotFilesOfEitherManager, slotLog, slotPrograms, stopIfIdle, supervisorSocketRootOnly, writeProgram } from '../../src/steps/manager/index.ts';
 import { enableServices, requireServices, requiredServices, startServicesHint, timerState } from '../../src/steps/manager/services.ts';
 import { supervisorPrograms } from '../../src/steps/slots.ts';
 import { restartProcesses, startProcesses, writeProcessPrograms } from '../../src/steps/processes.ts';
@@ -73,6 +73,7 @@ test('for the other plans to switch to: the slots\' programs, a program root wri
     });
     assert.deepEqual(next.slice(3).map((c) => String(c.run)), [`deploy_boot_unit_enable deploy-NOME_APP-boot.service`, `deploy_reread_programs ${s.processManager} "$__step_changed"`]);
   }
+  assert.equal(String(stopIfIdle(sup, 'b')), 'deploy_when_idle /opt/django/apps/NOME_APP/slots/live-b b deploy_stop_programs NOME_APP NOME_APP-b');
   const w = writeProgram(sup, 'b');
   assert.deepEqual([String(w.run), String(w.stdin), w.reportsChange], ['deploy_put_program /etc/supervisor/conf.d/NOME_APP-b.conf', String(processManager(sup).slotProgram('b')), true]);
   assert.deepEqual(requiredServices(sup, { roles: ['web'] }), ['nginx', 'supervisor']);

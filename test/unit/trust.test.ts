@@ -24,6 +24,7 @@ const ALLOWED = [
   /deploy_live_slot \S+/g,
   // The switch file again, which these only hand to deploy_live_slot (remote/lib/programs.sh, status.sh).
   /deploy_when_live \S+/g,
+  /deploy_when_idle \S+/g,
   /deploy_live_http \S+/g,
   // Its DIR goes to the app user's shell only (sudo -u USER), as the sudo line below.
   /deploy_follow_logs \S+ \S+ \S+ \S+/g,

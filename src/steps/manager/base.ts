@@ -21,15 +21,18 @@ export interface ProcessManager {
   programFile(program: string): string;
   /** The programs' files of the app's processes, as a glob (to find those that left the settings). */
   readonly processGlob: string;
+  /** The content of a slot's program file and of a process's, as the settings make them. */
   slotProgram(slot: Slot): Masked;
   processProgram(process: string): Masked;
   /** The systemd unit that starts the live slot at boot (with supervisor too: after supervisord). */
   readonly bootUnit: { name: string; file: string; content: Masked };
   /** Where a slot's output goes: its log file (supervisor) or its unit (systemd's journal). */
   slotLog(slot: Slot): string;
-  /** What setup installs for it, the commands a host set up without setup's packages must have, and the service that must run. */
+  /** The packages setup installs for it. */
   readonly packages: string[];
+  /** The commands a host must have when setup installs no packages (--dependencies=no). */
   readonly commands: string[];
+  /** The system services the programs need running (supervisord itself). */
   readonly services: string[];
   /** Make the processes start at boot (supervisor's programs do by themselves). */
   enableAtBoot(processes: string[]): Command[];

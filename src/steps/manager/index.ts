@@ -5,9 +5,10 @@
 // deploy-ctl (./ctl.ts) as root or, for a deploy user, through sudo: one way for both.
 import type { Command } from '../../plan.js';
 import type { Settings } from '../../settings/types.js';
-import type { Slot } from '../../layout.js';
+import { layout, type Slot } from '../../layout.js';
 import { sh, type Sh } from '../../shell.js';
 import type { ProcessManager } from './base.js';
+import { stopPrograms } from './ctl.js';
 import { SUPERVISOR_PROGRAMS, supervisor, supervisorSlotFile } from './supervisor.js';
 import { SYSTEMD_UNITS, systemd, systemdSlotFile } from './systemd.js';
 
@@ -68,4 +69,9 @@ export function slotLog(s: Settings, slot: Slot): { mark: Sh; read: Sh; crashed:
   const pm = processManager(s);
   const args = sh`${pm.name} ${pm.slotLog(slot)}`;
   return { mark: sh`deploy_slot_log_mark ${args}`, read: sh`deploy_slot_log ${args}`, crashed: sh`deploy_slot_crashed ${args}` };
+}
+
+/** Stop a slot unless nginx sends it the traffic (a run that started it, then did not switch). */
+export function stopIfIdle(s: Settings, slot: Slot): Sh {
+  return sh`deploy_when_idle ${layout(s).liveFlag} ${slot} ${stopPrograms(s, [slot])}`;
 }
