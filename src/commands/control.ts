@@ -13,7 +13,7 @@ import { withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
 import { releaseLock } from '../steps/lock.js';
 import { healthCheck } from '../steps/slots.js';
-import { slotLog } from '../steps/manager.js';
+import { slotLog } from '../steps/manager/index.js';
 import { restartProcesses, runsProcesses, startProcesses, stopProcesses } from '../steps/processes.js';
 import { layout, liveSlotCode, SLOTS, type Slot } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
@@ -86,9 +86,11 @@ export function commandsFor(action: Action, s: Settings, run: HostRun, web: bool
     if (action === 'stop') cmds.push({ run: sh`__ctl ${s.project} stop ${s.project}-${live}` });
     if (action === 'start') {
       // Only the live slot: nginx sends traffic to it. Then prove it answers (its log read from this start on).
-      const ifLive = (slot: Slot, code: Sh) => sh`if [ ${live} = ${slot} ]; then ${code}; fi`;
-      cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, slotLog(s, slot).mark), probe: true })));
+      const whenLive = (slot: Slot, call: Sh) => sh`deploy_when_live ${L.liveFlag} ${slot} ${call}`;
+      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, slotLog(s, slot).mark), probe: true })));
       cmds.push({ run: sh`__ctl ${s.project} start ${s.project}-${live}` });
+      // The health check is a program of slots.ts's, not yet one call: deploy_when_live cannot take it.
+      const ifLive = (slot: Slot, code: Sh) => sh`if [ ${live} = ${slot} ]; then ${code}; fi`;
       cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, healthCheck(s, slot).run), probe: true })));
     }
   }

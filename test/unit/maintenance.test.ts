@@ -43,15 +43,16 @@ test('maintenance on: checks setup, writes the page atomically as the app user (
   const page = M.maintenancePage(s, { ...info, message: 'Back at 14:00' });
   const st = M.maintenance(s, page);
   assert.equal(st.commands.length, 3);
-  assert.match(String(st.commands[0].run), /test -d \/opt\/django\/apps\/NOME_APP \|\|/);
-  assert.match(String(st.commands[1].run), /grep -qF \/opt\/django\/apps\/NOME_APP\/maintenance.html \/etc\/nginx\/sites-available\/NOME_APP 2>\/dev\/null \|\|/);
+  assert.equal(String(st.commands[0].run), 'deploy_require_set_up /opt/django/apps/NOME_APP NOME_APP');
+  assert.equal(String(st.commands[1].run), `deploy_site_knows_page ${PAGE} /etc/nginx/sites-available/NOME_APP NOME_APP`);
   const put = st.commands[2];
   assert.equal(put.as, 'app');
-  assert.equal(String(put.run), `tmp=$(mktemp ${PAGE}.XXXXXX) && { cat > "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" ${PAGE}; } || { rm -f "$tmp"; exit 1; }`);
+  // (test/unit/lib-maintenance.test.ts runs it: temp beside the page, 0644, mv.)
+  assert.equal(String(put.run), `deploy_put_page ${PAGE}`);
   assert.equal(put.unless, undefined, 'on again replaces the message');
   assert.match(String(put.stdin), /<p>Back at 14:00<\/p>/);
   // The dry run shows the page's content; the script runs the write as the app user.
-  assert.match(describeCommand(put, st, ctx), /\[django\] tmp=.*\n {2}<<'EOF'\n<!DOCTYPE html>/);
+  assert.match(describeCommand(put, st, ctx), /\[django\] deploy_put_page .*\n {2}<<'EOF'\n<!DOCTYPE html>/);
   assert.match(renderScript(st, ctx, true), /sudo -n -H -u django -- bash -s/);
 });
 
@@ -68,7 +69,7 @@ test('deploy --maintenance: the page goes up right before migrate, skipped like 
   const i = cmds.findIndex((c) => String(c.run).includes(PAGE));
   assert.equal(i, 0);
   assert.match(String(cmds[1].run), /c\('migrate'/);
-  assert.equal(String(cmds[0].unless), `test -e ${PAGE} || ${cmds[1].unless}`);
+  assert.equal(String(cmds[0].unless), `deploy_page_up_or ${PAGE} ${cmds[1].unless}`);
   assert.match(String(cmds[0].stdin), /"run":"feed"/);
   // With a test command the page waits for the tests (they run before migrate).
   const t = parseSettings(seed.replace('[DEPLOY]', '[DEPLOY]\ntest_command = ./check'), { app: 'NOME_APP', file: 'settings.ini' });
@@ -81,7 +82,7 @@ test('deploy --maintenance: the page goes up right before migrate, skipped like 
 
 test("deploy --maintenance: the run's own page comes down after the switch and when the run is abandoned; never another", () => {
   const g = { release: 'r1', slot: 'b' as const, token: 'feed', log: {}, prune: false, kind: 'deploy' as const, processes: false, primary: true };
-  const off = `if grep -qsF '"run":"feed"' ${PAGE}; then rm -f ${PAGE}; fi || true`;
+  const off = `deploy_page_off ${PAGE} '"run":"feed"'`;
   const sw = D.switchOver(s, { ...g, page: true }).commands.map((c) => String(c.run));
   const commit = sw.findIndex((r) => r.includes('live-b'));
   assert.equal(sw.indexOf(off), commit + 2, 'right after the commit and current');

@@ -22,6 +22,12 @@ const ALLOWED = [
   /\bstat -c \S+ \S+/g,
   // The library's existence tests (remote/lib/slots.sh): whether the switch file is there.
   /deploy_live_slot \S+/g,
+  // The switch file again, which these only hand to deploy_live_slot (remote/lib/programs.sh, status.sh).
+  /deploy_when_live \S+/g,
+  /deploy_when_idle \S+/g,
+  /deploy_live_http \S+/g,
+  // Its DIR goes to the app user's shell only (sudo -u USER), as the sudo line below.
+  /deploy_follow_logs \S+ \S+ \S+ \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
   /__give_to_app \S+ \S+/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,

@@ -3,20 +3,21 @@
 # step: maintenance
 __step=maintenance
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ce0e32cf693e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5c1d57773a3a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_set_up deploy_site_knows_page deploy_put_page
 __step=maintenance
 __begin 1
-( test -d /opt/django/apps/blog || { echo "blog is not set up on this server: run \`deploy blog setup\` first" >&2; exit 1; }
+( deploy_require_set_up /opt/django/apps/blog blog
 ) </dev/null
 __begin 2
-( grep -qF /opt/django/apps/blog/maintenance.html /etc/nginx/sites-available/blog 2>/dev/null || { echo "the nginx site of blog does not know the maintenance page yet: run \`deploy blog setup\` again first" >&2; exit 1; }
+( deploy_site_knows_page /opt/django/apps/blog/maintenance.html /etc/nginx/sites-available/blog blog
 ) </dev/null
 __begin 3
-( tmp=$(mktemp /opt/django/apps/blog/maintenance.html.XXXXXX) && { cat > "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" /opt/django/apps/blog/maintenance.html; } || { rm -f "$tmp"; exit 1; }
+( deploy_put_page /opt/django/apps/blog/maintenance.html
 ) <<'__DEPLOY_EOF_e38d6763d001'
 <!DOCTYPE html>
 <html lang="en">
@@ -43,4 +44,4 @@ __begin 3
 <!-- deploy-maintenance {"since":"now","message":"m","by":"me"} -->
 __DEPLOY_EOF_e38d6763d001
 __mark changed
-__DEPLOY_EOF_ce0e32cf693e
+__DEPLOY_EOF_5c1d57773a3a

@@ -18,12 +18,12 @@ __begin 3
 { for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_999b7c5c67e6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a53b835025f3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
@@ -38,7 +38,7 @@ __begin 7
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 8
-( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
 __begin 9
 ( cd /opt/django/apps/blog/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
@@ -52,7 +52,7 @@ __begin 11
 __begin 12
 ( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_999b7c5c67e6
+__DEPLOY_EOF_a53b835025f3
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, bash -s]
 # step: start+switch
@@ -97,7 +97,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_91ae8b4b0bf9
 __begin 3
-{ __ctl blog stop blog-b || true
+{ deploy_stop_programs blog blog-b
 } </dev/null
 __begin 4
 { if __addr_in_use 127.0.0.1:8051; then echo '127.0.0.1:8051 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -118,14 +118,14 @@ __begin 6
 __mark changed
 __DEPLOY_EOF_56b548a1b0cc
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl blog start blog-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/blog/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/OLD && if ! cmp -s /var/lib/deploy/apps/blog/releases/OLD/nginx.conf /etc/nginx/sites-available/blog; then __put /etc/nginx/sites-available/blog 0644 root:root < /var/lib/deploy/apps/blog/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/blog/releases/OLD/nginx.conf /etc/nginx/sites-available/blog; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -385,10 +385,10 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 18
-{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
 } </dev/null
 __begin 19
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=20
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_241bd533ace5'

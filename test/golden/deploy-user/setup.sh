@@ -427,7 +427,7 @@ case $action in
 esac
 __DEPLOY_EOF_f4e8d7a1009a
 __begin 2
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/blog && __put /var/lib/deploy/apps/blog/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/blog/ctl.conf; then echo '/var/lib/deploy/apps/blog/ctl.conf is not the one this version of deploy needs: run `deploy blog setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/blog /var/lib/deploy/apps/blog/ctl.conf blog
 } <<'__DEPLOY_EOF_e28a98a42122'
 # blog: written by `deploy blog setup`; read by /usr/local/sbin/deploy-ctl.
 manager supervisor
@@ -460,12 +460,12 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_49c0a009701b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9c51d5f7834d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=lock
 __begin 1
 ( if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
@@ -481,9 +481,9 @@ __begin 4
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 5
-( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_49c0a009701b
+__DEPLOY_EOF_9c51d5f7834d
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -1337,7 +1337,7 @@ else
 __mark changed
 fi
 __begin 5
-{ if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi
+{ if [ "$__step_changed" = 1 ]; then deploy_reread_programs supervisor 1; fi
 } </dev/null
 
 # ---- HTTPS: challenge directory, renewal [certificate-prepare, sudo -n bash -s]
@@ -1756,7 +1756,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_782a93250437
 __begin 2
-{ __ctl blog status blog-a blog-b || true
+{ deploy_program_states blog blog-a blog-b
 } </dev/null
 
 # ---- start [start, sudo -n bash -s]
@@ -1771,7 +1771,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_9de48952251b
 __begin 2
-{ __ctl blog stop blog-a || true
+{ deploy_stop_programs blog blog-a
 } </dev/null
 __begin 3
 { if __addr_in_use 127.0.0.1:8050; then echo '127.0.0.1:8050 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -1792,14 +1792,14 @@ __begin 5
 __mark changed
 __DEPLOY_EOF_a96b359d7def
 __begin 6
-{ __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-a.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
 } </dev/null
 __begin 7
 { __ctl blog start blog-a
 } </dev/null
 __mark changed
 __begin 8
-{ url=http://127.0.0.1:8050/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8050/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/blog/gunicorn-a.log || deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __i=9
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_00b88afc8d07'
@@ -1836,10 +1836,10 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
 } </dev/null
 __begin 2
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 
 # ---- unlock [unlock, sudo -n bash -s]

@@ -18,12 +18,12 @@ __begin 3
 { for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_999b7c5c67e6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a53b835025f3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
@@ -38,7 +38,7 @@ __begin 7
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 8
-( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
 __begin 9
 ( cd /opt/django/apps/blog/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
@@ -52,26 +52,26 @@ __begin 11
 __begin 12
 ( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_999b7c5c67e6
+__DEPLOY_EOF_a53b835025f3
 
 # ---- start [start, bash -s]
 # step: start
 __step=start
 __begin 1
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-a.log 2>/dev/null || echo 0) + 1 )); fi
+{ deploy_when_live /opt/django/apps/blog/slots/live-b a deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
 } </dev/null
 __begin 2
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 )); fi
+{ deploy_when_live /opt/django/apps/blog/slots/live-b b deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
 __begin 3
 { __ctl blog start blog-"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 } </dev/null
 __mark changed
 __begin 4
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then url=http://127.0.0.1:8050/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then url=http://127.0.0.1:8050/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/blog/gunicorn-a.log || deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
 } </dev/null
 __begin 5
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/blog/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
 } </dev/null
 __i=6
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c08df99b10db'

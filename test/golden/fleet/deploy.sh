@@ -26,10 +26,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_65b51733c1f2
 __begin 5
-{ echo 'f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676  /usr/local/sbin/deploy-ctl' | sha256sum --quiet --strict -c 2>/dev/null || { echo '/usr/local/sbin/deploy-ctl is not the one this version of deploy needs: run `deploy shop setup`' >&2; exit 1; }
+{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl shop
 } </dev/null
 __begin 6
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/shop && __put /var/lib/deploy/apps/shop/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/shop/ctl.conf; then echo '/var/lib/deploy/apps/shop/ctl.conf is not the one this version of deploy needs: run `deploy shop setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/shop /var/lib/deploy/apps/shop/ctl.conf shop
 } <<'__DEPLOY_EOF_46cb8dd143b3'
 # shop: written by `deploy shop setup`; read by /usr/local/sbin/deploy-ctl.
 manager systemd
@@ -38,12 +38,12 @@ logs /var/log/deploy/shop
 site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 __DEPLOY_EOF_46cb8dd143b3
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6ec7e89b12f3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a6aaeb464e6d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=prepare
 __begin 7
 ( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
@@ -55,7 +55,7 @@ __begin 9
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 10
-( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
 ) </dev/null
 __begin 11
 ( cd /opt/django/apps/shop/repo && git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' fetch --prune --quiet origin
@@ -72,7 +72,7 @@ __begin 14
 __begin 15
 ( head -n 1 /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
 ) </dev/null
-__DEPLOY_EOF_6ec7e89b12f3
+__DEPLOY_EOF_a6aaeb464e6d
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
@@ -764,7 +764,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_a3f91c08710f
 __begin 3
-{ __ctl shop stop shop-b || true
+{ deploy_stop_programs shop shop-b
 } </dev/null
 __begin 4
 { if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -785,14 +785,14 @@ __begin 6
 __mark changed
 __DEPLOY_EOF_d2f63face2f3
 __begin 7
-{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
+{ deploy_slot_log_mark systemd shop-b.service
 } </dev/null
 __begin 8
 { __ctl shop start shop-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed systemd shop-b.service || deploy_slot_log systemd shop-b.service | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log systemd shop-b.service | tail -n 25 >&2 || true; err=$(deploy_slot_log systemd shop-b.service | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && if ! cmp -s /var/lib/deploy/apps/shop/releases/NEW/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/shop; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -1051,7 +1051,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 18
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1078,7 +1078,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 19
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1105,13 +1105,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 20
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 21
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 22
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1121,11 +1121,11 @@ else
 __mark changed
 fi
 __begin 23
-{ __ctl shop stop shop-worker shop-clock || true
+{ deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
 __begin 24
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 __i=25
@@ -1203,7 +1203,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_a3f91c08710f
 __begin 3
-{ __ctl shop stop shop-b || true
+{ deploy_stop_programs shop shop-b
 } </dev/null
 __begin 4
 { if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -1224,14 +1224,14 @@ __begin 6
 __mark changed
 __DEPLOY_EOF_f06138b3efb1
 __begin 7
-{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
+{ deploy_slot_log_mark systemd shop-b.service
 } </dev/null
 __begin 8
 { __ctl shop start shop-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed systemd shop-b.service || deploy_slot_log systemd shop-b.service | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log systemd shop-b.service | tail -n 25 >&2 || true; err=$(deploy_slot_log systemd shop-b.service | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && if ! cmp -s /var/lib/deploy/apps/shop/releases/NEW/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/shop; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -1503,7 +1503,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 6
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1530,7 +1530,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 7
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1557,13 +1557,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 8
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 9
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 10
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1573,11 +1573,11 @@ else
 __mark changed
 fi
 __begin 11
-{ __ctl shop stop shop-worker shop-clock || true
+{ deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
 __begin 12
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 __i=13
@@ -1711,7 +1711,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 4
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1738,7 +1738,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 5
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1765,13 +1765,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 6
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 7
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 8
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1781,11 +1781,11 @@ else
 __mark changed
 fi
 __begin 9
-{ __ctl shop stop shop-worker shop-clock || true
+{ deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
 __begin 10
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 __i=11
@@ -1828,15 +1828,16 @@ __DEPLOY_EOF_fe5152bfa593
 # step: abandon
 __step=abandon
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_dda527776327'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbe900a5f53e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qsF '"run":"TOKEN"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; fi || true
+# + library: deploy_page_off
+{ deploy_page_off /opt/django/apps/shop/maintenance.html '"run":"TOKEN"'
 } </dev/null
-__DEPLOY_EOF_dda527776327
+__DEPLOY_EOF_fbe900a5f53e
 __begin 2
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then __ctl shop stop shop-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then deploy_stop_programs shop shop-b; fi
 } </dev/null
 __i=3
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_35ec8389c729'

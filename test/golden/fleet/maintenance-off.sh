@@ -3,14 +3,15 @@
 # step: maintenance
 __step=maintenance
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_01e4a94059f8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_30bf922ad755'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_set_up
 __step=maintenance
 __begin 1
-( test -d /opt/django/apps/shop || { echo "shop is not set up on this server: run \`deploy shop setup\` first" >&2; exit 1; }
+( deploy_require_set_up /opt/django/apps/shop shop
 ) </dev/null
 __begin 2
 if ( test ! -e /opt/django/apps/shop/maintenance.html
@@ -21,4 +22,4 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_01e4a94059f8
+__DEPLOY_EOF_30bf922ad755

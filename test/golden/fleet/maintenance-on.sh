@@ -3,20 +3,21 @@
 # step: maintenance
 __step=maintenance
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1f95501e95b8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_176f65785db9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_set_up deploy_site_knows_page deploy_put_page
 __step=maintenance
 __begin 1
-( test -d /opt/django/apps/shop || { echo "shop is not set up on this server: run \`deploy shop setup\` first" >&2; exit 1; }
+( deploy_require_set_up /opt/django/apps/shop shop
 ) </dev/null
 __begin 2
-( grep -qF /opt/django/apps/shop/maintenance.html /etc/nginx/sites-available/shop 2>/dev/null || { echo "the nginx site of shop does not know the maintenance page yet: run \`deploy shop setup\` again first" >&2; exit 1; }
+( deploy_site_knows_page /opt/django/apps/shop/maintenance.html /etc/nginx/sites-available/shop shop
 ) </dev/null
 __begin 3
-( tmp=$(mktemp /opt/django/apps/shop/maintenance.html.XXXXXX) && { cat > "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" /opt/django/apps/shop/maintenance.html; } || { rm -f "$tmp"; exit 1; }
+( deploy_put_page /opt/django/apps/shop/maintenance.html
 ) <<'__DEPLOY_EOF_e38d6763d001'
 <!DOCTYPE html>
 <html lang="en">
@@ -43,4 +44,4 @@ __begin 3
 <!-- deploy-maintenance {"since":"now","message":"m","by":"me"} -->
 __DEPLOY_EOF_e38d6763d001
 __mark changed
-__DEPLOY_EOF_1f95501e95b8
+__DEPLOY_EOF_176f65785db9

@@ -18,12 +18,12 @@ __begin 3
 { for u in nginx; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_34efe49c662f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbd986e5dc86'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop 2>/dev/null && test -w /opt/django/apps/shop/slots; } || { echo "shop was set up by an older version of deploy: run \`deploy shop setup\` again first" >&2; exit 1; }
@@ -38,7 +38,7 @@ __begin 7
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 8
-( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
 ) </dev/null
 __begin 9
 ( cd /opt/django/apps/shop/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
@@ -52,7 +52,7 @@ __begin 11
 __begin 12
 ( cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_34efe49c662f
+__DEPLOY_EOF_fbd986e5dc86
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
@@ -93,7 +93,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_a3f91c08710f
 __begin 3
-{ __ctl shop stop shop-b || true
+{ deploy_stop_programs shop shop-b
 } </dev/null
 __begin 4
 { if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -114,14 +114,14 @@ __begin 6
 __mark changed
 __DEPLOY_EOF_7e24570ca999
 __begin 7
-{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
+{ deploy_slot_log_mark systemd shop-b.service
 } </dev/null
 __begin 8
 { __ctl shop start shop-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed systemd shop-b.service || deploy_slot_log systemd shop-b.service | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log systemd shop-b.service | tail -n 25 >&2 || true; err=$(deploy_slot_log systemd shop-b.service | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/OLD && if ! cmp -s /var/lib/deploy/apps/shop/releases/OLD/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/shop/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/shop/releases/OLD/nginx.conf /etc/nginx/sites-available/shop; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -380,7 +380,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 18
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -407,7 +407,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 19
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -434,13 +434,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 20
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 21
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 22
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -450,11 +450,11 @@ else
 __mark changed
 fi
 __begin 23
-{ __ctl shop stop shop-worker shop-clock || true
+{ deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
 __begin 24
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 __i=25
@@ -479,7 +479,7 @@ __DEPLOY_EOF_23538d00da18
 # step: abandon
 __step=abandon
 __begin 1
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then __ctl shop stop shop-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then deploy_stop_programs shop shop-b; fi
 } </dev/null
 __i=2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef0d198fb8da'

@@ -377,7 +377,7 @@ case $action in
 esac
 __DEPLOY_EOF_f4e8d7a1009a
 __begin 2
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/shop && __put /var/lib/deploy/apps/shop/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/shop/ctl.conf; then echo '/var/lib/deploy/apps/shop/ctl.conf is not the one this version of deploy needs: run `deploy shop setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/shop /var/lib/deploy/apps/shop/ctl.conf shop
 } <<'__DEPLOY_EOF_46cb8dd143b3'
 # shop: written by `deploy shop setup`; read by /usr/local/sbin/deploy-ctl.
 manager systemd
@@ -410,12 +410,12 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_eb54e8174806'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_267f1ca4ef23'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=lock
 __begin 1
 ( if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
@@ -431,9 +431,9 @@ __begin 4
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 5
-( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_eb54e8174806
+__DEPLOY_EOF_267f1ca4ef23
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -1301,7 +1301,7 @@ else
 __mark changed
 fi
 __begin 5
-{ if [ "$__step_changed" = 1 ]; then systemctl daemon-reload; fi
+{ if [ "$__step_changed" = 1 ]; then deploy_reread_programs systemd 1; fi
 } </dev/null
 
 # ---- check the certificate (ssl_certificate) [certificate-check, sudo -n bash -s]
@@ -1697,7 +1697,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_cf551cbf7bae
 __begin 2
-{ __ctl shop status shop-a shop-b || true
+{ deploy_program_states shop shop-a shop-b
 } </dev/null
 
 # ---- start [start, sudo -n bash -s]
@@ -1712,7 +1712,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_4ba3b92b1801
 __begin 2
-{ __ctl shop stop shop-a || true
+{ deploy_stop_programs shop shop-a
 } </dev/null
 __begin 3
 { if __addr_in_use 127.0.0.1:8040; then echo '127.0.0.1:8040 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -1733,14 +1733,14 @@ __begin 5
 __mark changed
 __DEPLOY_EOF_cb1043257706
 __begin 6
-{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0)
+{ deploy_slot_log_mark systemd shop-a.service
 } </dev/null
 __begin 7
 { __ctl shop start shop-a
 } </dev/null
 __mark changed
 __begin 8
-{ url=http://127.0.0.1:8040/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8040/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed systemd shop-a.service || deploy_slot_log systemd shop-a.service | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log systemd shop-a.service | tail -n 25 >&2 || true; err=$(deploy_slot_log systemd shop-a.service | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __i=9
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d70d1c52bef6'
@@ -1777,7 +1777,7 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1804,7 +1804,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 2
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1831,13 +1831,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 3
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 4
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 5
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1847,7 +1847,7 @@ else
 __mark changed
 fi
 __begin 6
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 

@@ -26,10 +26,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_47a2c5a8f432
 __begin 5
-{ echo 'f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676  /usr/local/sbin/deploy-ctl' | sha256sum --quiet --strict -c 2>/dev/null || { echo '/usr/local/sbin/deploy-ctl is not the one this version of deploy needs: run `deploy NOME_APP setup`' >&2; exit 1; }
+{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl NOME_APP
 } </dev/null
 __begin 6
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/NOME_APP && __put /var/lib/deploy/apps/NOME_APP/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/NOME_APP/ctl.conf; then echo '/var/lib/deploy/apps/NOME_APP/ctl.conf is not the one this version of deploy needs: run `deploy NOME_APP setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
 } <<'__DEPLOY_EOF_981ba4918084'
 # NOME_APP: written by `deploy NOME_APP setup`; read by /usr/local/sbin/deploy-ctl.
 manager supervisor
@@ -38,12 +38,12 @@ logs /var/log/deploy/NOME_APP
 site_logs /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log
 __DEPLOY_EOF_981ba4918084
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6aa425708549'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_10c27ab9084a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=prepare
 __begin 7
 ( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
@@ -55,7 +55,7 @@ __begin 9
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 10
-( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
 ) </dev/null
 __begin 11
 ( cd /opt/django/apps/NOME_APP/repo && git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' fetch --prune --quiet origin
@@ -72,7 +72,7 @@ __begin 14
 __begin 15
 ( head -n 1 /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
 ) </dev/null
-__DEPLOY_EOF_6aa425708549
+__DEPLOY_EOF_10c27ab9084a
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
@@ -656,7 +656,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_6b0f4e09a762
 __begin 3
-{ __ctl NOME_APP stop NOME_APP-b || true
+{ deploy_stop_programs NOME_APP NOME_APP-b
 } </dev/null
 __begin 4
 { if __addr_in_use 127.0.0.1:8033; then echo '127.0.0.1:8033 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -677,14 +677,14 @@ __begin 6
 __mark changed
 __DEPLOY_EOF_9ecab9b9a1d5
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl NOME_APP start NOME_APP-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/NOME_APP/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/NOME_APP/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/NOME_APP/releases/NEW && if ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf /etc/nginx/sites-available/NOME_APP; then __put /etc/nginx/sites-available/NOME_APP 0644 root:root < /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/NOME_APP; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -917,10 +917,10 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 18
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 19
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=20
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61a7b89bc14d'
@@ -997,7 +997,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_6b0f4e09a762
 __begin 3
-{ __ctl NOME_APP stop NOME_APP-b || true
+{ deploy_stop_programs NOME_APP NOME_APP-b
 } </dev/null
 __begin 4
 { if __addr_in_use 127.0.0.1:8033; then echo '127.0.0.1:8033 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -1018,14 +1018,14 @@ __begin 6
 __mark changed
 __DEPLOY_EOF_bfe0624b4651
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl NOME_APP start NOME_APP-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/NOME_APP/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/NOME_APP/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/NOME_APP/releases/NEW && if ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf /etc/nginx/sites-available/NOME_APP; then __put /etc/nginx/sites-available/NOME_APP 0644 root:root < /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/NOME_APP; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -1271,10 +1271,10 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 6
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 7
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=8
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0c73937c1786'
@@ -1403,10 +1403,10 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 4
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 5
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=6
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf1317b2265e'
@@ -1444,15 +1444,16 @@ __DEPLOY_EOF_06f8512f1904
 # step: abandon
 __step=abandon
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_08ac139c544a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c66fca1916'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qsF '"run":"TOKEN"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; fi || true
+# + library: deploy_page_off
+{ deploy_page_off /opt/django/apps/NOME_APP/maintenance.html '"run":"TOKEN"'
 } </dev/null
-__DEPLOY_EOF_08ac139c544a
+__DEPLOY_EOF_06c66fca1916
 __begin 2
-{ if [ "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" != b ]; then __ctl NOME_APP stop NOME_APP-b || true; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" != b ]; then deploy_stop_programs NOME_APP NOME_APP-b; fi
 } </dev/null
 __i=3
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_24dcb985351c'

@@ -3,20 +3,21 @@
 # step: logs
 __step=logs
 __begin 1
-{ __ctl NOME_APP logs 10 
+{ __ctl NOME_APP logs 10
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2252863c3d81'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c122858292a1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ tail -v -n 10  /opt/django/apps/NOME_APP/shared/log/*.log 2>/dev/null || true
+# + library: deploy_app_logs
+{ deploy_app_logs 10 /opt/django/apps/NOME_APP/shared/log
 } </dev/null
-__DEPLOY_EOF_2252863c3d81
+__DEPLOY_EOF_c122858292a1
 
 # ---- follow logs [logs, sudo -n bash -s]
 # step: logs
 __step=logs
 __begin 1
-{ __ctl NOME_APP logs 10 follow & sudo -n -H -u django -- bash -c 'tail -v -n 10 -F /opt/django/apps/NOME_APP/shared/log/*.log 2>/dev/null || true'; wait
+{ deploy_follow_logs NOME_APP 10 django /opt/django/apps/NOME_APP/shared/log
 } </dev/null

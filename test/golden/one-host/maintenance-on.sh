@@ -3,20 +3,21 @@
 # step: maintenance
 __step=maintenance
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ded2d9e2b653'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_92362e499b39'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_set_up deploy_site_knows_page deploy_put_page
 __step=maintenance
 __begin 1
-( test -d /opt/django/apps/NOME_APP || { echo "NOME_APP is not set up on this server: run \`deploy NOME_APP setup\` first" >&2; exit 1; }
+( deploy_require_set_up /opt/django/apps/NOME_APP NOME_APP
 ) </dev/null
 __begin 2
-( grep -qF /opt/django/apps/NOME_APP/maintenance.html /etc/nginx/sites-available/NOME_APP 2>/dev/null || { echo "the nginx site of NOME_APP does not know the maintenance page yet: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
+( deploy_site_knows_page /opt/django/apps/NOME_APP/maintenance.html /etc/nginx/sites-available/NOME_APP NOME_APP
 ) </dev/null
 __begin 3
-( tmp=$(mktemp /opt/django/apps/NOME_APP/maintenance.html.XXXXXX) && { cat > "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" /opt/django/apps/NOME_APP/maintenance.html; } || { rm -f "$tmp"; exit 1; }
+( deploy_put_page /opt/django/apps/NOME_APP/maintenance.html
 ) <<'__DEPLOY_EOF_e38d6763d001'
 <!DOCTYPE html>
 <html lang="en">
@@ -43,4 +44,4 @@ __begin 3
 <!-- deploy-maintenance {"since":"now","message":"m","by":"me"} -->
 __DEPLOY_EOF_e38d6763d001
 __mark changed
-__DEPLOY_EOF_ded2d9e2b653
+__DEPLOY_EOF_92362e499b39

@@ -18,12 +18,12 @@ __begin 3
 { for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_119e80f880c9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1854795b8c52'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP 2>/dev/null && test -w /opt/django/apps/NOME_APP/slots; } || { echo "NOME_APP was set up by an older version of deploy: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
@@ -38,7 +38,7 @@ __begin 7
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 8
-( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
 ) </dev/null
 __begin 9
 ( cd /opt/django/apps/NOME_APP/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
@@ -52,7 +52,7 @@ __begin 11
 __begin 12
 ( cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_119e80f880c9
+__DEPLOY_EOF_1854795b8c52
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
@@ -97,7 +97,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_6b0f4e09a762
 __begin 3
-{ __ctl NOME_APP stop NOME_APP-b || true
+{ deploy_stop_programs NOME_APP NOME_APP-b
 } </dev/null
 __begin 4
 { if __addr_in_use 127.0.0.1:8033; then echo '127.0.0.1:8033 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -118,14 +118,14 @@ __begin 6
 __mark changed
 __DEPLOY_EOF_d0ddca803d6c
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl NOME_APP start NOME_APP-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/NOME_APP/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/NOME_APP/releases/OLD && if ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf /etc/nginx/sites-available/NOME_APP; then __put /etc/nginx/sites-available/NOME_APP 0644 root:root < /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf /etc/nginx/sites-available/NOME_APP; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -358,10 +358,10 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 18
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 19
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=20
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0e5f5e482512'

@@ -377,7 +377,7 @@ case $action in
 esac
 __DEPLOY_EOF_f4e8d7a1009a
 __begin 2
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/NOME_APP && __put /var/lib/deploy/apps/NOME_APP/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/NOME_APP/ctl.conf; then echo '/var/lib/deploy/apps/NOME_APP/ctl.conf is not the one this version of deploy needs: run `deploy NOME_APP setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
 } <<'__DEPLOY_EOF_981ba4918084'
 # NOME_APP: written by `deploy NOME_APP setup`; read by /usr/local/sbin/deploy-ctl.
 manager supervisor
@@ -410,12 +410,12 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3108d41ce70a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d4075f69365b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=lock
 __begin 1
 ( if mkdir -m 0755 /opt/django/apps/NOME_APP/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/NOME_APP/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
@@ -431,9 +431,9 @@ __begin 4
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 5
-( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_3108d41ce70a
+__DEPLOY_EOF_d4075f69365b
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -1233,7 +1233,7 @@ else
 __mark changed
 fi
 __begin 5
-{ if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi
+{ if [ "$__step_changed" = 1 ]; then deploy_reread_programs supervisor 1; fi
 } </dev/null
 
 # ---- nginx config [nginx-config, sudo -n bash -s]
@@ -1517,7 +1517,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_10099134ce87
 __begin 2
-{ __ctl NOME_APP status NOME_APP-a NOME_APP-b || true
+{ deploy_program_states NOME_APP NOME_APP-a NOME_APP-b
 } </dev/null
 
 # ---- start [start, sudo -n bash -s]
@@ -1532,7 +1532,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_38d60bb617fc
 __begin 2
-{ __ctl NOME_APP stop NOME_APP-a || true
+{ deploy_stop_programs NOME_APP NOME_APP-a
 } </dev/null
 __begin 3
 { if __addr_in_use 127.0.0.1:8032; then echo '127.0.0.1:8032 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
@@ -1553,14 +1553,14 @@ __begin 5
 __mark changed
 __DEPLOY_EOF_a9bdd0f390b9
 __begin 6
-{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-a.log
 } </dev/null
 __begin 7
 { __ctl NOME_APP start NOME_APP-a
 } </dev/null
 __mark changed
 __begin 8
-{ url=http://127.0.0.1:8032/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ url=http://127.0.0.1:8032/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/NOME_APP/gunicorn-a.log || deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-a.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-a.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-a.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __i=9
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b404b817c38d'
@@ -1597,10 +1597,10 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 2
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 
 # ---- unlock [unlock, sudo -n bash -s]

@@ -18,12 +18,12 @@ __begin 3
 { for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_119e80f880c9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1854795b8c52'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_page_left deploy_live_slot
 __step=inspect
 __begin 4
 ( { grep -qF /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP 2>/dev/null && test -w /opt/django/apps/NOME_APP/slots; } || { echo "NOME_APP was set up by an older version of deploy: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
@@ -38,7 +38,7 @@ __begin 7
 ( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 8
-( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
 ) </dev/null
 __begin 9
 ( cd /opt/django/apps/NOME_APP/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
@@ -52,7 +52,7 @@ __begin 11
 __begin 12
 ( cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_119e80f880c9
+__DEPLOY_EOF_1854795b8c52
 
 # ---- stop [stop, sudo -n bash -s]
 # step: stop
