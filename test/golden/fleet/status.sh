@@ -3,12 +3,12 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_54b28399fa20'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d27a3b55d5c8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_release_meta deploy_live_slot
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
@@ -17,12 +17,12 @@ __begin 2
 ( readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" || true
 ) </dev/null
 __begin 3
-( head -n 1 /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || head -n 1 /opt/django/apps/shop/current/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true
+( deploy_release_meta /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release || deploy_release_meta /opt/django/apps/shop/current/.deploy-release || true
 ) </dev/null
 __begin 4
 ( basename "$(readlink /opt/django/apps/shop/current)" 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_54b28399fa20
+__DEPLOY_EOF_d27a3b55d5c8
 __begin 5
 { for u in nginx redis-server; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
 } </dev/null
@@ -42,17 +42,18 @@ __begin 10
 { echo custom
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d410e7817f46'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6927ff25fe6c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_lock_info
 __step=status
 __begin 11
 ( if [ -e /opt/django/apps/shop/maintenance.html ]; then stat -c %Y /opt/django/apps/shop/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/shop/maintenance.html | tail -n 1 || true; else echo off; fi
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
 __begin 13
 ( echo "$(ls -1 /opt/django/apps/shop/releases 2>/dev/null | wc -l) $(du -sh /opt/django/apps/shop/releases 2>/dev/null | cut -f1)"
@@ -60,7 +61,7 @@ __begin 13
 __begin 14
 ( echo "$(ls -1 /opt/django/virtualenvs/shop 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/shop 2>/dev/null | cut -f1)"
 ) </dev/null
-__DEPLOY_EOF_d410e7817f46
+__DEPLOY_EOF_6927ff25fe6c
 __begin 15
 { { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
 } </dev/null
