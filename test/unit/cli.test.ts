@@ -51,7 +51,7 @@ test('dry runs print every command per host and step, redact secrets, connect no
   assert.match(setup, /email_host_password = \[redacted\]/);
   assert.match(setup, /only if: test ! -e \/opt\/django\/apps\/NOME_APP\/current/, 'server-dependent steps show as conditionals');
   const deploy = cli('NOME_APP', 'deploy', '--dry-run', '-c', file).stdout;
-  assert.match(deploy, /\[django\] if mkdir -m 0755 \/opt\/django\/apps\/NOME_APP\/deploy\.lock/);
+  assert.match(deploy, /\[django\] deploy_lock \/opt\/django\/apps\/NOME_APP\/deploy\.lock '\{"by":/);
   assert.match(deploy, /touch \/opt\/django\/apps\/NOME_APP\/slots\/live-b|rm -f \/opt\/django\/apps\/NOME_APP\/slots\/live-b/, 'the switch is one file');
 });
 

@@ -11,6 +11,7 @@ import { parseSettings } from '../../src/settings/load.ts';
 import { NO_REF_STATUS, refError, resolveRef } from '../../src/steps/git.ts';
 import { djangoCommands, exportRelease } from '../../src/steps/build.ts';
 import { RemoteCommandError, UsageError } from '../../src/errors.ts';
+import { libraryFor } from '../../src/library.ts';
 
 let home: string;
 let work: string;
@@ -29,7 +30,8 @@ const commit = (name: string, files: Record<string, string> = {}) => {
 };
 /** The mirror the servers fetch into, brought up to date. */
 const fetch = () => (existsSync(mirror) ? git(mirror, 'fetch', '-q', '--prune', 'origin') : git(home, 'clone', '-q', '--mirror', work, mirror));
-const bash = (code: string) => spawnSync('bash', ['-c', `set -euo pipefail; ${code}`], { encoding: 'utf8' });
+/** The command, with the library functions it calls (remote/lib/), as a step's script gives them. */
+const bash = (code: string) => spawnSync('bash', ['-c', `set -euo pipefail\n${libraryFor(code)}${code}`], { encoding: 'utf8' });
 const resolve = (ref?: string, extra = '') => bash(String(resolveRef(settings(extra), ref).run));
 
 before(() => {

@@ -20,7 +20,7 @@ const variants = {
 const ALLOWED = [
   /(?:\btest|\[) (?:! )?-[edfLS] \S+/g,
   /\bstat -c \S+ \S+/g,
-  // The library's existence tests (remote/lib/slots.sh): whether the switch file is there.
+  // The library's existence tests (remote/lib/): whether the switch file, or setup's directory, is there.
   /deploy_live_slot \S+/g,
   // The switch file again, which these only hand to deploy_live_slot (remote/lib/programs.sh, status.sh).
   /deploy_when_live \S+/g,
@@ -28,6 +28,9 @@ const ALLOWED = [
   /deploy_live_http \S+/g,
   // Its DIR goes to the app user's shell only (sudo -u USER), as the sudo line below.
   /deploy_follow_logs \S+ \S+ \S+ \S+/g,
+  /deploy_require_setup \S+/g,
+  // The stopping slot's marker (remote/lib/slots.sh): removed as the app user (sudo -u), once the slot stopped.
+  /deploy_stop_in_background \S+ \S+ \S+ \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
   /__give_to_app \S+ \S+/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,

@@ -3,62 +3,63 @@
 # step: inspect
 __step=inspect
 __begin 1
-{ test -d /opt/django/apps/blog/releases || { echo "blog is not set up on this server: run \`deploy blog setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/blog/releases blog
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9d3f1a3064c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1671596a2e63'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_f9d3f1a3064c
+__DEPLOY_EOF_1671596a2e63
 __mark changed
 __begin 3
-{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a53b835025f3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5f3b9b46a0d4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_left deploy_live_slot
+# + library: deploy_lock_info deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 4
-( { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
+( deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
 ) </dev/null
 __begin 5
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
 __begin 6
-( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
 ) </dev/null
 __begin 8
-( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
+( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 9
-( cd /opt/django/apps/blog/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+( deploy_releases /opt/django/apps/blog/releases
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" || readlink /opt/django/apps/blog/current)" 2>/dev/null || true
+( deploy_live_name /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" /opt/django/apps/blog/current
 ) </dev/null
 __begin 11
 ( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_a53b835025f3
+__DEPLOY_EOF_5f3b9b46a0d4
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, bash -s]
 # step: start+switch
 __step=start+switch
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/blog-b.conf; then echo '/etc/supervisor/conf.d/blog-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/supervisor/conf.d/blog-b.conf
 } <<'__DEPLOY_EOF_af242bf1dcc7'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -89,43 +90,45 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_91ae8b4b0bf9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/blog/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/blog/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_91ae8b4b0bf9
+__DEPLOY_EOF_c510bec2fee8
 __begin 3
-{ deploy_stop_programs blog blog-b
+{ __ctl blog stop blog-b || true
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8051; then echo '127.0.0.1:8051 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_56b548a1b0cc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e9f8f9bc6125'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( [ -x /opt/django/apps/blog/releases/OLD/.venv/bin/python ] || { echo "release OLD cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/OLD/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/blog/releases/OLD
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/OLD /opt/django/apps/blog/slots/b.tmp && mv -T /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/slots/b
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/OLD
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_56b548a1b0cc
+__DEPLOY_EOF_e9f8f9bc6125
 __begin 7
-{ deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
+{ __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
 } </dev/null
 __begin 8
 { __ctl blog start blog-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/blog/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/OLD && if ! cmp -s /var/lib/deploy/apps/blog/releases/OLD/nginx.conf /etc/nginx/sites-available/blog; then __put /etc/nginx/sites-available/blog 0644 root:root < /var/lib/deploy/apps/blog/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/blog/releases/OLD/nginx.conf /etc/nginx/sites-available/blog; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -330,15 +333,15 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a7a22a09c6f6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_db231b04276a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
 __begin 12
-( if ! (set -C; echo switch > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
+( deploy_abort_point /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -350,14 +353,14 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_a7a22a09c6f6
+__DEPLOY_EOF_db231b04276a
 __begin 16
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
 } </dev/null
 __begin 17
 { if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/OLD && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/OLD/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
@@ -385,56 +388,57 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 18
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
+{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
 } </dev/null
 __begin 19
-{ deploy_update_programs supervisor
+{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_241bd533ace5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_86f074cb1737'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 20
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 22
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_241bd533ace5
+__DEPLOY_EOF_86f074cb1737
 
 # ---- clean up [abandon, bash -s]
 # step: abandon
 __step=abandon
 __begin 1
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" != b ]; then deploy_stop_programs blog blog-b; fi
+{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" b blog blog-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e517e6a74059'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bedf9a35256'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 2
-( if [ -d /opt/django/apps/blog/releases/OLD ] && [ "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)")" != /opt/django/apps/blog/releases/OLD ]; then rm -f /opt/django/apps/blog/releases/OLD/.deploy-built; echo failed > /opt/django/apps/blog/releases/OLD/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/blog/releases/OLD /opt/django/apps/blog/releases/.deleting-OLD && rm -rf /opt/django/apps/blog/releases/.deleting-OLD; } || true; fi
+( deploy_abandon_release /opt/django/apps/blog/releases/OLD /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 ) </dev/null
 __begin 3
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 4
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 5
-( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
 ) </dev/null
 __begin 6
-( slot=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot")")"
+( deploy_live_now /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 ) </dev/null
-__DEPLOY_EOF_e517e6a74059
+__DEPLOY_EOF_7bedf9a35256

@@ -3,87 +3,89 @@
 # step: inspect
 __step=inspect
 __begin 1
-{ test -d /opt/django/apps/blog/releases || { echo "blog is not set up on this server: run \`deploy blog setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/blog/releases blog
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9d3f1a3064c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1671596a2e63'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_f9d3f1a3064c
+__DEPLOY_EOF_1671596a2e63
 __mark changed
 __begin 3
-{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a53b835025f3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5f3b9b46a0d4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_left deploy_live_slot
+# + library: deploy_lock_info deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 4
-( { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
+( deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
 ) </dev/null
 __begin 5
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
 __begin 6
-( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
 ) </dev/null
 __begin 8
-( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
+( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 9
-( cd /opt/django/apps/blog/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+( deploy_releases /opt/django/apps/blog/releases
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" || readlink /opt/django/apps/blog/current)" 2>/dev/null || true
+( deploy_live_name /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" /opt/django/apps/blog/current
 ) </dev/null
 __begin 11
 ( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_a53b835025f3
+__DEPLOY_EOF_5f3b9b46a0d4
 
 # ---- start [start, bash -s]
 # step: start
 __step=start
 __begin 1
-{ deploy_when_live /opt/django/apps/blog/slots/live-b a deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-a.log 2>/dev/null || echo 0) + 1 )); fi
 } </dev/null
 __begin 2
-{ deploy_when_live /opt/django/apps/blog/slots/live-b b deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 )); fi
 } </dev/null
 __begin 3
 { __ctl blog start blog-"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 } </dev/null
 __mark changed
 __begin 4
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then url=http://127.0.0.1:8050/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/blog/gunicorn-a.log || deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-a.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'; fi
 } </dev/null
 __begin 5
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/blog/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/blog/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'; fi
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c08df99b10db'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fd40f6692d2d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start
 __begin 6
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 7
-( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
 ) </dev/null
-__DEPLOY_EOF_c08df99b10db
+__DEPLOY_EOF_fd40f6692d2d

@@ -3,37 +3,37 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_374a94f226a2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6628ae311040'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot __live_dir deploy_live_link deploy_live_release deploy_link_name
+# + library: deploy_release_meta deploy_live_slot
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 2
-( deploy_live_link /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b
+( readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" || true
 ) </dev/null
 __begin 3
-( deploy_live_release /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/current
+( deploy_release_meta /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release || deploy_release_meta /opt/django/apps/blog/current/.deploy-release || true
 ) </dev/null
 __begin 4
-( deploy_link_name /opt/django/apps/blog/current
+( basename "$(readlink /opt/django/apps/blog/current)" 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_374a94f226a2
+__DEPLOY_EOF_6628ae311040
 __begin 5
-{ deploy_services_state nginx supervisor
+{ for u in nginx supervisor; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
 } </dev/null
 __begin 6
-{ deploy_program_states blog blog-a blog-b
+{ __ctl blog status blog-a blog-b || true
 } </dev/null
 __begin 7
-{ deploy_live_http /opt/django/apps/blog/slots/live-b -H 'Host: blog.example.org' http://127.0.0.1:8050/ -- -H 'Host: blog.example.org' http://127.0.0.1:8051/
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: blog.example.org' http://127.0.0.1:8051/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: blog.example.org' http://127.0.0.1:8050/ || true; fi
 } </dev/null
 __begin 8
-{ deploy_http_status -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/
+{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/ || true
 } </dev/null
 __begin 9
 { echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername blog.example.org 2>/dev/null | openssl x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null || true
@@ -42,18 +42,18 @@ __begin 10
 { echo "$(systemctl is-enabled certbot.timer 2>/dev/null || true) $(systemctl is-active certbot.timer 2>/dev/null || true) $(systemctl show -p NextElapseUSecRealtime --value certbot.timer 2>/dev/null || true)"
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e42721773d53'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0638ecc03ce1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_state
+# + library: deploy_lock_info
 __step=status
 __begin 11
-( deploy_page_state /opt/django/apps/blog/maintenance.html '<!-- deploy-maintenance '
+( if [ -e /opt/django/apps/blog/maintenance.html ]; then stat -c %Y /opt/django/apps/blog/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/blog/maintenance.html | tail -n 1 || true; else echo off; fi
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
 __begin 13
 ( echo "$(ls -1 /opt/django/apps/blog/releases 2>/dev/null | wc -l) $(du -sh /opt/django/apps/blog/releases 2>/dev/null | cut -f1)"
@@ -61,7 +61,7 @@ __begin 13
 __begin 14
 ( echo "$(ls -1 /opt/django/virtualenvs/blog 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/blog 2>/dev/null | cut -f1)"
 ) </dev/null
-__DEPLOY_EOF_e42721773d53
+__DEPLOY_EOF_0638ecc03ce1
 __begin 15
-{ deploy_disk_free /opt/django
+{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
 } </dev/null

@@ -3,23 +3,25 @@
 # step: lock-info
 __step=lock-info
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2c13e1b52708'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf299affc465'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || true
+# + library: deploy_lock_info
+{ deploy_lock_info /opt/django/apps/blog/deploy.lock
 } </dev/null
-__DEPLOY_EOF_2c13e1b52708
+__DEPLOY_EOF_cf299affc465
 
 # ---- remove the lock [unlock, bash -s]
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_418f40f7f8c1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_97c363eb6b15'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null || [ ! -s /opt/django/apps/blog/deploy.lock/info ]; then rm -rf /opt/django/apps/blog/deploy.lock; else echo "the lock changed hands meanwhile: left in place" >&2; exit 1; fi
+# + library: deploy_remove_lock
+{ deploy_remove_lock /opt/django/apps/blog/deploy.lock TOKEN
 } </dev/null
-__DEPLOY_EOF_418f40f7f8c1
+__DEPLOY_EOF_97c363eb6b15
 __mark changed

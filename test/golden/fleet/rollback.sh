@@ -3,62 +3,63 @@
 # step: inspect
 __step=inspect
 __begin 1
-{ test -d /opt/django/apps/shop/releases || { echo "shop is not set up on this server: run \`deploy shop setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/shop/releases shop
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_328e5238c338'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c01f42f3b8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_328e5238c338
+__DEPLOY_EOF_06c01f42f3b8
 __mark changed
 __begin 3
-{ for u in nginx; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbd986e5dc86'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f29c97c10ab1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_left deploy_live_slot
+# + library: deploy_lock_info deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 4
-( { grep -qF /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop 2>/dev/null && test -w /opt/django/apps/shop/slots; } || { echo "shop was set up by an older version of deploy: run \`deploy shop setup\` again first" >&2; exit 1; }
+( deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
 ) </dev/null
 __begin 5
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
 __begin 6
-( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
 ) </dev/null
 __begin 8
-( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
+( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 9
-( cd /opt/django/apps/shop/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+( deploy_releases /opt/django/apps/shop/releases
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" || readlink /opt/django/apps/shop/current)" 2>/dev/null || true
+( deploy_live_name /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/current
 ) </dev/null
 __begin 11
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_fbd986e5dc86
+__DEPLOY_EOF_f29c97c10ab1
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
 __step=start+switch
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-b.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-b.service; then echo '/etc/systemd/system/shop-b.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/systemd/system/shop-b.service
 } <<'__DEPLOY_EOF_954862233a8b'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
@@ -85,43 +86,45 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a3f91c08710f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/shop/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/shop/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_a3f91c08710f
+__DEPLOY_EOF_2e628a5a9edc
 __begin 3
-{ deploy_stop_programs shop shop-b
+{ __ctl shop stop shop-b || true
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e24570ca999'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1846fd926b96'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( [ -x /opt/django/apps/shop/releases/OLD/.venv/bin/python ] || { echo "release OLD cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/OLD/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/shop/releases/OLD
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/OLD /opt/django/apps/shop/slots/b.tmp && mv -T /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/slots/b
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/OLD
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_7e24570ca999
+__DEPLOY_EOF_1846fd926b96
 __begin 7
-{ deploy_slot_log_mark systemd shop-b.service
+{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
 } </dev/null
 __begin 8
 { __ctl shop start shop-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed systemd shop-b.service || deploy_slot_log systemd shop-b.service | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log systemd shop-b.service | tail -n 25 >&2 || true; err=$(deploy_slot_log systemd shop-b.service | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/OLD && if ! cmp -s /var/lib/deploy/apps/shop/releases/OLD/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/shop/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/shop/releases/OLD/nginx.conf /etc/nginx/sites-available/shop; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -325,15 +328,15 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8893d0a39aa8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4f18cf597e22'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
 __begin 12
-( if ! (set -C; echo switch > /opt/django/apps/shop/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
+( deploy_abort_point /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -345,14 +348,14 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_8893d0a39aa8
+__DEPLOY_EOF_4f18cf597e22
 __begin 16
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
 } </dev/null
 __begin 17
 { if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/shop/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/OLD && __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/shop/releases/OLD/app.conf /opt/django/configs/apps/shop.conf) && __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"; fi
@@ -380,7 +383,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 18
-{ deploy_put_program /etc/systemd/system/shop-worker.service
+{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -407,7 +410,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 19
-{ deploy_put_program /etc/systemd/system/shop-clock.service
+{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -434,13 +437,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 20
-{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
+{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
 } </dev/null
 __begin 21
-{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
+{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
 } </dev/null
 __begin 22
-if { { deploy_units_enabled shop-worker.service shop-clock.service
+if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -450,58 +453,59 @@ else
 __mark changed
 fi
 __begin 23
-{ deploy_stop_programs shop shop-worker shop-clock
+{ __ctl shop stop shop-worker shop-clock || true
 } </dev/null
 __mark changed
 __begin 24
-{ deploy_start_processes systemd shop worker clock
+{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
 } </dev/null
 __mark changed
 __i=25
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_23538d00da18'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d604471de4f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 25
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 26
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 27
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_23538d00da18
+__DEPLOY_EOF_6d604471de4f
 
 # ---- clean up [abandon, sudo -n bash -s]
 # step: abandon
 __step=abandon
 __begin 1
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then deploy_stop_programs shop shop-b; fi
+{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef0d198fb8da'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_527ce5be6df2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 2
-( if [ -d /opt/django/apps/shop/releases/OLD ] && [ "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)")" != /opt/django/apps/shop/releases/OLD ]; then rm -f /opt/django/apps/shop/releases/OLD/.deploy-built; echo failed > /opt/django/apps/shop/releases/OLD/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/shop/releases/OLD /opt/django/apps/shop/releases/.deleting-OLD && rm -rf /opt/django/apps/shop/releases/.deleting-OLD; } || true; fi
+( deploy_abandon_release /opt/django/apps/shop/releases/OLD /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 ) </dev/null
 __begin 3
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 4
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 5
-( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
 ) </dev/null
 __begin 6
-( slot=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot")")"
+( deploy_live_now /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 ) </dev/null
-__DEPLOY_EOF_ef0d198fb8da
+__DEPLOY_EOF_527ce5be6df2

@@ -3,87 +3,89 @@
 # step: inspect
 __step=inspect
 __begin 1
-{ test -d /opt/django/apps/shop/releases || { echo "shop is not set up on this server: run \`deploy shop setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/shop/releases shop
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_328e5238c338'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c01f42f3b8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_328e5238c338
+__DEPLOY_EOF_06c01f42f3b8
 __mark changed
 __begin 3
-{ for u in nginx; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbd986e5dc86'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f29c97c10ab1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_left deploy_live_slot
+# + library: deploy_lock_info deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 4
-( { grep -qF /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop 2>/dev/null && test -w /opt/django/apps/shop/slots; } || { echo "shop was set up by an older version of deploy: run \`deploy shop setup\` again first" >&2; exit 1; }
+( deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
 ) </dev/null
 __begin 5
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
 __begin 6
-( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
 ) </dev/null
 __begin 8
-( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
+( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 9
-( cd /opt/django/apps/shop/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+( deploy_releases /opt/django/apps/shop/releases
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" || readlink /opt/django/apps/shop/current)" 2>/dev/null || true
+( deploy_live_name /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/current
 ) </dev/null
 __begin 11
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_fbd986e5dc86
+__DEPLOY_EOF_f29c97c10ab1
 
 # ---- start [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
-{ deploy_when_live /opt/django/apps/shop/slots/live-b a deploy_slot_log_mark systemd shop-a.service
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = a ]; then __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0); fi
 } </dev/null
 __begin 2
-{ deploy_when_live /opt/django/apps/shop/slots/live-b b deploy_slot_log_mark systemd shop-b.service
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = b ]; then __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); fi
 } </dev/null
 __begin 3
 { __ctl shop start shop-"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 } </dev/null
 __mark changed
 __begin 4
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = a ]; then url=http://127.0.0.1:8040/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed systemd shop-a.service || deploy_slot_log systemd shop-a.service | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log systemd shop-a.service | tail -n 25 >&2 || true; err=$(deploy_slot_log systemd shop-a.service | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = a ]; then deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'; fi
 } </dev/null
 __begin 5
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = b ]; then url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed systemd shop-b.service || deploy_slot_log systemd shop-b.service | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log systemd shop-b.service | tail -n 25 >&2 || true; err=$(deploy_slot_log systemd shop-b.service | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"; fi
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = b ]; then deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'; fi
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6bfb898946c7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_adf3229a3c46'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start
 __begin 6
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 7
-( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
 ) </dev/null
-__DEPLOY_EOF_6bfb898946c7
+__DEPLOY_EOF_adf3229a3c46

@@ -3,37 +3,37 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_82448584ad55'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d27a3b55d5c8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot __live_dir deploy_live_link deploy_live_release deploy_link_name
+# + library: deploy_release_meta deploy_live_slot
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 2
-( deploy_live_link /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b
+( readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" || true
 ) </dev/null
 __begin 3
-( deploy_live_release /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/current
+( deploy_release_meta /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release || deploy_release_meta /opt/django/apps/shop/current/.deploy-release || true
 ) </dev/null
 __begin 4
-( deploy_link_name /opt/django/apps/shop/current
+( basename "$(readlink /opt/django/apps/shop/current)" 2>/dev/null || true
 ) </dev/null
-__DEPLOY_EOF_82448584ad55
+__DEPLOY_EOF_d27a3b55d5c8
 __begin 5
-{ deploy_services_state nginx redis-server
+{ for u in nginx redis-server; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
 } </dev/null
 __begin 6
-{ deploy_program_states shop shop-a shop-b
+{ __ctl shop status shop-a shop-b || true
 } </dev/null
 __begin 7
-{ deploy_live_http /opt/django/apps/shop/slots/live-b -H 'Host: shop.example.com' http://127.0.0.1:8040/ -- -H 'Host: shop.example.com' http://127.0.0.1:8041/
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: shop.example.com' http://127.0.0.1:8041/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: shop.example.com' http://127.0.0.1:8040/ || true; fi
 } </dev/null
 __begin 8
-{ deploy_http_status -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/
+{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/ || true
 } </dev/null
 __begin 9
 { echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername shop.example.com 2>/dev/null | openssl x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null || true
@@ -42,18 +42,18 @@ __begin 10
 { echo custom
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2785957b97c7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6927ff25fe6c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_state
+# + library: deploy_lock_info
 __step=status
 __begin 11
-( deploy_page_state /opt/django/apps/shop/maintenance.html '<!-- deploy-maintenance '
+( if [ -e /opt/django/apps/shop/maintenance.html ]; then stat -c %Y /opt/django/apps/shop/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/shop/maintenance.html | tail -n 1 || true; else echo off; fi
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
 __begin 13
 ( echo "$(ls -1 /opt/django/apps/shop/releases 2>/dev/null | wc -l) $(du -sh /opt/django/apps/shop/releases 2>/dev/null | cut -f1)"
@@ -61,7 +61,7 @@ __begin 13
 __begin 14
 ( echo "$(ls -1 /opt/django/virtualenvs/shop 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/shop 2>/dev/null | cut -f1)"
 ) </dev/null
-__DEPLOY_EOF_2785957b97c7
+__DEPLOY_EOF_6927ff25fe6c
 __begin 15
-{ deploy_disk_free /opt/django
+{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
 } </dev/null

@@ -3,23 +3,25 @@
 # step: lock-info
 __step=lock-info
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_317b598af29b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d53a11e07bdb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || true
+# + library: deploy_lock_info
+{ deploy_lock_info /opt/django/apps/shop/deploy.lock
 } </dev/null
-__DEPLOY_EOF_317b598af29b
+__DEPLOY_EOF_d53a11e07bdb
 
 # ---- remove the lock [unlock, sudo -n bash -s]
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8f01cf643c1f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f616792d7181'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null || [ ! -s /opt/django/apps/shop/deploy.lock/info ]; then rm -rf /opt/django/apps/shop/deploy.lock; else echo "the lock changed hands meanwhile: left in place" >&2; exit 1; fi
+# + library: deploy_remove_lock
+{ deploy_remove_lock /opt/django/apps/shop/deploy.lock TOKEN
 } </dev/null
-__DEPLOY_EOF_8f01cf643c1f
+__DEPLOY_EOF_f616792d7181
 __mark changed

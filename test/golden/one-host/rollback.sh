@@ -3,62 +3,63 @@
 # step: inspect
 __step=inspect
 __begin 1
-{ test -d /opt/django/apps/NOME_APP/releases || { echo "NOME_APP is not set up on this server: run \`deploy NOME_APP setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/NOME_APP/releases NOME_APP
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_762bc7fcffab'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e5bc17d03cb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/NOME_APP/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/NOME_APP/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_762bc7fcffab
+__DEPLOY_EOF_7e5bc17d03cb
 __mark changed
 __begin 3
-{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1854795b8c52'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_12174fbabadb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_left deploy_live_slot
+# + library: deploy_lock_info deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 4
-( { grep -qF /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP 2>/dev/null && test -w /opt/django/apps/NOME_APP/slots; } || { echo "NOME_APP was set up by an older version of deploy: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
+( deploy_require_this_version /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP /opt/django/apps/NOME_APP/slots NOME_APP
 ) </dev/null
 __begin 5
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 6
-( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
 ) </dev/null
 __begin 8
-( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
+( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 9
-( cd /opt/django/apps/NOME_APP/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+( deploy_releases /opt/django/apps/NOME_APP/releases
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" || readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
+( deploy_live_name /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 11
 ( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_1854795b8c52
+__DEPLOY_EOF_12174fbabadb
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
 __step=start+switch
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/NOME_APP-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/NOME_APP-b.conf; then echo '/etc/supervisor/conf.d/NOME_APP-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
 } <<'__DEPLOY_EOF_2e68a041f486'
 ; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -89,43 +90,45 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_2e68a041f486
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6b0f4e09a762'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/NOME_APP/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/NOME_APP/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_6b0f4e09a762
+__DEPLOY_EOF_3c829210b883
 __begin 3
-{ deploy_stop_programs NOME_APP NOME_APP-b
+{ __ctl NOME_APP stop NOME_APP-b || true
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8033; then echo '127.0.0.1:8033 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d0ddca803d6c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b45d9b0bdf94'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( [ -x /opt/django/apps/NOME_APP/releases/OLD/.venv/bin/python ] || { echo "release OLD cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/NOME_APP/releases/OLD/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/NOME_APP/releases/OLD
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/NOME_APP/slots && ln -sfn /opt/django/apps/NOME_APP/releases/OLD /opt/django/apps/NOME_APP/slots/b.tmp && mv -T /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/slots/b
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/OLD
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_d0ddca803d6c
+__DEPLOY_EOF_b45d9b0bdf94
 __begin 7
-{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
+{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
 } </dev/null
 __begin 8
 { __ctl NOME_APP start NOME_APP-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if deploy_slot_crashed supervisor /var/log/deploy/NOME_APP/gunicorn-b.log || deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | tail -n 25 >&2 || true; err=$(deploy_slot_log supervisor /var/log/deploy/NOME_APP/gunicorn-b.log | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 10
 { if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/NOME_APP/releases/OLD && if ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf /etc/nginx/sites-available/NOME_APP; then __put /etc/nginx/sites-available/NOME_APP 0644 root:root < /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf /etc/nginx/sites-available/NOME_APP; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
@@ -303,15 +306,15 @@ __begin 11
 fi
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a641754f379e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fa7c892ab4f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
 __begin 12
-( if ! (set -C; echo switch > /opt/django/apps/NOME_APP/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
+( deploy_abort_point /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
@@ -323,14 +326,14 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/NOME_APP/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_a641754f379e
+__DEPLOY_EOF_5fa7c892ab4f
 __begin 16
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
 } </dev/null
 __begin 17
 { if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/NOME_APP/releases/OLD && __root_only_dir "$(dirname /opt/django/configs/apps/NOME_APP.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/NOME_APP/releases/OLD/app.conf /opt/django/configs/apps/NOME_APP.conf) && __put /opt/django/configs/apps/NOME_APP.conf 0640 root:django <<<"$content"; fi
@@ -358,56 +361,57 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 18
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
+{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
 } </dev/null
 __begin 19
-{ deploy_update_programs supervisor
+{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0e5f5e482512'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_de2e6c25e47a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 20
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 22
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_0e5f5e482512
+__DEPLOY_EOF_de2e6c25e47a
 
 # ---- clean up [abandon, sudo -n bash -s]
 # step: abandon
 __step=abandon
 __begin 1
-{ if [ "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" != b ]; then deploy_stop_programs NOME_APP NOME_APP-b; fi
+{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" b NOME_APP NOME_APP-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_377515712a8e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9c1288b33be5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 2
-( if [ -d /opt/django/apps/NOME_APP/releases/OLD ] && [ "$(readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)")" != /opt/django/apps/NOME_APP/releases/OLD ]; then rm -f /opt/django/apps/NOME_APP/releases/OLD/.deploy-built; echo failed > /opt/django/apps/NOME_APP/releases/OLD/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/NOME_APP/releases/OLD /opt/django/apps/NOME_APP/releases/.deleting-OLD && rm -rf /opt/django/apps/NOME_APP/releases/.deleting-OLD; } || true; fi
+( deploy_abandon_release /opt/django/apps/NOME_APP/releases/OLD /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 ) </dev/null
 __begin 3
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 4
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 5
-( printf '%s\n' \{\} >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
 ) </dev/null
 __begin 6
-( slot=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/NOME_APP/slots/"$slot")")"
+( deploy_live_now /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 ) </dev/null
-__DEPLOY_EOF_377515712a8e
+__DEPLOY_EOF_9c1288b33be5

@@ -3,56 +3,57 @@
 # step: inspect
 __step=inspect
 __begin 1
-{ test -d /opt/django/apps/NOME_APP/releases || { echo "NOME_APP is not set up on this server: run \`deploy NOME_APP setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/NOME_APP/releases NOME_APP
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_762bc7fcffab'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e5bc17d03cb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/NOME_APP/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/NOME_APP/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_762bc7fcffab
+__DEPLOY_EOF_7e5bc17d03cb
 __mark changed
 __begin 3
-{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1854795b8c52'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_12174fbabadb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_page_left deploy_live_slot
+# + library: deploy_lock_info deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 4
-( { grep -qF /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP 2>/dev/null && test -w /opt/django/apps/NOME_APP/slots; } || { echo "NOME_APP was set up by an older version of deploy: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
+( deploy_require_this_version /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP /opt/django/apps/NOME_APP/slots NOME_APP
 ) </dev/null
 __begin 5
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 6
-( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
 ) </dev/null
 __begin 8
-( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
+( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 9
-( cd /opt/django/apps/NOME_APP/releases && for d in */; do d=${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\t%s\t%s\n' "$d" "$st" "$(head -n 1 "$d/.deploy-release" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//')"; done
+( deploy_releases /opt/django/apps/NOME_APP/releases
 ) </dev/null
 __begin 10
-( basename "$(readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" || readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
+( deploy_live_name /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 11
 ( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 12
-( cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
+( deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_1854795b8c52
+__DEPLOY_EOF_12174fbabadb
 
 # ---- stop [stop, sudo -n bash -s]
 # step: stop
@@ -62,16 +63,17 @@ __begin 1
 } </dev/null
 __mark changed
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8f29d972ea7d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fc8f2d271f6a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=stop
 __begin 2
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 3
-( printf '%s\n' \{\} >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
 ) </dev/null
-__DEPLOY_EOF_8f29d972ea7d
+__DEPLOY_EOF_fc8f2d271f6a

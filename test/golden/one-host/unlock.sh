@@ -3,23 +3,25 @@
 # step: lock-info
 __step=lock-info
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7c457eeed0d4'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1d27b50a9ed0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || true
+# + library: deploy_lock_info
+{ deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
 } </dev/null
-__DEPLOY_EOF_7c457eeed0d4
+__DEPLOY_EOF_1d27b50a9ed0
 
 # ---- remove the lock [unlock, sudo -n bash -s]
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_10d412cca6ab'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a9c056b3c7fd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || [ ! -s /opt/django/apps/NOME_APP/deploy.lock/info ]; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; else echo "the lock changed hands meanwhile: left in place" >&2; exit 1; fi
+# + library: deploy_remove_lock
+{ deploy_remove_lock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 } </dev/null
-__DEPLOY_EOF_10d412cca6ab
+__DEPLOY_EOF_a9c056b3c7fd
 __mark changed
