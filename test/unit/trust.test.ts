@@ -23,7 +23,9 @@ const ALLOWED = [
   // The library's existence tests (remote/lib/slots.sh): whether the switch file is there.
   /deploy_live_slot \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
-  /__give_to_app \S+ \S+/g,
+  /__give_to_app(?: \S+)+/g,
+  // remote/lib/config.sh: root's copies of releases gone from the app's releases/ (it only tests that one exists).
+  /deploy_prune_kept \S+ \S+/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,
 ];
 

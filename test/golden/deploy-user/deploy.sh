@@ -78,11 +78,12 @@ __DEPLOY_EOF_8232a7d11509
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_58d66fb9e6cd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0653986a2ecb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
@@ -110,11 +111,11 @@ APP_CONFIG_FILE=/opt/django/apps/blog/releases/NEW/.deploy/app.conf
 __DEPLOY_EOF_270cf67ed0aa
 __mark changed
 __begin 4
-( mkdir -p /opt/django/apps/blog/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/blog/releases/NEW/.deploy
+( deploy_release_dir /opt/django/apps/blog/releases/NEW/.deploy
 ) </dev/null
 __mark changed
 __begin 5
-( (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py)
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
 ) <<'__DEPLOY_EOF_c0c22d41b779'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -135,7 +136,7 @@ forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_c0c22d41b779
 __mark changed
 __begin 6
-( (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf)
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -329,7 +330,7 @@ server {
 __DEPLOY_EOF_ce5491adfe0d
 __mark changed
 __begin 7
-( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/blog.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/blog.conf has no secret_key the app user can read: run `deploy blog setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/blog/releases/NEW/.deploy/app.conf)
+( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -354,9 +355,9 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_58d66fb9e6cd
+__DEPLOY_EOF_0653986a2ecb
 __begin 8
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/blog/releases/NEW && __put /var/lib/deploy/apps/blog/releases/NEW/nginx.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -549,7 +550,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __begin 9
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/blog/releases/NEW && __put /var/lib/deploy/apps/blog/releases/NEW/app.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -574,18 +575,18 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __begin 10
-{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/blog/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3bf022899c3e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d8039c7ff91'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_refresh_secrets deploy_live_slot
 __step=build
 __begin 11
-( src=$(cat) && for f in /opt/django/apps/blog/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -660,7 +661,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_3bf022899c3e
+__DEPLOY_EOF_6d8039c7ff91
 
 # ---- run once in NEW [run-once, bash -s]
 # step: run-once
@@ -741,7 +742,7 @@ __begin 9
 { url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && if ! cmp -s /var/lib/deploy/apps/blog/releases/NEW/nginx.conf /etc/nginx/sites-available/blog; then __put /etc/nginx/sites-available/blog 0644 root:root < /var/lib/deploy/apps/blog/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/blog; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -934,13 +935,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/blog; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
 __i=12
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a7a22a09c6f6'
@@ -973,7 +968,7 @@ __begin 16
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 17
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/NEW/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1018,7 +1013,7 @@ __begin 21
 ) </dev/null
 __DEPLOY_EOF_de4b2e3e71c7
 __begin 22
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/blog/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/blog/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=23
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0069bd45e3a2'
@@ -1109,7 +1104,7 @@ __begin 9
 { url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && if ! cmp -s /var/lib/deploy/apps/blog/releases/NEW/nginx.conf /etc/nginx/sites-available/blog; then __put /etc/nginx/sites-available/blog 0644 root:root < /var/lib/deploy/apps/blog/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/blog; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -1302,13 +1297,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/blog; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
 
 # ---- ask the running step to stop before the switch [abort, bash -s]
@@ -1354,7 +1343,7 @@ __begin 4
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 5
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/NEW/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1399,7 +1388,7 @@ __begin 9
 ) </dev/null
 __DEPLOY_EOF_3d11c9eabc0a
 __begin 10
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/blog/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/blog/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=11
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_245f10c3e886'
@@ -1486,7 +1475,7 @@ __begin 2
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 3
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/NEW/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1531,7 +1520,7 @@ __begin 7
 ) </dev/null
 __DEPLOY_EOF_7e15e4644f07
 __begin 8
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/blog/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/blog/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=9
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b4bfb406c013'

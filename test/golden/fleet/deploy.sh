@@ -78,11 +78,12 @@ __DEPLOY_EOF_6ec7e89b12f3
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c886d8353cc8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6cedcfe9cd8d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
@@ -111,11 +112,11 @@ APP_CONFIG_FILE=/opt/django/apps/shop/releases/NEW/.deploy/app.conf
 __DEPLOY_EOF_79f2bc9d2e35
 __mark changed
 __begin 4
-( mkdir -p /opt/django/apps/shop/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy
+( deploy_release_dir /opt/django/apps/shop/releases/NEW/.deploy
 ) </dev/null
 __mark changed
 __begin 5
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
 ) <<'__DEPLOY_EOF_df1979654a06'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -134,7 +135,7 @@ forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_df1979654a06
 __mark changed
 __begin 6
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -327,7 +328,7 @@ server {
 __DEPLOY_EOF_d242d74d3b4a
 __mark changed
 __begin 7
-( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/shop.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/shop.conf has no secret_key the app user can read: run `deploy shop setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/app.conf)
+( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -353,7 +354,7 @@ email_use_ssl =
 __DEPLOY_EOF_a8e3b5c6fc65
 __mark changed
 __begin 8
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/worker)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
 ) <<'__DEPLOY_EOF_ff9fa98ee353'
 #!/bin/sh
 # shop process "worker": written into each release by deploy from templates/process.sh.
@@ -367,7 +368,7 @@ exec celery -A shop worker
 __DEPLOY_EOF_ff9fa98ee353
 __mark changed
 __begin 9
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/clock)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
 ) <<'__DEPLOY_EOF_8d838ff9f1d0'
 #!/bin/sh
 # shop process "clock": written into each release by deploy from templates/process.sh.
@@ -380,9 +381,9 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_c886d8353cc8
+__DEPLOY_EOF_6cedcfe9cd8d
 __begin 10
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/nginx.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -574,7 +575,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __begin 11
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/app.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -599,18 +600,18 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
 __begin 12
-{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/shop/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_89607389dffc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ffe9f86fc84e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_refresh_secrets deploy_live_slot
 __step=build
 __begin 13
-( src=$(cat) && for f in /opt/django/apps/shop/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -698,7 +699,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_89607389dffc
+__DEPLOY_EOF_ffe9f86fc84e
 
 # ---- run once in NEW [run-once, sudo -n bash -s]
 # step: run-once
@@ -795,7 +796,7 @@ __begin 9
 { url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && if ! cmp -s /var/lib/deploy/apps/shop/releases/NEW/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/shop; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -987,13 +988,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/shop; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 __i=12
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8893d0a39aa8'
@@ -1026,7 +1021,7 @@ __begin 16
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 17
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/shop/releases/NEW/app.conf /opt/django/configs/apps/shop.conf) && __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1147,7 +1142,7 @@ __begin 27
 ) </dev/null
 __DEPLOY_EOF_86d0b66e966d
 __begin 28
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/shop/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/shop/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=29
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3531d29c772b'
@@ -1234,7 +1229,7 @@ __begin 9
 { url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && if ! cmp -s /var/lib/deploy/apps/shop/releases/NEW/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/shop; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -1426,13 +1421,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/shop; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 
 # ---- ask the running step to stop before the switch [abort, sudo -n bash -s]
@@ -1478,7 +1467,7 @@ __begin 4
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 5
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/shop/releases/NEW/app.conf /opt/django/configs/apps/shop.conf) && __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1599,7 +1588,7 @@ __begin 15
 ) </dev/null
 __DEPLOY_EOF_0df07dd0e65f
 __begin 16
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/shop/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/shop/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=17
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_458828737f4d'
@@ -1686,7 +1675,7 @@ __begin 2
 { if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 3
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/shop/releases/NEW/app.conf /opt/django/configs/apps/shop.conf) && __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1807,7 +1796,7 @@ __begin 13
 ) </dev/null
 __DEPLOY_EOF_f4e9e141c836
 __begin 14
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/shop/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/shop/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=15
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fe5152bfa593'
