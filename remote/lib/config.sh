@@ -101,7 +101,8 @@ deploy_sync_config() {
 deploy_install_site() {
   local kept=$1 site=$2 release=$3 wanted=-
   if [ "$EUID" != 0 ]; then
-    # No root: the site of a release root built nothing for is whatever it is.
+    # A deploy user cannot install a site, only say when setup must. A kept release root built
+    # nothing for (a deploy user's, or an older version's) has no site of its own to compare with.
     if [ "$4" != yes ]; then
       if [ ! -f "$kept/SHA256SUMS" ]; then return 0; fi
       wanted=$kept/nginx.conf

@@ -42,25 +42,28 @@ deploy_nginx_logs() {
     touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"
   done
 }
+# __nginx_sites: print the path of every site nginx has enabled.
+__nginx_sites() { printf '%s\n' /etc/nginx/sites-enabled/*; }
 # deploy_nginx_default_free PORT MODE PROJECT APP: fail if another site is the default server on PORT, where the site needs it (MODE: catch-all or names).
 deploy_nginx_default_free() {
-  local port=$1 mode=$2 project=$3 app=$4 mine want f n
+  local port=$1 mode=$2 project=$3 app=$4 mine want sites f n
   # server_name _ makes the site the default server itself; a site with names brings the shared deploy-default-PORT.
   if [ "$mode" = catch-all ]; then
     mine=$project want='the default server (server_name _)'
   else
     mine="$project deploy-default-$port" want="its names, with the shared default server deploy-default-$port"
   fi
-  for f in /etc/nginx/sites-enabled/*; do
+  mapfile -t sites < <(__nginx_sites)
+  for f in "${sites[@]}"; do
     [ -e "$f" ] || continue
     n=$(basename "$f")
     case " $mine default " in *" $n "*) continue ;; esac
     if grep -qE '^[[:space:]]*listen[[:space:]]+(\[::\]:|0\.0\.0\.0:)?'"$port"'[[:space:]]+([^;]*[[:space:]])?default_server' "$f"; then
       if [ "$mode" = catch-all ]; then
-        echo "port $port already has a default server: the site $n (/etc/nginx/sites-enabled/$n)." "$app needs $want there. Nothing was changed." >&2
+        echo "port $port already has a default server: the site $n ($f)." "$app needs $want there. Nothing was changed." >&2
       else
         case "$n" in deploy-default-*) continue ;; esac
-        echo "port $port already has a default server: the site $n (/etc/nginx/sites-enabled/$n), which takes every name no site claims." "$app needs $want there. Nothing was changed." >&2
+        echo "port $port already has a default server: the site $n ($f), which takes every name no site claims." "$app needs $want there. Nothing was changed." >&2
       fi
       return 1
     fi

@@ -108,11 +108,14 @@ deploy_installed_root() {
   done < <(__slot_programs "$1")
   printf '%s\n' "${r%/slots/[ab]}"
 }
+# __program_files: print the path of every supervisor program and systemd unit of this host.
+__program_files() { printf '%s\n' /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; }
 # deploy_binds_free PROJECT BIND_A BIND_B: fail when another app's slot program binds to either address, or to its port.
 deploy_binds_free() {
-  local ours f binds bind m other
+  local ours files f binds bind m other
   ours=" $(__slot_programs "$1" | tr '\n' ' ')"
-  for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
+  mapfile -t files < <(__program_files)
+  for f in "${files[@]}"; do
     [ -f "$f" ] || continue
     case "$ours" in *" $f "*) continue ;; esac
     binds=$(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2 || true)

@@ -144,7 +144,8 @@ deploy_sync_config() {
 deploy_install_site() {
   local kept=$1 site=$2 release=$3 wanted=-
   if [ "$EUID" != 0 ]; then
-    # No root: the site of a release root built nothing for is whatever it is.
+    # A deploy user cannot install a site, only say when setup must. A kept release root built
+    # nothing for (a deploy user's, or an older version's) has no site of its own to compare with.
     if [ "$4" != yes ]; then
       if [ ! -f "$kept/SHA256SUMS" ]; then return 0; fi
       wanted=$kept/nginx.conf
@@ -332,25 +333,28 @@ deploy_nginx_logs() {
     touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"
   done
 }
+# __nginx_sites: print the path of every site nginx has enabled.
+__nginx_sites() { printf '%s\n' /etc/nginx/sites-enabled/*; }
 # deploy_nginx_default_free PORT MODE PROJECT APP: fail if another site is the default server on PORT, where the site needs it (MODE: catch-all or names).
 deploy_nginx_default_free() {
-  local port=$1 mode=$2 project=$3 app=$4 mine want f n
+  local port=$1 mode=$2 project=$3 app=$4 mine want sites f n
   # server_name _ makes the site the default server itself; a site with names brings the shared deploy-default-PORT.
   if [ "$mode" = catch-all ]; then
     mine=$project want='the default server (server_name _)'
   else
     mine="$project deploy-default-$port" want="its names, with the shared default server deploy-default-$port"
   fi
-  for f in /etc/nginx/sites-enabled/*; do
+  mapfile -t sites < <(__nginx_sites)
+  for f in "${sites[@]}"; do
     [ -e "$f" ] || continue
     n=$(basename "$f")
     case " $mine default " in *" $n "*) continue ;; esac
     if grep -qE '^[[:space:]]*listen[[:space:]]+(\[::\]:|0\.0\.0\.0:)?'"$port"'[[:space:]]+([^;]*[[:space:]])?default_server' "$f"; then
       if [ "$mode" = catch-all ]; then
-        echo "port $port already has a default server: the site $n (/etc/nginx/sites-enabled/$n)." "$app needs $want there. Nothing was changed." >&2
+        echo "port $port already has a default server: the site $n ($f)." "$app needs $want there. Nothing was changed." >&2
       else
         case "$n" in deploy-default-*) continue ;; esac
-        echo "port $port already has a default server: the site $n (/etc/nginx/sites-enabled/$n), which takes every name no site claims." "$app needs $want there. Nothing was changed." >&2
+        echo "port $port already has a default server: the site $n ($f), which takes every name no site claims." "$app needs $want there. Nothing was changed." >&2
       fi
       return 1
     fi
@@ -492,11 +496,14 @@ deploy_installed_root() {
   done < <(__slot_programs "$1")
   printf '%s\n' "${r%/slots/[ab]}"
 }
+# __program_files: print the path of every supervisor program and systemd unit of this host.
+__program_files() { printf '%s\n' /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; }
 # deploy_binds_free PROJECT BIND_A BIND_B: fail when another app's slot program binds to either address, or to its port.
 deploy_binds_free() {
-  local ours f binds bind m other
+  local ours files f binds bind m other
   ours=" $(__slot_programs "$1" | tr '\n' ' ')"
-  for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
+  mapfile -t files < <(__program_files)
+  for f in "${files[@]}"; do
     [ -f "$f" ] || continue
     case "$ours" in *" $f "*) continue ;; esac
     binds=$(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2 || true)
