@@ -111,15 +111,24 @@ __app_dir_in_root_dir() {
   install -d -m "$1" -o "$2" -g "$2" -- "$3"
   __mark changed
 }
-# __give_to_app DIR USER: an older version left DIR, inside the app's tree, to root; it becomes
-# USER's. Done from inside DIR (cd pins it; its real path is checked), so no link is followed.
+# __give_to_app USER DIR...: each DIR an older version left to root inside the app's tree becomes USER's, without following a link.
 __give_to_app() {
-  (
-    cd -P -- "$1" 2>/dev/null || exit 0
-    if [ "$(pwd -P)" != "$1" ]; then echo "$1 is reached through a symbolic link: refusing to touch it" >&2; exit 1; fi
-    if [ "$(stat -c %u .)" != 0 ]; then exit 0; fi
-    find . -mindepth 1 -maxdepth 1 -exec chown -h "$2:$2" {} +
-    chown "$2:$2" .
-    __mark changed
-  )
+  local u=$1 d
+  shift
+  for d in "$@"; do
+    # From inside DIR: cd pins it, and its real path is checked.
+    (
+      cd -P -- "$d" 2>/dev/null || exit 0
+      if [ "$(pwd -P)" != "$d" ]; then echo "$d is reached through a symbolic link: refusing to touch it" >&2; exit 1; fi
+      if [ "$(stat -c %u .)" != 0 ]; then exit 0; fi
+      find . -mindepth 1 -maxdepth 1 -exec chown -h "$u:$u" {} +
+      chown "$u:$u" .
+      __mark changed
+    )
+  done
+}
+# deploy_put_mkdir PATH MODE OWNER:GROUP < content: __put, after making PATH's directory (root's, 0755) if it is missing.
+deploy_put_mkdir() {
+  mkdir -p "$(dirname -- "$1")"
+  __put "$@"
 }

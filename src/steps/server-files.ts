@@ -26,12 +26,13 @@ export function configFileContent(s: Settings, release?: string) {
   );
 }
 
+/** Where the config file's secret_key goes: the server puts it in (remote/lib/config.sh knows this placeholder too). */
 export const SECRET_KEY_PLACEHOLDER = '@@SECRET_KEY@@';
 
 /** Config file keys whose values are secrets: never versioned with a release (a rotated password must not linger or come back). */
 export const CONFIG_SECRET_KEYS = ['database_url', 'email_host_password'];
-/** The lines of those keys (an awk regex). */
-export const CONFIG_SECRET_LINES = `^(${CONFIG_SECRET_KEYS.join('|')})[[:space:]]*=`;
+/** Those keys as remote/lib/config.sh's functions take them (SECRETS: name,name). */
+export const CONFIG_SECRET_NAMES = CONFIG_SECRET_KEYS.join(',');
 
 export function gunicornConfigContent(s: Settings) {
   return renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, threads: s.gunicornThreads, timeout: s.gunicornTimeout, logDir: layout(s).log }, s.file);

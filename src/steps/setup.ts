@@ -2,20 +2,21 @@
 import { dirname } from 'node:path';
 import { step, value, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { DEPLOY_CTL, layout, liveSlotCode, type Slot } from '../layout.js';
+import { DEPLOY_CTL, layout, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
-import { NGINX_RELOAD } from './nginx.js';
+import { nginxErrorLog, nginxReload } from './nginx.js';
 import { gitCommand } from './git.js';
 import { siteUrl, supervisorPrograms } from './slots.js';
 import { controlFiles, programOf, programStates } from './manager.js';
 import { tlsPackages } from './tls.js';
-import { catchAll, CONFIG_SECRET_LINES, configFileContent, defaultServers, gunicornConfigContent, nginxSiteContent } from './server-files.js';
+import { catchAll, CONFIG_SECRET_NAMES, configFileContent, defaultServers, gunicornConfigContent, nginxSiteContent } from './server-files.js';
 
 export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-pip', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client', 'logrotate'];
 
 export function sudoCheck(): Step {
-  return step('sudo', 'sudo works', [{ run: raw('cd / && sudo -n true'), probe: true }], false);
+  // Every script starts in / (remote/prelude.sh): sudo never complains about the login's directory.
+  return step('sudo', 'sudo works', [{ run: raw('sudo -n true'), probe: true }], false);
 }
 
 /**
@@ -23,15 +24,7 @@ export function sudoCheck(): Step {
  * user its apps/), "empty", or "foreign OWNER" (someone else's, not empty).
  */
 export function probeHome(s: Settings): Step {
-  const h = s.home;
-  const u = s.appUser;
-  return step('home', `app user's home ${h}`, [
-    {
-      name: 'home',
-      run: sh`if [ ! -e ${h} ]; then echo missing; elif [ ! -d ${h} ] || [ -L ${h} ]; then echo "foreign $(stat -c %U ${h}) (not a directory)"; elif [ "$(stat -c %U ${h})" = ${u} ] || { [ "$(stat -c %U ${h})" = root ] && [ "$(stat -c %U ${`${h}/apps`} 2>/dev/null)" = ${u} ]; }; then echo ours; elif [ -z "$(ls -A ${h})" ]; then echo empty; else echo "foreign $(stat -c %U ${h})"; fi`,
-      probe: true,
-    },
-  ]);
+  return step('home', `app user's home ${s.home}`, [{ name: 'home', run: sh`deploy_home_state ${s.home} ${s.appUser}`, probe: true }]);
 }
 
 /** Groups that make a user root in all but name, or let it read the whole system. */
@@ -43,19 +36,7 @@ export const PRIVILEGED_GROUPS = ['sudo', 'adm', 'wheel', 'docker', 'lxd', 'disk
  */
 export function appUserCheck(s: Settings): Step {
   const u = s.appUser;
-  return step('app-user-check', `${u} is a service account`, [
-    value(
-      'app_user_risks',
-      sh`if getent passwd ${u} >/dev/null; then
-  shell=$(getent passwd ${u} | cut -d: -f7)
-  case "$shell" in /usr/sbin/nologin|/sbin/nologin|/bin/false|/usr/bin/false) ;; *) echo "it has a login shell (\${shell:-none set, so /bin/sh})" ;; esac
-  case "$(passwd -S ${u} 2>/dev/null | cut -d' ' -f2)" in P) echo "it has a password" ;; NP) echo "it has an empty password" ;; esac
-  if sudo -n -l -U ${u} 2>/dev/null | grep -q 'may run the following'; then echo "it may run commands with sudo"; fi
-  for g in $(id -nG ${u}); do case " ${PRIVILEGED_GROUPS.join(' ')} " in *" $g "*) echo "it is a member of $g" ;; esac; done
-  if [ "$(id -u ${u})" = 0 ]; then echo "its user id is 0 (root)"; fi
-fi`,
-    ),
-  ]);
+  return step('app-user-check', `${u} is a service account`, [value('app_user_risks', sh`deploy_app_user_risks ${u} ${PRIVILEGED_GROUPS}`)]);
 }
 
 /** What a host needs: nginx only on web hosts; the PostgreSQL driver when the database is PostgreSQL. */
@@ -68,8 +49,8 @@ export function packages(s: Settings, web = true): Step {
   const pkgs = systemPackages(s, web);
   return step('packages', 'system packages', [
     {
-      run: sh`apt-get update -qq && apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${pkgs}`,
-      unless: sh`[ "$(dpkg-query -W -f='\${db:Status-Abbrev}\\n' ${pkgs} 2>/dev/null | grep -c '^ii')" = ${pkgs.length} ]`,
+      run: sh`deploy_apt_install ${pkgs}`,
+      unless: sh`deploy_packages_installed ${pkgs}`,
     },
   ]);
 }
@@ -77,31 +58,26 @@ export function packages(s: Settings, web = true): Step {
 /** With --dependencies=no: fail early, naming what is missing, instead of halfway through. */
 export function checkPackages(s: Settings, web = true): Step {
   const commands = [...(web ? ['nginx', ...tlsPackages(s)] : []), ...(s.processManager === 'systemd' ? [] : ['supervisorctl']), 'git', 'curl', s.python];
-  const postgres = systemPackages(s, web).includes('python3-psycopg2') ? sh`${s.python} -c 'import psycopg2' 2>/dev/null || missing="$missing python3-psycopg2";` : sh``;
-  return step('packages', 'system packages present', [
-    {
-      run: sh`missing=''; for c in ${commands}; do command -v "$c" >/dev/null || missing="$missing $c"; done; ${s.python} -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"; ${postgres} if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi`,
-      probe: true,
-    },
-  ]);
+  const psycopg = systemPackages(s, web).includes('python3-psycopg2') ? 'yes' : 'no';
+  return step('packages', 'system packages present', [{ run: sh`deploy_packages_present ${s.python} ${psycopg} ${commands}`, probe: true }]);
 }
 
 export function appUser(s: Settings): Step {
   const L = layout(s);
   const u = s.appUser;
   // Below its own directories the app user makes and owns everything itself: root never writes there.
-  const mine = (path: string): Command => ({ run: sh`mkdir -p ${path} && chmod 00755 ${path}`, as: 'app', unless: sh`[ "$(stat -c '%a %U' ${path})" = ${`755 ${u}`} ]` });
+  const mine = (path: string, mode = '755'): Command => ({ run: sh`deploy_own_dir ${`00${mode}`} ${path}`, as: 'app', unless: sh`[ "$(stat -c '%a %U' ${path})" = ${`${mode} ${u}`} ]` });
   const cmds: Command[] = [
     { run: sh`useradd --system --user-group --home-dir ${s.home} --create-home --shell /usr/sbin/nologin ${u}`, unless: sh`id -u ${u}` },
     // The home is root's: the app writes only inside its own directories there, so it can move
     // nothing root reads or writes (the config file's directory). An older version gave it the home.
-    { run: sh`__root_only_dir "$(dirname ${s.home})" && chown -h root:root ${s.home} && chmod 0755 ${s.home}`, unless: sh`[ "$(stat -c '%a %U:%G' ${s.home})" = '755 root:root' ] && [ ! -L ${s.home} ]` },
+    { run: sh`deploy_home_to_root ${s.home}`, unless: sh`deploy_home_is_roots ${s.home}` },
     ...L.appDirs.map((d): Command => ({ run: sh`__app_dir_in_root_dir ${d.endsWith('/.ssh') || d.endsWith('/.cache') ? '0700' : '0755'} ${u} ${d}`, reportsChange: true })),
     mine(L.root),
     // An older version kept the slots (and a lock it left) root's: they become the app user's, who switches now.
-    { run: sh`__give_to_app ${L.slots} ${u} && __give_to_app ${L.lock} ${u}`, reportsChange: true },
-    ...[L.releases, L.slots, L.shared, ...L.sharedDirs.filter((d) => !/\/(data|log)$/.test(d))].map(mine),
-    ...L.sharedDirs.filter((d) => /\/(data|log)$/.test(d)).map((d): Command => ({ run: sh`mkdir -p ${d} && chmod 00750 ${d}`, as: 'app', unless: sh`[ "$(stat -c '%a %U' ${d})" = ${`750 ${u}`} ]` })),
+    { run: sh`__give_to_app ${u} ${L.slots} ${L.lock}`, reportsChange: true },
+    ...[L.releases, L.slots, L.shared, ...L.sharedDirs.filter((d) => !/\/(data|log)$/.test(d))].map((d) => mine(d)),
+    ...L.sharedDirs.filter((d) => /\/(data|log)$/.test(d)).map((d) => mine(d, '750')),
     mine(s.venvsDir),
     // Root's own places for the app: the config file's directory, supervisor's logs of its
     // programs (readable by the app's group), the server files it keeps per release.
@@ -128,19 +104,13 @@ export function deployUserAccess(s: Settings, authorizedKeys: string): Step {
 ${d} ALL=(${u}) NOPASSWD: ALL
 ${d} ALL=(root) NOPASSWD: ${DEPLOY_CTL} ${s.project} *
 `;
-  // Written as the deploy user, in its own home: root never writes where another user can.
-  const keys = 'umask 077 && mkdir -p "$HOME/.ssh" && t=$(mktemp "$HOME/.ssh/authorized_keys.XXXXXX") && cat > "$t" && if cmp -s "$t" "$HOME/.ssh/authorized_keys"; then rm -f "$t"; echo same; else mv -f "$t" "$HOME/.ssh/authorized_keys"; echo changed; fi';
   return step('deploy-user', `deploy user ${d} (no root)`, [
     { run: sh`useradd --create-home --shell /bin/bash ${d}`, unless: sh`id -u ${d}` },
     { run: sh`usermod -aG ${u} ${d}`, unless: sh`id -nG ${d} | tr ' ' '\n' | grep -qx ${u}` },
-    { run: sh`for g in ${LEGACY_GROUPS}; do if id -nG ${d} | tr ' ' '\n' | grep -qx "$g"; then gpasswd -d ${d} "$g" >/dev/null; fi; done`, unless: sh`! id -nG ${d} | tr ' ' '\n' | grep -qxE ${LEGACY_GROUPS.join('|')}` },
-    { run: sh`if [ "$(sudo -n -H -u ${d} bash -c ${keys})" = same ]; then __mark ok; else __mark changed; fi`, stdin: { toString: () => authorizedKeys, reveal: () => authorizedKeys }, reportsChange: true },
-    // visudo checks the rule before it is put in place: a broken sudoers file locks everyone out.
-    {
-      run: sh`tmp=$(mktemp) && cat > "$tmp" && chmod 0440 "$tmp" && if ! visudo -cqf "$tmp"; then rm -f "$tmp"; echo "visudo rejected the rule for ${d}" >&2; exit 1; fi && if cmp -s "$tmp" ${sudoers}; then rm -f "$tmp"; __mark ok; else mv -f "$tmp" ${sudoers}; __mark changed; fi`,
-      stdin: { toString: () => rule, reveal: () => rule },
-      reportsChange: true,
-    },
+    { run: sh`deploy_leave_groups ${d} ${LEGACY_GROUPS}`, unless: sh`! id -nG ${d} | tr ' ' '\n' | grep -qxE ${LEGACY_GROUPS.join('|')}` },
+    // Written as the deploy user, in its own home: root never writes where another user can.
+    { run: sh`deploy_authorized_keys ${d}`, stdin: { toString: () => authorizedKeys, reveal: () => authorizedKeys }, reportsChange: true },
+    { run: sh`deploy_sudoers ${sudoers} ${d}`, stdin: { toString: () => rule, reveal: () => rule }, reportsChange: true },
   ]);
 }
 
@@ -157,7 +127,7 @@ export function control(s: Settings): Step {
   return step('control', 'deploy-ctl (start, stop and logs of the app\'s programs)', [
     ...controlFiles(s, true),
     { run: sh`rm -f ${drop}`, unless: sh`! grep -qs 'Written by .deploy' ${drop}` },
-    { run: sh`chown root:root ${socket} && chmod 0700 ${socket}`, unless: sh`[ ! -S ${socket} ] || [ -e ${drop} ] || [ "$(stat -L -c '%a %U:%G' ${socket})" = '700 root:root' ]` },
+    { run: sh`deploy_socket_to_root ${socket}`, unless: sh`deploy_socket_is_roots ${socket} ${drop}` },
   ]);
 }
 
@@ -170,7 +140,7 @@ function configDirectory(s: Settings): Command {
   const dir = dirname(s.configFile);
   if (dir === s.home) return { run: sh`__root_only_dir ${dir}`, probe: true };
   if (dir.startsWith(`${s.home}/`)) return { run: sh`__root_dir 0750 ${`root:${s.appUser}`} ${dir}`, reportsChange: true };
-  return { run: sh`if [ -d ${dir} ] && [ ! -L ${dir} ]; then __root_only_dir ${dir}; else __root_dir 0750 ${`root:${s.appUser}`} ${dir}; fi`, reportsChange: true };
+  return { run: sh`deploy_config_dir ${`root:${s.appUser}`} ${dir}`, reportsChange: true };
 }
 
 /** Seed: a key pair for the app user, created once; its public key goes to the git host. */
@@ -208,7 +178,7 @@ export function configFile(s: Settings): Step {
   const f = s.configFile;
   return step('config', `config file ${f}`, [
     {
-      run: sh`__root_only_dir "$(dirname ${f})"; if [ -e ${f} ] && ! { [ -f ${f} ] && grep -q '^secret_key[[:space:]]*=' ${f}; }; then echo ${`${f} exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)`} >&2; exit 1; fi; content=$(__config ${raw(`'${CONFIG_SECRET_LINES}'`)} - ${f}); __put ${f} 0640 ${`root:${s.appUser}`} <<<"$content"`,
+      run: sh`deploy_config_file ${f} ${s.appUser} ${CONFIG_SECRET_NAMES}`,
       stdin: configFileContent(s),
       reportsChange: true,
     },
@@ -219,7 +189,7 @@ export function configFile(s: Settings): Step {
 export function gunicornConfig(s: Settings): Step {
   const f = layout(s).gunicornConf;
   return step('gunicorn-config', 'gunicorn config', [
-    { run: sh`t=$(mktemp ${`${f}.XXXXXX`}) && cat > "$t" && if cmp -s "$t" ${f}; then rm -f "$t"; __mark ok; else chmod 0644 "$t" && mv -f "$t" ${f} && __mark changed; fi`, stdin: gunicornConfigContent(s), as: 'app', reportsChange: true },
+    { run: sh`deploy_own_file ${f} 0644`, stdin: gunicornConfigContent(s), as: 'app', reportsChange: true },
   ]);
 }
 
@@ -233,10 +203,7 @@ export function supervisorConfigStep(s: Settings): Step {
  * slots of its app root). A changed `home` would otherwise make a second install beside it.
  */
 export function installedRoot(s: Settings): Step {
-  const files = ['a', 'b'].flatMap((slot) => [`/etc/supervisor/conf.d/${s.project}-${slot}.conf`, `/etc/systemd/system/${s.project}-${slot}.service`]);
-  return step('installed', `where ${s.project} runs on this host`, [
-    value('installed', sh`r=''; for f in ${files}; do if [ -z "$r" ] && [ -f "$f" ]; then r=$(sed -n -E 's/^(directory|WorkingDirectory)=//p' "$f"); fi; done; printf '%s\n' "\${r%/slots/[ab]}"`),
-  ]);
+  return step('installed', `where ${s.project} runs on this host`, [value('installed', sh`deploy_installed_root ${s.project}`)]);
 }
 
 /**
@@ -246,13 +213,8 @@ export function installedRoot(s: Settings): Step {
  */
 export function defaultServerFree(s: Settings): Step {
   const port = s.web.listenPort;
-  const mine = catchAll(s) ? [s.project] : [s.project, `deploy-default-${port}`];
-  const want = catchAll(s) ? 'the default server (server_name _)' : `its names, with the shared default server deploy-default-${port}`;
   return step('default-server', `nginx's default server on port ${port}`, [
-    {
-      run: sh`for f in /etc/nginx/sites-enabled/*; do [ -e "$f" ] || continue; n=$(basename "$f"); case " ${mine.join(' ')} default " in *" $n "*) continue ;; esac; if grep -qE ${raw(`'^[[:space:]]*listen[[:space:]]+(\\[::\\]:|0\\.0\\.0\\.0:)?${port}[[:space:]]+([^;]*[[:space:]])?default_server'`)} "$f"; then ${catchAll(s) ? sh`echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n)."` : sh`case "$n" in deploy-default-*) continue ;; esac; echo "port ${port} already has a default server: the site $n (/etc/nginx/sites-enabled/$n), which takes every name no site claims."`} ${`${s.app} needs ${want} there. Nothing was changed.`} >&2; exit 1; fi; done`,
-      probe: true,
-    },
+    { run: sh`deploy_nginx_default_free ${port} ${catchAll(s) ? 'catch-all' : 'names'} ${s.project} ${s.app}`, probe: true },
   ]);
 }
 
@@ -262,25 +224,7 @@ export function defaultServerFree(s: Settings): Step {
  */
 export function bindsFree(s: Settings): Step {
   const L = layout(s);
-  const mine = [L.bind('a'), L.bind('b')];
-  const ours = ['a', 'b'].flatMap((slot) => [`/etc/supervisor/conf.d/${s.project}-${slot}.conf`, `/etc/systemd/system/${s.project}-${slot}.service`]);
-  return step('ports', 'gunicorn ports free of other apps', [
-    {
-      run: sh`for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
-  [ -f "$f" ] || continue
-  case ${` ${ours.join(' ')} `} in *" $f "*) continue ;; esac
-  for b in $(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2); do
-    for m in ${mine}; do
-      if [ "$b" = "$m" ] || { [ "\${b#unix:}" = "$b" ] && [ "\${m#unix:}" = "$m" ] && [ "\${b##*:}" = "\${m##*:}" ]; }; then
-        other=$(basename "$f"); other=\${other%-[ab].conf}; other=\${other%-[ab].service}
-        echo "gunicorn_bind: $m is already used by app $other on this server (--bind $b in $f); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
-      fi
-    done
-  done
-done`,
-      probe: true,
-    },
-  ]);
+  return step('ports', 'gunicorn ports free of other apps', [{ run: sh`deploy_binds_free ${s.project} ${L.bind('a')} ${L.bind('b')}`, probe: true }]);
 }
 
 export function nginxConfig(s: Settings): Step {
@@ -290,9 +234,9 @@ export function nginxConfig(s: Settings): Step {
   // the files look done: a marker, set before and cleared after, makes the next run reload.
   const pending = `${L.nginxSite}.reload-pending`;
   const cmds: Command[] = [
-    { run: sh`if [ -e ${pending} ]; then __reload_pending=1; fi; touch ${pending}`, probe: true },
+    { run: sh`deploy_nginx_pending ${pending}`, probe: true },
     // Servers set up by an earlier version kept the live slot in slots/live and an upstream file.
-    { run: sh`if [ "$(cat ${L.slots}/live 2>/dev/null)" = b ]; then touch ${L.liveFlag}; fi; rm -f ${L.slots}/live`, unless: sh`test ! -e ${L.slots}/live`, as: 'app' },
+    { run: sh`deploy_live_from_legacy ${`${L.slots}/live`} ${L.liveFlag}`, unless: sh`test ! -e ${L.slots}/live`, as: 'app' },
     { run: sh`__put ${L.nginxSite} 0644 root:root`, stdin: nginxSiteContent(s), reportsChange: true },
     { run: sh`__link ${L.nginxSite} ${L.nginxEnabled}`, reportsChange: true },
   ];
@@ -303,11 +247,9 @@ export function nginxConfig(s: Settings): Step {
   // Debian's stock default site claims the default server on port 80, as ours do (or as the
   // catch-all site does). Removed with __unlink: a config nginx -t rejects puts it back too.
   if (s.web.listenPort === 80) cmds.push({ run: raw('__unlink /etc/nginx/sites-enabled/default'), reportsChange: true });
-  // nginx creates a log it opens 0644 (anyone on the host reads it) until Debian's logrotate first
-  // makes it 0640 www-data:adm: the site's logs are made that way from the start.
-  const logs = [`/var/log/nginx/${s.project}.access.log`, `/var/log/nginx/${s.project}.error.log`];
-  cmds.push({ run: sh`__root_only_dir /var/log/nginx && for f in ${logs}; do touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"; done`, unless: sh`[ "$(stat -c '%a %U:%G' ${logs} 2>/dev/null | sort -u)" = '640 www-data:adm' ]` });
-  cmds.push({ run: NGINX_RELOAD, probe: true });
+  const logs = [`/var/log/nginx/${s.project}.access.log`, nginxErrorLog(s)];
+  cmds.push({ run: sh`deploy_nginx_logs ${logs}`, unless: sh`[ "$(stat -c '%a %U:%G' ${logs} 2>/dev/null | sort -u)" = '640 www-data:adm' ]` });
+  cmds.push({ run: nginxReload('pending'), probe: true });
   cmds.push({ run: sh`rm -f ${pending}`, probe: true });
   cmds.push({ run: sh`rm -f ${oldUpstream} ${oldUpstream}.deploy-prev`, unless: sh`test ! -e ${oldUpstream}` });
   return step('nginx-config', 'nginx config', cmds);
@@ -317,7 +259,7 @@ export function nginxConfig(s: Settings): Step {
 export function liveProgram(s: Settings): Step {
   const L = layout(s);
   return step('live', 'live slot', [
-    value('live', sh`slot=$(${liveSlotCode(L)}); echo "$slot $(basename "$(readlink ${L.slots}/"$slot" 2>/dev/null)" 2>/dev/null || true)"`, { as: 'app' }),
+    value('live', sh`deploy_live_release ${L.liveFlag} ${L.slots}`, { as: 'app' }),
     value('states', programStates(s, ['a', 'b'])),
   ]);
 }
@@ -331,31 +273,26 @@ export function parseLiveProgram(s: Settings, values: Record<string, string>): {
 
 /** Prints "yes" when nothing listens on the live slot's address as the settings now give it (gunicorn_bind changed). */
 export function liveBindMoved(s: Settings, slot: Slot): Step {
-  return step('bind', 'the live slot\'s address', [value('moved', sh`if __addr_in_use ${layout(s).bind(slot)}; then echo no; else echo yes; fi`)]);
+  return step('bind', 'the live slot\'s address', [value('moved', sh`deploy_bind_moved ${layout(s).bind(slot)}`)]);
 }
 
 /** The end of setup: the site answers through nginx on this server. */
 export function verifySite(s: Settings): Step {
   // The health path: the maintenance page never hides it.
   const { curlArgs, url } = siteUrl(s);
-  return step('verify', 'site answers through nginx', [
-    {
-      run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 ${curlArgs} ${url}) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered \${code:-nothing} on "${url} >&2; tail -n 5 ${`/var/log/nginx/${s.project}.error.log`} >&2; exit 1; }; printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`} || { echo ${`nginx answered, but not through the ${s.project} site (is another site the default, or was nginx not reloaded?)`} >&2; exit 1; }`,
-      probe: true,
-    },
-  ]);
+  return step('verify', 'site answers through nginx', [{ run: sh`deploy_nginx_verify ${s.project} ${nginxErrorLog(s)} ${url} ${curlArgs}`, probe: true }]);
 }
 
 /** logrotate for the app's log directory (templates/logrotate.conf). */
 export function logrotate(s: Settings): Step {
   const L = layout(s);
   const content = renderTemplate('logrotate.conf', { app: s.project, logDir: L.log, programLogs: L.programLogs, appUser: s.appUser }, s.file);
-  return step('logrotate', 'log rotation', [{ run: sh`mkdir -p /etc/logrotate.d && __put ${`/etc/logrotate.d/deploy-${s.project}`} 0644 root:root`, stdin: content, reportsChange: true }]);
+  return step('logrotate', 'log rotation', [{ run: sh`deploy_put_mkdir ${`/etc/logrotate.d/deploy-${s.project}`} 0644 root:root`, stdin: content, reportsChange: true }]);
 }
 
 /** The system services the app needs (services): enabled and started. */
 export function services(s: Settings): Step {
   return step('services', `services ${s.services.join(', ')}`, [
-    { run: sh`systemctl enable --quiet --now ${s.services}`, unless: sh`(for u in ${s.services}; do systemctl is-enabled --quiet "$u" && systemctl is-active --quiet "$u" || exit 1; done)` },
+    { run: sh`systemctl enable --quiet --now ${s.services}`, unless: sh`deploy_services_on ${s.services}` },
   ]);
 }

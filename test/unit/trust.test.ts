@@ -32,7 +32,9 @@ const ALLOWED = [
   // The stopping slot's marker (remote/lib/slots.sh): removed as the app user (sudo -u), once the slot stopped.
   /deploy_stop_in_background \S+ \S+ \S+ \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
-  /__give_to_app \S+ \S+/g,
+  /__give_to_app(?: \S+)+/g,
+  // remote/lib/config.sh: root's copies of releases gone from the app's releases/ (it only tests that one exists).
+  /deploy_prune_kept \S+ \S+/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,
 ];
 

@@ -3,30 +3,28 @@
 # step: prepare
 __step=prepare
 __begin 1
-{ deploy_require_setup /opt/django/apps/blog/repo blog
+{ test -d /opt/django/apps/blog/repo || { echo "blog is not set up on this server: run \`deploy blog setup\` first" >&2; exit 1; }
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1671596a2e63'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9d3f1a3064c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_lock
-{ deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+{ if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
 } </dev/null
-__DEPLOY_EOF_1671596a2e63
+__DEPLOY_EOF_f9d3f1a3064c
 __mark changed
 __begin 3
-{ deploy_require_services 'the site is down' nginx supervisor
+{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5364a3fbc015'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8c7067da9c64'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_require_this_version
-{ deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
+{ { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
 } </dev/null
-__DEPLOY_EOF_5364a3fbc015
+__DEPLOY_EOF_8c7067da9c64
 __begin 5
 { echo 'f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676  /usr/local/sbin/deploy-ctl' | sha256sum --quiet --strict -c 2>/dev/null || { echo '/usr/local/sbin/deploy-ctl is not the one this version of deploy needs: run `deploy blog setup`' >&2; exit 1; }
 } </dev/null
@@ -40,59 +38,59 @@ logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_55d0d746b523'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8232a7d11509'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_release_meta deploy_live_release deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_live_slot
 __step=prepare
 __begin 7
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 8
-( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
+( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
 ) </dev/null
 __begin 9
-( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 10
 ( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 11
-( deploy_fetch /opt/django/apps/blog/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
+( cd /opt/django/apps/blog/repo && git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' fetch --prune --quiet origin
 ) </dev/null
 __begin 12
-( deploy_resolve_ref /opt/django/apps/blog/repo main git@github.com:example/blog.git
+( cd /opt/django/apps/blog/repo && __at() { git rev-parse --verify --quiet "$1^{commit}" || true; } && want=main && { [ -n "$want" ] || want=$(git symbolic-ref -q HEAD) || want=HEAD; } && case "$want" in refs/heads/*) name=${want#refs/heads/}; kind=branch; c=$(__at "$want"); missing="no branch named $name";; refs/tags/*) name=${want#refs/tags/}; kind=tag; c=$(__at "$want"); missing="no tag named $name";; *) name=$want; missing="no branch, tag or commit named $want"; t=$(__at "refs/tags/$want"); b=$(__at "refs/heads/$want"); if [ -n "$t" ] && [ -n "$b" ]; then { echo "$want is both a branch (refs/heads/$want, ${b:0:8}) and a tag (refs/tags/$want, ${t:0:8})" in git@github.com:example/blog.git >&2; exit 66; }; elif [ -n "$t" ]; then c=$t; kind=tag; elif [ -n "$b" ]; then c=$b; kind=branch; else c=$(__at "$want"); kind=commit; fi;; esac && if [ -z "$c" ]; then { echo "$missing" in git@github.com:example/blog.git >&2; exit 66; }; fi && echo "$c $kind $name"
 ) </dev/null
 __begin 13
-( deploy_clock /opt/django/apps/blog/releases
+( date -u +%s; { ls -1 /opt/django/apps/blog/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
 ) </dev/null
 __begin 14
 ( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 15
-( deploy_live_release /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
+( head -n 1 /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
 ) </dev/null
-__DEPLOY_EOF_55d0d746b523
+__DEPLOY_EOF_8232a7d11509
 
 # ---- build release NEW [build, bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6a60703b482d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0653986a2ecb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env
+# + library: deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_export /opt/django/apps/blog/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/blog/releases/NEW main
+( cd /opt/django/apps/blog/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/blog/releases/NEW && mkdir -p /opt/django/apps/blog/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __mark changed
 fi
@@ -101,25 +99,23 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+( cd /opt/django/apps/blog/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/blog/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
+) </dev/null
 __mark changed
 fi
 __begin 3
-( deploy_write_env /opt/django/apps/blog/releases/NEW/.deploy-env
+( (umask 077 && cat > /opt/django/apps/blog/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy-env.tmp /opt/django/apps/blog/releases/NEW/.deploy-env)
 ) <<'__DEPLOY_EOF_270cf67ed0aa'
 DJANGO_SETTINGS_MODULE=blog.settings.prod
 APP_CONFIG_FILE=/opt/django/apps/blog/releases/NEW/.deploy/app.conf
 __DEPLOY_EOF_270cf67ed0aa
 __mark changed
 __begin 4
-( mkdir -p /opt/django/apps/blog/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/blog/releases/NEW/.deploy
+( deploy_release_dir /opt/django/apps/blog/releases/NEW/.deploy
 ) </dev/null
 __mark changed
 __begin 5
-( (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py)
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
 ) <<'__DEPLOY_EOF_c0c22d41b779'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -140,7 +136,7 @@ forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_c0c22d41b779
 __mark changed
 __begin 6
-( (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf)
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -334,7 +330,7 @@ server {
 __DEPLOY_EOF_ce5491adfe0d
 __mark changed
 __begin 7
-( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/blog.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/blog.conf has no secret_key the app user can read: run `deploy blog setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/blog/releases/NEW/.deploy/app.conf)
+( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -359,9 +355,9 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_6a60703b482d
+__DEPLOY_EOF_0653986a2ecb
 __begin 8
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/blog/releases/NEW && __put /var/lib/deploy/apps/blog/releases/NEW/nginx.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -554,7 +550,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __begin 9
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/blog/releases/NEW && __put /var/lib/deploy/apps/blog/releases/NEW/app.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -579,18 +575,18 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __begin 10
-{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/blog/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ad22a74504a2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d8039c7ff91'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
+# + library: deploy_refresh_secrets deploy_live_slot
 __step=build
 __begin 11
-( src=$(cat) && for f in /opt/django/apps/blog/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -619,7 +615,7 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_virtualenv /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
+( cd /opt/django/apps/blog/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/blog/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
 ) </dev/null
 __mark changed
 fi
@@ -628,7 +624,7 @@ if ( /opt/django/apps/blog/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_gunicorn /opt/django/apps/blog/releases/NEW python3
+( cd /opt/django/apps/blog/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
 ) </dev/null
 __mark changed
 fi
@@ -637,24 +633,24 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_requirements /opt/django/apps/blog/releases/NEW python3
+( cd /opt/django/apps/blog/releases/NEW && if [ -f requirements.txt ]; then set -a && . ./.deploy-env && set +a && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install  -r requirements.txt; fi && touch .venv/.deploy-complete
 ) </dev/null
 __mark changed
 fi
 __begin 15
-if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
+if ( test ! -f /opt/django/apps/blog/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_django /opt/django/apps/blog/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
+( cd /opt/django/apps/blog/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1); c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 16
-( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
+( if [ ! -d /opt/django/apps/blog/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/blog/releases/NEW/manage.py ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www /opt/django/apps/blog/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 17
-( deploy_django_record /opt/django/apps/blog/releases/NEW
+( __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/blog/releases/NEW/.deploy-django
 ) </dev/null
 __begin 18
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
@@ -665,7 +661,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_ad22a74504a2
+__DEPLOY_EOF_6d8039c7ff91
 
 # ---- run once in NEW [run-once, bash -s]
 # step: run-once
@@ -676,7 +672,7 @@ __step=run-once
 # step: start+switch
 __step=start+switch
 __begin 1
-{ deploy_program_file /etc/supervisor/conf.d/blog-b.conf
+{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/blog-b.conf; then echo '/etc/supervisor/conf.d/blog-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
 } <<'__DEPLOY_EOF_af242bf1dcc7'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -707,36 +703,34 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_91ae8b4b0bf9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_wait_stopped
-{ deploy_wait_stopped /opt/django/apps/blog/slots/b.stopping 45
+{ m=/opt/django/apps/blog/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
 } </dev/null
-__DEPLOY_EOF_c510bec2fee8
+__DEPLOY_EOF_91ae8b4b0bf9
 __begin 3
 { __ctl blog stop blog-b || true
 } </dev/null
 __begin 4
-{ deploy_require_free 127.0.0.1:8051 b
+{ if __addr_in_use 127.0.0.1:8051; then echo '127.0.0.1:8051 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef441784ebaf'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a3a6dd70f43d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( deploy_require_venv /opt/django/apps/blog/releases/NEW
+( [ -x /opt/django/apps/blog/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW
+( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/b.tmp && mv -T /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/slots/b
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_ef441784ebaf
+__DEPLOY_EOF_a3a6dd70f43d
 __begin 7
 { __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
 } </dev/null
@@ -745,10 +739,10 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
-{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
+{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && if ! cmp -s /var/lib/deploy/apps/blog/releases/NEW/nginx.conf /etc/nginx/sites-available/blog; then __put /etc/nginx/sites-available/blog 0644 root:root < /var/lib/deploy/apps/blog/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/blog; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -941,24 +935,18 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/blog; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_db231b04276a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a7a22a09c6f6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_abort_point deploy_follow_current
+# + library: deploy_live_slot
 __step=start+switch
 __begin 12
-( deploy_abort_point /opt/django/apps/blog/deploy.decision-TOKEN
+( if ! (set -C; echo switch > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -970,17 +958,17 @@ else
 __mark changed
 fi
 __begin 14
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_db231b04276a
+__DEPLOY_EOF_a7a22a09c6f6
 __begin 16
-{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
+{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 17
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/NEW/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1011,44 +999,42 @@ __begin 19
 { if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d2ebf0ba9fb2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_de4b2e3e71c7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __delete deploy_prune
 __step=start+switch
 __begin 20
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/blog/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/blog/current)") $(basename "$(readlink /opt/django/apps/blog/slots/a)") $(basename "$(readlink /opt/django/apps/blog/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/blog/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
 ) </dev/null
-__DEPLOY_EOF_d2ebf0ba9fb2
+__DEPLOY_EOF_de4b2e3e71c7
 __begin 22
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/blog/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/blog/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=23
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bcfdebfd2dc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0069bd45e3a2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 23
-( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
 ) </dev/null
 __begin 24
-( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
+( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_7bcfdebfd2dc
+__DEPLOY_EOF_0069bd45e3a2
 
 # ---- start NEW in slot b, health check [start, bash -s]
 # step: start
 __step=start
 __begin 1
-{ deploy_program_file /etc/supervisor/conf.d/blog-b.conf
+{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/blog-b.conf; then echo '/etc/supervisor/conf.d/blog-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
 } <<'__DEPLOY_EOF_af242bf1dcc7'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -1079,36 +1065,34 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_91ae8b4b0bf9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_wait_stopped
-{ deploy_wait_stopped /opt/django/apps/blog/slots/b.stopping 45
+{ m=/opt/django/apps/blog/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
 } </dev/null
-__DEPLOY_EOF_c510bec2fee8
+__DEPLOY_EOF_91ae8b4b0bf9
 __begin 3
 { __ctl blog stop blog-b || true
 } </dev/null
 __begin 4
-{ deploy_require_free 127.0.0.1:8051 b
+{ if __addr_in_use 127.0.0.1:8051; then echo '127.0.0.1:8051 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18cef4a46c65'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2ebaa4a15e47'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 5
-( deploy_require_venv /opt/django/apps/blog/releases/NEW
+( [ -x /opt/django/apps/blog/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW
+( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/b.tmp && mv -T /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/slots/b
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_18cef4a46c65
+__DEPLOY_EOF_2ebaa4a15e47
 __begin 7
 { __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
 } </dev/null
@@ -1117,10 +1101,10 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
-{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
+{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && if ! cmp -s /var/lib/deploy/apps/blog/releases/NEW/nginx.conf /etc/nginx/sites-available/blog; then __put /etc/nginx/sites-available/blog 0644 root:root < /var/lib/deploy/apps/blog/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/blog; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -1313,38 +1297,31 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/blog; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
 
 # ---- ask the running step to stop before the switch [abort, bash -s]
 # step: abort
 __step=abort
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_40cffa3a1df3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ec212694cb07'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_abort_request
-{ deploy_abort_request /opt/django/apps/blog/deploy.decision-TOKEN
+{ if (set -C; echo abort > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null || grep -qx abort /opt/django/apps/blog/deploy.decision-TOKEN; then echo stopping; else echo too-late; fi
 } </dev/null
-__DEPLOY_EOF_40cffa3a1df3
+__DEPLOY_EOF_ec212694cb07
 
 # ---- switch traffic to NEW [switch, bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5842f70fdd0c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_747bc3975a8b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -1356,17 +1333,17 @@ else
 __mark changed
 fi
 __begin 2
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_5842f70fdd0c
+__DEPLOY_EOF_747bc3975a8b
 __begin 4
-{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
+{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 5
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/NEW/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1397,49 +1374,47 @@ __begin 7
 { if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e99e2504d65'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3d11c9eabc0a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __delete deploy_prune
 __step=switch
 __begin 8
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/blog/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/blog/current)") $(basename "$(readlink /opt/django/apps/blog/slots/a)") $(basename "$(readlink /opt/django/apps/blog/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/blog/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
 ) </dev/null
-__DEPLOY_EOF_7e99e2504d65
+__DEPLOY_EOF_3d11c9eabc0a
 __begin 10
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/blog/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/blog/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_366390061a52'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_245f10c3e886'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=switch
 __begin 11
-( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
 ) </dev/null
 __begin 12
-( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
+( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_366390061a52
+__DEPLOY_EOF_245f10c3e886
 
 # ---- switch traffic to NEW, check through nginx [switch, bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4389373e55fe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2205f1bd11c8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -1451,23 +1426,25 @@ else
 __mark changed
 fi
 __begin 2
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_4389373e55fe
+__DEPLOY_EOF_2205f1bd11c8
 __begin 3
-{ deploy_check_through_nginx blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
+{ headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/) || true; code=$(printf '%s
+' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
+' "$headers" | tr -d '' | grep -qix 'x-deploy-site: blog'; then echo "through nginx, https://blog.example.org:443/ answered ${code:-nothing}" >&2; exit 1; fi; echo "$code"
 } </dev/null
 
 # ---- back to the previous release [revert, bash -s]
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c14370520547'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1c362c093e4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/blog/slots/live-b
@@ -1479,9 +1456,9 @@ else
 __mark changed
 fi
 __begin 2
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_c14370520547
+__DEPLOY_EOF_a1c362c093e4
 
 # ---- stop the old slot, clean up [finish, bash -s]
 # step: finish
@@ -1495,10 +1472,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_059946518ff2
 __begin 2
-{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
+{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 3
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/blog/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/blog/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/blog/releases/NEW/app.conf /opt/django/configs/apps/blog.conf) && __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1529,38 +1506,36 @@ __begin 5
 { if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_629c96846213'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e15e4644f07'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __delete deploy_prune
 __step=finish
 __begin 6
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/blog/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/blog/current)") $(basename "$(readlink /opt/django/apps/blog/slots/a)") $(basename "$(readlink /opt/django/apps/blog/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/blog/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
 ) </dev/null
-__DEPLOY_EOF_629c96846213
+__DEPLOY_EOF_7e15e4644f07
 __begin 8
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/blog/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/blog/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2258484c68a7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b4bfb406c013'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=finish
 __begin 9
-( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
 ) </dev/null
 __begin 10
-( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
+( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_2258484c68a7
+__DEPLOY_EOF_b4bfb406c013
 
 # ---- clean up [abandon, bash -s]
 # step: abandon
@@ -1574,48 +1549,47 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_2d8c4e3307a9
 __begin 2
-{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" b blog blog-b
+{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" != b ]; then __ctl blog stop blog-b || true; fi
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18852c29de20'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2402ecbd87aa'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: deploy_live_slot
 __step=abandon
 __begin 3
-( deploy_abandon_release /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
+( if [ -d /opt/django/apps/blog/releases/NEW ] && [ "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)")" != /opt/django/apps/blog/releases/NEW ]; then rm -f /opt/django/apps/blog/releases/NEW/.deploy-built; echo failed > /opt/django/apps/blog/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/releases/.deleting-NEW && rm -rf /opt/django/apps/blog/releases/.deleting-NEW; } || true; fi
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
-( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
 ) </dev/null
 __begin 6
-( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
+( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
 ) </dev/null
 __begin 7
-( deploy_live_now /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
+( slot=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot")")"
 ) </dev/null
-__DEPLOY_EOF_18852c29de20
+__DEPLOY_EOF_2402ecbd87aa
 
 # ---- release the lock [unlock, bash -s]
 # step: unlock
 __step=unlock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5bc6c66c3284'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2c85de34ba5a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=unlock
 __begin 1
-( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
 ) </dev/null
 __begin 2
-( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
+( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_5bc6c66c3284
+__DEPLOY_EOF_2c85de34ba5a

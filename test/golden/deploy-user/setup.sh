@@ -3,53 +3,35 @@
 # step: sudo
 __step=sudo
 __begin 1
-{ cd / && sudo -n true
+{ sudo -n true
 } </dev/null
 
 # ---- app user's home /opt/django [home, sudo -n bash -s]
 # step: home
 __step=home
 __begin 1
-{ if [ ! -e /opt/django ]; then echo missing; elif [ ! -d /opt/django ] || [ -L /opt/django ]; then echo "foreign $(stat -c %U /opt/django) (not a directory)"; elif [ "$(stat -c %U /opt/django)" = django ] || { [ "$(stat -c %U /opt/django)" = root ] && [ "$(stat -c %U /opt/django/apps 2>/dev/null)" = django ]; }; then echo ours; elif [ -z "$(ls -A /opt/django)" ]; then echo empty; else echo "foreign $(stat -c %U /opt/django)"; fi
+{ deploy_home_state /opt/django django
 } </dev/null
 
 # ---- gunicorn ports free of other apps [ports, sudo -n bash -s]
 # step: ports
 __step=ports
 __begin 1
-{ for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
-  [ -f "$f" ] || continue
-  case ' /etc/supervisor/conf.d/blog-a.conf /etc/systemd/system/blog-a.service /etc/supervisor/conf.d/blog-b.conf /etc/systemd/system/blog-b.service ' in *" $f "*) continue ;; esac
-  for b in $(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2); do
-    for m in 127.0.0.1:8050 127.0.0.1:8051; do
-      if [ "$b" = "$m" ] || { [ "${b#unix:}" = "$b" ] && [ "${m#unix:}" = "$m" ] && [ "${b##*:}" = "${m##*:}" ]; }; then
-        other=$(basename "$f"); other=${other%-[ab].conf}; other=${other%-[ab].service}
-        echo "gunicorn_bind: $m is already used by app $other on this server (--bind $b in $f); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
-      fi
-    done
-  done
-done
+{ deploy_binds_free blog 127.0.0.1:8050 127.0.0.1:8051
 } </dev/null
 
 # ---- django is a service account [app-user-check, sudo -n bash -s]
 # step: app-user-check
 __step=app-user-check
 __begin 1
-{ if getent passwd django >/dev/null; then
-  shell=$(getent passwd django | cut -d: -f7)
-  case "$shell" in /usr/sbin/nologin|/sbin/nologin|/bin/false|/usr/bin/false) ;; *) echo "it has a login shell (${shell:-none set, so /bin/sh})" ;; esac
-  case "$(passwd -S django 2>/dev/null | cut -d' ' -f2)" in P) echo "it has a password" ;; NP) echo "it has an empty password" ;; esac
-  if sudo -n -l -U django 2>/dev/null | grep -q 'may run the following'; then echo "it may run commands with sudo"; fi
-  for g in $(id -nG django); do case " 'sudo adm wheel docker lxd disk shadow root' " in *" $g "*) echo "it is a member of $g" ;; esac; done
-  if [ "$(id -u django)" = 0 ]; then echo "its user id is 0 (root)"; fi
-fi
+{ deploy_app_user_risks django sudo adm wheel docker lxd disk shadow root
 } </dev/null
 
 # ---- system packages present [packages, sudo -n bash -s]
 # step: packages
 __step=packages
 __begin 1
-{ missing=''; for c in nginx certbot openssl supervisorctl git curl python3; do command -v "$c" >/dev/null || missing="$missing $c"; done; python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv";  if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi
+{ deploy_packages_present python3 no nginx certbot openssl supervisorctl git curl python3
 } </dev/null
 
 # ---- app user django and its directories [user, sudo -n bash -s]
@@ -66,12 +48,12 @@ else
 __mark changed
 fi
 __begin 2
-if { { [ "$(stat -c '%a %U:%G' /opt/django)" = '755 root:root' ] && [ ! -L /opt/django ]
+if { { deploy_home_is_roots /opt/django
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ __root_only_dir "$(dirname /opt/django)" && chown -h root:root /opt/django && chmod 0755 /opt/django
+{ deploy_home_to_root /opt/django
 } </dev/null
 __mark changed
 fi
@@ -98,31 +80,33 @@ __DEPLOY_EOF_6a29ed68e05d
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_040f2ba9c8a2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a0089e8ee503'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ mkdir -p /opt/django/apps/blog && chmod 00755 /opt/django/apps/blog
+# + library: deploy_own_dir
+{ deploy_own_dir 00755 /opt/django/apps/blog
 } </dev/null
-__DEPLOY_EOF_040f2ba9c8a2
+__DEPLOY_EOF_a0089e8ee503
 __mark changed
 fi
 __begin 8
-{ __give_to_app /opt/django/apps/blog/slots django && __give_to_app /opt/django/apps/blog/deploy.lock django
+{ __give_to_app django /opt/django/apps/blog/slots /opt/django/apps/blog/deploy.lock
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9d7e8427ba0b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_07ec635171df'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_own_dir
 __step=user
 __begin 9
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/releases)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/blog/releases && chmod 00755 /opt/django/apps/blog/releases
+( deploy_own_dir 00755 /opt/django/apps/blog/releases
 ) </dev/null
 __mark changed
 fi
@@ -131,7 +115,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/slots)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/blog/slots && chmod 00755 /opt/django/apps/blog/slots
+( deploy_own_dir 00755 /opt/django/apps/blog/slots
 ) </dev/null
 __mark changed
 fi
@@ -140,7 +124,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/blog/shared && chmod 00755 /opt/django/apps/blog/shared
+( deploy_own_dir 00755 /opt/django/apps/blog/shared
 ) </dev/null
 __mark changed
 fi
@@ -149,7 +133,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/media)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/blog/shared/media && chmod 00755 /opt/django/apps/blog/shared/media
+( deploy_own_dir 00755 /opt/django/apps/blog/shared/media
 ) </dev/null
 __mark changed
 fi
@@ -158,7 +142,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/static)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/blog/shared/static && chmod 00755 /opt/django/apps/blog/shared/static
+( deploy_own_dir 00755 /opt/django/apps/blog/shared/static
 ) </dev/null
 __mark changed
 fi
@@ -167,7 +151,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/data)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/blog/shared/data && chmod 00750 /opt/django/apps/blog/shared/data
+( deploy_own_dir 00750 /opt/django/apps/blog/shared/data
 ) </dev/null
 __mark changed
 fi
@@ -176,7 +160,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/log)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/blog/shared/log && chmod 00750 /opt/django/apps/blog/shared/log
+( deploy_own_dir 00750 /opt/django/apps/blog/shared/log
 ) </dev/null
 __mark changed
 fi
@@ -185,11 +169,11 @@ if ( [ "$(stat -c '%a %U' /opt/django/virtualenvs/blog)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/virtualenvs/blog && chmod 00755 /opt/django/virtualenvs/blog
+( deploy_own_dir 00755 /opt/django/virtualenvs/blog
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_9d7e8427ba0b
+__DEPLOY_EOF_07ec635171df
 __begin 17
 { __root_dir 0750 root:django /opt/django/configs/apps
 } </dev/null
@@ -231,18 +215,17 @@ if { { ! id -nG deployer | tr ' ' '
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ for g in adm supervisor; do if id -nG deployer | tr ' ' '
-' | grep -qx "$g"; then gpasswd -d deployer "$g" >/dev/null; fi; done
+{ deploy_leave_groups deployer adm supervisor
 } </dev/null
 __mark changed
 fi
 __begin 4
-{ if [ "$(sudo -n -H -u deployer bash -c 'umask 077 && mkdir -p "$HOME/.ssh" && t=$(mktemp "$HOME/.ssh/authorized_keys.XXXXXX") && cat > "$t" && if cmp -s "$t" "$HOME/.ssh/authorized_keys"; then rm -f "$t"; echo same; else mv -f "$t" "$HOME/.ssh/authorized_keys"; echo changed; fi')" = same ]; then __mark ok; else __mark changed; fi
+{ deploy_authorized_keys deployer
 } <<'__DEPLOY_EOF_d9fd9eb69a21'
 ssh-ed25519 AAAA test
 __DEPLOY_EOF_d9fd9eb69a21
 __begin 5
-{ tmp=$(mktemp) && cat > "$tmp" && chmod 0440 "$tmp" && if ! visudo -cqf "$tmp"; then rm -f "$tmp"; echo "visudo rejected the rule for deployer" >&2; exit 1; fi && if cmp -s "$tmp" /etc/sudoers.d/deploy-blog-deployer; then rm -f "$tmp"; __mark ok; else mv -f "$tmp" /etc/sudoers.d/deploy-blog-deployer; __mark changed; fi
+{ deploy_sudoers /etc/sudoers.d/deploy-blog-deployer deployer
 } <<'__DEPLOY_EOF_3a0e16875a46'
 # Written by `deploy blog setup`: deployer deploys blog without root.
 # It may become django, and run deploy-ctl for blog only (its programs: start, stop, status, logs).
@@ -446,12 +429,12 @@ else
 __mark changed
 fi
 __begin 4
-if { { [ ! -S /var/run/supervisor.sock ] || [ -e /etc/supervisor/conf.d/00-deploy-socket.conf ] || [ "$(stat -L -c '%a %U:%G' /var/run/supervisor.sock)" = '700 root:root' ]
+if { { deploy_socket_is_roots /var/run/supervisor.sock /etc/supervisor/conf.d/00-deploy-socket.conf
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ chown root:root /var/run/supervisor.sock && chmod 0700 /var/run/supervisor.sock
+{ deploy_socket_to_root /var/run/supervisor.sock
 } </dev/null
 __mark changed
 fi
@@ -460,30 +443,30 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_92e1730fa6da'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_49c0a009701b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_live_slot
 __step=lock
 __begin 1
-( deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+( if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
 ) </dev/null
 __mark changed
 __begin 2
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
-( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
+( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
 ) </dev/null
 __begin 4
-( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 5
 ( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
-__DEPLOY_EOF_92e1730fa6da
+__DEPLOY_EOF_49c0a009701b
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -513,14 +496,13 @@ __DEPLOY_EOF_20f6b292368f
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8d7ceaf3c3fe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_aa81252ec1e5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_git
-{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C ls-remote --symref git@github.com:example/blog.git HEAD
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' ls-remote --symref git@github.com:example/blog.git HEAD
 } </dev/null
-__DEPLOY_EOF_8d7ceaf3c3fe
+__DEPLOY_EOF_aa81252ec1e5
 
 # ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
 # step: virtualenvs
@@ -560,14 +542,13 @@ __DEPLOY_EOF_13077359784e
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_281e1a6e2b5d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ca7615f6cbfe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_git
-{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C clone --quiet --mirror git@github.com:example/blog.git /opt/django/apps/blog/repo
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' clone --quiet --mirror git@github.com:example/blog.git /opt/django/apps/blog/repo
 } </dev/null
-__DEPLOY_EOF_281e1a6e2b5d
+__DEPLOY_EOF_ca7615f6cbfe
 __mark changed
 fi
 
@@ -575,7 +556,7 @@ fi
 # step: config
 __step=config
 __begin 1
-{ __root_only_dir "$(dirname /opt/django/configs/apps/blog.conf)"; if [ -e /opt/django/configs/apps/blog.conf ] && ! { [ -f /opt/django/configs/apps/blog.conf ] && grep -q '^secret_key[[:space:]]*=' /opt/django/configs/apps/blog.conf; }; then echo '/opt/django/configs/apps/blog.conf exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)' >&2; exit 1; fi; content=$(__config '^(database_url|email_host_password)[[:space:]]*=' - /opt/django/configs/apps/blog.conf); __put /opt/django/configs/apps/blog.conf 0640 root:django <<<"$content"
+{ deploy_config_file /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -600,11 +581,12 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3d882430618b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_402321a5a752'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ src=$(cat) && for f in /opt/django/apps/blog/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+# + library: deploy_refresh_secrets
+{ deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -628,13 +610,13 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__DEPLOY_EOF_3d882430618b
+__DEPLOY_EOF_402321a5a752
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate
 __step=logrotate
 __begin 1
-{ mkdir -p /etc/logrotate.d && __put /etc/logrotate.d/deploy-blog 0644 root:root
+{ deploy_put_mkdir /etc/logrotate.d/deploy-blog 0644 root:root
 } <<'__DEPLOY_EOF_8167f6495979'
 # blog: written by `deploy blog setup` from templates/logrotate.conf.
 # The programs' logs (gunicorn's slots and the processes'): supervisor writes them, appending, into
@@ -668,19 +650,19 @@ __DEPLOY_EOF_8167f6495979
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d5c074fa55e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d1d90be8232'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env
+# + library: deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_export /opt/django/apps/blog/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/blog/releases/NEW main
+( cd /opt/django/apps/blog/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/blog/releases/NEW && mkdir -p /opt/django/apps/blog/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __mark changed
 fi
@@ -689,25 +671,23 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+( cd /opt/django/apps/blog/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/blog/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
+) </dev/null
 __mark changed
 fi
 __begin 3
-( deploy_write_env /opt/django/apps/blog/releases/NEW/.deploy-env
+( (umask 077 && cat > /opt/django/apps/blog/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy-env.tmp /opt/django/apps/blog/releases/NEW/.deploy-env)
 ) <<'__DEPLOY_EOF_270cf67ed0aa'
 DJANGO_SETTINGS_MODULE=blog.settings.prod
 APP_CONFIG_FILE=/opt/django/apps/blog/releases/NEW/.deploy/app.conf
 __DEPLOY_EOF_270cf67ed0aa
 __mark changed
 __begin 4
-( mkdir -p /opt/django/apps/blog/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/blog/releases/NEW/.deploy
+( deploy_release_dir /opt/django/apps/blog/releases/NEW/.deploy
 ) </dev/null
 __mark changed
 __begin 5
-( (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py)
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
 ) <<'__DEPLOY_EOF_c0c22d41b779'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -728,7 +708,7 @@ forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_c0c22d41b779
 __mark changed
 __begin 6
-( (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf)
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -922,7 +902,7 @@ server {
 __DEPLOY_EOF_ce5491adfe0d
 __mark changed
 __begin 7
-( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/blog.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/blog.conf has no secret_key the app user can read: run `deploy blog setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/blog/releases/NEW/.deploy/app.conf)
+( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -947,9 +927,9 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_6d5c074fa55e
+__DEPLOY_EOF_6d1d90be8232
 __begin 8
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/blog/releases/NEW && __put /var/lib/deploy/apps/blog/releases/NEW/nginx.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
 #
@@ -1142,7 +1122,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __begin 9
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/blog/releases/NEW && __put /var/lib/deploy/apps/blog/releases/NEW/app.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1167,7 +1147,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __begin 10
-{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/blog/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 11
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e8e6d2913261'
@@ -1180,14 +1160,13 @@ __DEPLOY_EOF_e8e6d2913261
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fd8019f3ab48'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef90b650f5ce'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_virtualenv
-{ deploy_virtualenv /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
+{ cd /opt/django/apps/blog/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/blog/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
 } </dev/null
-__DEPLOY_EOF_fd8019f3ab48
+__DEPLOY_EOF_ef90b650f5ce
 __mark changed
 fi
 
@@ -1205,14 +1184,13 @@ __DEPLOY_EOF_4b34882a4f7b
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69f16e966bac'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2bf6e2d3b418'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_gunicorn
-{ deploy_gunicorn /opt/django/apps/blog/releases/NEW python3
+{ cd /opt/django/apps/blog/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
 } </dev/null
-__DEPLOY_EOF_69f16e966bac
+__DEPLOY_EOF_2bf6e2d3b418
 __mark changed
 fi
 
@@ -1220,14 +1198,15 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0245f506f4a5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea2c2bb748ec'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_own_file
 __step=gunicorn-config
 __begin 1
-( t=$(mktemp /opt/django/apps/blog/gunicorn.conf.py.XXXXXX) && cat > "$t" && if cmp -s "$t" /opt/django/apps/blog/gunicorn.conf.py; then rm -f "$t"; __mark ok; else chmod 0644 "$t" && mv -f "$t" /opt/django/apps/blog/gunicorn.conf.py && __mark changed; fi
+( deploy_own_file /opt/django/apps/blog/gunicorn.conf.py 0644
 ) <<'__DEPLOY_EOF_c0c22d41b779'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -1246,7 +1225,7 @@ errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_c0c22d41b779
-__DEPLOY_EOF_0245f506f4a5
+__DEPLOY_EOF_ea2c2bb748ec
 
 # ---- supervisor config [supervisor-config, sudo -n bash -s]
 # step: supervisor-config
@@ -1334,17 +1313,17 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __begin 4
-if { { deploy_boot_enabled deploy-blog-boot.service /etc/systemd/system/deploy-blog-boot.service
+if { { systemctl is-enabled --quiet deploy-blog-boot.service && ! __was_changed /etc/systemd/system/deploy-blog-boot.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ deploy_enable_boot deploy-blog-boot.service
+{ systemctl daemon-reload && systemctl enable --quiet deploy-blog-boot.service
 } </dev/null
 __mark changed
 fi
 __begin 5
-{ deploy_if_changed "$__step_changed" supervisorctl reread >/dev/null
+{ if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi
 } </dev/null
 
 # ---- HTTPS: challenge directory, renewal [certificate-prepare, sudo -n bash -s]
@@ -1361,7 +1340,7 @@ else
 __mark changed
 fi
 __begin 2
-{ mkdir -p /etc/letsencrypt/renewal-hooks/deploy && __put /etc/letsencrypt/renewal-hooks/deploy/deploy-nginx-reload 0755 root:root
+{ deploy_put_mkdir /etc/letsencrypt/renewal-hooks/deploy/deploy-nginx-reload 0755 root:root
 } <<'__DEPLOY_EOF_d65d41736ee5'
 #!/bin/sh
 # Written by deploy from templates/certbot-deploy-hook.sh. certbot runs it after it renewed a
@@ -1370,17 +1349,17 @@ __begin 2
 nginx -t -q && systemctl reload nginx
 __DEPLOY_EOF_d65d41736ee5
 __begin 3
-if { { test -e /etc/nginx/deploy-tls/blog/fullchain.pem && test -e /etc/nginx/deploy-tls/blog/privkey.pem
+if { { deploy_tls_linked /etc/nginx/deploy-tls/blog
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ install -d -m 0700 /etc/nginx/deploy-tls/blog && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=blog.example.org -keyout /etc/nginx/deploy-tls/blog/placeholder.key -out /etc/nginx/deploy-tls/blog/placeholder.crt 2>/dev/null && ln -sfn placeholder.crt /etc/nginx/deploy-tls/blog/fullchain.pem && ln -sfn placeholder.key /etc/nginx/deploy-tls/blog/privkey.pem
+{ deploy_tls_placeholder /etc/nginx/deploy-tls/blog blog.example.org
 } </dev/null
 __mark changed
 fi
 __begin 4
-if { { systemctl is-enabled --quiet certbot.timer && systemctl is-active --quiet certbot.timer
+if { { deploy_services_on certbot.timer
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1394,31 +1373,24 @@ fi
 # step: certificate
 __step=certificate
 __begin 1
-if { { [ "$(readlink /etc/nginx/deploy-tls/blog/fullchain.pem)" = /etc/letsencrypt/live/blog/fullchain.pem ] && openssl x509 -in /etc/nginx/deploy-tls/blog/fullchain.pem -noout -checkend 2592000 >/dev/null && (for n in blog.example.org; do openssl x509 -in /etc/nginx/deploy-tls/blog/fullchain.pem -noout -checkhost "$n" | grep -q ' does match' || exit 1; done)
+if { { deploy_tls_current /etc/nginx/deploy-tls/blog blog 2592000 blog.example.org
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ if ! out=$(certbot certonly --non-interactive --agree-tos --webroot -w /var/lib/deploy/acme --cert-name blog -d blog.example.org --server https://acme-v02.api.letsencrypt.org/directory --email ops@example.org --keep-until-expiring 2>&1); then echo 'certbot could not get a certificate for blog.example.org from https://acme-v02.api.letsencrypt.org/directory': >&2; printf '%s\n' "$out" | grep -v '^\s*$' | tail -n 12 >&2; exit 1; fi
-ln -sfn /etc/letsencrypt/live/blog/fullchain.pem /etc/nginx/deploy-tls/blog/fullchain.pem && ln -sfn /etc/letsencrypt/live/blog/privkey.pem /etc/nginx/deploy-tls/blog/privkey.pem && rm -f /etc/nginx/deploy-tls/blog/placeholder.crt /etc/nginx/deploy-tls/blog/placeholder.key
+{ deploy_tls_obtain /etc/nginx/deploy-tls/blog blog /var/lib/deploy/acme https://acme-v02.api.letsencrypt.org/directory ops@example.org blog.example.org
 } </dev/null
 __mark changed
 fi
 __begin 2
-{ if [ "$__step_changed" = 1 ]; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload changed
 } </dev/null
 
 # ---- nginx config [nginx-config, sudo -n bash -s]
 # step: nginx-config
 __step=nginx-config
 __begin 1
-{ if [ -e /etc/nginx/sites-available/blog.reload-pending ]; then __reload_pending=1; fi; touch /etc/nginx/sites-available/blog.reload-pending
+{ deploy_nginx_pending /etc/nginx/sites-available/blog.reload-pending
 } </dev/null
 __begin 2
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fa4789f2d8f9'
@@ -1431,13 +1403,14 @@ __DEPLOY_EOF_fa4789f2d8f9
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b90d34e6054c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7536b4f57d09'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if [ "$(cat /opt/django/apps/blog/slots/live 2>/dev/null)" = b ]; then touch /opt/django/apps/blog/slots/live-b; fi; rm -f /opt/django/apps/blog/slots/live
+# + library: deploy_live_from_legacy
+{ deploy_live_from_legacy /opt/django/apps/blog/slots/live /opt/django/apps/blog/slots/live-b
 } </dev/null
-__DEPLOY_EOF_b90d34e6054c
+__DEPLOY_EOF_7536b4f57d09
 __mark changed
 fi
 __begin 3
@@ -1686,18 +1659,12 @@ if { { [ "$(stat -c '%a %U:%G' /var/log/nginx/blog.access.log /var/log/nginx/blo
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ __root_only_dir /var/log/nginx && for f in /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log; do touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"; done
+{ deploy_nginx_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 } </dev/null
 __mark changed
 fi
 __begin 11
-{ if [ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload pending
 } </dev/null
 __begin 12
 { rm -f /etc/nginx/sites-available/blog.reload-pending
@@ -1717,27 +1684,27 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7642ad732e25'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c9452a29e4b2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
+# + library: deploy_live_slot
 __step=django
 __begin 1
-if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
+if ( test ! -f /opt/django/apps/blog/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_django /opt/django/apps/blog/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
+( cd /opt/django/apps/blog/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1); c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
+( if [ ! -d /opt/django/apps/blog/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/blog/releases/NEW/manage.py ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www /opt/django/apps/blog/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 3
-( deploy_django_record /opt/django/apps/blog/releases/NEW
+( __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/blog/releases/NEW/.deploy-django
 ) </dev/null
 __begin 4
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
@@ -1748,20 +1715,20 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_7642ad732e25
+__DEPLOY_EOF_c9452a29e4b2
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_782a93250437'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4830220c3923'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_slot
-{ slot=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); echo "$slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot" 2>/dev/null)" 2>/dev/null || true)"
+# + library: deploy_live_release deploy_live_slot
+{ deploy_live_release /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 } </dev/null
-__DEPLOY_EOF_782a93250437
+__DEPLOY_EOF_4830220c3923
 __begin 2
 { __ctl blog status blog-a blog-b || true
 } </dev/null
@@ -1770,36 +1737,34 @@ __begin 2
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_199b2f9a2ead'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9de48952251b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_wait_stopped
-{ deploy_wait_stopped /opt/django/apps/blog/slots/a.stopping 45
+{ m=/opt/django/apps/blog/slots/a.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
 } </dev/null
-__DEPLOY_EOF_199b2f9a2ead
+__DEPLOY_EOF_9de48952251b
 __begin 2
 { __ctl blog stop blog-a || true
 } </dev/null
 __begin 3
-{ deploy_require_free 127.0.0.1:8050 a
+{ if __addr_in_use 127.0.0.1:8050; then echo '127.0.0.1:8050 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4a0de491b5fe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a96b359d7def'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 4
-( deploy_require_venv /opt/django/apps/blog/releases/NEW
+( [ -x /opt/django/apps/blog/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
 ) </dev/null
 __begin 5
-( deploy_link_slot /opt/django/apps/blog/slots a /opt/django/apps/blog/releases/NEW
+( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/a.tmp && mv -T /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/a
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_4a0de491b5fe
+__DEPLOY_EOF_a96b359d7def
 __begin 6
 { __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-a.log 2>/dev/null || echo 0) + 1 ))
 } </dev/null
@@ -1808,15 +1773,15 @@ __begin 7
 } </dev/null
 __mark changed
 __begin 8
-{ deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'
+{ url=http://127.0.0.1:8050/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_66e480db76bc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_00b88afc8d07'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=start
 __begin 9
 if ( test ! -e /opt/django/apps/blog/slots/live-b
@@ -1828,17 +1793,15 @@ else
 __mark changed
 fi
 __begin 10
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_66e480db76bc
+__DEPLOY_EOF_00b88afc8d07
 
 # ---- site answers through nginx [verify, sudo -n bash -s]
 # step: verify
 __step=verify
 __begin 1
-{ headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/) || true; code=$(printf '%s
-' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered ${code:-nothing} on "https://blog.example.org:443/ >&2; tail -n 5 /var/log/nginx/blog.error.log >&2; exit 1; }; printf '%s
-' "$headers" | tr -d '' | grep -qix 'x-deploy-site: blog' || { echo 'nginx answered, but not through the blog site (is another site the default, or was nginx not reloaded?)' >&2; exit 1; }
+{ deploy_nginx_verify blog /var/log/nginx/blog.error.log https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
 } </dev/null
 
 # ---- processes [processes, sudo -n bash -s]
@@ -1855,11 +1818,10 @@ __begin 2
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4cc77e38f160'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e7d4461ee806'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_unlock
-{ deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
+{ if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
 } </dev/null
-__DEPLOY_EOF_4cc77e38f160
+__DEPLOY_EOF_e7d4461ee806

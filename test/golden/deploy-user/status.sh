@@ -36,10 +36,10 @@ __begin 8
 { curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/ || true
 } </dev/null
 __begin 9
-{ echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername blog.example.org 2>/dev/null | openssl x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null || true
+{ deploy_tls_served 443 blog.example.org -serial -enddate -ext subjectAltName
 } </dev/null
 __begin 10
-{ echo "$(systemctl is-enabled certbot.timer 2>/dev/null || true) $(systemctl is-active certbot.timer 2>/dev/null || true) $(systemctl show -p NextElapseUSecRealtime --value certbot.timer 2>/dev/null || true)"
+{ deploy_tls_renewal
 } </dev/null
 __i=11
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0638ecc03ce1'

@@ -3,30 +3,28 @@
 # step: prepare
 __step=prepare
 __begin 1
-{ deploy_require_setup /opt/django/apps/shop/repo shop
+{ test -d /opt/django/apps/shop/repo || { echo "shop is not set up on this server: run \`deploy shop setup\` first" >&2; exit 1; }
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c01f42f3b8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_328e5238c338'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_lock
-{ deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+{ if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
 } </dev/null
-__DEPLOY_EOF_06c01f42f3b8
+__DEPLOY_EOF_328e5238c338
 __mark changed
 __begin 3
-{ deploy_require_services 'the site is down' nginx
+{ for u in nginx; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
 } </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2440cc6e5740'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_65b51733c1f2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_require_this_version
-{ deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
+{ { grep -qF /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop 2>/dev/null && test -w /opt/django/apps/shop/slots; } || { echo "shop was set up by an older version of deploy: run \`deploy shop setup\` again first" >&2; exit 1; }
 } </dev/null
-__DEPLOY_EOF_2440cc6e5740
+__DEPLOY_EOF_65b51733c1f2
 __begin 5
 { echo 'f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676  /usr/local/sbin/deploy-ctl' | sha256sum --quiet --strict -c 2>/dev/null || { echo '/usr/local/sbin/deploy-ctl is not the one this version of deploy needs: run `deploy shop setup`' >&2; exit 1; }
 } </dev/null
@@ -40,59 +38,59 @@ logs /var/log/deploy/shop
 site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 __DEPLOY_EOF_46cb8dd143b3
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0f261fe3cc90'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6ec7e89b12f3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_release_meta deploy_live_release deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_live_slot
 __step=prepare
 __begin 7
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 8
-( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
+( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
 ) </dev/null
 __begin 9
-( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 10
 ( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
 __begin 11
-( deploy_fetch /opt/django/apps/shop/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
+( cd /opt/django/apps/shop/repo && git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' fetch --prune --quiet origin
 ) </dev/null
 __begin 12
-( deploy_resolve_ref /opt/django/apps/shop/repo main git@github.com:example/shop.git
+( cd /opt/django/apps/shop/repo && __at() { git rev-parse --verify --quiet "$1^{commit}" || true; } && want=main && { [ -n "$want" ] || want=$(git symbolic-ref -q HEAD) || want=HEAD; } && case "$want" in refs/heads/*) name=${want#refs/heads/}; kind=branch; c=$(__at "$want"); missing="no branch named $name";; refs/tags/*) name=${want#refs/tags/}; kind=tag; c=$(__at "$want"); missing="no tag named $name";; *) name=$want; missing="no branch, tag or commit named $want"; t=$(__at "refs/tags/$want"); b=$(__at "refs/heads/$want"); if [ -n "$t" ] && [ -n "$b" ]; then { echo "$want is both a branch (refs/heads/$want, ${b:0:8}) and a tag (refs/tags/$want, ${t:0:8})" in git@github.com:example/shop.git >&2; exit 66; }; elif [ -n "$t" ]; then c=$t; kind=tag; elif [ -n "$b" ]; then c=$b; kind=branch; else c=$(__at "$want"); kind=commit; fi;; esac && if [ -z "$c" ]; then { echo "$missing" in git@github.com:example/shop.git >&2; exit 66; }; fi && echo "$c $kind $name"
 ) </dev/null
 __begin 13
-( deploy_clock /opt/django/apps/shop/releases
+( date -u +%s; { ls -1 /opt/django/apps/shop/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
 ) </dev/null
 __begin 14
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 15
-( deploy_live_release /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" [redacted]
+( head -n 1 /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
 ) </dev/null
-__DEPLOY_EOF_0f261fe3cc90
+__DEPLOY_EOF_6ec7e89b12f3
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6a8b18345fcf'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6cedcfe9cd8d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env
+# + library: deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_export /opt/django/apps/shop/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/shop/releases/NEW main
+( cd /opt/django/apps/shop/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/shop/releases/NEW && mkdir -p /opt/django/apps/shop/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __mark changed
 fi
@@ -101,14 +99,12 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_finish_export /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+( cd /opt/django/apps/shop/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/shop/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
+) </dev/null
 __mark changed
 fi
 __begin 3
-( deploy_write_env /opt/django/apps/shop/releases/NEW/.deploy-env
+( (umask 077 && cat > /opt/django/apps/shop/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy-env.tmp /opt/django/apps/shop/releases/NEW/.deploy-env)
 ) <<'__DEPLOY_EOF_79f2bc9d2e35'
 STRIPE_KEY=[redacted]
 DJANGO_SETTINGS_MODULE=shop.settings.prod
@@ -116,11 +112,11 @@ APP_CONFIG_FILE=/opt/django/apps/shop/releases/NEW/.deploy/app.conf
 __DEPLOY_EOF_79f2bc9d2e35
 __mark changed
 __begin 4
-( mkdir -p /opt/django/apps/shop/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy
+( deploy_release_dir /opt/django/apps/shop/releases/NEW/.deploy
 ) </dev/null
 __mark changed
 __begin 5
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
 ) <<'__DEPLOY_EOF_df1979654a06'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -139,7 +135,7 @@ forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_df1979654a06
 __mark changed
 __begin 6
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -332,7 +328,7 @@ server {
 __DEPLOY_EOF_d242d74d3b4a
 __mark changed
 __begin 7
-( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/shop.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/shop.conf has no secret_key the app user can read: run `deploy shop setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/app.conf)
+( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -358,7 +354,7 @@ email_use_ssl =
 __DEPLOY_EOF_a8e3b5c6fc65
 __mark changed
 __begin 8
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/worker)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
 ) <<'__DEPLOY_EOF_ff9fa98ee353'
 #!/bin/sh
 # shop process "worker": written into each release by deploy from templates/process.sh.
@@ -372,7 +368,7 @@ exec celery -A shop worker
 __DEPLOY_EOF_ff9fa98ee353
 __mark changed
 __begin 9
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/clock)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
 ) <<'__DEPLOY_EOF_8d838ff9f1d0'
 #!/bin/sh
 # shop process "clock": written into each release by deploy from templates/process.sh.
@@ -385,9 +381,9 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_6a8b18345fcf
+__DEPLOY_EOF_6cedcfe9cd8d
 __begin 10
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/nginx.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -579,7 +575,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __begin 11
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/app.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -604,18 +600,18 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
 __begin 12
-{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/shop/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7752e6b35e7e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ffe9f86fc84e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
+# + library: deploy_refresh_secrets deploy_live_slot
 __step=build
 __begin 13
-( src=$(cat) && for f in /opt/django/apps/shop/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -644,7 +640,7 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_virtualenv /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
+( cd /opt/django/apps/shop/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/shop/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
 ) </dev/null
 __mark changed
 fi
@@ -653,7 +649,7 @@ if ( /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_gunicorn /opt/django/apps/shop/releases/NEW python3
+( cd /opt/django/apps/shop/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
 ) </dev/null
 __mark changed
 fi
@@ -662,37 +658,37 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_requirements /opt/django/apps/shop/releases/NEW python3
+( cd /opt/django/apps/shop/releases/NEW && if [ -f requirements.txt ]; then set -a && . ./.deploy-env && set +a && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install  -r requirements.txt; fi && touch .venv/.deploy-complete
 ) </dev/null
 __mark changed
 fi
 __begin 17
-if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_django /opt/django/apps/shop/releases/NEW "c('collectstatic', interactive=False, verbosity=1)"
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1)"
 ) </dev/null
 __mark changed
 fi
 __begin 18
-( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
+( if [ ! -d /opt/django/apps/shop/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/shop/releases/NEW/manage.py ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www /opt/django/apps/shop/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 19
-( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
 __begin 20
-if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_django /opt/django/apps/shop/releases/NEW "c('migrate', interactive=False)"
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 21
-( deploy_django_record /opt/django/apps/shop/releases/NEW
+( __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/shop/releases/NEW/.deploy-django
 ) </dev/null
 __begin 22
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
@@ -703,39 +699,38 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_7752e6b35e7e
+__DEPLOY_EOF_ffe9f86fc84e
 
 # ---- run once in NEW [run-once, sudo -n bash -s]
 # step: run-once
 __step=run-once
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72721302bf14'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a74821ff5e28'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_manage deploy_release_bash
 __step=run-once
 __begin 1
 if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_manage /opt/django/apps/shop/releases/NEW migrate --noinput
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py migrate --noinput
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py warm_cache'
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py warm_cache'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_72721302bf14
+__DEPLOY_EOF_a74821ff5e28
 
 # ---- start NEW in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
 __step=start+switch
 __begin 1
-{ deploy_program_file /etc/systemd/system/shop-b.service
+{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-b.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-b.service; then echo '/etc/systemd/system/shop-b.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
 } <<'__DEPLOY_EOF_954862233a8b'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
@@ -762,36 +757,34 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a3f91c08710f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_wait_stopped
-{ deploy_wait_stopped /opt/django/apps/shop/slots/b.stopping 45
+{ m=/opt/django/apps/shop/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
 } </dev/null
-__DEPLOY_EOF_2e628a5a9edc
+__DEPLOY_EOF_a3f91c08710f
 __begin 3
 { __ctl shop stop shop-b || true
 } </dev/null
 __begin 4
-{ deploy_require_free 127.0.0.1:8041 b
+{ if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1ed11d3bcf5f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d2f63face2f3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( deploy_require_venv /opt/django/apps/shop/releases/NEW
+( [ -x /opt/django/apps/shop/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW
+( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/b.tmp && mv -T /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/slots/b
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_1ed11d3bcf5f
+__DEPLOY_EOF_d2f63face2f3
 __begin 7
 { __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
 } </dev/null
@@ -800,10 +793,10 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
-{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
+{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && if ! cmp -s /var/lib/deploy/apps/shop/releases/NEW/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/shop; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -995,24 +988,18 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/shop; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4f18cf597e22'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8893d0a39aa8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_abort_point deploy_follow_current
+# + library: deploy_live_slot
 __step=start+switch
 __begin 12
-( deploy_abort_point /opt/django/apps/shop/deploy.decision-TOKEN
+( if ! (set -C; echo switch > /opt/django/apps/shop/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1024,17 +1011,17 @@ else
 __mark changed
 fi
 __begin 14
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_4f18cf597e22
+__DEPLOY_EOF_8893d0a39aa8
 __begin 16
-{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
+{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 17
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/shop/releases/NEW/app.conf /opt/django/configs/apps/shop.conf) && __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1137,48 +1124,46 @@ __begin 24
 } </dev/null
 __mark changed
 __i=25
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a0671f37e4ea'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_86d0b66e966d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=start+switch
 __begin 25
-( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py notify_release' || { st=$?; echo 'hook after_switch failed'" (exit status $st)" >&2; exit "$st"; }
 ) </dev/null
 __mark changed
 __begin 26
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 27
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/shop/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/shop/current)") $(basename "$(readlink /opt/django/apps/shop/slots/a)") $(basename "$(readlink /opt/django/apps/shop/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/shop/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
 ) </dev/null
-__DEPLOY_EOF_a0671f37e4ea
+__DEPLOY_EOF_86d0b66e966d
 __begin 28
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/shop/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/shop/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=29
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8cdff522c7ee'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3531d29c772b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 29
-( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
 ) </dev/null
 __begin 30
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
+( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/shop/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_8cdff522c7ee
+__DEPLOY_EOF_3531d29c772b
 
 # ---- start NEW in slot b, health check [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
-{ deploy_program_file /etc/systemd/system/shop-b.service
+{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-b.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-b.service; then echo '/etc/systemd/system/shop-b.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
 } <<'__DEPLOY_EOF_954862233a8b'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
@@ -1205,36 +1190,34 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a3f91c08710f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_wait_stopped
-{ deploy_wait_stopped /opt/django/apps/shop/slots/b.stopping 45
+{ m=/opt/django/apps/shop/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
 } </dev/null
-__DEPLOY_EOF_2e628a5a9edc
+__DEPLOY_EOF_a3f91c08710f
 __begin 3
 { __ctl shop stop shop-b || true
 } </dev/null
 __begin 4
-{ deploy_require_free 127.0.0.1:8041 b
+{ if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_376282b9263d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f06138b3efb1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 5
-( deploy_require_venv /opt/django/apps/shop/releases/NEW
+( [ -x /opt/django/apps/shop/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW
+( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/b.tmp && mv -T /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/slots/b
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_376282b9263d
+__DEPLOY_EOF_f06138b3efb1
 __begin 7
 { __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
 } </dev/null
@@ -1243,10 +1226,10 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
-{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
+{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && if ! cmp -s /var/lib/deploy/apps/shop/releases/NEW/nginx.conf /etc/nginx/sites-available/shop; then __put /etc/nginx/sites-available/shop 0644 root:root < /var/lib/deploy/apps/shop/releases/NEW/nginx.conf; fi; else echo 'root kept no server files for release NEW (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif true && ! cmp -s - /etc/nginx/sites-available/shop; then echo "the nginx site differs from release NEW's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -1438,38 +1421,31 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/shop; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 
 # ---- ask the running step to stop before the switch [abort, sudo -n bash -s]
 # step: abort
 __step=abort
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6a5424eeec77'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_14eaeaaf9405'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_abort_request
-{ deploy_abort_request /opt/django/apps/shop/deploy.decision-TOKEN
+{ if (set -C; echo abort > /opt/django/apps/shop/deploy.decision-TOKEN) 2>/dev/null || grep -qx abort /opt/django/apps/shop/deploy.decision-TOKEN; then echo stopping; else echo too-late; fi
 } </dev/null
-__DEPLOY_EOF_6a5424eeec77
+__DEPLOY_EOF_14eaeaaf9405
 
 # ---- switch traffic to NEW [switch, sudo -n bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2129e442a815'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d8ac4b7c819b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1481,17 +1457,17 @@ else
 __mark changed
 fi
 __begin 2
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_2129e442a815
+__DEPLOY_EOF_d8ac4b7c819b
 __begin 4
-{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
+{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 5
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/shop/releases/NEW/app.conf /opt/django/configs/apps/shop.conf) && __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1594,53 +1570,51 @@ __begin 12
 } </dev/null
 __mark changed
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5b4d5241b6a4'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0df07dd0e65f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=switch
 __begin 13
-( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py notify_release' || { st=$?; echo 'hook after_switch failed'" (exit status $st)" >&2; exit "$st"; }
 ) </dev/null
 __mark changed
 __begin 14
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 15
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/shop/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/shop/current)") $(basename "$(readlink /opt/django/apps/shop/slots/a)") $(basename "$(readlink /opt/django/apps/shop/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/shop/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
 ) </dev/null
-__DEPLOY_EOF_5b4d5241b6a4
+__DEPLOY_EOF_0df07dd0e65f
 __begin 16
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/shop/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/shop/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=17
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbb418e6f3be'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_458828737f4d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=switch
 __begin 17
-( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
 ) </dev/null
 __begin 18
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
+( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/shop/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_fbb418e6f3be
+__DEPLOY_EOF_458828737f4d
 
 # ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_19596e71b1d1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_75dd31750784'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1652,23 +1626,25 @@ else
 __mark changed
 fi
 __begin 2
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_19596e71b1d1
+__DEPLOY_EOF_75dd31750784
 __begin 3
-{ deploy_check_through_nginx shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
+{ headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/) || true; code=$(printf '%s
+' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
+' "$headers" | tr -d '' | grep -qix 'x-deploy-site: shop'; then echo "through nginx, https://shop.example.com:443/ answered ${code:-nothing}" >&2; exit 1; fi; echo "$code"
 } </dev/null
 
 # ---- back to the previous release [revert, sudo -n bash -s]
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5523bd1c69d1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_23840f95ea71'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/shop/slots/live-b
@@ -1680,9 +1656,9 @@ else
 __mark changed
 fi
 __begin 2
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_5523bd1c69d1
+__DEPLOY_EOF_23840f95ea71
 
 # ---- stop the old slot, clean up [finish, sudo -n bash -s]
 # step: finish
@@ -1696,10 +1672,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_39a0da89dce6
 __begin 2
-{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
+{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
 } </dev/null
 __begin 3
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/shop/releases/NEW/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/shop/releases/NEW && __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/shop/releases/NEW/app.conf /opt/django/configs/apps/shop.conf) && __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1802,42 +1778,40 @@ __begin 10
 } </dev/null
 __mark changed
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b7263b0499cc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f4e9e141c836'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=finish
 __begin 11
-( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py notify_release' || { st=$?; echo 'hook after_switch failed'" (exit status $st)" >&2; exit "$st"; }
 ) </dev/null
 __mark changed
 __begin 12
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/shop/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/shop/current)") $(basename "$(readlink /opt/django/apps/shop/slots/a)") $(basename "$(readlink /opt/django/apps/shop/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/shop/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
 ) </dev/null
-__DEPLOY_EOF_b7263b0499cc
+__DEPLOY_EOF_f4e9e141c836
 __begin 14
-{ if [ "$EUID" = 0 ]; then for d in /var/lib/deploy/apps/shop/releases/*/; do d=${d%/}; [ -d "$d" ] || continue; if [ ! -d /opt/django/apps/shop/releases/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=15
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3d703a781233'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fe5152bfa593'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=finish
 __begin 15
-( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
 ) </dev/null
 __begin 16
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
+( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/shop/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_3d703a781233
+__DEPLOY_EOF_fe5152bfa593
 
 # ---- clean up [abandon, sudo -n bash -s]
 # step: abandon
@@ -1851,48 +1825,47 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_dda527776327
 __begin 2
-{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
+{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then __ctl shop stop shop-b || true; fi
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1dfe88624821'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_35ec8389c729'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: deploy_live_slot
 __step=abandon
 __begin 3
-( deploy_abandon_release /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
+( if [ -d /opt/django/apps/shop/releases/NEW ] && [ "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)")" != /opt/django/apps/shop/releases/NEW ]; then rm -f /opt/django/apps/shop/releases/NEW/.deploy-built; echo failed > /opt/django/apps/shop/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/releases/.deleting-NEW && rm -rf /opt/django/apps/shop/releases/.deleting-NEW; } || true; fi
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
-( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
 ) </dev/null
 __begin 6
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
+( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
 ) </dev/null
 __begin 7
-( deploy_live_now /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
+( slot=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot")")"
 ) </dev/null
-__DEPLOY_EOF_1dfe88624821
+__DEPLOY_EOF_35ec8389c729
 
 # ---- release the lock [unlock, sudo -n bash -s]
 # step: unlock
 __step=unlock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2800e435d5a8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5ed700a08a85'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_log
 __step=unlock
 __begin 1
-( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
+( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
 ) </dev/null
 __begin 2
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
+( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
 ) </dev/null
-__DEPLOY_EOF_2800e435d5a8
+__DEPLOY_EOF_5ed700a08a85

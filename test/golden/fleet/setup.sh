@@ -3,53 +3,35 @@
 # step: sudo
 __step=sudo
 __begin 1
-{ cd / && sudo -n true
+{ sudo -n true
 } </dev/null
 
 # ---- app user's home /opt/django [home, sudo -n bash -s]
 # step: home
 __step=home
 __begin 1
-{ if [ ! -e /opt/django ]; then echo missing; elif [ ! -d /opt/django ] || [ -L /opt/django ]; then echo "foreign $(stat -c %U /opt/django) (not a directory)"; elif [ "$(stat -c %U /opt/django)" = django ] || { [ "$(stat -c %U /opt/django)" = root ] && [ "$(stat -c %U /opt/django/apps 2>/dev/null)" = django ]; }; then echo ours; elif [ -z "$(ls -A /opt/django)" ]; then echo empty; else echo "foreign $(stat -c %U /opt/django)"; fi
+{ deploy_home_state /opt/django django
 } </dev/null
 
 # ---- gunicorn ports free of other apps [ports, sudo -n bash -s]
 # step: ports
 __step=ports
 __begin 1
-{ for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
-  [ -f "$f" ] || continue
-  case ' /etc/supervisor/conf.d/shop-a.conf /etc/systemd/system/shop-a.service /etc/supervisor/conf.d/shop-b.conf /etc/systemd/system/shop-b.service ' in *" $f "*) continue ;; esac
-  for b in $(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2); do
-    for m in 127.0.0.1:8040 127.0.0.1:8041; do
-      if [ "$b" = "$m" ] || { [ "${b#unix:}" = "$b" ] && [ "${m#unix:}" = "$m" ] && [ "${b##*:}" = "${m##*:}" ]; }; then
-        other=$(basename "$f"); other=${other%-[ab].conf}; other=${other%-[ab].service}
-        echo "gunicorn_bind: $m is already used by app $other on this server (--bind $b in $f); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
-      fi
-    done
-  done
-done
+{ deploy_binds_free shop 127.0.0.1:8040 127.0.0.1:8041
 } </dev/null
 
 # ---- django is a service account [app-user-check, sudo -n bash -s]
 # step: app-user-check
 __step=app-user-check
 __begin 1
-{ if getent passwd django >/dev/null; then
-  shell=$(getent passwd django | cut -d: -f7)
-  case "$shell" in /usr/sbin/nologin|/sbin/nologin|/bin/false|/usr/bin/false) ;; *) echo "it has a login shell (${shell:-none set, so /bin/sh})" ;; esac
-  case "$(passwd -S django 2>/dev/null | cut -d' ' -f2)" in P) echo "it has a password" ;; NP) echo "it has an empty password" ;; esac
-  if sudo -n -l -U django 2>/dev/null | grep -q 'may run the following'; then echo "it may run commands with sudo"; fi
-  for g in $(id -nG django); do case " 'sudo adm wheel docker lxd disk shadow root' " in *" $g "*) echo "it is a member of $g" ;; esac; done
-  if [ "$(id -u django)" = 0 ]; then echo "its user id is 0 (root)"; fi
-fi
+{ deploy_app_user_risks django sudo adm wheel docker lxd disk shadow root
 } </dev/null
 
 # ---- system packages present [packages, sudo -n bash -s]
 # step: packages
 __step=packages
 __begin 1
-{ missing=''; for c in nginx openssl git curl python3; do command -v "$c" >/dev/null || missing="$missing $c"; done; python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"; python3 -c 'import psycopg2' 2>/dev/null || missing="$missing python3-psycopg2"; if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi
+{ deploy_packages_present python3 yes nginx openssl git curl python3
 } </dev/null
 
 # ---- app user django and its directories [user, sudo -n bash -s]
@@ -66,12 +48,12 @@ else
 __mark changed
 fi
 __begin 2
-if { { [ "$(stat -c '%a %U:%G' /opt/django)" = '755 root:root' ] && [ ! -L /opt/django ]
+if { { deploy_home_is_roots /opt/django
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ __root_only_dir "$(dirname /opt/django)" && chown -h root:root /opt/django && chmod 0755 /opt/django
+{ deploy_home_to_root /opt/django
 } </dev/null
 __mark changed
 fi
@@ -98,31 +80,33 @@ __DEPLOY_EOF_546c68f47815
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_db0e6b9b4ab2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3483b6c12f16'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ mkdir -p /opt/django/apps/shop && chmod 00755 /opt/django/apps/shop
+# + library: deploy_own_dir
+{ deploy_own_dir 00755 /opt/django/apps/shop
 } </dev/null
-__DEPLOY_EOF_db0e6b9b4ab2
+__DEPLOY_EOF_3483b6c12f16
 __mark changed
 fi
 __begin 8
-{ __give_to_app /opt/django/apps/shop/slots django && __give_to_app /opt/django/apps/shop/deploy.lock django
+{ __give_to_app django /opt/django/apps/shop/slots /opt/django/apps/shop/deploy.lock
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7db248f68674'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c287a2bde89e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_own_dir
 __step=user
 __begin 9
 if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/releases)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/shop/releases && chmod 00755 /opt/django/apps/shop/releases
+( deploy_own_dir 00755 /opt/django/apps/shop/releases
 ) </dev/null
 __mark changed
 fi
@@ -131,7 +115,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/slots)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/shop/slots && chmod 00755 /opt/django/apps/shop/slots
+( deploy_own_dir 00755 /opt/django/apps/shop/slots
 ) </dev/null
 __mark changed
 fi
@@ -140,7 +124,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/shop/shared && chmod 00755 /opt/django/apps/shop/shared
+( deploy_own_dir 00755 /opt/django/apps/shop/shared
 ) </dev/null
 __mark changed
 fi
@@ -149,7 +133,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/media)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/shop/shared/media && chmod 00755 /opt/django/apps/shop/shared/media
+( deploy_own_dir 00755 /opt/django/apps/shop/shared/media
 ) </dev/null
 __mark changed
 fi
@@ -158,7 +142,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/static)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/shop/shared/static && chmod 00755 /opt/django/apps/shop/shared/static
+( deploy_own_dir 00755 /opt/django/apps/shop/shared/static
 ) </dev/null
 __mark changed
 fi
@@ -167,7 +151,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/data)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/shop/shared/data && chmod 00750 /opt/django/apps/shop/shared/data
+( deploy_own_dir 00750 /opt/django/apps/shop/shared/data
 ) </dev/null
 __mark changed
 fi
@@ -176,7 +160,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/shop/shared/log)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/shop/shared/log && chmod 00750 /opt/django/apps/shop/shared/log
+( deploy_own_dir 00750 /opt/django/apps/shop/shared/log
 ) </dev/null
 __mark changed
 fi
@@ -185,11 +169,11 @@ if ( [ "$(stat -c '%a %U' /opt/django/virtualenvs/shop)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/virtualenvs/shop && chmod 00755 /opt/django/virtualenvs/shop
+( deploy_own_dir 00755 /opt/django/virtualenvs/shop
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_7db248f68674
+__DEPLOY_EOF_c287a2bde89e
 __begin 17
 { __root_dir 0750 root:django /opt/django/configs/apps
 } </dev/null
@@ -396,12 +380,12 @@ else
 __mark changed
 fi
 __begin 4
-if { { [ ! -S /var/run/supervisor.sock ] || [ -e /etc/supervisor/conf.d/00-deploy-socket.conf ] || [ "$(stat -L -c '%a %U:%G' /var/run/supervisor.sock)" = '700 root:root' ]
+if { { deploy_socket_is_roots /var/run/supervisor.sock /etc/supervisor/conf.d/00-deploy-socket.conf
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ chown root:root /var/run/supervisor.sock && chmod 0700 /var/run/supervisor.sock
+{ deploy_socket_to_root /var/run/supervisor.sock
 } </dev/null
 __mark changed
 fi
@@ -410,30 +394,30 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61746f8af84f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_eb54e8174806'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_live_slot
 __step=lock
 __begin 1
-( deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+( if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
 ) </dev/null
 __mark changed
 __begin 2
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
-( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
+( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
 ) </dev/null
 __begin 4
-( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 5
 ( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
-__DEPLOY_EOF_61746f8af84f
+__DEPLOY_EOF_eb54e8174806
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -463,14 +447,13 @@ __DEPLOY_EOF_bcc18d8419d3
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c550b333f561'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_af223ff24c11'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_git
-{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C ls-remote --symref git@github.com:example/shop.git HEAD
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' ls-remote --symref git@github.com:example/shop.git HEAD
 } </dev/null
-__DEPLOY_EOF_c550b333f561
+__DEPLOY_EOF_af223ff24c11
 
 # ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
 # step: virtualenvs
@@ -510,14 +493,13 @@ __DEPLOY_EOF_43984bc6c7ec
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6fb1fa99fd9f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5a27fbcedbe3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_git
-{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C clone --quiet --mirror git@github.com:example/shop.git /opt/django/apps/shop/repo
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' clone --quiet --mirror git@github.com:example/shop.git /opt/django/apps/shop/repo
 } </dev/null
-__DEPLOY_EOF_6fb1fa99fd9f
+__DEPLOY_EOF_5a27fbcedbe3
 __mark changed
 fi
 
@@ -525,7 +507,7 @@ fi
 # step: config
 __step=config
 __begin 1
-{ __root_only_dir "$(dirname /opt/django/configs/apps/shop.conf)"; if [ -e /opt/django/configs/apps/shop.conf ] && ! { [ -f /opt/django/configs/apps/shop.conf ] && grep -q '^secret_key[[:space:]]*=' /opt/django/configs/apps/shop.conf; }; then echo '/opt/django/configs/apps/shop.conf exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)' >&2; exit 1; fi; content=$(__config '^(database_url|email_host_password)[[:space:]]*=' - /opt/django/configs/apps/shop.conf); __put /opt/django/configs/apps/shop.conf 0640 root:django <<<"$content"
+{ deploy_config_file /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -550,11 +532,12 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7ba88cde9feb'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2fe59b0e5fd0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ src=$(cat) && for f in /opt/django/apps/shop/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+# + library: deploy_refresh_secrets
+{ deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -578,13 +561,13 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__DEPLOY_EOF_7ba88cde9feb
+__DEPLOY_EOF_2fe59b0e5fd0
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate
 __step=logrotate
 __begin 1
-{ mkdir -p /etc/logrotate.d && __put /etc/logrotate.d/deploy-shop 0644 root:root
+{ deploy_put_mkdir /etc/logrotate.d/deploy-shop 0644 root:root
 } <<'__DEPLOY_EOF_f788bc705791'
 # shop: written by `deploy shop setup` from templates/logrotate.conf.
 # The programs' logs (gunicorn's slots and the processes'): supervisor writes them, appending, into
@@ -618,19 +601,19 @@ __DEPLOY_EOF_f788bc705791
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8b496ce03589'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_504fe54e9f52'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env
+# + library: deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_export /opt/django/apps/shop/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/shop/releases/NEW main
+( cd /opt/django/apps/shop/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/shop/releases/NEW && mkdir -p /opt/django/apps/shop/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __mark changed
 fi
@@ -639,14 +622,12 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_finish_export /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+( cd /opt/django/apps/shop/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/shop/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
+) </dev/null
 __mark changed
 fi
 __begin 3
-( deploy_write_env /opt/django/apps/shop/releases/NEW/.deploy-env
+( (umask 077 && cat > /opt/django/apps/shop/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy-env.tmp /opt/django/apps/shop/releases/NEW/.deploy-env)
 ) <<'__DEPLOY_EOF_79f2bc9d2e35'
 STRIPE_KEY=[redacted]
 DJANGO_SETTINGS_MODULE=shop.settings.prod
@@ -654,11 +635,11 @@ APP_CONFIG_FILE=/opt/django/apps/shop/releases/NEW/.deploy/app.conf
 __DEPLOY_EOF_79f2bc9d2e35
 __mark changed
 __begin 4
-( mkdir -p /opt/django/apps/shop/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy
+( deploy_release_dir /opt/django/apps/shop/releases/NEW/.deploy
 ) </dev/null
 __mark changed
 __begin 5
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
 ) <<'__DEPLOY_EOF_df1979654a06'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -677,7 +658,7 @@ forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_df1979654a06
 __mark changed
 __begin 6
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -870,7 +851,7 @@ server {
 __DEPLOY_EOF_d242d74d3b4a
 __mark changed
 __begin 7
-( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/shop.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/shop.conf has no secret_key the app user can read: run `deploy shop setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/shop/releases/NEW/.deploy/app.conf)
+( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -896,7 +877,7 @@ email_use_ssl =
 __DEPLOY_EOF_a8e3b5c6fc65
 __mark changed
 __begin 8
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/worker.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/worker)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
 ) <<'__DEPLOY_EOF_ff9fa98ee353'
 #!/bin/sh
 # shop process "worker": written into each release by deploy from templates/process.sh.
@@ -910,7 +891,7 @@ exec celery -A shop worker
 __DEPLOY_EOF_ff9fa98ee353
 __mark changed
 __begin 9
-( (umask 027 && cat > /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && chmod 0750 /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy/processes/clock.tmp /opt/django/apps/shop/releases/NEW/.deploy/processes/clock)
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
 ) <<'__DEPLOY_EOF_8d838ff9f1d0'
 #!/bin/sh
 # shop process "clock": written into each release by deploy from templates/process.sh.
@@ -923,9 +904,9 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_8b496ce03589
+__DEPLOY_EOF_504fe54e9f52
 __begin 10
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/nginx.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
 #
@@ -1117,7 +1098,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __begin 11
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/shop/releases/NEW && __put /var/lib/deploy/apps/shop/releases/NEW/app.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1142,7 +1123,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
 __begin 12
-{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/shop/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 13
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_96388877d7b8'
@@ -1155,14 +1136,13 @@ __DEPLOY_EOF_96388877d7b8
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bcb285d138fe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f0b59a51a8dd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_virtualenv
-{ deploy_virtualenv /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
+{ cd /opt/django/apps/shop/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/shop/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
 } </dev/null
-__DEPLOY_EOF_bcb285d138fe
+__DEPLOY_EOF_f0b59a51a8dd
 __mark changed
 fi
 
@@ -1180,14 +1160,13 @@ __DEPLOY_EOF_74702b6566b9
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5e07d23425de'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_629f7096c226'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_gunicorn
-{ deploy_gunicorn /opt/django/apps/shop/releases/NEW python3
+{ cd /opt/django/apps/shop/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
 } </dev/null
-__DEPLOY_EOF_5e07d23425de
+__DEPLOY_EOF_629f7096c226
 __mark changed
 fi
 
@@ -1195,14 +1174,15 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3974e427d5f0'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_87fd68a06e79'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_own_file
 __step=gunicorn-config
 __begin 1
-( t=$(mktemp /opt/django/apps/shop/gunicorn.conf.py.XXXXXX) && cat > "$t" && if cmp -s "$t" /opt/django/apps/shop/gunicorn.conf.py; then rm -f "$t"; __mark ok; else chmod 0644 "$t" && mv -f "$t" /opt/django/apps/shop/gunicorn.conf.py && __mark changed; fi
+( deploy_own_file /opt/django/apps/shop/gunicorn.conf.py 0644
 ) <<'__DEPLOY_EOF_df1979654a06'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -1219,7 +1199,7 @@ errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_df1979654a06
-__DEPLOY_EOF_3974e427d5f0
+__DEPLOY_EOF_87fd68a06e79
 
 # ---- supervisor config [supervisor-config, sudo -n bash -s]
 # step: supervisor-config
@@ -1298,56 +1278,41 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __begin 4
-if { { deploy_boot_enabled deploy-shop-boot.service /etc/systemd/system/deploy-shop-boot.service
+if { { systemctl is-enabled --quiet deploy-shop-boot.service && ! __was_changed /etc/systemd/system/deploy-shop-boot.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ deploy_enable_boot deploy-shop-boot.service
+{ systemctl daemon-reload && systemctl enable --quiet deploy-shop-boot.service
 } </dev/null
 __mark changed
 fi
 __begin 5
-{ deploy_if_changed "$__step_changed" systemctl daemon-reload
+{ if [ "$__step_changed" = 1 ]; then systemctl daemon-reload; fi
 } </dev/null
 
 # ---- check the certificate (ssl_certificate) [certificate-check, sudo -n bash -s]
 # step: certificate-check
 __step=certificate-check
 __begin 1
-{ problems=''; problem() { problems="$problems"$'
-'"  $1"; }
-if [ ! -f /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt ]; then problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt: no such file on this server'
-elif ! openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout 2>/dev/null; then problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt: not a PEM certificate'
-else
-  for n in shop.example.com www.shop.example.com; do openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -checkhost "$n" 2>/dev/null | grep -q ' does match' || problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt does not cover'" $n (server_name)"; done
-  openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -checkend 0 >/dev/null || problem 'ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt has expired'" ($(openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -enddate | cut -d= -f2))"
-fi
-if [ ! -f /etc/ssl/private/httpd/shop.example.com/shop.example.com.key ]; then problem 'ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key: no such file on this server'
-elif ! openssl pkey -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.key -noout 2>/dev/null; then problem 'ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key: not an unencrypted PEM private key'
-elif [ -f /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt ] && [ "$(openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -pubkey 2>/dev/null | openssl sha256)" != "$(openssl pkey -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.key -pubout 2>/dev/null | openssl sha256)" ]; then problem 'ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key does not match the certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt'
-fi
-if [ -n "$problems" ]; then echo "the certificate cannot be used; nothing was changed:$problems" >&2; exit 1; fi
-} </dev/null
+{ deploy_tls_check /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt /etc/ssl/private/httpd/shop.example.com/shop.example.com.key
+} <<'__DEPLOY_EOF_c6f8f0aa52a2'
+shop.example.com
+www.shop.example.com
+__DEPLOY_EOF_c6f8f0aa52a2
 
 # ---- nginx serves the certificate file [certificate-reload, sudo -n bash -s]
 # step: certificate-reload
 __step=certificate-reload
 __begin 1
-{ if [ "$(echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername shop.example.com 2>/dev/null | openssl x509 -noout -serial 2>/dev/null || true)" != "$(openssl x509 -in /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt -noout -serial)" ]; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_tls_reload_if_new 443 shop.example.com /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt
 } </dev/null
 
 # ---- nginx config [nginx-config, sudo -n bash -s]
 # step: nginx-config
 __step=nginx-config
 __begin 1
-{ if [ -e /etc/nginx/sites-available/shop.reload-pending ]; then __reload_pending=1; fi; touch /etc/nginx/sites-available/shop.reload-pending
+{ deploy_nginx_pending /etc/nginx/sites-available/shop.reload-pending
 } </dev/null
 __begin 2
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2eec9bc8e11c'
@@ -1360,13 +1325,14 @@ __DEPLOY_EOF_2eec9bc8e11c
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2f7f9b2caf9b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_10629ee94755'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if [ "$(cat /opt/django/apps/shop/slots/live 2>/dev/null)" = b ]; then touch /opt/django/apps/shop/slots/live-b; fi; rm -f /opt/django/apps/shop/slots/live
+# + library: deploy_live_from_legacy
+{ deploy_live_from_legacy /opt/django/apps/shop/slots/live /opt/django/apps/shop/slots/live-b
 } </dev/null
-__DEPLOY_EOF_2f7f9b2caf9b
+__DEPLOY_EOF_10629ee94755
 __mark changed
 fi
 __begin 3
@@ -1614,18 +1580,12 @@ if { { [ "$(stat -c '%a %U:%G' /var/log/nginx/shop.access.log /var/log/nginx/sho
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ __root_only_dir /var/log/nginx && for f in /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log; do touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"; done
+{ deploy_nginx_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 } </dev/null
 __mark changed
 fi
 __begin 11
-{ if [ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload pending
 } </dev/null
 __begin 12
 { rm -f /etc/nginx/sites-available/shop.reload-pending
@@ -1645,40 +1605,40 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b6324f0b7e62'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4eb5a77103aa'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
+# + library: deploy_live_slot
 __step=django
 __begin 1
-if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_django /opt/django/apps/shop/releases/NEW "c('collectstatic', interactive=False, verbosity=1)"
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1)"
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
+( if [ ! -d /opt/django/apps/shop/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/shop/releases/NEW/manage.py ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www /opt/django/apps/shop/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 3
-( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
 __begin 4
-if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
+if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_django /opt/django/apps/shop/releases/NEW "c('migrate', interactive=False)"
+( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 5
-( deploy_django_record /opt/django/apps/shop/releases/NEW
+( __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/shop/releases/NEW/.deploy-django
 ) </dev/null
 __begin 6
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
@@ -1689,20 +1649,20 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_b6324f0b7e62
+__DEPLOY_EOF_4eb5a77103aa
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf551cbf7bae'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9d6bd5ac563c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_slot
-{ slot=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); echo "$slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot" 2>/dev/null)" 2>/dev/null || true)"
+# + library: deploy_live_release deploy_live_slot
+{ deploy_live_release /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 } </dev/null
-__DEPLOY_EOF_cf551cbf7bae
+__DEPLOY_EOF_9d6bd5ac563c
 __begin 2
 { __ctl shop status shop-a shop-b || true
 } </dev/null
@@ -1711,36 +1671,34 @@ __begin 2
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_472023a1e4ac'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4ba3b92b1801'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_wait_stopped
-{ deploy_wait_stopped /opt/django/apps/shop/slots/a.stopping 45
+{ m=/opt/django/apps/shop/slots/a.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
 } </dev/null
-__DEPLOY_EOF_472023a1e4ac
+__DEPLOY_EOF_4ba3b92b1801
 __begin 2
 { __ctl shop stop shop-a || true
 } </dev/null
 __begin 3
-{ deploy_require_free 127.0.0.1:8040 a
+{ if __addr_in_use 127.0.0.1:8040; then echo '127.0.0.1:8040 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_94b070cd1487'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cb1043257706'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 4
-( deploy_require_venv /opt/django/apps/shop/releases/NEW
+( [ -x /opt/django/apps/shop/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
 ) </dev/null
 __begin 5
-( deploy_link_slot /opt/django/apps/shop/slots a /opt/django/apps/shop/releases/NEW
+( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/a.tmp && mv -T /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/a
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_94b070cd1487
+__DEPLOY_EOF_cb1043257706
 __begin 6
 { __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0)
 } </dev/null
@@ -1749,15 +1707,15 @@ __begin 7
 } </dev/null
 __mark changed
 __begin 8
-{ deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'
+{ url=http://127.0.0.1:8040/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e1ef136d5431'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d70d1c52bef6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=start
 __begin 9
 if ( test ! -e /opt/django/apps/shop/slots/live-b
@@ -1769,17 +1727,15 @@ else
 __mark changed
 fi
 __begin 10
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_e1ef136d5431
+__DEPLOY_EOF_d70d1c52bef6
 
 # ---- site answers through nginx [verify, sudo -n bash -s]
 # step: verify
 __step=verify
 __begin 1
-{ headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/) || true; code=$(printf '%s
-' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered ${code:-nothing} on "https://shop.example.com:443/ >&2; tail -n 5 /var/log/nginx/shop.error.log >&2; exit 1; }; printf '%s
-' "$headers" | tr -d '' | grep -qix 'x-deploy-site: shop' || { echo 'nginx answered, but not through the shop site (is another site the default, or was nginx not reloaded?)' >&2; exit 1; }
+{ deploy_nginx_verify shop /var/log/nginx/shop.error.log https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
 } </dev/null
 
 # ---- processes [processes, sudo -n bash -s]
@@ -1864,11 +1820,10 @@ __mark changed
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e30d3a3ab186'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_acc65bd08737'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_unlock
-{ deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
+{ if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
 } </dev/null
-__DEPLOY_EOF_e30d3a3ab186
+__DEPLOY_EOF_acc65bd08737

@@ -36,7 +36,7 @@ __begin 8
 { curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/ || true
 } </dev/null
 __begin 9
-{ echo | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername shop.example.com 2>/dev/null | openssl x509 -noout -serial -enddate -ext subjectAltName 2>/dev/null || true
+{ deploy_tls_served 443 shop.example.com -serial -enddate -ext subjectAltName
 } </dev/null
 __begin 10
 { echo custom

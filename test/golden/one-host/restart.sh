@@ -131,7 +131,7 @@ __begin 9
 { deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 10
-{ if [ "$EUID" = 0 ]; then if [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/NOME_APP/releases/OLD && if ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf /etc/nginx/sites-available/NOME_APP; then __put /etc/nginx/sites-available/NOME_APP 0644 root:root < /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf; fi; else echo 'root kept no server files for release OLD (built by a deploy user, or by an older version): the nginx site stays as it is'; fi; elif [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ] && ! cmp -s /var/lib/deploy/apps/NOME_APP/releases/OLD/nginx.conf /etc/nginx/sites-available/NOME_APP; then echo "the nginx site differs from release OLD's: run setup to apply the change (deploy_user cannot)" >&2; exit 1; fi
+{ deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/OLD /etc/nginx/sites-available/NOME_APP OLD no
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
 #
@@ -297,13 +297,7 @@ server {
 }
 __DEPLOY_EOF_328d73c2c153
 __begin 11
-{ if __was_changed /etc/nginx/sites-available/NOME_APP; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload file /etc/nginx/sites-available/NOME_APP
 } </dev/null
 __i=12
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fa7c892ab4f'
@@ -336,7 +330,7 @@ __begin 16
 { deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
 } </dev/null
 __begin 17
-{ if [ "$EUID" = 0 ] && [ -f /var/lib/deploy/apps/NOME_APP/releases/OLD/SHA256SUMS ]; then __store_verify /var/lib/deploy/apps/NOME_APP/releases/OLD && __root_only_dir "$(dirname /opt/django/configs/apps/NOME_APP.conf)" && content=$(__config '^(database_url|email_host_password)[[:space:]]*=' /var/lib/deploy/apps/NOME_APP/releases/OLD/app.conf /opt/django/configs/apps/NOME_APP.conf) && __put /opt/django/configs/apps/NOME_APP.conf 0640 root:django <<<"$content"; fi
+{ deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/OLD /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
 # Readable only by root and django. Edit settings.ini and run setup again

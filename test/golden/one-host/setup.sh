@@ -3,53 +3,35 @@
 # step: sudo
 __step=sudo
 __begin 1
-{ cd / && sudo -n true
+{ sudo -n true
 } </dev/null
 
 # ---- app user's home /opt/django [home, sudo -n bash -s]
 # step: home
 __step=home
 __begin 1
-{ if [ ! -e /opt/django ]; then echo missing; elif [ ! -d /opt/django ] || [ -L /opt/django ]; then echo "foreign $(stat -c %U /opt/django) (not a directory)"; elif [ "$(stat -c %U /opt/django)" = django ] || { [ "$(stat -c %U /opt/django)" = root ] && [ "$(stat -c %U /opt/django/apps 2>/dev/null)" = django ]; }; then echo ours; elif [ -z "$(ls -A /opt/django)" ]; then echo empty; else echo "foreign $(stat -c %U /opt/django)"; fi
+{ deploy_home_state /opt/django django
 } </dev/null
 
 # ---- gunicorn ports free of other apps [ports, sudo -n bash -s]
 # step: ports
 __step=ports
 __begin 1
-{ for f in /etc/supervisor/conf.d/*.conf /etc/systemd/system/*.service; do
-  [ -f "$f" ] || continue
-  case ' /etc/supervisor/conf.d/NOME_APP-a.conf /etc/systemd/system/NOME_APP-a.service /etc/supervisor/conf.d/NOME_APP-b.conf /etc/systemd/system/NOME_APP-b.service ' in *" $f "*) continue ;; esac
-  for b in $(grep -oE -- '--bind [^ ]+' "$f" 2>/dev/null | cut -d' ' -f2); do
-    for m in 127.0.0.1:8032 127.0.0.1:8033; do
-      if [ "$b" = "$m" ] || { [ "${b#unix:}" = "$b" ] && [ "${m#unix:}" = "$m" ] && [ "${b##*:}" = "${m##*:}" ]; }; then
-        other=$(basename "$f"); other=${other%-[ab].conf}; other=${other%-[ab].service}
-        echo "gunicorn_bind: $m is already used by app $other on this server (--bind $b in $f); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed." >&2; exit 1
-      fi
-    done
-  done
-done
+{ deploy_binds_free NOME_APP 127.0.0.1:8032 127.0.0.1:8033
 } </dev/null
 
 # ---- django is a service account [app-user-check, sudo -n bash -s]
 # step: app-user-check
 __step=app-user-check
 __begin 1
-{ if getent passwd django >/dev/null; then
-  shell=$(getent passwd django | cut -d: -f7)
-  case "$shell" in /usr/sbin/nologin|/sbin/nologin|/bin/false|/usr/bin/false) ;; *) echo "it has a login shell (${shell:-none set, so /bin/sh})" ;; esac
-  case "$(passwd -S django 2>/dev/null | cut -d' ' -f2)" in P) echo "it has a password" ;; NP) echo "it has an empty password" ;; esac
-  if sudo -n -l -U django 2>/dev/null | grep -q 'may run the following'; then echo "it may run commands with sudo"; fi
-  for g in $(id -nG django); do case " 'sudo adm wheel docker lxd disk shadow root' " in *" $g "*) echo "it is a member of $g" ;; esac; done
-  if [ "$(id -u django)" = 0 ]; then echo "its user id is 0 (root)"; fi
-fi
+{ deploy_app_user_risks django sudo adm wheel docker lxd disk shadow root
 } </dev/null
 
 # ---- system packages present [packages, sudo -n bash -s]
 # step: packages
 __step=packages
 __begin 1
-{ missing=''; for c in nginx supervisorctl git curl python3; do command -v "$c" >/dev/null || missing="$missing $c"; done; python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv";  if [ -n "$missing" ]; then echo "missing on this server:$missing (run setup with --dependencies=yes)" >&2; exit 1; fi
+{ deploy_packages_present python3 no nginx supervisorctl git curl python3
 } </dev/null
 
 # ---- app user django and its directories [user, sudo -n bash -s]
@@ -66,12 +48,12 @@ else
 __mark changed
 fi
 __begin 2
-if { { [ "$(stat -c '%a %U:%G' /opt/django)" = '755 root:root' ] && [ ! -L /opt/django ]
+if { { deploy_home_is_roots /opt/django
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ __root_only_dir "$(dirname /opt/django)" && chown -h root:root /opt/django && chmod 0755 /opt/django
+{ deploy_home_to_root /opt/django
 } </dev/null
 __mark changed
 fi
@@ -98,31 +80,33 @@ __DEPLOY_EOF_9e2d89fe8c8a
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_17a563793fb8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf0ab346c03c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ mkdir -p /opt/django/apps/NOME_APP && chmod 00755 /opt/django/apps/NOME_APP
+# + library: deploy_own_dir
+{ deploy_own_dir 00755 /opt/django/apps/NOME_APP
 } </dev/null
-__DEPLOY_EOF_17a563793fb8
+__DEPLOY_EOF_cf0ab346c03c
 __mark changed
 fi
 __begin 8
-{ __give_to_app /opt/django/apps/NOME_APP/slots django && __give_to_app /opt/django/apps/NOME_APP/deploy.lock django
+{ __give_to_app django /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/deploy.lock
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_092be9a53373'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_556cc5ecb39a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_own_dir
 __step=user
 __begin 9
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/releases)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/NOME_APP/releases && chmod 00755 /opt/django/apps/NOME_APP/releases
+( deploy_own_dir 00755 /opt/django/apps/NOME_APP/releases
 ) </dev/null
 __mark changed
 fi
@@ -131,7 +115,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/slots)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/NOME_APP/slots && chmod 00755 /opt/django/apps/NOME_APP/slots
+( deploy_own_dir 00755 /opt/django/apps/NOME_APP/slots
 ) </dev/null
 __mark changed
 fi
@@ -140,7 +124,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/NOME_APP/shared && chmod 00755 /opt/django/apps/NOME_APP/shared
+( deploy_own_dir 00755 /opt/django/apps/NOME_APP/shared
 ) </dev/null
 __mark changed
 fi
@@ -149,7 +133,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/media)" = '755 django
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/NOME_APP/shared/media && chmod 00755 /opt/django/apps/NOME_APP/shared/media
+( deploy_own_dir 00755 /opt/django/apps/NOME_APP/shared/media
 ) </dev/null
 __mark changed
 fi
@@ -158,7 +142,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/static)" = '755 djang
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/NOME_APP/shared/static && chmod 00755 /opt/django/apps/NOME_APP/shared/static
+( deploy_own_dir 00755 /opt/django/apps/NOME_APP/shared/static
 ) </dev/null
 __mark changed
 fi
@@ -167,7 +151,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/data)" = '750 django'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/NOME_APP/shared/data && chmod 00750 /opt/django/apps/NOME_APP/shared/data
+( deploy_own_dir 00750 /opt/django/apps/NOME_APP/shared/data
 ) </dev/null
 __mark changed
 fi
@@ -176,7 +160,7 @@ if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/log)" = '750 django' 
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/apps/NOME_APP/shared/log && chmod 00750 /opt/django/apps/NOME_APP/shared/log
+( deploy_own_dir 00750 /opt/django/apps/NOME_APP/shared/log
 ) </dev/null
 __mark changed
 fi
@@ -185,11 +169,11 @@ if ( [ "$(stat -c '%a %U' /opt/django/virtualenvs/NOME_APP)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( mkdir -p /opt/django/virtualenvs/NOME_APP && chmod 00755 /opt/django/virtualenvs/NOME_APP
+( deploy_own_dir 00755 /opt/django/virtualenvs/NOME_APP
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_092be9a53373
+__DEPLOY_EOF_556cc5ecb39a
 __begin 17
 { __root_dir 0750 root:django /opt/django/configs/apps
 } </dev/null
@@ -396,12 +380,12 @@ else
 __mark changed
 fi
 __begin 4
-if { { [ ! -S /var/run/supervisor.sock ] || [ -e /etc/supervisor/conf.d/00-deploy-socket.conf ] || [ "$(stat -L -c '%a %U:%G' /var/run/supervisor.sock)" = '700 root:root' ]
+if { { deploy_socket_is_roots /var/run/supervisor.sock /etc/supervisor/conf.d/00-deploy-socket.conf
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ chown root:root /var/run/supervisor.sock && chmod 0700 /var/run/supervisor.sock
+{ deploy_socket_to_root /var/run/supervisor.sock
 } </dev/null
 __mark changed
 fi
@@ -410,30 +394,30 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_60525ea2383d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3108d41ce70a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_live_slot
 __step=lock
 __begin 1
-( deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+( if mkdir -m 0755 /opt/django/apps/NOME_APP/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/NOME_APP/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
 ) </dev/null
 __mark changed
 __begin 2
-( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
 __begin 3
-( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
+( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
 ) </dev/null
 __begin 4
-( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
+( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
 ) </dev/null
 __begin 5
 ( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
 ) </dev/null
-__DEPLOY_EOF_60525ea2383d
+__DEPLOY_EOF_3108d41ce70a
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -463,14 +447,13 @@ __DEPLOY_EOF_b2b57f573b9c
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_34295d272fc8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_99f225d4a754'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_git
-{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C ls-remote --symref git@bitbucket.org:znc/e-hall.git HEAD
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' ls-remote --symref git@bitbucket.org:znc/e-hall.git HEAD
 } </dev/null
-__DEPLOY_EOF_34295d272fc8
+__DEPLOY_EOF_99f225d4a754
 
 # ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
 # step: virtualenvs
@@ -510,14 +493,13 @@ __DEPLOY_EOF_61eba0e032ee
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_641b972aa599'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_63a8ea7e206f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_git
-{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C clone --quiet --mirror git@bitbucket.org:znc/e-hall.git /opt/django/apps/NOME_APP/repo
+{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' clone --quiet --mirror git@bitbucket.org:znc/e-hall.git /opt/django/apps/NOME_APP/repo
 } </dev/null
-__DEPLOY_EOF_641b972aa599
+__DEPLOY_EOF_63a8ea7e206f
 __mark changed
 fi
 
@@ -525,7 +507,7 @@ fi
 # step: config
 __step=config
 __begin 1
-{ __root_only_dir "$(dirname /opt/django/configs/apps/NOME_APP.conf)"; if [ -e /opt/django/configs/apps/NOME_APP.conf ] && ! { [ -f /opt/django/configs/apps/NOME_APP.conf ] && grep -q '^secret_key[[:space:]]*=' /opt/django/configs/apps/NOME_APP.conf; }; then echo '/opt/django/configs/apps/NOME_APP.conf exists and is not a config file with a secret_key: refusing to overwrite it (check config_file)' >&2; exit 1; fi; content=$(__config '^(database_url|email_host_password)[[:space:]]*=' - /opt/django/configs/apps/NOME_APP.conf); __put /opt/django/configs/apps/NOME_APP.conf 0640 root:django <<<"$content"
+{ deploy_config_file /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -550,11 +532,12 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3ecb9edd6a3a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_54ff0275bcc5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ src=$(cat) && for f in /opt/django/apps/NOME_APP/releases/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys='^(database_url|email_host_password)[ \t]*=' 'BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done
+# + library: deploy_refresh_secrets
+{ deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
 } <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -578,13 +561,13 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__DEPLOY_EOF_3ecb9edd6a3a
+__DEPLOY_EOF_54ff0275bcc5
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate
 __step=logrotate
 __begin 1
-{ mkdir -p /etc/logrotate.d && __put /etc/logrotate.d/deploy-NOME_APP 0644 root:root
+{ deploy_put_mkdir /etc/logrotate.d/deploy-NOME_APP 0644 root:root
 } <<'__DEPLOY_EOF_aa7eef07141b'
 # NOME_APP: written by `deploy NOME_APP setup` from templates/logrotate.conf.
 # The programs' logs (gunicorn's slots and the processes'): supervisor writes them, appending, into
@@ -618,19 +601,19 @@ __DEPLOY_EOF_aa7eef07141b
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef70b98f884a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8059927cf352'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env
+# + library: deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_export /opt/django/apps/NOME_APP/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/NOME_APP/releases/NEW main
+( cd /opt/django/apps/NOME_APP/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/NOME_APP/releases/NEW && mkdir -p /opt/django/apps/NOME_APP/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __mark changed
 fi
@@ -639,25 +622,23 @@ if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_finish_export /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+( cd /opt/django/apps/NOME_APP/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/NOME_APP/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
+) </dev/null
 __mark changed
 fi
 __begin 3
-( deploy_write_env /opt/django/apps/NOME_APP/releases/NEW/.deploy-env
+( (umask 077 && cat > /opt/django/apps/NOME_APP/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-env.tmp /opt/django/apps/NOME_APP/releases/NEW/.deploy-env)
 ) <<'__DEPLOY_EOF_d0677a8d0ef6'
 DJANGO_SETTINGS_MODULE=NOME_APP.settings.prod
 APP_CONFIG_FILE=/opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
 __DEPLOY_EOF_d0677a8d0ef6
 __mark changed
 __begin 4
-( mkdir -p /opt/django/apps/NOME_APP/releases/NEW/.deploy/processes && chmod 0750 /opt/django/apps/NOME_APP/releases/NEW/.deploy
+( deploy_release_dir /opt/django/apps/NOME_APP/releases/NEW/.deploy
 ) </dev/null
 __mark changed
 __begin 5
-( (umask 027 && cat > /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py.tmp && chmod 0640 /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py.tmp && mv -f /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py.tmp /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py)
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
 ) <<'__DEPLOY_EOF_c749faf864a7'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -678,7 +659,7 @@ forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_c749faf864a7
 __mark changed
 __begin 6
-( (umask 027 && cat > /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf.tmp && chmod 0640 /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf.tmp && mv -f /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf.tmp /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf)
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
 #
@@ -845,7 +826,7 @@ server {
 __DEPLOY_EOF_328d73c2c153
 __mark changed
 __begin 7
-( key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' /opt/django/configs/apps/NOME_APP.conf 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo '/opt/django/configs/apps/NOME_APP.conf has no secret_key the app user can read: run `deploy NOME_APP setup`' >&2; exit 1; fi; KEY="$key" awk -v p=@@SECRET_KEY@@ '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | (umask 027 && cat > /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf.tmp && chmod 0640 /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf.tmp && mv -f /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf.tmp /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf)
+( deploy_release_config /opt/django/configs/apps/NOME_APP.conf NOME_APP /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -870,9 +851,9 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_ef70b98f884a
+__DEPLOY_EOF_8059927cf352
 __begin 8
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/NOME_APP/releases/NEW && __put /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
 #
@@ -1038,7 +1019,7 @@ server {
 }
 __DEPLOY_EOF_328d73c2c153
 __begin 9
-{ if [ "$EUID" = 0 ]; then install -d -m 0755 /var/lib/deploy/apps/NOME_APP/releases/NEW && __put /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf 0644 root:root; fi
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
 # Readable only by root and django. Edit settings.ini and run setup again
@@ -1063,7 +1044,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __begin 10
-{ if [ "$EUID" = 0 ]; then (cd /var/lib/deploy/apps/NOME_APP/releases/NEW && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi
+{ deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 11
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1caa96535fc2'
@@ -1076,14 +1057,13 @@ __DEPLOY_EOF_1caa96535fc2
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b9488f3c26e3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b24739ee8e1b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_virtualenv
-{ deploy_virtualenv /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
+{ cd /opt/django/apps/NOME_APP/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/NOME_APP/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
 } </dev/null
-__DEPLOY_EOF_b9488f3c26e3
+__DEPLOY_EOF_b24739ee8e1b
 __mark changed
 fi
 
@@ -1101,14 +1081,13 @@ __DEPLOY_EOF_faeaebb68c6a
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3e14c9423b32'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3838cc0a5f8e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_gunicorn
-{ deploy_gunicorn /opt/django/apps/NOME_APP/releases/NEW python3
+{ cd /opt/django/apps/NOME_APP/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
 } </dev/null
-__DEPLOY_EOF_3e14c9423b32
+__DEPLOY_EOF_3838cc0a5f8e
 __mark changed
 fi
 
@@ -1116,14 +1095,15 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_64784160f4ea'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_50e4f6b4eb29'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_own_file
 __step=gunicorn-config
 __begin 1
-( t=$(mktemp /opt/django/apps/NOME_APP/gunicorn.conf.py.XXXXXX) && cat > "$t" && if cmp -s "$t" /opt/django/apps/NOME_APP/gunicorn.conf.py; then rm -f "$t"; __mark ok; else chmod 0644 "$t" && mv -f "$t" /opt/django/apps/NOME_APP/gunicorn.conf.py && __mark changed; fi
+( deploy_own_file /opt/django/apps/NOME_APP/gunicorn.conf.py 0644
 ) <<'__DEPLOY_EOF_c749faf864a7'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
@@ -1142,7 +1122,7 @@ errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
 __DEPLOY_EOF_c749faf864a7
-__DEPLOY_EOF_64784160f4ea
+__DEPLOY_EOF_50e4f6b4eb29
 
 # ---- supervisor config [supervisor-config, sudo -n bash -s]
 # step: supervisor-config
@@ -1230,24 +1210,24 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_2e68a041f486
 __begin 4
-if { { deploy_boot_enabled deploy-NOME_APP-boot.service /etc/systemd/system/deploy-NOME_APP-boot.service
+if { { systemctl is-enabled --quiet deploy-NOME_APP-boot.service && ! __was_changed /etc/systemd/system/deploy-NOME_APP-boot.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ deploy_enable_boot deploy-NOME_APP-boot.service
+{ systemctl daemon-reload && systemctl enable --quiet deploy-NOME_APP-boot.service
 } </dev/null
 __mark changed
 fi
 __begin 5
-{ deploy_if_changed "$__step_changed" supervisorctl reread >/dev/null
+{ if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi
 } </dev/null
 
 # ---- nginx config [nginx-config, sudo -n bash -s]
 # step: nginx-config
 __step=nginx-config
 __begin 1
-{ if [ -e /etc/nginx/sites-available/NOME_APP.reload-pending ]; then __reload_pending=1; fi; touch /etc/nginx/sites-available/NOME_APP.reload-pending
+{ deploy_nginx_pending /etc/nginx/sites-available/NOME_APP.reload-pending
 } </dev/null
 __begin 2
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4a305b6d46f8'
@@ -1260,13 +1240,14 @@ __DEPLOY_EOF_4a305b6d46f8
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_00c4135a52c1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3fecc1ae2674'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if [ "$(cat /opt/django/apps/NOME_APP/slots/live 2>/dev/null)" = b ]; then touch /opt/django/apps/NOME_APP/slots/live-b; fi; rm -f /opt/django/apps/NOME_APP/slots/live
+# + library: deploy_live_from_legacy
+{ deploy_live_from_legacy /opt/django/apps/NOME_APP/slots/live /opt/django/apps/NOME_APP/slots/live-b
 } </dev/null
-__DEPLOY_EOF_00c4135a52c1
+__DEPLOY_EOF_3fecc1ae2674
 __mark changed
 fi
 __begin 3
@@ -1447,18 +1428,12 @@ if { { [ "$(stat -c '%a %U:%G' /var/log/nginx/NOME_APP.access.log /var/log/nginx
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ __root_only_dir /var/log/nginx && for f in /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log; do touch "$f" && chown www-data:adm "$f" && chmod 0640 "$f"; done
+{ deploy_nginx_logs /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log
 } </dev/null
 __mark changed
 fi
 __begin 7
-{ if [ "$__step_changed" = 1 ] || [ "${__reload_pending:-}" = 1 ]; then
-  if ! out=$(nginx -t 2>&1); then __restore; echo "nginx -t rejected the new config; the previous one was put back:" >&2; echo "$out" >&2; exit 1; fi
-  pid=$(cat /run/nginx.pid 2>/dev/null || true); old_workers=""
-  if [ -n "$pid" ]; then old_workers=$(pgrep -P "$pid" | tr "\n" " " || true); fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then nginx -s reload; elif ! systemctl restart nginx 2>/dev/null; then echo "nginx does not start; its log ends with:" >&2; journalctl -u nginx -n 8 --no-pager -o cat >&2 || true; exit 1; fi
-  for _ in $(seq 500); do alive=""; for p in $old_workers; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done; [ -n "$alive" ] || break; sleep 0.02; done
-fi
+{ deploy_nginx_reload pending
 } </dev/null
 __begin 8
 { rm -f /etc/nginx/sites-available/NOME_APP.reload-pending
@@ -1478,27 +1453,27 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f7c301e8a8cc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c266d001fd00'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
+# + library: deploy_live_slot
 __step=django
 __begin 1
-if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
+if ( test ! -f /opt/django/apps/NOME_APP/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; }
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( deploy_django /opt/django/apps/NOME_APP/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
+( cd /opt/django/apps/NOME_APP/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1); c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
+( if [ ! -d /opt/django/apps/NOME_APP/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/NOME_APP/releases/NEW/manage.py ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www /opt/django/apps/NOME_APP/releases/NEW/.deploy-www; fi
 ) </dev/null
 __begin 3
-( deploy_django_record /opt/django/apps/NOME_APP/releases/NEW
+( __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/NOME_APP/releases/NEW/.deploy-django
 ) </dev/null
 __begin 4
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
@@ -1509,20 +1484,20 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_f7c301e8a8cc
+__DEPLOY_EOF_c266d001fd00
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_10099134ce87'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c64391d4ed94'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_slot
-{ slot=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); echo "$slot $(basename "$(readlink /opt/django/apps/NOME_APP/slots/"$slot" 2>/dev/null)" 2>/dev/null || true)"
+# + library: deploy_live_release deploy_live_slot
+{ deploy_live_release /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 } </dev/null
-__DEPLOY_EOF_10099134ce87
+__DEPLOY_EOF_c64391d4ed94
 __begin 2
 { __ctl NOME_APP status NOME_APP-a NOME_APP-b || true
 } </dev/null
@@ -1531,36 +1506,34 @@ __begin 2
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_66fa3cecfdb1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_38d60bb617fc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_wait_stopped
-{ deploy_wait_stopped /opt/django/apps/NOME_APP/slots/a.stopping 45
+{ m=/opt/django/apps/NOME_APP/slots/a.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
 } </dev/null
-__DEPLOY_EOF_66fa3cecfdb1
+__DEPLOY_EOF_38d60bb617fc
 __begin 2
 { __ctl NOME_APP stop NOME_APP-a || true
 } </dev/null
 __begin 3
-{ deploy_require_free 127.0.0.1:8032 a
+{ if __addr_in_use 127.0.0.1:8032; then echo '127.0.0.1:8032 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c535710708c7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a9bdd0f390b9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 4
-( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
+( [ -x /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/NOME_APP/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
 ) </dev/null
 __begin 5
-( deploy_link_slot /opt/django/apps/NOME_APP/slots a /opt/django/apps/NOME_APP/releases/NEW
+( mkdir -p /opt/django/apps/NOME_APP/slots && ln -sfn /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/a.tmp && mv -T /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/a
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_c535710708c7
+__DEPLOY_EOF_a9bdd0f390b9
 __begin 6
 { __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null || echo 0) + 1 ))
 } </dev/null
@@ -1569,15 +1542,15 @@ __begin 7
 } </dev/null
 __mark changed
 __begin 8
-{ deploy_health_check 30 http://127.0.0.1:8032/ /var/log/deploy/NOME_APP/gunicorn-a.log -H 'Host: 107.22.193.179'
+{ url=http://127.0.0.1:8032/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1b9ddf404eea'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b404b817c38d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
+# + library: deploy_live_slot
 __step=start
 __begin 9
 if ( test ! -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1589,17 +1562,15 @@ else
 __mark changed
 fi
 __begin 10
-( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
 ) </dev/null
-__DEPLOY_EOF_1b9ddf404eea
+__DEPLOY_EOF_b404b817c38d
 
 # ---- site answers through nginx [verify, sudo -n bash -s]
 # step: verify
 __step=verify
 __begin 1
-{ headers=$(curl -s -o /dev/null -D - --max-time 10 -H 'Host: 107.22.193.179' http://127.0.0.1:80/) || true; code=$(printf '%s
-' "$headers" | awk 'NR == 1 { print $2 }'); echo "$code"; [ -n "$code" ] && [ "$code" -ge 200 ] && [ "$code" -lt 400 ] || { echo "nginx answered ${code:-nothing} on "http://127.0.0.1:80/ >&2; tail -n 5 /var/log/nginx/NOME_APP.error.log >&2; exit 1; }; printf '%s
-' "$headers" | tr -d '' | grep -qix 'x-deploy-site: NOME_APP' || { echo 'nginx answered, but not through the NOME_APP site (is another site the default, or was nginx not reloaded?)' >&2; exit 1; }
+{ deploy_nginx_verify NOME_APP /var/log/nginx/NOME_APP.error.log http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
 } </dev/null
 
 # ---- processes [processes, sudo -n bash -s]
@@ -1616,11 +1587,10 @@ __begin 2
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7de37dcf054f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9a3c95f427bf'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_unlock
-{ deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
+{ if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
 } </dev/null
-__DEPLOY_EOF_7de37dcf054f
+__DEPLOY_EOF_9a3c95f427bf
