@@ -14,8 +14,8 @@ import {
   slotLog,
   slotProgramContent,
   stopProgram,
-  usesSystemd,
 } from './manager.js';
+import { processManager } from './manager/index.js';
 
 const TCP = /^(.+):(\d+)$/;
 
@@ -117,7 +117,7 @@ export function healthCheck(s: Settings, slot: Slot): Command {
  * supervisor's log file of the slot, or its systemd unit (the journal).
  */
 function slotLogSource(s: Settings, slot: Slot): string {
-  return usesSystemd(s) ? `${programOf(s, slot)}.service` : `${layout(s).programLogs}/gunicorn-${slot}.log`;
+  return processManager(s).slotLog(slot);
 }
 
 /**

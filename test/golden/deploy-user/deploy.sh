@@ -3,33 +3,35 @@
 # step: prepare
 __step=prepare
 __begin 1
-{ test -d /opt/django/apps/blog/repo || { echo "blog is not set up on this server: run \`deploy blog setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/blog/repo blog
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9d3f1a3064c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1671596a2e63'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_f9d3f1a3064c
+__DEPLOY_EOF_1671596a2e63
 __mark changed
 __begin 3
-{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8c7067da9c64'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5364a3fbc015'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ { grep -qF /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog 2>/dev/null && test -w /opt/django/apps/blog/slots; } || { echo "blog was set up by an older version of deploy: run \`deploy blog setup\` again first" >&2; exit 1; }
+# + library: deploy_require_this_version
+{ deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
 } </dev/null
-__DEPLOY_EOF_8c7067da9c64
+__DEPLOY_EOF_5364a3fbc015
 __begin 5
-{ echo 'f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676  /usr/local/sbin/deploy-ctl' | sha256sum --quiet --strict -c 2>/dev/null || { echo '/usr/local/sbin/deploy-ctl is not the one this version of deploy needs: run `deploy blog setup`' >&2; exit 1; }
+{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl blog
 } </dev/null
 __begin 6
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/blog && __put /var/lib/deploy/apps/blog/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/blog/ctl.conf; then echo '/var/lib/deploy/apps/blog/ctl.conf is not the one this version of deploy needs: run `deploy blog setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/blog /var/lib/deploy/apps/blog/ctl.conf blog
 } <<'__DEPLOY_EOF_e28a98a42122'
 # blog: written by `deploy blog setup`; read by /usr/local/sbin/deploy-ctl.
 manager supervisor
@@ -38,59 +40,59 @@ logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8232a7d11509'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e500c13fb4cc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_live_release deploy_clock __delete deploy_finish_deletes deploy_live_release deploy_live_slot __live_dir deploy_live_release deploy_follow_current deploy_clear_leftovers
 __step=prepare
 __begin 7
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
 __begin 8
-( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
 ) </dev/null
 __begin 9
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
 ) </dev/null
 __begin 10
-( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
 __begin 11
-( cd /opt/django/apps/blog/repo && git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' fetch --prune --quiet origin
+( deploy_fetch /opt/django/apps/blog/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
 ) </dev/null
 __begin 12
-( cd /opt/django/apps/blog/repo && __at() { git rev-parse --verify --quiet "$1^{commit}" || true; } && want=main && { [ -n "$want" ] || want=$(git symbolic-ref -q HEAD) || want=HEAD; } && case "$want" in refs/heads/*) name=${want#refs/heads/}; kind=branch; c=$(__at "$want"); missing="no branch named $name";; refs/tags/*) name=${want#refs/tags/}; kind=tag; c=$(__at "$want"); missing="no tag named $name";; *) name=$want; missing="no branch, tag or commit named $want"; t=$(__at "refs/tags/$want"); b=$(__at "refs/heads/$want"); if [ -n "$t" ] && [ -n "$b" ]; then { echo "$want is both a branch (refs/heads/$want, ${b:0:8}) and a tag (refs/tags/$want, ${t:0:8})" in git@github.com:example/blog.git >&2; exit 66; }; elif [ -n "$t" ]; then c=$t; kind=tag; elif [ -n "$b" ]; then c=$b; kind=branch; else c=$(__at "$want"); kind=commit; fi;; esac && if [ -z "$c" ]; then { echo "$missing" in git@github.com:example/blog.git >&2; exit 66; }; fi && echo "$c $kind $name"
+( deploy_resolve_ref /opt/django/apps/blog/repo main git@github.com:example/blog.git
 ) </dev/null
 __begin 13
-( date -u +%s; { ls -1 /opt/django/apps/blog/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
+( deploy_clock /opt/django/apps/blog/releases
 ) </dev/null
 __begin 14
 ( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 15
-( head -n 1 /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
+( deploy_live_release /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_8232a7d11509
+__DEPLOY_EOF_e500c13fb4cc
 
 # ---- build release NEW [build, bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0653986a2ecb'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0e4fbf438d16'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/blog/releases/NEW && mkdir -p /opt/django/apps/blog/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/blog/releases/NEW
+( deploy_export /opt/django/apps/blog/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/blog/releases/NEW main
 ) </dev/null
 __mark changed
 fi
@@ -99,12 +101,14 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/blog/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
-) </dev/null
+( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
 __mark changed
 fi
 __begin 3
-( (umask 077 && cat > /opt/django/apps/blog/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy-env.tmp /opt/django/apps/blog/releases/NEW/.deploy-env)
+( deploy_write_env /opt/django/apps/blog/releases/NEW/.deploy-env
 ) <<'__DEPLOY_EOF_270cf67ed0aa'
 DJANGO_SETTINGS_MODULE=blog.settings.prod
 APP_CONFIG_FILE=/opt/django/apps/blog/releases/NEW/.deploy/app.conf
@@ -355,7 +359,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_0653986a2ecb
+__DEPLOY_EOF_0e4fbf438d16
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -578,12 +582,12 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d8039c7ff91'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_60533691f1b1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_refresh_secrets deploy_live_slot
+# + library: __load_env __pip deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_refresh_secrets deploy_live_slot
 __step=build
 __begin 11
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
@@ -615,7 +619,7 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/blog/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
+( deploy_virtualenv /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
 ) </dev/null
 __mark changed
 fi
@@ -624,7 +628,7 @@ if ( /opt/django/apps/blog/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
+( deploy_gunicorn /opt/django/apps/blog/releases/NEW python3
 ) </dev/null
 __mark changed
 fi
@@ -633,24 +637,24 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/releases/NEW && if [ -f requirements.txt ]; then set -a && . ./.deploy-env && set +a && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install  -r requirements.txt; fi && touch .venv/.deploy-complete
+( deploy_requirements /opt/django/apps/blog/releases/NEW python3
 ) </dev/null
 __mark changed
 fi
 __begin 15
-if ( test ! -f /opt/django/apps/blog/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1); c('migrate', interactive=False)"
+( deploy_django /opt/django/apps/blog/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 16
-( if [ ! -d /opt/django/apps/blog/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/blog/releases/NEW/manage.py ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www /opt/django/apps/blog/releases/NEW/.deploy-www; fi
+( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
 __begin 17
-( __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/blog/releases/NEW/.deploy-django
+( deploy_django_record /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 18
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
@@ -661,7 +665,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_6d8039c7ff91
+__DEPLOY_EOF_60533691f1b1
 
 # ---- run once in NEW [run-once, bash -s]
 # step: run-once
@@ -672,7 +676,7 @@ __step=run-once
 # step: start+switch
 __step=start+switch
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/blog-b.conf; then echo '/etc/supervisor/conf.d/blog-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/supervisor/conf.d/blog-b.conf
 } <<'__DEPLOY_EOF_af242bf1dcc7'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -703,43 +707,45 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_91ae8b4b0bf9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/blog/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/blog/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_91ae8b4b0bf9
+__DEPLOY_EOF_c510bec2fee8
 __begin 3
-{ __ctl blog stop blog-b || true
+{ deploy_stop_programs blog blog-b
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8051; then echo '127.0.0.1:8051 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a3a6dd70f43d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef441784ebaf'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( [ -x /opt/django/apps/blog/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/b.tmp && mv -T /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/slots/b
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_a3a6dd70f43d
+__DEPLOY_EOF_ef441784ebaf
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl blog start blog-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
@@ -938,15 +944,15 @@ __begin 11
 { deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a7a22a09c6f6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_db231b04276a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
 __begin 12
-( if ! (set -C; echo switch > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
+( deploy_abort_point /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -958,14 +964,14 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_a7a22a09c6f6
+__DEPLOY_EOF_db231b04276a
 __begin 16
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
 } </dev/null
 __begin 17
 { deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
@@ -993,48 +999,50 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 18
-{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
 } </dev/null
 __begin 19
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_de4b2e3e71c7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d2ebf0ba9fb2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __delete deploy_prune
 __step=start+switch
 __begin 20
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/blog/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/blog/current)") $(basename "$(readlink /opt/django/apps/blog/slots/a)") $(basename "$(readlink /opt/django/apps/blog/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/blog/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_de4b2e3e71c7
+__DEPLOY_EOF_d2ebf0ba9fb2
 __begin 22
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=23
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0069bd45e3a2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bcfdebfd2dc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 23
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 24
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_0069bd45e3a2
+__DEPLOY_EOF_7bcfdebfd2dc
 
 # ---- start NEW in slot b, health check [start, bash -s]
 # step: start
 __step=start
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/blog-b.conf; then echo '/etc/supervisor/conf.d/blog-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/supervisor/conf.d/blog-b.conf
 } <<'__DEPLOY_EOF_af242bf1dcc7'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -1065,43 +1073,45 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_91ae8b4b0bf9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/blog/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/blog/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_91ae8b4b0bf9
+__DEPLOY_EOF_c510bec2fee8
 __begin 3
-{ __ctl blog stop blog-b || true
+{ deploy_stop_programs blog blog-b
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8051; then echo '127.0.0.1:8051 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2ebaa4a15e47'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18cef4a46c65'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 5
-( [ -x /opt/django/apps/blog/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/b.tmp && mv -T /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/slots/b
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_2ebaa4a15e47
+__DEPLOY_EOF_18cef4a46c65
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl blog start blog-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8051/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
@@ -1304,24 +1314,25 @@ __begin 11
 # step: abort
 __step=abort
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ec212694cb07'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_40cffa3a1df3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if (set -C; echo abort > /opt/django/apps/blog/deploy.decision-TOKEN) 2>/dev/null || grep -qx abort /opt/django/apps/blog/deploy.decision-TOKEN; then echo stopping; else echo too-late; fi
+# + library: deploy_abort_request
+{ deploy_abort_request /opt/django/apps/blog/deploy.decision-TOKEN
 } </dev/null
-__DEPLOY_EOF_ec212694cb07
+__DEPLOY_EOF_40cffa3a1df3
 
 # ---- switch traffic to NEW [switch, bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_747bc3975a8b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5842f70fdd0c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -1333,14 +1344,14 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/blog/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_747bc3975a8b
+__DEPLOY_EOF_5842f70fdd0c
 __begin 4
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
 } </dev/null
 __begin 5
 { deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
@@ -1368,53 +1379,55 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 6
-{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
 } </dev/null
 __begin 7
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3d11c9eabc0a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e99e2504d65'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __delete deploy_prune
 __step=switch
 __begin 8
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/blog/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/blog/current)") $(basename "$(readlink /opt/django/apps/blog/slots/a)") $(basename "$(readlink /opt/django/apps/blog/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/blog/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_3d11c9eabc0a
+__DEPLOY_EOF_7e99e2504d65
 __begin 10
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_245f10c3e886'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_366390061a52'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=switch
 __begin 11
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 12
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_245f10c3e886
+__DEPLOY_EOF_366390061a52
 
 # ---- switch traffic to NEW, check through nginx [switch, bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2205f1bd11c8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4389373e55fe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/blog/slots/live-b
@@ -1426,25 +1439,23 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
-__DEPLOY_EOF_2205f1bd11c8
+__DEPLOY_EOF_4389373e55fe
 __begin 3
-{ headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/) || true; code=$(printf '%s
-' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
-' "$headers" | tr -d '' | grep -qix 'x-deploy-site: blog'; then echo "through nginx, https://blog.example.org:443/ answered ${code:-nothing}" >&2; exit 1; fi; echo "$code"
+{ deploy_check_through_nginx blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
 } </dev/null
 
 # ---- back to the previous release [revert, bash -s]
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1c362c093e4'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c14370520547'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/blog/slots/live-b
@@ -1456,9 +1467,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
-__DEPLOY_EOF_a1c362c093e4
+__DEPLOY_EOF_c14370520547
 
 # ---- stop the old slot, clean up [finish, bash -s]
 # step: finish
@@ -1472,7 +1483,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_059946518ff2
 __begin 2
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8050 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c blog stop blog-a || true; sudo -n -u django rm -f /opt/django/apps/blog/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
 } </dev/null
 __begin 3
 { deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
@@ -1500,96 +1511,100 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 4
-{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
 } </dev/null
 __begin 5
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e15e4644f07'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_629c96846213'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __delete deploy_prune
 __step=finish
 __begin 6
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/blog/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/blog/current)") $(basename "$(readlink /opt/django/apps/blog/slots/a)") $(basename "$(readlink /opt/django/apps/blog/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/blog/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_7e15e4644f07
+__DEPLOY_EOF_629c96846213
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b4bfb406c013'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2258484c68a7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=finish
 __begin 9
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 10
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_b4bfb406c013
+__DEPLOY_EOF_2258484c68a7
 
 # ---- clean up [abandon, bash -s]
 # step: abandon
 __step=abandon
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2d8c4e3307a9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b5c4abf1e78b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qsF '"run":"TOKEN"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; fi || true
+# + library: deploy_page_off
+{ deploy_page_off /opt/django/apps/blog/maintenance.html '"run":"TOKEN"'
 } </dev/null
-__DEPLOY_EOF_2d8c4e3307a9
+__DEPLOY_EOF_b5c4abf1e78b
 __begin 2
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" != b ]; then __ctl blog stop blog-b || true; fi
+{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" b blog blog-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2402ecbd87aa'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18852c29de20'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 3
-( if [ -d /opt/django/apps/blog/releases/NEW ] && [ "$(readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)")" != /opt/django/apps/blog/releases/NEW ]; then rm -f /opt/django/apps/blog/releases/NEW/.deploy-built; echo failed > /opt/django/apps/blog/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/releases/.deleting-NEW && rm -rf /opt/django/apps/blog/releases/.deleting-NEW; } || true; fi
+( deploy_abandon_release /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 6
-( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
 ) </dev/null
 __begin 7
-( slot=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/blog/slots/"$slot")")"
+( deploy_live_now /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 ) </dev/null
-__DEPLOY_EOF_2402ecbd87aa
+__DEPLOY_EOF_18852c29de20
 
 # ---- release the lock [unlock, bash -s]
 # step: unlock
 __step=unlock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2c85de34ba5a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5bc6c66c3284'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=unlock
 __begin 1
-( if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 2
-( printf '%s\n' \{\} >> /opt/django/apps/blog/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
 ) </dev/null
-__DEPLOY_EOF_2c85de34ba5a
+__DEPLOY_EOF_5bc6c66c3284

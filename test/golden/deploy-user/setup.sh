@@ -410,7 +410,7 @@ case $action in
 esac
 __DEPLOY_EOF_f4e8d7a1009a
 __begin 2
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/blog && __put /var/lib/deploy/apps/blog/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/blog/ctl.conf; then echo '/var/lib/deploy/apps/blog/ctl.conf is not the one this version of deploy needs: run `deploy blog setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/blog /var/lib/deploy/apps/blog/ctl.conf blog
 } <<'__DEPLOY_EOF_e28a98a42122'
 # blog: written by `deploy blog setup`; read by /usr/local/sbin/deploy-ctl.
 manager supervisor
@@ -443,30 +443,30 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_49c0a009701b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b67cd628babb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_lock deploy_page_left __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=lock
 __begin 1
-( if mkdir -m 0755 /opt/django/apps/blog/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/blog/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/blog/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+( deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 ) </dev/null
 __mark changed
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
 __begin 3
-( rm -f /opt/django/apps/blog/current.tmp /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/b.tmp /opt/django/apps/blog/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
 ) </dev/null
 __begin 4
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/blog/releases/.deleting-* /opt/django/virtualenvs/blog/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
 ) </dev/null
 __begin 5
-( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_49c0a009701b
+__DEPLOY_EOF_b67cd628babb
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -496,13 +496,14 @@ __DEPLOY_EOF_20f6b292368f
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_aa81252ec1e5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8d7ceaf3c3fe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' ls-remote --symref git@github.com:example/blog.git HEAD
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C ls-remote --symref git@github.com:example/blog.git HEAD
 } </dev/null
-__DEPLOY_EOF_aa81252ec1e5
+__DEPLOY_EOF_8d7ceaf3c3fe
 
 # ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
 # step: virtualenvs
@@ -542,13 +543,14 @@ __DEPLOY_EOF_13077359784e
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ca7615f6cbfe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_281e1a6e2b5d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' clone --quiet --mirror git@github.com:example/blog.git /opt/django/apps/blog/repo
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C clone --quiet --mirror git@github.com:example/blog.git /opt/django/apps/blog/repo
 } </dev/null
-__DEPLOY_EOF_ca7615f6cbfe
+__DEPLOY_EOF_281e1a6e2b5d
 __mark changed
 fi
 
@@ -650,19 +652,19 @@ __DEPLOY_EOF_8167f6495979
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d1d90be8232'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_32f588ab3b51'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/blog/releases/NEW && mkdir -p /opt/django/apps/blog/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/blog/releases/NEW
+( deploy_export /opt/django/apps/blog/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/blog/releases/NEW main
 ) </dev/null
 __mark changed
 fi
@@ -671,12 +673,14 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/blog/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
-) </dev/null
+( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
 __mark changed
 fi
 __begin 3
-( (umask 077 && cat > /opt/django/apps/blog/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/blog/releases/NEW/.deploy-env.tmp /opt/django/apps/blog/releases/NEW/.deploy-env)
+( deploy_write_env /opt/django/apps/blog/releases/NEW/.deploy-env
 ) <<'__DEPLOY_EOF_270cf67ed0aa'
 DJANGO_SETTINGS_MODULE=blog.settings.prod
 APP_CONFIG_FILE=/opt/django/apps/blog/releases/NEW/.deploy/app.conf
@@ -927,7 +931,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_6d1d90be8232
+__DEPLOY_EOF_32f588ab3b51
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -1160,13 +1164,14 @@ __DEPLOY_EOF_e8e6d2913261
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef90b650f5ce'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fd8019f3ab48'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cd /opt/django/apps/blog/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/blog/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
+# + library: __pip deploy_virtualenv
+{ deploy_virtualenv /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
 } </dev/null
-__DEPLOY_EOF_ef90b650f5ce
+__DEPLOY_EOF_fd8019f3ab48
 __mark changed
 fi
 
@@ -1184,13 +1189,14 @@ __DEPLOY_EOF_4b34882a4f7b
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2bf6e2d3b418'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69f16e966bac'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cd /opt/django/apps/blog/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
+# + library: __pip deploy_gunicorn
+{ deploy_gunicorn /opt/django/apps/blog/releases/NEW python3
 } </dev/null
-__DEPLOY_EOF_2bf6e2d3b418
+__DEPLOY_EOF_69f16e966bac
 __mark changed
 fi
 
@@ -1313,17 +1319,17 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __begin 4
-if { { systemctl is-enabled --quiet deploy-blog-boot.service && ! __was_changed /etc/systemd/system/deploy-blog-boot.service
+if { { deploy_boot_enabled deploy-blog-boot.service /etc/systemd/system/deploy-blog-boot.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ systemctl daemon-reload && systemctl enable --quiet deploy-blog-boot.service
+{ deploy_enable_boot deploy-blog-boot.service
 } </dev/null
 __mark changed
 fi
 __begin 5
-{ if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi
+{ deploy_if_changed "$__step_changed" deploy_reread_programs supervisor 1
 } </dev/null
 
 # ---- HTTPS: challenge directory, renewal [certificate-prepare, sudo -n bash -s]
@@ -1684,27 +1690,27 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c9452a29e4b2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7642ad732e25'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: __load_env deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
 __step=django
 __begin 1
-if ( test ! -f /opt/django/apps/blog/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/blog/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1); c('migrate', interactive=False)"
+( deploy_django /opt/django/apps/blog/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( if [ ! -d /opt/django/apps/blog/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/blog/releases/NEW/manage.py ] && [ -d /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-www /opt/django/apps/blog/releases/NEW/.deploy-www; fi
+( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
 __begin 3
-( __django_inputs=$(cd /opt/django/apps/blog/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/blog/releases/NEW/.deploy-django
+( deploy_django_record /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 4
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
@@ -1715,73 +1721,75 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_c9452a29e4b2
+__DEPLOY_EOF_7642ad732e25
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4830220c3923'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_37335b9f1000'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_release deploy_live_slot
+# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_release
 { deploy_live_release /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 } </dev/null
-__DEPLOY_EOF_4830220c3923
+__DEPLOY_EOF_37335b9f1000
 __begin 2
-{ __ctl blog status blog-a blog-b || true
+{ deploy_program_states blog blog-a blog-b
 } </dev/null
 
 # ---- start [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9de48952251b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_199b2f9a2ead'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/blog/slots/a.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/blog/slots/a.stopping 45
 } </dev/null
-__DEPLOY_EOF_9de48952251b
+__DEPLOY_EOF_199b2f9a2ead
 __begin 2
-{ __ctl blog stop blog-a || true
+{ deploy_stop_programs blog blog-a
 } </dev/null
 __begin 3
-{ if __addr_in_use 127.0.0.1:8050; then echo '127.0.0.1:8050 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8050 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a96b359d7def'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4a0de491b5fe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 4
-( [ -x /opt/django/apps/blog/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/blog/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 5
-( mkdir -p /opt/django/apps/blog/slots && ln -sfn /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/a.tmp && mv -T /opt/django/apps/blog/slots/a.tmp /opt/django/apps/blog/slots/a
+( deploy_link_slot /opt/django/apps/blog/slots a /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_a96b359d7def
+__DEPLOY_EOF_4a0de491b5fe
 __begin 6
-{ __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-a.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
 } </dev/null
 __begin 7
 { __ctl blog start blog-a
 } </dev/null
 __mark changed
 __begin 8
-{ url=http://127.0.0.1:8050/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: blog.example.org' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/blog/gunicorn-a.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_00b88afc8d07'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_66e480db76bc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=start
 __begin 9
 if ( test ! -e /opt/django/apps/blog/slots/live-b
@@ -1793,9 +1801,9 @@ else
 __mark changed
 fi
 __begin 10
-( live=$(deploy_live_slot /opt/django/apps/blog/slots/live-b); want=$(readlink /opt/django/apps/blog/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/blog/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/blog/current.tmp && mv -T /opt/django/apps/blog/current.tmp /opt/django/apps/blog/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
-__DEPLOY_EOF_00b88afc8d07
+__DEPLOY_EOF_66e480db76bc
 
 # ---- site answers through nginx [verify, sudo -n bash -s]
 # step: verify
@@ -1808,20 +1816,21 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ for f in /etc/supervisor/conf.d/blog-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
 } </dev/null
 __begin 2
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 
 # ---- unlock [unlock, sudo -n bash -s]
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e7d4461ee806'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4cc77e38f160'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qF TOKEN /opt/django/apps/blog/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/blog/deploy.lock; fi
+# + library: deploy_unlock
+{ deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 } </dev/null
-__DEPLOY_EOF_e7d4461ee806
+__DEPLOY_EOF_4cc77e38f160

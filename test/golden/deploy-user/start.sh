@@ -19,12 +19,12 @@ __begin 3
 { deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5f3b9b46a0d4'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f918dee6695f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock_info deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_lock_info deploy_page_left deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 4
 ( deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
@@ -39,7 +39,7 @@ __begin 7
 ( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
 ) </dev/null
 __begin 8
-( if grep -qsF '"run":"' /opt/django/apps/blog/maintenance.html; then rm -f /opt/django/apps/blog/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
 __begin 9
 ( deploy_releases /opt/django/apps/blog/releases
@@ -53,16 +53,16 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_5f3b9b46a0d4
+__DEPLOY_EOF_f918dee6695f
 
 # ---- start [start, bash -s]
 # step: start
 __step=start
 __begin 1
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-a.log 2>/dev/null || echo 0) + 1 )); fi
+{ deploy_when_live /opt/django/apps/blog/slots/live-b a deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
 } </dev/null
 __begin 2
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then __log_from=$(( $(stat -c %s /var/log/deploy/blog/gunicorn-b.log 2>/dev/null || echo 0) + 1 )); fi
+{ deploy_when_live /opt/django/apps/blog/slots/live-b b deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
 __begin 3
 { __ctl blog start blog-"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"

@@ -3,37 +3,37 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6628ae311040'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5c48e9c45765'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_meta deploy_live_slot
+# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_link deploy_live_release deploy_link_name
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 2
-( readlink /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" || true
+( deploy_live_link /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 3
-( deploy_release_meta /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"/.deploy-release || deploy_release_meta /opt/django/apps/blog/current/.deploy-release || true
+( deploy_live_release /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/current
 ) </dev/null
 __begin 4
-( basename "$(readlink /opt/django/apps/blog/current)" 2>/dev/null || true
+( deploy_link_name /opt/django/apps/blog/current
 ) </dev/null
-__DEPLOY_EOF_6628ae311040
+__DEPLOY_EOF_5c48e9c45765
 __begin 5
-{ for u in nginx supervisor; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
+{ deploy_services_state nginx supervisor
 } </dev/null
 __begin 6
-{ __ctl blog status blog-a blog-b || true
+{ deploy_program_states blog blog-a blog-b
 } </dev/null
 __begin 7
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: blog.example.org' http://127.0.0.1:8051/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: blog.example.org' http://127.0.0.1:8050/ || true; fi
+{ deploy_live_http /opt/django/apps/blog/slots/live-b -H 'Host: blog.example.org' http://127.0.0.1:8050/ -- -H 'Host: blog.example.org' http://127.0.0.1:8051/
 } </dev/null
 __begin 8
-{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/ || true
+{ deploy_http_status -k --resolve blog.example.org:443:127.0.0.1 https://blog.example.org:443/
 } </dev/null
 __begin 9
 { deploy_tls_served 443 blog.example.org -serial -enddate -ext subjectAltName
@@ -42,15 +42,15 @@ __begin 10
 { deploy_tls_renewal
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0638ecc03ce1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_804d42b7897d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock_info
+# + library: deploy_lock_info deploy_page_state
 __step=status
 __begin 11
-( if [ -e /opt/django/apps/blog/maintenance.html ]; then stat -c %Y /opt/django/apps/blog/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/blog/maintenance.html | tail -n 1 || true; else echo off; fi
+( deploy_page_state /opt/django/apps/blog/maintenance.html '<!-- deploy-maintenance '
 ) </dev/null
 __begin 12
 ( deploy_lock_info /opt/django/apps/blog/deploy.lock
@@ -61,7 +61,7 @@ __begin 13
 __begin 14
 ( echo "$(ls -1 /opt/django/virtualenvs/blog 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/blog 2>/dev/null | cut -f1)"
 ) </dev/null
-__DEPLOY_EOF_0638ecc03ce1
+__DEPLOY_EOF_804d42b7897d
 __begin 15
-{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
+{ deploy_disk_free /opt/django
 } </dev/null

@@ -3,33 +3,35 @@
 # step: prepare
 __step=prepare
 __begin 1
-{ test -d /opt/django/apps/shop/repo || { echo "shop is not set up on this server: run \`deploy shop setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/shop/repo shop
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_328e5238c338'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c01f42f3b8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_328e5238c338
+__DEPLOY_EOF_06c01f42f3b8
 __mark changed
 __begin 3
-{ for u in nginx; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx
 } </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_65b51733c1f2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2440cc6e5740'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ { grep -qF /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop 2>/dev/null && test -w /opt/django/apps/shop/slots; } || { echo "shop was set up by an older version of deploy: run \`deploy shop setup\` again first" >&2; exit 1; }
+# + library: deploy_require_this_version
+{ deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
 } </dev/null
-__DEPLOY_EOF_65b51733c1f2
+__DEPLOY_EOF_2440cc6e5740
 __begin 5
-{ echo 'f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676  /usr/local/sbin/deploy-ctl' | sha256sum --quiet --strict -c 2>/dev/null || { echo '/usr/local/sbin/deploy-ctl is not the one this version of deploy needs: run `deploy shop setup`' >&2; exit 1; }
+{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl shop
 } </dev/null
 __begin 6
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/shop && __put /var/lib/deploy/apps/shop/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/shop/ctl.conf; then echo '/var/lib/deploy/apps/shop/ctl.conf is not the one this version of deploy needs: run `deploy shop setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/shop /var/lib/deploy/apps/shop/ctl.conf shop
 } <<'__DEPLOY_EOF_46cb8dd143b3'
 # shop: written by `deploy shop setup`; read by /usr/local/sbin/deploy-ctl.
 manager systemd
@@ -38,59 +40,59 @@ logs /var/log/deploy/shop
 site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 __DEPLOY_EOF_46cb8dd143b3
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6ec7e89b12f3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1ba854c293f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_live_release deploy_clock __delete deploy_finish_deletes deploy_live_release deploy_live_slot __live_dir deploy_live_release deploy_follow_current deploy_clear_leftovers
 __step=prepare
 __begin 7
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
 __begin 8
-( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
 ) </dev/null
 __begin 9
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
 ) </dev/null
 __begin 10
-( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
 ) </dev/null
 __begin 11
-( cd /opt/django/apps/shop/repo && git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' fetch --prune --quiet origin
+( deploy_fetch /opt/django/apps/shop/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
 ) </dev/null
 __begin 12
-( cd /opt/django/apps/shop/repo && __at() { git rev-parse --verify --quiet "$1^{commit}" || true; } && want=main && { [ -n "$want" ] || want=$(git symbolic-ref -q HEAD) || want=HEAD; } && case "$want" in refs/heads/*) name=${want#refs/heads/}; kind=branch; c=$(__at "$want"); missing="no branch named $name";; refs/tags/*) name=${want#refs/tags/}; kind=tag; c=$(__at "$want"); missing="no tag named $name";; *) name=$want; missing="no branch, tag or commit named $want"; t=$(__at "refs/tags/$want"); b=$(__at "refs/heads/$want"); if [ -n "$t" ] && [ -n "$b" ]; then { echo "$want is both a branch (refs/heads/$want, ${b:0:8}) and a tag (refs/tags/$want, ${t:0:8})" in git@github.com:example/shop.git >&2; exit 66; }; elif [ -n "$t" ]; then c=$t; kind=tag; elif [ -n "$b" ]; then c=$b; kind=branch; else c=$(__at "$want"); kind=commit; fi;; esac && if [ -z "$c" ]; then { echo "$missing" in git@github.com:example/shop.git >&2; exit 66; }; fi && echo "$c $kind $name"
+( deploy_resolve_ref /opt/django/apps/shop/repo main git@github.com:example/shop.git
 ) </dev/null
 __begin 13
-( date -u +%s; { ls -1 /opt/django/apps/shop/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
+( deploy_clock /opt/django/apps/shop/releases
 ) </dev/null
 __begin 14
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 15
-( head -n 1 /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
+( deploy_live_release /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_6ec7e89b12f3
+__DEPLOY_EOF_a1ba854c293f
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6cedcfe9cd8d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fabb0dc37995'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/shop/releases/NEW && mkdir -p /opt/django/apps/shop/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/shop/releases/NEW
+( deploy_export /opt/django/apps/shop/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/shop/releases/NEW main
 ) </dev/null
 __mark changed
 fi
@@ -99,12 +101,14 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/shop/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
-) </dev/null
+( deploy_finish_export /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
 __mark changed
 fi
 __begin 3
-( (umask 077 && cat > /opt/django/apps/shop/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy-env.tmp /opt/django/apps/shop/releases/NEW/.deploy-env)
+( deploy_write_env /opt/django/apps/shop/releases/NEW/.deploy-env
 ) <<'__DEPLOY_EOF_79f2bc9d2e35'
 STRIPE_KEY=[redacted]
 DJANGO_SETTINGS_MODULE=shop.settings.prod
@@ -381,7 +385,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_6cedcfe9cd8d
+__DEPLOY_EOF_fabb0dc37995
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
@@ -603,12 +607,12 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ffe9f86fc84e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6975d277eccc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_refresh_secrets deploy_live_slot
+# + library: __load_env __pip deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_refresh_secrets deploy_live_slot
 __step=build
 __begin 13
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
@@ -640,7 +644,7 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/shop/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
+( deploy_virtualenv /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
 ) </dev/null
 __mark changed
 fi
@@ -649,7 +653,7 @@ if ( /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
+( deploy_gunicorn /opt/django/apps/shop/releases/NEW python3
 ) </dev/null
 __mark changed
 fi
@@ -658,37 +662,37 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && if [ -f requirements.txt ]; then set -a && . ./.deploy-env && set +a && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install  -r requirements.txt; fi && touch .venv/.deploy-complete
+( deploy_requirements /opt/django/apps/shop/releases/NEW python3
 ) </dev/null
 __mark changed
 fi
 __begin 17
-if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1)"
+( deploy_django /opt/django/apps/shop/releases/NEW "c('collectstatic', interactive=False, verbosity=1)"
 ) </dev/null
 __mark changed
 fi
 __begin 18
-( if [ ! -d /opt/django/apps/shop/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/shop/releases/NEW/manage.py ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www /opt/django/apps/shop/releases/NEW/.deploy-www; fi
+( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
 __begin 19
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py check --deploy'
+( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
 __begin 20
-if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('migrate', interactive=False)"
+( deploy_django /opt/django/apps/shop/releases/NEW "c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 21
-( __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/shop/releases/NEW/.deploy-django
+( deploy_django_record /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 22
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
@@ -699,38 +703,39 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_ffe9f86fc84e
+__DEPLOY_EOF_6975d277eccc
 
 # ---- run once in NEW [run-once, sudo -n bash -s]
 # step: run-once
 __step=run-once
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a74821ff5e28'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72721302bf14'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __load_env deploy_manage deploy_release_bash
 __step=run-once
 __begin 1
 if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py migrate --noinput
+( deploy_manage /opt/django/apps/shop/releases/NEW migrate --noinput
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py warm_cache'
+( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py warm_cache'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_a74821ff5e28
+__DEPLOY_EOF_72721302bf14
 
 # ---- start NEW in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
 __step=start+switch
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-b.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-b.service; then echo '/etc/systemd/system/shop-b.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/systemd/system/shop-b.service
 } <<'__DEPLOY_EOF_954862233a8b'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
@@ -757,43 +762,45 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a3f91c08710f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/shop/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/shop/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_a3f91c08710f
+__DEPLOY_EOF_2e628a5a9edc
 __begin 3
-{ __ctl shop stop shop-b || true
+{ deploy_stop_programs shop shop-b
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d2f63face2f3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1ed11d3bcf5f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( [ -x /opt/django/apps/shop/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/b.tmp && mv -T /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/slots/b
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_d2f63face2f3
+__DEPLOY_EOF_1ed11d3bcf5f
 __begin 7
-{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
+{ deploy_slot_log_mark systemd shop-b.service
 } </dev/null
 __begin 8
 { __ctl shop start shop-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
@@ -991,15 +998,15 @@ __begin 11
 { deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8893d0a39aa8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4f18cf597e22'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
 __begin 12
-( if ! (set -C; echo switch > /opt/django/apps/shop/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
+( deploy_abort_point /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1011,14 +1018,14 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_8893d0a39aa8
+__DEPLOY_EOF_4f18cf597e22
 __begin 16
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
 } </dev/null
 __begin 17
 { deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
@@ -1046,7 +1053,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 18
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1073,7 +1080,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 19
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1100,13 +1107,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 20
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 21
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 22
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1116,54 +1123,56 @@ else
 __mark changed
 fi
 __begin 23
-{ __ctl shop stop shop-worker shop-clock || true
+{ deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
 __begin 24
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 __i=25
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_86d0b66e966d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a0671f37e4ea'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=start+switch
 __begin 25
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py notify_release' || { st=$?; echo 'hook after_switch failed'" (exit status $st)" >&2; exit "$st"; }
+( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
 ) </dev/null
 __mark changed
 __begin 26
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 27
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/shop/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/shop/current)") $(basename "$(readlink /opt/django/apps/shop/slots/a)") $(basename "$(readlink /opt/django/apps/shop/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/shop/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_86d0b66e966d
+__DEPLOY_EOF_a0671f37e4ea
 __begin 28
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=29
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3531d29c772b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8cdff522c7ee'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 29
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 30
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_3531d29c772b
+__DEPLOY_EOF_8cdff522c7ee
 
 # ---- start NEW in slot b, health check [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-b.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-b.service; then echo '/etc/systemd/system/shop-b.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/systemd/system/shop-b.service
 } <<'__DEPLOY_EOF_954862233a8b'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
@@ -1190,43 +1199,45 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a3f91c08710f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/shop/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/shop/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_a3f91c08710f
+__DEPLOY_EOF_2e628a5a9edc
 __begin 3
-{ __ctl shop stop shop-b || true
+{ deploy_stop_programs shop shop-b
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8041; then echo '127.0.0.1:8041 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f06138b3efb1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_376282b9263d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 5
-( [ -x /opt/django/apps/shop/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/b.tmp && mv -T /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/slots/b
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_f06138b3efb1
+__DEPLOY_EOF_376282b9263d
 __begin 7
-{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0)
+{ deploy_slot_log_mark systemd shop-b.service
 } </dev/null
 __begin 8
 { __ctl shop start shop-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8041/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-b.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-b.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
@@ -1428,24 +1439,25 @@ __begin 11
 # step: abort
 __step=abort
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_14eaeaaf9405'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6a5424eeec77'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if (set -C; echo abort > /opt/django/apps/shop/deploy.decision-TOKEN) 2>/dev/null || grep -qx abort /opt/django/apps/shop/deploy.decision-TOKEN; then echo stopping; else echo too-late; fi
+# + library: deploy_abort_request
+{ deploy_abort_request /opt/django/apps/shop/deploy.decision-TOKEN
 } </dev/null
-__DEPLOY_EOF_14eaeaaf9405
+__DEPLOY_EOF_6a5424eeec77
 
 # ---- switch traffic to NEW [switch, sudo -n bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d8ac4b7c819b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2129e442a815'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1457,14 +1469,14 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/shop/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_d8ac4b7c819b
+__DEPLOY_EOF_2129e442a815
 __begin 4
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
 } </dev/null
 __begin 5
 { deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
@@ -1492,7 +1504,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 6
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1519,7 +1531,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 7
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1546,13 +1558,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 8
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 9
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 10
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1562,59 +1574,61 @@ else
 __mark changed
 fi
 __begin 11
-{ __ctl shop stop shop-worker shop-clock || true
+{ deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
 __begin 12
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0df07dd0e65f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5b4d5241b6a4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=switch
 __begin 13
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py notify_release' || { st=$?; echo 'hook after_switch failed'" (exit status $st)" >&2; exit "$st"; }
+( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
 ) </dev/null
 __mark changed
 __begin 14
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 15
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/shop/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/shop/current)") $(basename "$(readlink /opt/django/apps/shop/slots/a)") $(basename "$(readlink /opt/django/apps/shop/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/shop/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_0df07dd0e65f
+__DEPLOY_EOF_5b4d5241b6a4
 __begin 16
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=17
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_458828737f4d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbb418e6f3be'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=switch
 __begin 17
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 18
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_458828737f4d
+__DEPLOY_EOF_fbb418e6f3be
 
 # ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_75dd31750784'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_19596e71b1d1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/shop/slots/live-b
@@ -1626,25 +1640,23 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_75dd31750784
+__DEPLOY_EOF_19596e71b1d1
 __begin 3
-{ headers=$(curl -s -o /dev/null -D - --max-time 10 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/) || true; code=$(printf '%s
-' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
-' "$headers" | tr -d '' | grep -qix 'x-deploy-site: shop'; then echo "through nginx, https://shop.example.com:443/ answered ${code:-nothing}" >&2; exit 1; fi; echo "$code"
+{ deploy_check_through_nginx shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
 } </dev/null
 
 # ---- back to the previous release [revert, sudo -n bash -s]
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_23840f95ea71'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5523bd1c69d1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/shop/slots/live-b
@@ -1656,9 +1668,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_23840f95ea71
+__DEPLOY_EOF_5523bd1c69d1
 
 # ---- stop the old slot, clean up [finish, sudo -n bash -s]
 # step: finish
@@ -1672,7 +1684,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_39a0da89dce6
 __begin 2
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8040 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c shop stop shop-a || true; sudo -n -u django rm -f /opt/django/apps/shop/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
 } </dev/null
 __begin 3
 { deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
@@ -1700,7 +1712,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 4
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1727,7 +1739,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 5
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1754,13 +1766,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 6
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 7
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 8
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1770,102 +1782,106 @@ else
 __mark changed
 fi
 __begin 9
-{ __ctl shop stop shop-worker shop-clock || true
+{ deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
 __begin 10
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f4e9e141c836'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b7263b0499cc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=finish
 __begin 11
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py notify_release' || { st=$?; echo 'hook after_switch failed'" (exit status $st)" >&2; exit "$st"; }
+( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
 ) </dev/null
 __mark changed
 __begin 12
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/shop/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/shop/current)") $(basename "$(readlink /opt/django/apps/shop/slots/a)") $(basename "$(readlink /opt/django/apps/shop/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/shop/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_f4e9e141c836
+__DEPLOY_EOF_b7263b0499cc
 __begin 14
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=15
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fe5152bfa593'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3d703a781233'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=finish
 __begin 15
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 16
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_fe5152bfa593
+__DEPLOY_EOF_3d703a781233
 
 # ---- clean up [abandon, sudo -n bash -s]
 # step: abandon
 __step=abandon
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_dda527776327'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbe900a5f53e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qsF '"run":"TOKEN"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; fi || true
+# + library: deploy_page_off
+{ deploy_page_off /opt/django/apps/shop/maintenance.html '"run":"TOKEN"'
 } </dev/null
-__DEPLOY_EOF_dda527776327
+__DEPLOY_EOF_fbe900a5f53e
 __begin 2
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" != b ]; then __ctl shop stop shop-b || true; fi
+{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_35ec8389c729'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1dfe88624821'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 3
-( if [ -d /opt/django/apps/shop/releases/NEW ] && [ "$(readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)")" != /opt/django/apps/shop/releases/NEW ]; then rm -f /opt/django/apps/shop/releases/NEW/.deploy-built; echo failed > /opt/django/apps/shop/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/releases/.deleting-NEW && rm -rf /opt/django/apps/shop/releases/.deleting-NEW; } || true; fi
+( deploy_abandon_release /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 6
-( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
 ) </dev/null
 __begin 7
-( slot=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/shop/slots/"$slot")")"
+( deploy_live_now /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 ) </dev/null
-__DEPLOY_EOF_35ec8389c729
+__DEPLOY_EOF_1dfe88624821
 
 # ---- release the lock [unlock, sudo -n bash -s]
 # step: unlock
 __step=unlock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5ed700a08a85'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2800e435d5a8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=unlock
 __begin 1
-( if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 2
-( printf '%s\n' \{\} >> /opt/django/apps/shop/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
 ) </dev/null
-__DEPLOY_EOF_5ed700a08a85
+__DEPLOY_EOF_2800e435d5a8

@@ -361,7 +361,7 @@ case $action in
 esac
 __DEPLOY_EOF_f4e8d7a1009a
 __begin 2
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/shop && __put /var/lib/deploy/apps/shop/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/shop/ctl.conf; then echo '/var/lib/deploy/apps/shop/ctl.conf is not the one this version of deploy needs: run `deploy shop setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/shop /var/lib/deploy/apps/shop/ctl.conf shop
 } <<'__DEPLOY_EOF_46cb8dd143b3'
 # shop: written by `deploy shop setup`; read by /usr/local/sbin/deploy-ctl.
 manager systemd
@@ -394,30 +394,30 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_eb54e8174806'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f09dc6452144'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_lock deploy_page_left __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=lock
 __begin 1
-( if mkdir -m 0755 /opt/django/apps/shop/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/shop/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/shop/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+( deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 ) </dev/null
 __mark changed
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
 __begin 3
-( rm -f /opt/django/apps/shop/current.tmp /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/b.tmp /opt/django/apps/shop/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
 ) </dev/null
 __begin 4
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/shop/releases/.deleting-* /opt/django/virtualenvs/shop/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
 ) </dev/null
 __begin 5
-( if grep -qsF '"run":"' /opt/django/apps/shop/maintenance.html; then rm -f /opt/django/apps/shop/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_eb54e8174806
+__DEPLOY_EOF_f09dc6452144
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -447,13 +447,14 @@ __DEPLOY_EOF_bcc18d8419d3
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_af223ff24c11'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c550b333f561'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' ls-remote --symref git@github.com:example/shop.git HEAD
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C ls-remote --symref git@github.com:example/shop.git HEAD
 } </dev/null
-__DEPLOY_EOF_af223ff24c11
+__DEPLOY_EOF_c550b333f561
 
 # ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
 # step: virtualenvs
@@ -493,13 +494,14 @@ __DEPLOY_EOF_43984bc6c7ec
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5a27fbcedbe3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6fb1fa99fd9f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' clone --quiet --mirror git@github.com:example/shop.git /opt/django/apps/shop/repo
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C clone --quiet --mirror git@github.com:example/shop.git /opt/django/apps/shop/repo
 } </dev/null
-__DEPLOY_EOF_5a27fbcedbe3
+__DEPLOY_EOF_6fb1fa99fd9f
 __mark changed
 fi
 
@@ -601,19 +603,19 @@ __DEPLOY_EOF_f788bc705791
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_504fe54e9f52'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8b970238ee83'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/shop/releases/NEW && mkdir -p /opt/django/apps/shop/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/shop/releases/NEW
+( deploy_export /opt/django/apps/shop/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/shop/releases/NEW main
 ) </dev/null
 __mark changed
 fi
@@ -622,12 +624,14 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/shop/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
-) </dev/null
+( deploy_finish_export /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
 __mark changed
 fi
 __begin 3
-( (umask 077 && cat > /opt/django/apps/shop/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/shop/releases/NEW/.deploy-env.tmp /opt/django/apps/shop/releases/NEW/.deploy-env)
+( deploy_write_env /opt/django/apps/shop/releases/NEW/.deploy-env
 ) <<'__DEPLOY_EOF_79f2bc9d2e35'
 STRIPE_KEY=[redacted]
 DJANGO_SETTINGS_MODULE=shop.settings.prod
@@ -904,7 +908,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_504fe54e9f52
+__DEPLOY_EOF_8b970238ee83
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
@@ -1136,13 +1140,14 @@ __DEPLOY_EOF_96388877d7b8
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f0b59a51a8dd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bcb285d138fe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cd /opt/django/apps/shop/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/shop/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
+# + library: __pip deploy_virtualenv
+{ deploy_virtualenv /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
 } </dev/null
-__DEPLOY_EOF_f0b59a51a8dd
+__DEPLOY_EOF_bcb285d138fe
 __mark changed
 fi
 
@@ -1160,13 +1165,14 @@ __DEPLOY_EOF_74702b6566b9
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_629f7096c226'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5e07d23425de'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cd /opt/django/apps/shop/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
+# + library: __pip deploy_gunicorn
+{ deploy_gunicorn /opt/django/apps/shop/releases/NEW python3
 } </dev/null
-__DEPLOY_EOF_629f7096c226
+__DEPLOY_EOF_5e07d23425de
 __mark changed
 fi
 
@@ -1278,17 +1284,17 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __begin 4
-if { { systemctl is-enabled --quiet deploy-shop-boot.service && ! __was_changed /etc/systemd/system/deploy-shop-boot.service
+if { { deploy_boot_enabled deploy-shop-boot.service /etc/systemd/system/deploy-shop-boot.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ systemctl daemon-reload && systemctl enable --quiet deploy-shop-boot.service
+{ deploy_enable_boot deploy-shop-boot.service
 } </dev/null
 __mark changed
 fi
 __begin 5
-{ if [ "$__step_changed" = 1 ]; then systemctl daemon-reload; fi
+{ deploy_if_changed "$__step_changed" deploy_reread_programs systemd 1
 } </dev/null
 
 # ---- check the certificate (ssl_certificate) [certificate-check, sudo -n bash -s]
@@ -1605,40 +1611,40 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4eb5a77103aa'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b6324f0b7e62'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: __load_env deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
 __step=django
 __begin 1
-if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1)"
+( deploy_django /opt/django/apps/shop/releases/NEW "c('collectstatic', interactive=False, verbosity=1)"
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( if [ ! -d /opt/django/apps/shop/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/shop/releases/NEW/manage.py ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www /opt/django/apps/shop/releases/NEW/.deploy-www; fi
+( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
 __begin 3
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && PATH=/opt/django/apps/shop/releases/NEW/.venv/bin:"$PATH" bash -c 'python manage.py check --deploy'
+( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
 __begin 4
-if ( test ! -f /opt/django/apps/shop/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/shop/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('migrate', interactive=False)"
+( deploy_django /opt/django/apps/shop/releases/NEW "c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 5
-( __django_inputs=$(cd /opt/django/apps/shop/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/shop/releases/NEW/.deploy-django
+( deploy_django_record /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 6
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
@@ -1649,73 +1655,75 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_4eb5a77103aa
+__DEPLOY_EOF_b6324f0b7e62
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9d6bd5ac563c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f26c3c71187e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_release deploy_live_slot
+# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_release
 { deploy_live_release /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 } </dev/null
-__DEPLOY_EOF_9d6bd5ac563c
+__DEPLOY_EOF_f26c3c71187e
 __begin 2
-{ __ctl shop status shop-a shop-b || true
+{ deploy_program_states shop shop-a shop-b
 } </dev/null
 
 # ---- start [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4ba3b92b1801'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_472023a1e4ac'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/shop/slots/a.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/shop/slots/a.stopping 45
 } </dev/null
-__DEPLOY_EOF_4ba3b92b1801
+__DEPLOY_EOF_472023a1e4ac
 __begin 2
-{ __ctl shop stop shop-a || true
+{ deploy_stop_programs shop shop-a
 } </dev/null
 __begin 3
-{ if __addr_in_use 127.0.0.1:8040; then echo '127.0.0.1:8040 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8040 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cb1043257706'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_94b070cd1487'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 4
-( [ -x /opt/django/apps/shop/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/shop/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 5
-( mkdir -p /opt/django/apps/shop/slots && ln -sfn /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/a.tmp && mv -T /opt/django/apps/shop/slots/a.tmp /opt/django/apps/shop/slots/a
+( deploy_link_slot /opt/django/apps/shop/slots a /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_cb1043257706
+__DEPLOY_EOF_94b070cd1487
 __begin 6
-{ __log_since=$(date '+%Y-%m-%d %H:%M:%S'); __restarts_from=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0)
+{ deploy_slot_log_mark systemd shop-a.service
 } </dev/null
 __begin 7
 { __ctl shop start shop-a
 } </dev/null
 __mark changed
 __begin 8
-{ url=http://127.0.0.1:8040/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: shop.example.com' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if { n=$(systemctl show -p NRestarts --value shop-a.service 2>/dev/null || echo 0); [ "${n:-0}" -gt 0 ] && [ "$n" != "${__restarts_from:-0}" ]; } || journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | tail -n 25 >&2 || true; err=$(journalctl -q --no-pager -o cat -u shop-a.service --since "${__log_since:-today}" 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d70d1c52bef6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e1ef136d5431'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=start
 __begin 9
 if ( test ! -e /opt/django/apps/shop/slots/live-b
@@ -1727,9 +1735,9 @@ else
 __mark changed
 fi
 __begin 10
-( live=$(deploy_live_slot /opt/django/apps/shop/slots/live-b); want=$(readlink /opt/django/apps/shop/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/shop/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/shop/current.tmp && mv -T /opt/django/apps/shop/current.tmp /opt/django/apps/shop/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_d70d1c52bef6
+__DEPLOY_EOF_e1ef136d5431
 
 # ---- site answers through nginx [verify, sudo -n bash -s]
 # step: verify
@@ -1742,7 +1750,7 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-worker.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-worker.service; then echo '/etc/systemd/system/shop-worker.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1769,7 +1777,7 @@ SyslogIdentifier=shop-worker
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
 __begin 2
-{ if [ "$(id -u)" = 0 ]; then __put /etc/systemd/system/shop-clock.service 0644 root:root; elif ! cmp -s - /etc/systemd/system/shop-clock.service; then echo '/etc/systemd/system/shop-clock.service differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
 # It starts in the release `current` points to; deploy and rollback restart it after the switch.
@@ -1796,13 +1804,13 @@ SyslogIdentifier=shop-clock
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
 __begin 3
-{ for f in /etc/systemd/system/shop-\*.service; do [ -f "$f" ] || continue; case " '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' " in *" $f "*) continue;; esac; grep -q '^# deploy-process: ' "$f" || continue; systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-\*.service
 } </dev/null
 __begin 4
-{ if [ "${__programs_removed:-0}" = 1 ] || __was_changed /etc/systemd/system/shop-worker.service || __was_changed /etc/systemd/system/shop-clock.service; then systemctl daemon-reload; fi
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
 __begin 5
-if { { (for u in shop-worker.service shop-clock.service; do systemctl is-enabled --quiet "$u" || exit 1; done)
+if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1812,7 +1820,7 @@ else
 __mark changed
 fi
 __begin 6
-{ for n in worker clock; do if ! { __ctl shop start shop-"$n" && sleep 1 && systemctl is-active --quiet shop-"$n".service; }; then echo "process $n did not stay up; its log ends with:" >&2; __ctl shop log shop-"$n" 20 >&2 || true; exit 1; fi; done
+{ deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
 
@@ -1820,10 +1828,11 @@ __mark changed
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_acc65bd08737'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e30d3a3ab186'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qF TOKEN /opt/django/apps/shop/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/shop/deploy.lock; fi
+# + library: deploy_unlock
+{ deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 } </dev/null
-__DEPLOY_EOF_acc65bd08737
+__DEPLOY_EOF_e30d3a3ab186

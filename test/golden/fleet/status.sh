@@ -3,37 +3,37 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d27a3b55d5c8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_eebf1ca9c6d5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_meta deploy_live_slot
+# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_link deploy_live_release deploy_link_name
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 2
-( readlink /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" || true
+( deploy_live_link /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b
 ) </dev/null
 __begin 3
-( deploy_release_meta /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"/.deploy-release || deploy_release_meta /opt/django/apps/shop/current/.deploy-release || true
+( deploy_live_release /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/current
 ) </dev/null
 __begin 4
-( basename "$(readlink /opt/django/apps/shop/current)" 2>/dev/null || true
+( deploy_link_name /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_d27a3b55d5c8
+__DEPLOY_EOF_eebf1ca9c6d5
 __begin 5
-{ for u in nginx redis-server; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
+{ deploy_services_state nginx redis-server
 } </dev/null
 __begin 6
-{ __ctl shop status shop-a shop-b || true
+{ deploy_program_states shop shop-a shop-b
 } </dev/null
 __begin 7
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: shop.example.com' http://127.0.0.1:8041/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: shop.example.com' http://127.0.0.1:8040/ || true; fi
+{ deploy_live_http /opt/django/apps/shop/slots/live-b -H 'Host: shop.example.com' http://127.0.0.1:8040/ -- -H 'Host: shop.example.com' http://127.0.0.1:8041/
 } </dev/null
 __begin 8
-{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/ || true
+{ deploy_http_status -k --resolve shop.example.com:443:127.0.0.1 https://shop.example.com:443/
 } </dev/null
 __begin 9
 { deploy_tls_served 443 shop.example.com -serial -enddate -ext subjectAltName
@@ -42,15 +42,15 @@ __begin 10
 { echo custom
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6927ff25fe6c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3eebf3c9ec8d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock_info
+# + library: deploy_lock_info deploy_page_state
 __step=status
 __begin 11
-( if [ -e /opt/django/apps/shop/maintenance.html ]; then stat -c %Y /opt/django/apps/shop/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/shop/maintenance.html | tail -n 1 || true; else echo off; fi
+( deploy_page_state /opt/django/apps/shop/maintenance.html '<!-- deploy-maintenance '
 ) </dev/null
 __begin 12
 ( deploy_lock_info /opt/django/apps/shop/deploy.lock
@@ -61,7 +61,7 @@ __begin 13
 __begin 14
 ( echo "$(ls -1 /opt/django/virtualenvs/shop 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/shop 2>/dev/null | cut -f1)"
 ) </dev/null
-__DEPLOY_EOF_6927ff25fe6c
+__DEPLOY_EOF_3eebf3c9ec8d
 __begin 15
-{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
+{ deploy_disk_free /opt/django
 } </dev/null

@@ -3,33 +3,35 @@
 # step: prepare
 __step=prepare
 __begin 1
-{ test -d /opt/django/apps/NOME_APP/repo || { echo "NOME_APP is not set up on this server: run \`deploy NOME_APP setup\` first" >&2; exit 1; }
+{ deploy_require_setup /opt/django/apps/NOME_APP/repo NOME_APP
 } </dev/null
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_762bc7fcffab'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e5bc17d03cb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if mkdir -m 0755 /opt/django/apps/NOME_APP/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/NOME_APP/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 } </dev/null
-__DEPLOY_EOF_762bc7fcffab
+__DEPLOY_EOF_7e5bc17d03cb
 __mark changed
 __begin 3
-{ for u in nginx supervisor; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): the site is down; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done
+{ deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_47a2c5a8f432'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e868b6012795'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ { grep -qF /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP 2>/dev/null && test -w /opt/django/apps/NOME_APP/slots; } || { echo "NOME_APP was set up by an older version of deploy: run \`deploy NOME_APP setup\` again first" >&2; exit 1; }
+# + library: deploy_require_this_version
+{ deploy_require_this_version /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP /opt/django/apps/NOME_APP/slots NOME_APP
 } </dev/null
-__DEPLOY_EOF_47a2c5a8f432
+__DEPLOY_EOF_e868b6012795
 __begin 5
-{ echo 'f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676  /usr/local/sbin/deploy-ctl' | sha256sum --quiet --strict -c 2>/dev/null || { echo '/usr/local/sbin/deploy-ctl is not the one this version of deploy needs: run `deploy NOME_APP setup`' >&2; exit 1; }
+{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl NOME_APP
 } </dev/null
 __begin 6
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/NOME_APP && __put /var/lib/deploy/apps/NOME_APP/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/NOME_APP/ctl.conf; then echo '/var/lib/deploy/apps/NOME_APP/ctl.conf is not the one this version of deploy needs: run `deploy NOME_APP setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
 } <<'__DEPLOY_EOF_981ba4918084'
 # NOME_APP: written by `deploy NOME_APP setup`; read by /usr/local/sbin/deploy-ctl.
 manager supervisor
@@ -38,59 +40,59 @@ logs /var/log/deploy/NOME_APP
 site_logs /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log
 __DEPLOY_EOF_981ba4918084
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6aa425708549'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2810e39af844'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_live_release deploy_clock __delete deploy_finish_deletes deploy_live_release deploy_live_slot __live_dir deploy_live_release deploy_follow_current deploy_clear_leftovers
 __step=prepare
 __begin 7
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 8
-( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
 ) </dev/null
 __begin 9
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
 ) </dev/null
 __begin 10
-( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
 ) </dev/null
 __begin 11
-( cd /opt/django/apps/NOME_APP/repo && git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' fetch --prune --quiet origin
+( deploy_fetch /opt/django/apps/NOME_APP/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
 ) </dev/null
 __begin 12
-( cd /opt/django/apps/NOME_APP/repo && __at() { git rev-parse --verify --quiet "$1^{commit}" || true; } && want=main && { [ -n "$want" ] || want=$(git symbolic-ref -q HEAD) || want=HEAD; } && case "$want" in refs/heads/*) name=${want#refs/heads/}; kind=branch; c=$(__at "$want"); missing="no branch named $name";; refs/tags/*) name=${want#refs/tags/}; kind=tag; c=$(__at "$want"); missing="no tag named $name";; *) name=$want; missing="no branch, tag or commit named $want"; t=$(__at "refs/tags/$want"); b=$(__at "refs/heads/$want"); if [ -n "$t" ] && [ -n "$b" ]; then { echo "$want is both a branch (refs/heads/$want, ${b:0:8}) and a tag (refs/tags/$want, ${t:0:8})" in git@bitbucket.org:znc/e-hall.git >&2; exit 66; }; elif [ -n "$t" ]; then c=$t; kind=tag; elif [ -n "$b" ]; then c=$b; kind=branch; else c=$(__at "$want"); kind=commit; fi;; esac && if [ -z "$c" ]; then { echo "$missing" in git@bitbucket.org:znc/e-hall.git >&2; exit 66; }; fi && echo "$c $kind $name"
+( deploy_resolve_ref /opt/django/apps/NOME_APP/repo main git@bitbucket.org:znc/e-hall.git
 ) </dev/null
 __begin 13
-( date -u +%s; { ls -1 /opt/django/apps/NOME_APP/releases 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
+( deploy_clock /opt/django/apps/NOME_APP/releases
 ) </dev/null
 __begin 14
 ( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 15
-( head -n 1 /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//' || true; if grep -qF '"fingerprint":"'[redacted]'"' /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release 2>/dev/null; then echo same; else echo changed; fi
+( deploy_live_release /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_6aa425708549
+__DEPLOY_EOF_2810e39af844
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_10eec0d8c33e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_312df45d1c2f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/NOME_APP/releases/NEW && mkdir -p /opt/django/apps/NOME_APP/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/NOME_APP/releases/NEW
+( deploy_export /opt/django/apps/NOME_APP/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/NOME_APP/releases/NEW main
 ) </dev/null
 __mark changed
 fi
@@ -99,12 +101,14 @@ if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/NOME_APP/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
-) </dev/null
+( deploy_finish_export /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
 __mark changed
 fi
 __begin 3
-( (umask 077 && cat > /opt/django/apps/NOME_APP/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-env.tmp /opt/django/apps/NOME_APP/releases/NEW/.deploy-env)
+( deploy_write_env /opt/django/apps/NOME_APP/releases/NEW/.deploy-env
 ) <<'__DEPLOY_EOF_d0677a8d0ef6'
 DJANGO_SETTINGS_MODULE=NOME_APP.settings.prod
 APP_CONFIG_FILE=/opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
@@ -328,7 +332,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_10eec0d8c33e
+__DEPLOY_EOF_312df45d1c2f
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
@@ -524,12 +528,12 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_673a9f910f3d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_030ede47c4bf'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_refresh_secrets deploy_live_slot
+# + library: __load_env __pip deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_refresh_secrets deploy_live_slot
 __step=build
 __begin 11
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
@@ -561,7 +565,7 @@ if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/NOME_APP/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
+( deploy_virtualenv /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
 ) </dev/null
 __mark changed
 fi
@@ -570,7 +574,7 @@ if ( /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python -c 'import gunicorn
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
+( deploy_gunicorn /opt/django/apps/NOME_APP/releases/NEW python3
 ) </dev/null
 __mark changed
 fi
@@ -579,24 +583,24 @@ if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/releases/NEW && if [ -f requirements.txt ]; then set -a && . ./.deploy-env && set +a && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install  -r requirements.txt; fi && touch .venv/.deploy-complete
+( deploy_requirements /opt/django/apps/NOME_APP/releases/NEW python3
 ) </dev/null
 __mark changed
 fi
 __begin 15
-if ( test ! -f /opt/django/apps/NOME_APP/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1); c('migrate', interactive=False)"
+( deploy_django /opt/django/apps/NOME_APP/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 16
-( if [ ! -d /opt/django/apps/NOME_APP/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/NOME_APP/releases/NEW/manage.py ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www /opt/django/apps/NOME_APP/releases/NEW/.deploy-www; fi
+( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
 __begin 17
-( __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/NOME_APP/releases/NEW/.deploy-django
+( deploy_django_record /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 18
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
@@ -607,7 +611,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_673a9f910f3d
+__DEPLOY_EOF_030ede47c4bf
 
 # ---- run once in NEW [run-once, sudo -n bash -s]
 # step: run-once
@@ -618,7 +622,7 @@ __step=run-once
 # step: start+switch
 __step=start+switch
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/NOME_APP-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/NOME_APP-b.conf; then echo '/etc/supervisor/conf.d/NOME_APP-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
 } <<'__DEPLOY_EOF_2e68a041f486'
 ; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -649,43 +653,45 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_2e68a041f486
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6b0f4e09a762'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/NOME_APP/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/NOME_APP/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_6b0f4e09a762
+__DEPLOY_EOF_3c829210b883
 __begin 3
-{ __ctl NOME_APP stop NOME_APP-b || true
+{ deploy_stop_programs NOME_APP NOME_APP-b
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8033; then echo '127.0.0.1:8033 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9ecab9b9a1d5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c7b0fe708f4c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start+switch
 __begin 5
-( [ -x /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/NOME_APP/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/NOME_APP/slots && ln -sfn /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/b.tmp && mv -T /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/slots/b
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_9ecab9b9a1d5
+__DEPLOY_EOF_c7b0fe708f4c
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl NOME_APP start NOME_APP-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes
@@ -857,15 +863,15 @@ __begin 11
 { deploy_nginx_reload file /etc/nginx/sites-available/NOME_APP
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a641754f379e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fa7c892ab4f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
 __begin 12
-( if ! (set -C; echo switch > /opt/django/apps/NOME_APP/deploy.decision-TOKEN) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit 130; fi
+( deploy_abort_point /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
@@ -877,14 +883,14 @@ else
 __mark changed
 fi
 __begin 14
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 15
 ( touch /opt/django/apps/NOME_APP/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_a641754f379e
+__DEPLOY_EOF_5fa7c892ab4f
 __begin 16
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
 } </dev/null
 __begin 17
 { deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
@@ -912,48 +918,50 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 18
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 19
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61a7b89bc14d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1039a41bda9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __delete deploy_prune
 __step=start+switch
 __begin 20
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/NOME_APP/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/NOME_APP/current)") $(basename "$(readlink /opt/django/apps/NOME_APP/slots/a)") $(basename "$(readlink /opt/django/apps/NOME_APP/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/NOME_APP/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_61a7b89bc14d
+__DEPLOY_EOF_a1039a41bda9
 __begin 22
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
 __i=23
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6693a5f4f740'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cc6b9b35a900'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=start+switch
 __begin 23
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 24
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_6693a5f4f740
+__DEPLOY_EOF_cc6b9b35a900
 
 # ---- start NEW in slot b, health check [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
-{ if [ "$(id -u)" = 0 ]; then __put /etc/supervisor/conf.d/NOME_APP-b.conf 0644 root:root; elif ! cmp -s - /etc/supervisor/conf.d/NOME_APP-b.conf; then echo '/etc/supervisor/conf.d/NOME_APP-b.conf differs from what the settings make: run setup to apply the change (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
 } <<'__DEPLOY_EOF_2e68a041f486'
 ; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
@@ -984,43 +992,45 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_2e68a041f486
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6b0f4e09a762'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/NOME_APP/slots/b.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/NOME_APP/slots/b.stopping 45
 } </dev/null
-__DEPLOY_EOF_6b0f4e09a762
+__DEPLOY_EOF_3c829210b883
 __begin 3
-{ __ctl NOME_APP stop NOME_APP-b || true
+{ deploy_stop_programs NOME_APP NOME_APP-b
 } </dev/null
 __begin 4
-{ if __addr_in_use 127.0.0.1:8033; then echo '127.0.0.1:8033 (slot b) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bfe0624b4651'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_355287996e79'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 5
-( [ -x /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/NOME_APP/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 6
-( mkdir -p /opt/django/apps/NOME_APP/slots && ln -sfn /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/b.tmp && mv -T /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/slots/b
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_bfe0624b4651
+__DEPLOY_EOF_355287996e79
 __begin 7
-{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
 __begin 8
 { __ctl NOME_APP start NOME_APP-b
 } </dev/null
 __mark changed
 __begin 9
-{ url=http://127.0.0.1:8033/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-b.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes
@@ -1196,24 +1206,25 @@ __begin 11
 # step: abort
 __step=abort
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a80b070b8c17'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_36f98d7d3801'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if (set -C; echo abort > /opt/django/apps/NOME_APP/deploy.decision-TOKEN) 2>/dev/null || grep -qx abort /opt/django/apps/NOME_APP/deploy.decision-TOKEN; then echo stopping; else echo too-late; fi
+# + library: deploy_abort_request
+{ deploy_abort_request /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 } </dev/null
-__DEPLOY_EOF_a80b070b8c17
+__DEPLOY_EOF_36f98d7d3801
 
 # ---- switch traffic to NEW [switch, sudo -n bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5254e65769e6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9af8867617b2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1225,14 +1236,14 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 3
 ( touch /opt/django/apps/NOME_APP/slots/a.stopping
 ) </dev/null
-__DEPLOY_EOF_5254e65769e6
+__DEPLOY_EOF_9af8867617b2
 __begin 4
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
 } </dev/null
 __begin 5
 { deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
@@ -1260,53 +1271,55 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 6
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 7
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0c73937c1786'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_73abd94b12c9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __delete deploy_prune
 __step=switch
 __begin 8
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/NOME_APP/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/NOME_APP/current)") $(basename "$(readlink /opt/django/apps/NOME_APP/slots/a)") $(basename "$(readlink /opt/django/apps/NOME_APP/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/NOME_APP/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_0c73937c1786
+__DEPLOY_EOF_73abd94b12c9
 __begin 10
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72c266801349'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f1f800586ed8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=switch
 __begin 11
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 12
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_72c266801349
+__DEPLOY_EOF_f1f800586ed8
 
 # ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a34aa8732674'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06dfb6e41c17'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=switch
 __begin 1
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1318,25 +1331,23 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
-__DEPLOY_EOF_a34aa8732674
+__DEPLOY_EOF_06dfb6e41c17
 __begin 3
-{ headers=$(curl -s -o /dev/null -D - --max-time 10 -H 'Host: 107.22.193.179' http://127.0.0.1:80/) || true; code=$(printf '%s
-' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s
-' "$headers" | tr -d '' | grep -qix 'x-deploy-site: NOME_APP'; then echo "through nginx, http://127.0.0.1:80/ answered ${code:-nothing}" >&2; exit 1; fi; echo "$code"
+{ deploy_check_through_nginx NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
 } </dev/null
 
 # ---- back to the previous release [revert, sudo -n bash -s]
 # step: revert
 __step=revert
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b7b2c1817137'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18bd21b943cb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=revert
 __begin 1
 if ( test ! -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1348,9 +1359,9 @@ else
 __mark changed
 fi
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
-__DEPLOY_EOF_b7b2c1817137
+__DEPLOY_EOF_18bd21b943cb
 
 # ---- stop the old slot, clean up [finish, sudo -n bash -s]
 # step: finish
@@ -1364,7 +1375,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_2a6e108ea944
 __begin 2
-{ if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then systemd-run --quiet --no-block --collect sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping'; else setsid nohup sh -c 'sleep 0.2; for i in $(seq 100); do [ -z "$(ss -Htn state established dport = :8032 2>/dev/null)" ] && break; sleep 0.05; done; c=/usr/local/sbin/deploy-ctl; [ "$(id -u)" = 0 ] || c="sudo -n $c"; $c NOME_APP stop NOME_APP-a || true; sudo -n -u django rm -f /opt/django/apps/NOME_APP/slots/a.stopping' >/dev/null 2>&1 </dev/null & fi
+{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
 } </dev/null
 __begin 3
 { deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
@@ -1392,96 +1403,100 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 4
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 5
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf1317b2265e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9dd0aaef16a5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: __delete deploy_prune
 __step=finish
 __begin 6
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && cd /opt/django/apps/NOME_APP/releases && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n 5 | tr '\n' ' ') $(basename "$(readlink /opt/django/apps/NOME_APP/current)") $(basename "$(readlink /opt/django/apps/NOME_APP/slots/a)") $(basename "$(readlink /opt/django/apps/NOME_APP/slots/b)") "; for d in */; do d=${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "; for v in /opt/django/virtualenvs/NOME_APP/*/; do v=${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_cf1317b2265e
+__DEPLOY_EOF_9dd0aaef16a5
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06f8512f1904'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d0f1eb387c2b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=finish
 __begin 9
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 10
-( printf '%s\n' '{"result":"ok"}' >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_06f8512f1904
+__DEPLOY_EOF_d0f1eb387c2b
 
 # ---- clean up [abandon, sudo -n bash -s]
 # step: abandon
 __step=abandon
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_08ac139c544a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c66fca1916'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qsF '"run":"TOKEN"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; fi || true
+# + library: deploy_page_off
+{ deploy_page_off /opt/django/apps/NOME_APP/maintenance.html '"run":"TOKEN"'
 } </dev/null
-__DEPLOY_EOF_08ac139c544a
+__DEPLOY_EOF_06c66fca1916
 __begin 2
-{ if [ "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" != b ]; then __ctl NOME_APP stop NOME_APP-b || true; fi
+{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" b NOME_APP NOME_APP-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_24dcb985351c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f56a492b08fb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 3
-( if [ -d /opt/django/apps/NOME_APP/releases/NEW ] && [ "$(readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)")" != /opt/django/apps/NOME_APP/releases/NEW ]; then rm -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built; echo failed > /opt/django/apps/NOME_APP/releases/NEW/.deploy-failed 2>/dev/null || { mv -T /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/releases/.deleting-NEW && rm -rf /opt/django/apps/NOME_APP/releases/.deleting-NEW; } || true; fi
+( deploy_abandon_release /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 ) </dev/null
 __begin 4
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 6
-( printf '%s\n' \{\} >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
 ) </dev/null
 __begin 7
-( slot=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); echo "live $slot $(basename "$(readlink /opt/django/apps/NOME_APP/slots/"$slot")")"
+( deploy_live_now /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 ) </dev/null
-__DEPLOY_EOF_24dcb985351c
+__DEPLOY_EOF_f56a492b08fb
 
 # ---- release the lock [unlock, sudo -n bash -s]
 # step: unlock
 __step=unlock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_39b5c97a89fe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7134f7eff387'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_unlock deploy_log
 __step=unlock
 __begin 1
-( if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 2
-( printf '%s\n' \{\} >> /opt/django/apps/NOME_APP/deploy.log.jsonl || true
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
 ) </dev/null
-__DEPLOY_EOF_39b5c97a89fe
+__DEPLOY_EOF_7134f7eff387

@@ -361,7 +361,7 @@ case $action in
 esac
 __DEPLOY_EOF_f4e8d7a1009a
 __begin 2
-{ if [ "$EUID" = 0 ]; then __root_dir 0755 root:root /var/lib/deploy/apps/NOME_APP && __put /var/lib/deploy/apps/NOME_APP/ctl.conf 0644 root:root; elif ! cmp -s - /var/lib/deploy/apps/NOME_APP/ctl.conf; then echo '/var/lib/deploy/apps/NOME_APP/ctl.conf is not the one this version of deploy needs: run `deploy NOME_APP setup` (deploy_user cannot)' >&2; exit 1; fi
+{ deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
 } <<'__DEPLOY_EOF_981ba4918084'
 # NOME_APP: written by `deploy NOME_APP setup`; read by /usr/local/sbin/deploy-ctl.
 manager supervisor
@@ -394,30 +394,30 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3108d41ce70a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4cfaddeab1d4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_lock deploy_page_left __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=lock
 __begin 1
-( if mkdir -m 0755 /opt/django/apps/NOME_APP/deploy.lock 2>/dev/null; then printf '%s\n' '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}' > /opt/django/apps/NOME_APP/deploy.lock/info; else echo "locked: $(cat /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null || echo '{}')" >&2; exit 75; fi
+( deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
 ) </dev/null
 __mark changed
 __begin 2
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 3
-( rm -f /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/b.tmp /opt/django/apps/NOME_APP/deploy.decision-*
+( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
 ) </dev/null
 __begin 4
-( __delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; } && for d in /opt/django/apps/NOME_APP/releases/.deleting-* /opt/django/virtualenvs/NOME_APP/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done
+( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
 ) </dev/null
 __begin 5
-( if grep -qsF '"run":"' /opt/django/apps/NOME_APP/maintenance.html; then rm -f /opt/django/apps/NOME_APP/maintenance.html; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_3108d41ce70a
+__DEPLOY_EOF_4cfaddeab1d4
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -447,13 +447,14 @@ __DEPLOY_EOF_b2b57f573b9c
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_99f225d4a754'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_34295d272fc8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' ls-remote --symref git@bitbucket.org:znc/e-hall.git HEAD
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C ls-remote --symref git@bitbucket.org:znc/e-hall.git HEAD
 } </dev/null
-__DEPLOY_EOF_99f225d4a754
+__DEPLOY_EOF_34295d272fc8
 
 # ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
 # step: virtualenvs
@@ -493,13 +494,14 @@ __DEPLOY_EOF_61eba0e032ee
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_63a8ea7e206f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_641b972aa599'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ git -c core.sshCommand='ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i /opt/django/.ssh/id_ed25519 -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=/opt/django/.ssh/git-%C' clone --quiet --mirror git@bitbucket.org:znc/e-hall.git /opt/django/apps/NOME_APP/repo
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C clone --quiet --mirror git@bitbucket.org:znc/e-hall.git /opt/django/apps/NOME_APP/repo
 } </dev/null
-__DEPLOY_EOF_63a8ea7e206f
+__DEPLOY_EOF_641b972aa599
 __mark changed
 fi
 
@@ -601,19 +603,19 @@ __DEPLOY_EOF_aa7eef07141b
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8059927cf352'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a05737051af4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/repo && subs=$(git ls-tree -r --full-tree cccccccccccccccccccccccccccccccccccccccc | awk -F '	' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo 'main (cccccccc)'" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi && rm -rf /opt/django/apps/NOME_APP/releases/NEW && mkdir -p /opt/django/apps/NOME_APP/releases/NEW && git archive --format=tar cccccccccccccccccccccccccccccccccccccccc | tar -x -C /opt/django/apps/NOME_APP/releases/NEW
+( deploy_export /opt/django/apps/NOME_APP/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/NOME_APP/releases/NEW main
 ) </dev/null
 __mark changed
 fi
@@ -622,12 +624,14 @@ if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/releases/NEW && for d in media data log; do rm -rf "$d" && ln -sfn /opt/django/apps/NOME_APP/shared/"$d" "$d"; done && (umask 027 && printf '%s\n' '{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":"''''"}' > .deploy-release)
-) </dev/null
+( deploy_finish_export /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
 __mark changed
 fi
 __begin 3
-( (umask 077 && cat > /opt/django/apps/NOME_APP/releases/NEW/.deploy-env.tmp && mv -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-env.tmp /opt/django/apps/NOME_APP/releases/NEW/.deploy-env)
+( deploy_write_env /opt/django/apps/NOME_APP/releases/NEW/.deploy-env
 ) <<'__DEPLOY_EOF_d0677a8d0ef6'
 DJANGO_SETTINGS_MODULE=NOME_APP.settings.prod
 APP_CONFIG_FILE=/opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
@@ -851,7 +855,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_8059927cf352
+__DEPLOY_EOF_a05737051af4
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
@@ -1057,13 +1061,14 @@ __DEPLOY_EOF_1caa96535fc2
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b24739ee8e1b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b9488f3c26e3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cd /opt/django/apps/NOME_APP/releases/NEW && key=$({ cat requirements.txt 2>/dev/null || true; python3 -c 'import sys; print(sys.version)'; echo 'ssp=false pip='; } | sha256sum | cut -c1-16) && venv=/opt/django/virtualenvs/NOME_APP/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if python3 -m pip --version >/dev/null 2>&1; then python3 -m venv --without-pip  "$venv"; else python3 -m venv  "$venv"; fi; fi && ln -sfn "$venv" .venv
+# + library: __pip deploy_virtualenv
+{ deploy_virtualenv /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
 } </dev/null
-__DEPLOY_EOF_b24739ee8e1b
+__DEPLOY_EOF_b9488f3c26e3
 __mark changed
 fi
 
@@ -1081,13 +1086,14 @@ __DEPLOY_EOF_faeaebb68c6a
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3838cc0a5f8e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3e14c9423b32'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ cd /opt/django/apps/NOME_APP/releases/NEW && __pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else python3 -m pip --python .venv/bin/python "$@"; fi; } && __pip install --quiet  gunicorn
+# + library: __pip deploy_gunicorn
+{ deploy_gunicorn /opt/django/apps/NOME_APP/releases/NEW python3
 } </dev/null
-__DEPLOY_EOF_3838cc0a5f8e
+__DEPLOY_EOF_3e14c9423b32
 __mark changed
 fi
 
@@ -1210,17 +1216,17 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_2e68a041f486
 __begin 4
-if { { systemctl is-enabled --quiet deploy-NOME_APP-boot.service && ! __was_changed /etc/systemd/system/deploy-NOME_APP-boot.service
+if { { deploy_boot_enabled deploy-NOME_APP-boot.service /etc/systemd/system/deploy-NOME_APP-boot.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-{ systemctl daemon-reload && systemctl enable --quiet deploy-NOME_APP-boot.service
+{ deploy_enable_boot deploy-NOME_APP-boot.service
 } </dev/null
 __mark changed
 fi
 __begin 5
-{ if [ "$__step_changed" = 1 ]; then supervisorctl reread >/dev/null; fi
+{ deploy_if_changed "$__step_changed" deploy_reread_programs supervisor 1
 } </dev/null
 
 # ---- nginx config [nginx-config, sudo -n bash -s]
@@ -1453,27 +1459,27 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c266d001fd00'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f7c301e8a8cc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: __load_env deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
 __step=django
 __begin 1
-if ( test ! -f /opt/django/apps/NOME_APP/releases/NEW/manage.py || { __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && [ "$(cat /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-django 2>/dev/null)" = "$__django_inputs" ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; }
+if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-( cd /opt/django/apps/NOME_APP/releases/NEW && set -a && . ./.deploy-env && set +a && .venv/bin/python manage.py shell -c "from django.core.management import call_command as c; c('collectstatic', interactive=False, verbosity=1); c('migrate', interactive=False)"
+( deploy_django /opt/django/apps/NOME_APP/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
 ) </dev/null
 __mark changed
 fi
 __begin 2
-( if [ ! -d /opt/django/apps/NOME_APP/releases/NEW/.deploy-www ] && [ -f /opt/django/apps/NOME_APP/releases/NEW/manage.py ] && [ -d /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www ]; then cp -al /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-www /opt/django/apps/NOME_APP/releases/NEW/.deploy-www; fi
+( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
 __begin 3
-( __django_inputs=$(cd /opt/django/apps/NOME_APP/releases/NEW && { { find -L . \( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \) -prune -o \( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16) && echo "$__django_inputs" > /opt/django/apps/NOME_APP/releases/NEW/.deploy-django
+( deploy_django_record /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 4
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
@@ -1484,73 +1490,75 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_c266d001fd00
+__DEPLOY_EOF_f7c301e8a8cc
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c64391d4ed94'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_60d63cc05e8e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_release deploy_live_slot
+# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_release
 { deploy_live_release /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 } </dev/null
-__DEPLOY_EOF_c64391d4ed94
+__DEPLOY_EOF_60d63cc05e8e
 __begin 2
-{ __ctl NOME_APP status NOME_APP-a NOME_APP-b || true
+{ deploy_program_states NOME_APP NOME_APP-a NOME_APP-b
 } </dev/null
 
 # ---- start [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_38d60bb617fc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_66fa3cecfdb1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ m=/opt/django/apps/NOME_APP/slots/a.stopping; while [ -e "$m" ] && [ $(( $(date +%s) - $(stat -c %Y "$m" 2>/dev/null || echo 0) )) -lt 45 ]; do sleep 0.1; done; rm -f "$m"
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/NOME_APP/slots/a.stopping 45
 } </dev/null
-__DEPLOY_EOF_38d60bb617fc
+__DEPLOY_EOF_66fa3cecfdb1
 __begin 2
-{ __ctl NOME_APP stop NOME_APP-a || true
+{ deploy_stop_programs NOME_APP NOME_APP-a
 } </dev/null
 __begin 3
-{ if __addr_in_use 127.0.0.1:8032; then echo '127.0.0.1:8032 (slot a) is already in use by another process:' >&2; ss -Hltnp >&2 || true; exit 1; fi
+{ deploy_require_free 127.0.0.1:8032 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a9bdd0f390b9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c535710708c7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
 __step=start
 __begin 4
-( [ -x /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python ] || { echo "release NEW cannot start: its virtualenv is gone (.venv -> $(readlink /opt/django/apps/NOME_APP/releases/NEW/.venv || echo nothing)); deploy its commit again to build one (deploy --ref <its commit> --force)" >&2; exit 1; }
+( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 5
-( mkdir -p /opt/django/apps/NOME_APP/slots && ln -sfn /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/a.tmp && mv -T /opt/django/apps/NOME_APP/slots/a.tmp /opt/django/apps/NOME_APP/slots/a
+( deploy_link_slot /opt/django/apps/NOME_APP/slots a /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_a9bdd0f390b9
+__DEPLOY_EOF_c535710708c7
 __begin 6
-{ __log_from=$(( $(stat -c %s /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null || echo 0) + 1 ))
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-a.log
 } </dev/null
 __begin 7
 { __ctl NOME_APP start NOME_APP-a
 } </dev/null
 __mark changed
 __begin 8
-{ url=http://127.0.0.1:8032/; deadline=$((SECONDS + 30)); why="for 30 s"; until code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: 107.22.193.179' "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do if false || tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; then why="(gunicorn could not start the app)"; deadline=0; fi; if [ "$SECONDS" -ge "$deadline" ]; then echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2; tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | tail -n 25 >&2 || true; err=$(tail -c +"${__log_from:-1}" /var/log/deploy/NOME_APP/gunicorn-a.log 2>/dev/null | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1); if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi; exit 1; fi; sleep 0.02; done; echo "$code"
+{ deploy_health_check 30 http://127.0.0.1:8032/ /var/log/deploy/NOME_APP/gunicorn-a.log -H 'Host: 107.22.193.179'
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b404b817c38d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1b9ddf404eea'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_slot
+# + library: deploy_live_slot deploy_follow_current
 __step=start
 __begin 9
 if ( test ! -e /opt/django/apps/NOME_APP/slots/live-b
@@ -1562,9 +1570,9 @@ else
 __mark changed
 fi
 __begin 10
-( live=$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b); want=$(readlink /opt/django/apps/NOME_APP/slots/"$live" || true); if [ -n "$want" ] && [ "$(readlink /opt/django/apps/NOME_APP/current)" != "$want" ]; then ln -sfn "$want" /opt/django/apps/NOME_APP/current.tmp && mv -T /opt/django/apps/NOME_APP/current.tmp /opt/django/apps/NOME_APP/current; echo "current -> $(basename "$want") (slot $live)"; fi
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
-__DEPLOY_EOF_b404b817c38d
+__DEPLOY_EOF_1b9ddf404eea
 
 # ---- site answers through nginx [verify, sudo -n bash -s]
 # step: verify
@@ -1577,20 +1585,21 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ for f in /etc/supervisor/conf.d/NOME_APP-process-\*.conf; do [ -f "$f" ] || continue; case " '' " in *" $f "*) continue;; esac; true || continue; supervisorctl stop "$(sed -n 's/^\[program:\(.*\)\]$/\1/p' "$f")" >/dev/null 2>&1 || true; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
 } </dev/null
 __begin 2
-{ if [ "${__programs_removed:-0}" = 1 ]; then supervisorctl reread >/dev/null && supervisorctl update >/dev/null; fi
+{ deploy_update_programs supervisor
 } </dev/null
 
 # ---- unlock [unlock, sudo -n bash -s]
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9a3c95f427bf'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7de37dcf054f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ if grep -qF TOKEN /opt/django/apps/NOME_APP/deploy.lock/info 2>/dev/null; then rm -rf /opt/django/apps/NOME_APP/deploy.lock; fi
+# + library: deploy_unlock
+{ deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 } </dev/null
-__DEPLOY_EOF_9a3c95f427bf
+__DEPLOY_EOF_7de37dcf054f

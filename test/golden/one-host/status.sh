@@ -3,48 +3,48 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fee349449f14'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61b646d0b366'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_release_meta deploy_live_slot
+# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_link deploy_live_release deploy_link_name
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 2
-( readlink /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" || true
+( deploy_live_link /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null
 __begin 3
-( deploy_release_meta /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"/.deploy-release || deploy_release_meta /opt/django/apps/NOME_APP/current/.deploy-release || true
+( deploy_live_release /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/current
 ) </dev/null
 __begin 4
-( basename "$(readlink /opt/django/apps/NOME_APP/current)" 2>/dev/null || true
+( deploy_link_name /opt/django/apps/NOME_APP/current
 ) </dev/null
-__DEPLOY_EOF_fee349449f14
+__DEPLOY_EOF_61b646d0b366
 __begin 5
-{ for u in nginx supervisor; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done
+{ deploy_services_state nginx supervisor
 } </dev/null
 __begin 6
-{ __ctl NOME_APP status NOME_APP-a NOME_APP-b || true
+{ deploy_program_states NOME_APP NOME_APP-a NOME_APP-b
 } </dev/null
 __begin 7
-{ if [ "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" = b ]; then curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8033/ || true; else curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:8032/ || true; fi
+{ deploy_live_http /opt/django/apps/NOME_APP/slots/live-b -H 'Host: 107.22.193.179' http://127.0.0.1:8032/ -- -H 'Host: 107.22.193.179' http://127.0.0.1:8033/
 } </dev/null
 __begin 8
-{ curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H 'Host: 107.22.193.179' http://127.0.0.1:80/ || true
+{ deploy_http_status -H 'Host: 107.22.193.179' http://127.0.0.1:80/
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69f4087b429e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_95cb6afe38d4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock_info
+# + library: deploy_lock_info deploy_page_state
 __step=status
 __begin 9
-( if [ -e /opt/django/apps/NOME_APP/maintenance.html ]; then stat -c %Y /opt/django/apps/NOME_APP/maintenance.html; grep -F '<!-- deploy-maintenance ' /opt/django/apps/NOME_APP/maintenance.html | tail -n 1 || true; else echo off; fi
+( deploy_page_state /opt/django/apps/NOME_APP/maintenance.html '<!-- deploy-maintenance '
 ) </dev/null
 __begin 10
 ( deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
@@ -55,7 +55,7 @@ __begin 11
 __begin 12
 ( echo "$(ls -1 /opt/django/virtualenvs/NOME_APP 2>/dev/null | wc -l) $(du -sh /opt/django/virtualenvs/NOME_APP 2>/dev/null | cut -f1)"
 ) </dev/null
-__DEPLOY_EOF_69f4087b429e
+__DEPLOY_EOF_95cb6afe38d4
 __begin 13
-{ { df -h --output=avail /opt/django 2>/dev/null || true; } | tail -n 1 | tr -d ' '
+{ deploy_disk_free /opt/django
 } </dev/null
