@@ -124,14 +124,15 @@ __root_dir() {
   install -d -m "$1" -o "${2%%:*}" -g "${2#*:}" -- "$3"
   __mark changed
 }
-# __give_to_app DIR USER: an older version left DIR, inside the app's tree, to root; it becomes
-# USER's. Done from inside DIR (cd pins it; its real path is checked), so no link is followed.
+# __give_to_app DIR USER [dir]: an older version left DIR, inside the app's tree, to root (or the
+# operator mounted a disk there); it becomes USER's, with what is in it (but with `dir`: only DIR).
+# Done from inside DIR (cd pins it; its real path is checked), so no link is followed.
 __give_to_app() {
   (
     cd -P -- "$1" 2>/dev/null || exit 0
     if [ "$(pwd -P)" != "$1" ]; then echo "$1 is reached through a symbolic link: refusing to touch it" >&2; exit 1; fi
     if [ "$(stat -c %u .)" != 0 ]; then exit 0; fi
-    find . -mindepth 1 -maxdepth 1 -exec chown -h "$2:$2" {} +
+    if [ "${3:-}" != dir ]; then find . -mindepth 1 -maxdepth 1 -exec chown -h "$2:$2" {} +; fi
     chown "$2:$2" .
     __mark changed
   )

@@ -5,7 +5,6 @@ import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkReleaseName } from '../refs.js';
-import { printable } from '../printable.js';
 import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
@@ -34,7 +33,7 @@ export function chooseTarget(releases: D.ReleaseInfo[], current: string, target?
   if (target === 'current') return built[0].name;
   const exact = releases.find((r) => r.name === target);
   const matches = exact ? [exact] : releases.filter((r) => r.name.startsWith(target));
-  if (matches.length === 0) throw new UsageError(`no release named ${printable(target)}; kept releases: ${built.map((r) => r.name).join(', ')}`, `Name one of them (a unique beginning is enough), or \`current\` for the newest; each host's are listed by \`deploy ${app} releases\`.`);
+  if (matches.length === 0) throw new UsageError(`no release named ${target}; kept releases: ${built.map((r) => r.name).join(', ')}`, `Name one of them (a unique beginning is enough), or \`current\` for the newest; each host's are listed by \`deploy ${app} releases\`.`);
   if (matches.length > 1) throw new UsageError(`${target} matches several releases: ${matches.map((r) => r.name).join(', ')}`);
   if (matches[0].state !== 'built') throw new UsageError(`release ${matches[0].name} is ${matches[0].state}: it cannot be switched to`);
   return matches[0].name;

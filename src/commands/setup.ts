@@ -122,6 +122,7 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
     throw new UsageError(`${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`, 'Choose another home in [DEPLOY] (nothing was changed on the server).');
   }
   if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
+  await checkAppUser(session, h, run);
   await run(S.bindsFree(s));
   await checkSameInstall(session, h, run);
   if (web) {
@@ -130,7 +131,6 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
       throw err;
     });
   }
-  await checkAppUser(session, h, run);
   if (o.install) await run(S.packages(s, web));
   else if (!o.dependencies) await run(S.checkPackages(s, web));
   if (web && s.web.ssl === 'custom') {
