@@ -99,7 +99,7 @@ export function appUser(s: Settings): Step {
     // An older version kept the slots (and a lock it left) root's: they become the app user's, who switches now.
     { run: sh`__give_to_app ${L.slots} ${u} && __give_to_app ${L.lock} ${u}`, reportsChange: true },
     // A disk the operator mounted for the releases (or the shared files) is root's until it is the app user's.
-    { run: sh`for d in ${[L.releases, L.shared, ...L.sharedDirs, s.venvsDir]}; do __give_to_app "$d" ${u} dir; done`, reportsChange: true },
+    ...[L.releases, L.shared, ...L.sharedDirs, s.venvsDir].map((d): Command => ({ run: sh`__give_to_app ${d} ${u} dir`, reportsChange: true })),
     ...[L.releases, L.slots, L.shared, ...L.sharedDirs.filter((d) => !/\/(data|log)$/.test(d))].map(mine),
     ...L.sharedDirs.filter((d) => /\/(data|log)$/.test(d)).map((d): Command => ({ run: sh`mkdir -p ${d} && chmod 00750 ${d}`, as: 'app', unless: sh`[ "$(stat -c '%a %U' ${d})" = ${`750 ${u}`} ]` })),
     mine(s.venvsDir),

@@ -21,7 +21,7 @@ const ALLOWED = [
   /(?:\btest|\[) (?:! )?-[edfLS] \S+/g,
   /\bstat -c \S+ \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
-  /__give_to_app \S+ \S+/g,
+  /__give_to_app \S+ \S+( dir)?/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,
 ];
 
