@@ -8,7 +8,7 @@ import type { Executor, IssueListener } from './exec/executor.js';
 import { PrinterExecutor } from './exec/printer.js';
 import { ConnectionError } from './errors.js';
 import { checkIdentityFile } from './ssh/keys.js';
-import { selectHosts } from './fleet/select.js';
+import { outsidePrimary, selectHosts } from './fleet/select.js';
 
 export interface GlobalOptions {
   config: string;
@@ -61,7 +61,9 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   for (const warning of settings.warnings) reporter.warn(`${settings.file}: ${warning}`);
   const asker = makeAsker(opts.yes || opts.dryRun);
   // Commands whose steps run on every host get the live board on a terminal (not logs' and run's streams).
-  reporter.useHosts(settings.hosts, fleet, ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command));
+  // A run that locks also works on the primary --hosts leaves out: it has a line too.
+  const outside = ['setup', 'deploy', 'rollback'].includes(command) ? outsidePrimary(settings) : undefined;
+  reporter.useHosts(outside ? [...settings.hosts, outside] : settings.hosts, fleet, ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command));
   const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.

@@ -51,7 +51,7 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: opts.action, process: opts.process ?? 'all', hosts: s.hosts.map((h) => h.label) };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
-      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
+      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))), () => state.guard.check());
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
       const seen = all.slice(0, fleet.runs.length);
       if (opts.action === 'restart' && web && fleet.web.length) {

@@ -54,7 +54,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       // 1. the fleet's lock; repair what a cut-short run left, fetch, resolve, read what is live
       // A name that does not exist (or is both a branch and a tag) is found only here, under the
       // lock: it is still bad usage (exit 2), and the clean-up gives the lock back, nothing built.
-      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run))).catch((e) => Promise.reject(refError(e)))));
+      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run))).catch((e) => Promise.reject(refError(e)))), () => state.guard.check());
       all.forEach((p, i) => {
         fleet.all[i].serves = p.current.release;
         if (p.repaired) reporter.info(chalk.yellow(`${fleet.all[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`));

@@ -50,7 +50,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'rollback', target: opts.target ?? 'previous', hosts: s.hosts.map((h) => h.label) };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
-      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
+      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))), () => state.guard.check());
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
       const seen = all.slice(0, fleet.runs.length);
       if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state, kind: 'rollback' });

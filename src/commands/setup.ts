@@ -399,7 +399,7 @@ function finishSetup(session: Session, setups: HostSetup[], outside?: HostSetup)
   const failed = setups.filter((h) => h.failed);
   const gated = setups.filter((h) => h.gated && !h.failed);
   if (outside) {
-    reporter.hostData(outside.ex.host.label, 'result', 'locked (the primary, not in --hosts)');
+    reporter.hostData(outside.ex.host.label, 'result', outside.locked || outside.ex.dryRun ? 'locked (the primary, not in --hosts)' : 'not set up (the primary, not in --hosts)');
     reporter.hostData(outside.ex.host.label, 'release', outside.serves?.release ?? '');
   }
   // What the summary table says for each host (and --json).

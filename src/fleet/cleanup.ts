@@ -130,7 +130,6 @@ export async function withCleanup<T>(fleet: Fleet, lock: LockInfo, log: Record<s
   }
 }
 
-
 /** The run went through: the primary it locked from outside --hosts gets its lock back (its built release, if any, stays: a kept release). */
 async function releaseOutside(fleet: Fleet, lock: LockInfo, log: Record<string, unknown>): Promise<void> {
   const r = fleet.outside;

@@ -8,7 +8,8 @@ import type { Slot } from '../layout.js';
 import type { Session } from '../session.js';
 import { ConnectionError } from '../errors.js';
 import { ConnectionLostError } from '../ssh/lost.js';
-import type { HostSpec, Settings } from '../settings/types.js';
+import type { HostSpec } from '../settings/types.js';
+import { outsidePrimary } from './select.js';
 import { operator } from '../operator.js';
 import type { LockInfo } from '../steps/lock.js';
 
@@ -49,12 +50,6 @@ export const isWeb = (run: HostRun): boolean => run.ex.host.roles.includes('web'
 
 export function newLock(what: string): LockInfo {
   return { by: operator(), pid: process.pid, since: new Date().toISOString(), what, token: randomBytes(8).toString('hex') };
-}
-
-/** The fleet's primary when --hosts leaves it out (undefined when it is in the run, or there is none). */
-export function outsidePrimary(s: Settings): HostSpec | undefined {
-  if (s.hosts.some((h) => h.label === s.primary)) return undefined;
-  return (s.fleet ?? s.hosts).find((h) => h.label === s.primary);
 }
 
 export class Fleet {

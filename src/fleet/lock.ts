@@ -34,7 +34,7 @@ export async function runLocking<T>(run: HostRun, fn: () => Promise<T>): Promise
  * run locks (fleet.all: the selected hosts, then the primary when it is outside them); the
  * results in that order.
  */
-export async function lockFleet<T>(fleet: Fleet, lock: LockInfo, lockWaitS: number, locking: (run: HostRun) => Promise<T>): Promise<T[]> {
+export async function lockFleet<T>(fleet: Fleet, lock: LockInfo, lockWaitS: number, locking: (run: HostRun) => Promise<T>, interrupted: () => void = () => undefined): Promise<T[]> {
   const { reporter, settings: s } = fleet.session;
   const deadline = performance.now() + lockWaitS * 1000;
   const waits = lockWaitS > 0;
@@ -81,7 +81,10 @@ export async function lockFleet<T>(fleet: Fleet, lock: LockInfo, lockWaitS: numb
         said = text;
         saidAt = performance.now();
       }
+      // Ctrl-C while it waits: it stops waiting (it holds no lock now).
+      interrupted();
       await sleep(Math.min(2000, Math.max(0, deadline - performance.now())));
+      interrupted();
     }
   }
 }

@@ -244,7 +244,10 @@ export class Reporter {
   /** host, role, release, result, time: one row per host. */
   table(): void {
     this.stopSpinner();
-    const rows = Object.entries(this.result.hosts).map(([host, h]) => {
+    // In the fleet's order, whichever host answered first.
+    const order = [...this.roles.keys()];
+    const at = (host: string) => (order.includes(host) ? order.indexOf(host) : order.length);
+    const rows = Object.entries(this.result.hosts).sort(([a], [b]) => at(a) - at(b)).map(([host, h]) => {
       const failed = h.steps.find((s) => s.status === 'failed');
       const time = formatMs(h.steps.reduce((n, s) => n + s.duration_ms, 0));
       const result = typeof h.result === 'string' ? h.result : failed ? `failed at "${failed.title}"` : 'ok';

@@ -396,3 +396,16 @@ test('deploy_user: the hosts are relabelled, and so is the primary (run-once wor
   assert.ok(!hosts['10.0.0.1'].steps.includes('run-once'));
   assert.doesNotMatch(messages, /is not in this run/);
 });
+
+test('--lock-wait: Ctrl-C while it waits stops waiting (no lock is held, nothing to clean up)', async () => {
+  let tries = 0;
+  const locked = { fail: { index: LOCK_COMMAND, status: LOCKED_STATUS, stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}' } };
+  const err = await deploy((host, id) => {
+    if (host !== '10.0.0.2' || id !== 'prepare') return {};
+    return { ...locked, before: async () => void (++tries === 2 && process.emit('SIGINT', 'SIGINT')) };
+  }, { lockWait: 60 });
+  assert.ok(err instanceof InterruptedError, String(err));
+  assert.equal(tries, 2);
+  assert.deepEqual(hosts['10.0.0.1'].steps, ['prepare', 'unlock', 'prepare', 'unlock']);
+  assert.deepEqual(row('ubuntu@10.0.0.1'), ['', 'stopped before the switch (SIGINT)'], 'no attempt went through: what it serves was not read');
+});

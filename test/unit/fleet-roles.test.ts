@@ -12,7 +12,7 @@ import { startSession } from '../../src/session.ts';
 import { parseSettings } from '../../src/settings/load.ts';
 import { runsProcesses, writeProcessPrograms } from '../../src/steps/processes.ts';
 import { buildOn } from '../../src/steps/build.ts';
-import { outsidePrimary } from '../../src/fleet/fleet.ts';
+import { outsidePrimary } from '../../src/fleet/select.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deploy-roles-'));
 const ROLES = '[HOSTS]\nweb = ubuntu@10.0.0.1, ubuntu@10.0.0.2\nworker = ubuntu@10.0.0.3\nprimary = ubuntu@10.0.0.1\n[APP]\ndatabase_url = postgresql://demo:pw@10.0.0.9:5432/demo\n[PROCESSES]\nworker = celery worker\n';
