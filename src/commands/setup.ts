@@ -267,7 +267,7 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   const resolved = fromFleet ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref } : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
   const release = fromFleet ? fromFleet.release : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
   if (!ex.dryRun && !h.serves) {
-    reporter.info(chalk.dim(fromFleet ? `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}), the release ${fromFleet.from} serves, not the head of the branch` : `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}, the head of the branch)${fleet || (s.fleet ?? s.hosts).length === 1 ? '' : ': no other host of the fleet was read (the primary is in --hosts or not set up)'}`));
+    reporter.info(chalk.dim(fromFleet ? `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}), the release ${fromFleet.from} serves, not the head of the branch` : `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}, the head of the branch)${fleet || (s.fleet ?? s.hosts).length === 1 ? '' : `: the primary (${s.primary}) serves no release yet to take instead`}`));
   } else if (!ex.dryRun && h.serves && fleet && fleet.from !== label && h.serves.release !== fleet.release) {
     reporter.warn(`${label} serves ${h.serves.release}, ${fleet.from} (the primary) serves ${fleet.release}: setup leaves a live release as it is; \`deploy ${s.app} deploy --hosts ${label}\` (or \`rollback ${fleet.release} --hosts ${label}\`) brings it in line`);
   }

@@ -78,7 +78,7 @@ export class Reporter {
   /** Each host's roles, for the summary table. */
   private roles = new Map<string, string[]>();
   /** Finished steps not shown yet (holdSteps): shown, or dropped, once the caller knows what they were. */
-  private held?: { record: StepRecord & { host: string }; line: string; failed: boolean }[];
+  private held?: { record: StepRecord & { host: string }; line: string }[];
 
   constructor(opts: ReporterOptions & { command: string; app: string; dryRun?: boolean }) {
     this.verbose = opts.verbose;
@@ -184,7 +184,7 @@ export class Reporter {
     const line = `${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`)}`;
     if (!dry) this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`);
     if (this.held && !dry) {
-      this.held.push({ record: { ...record, host: r.host }, line, failed: status === 'failed' });
+      this.held.push({ record: { ...record, host: r.host }, line });
       return;
     }
     this.show(r.host, record, line, dry);
