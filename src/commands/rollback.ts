@@ -45,11 +45,14 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   const { settings: s, asker, reporter } = session;
   const hosts = s.hosts.map((h) => h.label).join(', ');
   const lock = newLock(`rollback ${opts.target ?? ''}`.trim());
-  const fleet = await Fleet.connect(session);
+  // The fleet's primary is locked too when --hosts leaves it out: runs on parts of the fleet wait for each other.
+  const fleet = await Fleet.connect(session, { withPrimary: true });
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'rollback', target: opts.target ?? 'previous', hosts: s.hosts.map((h) => h.label) };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
-      const seen = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
+      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))), () => state.guard.check());
+      all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
+      const seen = all.slice(0, fleet.runs.length);
       if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state, kind: 'rollback' });
       // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
       const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();

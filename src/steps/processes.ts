@@ -4,18 +4,18 @@
 // again in the new one. With roles, only worker hosts run them.
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { raw, sh } from '../shell.js';
+import { raw, sh, type Sh } from '../shell.js';
 import { ctl, programFile, programOf, processProgramContent, reloadPrograms, usesSystemd } from './manager.js';
 
-/** Worker hosts when the fleet has some, else every host. */
+/** Worker hosts when the fleet has some, else every host. The whole fleet's: a --hosts run on a web host does not make it one. */
 export function runsProcesses(s: Settings, host: { roles: string[] }): boolean {
   if (!Object.keys(s.processes).length) return false;
-  return s.hosts.some((h) => h.roles.includes('worker')) ? host.roles.includes('worker') : true;
+  return (s.fleet ?? s.hosts).some((h) => h.roles.includes('worker')) ? host.roles.includes('worker') : true;
 }
 
-/** Where the program files of the app's processes are, as a glob (to find ones no longer in the settings). */
-function programGlob(s: Settings): string {
-  return usesSystemd(s) ? `/etc/systemd/system/${s.project}-*.service` : `/etc/supervisor/conf.d/${s.project}-process-*.conf`;
+/** Where the program files of the app's processes are, as a glob (to find ones no longer in the settings). The * must reach the shell unquoted: a quoted one matched no file, and no stale program was ever removed. */
+function programGlob(s: Settings): Sh {
+  return usesSystemd(s) ? sh`/etc/systemd/system/${s.project}-${raw('*')}.service` : sh`/etc/supervisor/conf.d/${s.project}-process-${raw('*')}.conf`;
 }
 
 /**
@@ -34,7 +34,8 @@ export function writeProcessPrograms(s: Settings, on: boolean): Command[] {
   const isProcess = usesSystemd(s) ? sh`grep -q '^# deploy-process: ' "$f"` : sh`true`;
   const stop = usesSystemd(s) ? sh`systemctl disable --now "$(basename "$f")" >/dev/null 2>&1 || true` : sh`supervisorctl stop "$(sed -n 's/^\\[program:\\(.*\\)\\]$/\\1/p' "$f")" >/dev/null 2>&1 || true`;
   cmds.push({
-    run: sh`for f in ${programGlob(s)}; do [ -f "$f" ] || continue; case " ${wanted.join(' ')} " in *" $f "*) continue;; esac; ${isProcess} || continue; ${stop}; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done`,
+    // Each wanted file compared whole (a quoted list inside a case pattern kept its quotes, and would not match).
+    run: sh`for f in ${programGlob(s)}; do [ -f "$f" ] || continue; keep=0; for w in ${wanted}; do if [ "$f" = "$w" ]; then keep=1; fi; done; [ "$keep" = 0 ] || continue; ${isProcess} || continue; ${stop}; rm -f "$f"; __changed_files="$__changed_files $f"; __programs_removed=1; __mark changed; done`,
     reportsChange: true,
   });
   // Only when a program file changed: the switch before it in the same step changes other things,

@@ -192,10 +192,10 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     await ok('logs --json', ['demo', 'logs', '--json']);
     await ok('releases', ['demo', 'releases']);
     await ok('releases --json', ['demo', 'releases', '--json']);
-    // A lock left by a run elsewhere, removed.
+    // A lock left by a run elsewhere, removed (--yes alone leaves another machine's lock: --force).
     // Another run's lock: this version takes it as the app user.
     await host.run(`printf '%s\\n' '{"by":"ci@elsewhere","pid":4242,"since":"2026-01-01T00:00:00.000Z","what":"deploy main","token":"0123456789abcdef"}' | sudo -u django sh -c 'mkdir ${APP}/deploy.lock && cat > ${APP}/deploy.lock/info'`);
-    await ok('unlock', ['demo', 'unlock', '--yes']);
+    await ok('unlock', ['demo', 'unlock', '--yes', '--force']);
     assert.equal((await host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is gone');
   });
 
