@@ -95,6 +95,8 @@ export function appUser(s: Settings): Step {
     // nothing root reads or writes (the config file's directory). An older version gave it the home.
     { run: sh`__root_only_dir "$(dirname ${s.home})" && chown -h root:root ${s.home} && chmod 0755 ${s.home}`, unless: sh`[ "$(stat -c '%a %U:%G' ${s.home})" = '755 root:root' ] && [ ! -L ${s.home} ]` },
     ...L.appDirs.map((d): Command => ({ run: sh`__app_dir_in_root_dir ${d.endsWith('/.ssh') || d.endsWith('/.cache') ? '0700' : '0755'} ${u} ${d}`, reportsChange: true })),
+    // A disk mounted for the releases leaves root's parents (the app's own directory) behind it.
+    { run: sh`__give_to_app ${L.root} ${u} dir`, reportsChange: true },
     mine(L.root),
     // An older version kept the slots (and a lock it left) root's: they become the app user's, who switches now.
     { run: sh`__give_to_app ${L.slots} ${u} && __give_to_app ${L.lock} ${u}`, reportsChange: true },
