@@ -23,10 +23,14 @@ export function sudoCheck(): Step {
 export function probeHome(s: Settings): Step {
   const h = s.home;
   const u = s.appUser;
+  // What useradd and setup put in the home: a setup interrupted once the home became root's,
+  // before its apps directory was made, left only these (with the app user's home there).
+  const inHome = (p: string) => (p.startsWith(`${h}/`) ? [p.slice(h.length + 1).split('/')[0]] : []);
+  const ownNames = [...layout(s).appDirs, s.configFile].flatMap(inHome);
   return step('home', `app user's home ${h}`, [
     {
       name: 'home',
-      run: sh`if [ ! -e ${h} ]; then echo missing; elif [ ! -d ${h} ] || [ -L ${h} ]; then echo "foreign $(stat -c %U ${h}) (not a directory)"; elif [ "$(stat -c %U ${h})" = ${u} ] || { [ "$(stat -c %U ${h})" = root ] && [ "$(stat -c %U ${`${h}/apps`} 2>/dev/null)" = ${u} ]; }; then echo ours; elif [ -z "$(ls -A ${h})" ]; then echo empty; else echo "foreign $(stat -c %U ${h})"; fi`,
+      run: sh`if [ ! -e ${h} ]; then echo missing; elif [ ! -d ${h} ] || [ -L ${h} ]; then echo "foreign $(stat -c %U ${h}) (not a directory)"; elif [ "$(stat -c %U ${h})" = ${u} ] || { [ "$(stat -c %U ${h})" = root ] && [ "$(stat -c %U ${`${h}/apps`} 2>/dev/null)" = ${u} ]; }; then echo ours; elif [ -z "$(ls -A ${h})" ]; then echo empty; elif [ "$(stat -c %U ${h})" = root ] && [ "$(getent passwd ${u} | cut -d: -f6)" = ${h} ] && [ -z "$(ls -A ${h} | grep -vxF "$(ls -A /etc/skel; printf '%s\\n' ${ownNames})")" ]; then echo ours; else echo "foreign $(stat -c %U ${h})"; fi`,
       probe: true,
     },
   ]);

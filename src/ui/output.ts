@@ -149,7 +149,8 @@ export class Reporter {
   stepStart(host: string, title: string): void {
     this.running.set(`${host}\0${title}`, { title: `${host}  ${title}`, started: performance.now() });
     if (this.board) return this.board.start(host, title);
-    if (this.verbose || !this.out.isTTY || this.json) return;
+    // yocto-spinner draws in place only on a terminal outside CI; elsewhere each frame would be a line.
+    if (this.verbose || !this.out.isTTY || 'CI' in process.env || this.json) return;
     this.spinnerLoading ??= import('yocto-spinner').then(({ default: yoctoSpinner }) => {
       // Signals are ours: a deploy interrupted by Ctrl-C must clean up, not exit at once.
       this.spinner = yoctoSpinner({ text: '', stream: this.out, handleSignals: false }) as unknown as Spinner;
