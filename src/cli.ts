@@ -8,7 +8,7 @@ import { ConnectionLostError } from './ssh/lost.js';
 import { VERSION } from './version.js';
 import { printable } from './printable.js';
 
-const COMMANDS = new Set(['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'maintenance', 'init', 'help']);
+const COMMANDS = new Set(['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'maintenance', 'start', 'stop', 'restart', 'init', 'help']);
 
 /** The options every command takes, anywhere before `--`. */
 function withGlobalOptions(cmd: Command): Command {

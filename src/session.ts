@@ -8,7 +8,7 @@ import type { Executor, IssueListener } from './exec/executor.js';
 import { PrinterExecutor } from './exec/printer.js';
 import { ConnectionError } from './errors.js';
 import { checkIdentityFile } from './ssh/keys.js';
-import { selectHosts } from './fleet/select.js';
+import { outsidePrimary, selectHosts } from './fleet/select.js';
 
 export interface GlobalOptions {
   config: string;
@@ -47,8 +47,13 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const loaded = loadSettings({ app, file: opts.config, command });
   // With deploy_user, every command but setup logs in as that user (no root); setup needs sudo.
   const rootless = !!loaded.deployUser && command !== 'setup';
-  const chosen = opts.hosts !== undefined ? { ...loaded, hosts: selectHosts(loaded.hosts, opts.hosts) } : loaded;
-  const settings = rootless ? { ...chosen, hosts: chosen.hosts.map((h) => asUser(h, chosen.deployUser!)) } : chosen;
+  // Roles and the primary stay the whole fleet's whatever --hosts selects; with deploy_user every
+  // label names that user, the primary's included (it is found by its label).
+  const relabel = (h: HostSpec) => (rootless ? asUser(h, loaded.deployUser!) : h);
+  const fleet = loaded.hosts.map(relabel);
+  const selected = opts.hosts !== undefined ? selectHosts(loaded.hosts, opts.hosts) : loaded.hosts;
+  const primary = fleet[loaded.hosts.findIndex((h) => h.label === loaded.primary)]?.label ?? loaded.primary;
+  const settings: Settings = { ...loaded, fleet, primary, hosts: fleet.filter((_, i) => selected.includes(loaded.hosts[i])) };
   // A missing or unusable key is a local problem: say so before asking or connecting.
   if (!opts.dryRun) checkIdentityFile(settings.identityFile);
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
@@ -56,7 +61,9 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   for (const warning of settings.warnings) reporter.warn(`${settings.file}: ${warning}`);
   const asker = makeAsker(opts.yes || opts.dryRun);
   // Commands whose steps run on every host get the live board on a terminal (not logs' and run's streams).
-  reporter.useHosts(settings.hosts, ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command));
+  // A run that locks also works on the primary --hosts leaves out: it has a line too.
+  const outside = ['setup', 'deploy', 'rollback'].includes(command) ? outsidePrimary(settings) : undefined;
+  reporter.useHosts(outside ? [...settings.hosts, outside] : settings.hosts, fleet, ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command));
   const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.

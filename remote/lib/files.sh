@@ -112,8 +112,11 @@ __app_dir_in_root_dir() {
   __mark changed
 }
 # __give_to_app USER DIR...: each DIR an older version left to root inside the app's tree becomes USER's, without following a link.
+# __give_to_app --dir USER DIR...: only DIR itself (a disk the operator mounted there, and its parents).
 __give_to_app() {
-  local u=$1 d
+  local only_dir='' u d
+  if [ "$1" = --dir ]; then only_dir=1; shift; fi
+  u=$1
   shift
   for d in "$@"; do
     # From inside DIR: cd pins it, and its real path is checked.
@@ -121,7 +124,7 @@ __give_to_app() {
       cd -P -- "$d" 2>/dev/null || exit 0
       if [ "$(pwd -P)" != "$d" ]; then echo "$d is reached through a symbolic link: refusing to touch it" >&2; exit 1; fi
       if [ "$(stat -c %u .)" != 0 ]; then exit 0; fi
-      find . -mindepth 1 -maxdepth 1 -exec chown -h "$u:$u" {} +
+      if [ -z "$only_dir" ]; then find . -mindepth 1 -maxdepth 1 -exec chown -h "$u:$u" {} +; fi
       chown "$u:$u" .
       __mark changed
     )

@@ -2,13 +2,17 @@
 # Setup's server programs: what it checks before it writes anything, system packages, the app
 # user and its home, the deploy user, the live slot setup starts.
 
-# deploy_home_state HOME USER: print missing, ours (USER's, an older version's; or root's with USER's apps/), empty, or "foreign OWNER".
+# deploy_home_state HOME USER NAME...: print missing, ours (USER's, an older version's; or root's with USER's apps/), empty, or "foreign OWNER".
+# Also ours: root's, USER's home, holding only /etc/skel's files and the NAMEs setup makes there
+# (a setup interrupted once the home became root's, before it made apps/).
 deploy_home_state() {
   local h=$1 u=$2
+  shift 2
   if [ ! -e "$h" ]; then echo missing
   elif [ ! -d "$h" ] || [ -L "$h" ]; then echo "foreign $(stat -c %U "$h") (not a directory)"
   elif [ "$(stat -c %U "$h")" = "$u" ] || { [ "$(stat -c %U "$h")" = root ] && [ "$(stat -c %U "$h/apps" 2>/dev/null)" = "$u" ]; }; then echo ours
   elif [ -z "$(ls -A "$h")" ]; then echo empty
+  elif [ "$(stat -c %U "$h")" = root ] && [ "$(getent passwd "$u" | cut -d: -f6)" = "$h" ] && [ -z "$(ls -A "$h" | grep -vxF "$(ls -A /etc/skel; printf '%s\n' "$@")")" ]; then echo ours
   else echo "foreign $(stat -c %U "$h")"
   fi
 }

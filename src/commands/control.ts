@@ -46,11 +46,14 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
   if (!(await asker.confirm(`${opts.action[0].toUpperCase()}${opts.action.slice(1)} ${what} of ${s.app} on ${s.hosts.map((h) => h.label).join(', ')}?${warn}`))) return reporter.info('Nothing done.');
 
   const lock = newLock(`${opts.action} ${opts.process ?? ''}`.trim());
-  const fleet = await Fleet.connect(session);
+  // The fleet's primary is locked too when --hosts leaves it out: runs on parts of the fleet wait for each other.
+  const fleet = await Fleet.connect(session, { withPrimary: true });
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: opts.action, process: opts.process ?? 'all', hosts: s.hosts.map((h) => h.label) };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
-      const seen = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
+      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))), () => state.guard.check());
+      all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
+      const seen = all.slice(0, fleet.runs.length);
       if (opts.action === 'restart' && web && fleet.web.length) {
         // The zero-downtime path: the live release again, in the idle slot; the processes restart after the switch.
         const release = seen[fleet.runs.indexOf(fleet.web[0])].current || '<live release>';

@@ -43,7 +43,8 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   if (opts.dryRun) await previewFiles(session);
   const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
   const fingerprint = D.configFingerprint(s);
-  const fleet = await Fleet.connect(session);
+  // Every run also locks the fleet's primary when --hosts leaves it out: runs on parts of the fleet wait for each other, and run-once work runs there.
+  const fleet = await Fleet.connect(session, { withPrimary: true });
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'deploy', ref: opts.ref ?? s.branch ?? 'HEAD', hosts: s.hosts.map((h) => h.label), ...(opts.maintenance ? { maintenance: true } : {}) };
   // The page this run puts up names its run: it takes down only its own, never one put up by hand.
   const page = { since: log.time as string, message: DEFAULT_MESSAGE, by: lock.by, run: lock.token };
@@ -53,8 +54,13 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       // 1. the fleet's lock; repair what a cut-short run left, fetch, resolve, read what is live
       // A name that does not exist (or is both a branch and a tag) is found only here, under the
       // lock: it is still bad usage (exit 2), and the clean-up gives the lock back, nothing built.
-      const prepared = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run))).catch((e) => Promise.reject(refError(e)))));
-      prepared.forEach((p, i) => p.repaired && reporter.info(chalk.yellow(`${fleet.runs[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`)));
+      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run))).catch((e) => Promise.reject(refError(e)))), () => state.guard.check());
+      all.forEach((p, i) => {
+        fleet.all[i].serves = p.current.release;
+        if (p.repaired) reporter.info(chalk.yellow(`${fleet.all[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`));
+      });
+      // What the run deploys to: the hosts selected (the primary locked from outside them is not one).
+      const prepared = all.slice(0, fleet.runs.length);
       const resolved = prepared[0].resolved;
       if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);
       log.commit = resolved.commit;
@@ -67,14 +73,17 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       state.guard.check();
 
       // 2. build beside the live release on every host; 3. what must run once, on the primary
-      const name = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime(prepared.map((p) => p.clock)));
+      const name = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime(all.map((p) => p.clock)));
       log.release = name;
       reporter.result.release = name;
       const ref = { name, ...resolved, fingerprint, by: operator() };
+      // The primary outside --hosts builds the release only to run the run-once work in it; it does not switch.
+      const outside = fleet.outside && D.runOnce(s, name).commands.length ? [fleet.outside] : [];
+      if (fleet.outside) fleet.outside.outcome = outside.length ? 'not switched (the primary, not in --hosts: locked, ran the run-once work)' : 'not switched (the primary, not in --hosts: locked)';
       await fleet.each(async (run) => {
         run.release = name;
         await run.ex.run(D.build(s, ref, { ...buildOn(s, run.ex.host), force: opts.force, pageOn: run.page ? (skip) => deployPageOn(s, page, skip) : undefined }));
-      });
+      }, [...fleet.runs, ...outside]);
       state.guard.check();
       // A shared database migrates once, on the primary: every web host's page goes up first.
       if (opts.maintenance && s.migrate && sharedDatabase(s)) {

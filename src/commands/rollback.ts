@@ -5,7 +5,6 @@ import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
 import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkReleaseName } from '../refs.js';
-import { printable } from '../printable.js';
 import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
@@ -34,7 +33,7 @@ export function chooseTarget(releases: D.ReleaseInfo[], current: string, target?
   if (target === 'current') return built[0].name;
   const exact = releases.find((r) => r.name === target);
   const matches = exact ? [exact] : releases.filter((r) => r.name.startsWith(target));
-  if (matches.length === 0) throw new UsageError(`no release named ${printable(target)}; kept releases: ${built.map((r) => r.name).join(', ')}`, `Name one of them (a unique beginning is enough), or \`current\` for the newest; each host's are listed by \`deploy ${app} releases\`.`);
+  if (matches.length === 0) throw new UsageError(`no release named ${target}; kept releases: ${built.map((r) => r.name).join(', ')}`, `Name one of them (a unique beginning is enough), or \`current\` for the newest; each host's are listed by \`deploy ${app} releases\`.`);
   if (matches.length > 1) throw new UsageError(`${target} matches several releases: ${matches.map((r) => r.name).join(', ')}`);
   if (matches[0].state !== 'built') throw new UsageError(`release ${matches[0].name} is ${matches[0].state}: it cannot be switched to`);
   return matches[0].name;
@@ -46,11 +45,14 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   const { settings: s, asker, reporter } = session;
   const hosts = s.hosts.map((h) => h.label).join(', ');
   const lock = newLock(`rollback ${opts.target ?? ''}`.trim());
-  const fleet = await Fleet.connect(session);
+  // The fleet's primary is locked too when --hosts leaves it out: runs on parts of the fleet wait for each other.
+  const fleet = await Fleet.connect(session, { withPrimary: true });
   const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'rollback', target: opts.target ?? 'previous', hosts: s.hosts.map((h) => h.label) };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
-      const seen = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))));
+      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))), () => state.guard.check());
+      all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
+      const seen = all.slice(0, fleet.runs.length);
       if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state, kind: 'rollback' });
       // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
       const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();

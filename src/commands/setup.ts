@@ -15,7 +15,7 @@ import * as S from '../steps/setup.js';
 import * as T from '../steps/tls.js';
 import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
-import { parseResolved, releaseName, releaseTime, resolveRef, serverClock } from '../steps/git.js';
+import { NO_REF_STATUS, parseResolved, releaseName, releaseTime, resolveRef, serverClock } from '../steps/git.js';
 import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
 import { healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground } from '../steps/slots.js';
 import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
@@ -46,6 +46,30 @@ interface HostSetup {
   done?: boolean;
   /** The last step it finished. */
   reached: string;
+  /** The release it serves (read when it takes the lock; its first release once built). */
+  serves?: LiveRelease;
+}
+
+/** A release as its .deploy-release names it. */
+interface LiveRelease {
+  release: string;
+  commit: string;
+  ref: string;
+  kind: string;
+}
+
+/** The live release's .deploy-release (fingerprint left out), or nothing when no release is live. */
+function readLive(s: Settings, web: boolean) {
+  return { run: sh`${D.releaseMeta(sh`${D.liveDir(s, web)}/.deploy-release`)} || true`, as: 'app' as const, probe: true, name: 'live_release', unless: sh`test ! -e ${layout(s).current}` };
+}
+
+function parseLive(text: string | undefined): LiveRelease | undefined {
+  try {
+    const m = JSON.parse(text || '{}') as Partial<LiveRelease>;
+    return m.release && m.commit && /^[0-9a-f]{40}$/.test(m.commit) ? { release: m.release, commit: m.commit, ref: m.ref ?? m.commit, kind: m.kind ?? 'commit' } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -63,24 +87,53 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
   const install = opts.dependencies && (await asker.confirm(`Install system packages with apt (${S.systemPackages(s).join(' ')})?`));
   const start = await asker.confirm(`Start ${s.app} and send it traffic once a host is ready?`);
   const guard = guardInterrupts((signal) => reporter.warn(`${signal}: stopping after the steps under way (press Ctrl-C again to quit at once)`), 'setup stopped after the step under way; run it again to go on');
-  const fleet = await Fleet.connect(session);
+  // --hosts leaving the primary out: setup locks it too (runs on parts of the fleet wait for each
+  // other) and learns from it which release the fleet serves: a new host's first release is that one.
+  const fleet = await Fleet.connect(session, { withPrimary: true });
   const setups: HostSetup[] = fleet.runs.map((run) => ({ ex: run.ex, lock: newLock('setup'), locked: false, reached: 'connected' }));
+  const outside: HostSetup | undefined = fleet.outside ? { ex: fleet.outside.ex, lock: newLock(`setup --hosts ${s.hosts.map((h) => h.label).join(',')}`), locked: false, reached: 'connected' } : undefined;
+  const fleetSize = (s.fleet ?? s.hosts).length;
   try {
+    if (outside) await lockOutsidePrimary(session, outside);
     await eachSettled(fleet, setups, (h) => toTheKeyGate(session, h, { install, dependencies: opts.dependencies }, guard));
     await keyGate(session, setups);
     const ready = setups.filter((h) => !h.failed && !h.gated);
+    // The release the fleet serves: the primary's (in the run or outside it).
+    const primaryHost = outside ?? setups.find((h) => h.ex.host.label === s.primary);
+    const live = primaryHost?.serves ? { ...primaryHost.serves, from: primaryHost.ex.host.label } : undefined;
     // A shared database gets its tables from the primary before any other host starts the app.
-    const primary = B.sharedDatabase(s) && setups.length > 1 ? ready.find((h) => h.ex.host.label === s.primary) : undefined;
-    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard));
-    const migrated = !B.sharedDatabase(s) || setups.length === 1 || !!primary?.done;
-    if (!migrated) reporter.warn(`the primary (${s.primary}) has not migrated the shared database: the other hosts are set up but not started`);
-    await eachSettled(fleet, ready.filter((h) => h !== primary), (h) => afterTheKeyGate(session, h, start && migrated, guard));
+    const primary = B.sharedDatabase(s) && fleetSize > 1 ? ready.find((h) => h.ex.host.label === s.primary) : undefined;
+    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, live));
+    // A primary outside the run that serves a release has migrated the database (its setup did, then every deploy).
+    const migrated = !B.sharedDatabase(s) || fleetSize === 1 || !!primary?.done || !!outside?.serves;
+    if (!migrated) reporter.warn(`the primary (${s.primary}) has not migrated the shared database${outside ? ' (it is not set up)' : ''}: the other hosts are set up but not started`);
+    await eachSettled(fleet, ready.filter((h) => h !== primary), (h) => afterTheKeyGate(session, h, start && migrated, guard, live));
   } finally {
-    await Promise.all(setups.filter((h) => h.locked).map((h) => h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined)));
+    await Promise.all([...setups, ...(outside ? [outside] : [])].filter((h) => h.locked).map((h) => h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined)));
     await fleet.close();
     guard.dispose();
   }
-  finishSetup(session, setups);
+  finishSetup(session, setups, outside);
+}
+
+/**
+ * The primary, when --hosts leaves it out: its lock first (a run holding it: exit 4 before any
+ * host is touched), and the release it serves. One that is not set up has no lock to take.
+ */
+async function lockOutsidePrimary(session: Session, h: HostSetup): Promise<void> {
+  const { settings: s, reporter } = session;
+  const L = layout(s);
+  const web = h.ex.host.roles.includes('web');
+  try {
+    // Not set up (no app directory, maybe no app user): the step does nothing and reads nothing.
+    const res = await h.ex.run(onlyIf(sh`test -d ${L.root}`, step('lock', 'take the deploy lock (the primary, not in --hosts) and read what it serves', [{ ...acquireLock(s, h.lock), probe: true }, { run: sh`echo yes`, probe: true, name: 'set_up' }, readLive(s, web)])));
+    h.locked = res.values.set_up === 'yes';
+    h.serves = parseLive(res.values.live_release);
+    h.reached = 'locked';
+    if (!h.ex.dryRun && !h.locked) reporter.info(chalk.dim(`  ${h.ex.host.label} (the primary) is not set up: nothing to lock there`));
+  } catch (err) {
+    throw asLockError(err, s.app);
+  }
 }
 
 /** fn on each host setup, at most `parallel` at once; a failure is recorded on its host, the others go on. */
@@ -122,6 +175,7 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
     throw new UsageError(`${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`, 'Choose another home in [DEPLOY] (nothing was changed on the server).');
   }
   if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
+  await checkAppUser(session, h, run);
   await run(S.bindsFree(s));
   await checkSameInstall(session, h, run);
   if (web) {
@@ -130,7 +184,6 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
       throw err;
     });
   }
-  await checkAppUser(session, h, run);
   if (o.install) await run(S.packages(s, web));
   else if (!o.dependencies) await run(S.checkPackages(s, web));
   if (web && s.web.ssl === 'custom') {
@@ -144,8 +197,9 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
   await run(S.control(s));
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
   try {
-    await run(step('lock', 'take the deploy lock', [{ ...acquireLock(s, h.lock), probe: true }, ...repair(s)]));
+    const locked = await run(step('lock', 'take the deploy lock', [{ ...acquireLock(s, h.lock), probe: true }, ...repair(s), readLive(s, web)]));
     h.locked = true;
+    h.serves = parseLive(locked.values.live_release);
   } catch (err) {
     throw asLockError(err, s.app);
   }
@@ -189,8 +243,12 @@ async function keyGate(session: Session, setups: HostSetup[]): Promise<void> {
   }
 }
 
-/** From the clone to the site answering: the first release, configs, the live slot (web hosts) or `current` (workers). */
-async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, guard: InterruptGuard): Promise<void> {
+/**
+ * From the clone to the site answering: the first release, configs, the live slot (web hosts) or
+ * `current` (workers). A host without a live release gets the one the fleet serves (`fleet`, read
+ * on the primary), else the branch head.
+ */
+async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, guard: InterruptGuard, fleet?: LiveRelease & { from: string }): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
   const L = layout(s);
@@ -198,9 +256,22 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   const web = ex.host.roles.includes('web');
   const run = stepper(h, guard);
   await run(S.virtualenvsDir(s));
-  const cloned = await run(withResolve(s, S.clone(s)));
-  const resolved = parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' };
-  const release = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  const joins = !h.serves && fleet && fleet.from !== label ? fleet : undefined;
+  let cloned = await run(withResolve(s, S.clone(s), joins?.commit)).catch((err) => {
+    if (!joins || !(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) throw err;
+    return undefined;
+  });
+  if (!cloned && joins) reporter.warn(`${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`);
+  cloned ??= await run(withResolve(s, S.clone(s)));
+  const fromFleet = joins && cloned.values.resolved?.startsWith(joins.commit) ? joins : undefined;
+  const resolved = fromFleet ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref } : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
+  const release = fromFleet ? fromFleet.release : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  if (!ex.dryRun && !h.serves) {
+    reporter.info(chalk.dim(fromFleet ? `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}), the release ${fromFleet.from} serves, not the head of the branch` : `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}, the head of the branch)${fleet || (s.fleet ?? s.hosts).length === 1 ? '' : `: the primary (${s.primary}) serves no release yet to take instead`}`));
+  } else if (!ex.dryRun && h.serves && fleet && fleet.from !== label && h.serves.release !== fleet.release) {
+    reporter.warn(`${label} serves ${h.serves.release}, ${fleet.from} (the primary) serves ${fleet.release}: setup leaves a live release as it is; \`deploy ${s.app} deploy --hosts ${label}\` (or \`rollback ${fleet.release} --hosts ${label}\`) brings it in line`);
+  }
+  h.serves ??= { release, ...resolved };
 
   // A rotated secret (database_url, email password) also replaces the old one in every kept release's copy.
   const config = S.configFile(s);
@@ -225,7 +296,8 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
   await run(firstRelease(step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [B.requirements(s, release)])));
   await run(firstRelease(step('django', on.migrate ? 'Django (collectstatic and migrate, when there is a manage.py)' : 'Django (collectstatic, when there is a manage.py)', [...B.djangoCommands(s, release, on), B.markBuilt(s, release)])));
-  if (!on.migrate && (ex.host.label === s.primary || s.hosts.length === 1)) await run(firstRelease(D.runOnce(s, release)));
+  // The fleet's primary only (whatever --hosts selects): the others' first release is one it has migrated.
+  if (!on.migrate && (ex.host.label === s.primary || (s.fleet ?? s.hosts).length === 1)) await run(firstRelease(D.runOnce(s, release)));
   if (!start) {
     reporter.info(`${label}: stopped before starting the app.`);
     h.done = true;
@@ -322,13 +394,18 @@ function startProcessesStep(s: Settings, on: boolean): Step {
 }
 
 /** Where each host stands; the exit status: a failure (1, or the one host's own), else a key to add (3), else 0. */
-function finishSetup(session: Session, setups: HostSetup[]): void {
+function finishSetup(session: Session, setups: HostSetup[], outside?: HostSetup): void {
   const { settings: s, reporter, opts } = session;
   const failed = setups.filter((h) => h.failed);
   const gated = setups.filter((h) => h.gated && !h.failed);
+  if (outside) {
+    reporter.hostData(outside.ex.host.label, 'result', outside.locked || outside.ex.dryRun ? 'locked (the primary, not in --hosts)' : 'not set up (the primary, not in --hosts)');
+    reporter.hostData(outside.ex.host.label, 'release', outside.serves?.release ?? '');
+  }
   // What the summary table says for each host (and --json).
   for (const h of setups) {
     const label = h.ex.host.label;
+    if (h.serves && !h.ex.dryRun) reporter.hostData(label, 'release', h.serves.release);
     reporter.hostData(label, 'result', h.failed ? `failed after "${h.reached}": ${h.failed.message.split('\n')[0]}` : h.gated ? 'waiting for its deploy key (all before it done)' : h.done ? 'set up' : 'done');
     if (h.failed && setups.length > 1) reporter.info(`${chalk.red('✗')} ${label}: ${h.failed.message.split('\n')[0]}`);
   }
@@ -362,7 +439,7 @@ function readDeployUserKeys(s: Session['settings']): string {
     .join('');
 }
 
-/** The clone step also says which commit the first release will be. */
-function withResolve(s: Parameters<typeof S.clone>[0], st: Step): Step {
-  return { ...st, commands: [...st.commands, resolveRef(s), serverClock(s)] };
+/** The clone step also says which commit the first release will be (`ref`: the fleet's, else the branch head). */
+function withResolve(s: Parameters<typeof S.clone>[0], st: Step, ref?: string): Step {
+  return { ...st, commands: [...st.commands, resolveRef(s, ref), serverClock(s)] };
 }

@@ -65,6 +65,8 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
   }
   if (unreachable.length) {
     const reached = s.hosts.filter((h) => !unreachable.some((u) => u.label === h.label)).map((h) => h.label);
+    // One host, not reached: its own error, with its own next step (a host key to provision...).
+    if (!reached.length && failed.length === 1 && s.hosts.length === 1) throw failed[0].err;
     throw new ConnectionError(
       `cannot reach ${unreachable.length} of ${s.hosts.length} hosts${reached.length ? ' (the others are reported above)' : ''}:\n${unreachable.map((u) => `  ${u.why.split('\n')[0]}`).join('\n')}${down.length ? `\nnot running: ${down.join(', ')}` : ''}`,
       reached.length ? `Bring ${unreachable.length === 1 ? 'it' : 'them'} back, or leave ${unreachable.length === 1 ? 'it' : 'them'} out: --hosts ${reached.join(',')}` : `Check that the hosts are up and that this machine reaches them.`,

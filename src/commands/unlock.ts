@@ -1,9 +1,13 @@
 // `deploy <app> unlock [--force]`: remove a lock left by a run that was killed. A lock whose
 // holder still runs on this machine is refused without --force: breaking it would let two
-// runs change the same server at once.
+// runs change the same server at once. A lock taken on another machine cannot be checked from
+// here: the operator is asked, naming its holder; --yes alone does not remove it (a CI job
+// would break a colleague's running deploy), --yes --force does. Whatever is removed is named.
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
-import { step } from '../plan.js';
+import { onlyIf, step } from '../plan.js';
+import { layout } from '../layout.js';
+import { sh } from '../shell.js';
 import { LockedError } from '../errors.js';
 import { parseLock, readLock, removeLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
@@ -16,7 +20,8 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
   try {
     const one = async (run: (typeof fleet.runs)[number]) => {
       const label = run.ex.host.label;
-      const res = await run.ex.run(step('lock-info', 'read the lock', [readLock(s)]));
+      // No app directory (setup cut off before it, or never run): no lock, and no app user to read it.
+      const res = await run.ex.run(onlyIf(sh`test -d ${layout(s).root}`, step('lock-info', 'read the lock', [readLock(s)])));
       const holder = parseLock(res.values.lock ?? '');
       if (!holder && !opts.dryRun) {
         reporter.info(`${label}: not locked`);
@@ -24,17 +29,28 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
         return;
       }
       const state = holder ? holderState(holder) : 'elsewhere';
+      const whose = holder ? describeLock(holder) : 'a holder the dry run does not read';
+      if (holder) reporter.hostData(label, 'lock', { ...holder, token: undefined, holder: state, text: whose });
       if (state === 'running here' && !opts.force) {
-        throw new LockedError(`${label}: ${s.app} is locked by ${describeLock(holder!)}: not removing a lock whose run is still going`, `Wait for it, or stop it (kill ${holder!.pid}); \`deploy ${s.app} unlock --force\` removes the lock anyway.`);
+        reporter.hostData(label, 'unlocked', false);
+        throw new LockedError(`${label}: ${s.app} is locked by ${whose}: not removing a lock whose run is still going`, `Wait for it, or stop it (kill ${holder!.pid}); \`deploy ${s.app} unlock --force\` removes the lock anyway.`);
       }
-      const question = holder ? `${label} is locked by ${describeLock(holder)}. Remove the lock?${state === 'elsewhere' ? ' (only if that run is over)' : ''}` : `Remove the lock on ${label}?`;
+      // Nobody is asked under --yes: a lock whose run may be going on another machine needs --force as well.
+      if (state === 'elsewhere' && asker.yes && !opts.force && !opts.dryRun) {
+        reporter.hostData(label, 'unlocked', false);
+        throw new LockedError(
+          `${label}: ${s.app} is locked by ${whose}, taken on another machine (or by a holder it does not name): --yes does not remove it, since this machine cannot tell whether that run is over`,
+          `Make sure that run is over (\`deploy ${s.app} status\` shows the lock), then \`deploy ${s.app} unlock --yes --force\`, or run \`deploy ${s.app} unlock\` and answer.`,
+        );
+      }
+      const question = holder ? `${label} is locked by ${whose}. Remove the lock?${state === 'elsewhere' ? ' (only if that run is over)' : ''}` : `Remove the lock on ${label}?`;
       if (!(await asker.confirm(question, state === 'gone'))) {
         reporter.hostData(label, 'unlocked', false);
         return;
       }
       await run.ex.run(removeLock(s, holder?.token));
       reporter.hostData(label, 'unlocked', true);
-      reporter.info(chalk.green(`${label}: unlocked`));
+      reporter.info(chalk.green(opts.dryRun ? `${label}: the lock would be removed` : `${label}: removed the lock of ${whose}`));
     };
     // Questions go host by host; with none to ask (--yes), every host at once.
     if (asker.yes) await fleet.each(one);

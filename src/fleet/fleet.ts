@@ -9,6 +9,7 @@ import type { Session } from '../session.js';
 import { ConnectionError } from '../errors.js';
 import { ConnectionLostError } from '../ssh/lost.js';
 import type { HostSpec } from '../settings/types.js';
+import { outsidePrimary } from './select.js';
 import { operator } from '../operator.js';
 import type { LockInfo } from '../steps/lock.js';
 
@@ -28,6 +29,21 @@ export interface HostRun {
   page?: boolean;
   /** The host's connection was lost: what it did last, and what it serves, are unknown. */
   lost?: ConnectionLostError;
+  /**
+   * The fleet's primary when --hosts leaves it out: every run locks it (so runs on parts of the
+   * fleet wait for each other) and run-once work goes there, but it never goes live in this run.
+   */
+  outside?: boolean;
+  /** The release it serves after the run, as far as it said (the summary table). */
+  serves?: string;
+  /** What became of it, when that is not a plain `ok` or a failure of its own step (the summary table). */
+  outcome?: string;
+  /** A step of its own failed in this run (or it was lost): the table says so, no other reason is given. */
+  failed?: unknown;
+  /** The hook after the switch (after_switch, after_rollback) ran here: it runs once, whatever follows. */
+  hookRan?: boolean;
+  /** ...and failed: the release stays live, the run finishes, and the command exits HOOK_FAILED_STATUS. */
+  hookFailed?: Error;
 }
 
 export const isWeb = (run: HostRun): boolean => run.ex.host.roles.includes('web');
@@ -41,26 +57,38 @@ export class Fleet {
 
   private constructor(
     readonly session: Session,
+    /** The hosts --hosts selected (all, without it): what the run works on. */
     readonly runs: HostRun[],
+    /** The fleet's primary when --hosts leaves it out and the run locks it (connect's withPrimary). */
+    readonly outside?: HostRun,
   ) {
     this.limit = pLimit(session.settings.parallel);
   }
 
   /**
    * Connects to every host (at most `parallel` at once). A host that cannot be reached fails
-   * the run before anything changed anywhere: every such host is named.
+   * the run before anything changed anywhere: every such host is named. withPrimary: a run that
+   * takes the lock also connects to the fleet's primary when --hosts leaves it out (it locks it:
+   * runs on parts of the fleet wait for each other, and run-once work has one place to go).
    */
-  static async connect(session: Session): Promise<Fleet> {
-    const { fleet, failed } = await Fleet.connectReachable(session);
-    const { runs } = fleet;
-    const hosts = session.settings.hosts;
+  static async connect(session: Session, opts: { withPrimary?: boolean } = {}): Promise<Fleet> {
+    const { fleet, failed } = await Fleet.connectReachable(session, opts);
+    const s = session.settings;
+    const extra = opts.withPrimary ? outsidePrimary(s) : undefined;
+    const hosts = extra ? [...s.hosts, extra] : s.hosts;
     if (failed.length) {
-      await Promise.all(runs.map((r) => r.ex.close()));
+      await fleet.close();
       if (failed.length === 1 && hosts.length === 1) throw failed[0].err;
-      const reached = hosts.filter((h) => !failed.some((f) => f.host === h)).map((h) => h.label);
+      const reached = s.hosts.filter((h) => !failed.some((f) => f.host === h)).map((h) => h.label);
+      const isOutside = (h: HostSpec) => !s.hosts.includes(h);
+      const outsideFailed = failed.find((f) => isOutside(f.host));
       const err = new ConnectionError(
-        `cannot reach ${failed.length} of ${hosts.length} hosts, nothing was changed on any host:\n${failed.map((f) => `  ${f.err.message.split('\n')[0]}`).join('\n')}`,
-        reached.length ? `Bring them back, or leave them out on purpose: --hosts ${reached.join(',')}` : (failed[0].err as ConnectionError).hint,
+        `cannot reach ${failed.length} of ${hosts.length} hosts, nothing was changed on any host:\n${failed.map((f) => `  ${f.err.message.split('\n')[0]}${isOutside(f.host) ? ` (the primary, not in --hosts: every run locks it)` : ''}`).join('\n')}`,
+        outsideFailed
+          ? `Bring ${outsideFailed.host.label} back: runs on part of the fleet lock the primary, so that they wait for each other and run-once work (migrate on a shared database, [RUN_ONCE]) runs there once. If it is gone for good, make another host the primary ([HOSTS] primary = …).`
+          : reached.length
+            ? `Bring them back, or leave them out on purpose: --hosts ${reached.join(',')}`
+            : (failed[0].err as ConnectionError).hint,
       );
       if (failed.every((f) => f.err.name === 'UsageError')) throw failed[0].err;
       throw err;
@@ -69,13 +97,17 @@ export class Fleet {
   }
 
   /** Connects to every host it can (at most `parallel` at once): the fleet of those, and why each other one failed. */
-  static async connectReachable(session: Session): Promise<{ fleet: Fleet; failed: { host: HostSpec; err: Error }[] }> {
-    const limit = pLimit(session.settings.parallel);
-    const hosts = session.settings.hosts;
+  static async connectReachable(session: Session, opts: { withPrimary?: boolean } = {}): Promise<{ fleet: Fleet; failed: { host: HostSpec; err: Error }[] }> {
+    const s = session.settings;
+    const limit = pLimit(s.parallel);
+    const extra = opts.withPrimary ? outsidePrimary(s) : undefined;
+    const hosts = extra ? [...s.hosts, extra] : s.hosts;
     const results = await Promise.allSettled(hosts.map((h) => limit(() => session.open(h))));
-    const runs = results.flatMap((r) => (r.status === 'fulfilled' ? [{ ex: r.value, locked: false }] : []));
+    const opened = results.map((r, i) => (r.status === 'fulfilled' ? { ex: r.value, locked: false, ...(hosts[i] === extra ? { outside: true } : {}) } : undefined));
+    const runs = opened.filter((r, i): r is HostRun => !!r && hosts[i] !== extra);
+    const outside = extra ? opened.at(-1) : undefined;
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: hosts[i], err: r.reason as Error }] : []));
-    return { fleet: new Fleet(session, runs), failed };
+    return { fleet: new Fleet(session, runs, outside), failed };
   }
 
   get settings() {
@@ -90,20 +122,26 @@ export class Fleet {
     return this.runs.filter((r) => !isWeb(r));
   }
 
-  /** Where run-once commands go: the primary if this run has it, else the first host (a --hosts run without it). */
-  get primary(): HostRun {
-    return this.runs.find((r) => r.ex.host.label === this.settings.primary) ?? this.runs[0];
+  /** Every host this run locks: the selected ones, and the primary when it is outside them. */
+  get all(): HostRun[] {
+    return this.outside ? [...this.runs, this.outside] : this.runs;
+  }
+
+  /** Where run-once work goes: always the fleet's primary (in this run, or locked from outside it); never another host. */
+  get primary(): HostRun | undefined {
+    return this.all.find((r) => r.ex.host.label === this.settings.primary);
   }
 
   /** The same fleet, limited to some of its hosts (a rollback leaves out those already there). */
   only(runs: HostRun[]): Fleet {
-    return new Fleet(this.session, runs);
+    return new Fleet(this.session, runs, this.outside);
   }
 
   /** fn on each of `runs` (default: all), at most `parallel` at once; the first error once all are done. */
   async each<T>(fn: (run: HostRun) => Promise<T>, runs: HostRun[] = this.runs): Promise<T[]> {
     const marked = (run: HostRun) => (err: unknown) => {
       if (err instanceof ConnectionLostError) run.lost ??= err;
+      run.failed ??= err;
       throw err;
     };
     const results = await Promise.allSettled(runs.map((run) => this.limit(() => fn(run)).catch(marked(run))));
@@ -113,7 +151,7 @@ export class Fleet {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.runs.map((r) => r.ex.close()));
+    await Promise.all(this.all.map((r) => r.ex.close()));
   }
 }
 

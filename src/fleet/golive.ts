@@ -3,14 +3,26 @@
 // once; with it, batch by batch, each batch checked through its nginx before the next
 // switches (a batch that fails goes back, and the rollout stops). Worker hosts point
 // `current` at it last. Run-once commands (migrate on a shared database, [RUN_ONCE]) run on
-// the primary before anything switches.
-import { DeployError } from '../errors.js';
+// the fleet's primary before anything switches, also when --hosts leaves the primary out.
+import { DeployError, RemoteCommandError } from '../errors.js';
 import type { Slot } from '../layout.js';
-import { activateWorker, finishSwitch, revertBatch, runOnce, startAndSwitch, startNew, switchBatch, switchOver, type GoLive } from '../steps/deploy.js';
+import type { Step } from '../plan.js';
+import type { Settings } from '../settings/types.js';
+import type { HookName } from '../settings/schema.js';
+import { activateWorker, appendDeployLog, finishSwitch, revertBatch, runOnce, startAndSwitch, startNew, switchBatch, switchOver, type GoLive } from '../steps/deploy.js';
+import { hook } from '../steps/hooks.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
 import type { RunState } from './cleanup.js';
 import { isWeb, type Fleet, type HostRun } from './fleet.js';
+
+/** Exit status of a run whose release went live everywhere it switched, but whose after_switch (or after_rollback) hook failed somewhere. */
+export const HOOK_FAILED_STATUS = 5;
+
+/** The release is live and the run finished (lock released, old slots stopped); the operator's hook after the switch failed on some hosts. */
+export class HookFailedError extends DeployError {
+  exitCode = HOOK_FAILED_STATUS;
+}
 
 /** The web hosts in batches of batch_size (a count or a percentage, at least one host each). */
 export function batches<T>(hosts: T[], size: { count: number } | { percent: number } | undefined): T[][] {
@@ -21,13 +33,51 @@ export function batches<T>(hosts: T[], size: { count: number } | { percent: numb
   return out;
 }
 
-/** migrate on a shared database and [RUN_ONCE], once, on the primary host, in the new release (nothing if there is none). */
+/** migrate on a shared database and [RUN_ONCE], once, on the fleet's primary (in the run or locked from outside it), in the new release. */
 export async function runOnceOnPrimary(fleet: Fleet, release: string): Promise<void> {
   const st = runOnce(fleet.settings, release);
   if (!st.commands.length) return;
   const primary = fleet.primary;
-  if (primary.ex.host.label !== fleet.settings.primary) fleet.session.reporter.info(`the primary (${fleet.settings.primary}) is not in this run: run-once commands go to ${primary.ex.host.label}`);
+  // Connect with withPrimary makes sure it is there; a run without the primary must not run them elsewhere.
+  if (!primary) throw new DeployError(`the primary (${fleet.settings.primary}) is not connected: run-once commands run nowhere else`);
+  if (primary.outside) fleet.session.reporter.info(`${primary.ex.host.label} (the primary, not in --hosts) runs the run-once work in ${release}; it keeps serving its release`);
   await primary.ex.run(st);
+}
+
+/** The hook that follows a switch of this kind, if any. */
+function afterHook(kind: GoLive['kind']): HookName | undefined {
+  return kind === 'deploy' ? 'after_switch' : kind === 'rollback' ? 'after_rollback' : undefined;
+}
+
+/**
+ * Runs a step that switches (or finishes a switch) and ends with the hook after the switch. The
+ * hook runs once: when it fails, the rest of the step (prune, the lock, the log) still runs, the
+ * host counts as switched, and the failure is kept for the end of the run (HookFailedError).
+ */
+export async function runSwitching(fleet: Fleet, run: HostRun, st: Step, g: GoLive): Promise<void> {
+  const s = fleet.settings;
+  const name = afterHook(g.kind);
+  const cmd = name ? hook(s, name, g.release, { primary: g.primary })[0] : undefined;
+  const at = cmd ? st.commands.findIndex((c) => String(c.run) === String(cmd.run)) + 1 : 0;
+  try {
+    await run.ex.run(st);
+    if (at) run.hookRan = true;
+  } catch (err) {
+    if (!at || !(err instanceof RemoteCommandError) || err.index === undefined || err.index < at) throw err;
+    run.hookRan = true;
+    if (err.index > at) throw err;
+    run.hookFailed = err;
+    // What the step had left after the hook, its log line saying what failed.
+    const ok = String(appendDeployLog(s, { ...g.log, result: 'ok' }).run);
+    const rest = st.commands.slice(at).map((c) => (String(c.run) === ok ? appendDeployLog(s, { ...g.log, result: `ok, but ${name} failed (exit status ${err.status})` }) : c));
+    await run.ex.run({ ...st, id: 'after-hook-failed', title: `finish the switch (${name} failed)`, commands: rest });
+  }
+}
+
+/** The settings without the hook after this kind of switch: for finishing a switch whose hook already ran. */
+export function withoutHook(s: Settings, kind: GoLive['kind']): Settings {
+  const name = afterHook(kind);
+  return name ? { ...s, hooks: { ...s.hooks, [name]: undefined } } : s;
 }
 
 export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot[]; state: RunState; kind?: GoLive['kind']; processes?: boolean }): Promise<void> {
@@ -39,16 +89,22 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
   });
   log.duration_s = Math.round((performance.now() - fleet.session.started) / 100) / 10;
   const primary = fleet.primary;
-  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind: g.kind ?? 'deploy', processes: g.processes !== false && runsProcesses(s, run.ex.host), primary: run === primary, page: run.page });
+  const kind = g.kind ?? 'deploy';
+  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind, processes: g.processes !== false && runsProcesses(s, run.ex.host), primary: run === primary, page: run.page });
   const { web, workers } = fleet;
+  const switched = (run: HostRun) => {
+    run.locked = false;
+    run.switched = true;
+  };
+  const name = afterHook(kind);
+  if (primary?.outside && name && s.hooks[name]?.once) fleet.session.reporter.info(`${name} runs on the primary only (run_once), and the primary (${primary.ex.host.label}) does not switch in this run: it does not run`);
 
   // One web host: start, health check, last stop point and switch in one script.
   if (fleet.runs.length === 1 && web.length === 1) {
     const [run] = web;
-    await run.ex.run(startAndSwitch(s, plan(run)));
-    run.locked = false;
-    run.switched = true;
-    return;
+    await runSwitching(fleet, run, startAndSwitch(s, plan(run)), plan(run));
+    switched(run);
+    return hookFailures(fleet, g.release, name);
   }
   const groups = batches(web, s.batchSize);
   if (groups.length <= 1) {
@@ -57,19 +113,31 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
     g.state.guard.check();
     g.state.switching = true;
     await fleet.each(async (run) => {
-      await run.ex.run(isWeb(run) ? switchOver(s, plan(run)) : activateWorker(s, plan(run)));
-      run.locked = false;
-      run.switched = true;
+      await runSwitching(fleet, run, isWeb(run) ? switchOver(s, plan(run)) : activateWorker(s, plan(run)), plan(run));
+      switched(run);
     });
-    return;
+    return hookFailures(fleet, g.release, name);
   }
   await rollOut(fleet, groups, plan, g.state);
   g.state.switching = true;
   await fleet.each(async (run) => {
-    await run.ex.run(isWeb(run) ? finishSwitch(s, plan(run)) : activateWorker(s, plan(run)));
-    run.locked = false;
-    run.switched = true;
+    await runSwitching(fleet, run, isWeb(run) ? finishSwitch(s, plan(run)) : activateWorker(s, plan(run)), plan(run));
+    switched(run);
   }, [...web, ...workers]);
+  return hookFailures(fleet, g.release, name);
+}
+
+/** Every host finished its switch; the hook failed on some: said once, for all of them. */
+function hookFailures(fleet: Fleet, release: string, name: HookName | undefined): void {
+  const failed = fleet.runs.filter((r) => r.hookFailed);
+  if (!failed.length || !name) return;
+  const s = fleet.settings;
+  for (const r of failed) r.outcome = `ok, but ${name} failed (exit status ${(r.hookFailed as RemoteCommandError).status})`;
+  const where = failed.map((r) => r.ex.host.label).join(', ');
+  throw new HookFailedError(
+    `${release} is live${fleet.runs.length > 1 ? ` on ${fleet.runs.map((r) => r.ex.host.label).join(', ')}` : ''}, but the ${name} hook failed on ${where}: ${(failed[0].hookFailed as RemoteCommandError).stderr.trim().split('\n').at(-1) ?? ''}`,
+    `The ${name === 'after_switch' ? 'deploy' : 'rollback'} itself is done (the release serves, locks are released, old slots stopped); the hook's output is above. Fix the hook, and run its command by hand where it failed (\`deploy ${s.app} run --host HOST -- …\`).`,
+  );
 }
 
 /**
@@ -92,7 +160,18 @@ async function rollOut(fleet: Fleet, groups: HostRun[][], plan: (run: HostRun) =
       }, batch);
     } catch (err) {
       // This batch goes back where it switched; the slots this run started there stop in the clean-up.
-      await Promise.allSettled(batch.filter((r) => r.switched).map((r) => r.ex.run(revertBatch(s, otherSlot(r.started!))).then(() => (r.switched = false))));
+      await Promise.allSettled(
+        batch
+          .filter((r) => r.switched)
+          .map((r) =>
+            r.ex.run(revertBatch(s, otherSlot(r.started!))).then(() => {
+              r.switched = false;
+              r.outcome = 'back on its previous release (its batch failed)';
+            }),
+          ),
+      );
+      for (const later of groups.slice(i + 1).flat()) later.outcome = `not reached (the rollout stopped at batch ${i + 1})`;
+      for (const w of fleet.workers) w.outcome = `not switched (the rollout stopped at batch ${i + 1})`;
       // A host whose connection was lost may have switched or not: it is not counted as either.
       const switched = fleet.runs.filter((r) => r.switched && !r.lost).map((r) => r.ex.host.label);
       const rest = fleet.runs.filter((r) => !r.switched && !r.lost).map((r) => r.ex.host.label);

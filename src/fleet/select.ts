@@ -3,7 +3,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { UsageError } from '../errors.js';
 import { printable } from '../printable.js';
-import type { HostSpec } from '../settings/types.js';
+import type { HostSpec, Settings } from '../settings/types.js';
 
 /** The names a host answers to. */
 function names(h: HostSpec): string[] {
@@ -27,4 +27,10 @@ export function selectHosts(hosts: HostSpec[], spec: string): HostSpec[] {
   }
   // In the settings' order: the primary and the batches stay what they are.
   return hosts.filter((h) => chosen.has(h));
+}
+
+/** The fleet's primary when --hosts leaves it out (undefined when it is in the run, or there is none): runs that lock lock it too. */
+export function outsidePrimary(s: Settings): HostSpec | undefined {
+  if (s.hosts.some((h) => h.label === s.primary)) return undefined;
+  return (s.fleet ?? s.hosts).find((h) => h.label === s.primary);
 }

@@ -28,7 +28,13 @@ export interface Settings {
   file: string;
   repository: string;
   branch?: string;
+  /** The hosts this run works on (--hosts selects some). */
   hosts: HostSpec[];
+  /**
+   * Every host of the settings, whatever --hosts selects (labels as `hosts` has them): roles
+   * (who runs [PROCESSES]) and the primary are the whole fleet's. Unset: `hosts` is the fleet.
+   */
+  fleet?: HostSpec[];
   /** Where run-once commands (migrate on a shared database, [RUN_ONCE]) go: a label of hosts. */
   primary: string;
   /** Hosts worked on at once (parallel). */

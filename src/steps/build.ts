@@ -134,7 +134,7 @@ export function sharedDatabase(s: Settings): boolean {
 
 /** How a host builds: by its role, and whether the database is shared. */
 export function buildOn(s: Settings, host: { roles: string[]; label: string }): BuildOn {
-  return { web: host.roles.includes('web'), migrate: !sharedDatabase(s), primary: host.label === s.primary || s.hosts.length === 1 };
+  return { web: host.roles.includes('web'), migrate: !sharedDatabase(s), primary: host.label === s.primary || (s.fleet ?? s.hosts).length === 1 };
 }
 
 /**

@@ -7,10 +7,10 @@ import type { Settings } from '../settings/types.js';
 import { sh } from '../shell.js';
 import { ctl, processManager, stopPrograms, writeProgram } from './manager/index.js';
 
-/** Worker hosts when the fleet has some, else every host. */
+/** Worker hosts when the fleet has some, else every host. The whole fleet's: a --hosts run on a web host does not make it one. */
 export function runsProcesses(s: Settings, host: { roles: string[] }): boolean {
   if (!Object.keys(s.processes).length) return false;
-  return s.hosts.some((h) => h.roles.includes('worker')) ? host.roles.includes('worker') : true;
+  return (s.fleet ?? s.hosts).some((h) => h.roles.includes('worker')) ? host.roles.includes('worker') : true;
 }
 
 /**
@@ -23,9 +23,7 @@ export function writeProcessPrograms(s: Settings, on: boolean): Command[] {
   const wanted = names.map((n) => pm.programFile(n));
   return [
     ...names.map((n) => writeProgram(s, n)),
-    // The glob is a quoted word, as it always was: it reaches the function unexpanded, so no file
-    // matches and nothing is removed yet. Expanding it must first decide what a deploy user (who
-    // cannot remove a program) does about one.
+    // The glob reaches the shell unquoted: a quoted one matched no file, and no stale program went.
     { run: sh`deploy_drop_programs ${pm.name} ${wanted.join(' ')} ${pm.processGlob}`, reportsChange: true },
     // Only when a program file changed: the switch before it in the same step changes other things.
     { run: sh`deploy_update_programs ${[pm.name, ...wanted]}`, probe: true },

@@ -24,7 +24,11 @@ export function sudoCheck(): Step {
  * user its apps/), "empty", or "foreign OWNER" (someone else's, not empty).
  */
 export function probeHome(s: Settings): Step {
-  return step('home', `app user's home ${s.home}`, [{ name: 'home', run: sh`deploy_home_state ${s.home} ${s.appUser}`, probe: true }]);
+  // What useradd and setup put in the home: a setup interrupted once the home became root's,
+  // before its apps directory was made, left only these (with the app user's home there).
+  const inHome = (p: string) => (p.startsWith(`${s.home}/`) ? [p.slice(s.home.length + 1).split('/')[0]] : []);
+  const ownNames = [...layout(s).appDirs, s.configFile].flatMap(inHome);
+  return step('home', `app user's home ${s.home}`, [{ name: 'home', run: sh`deploy_home_state ${s.home} ${s.appUser} ${ownNames}`, probe: true }]);
 }
 
 /** Groups that make a user root in all but name, or let it read the whole system. */
@@ -73,9 +77,13 @@ export function appUser(s: Settings): Step {
     // nothing root reads or writes (the config file's directory). An older version gave it the home.
     { run: sh`deploy_home_to_root ${s.home}`, unless: sh`deploy_home_is_roots ${s.home}` },
     ...L.appDirs.map((d): Command => ({ run: sh`__app_dir_in_root_dir ${d.endsWith('/.ssh') || d.endsWith('/.cache') ? '0700' : '0755'} ${u} ${d}`, reportsChange: true })),
+    // A disk mounted for the releases leaves root's parents (the app's own directory) behind it.
+    { run: sh`__give_to_app --dir ${u} ${L.root}`, reportsChange: true },
     mine(L.root),
     // An older version kept the slots (and a lock it left) root's: they become the app user's, who switches now.
     { run: sh`__give_to_app ${u} ${L.slots} ${L.lock}`, reportsChange: true },
+    // A disk the operator mounted for the releases (or the shared files) is root's until it is the app user's.
+    { run: sh`__give_to_app --dir ${u} ${[L.releases, L.shared, ...L.sharedDirs, s.venvsDir]}`, reportsChange: true },
     ...[L.releases, L.slots, L.shared, ...L.sharedDirs.filter((d) => !/\/(data|log)$/.test(d))].map((d) => mine(d)),
     ...L.sharedDirs.filter((d) => /\/(data|log)$/.test(d)).map((d) => mine(d, '750')),
     mine(s.venvsDir),

@@ -77,6 +77,8 @@ export class Reporter {
   private board?: Board;
   /** Each host's roles, for the summary table. */
   private roles = new Map<string, string[]>();
+  /** Finished steps not shown yet (holdSteps): shown, or dropped, once the caller knows what they were. */
+  private held?: { record: StepRecord & { host: string }; line: string }[];
 
   constructor(opts: ReporterOptions & { command: string; app: string; dryRun?: boolean }) {
     this.verbose = opts.verbose;
@@ -108,9 +110,9 @@ export class Reporter {
     }
   }
 
-  /** The run's hosts: with several on a terminal, a live board replaces the step lines. */
-  useHosts(hosts: { label: string; roles: string[] }[], board: boolean): void {
-    this.roles = new Map(hosts.map((h) => [h.label, h.roles]));
+  /** The run's hosts: with several on a terminal, a live board replaces the step lines. Roles are known for every host of the fleet (a run may lock one --hosts left out). */
+  useHosts(hosts: { label: string; roles: string[] }[], fleet: { label: string; roles: string[] }[], board: boolean): void {
+    this.roles = new Map([...fleet, ...hosts].map((h) => [h.label, h.roles]));
     if (board && hosts.length > 1 && this.out.isTTY && !this.verbose && !this.json) this.board = new Board(this.out, hosts.map((h) => h.label));
   }
 
@@ -147,7 +149,8 @@ export class Reporter {
   stepStart(host: string, title: string): void {
     this.running.set(`${host}\0${title}`, { title: `${host}  ${title}`, started: performance.now() });
     if (this.board) return this.board.start(host, title);
-    if (this.verbose || !this.out.isTTY || this.json) return;
+    // yocto-spinner draws in place only on a terminal outside CI; elsewhere each frame would be a line.
+    if (this.verbose || !this.out.isTTY || 'CI' in process.env || this.json) return;
     this.spinnerLoading ??= import('yocto-spinner').then(({ default: yoctoSpinner }) => {
       // Signals are ours: a deploy interrupted by Ctrl-C must clean up, not exit at once.
       this.spinner = yoctoSpinner({ text: '', stream: this.out, handleSignals: false }) as unknown as Spinner;
@@ -177,18 +180,49 @@ export class Reporter {
   stepDone(r: { host: string; id: string; title: string; status: StepStatus; durationMs: number }, dry = false): void {
     this.running.delete(`${r.host}\0${r.title}`);
     const status = dry ? 'dry' : r.status;
-    (this.result.hosts[r.host] ??= { steps: [] }).steps.push({ id: r.id, title: r.title, status: r.status, duration_ms: Math.round(r.durationMs) });
-    if (dry) return;
+    const record = { id: r.id, title: r.title, status: r.status, duration_ms: Math.round(r.durationMs) };
     const colour = status === 'failed' ? chalk.red : status === 'changed' ? chalk.green : chalk.dim;
     const line = `${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`)}`;
-    this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`);
+    if (!dry) this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`);
+    if (this.held && !dry) {
+      this.held.push({ record: { ...record, host: r.host }, line });
+      return;
+    }
+    this.show(r.host, record, line, dry);
+  }
+
+  private show(host: string, record: StepRecord, line: string, dry = false): void {
+    (this.result.hosts[host] ??= { steps: [] }).steps.push(record);
+    if (dry) return;
     if (this.board) {
-      this.board.done(r.host, r.title, status === 'failed');
-      if (status === 'failed') this.print(line);
+      this.board.done(host, record.title, record.status === 'failed');
+      if (record.status === 'failed') this.print(line);
       return;
     }
     this.print(line);
     this.updateSpinner();
+  }
+
+  /**
+   * Steps finish without being shown until flushHeld() or dropHeld(): a step that may only have
+   * met another run's lock (--lock-wait) is not a failure, and an attempt that gives its locks
+   * back again is not news. The log file still gets every line.
+   */
+  holdSteps(): void {
+    this.held ??= [];
+  }
+
+  /** The held steps happened as they are: shown and recorded. */
+  flushHeld(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const h of held) this.show(h.record.host, h.record, h.line);
+  }
+
+  /** The held steps were an attempt that waits for a lock: not shown (the caller says it waits); the board shows the hosts held by another run as waiting. */
+  dropHeld(waiting: Map<string, string>): void {
+    this.held = undefined;
+    for (const host of waiting.keys()) this.board?.start(host, 'waiting for the lock');
   }
 
   /** End of run: a table of the hosts when there are several, the total, the log path. */
@@ -211,18 +245,22 @@ export class Reporter {
   /** host, role, release, result, time: one row per host. */
   table(): void {
     this.stopSpinner();
-    const rows = Object.entries(this.result.hosts).map(([host, h]) => {
+    // In the fleet's order, whichever host answered first.
+    const order = [...this.roles.keys()];
+    const at = (host: string) => (order.includes(host) ? order.indexOf(host) : order.length);
+    const rows = Object.entries(this.result.hosts).sort(([a], [b]) => at(a) - at(b)).map(([host, h]) => {
       const failed = h.steps.find((s) => s.status === 'failed');
       const time = formatMs(h.steps.reduce((n, s) => n + s.duration_ms, 0));
       const result = typeof h.result === 'string' ? h.result : failed ? `failed at "${failed.title}"` : 'ok';
-      const release = typeof h.release === 'string' ? h.release : (this.result.release ?? '');
+      // What the host said it serves; never the run's release just because the run had one.
+      const release = typeof h.release === 'string' ? h.release : '';
       return [host, (this.roles.get(host) ?? []).join(','), release, result, time];
     });
     const head = ['host', 'role', 'release', 'result', 'time'];
     const widths = head.map((_, i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
     this.print(chalk.dim(line(head)));
-    for (const r of rows) this.print(line(r).replace(r[3], /^failed/.test(r[3]) ? chalk.red(r[3]) : r[3]));
+    for (const r of rows) this.print(line(r).replace(r[3], /^(failed|not |stopped|connection lost|unknown)/.test(r[3]) ? chalk.red(r[3]) : r[3]));
   }
 
   /** --json: the result document on stdout. */

@@ -91,7 +91,7 @@ email_host_password = hunter2-not-for-logs
 
 /** HTTP GET from this machine to a test host (through its nginx). */
 export async function httpGet(host: Host, path = '/'): Promise<{ status: number; body: string; server: string | null }> {
-  const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(10000) });
+  const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(30000) });
   return { status: res.status, body: await res.text(), server: res.headers.get('server') };
 }
 

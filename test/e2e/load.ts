@@ -71,6 +71,8 @@ export function startLoad(host: string, path = '/health', ratePerS = 100, maxS =
   // loaded machine) does not lower the rate.
   const timer = setInterval(() => {
     const elapsed = performance.now() - started;
+    // Past maxS it ends by itself: a test that failed before stop() must not run forever.
+    if (elapsed > maxS * 1000) clearInterval(timer);
     if (!running || elapsed > maxS * 1000) return;
     while (stats.sent < Math.floor((elapsed / 1000) * ratePerS) + 1) {
       const p = one().finally(() => inflight.delete(p));

