@@ -1,21 +1,11 @@
 # shellcheck shell=bash
 # The releases of an app (releases/<name>: built, failed or incomplete) and what a deploy checks,
-# reads and writes around them. Everything here but deploy_require_setup and
-# deploy_require_services runs as the app user (src/steps/deploy.ts says which).
+# reads and writes around them. Everything here but deploy_require_setup runs as the app user
+# (src/steps/deploy.ts says which).
 
 # deploy_require_setup DIR APP: fail, saying to run setup, when DIR (made by setup) is missing.
 deploy_require_setup() {
   test -d "$1" || { echo "$2 is not set up on this server: run \`deploy $2 setup\` first" >&2; return 1; }
-}
-# deploy_require_services WHAT SERVICE...: fail when a SERVICE is not running, saying what that means (WHAT) and how to start it.
-deploy_require_services() {
-  local u
-  for u in "${@:2}"; do
-    if ! systemctl is-active --quiet "$u"; then
-      echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): $1; start it (sudo systemctl start $u), then run this again" >&2
-      return 1
-    fi
-  done
 }
 # deploy_require_this_version FLAG SITE SLOTS APP: fail, saying to run setup, when an older version set up this web host.
 deploy_require_this_version() {
@@ -26,8 +16,8 @@ deploy_require_this_version() {
 deploy_release_meta() {
   head -n 1 "$1" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//'
 }
-# deploy_live_release LIVE FINGERPRINT: print the live release's metadata, then same or changed: are its server files FINGERPRINT's?
-deploy_live_release() {
+# deploy_live_fingerprint LIVE FINGERPRINT: print the live release's metadata, then same or changed: are its server files FINGERPRINT's?
+deploy_live_fingerprint() {
   deploy_release_meta "$1/.deploy-release" || true
   if grep -qF "\"fingerprint\":\"$2\"" "$1/.deploy-release" 2>/dev/null; then echo same; else echo changed; fi
 }

@@ -12,9 +12,22 @@ deploy_home_state() {
   elif [ ! -d "$h" ] || [ -L "$h" ]; then echo "foreign $(stat -c %U "$h") (not a directory)"
   elif [ "$(stat -c %U "$h")" = "$u" ] || { [ "$(stat -c %U "$h")" = root ] && [ "$(stat -c %U "$h/apps" 2>/dev/null)" = "$u" ]; }; then echo ours
   elif [ -z "$(ls -A "$h")" ]; then echo empty
-  elif [ "$(stat -c %U "$h")" = root ] && [ "$(getent passwd "$u" | cut -d: -f6)" = "$h" ] && [ -z "$(ls -A "$h" | grep -vxF "$(ls -A /etc/skel; printf '%s\n' "$@")")" ]; then echo ours
+  elif [ "$(stat -c %U "$h")" = root ] && [ "$(getent passwd "$u" | cut -d: -f6)" = "$h" ] && __holds_only "$h" "$@"; then echo ours
   else echo "foreign $(stat -c %U "$h")"
   fi
+}
+# __holds_only DIR NAME...: DIR holds nothing but the files of /etc/skel and the NAMEs.
+__holds_only() {
+  local d=$1 f n w known
+  shift
+  for f in "$d"/.[!.]* "$d"/..?* "$d"/*; do
+    [ -e "$f" ] || [ -L "$f" ] || continue
+    n=${f##*/}
+    known=''
+    if [ -e "/etc/skel/$n" ]; then known=1; fi
+    for w in "$@"; do if [ "$n" = "$w" ]; then known=1; fi; done
+    [ -n "$known" ] || return 1
+  done
 }
 # deploy_app_user_risks USER GROUP...: print each reason an existing USER is no service account (any GROUP makes one); nothing for a new user.
 deploy_app_user_risks() {
@@ -140,19 +153,11 @@ deploy_live_from_legacy() {
   if [ "$(cat "$1" 2>/dev/null)" = b ]; then touch "$2"; fi
   rm -f "$1"
 }
-# deploy_live_release FLAG SLOTS: print the live slot (the switch file FLAG decides) and the release its link in SLOTS leads to.
-deploy_live_release() {
+# deploy_live_slot_release FLAG SLOTS: print the live slot (the switch file FLAG decides) and the release its link in SLOTS leads to.
+deploy_live_slot_release() {
   local slot
   slot=$(deploy_live_slot "$1")
   echo "$slot $(basename "$(readlink "$2/$slot" 2>/dev/null)" 2>/dev/null || true)"
 }
 # deploy_bind_moved BIND: print yes when nothing listens on BIND (gunicorn_bind changed since the live slot started), else no.
 deploy_bind_moved() { if __addr_in_use "$1"; then echo no; else echo yes; fi; }
-# deploy_services_on UNIT...: is every systemd UNIT enabled and running?
-deploy_services_on() {
-  local u
-  for u in "$@"; do
-    systemctl is-enabled --quiet "$u" || return 1
-    systemctl is-active --quiet "$u" || return 1
-  done
-}

@@ -92,9 +92,7 @@ export function commandsFor(action: Action, s: Settings, run: HostRun, web: bool
       const whenLive = (slot: Slot, call: Sh) => sh`deploy_when_live ${L.liveFlag} ${slot} ${call}`;
       cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, slotLog(s, slot).mark), probe: true })));
       cmds.push({ run: sh`__ctl ${s.project} start ${s.project}-${live}` });
-      // The health check is a program of slots.ts's, not yet one call: deploy_when_live cannot take it.
-      const ifLive = (slot: Slot, code: Sh) => sh`if [ ${live} = ${slot} ]; then ${code}; fi`;
-      cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, healthCheck(s, slot).run), probe: true })));
+      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, healthCheck(s, slot).run), probe: true })));
     }
   }
   if (on) {

@@ -9,22 +9,12 @@ import { abandon, finishSwitch, parseAbandon, unlockStep } from '../steps/deploy
 import { LOCKED_STATUS, parseLock, type LockInfo } from '../steps/lock.js';
 import { abortRequest, INTERRUPTED_STATUS } from '../steps/switch.js';
 import type { Fleet, HostRun } from './fleet.js';
+import type { RunState } from './run-state.js';
+
+export type { RunState } from './run-state.js';
 import { HookFailedError, runSwitching, withoutHook } from './golive.js';
 import { ConnectionLostError } from '../ssh/lost.js';
 
-/** Where the run is, so a signal gets the right answer. */
-export interface RunState {
-  guard: InterruptGuard;
-  /** Hosts are switching: too late to stop, the switch finishes. */
-  switching: boolean;
-  /** Replies to Ctrl-C's abort requests. */
-  abortReplies: Promise<void>[];
-  tooLate: string[];
-  /** A rolling deploy: hosts that switched keep their old slot until the rollout is over. */
-  log: Record<string, unknown>;
-  lock: LockInfo;
-  prune: boolean;
-}
 
 /**
  * The run has nothing to do: give the locks back (logged as "already live") and say so. A host

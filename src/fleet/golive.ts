@@ -13,7 +13,7 @@ import { activateWorker, appendDeployLog, finishSwitch, revertBatch, runOnce, st
 import { hook } from '../steps/hooks.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
-import type { RunState } from './cleanup.js';
+import type { RunState } from './run-state.js';
 import { isWeb, type Fleet, type HostRun } from './fleet.js';
 
 /** Exit status of a run whose release went live everywhere it switched, but whose after_switch (or after_rollback) hook failed somewhere. */

@@ -72,7 +72,7 @@ function readLive(s: Settings, fingerprint: Secret, web: boolean): Command[] {
   const L = layout(s);
   return [
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
-    { name: 'live_release', as: 'app', probe: true, run: sh`deploy_live_release ${liveDir(s, web)} ${fingerprint}` },
+    { name: 'live_release', as: 'app', probe: true, run: sh`deploy_live_fingerprint ${liveDir(s, web)} ${fingerprint}` },
   ];
 }
 

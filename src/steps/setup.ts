@@ -83,7 +83,7 @@ export function appUser(s: Settings): Step {
     // An older version kept the slots (and a lock it left) root's: they become the app user's, who switches now.
     { run: sh`__give_to_app ${u} ${L.slots} ${L.lock}`, reportsChange: true },
     // A disk the operator mounted for the releases (or the shared files) is root's until it is the app user's.
-    { run: sh`__give_to_app --dir ${u} ${[L.releases, L.shared, ...L.sharedDirs, s.venvsDir]}`, reportsChange: true },
+    ...[L.releases, L.shared, ...L.sharedDirs, s.venvsDir].map((d): Command => ({ run: sh`__give_to_app --dir ${u} ${d}`, reportsChange: true })),
     ...[L.releases, L.slots, L.shared, ...L.sharedDirs.filter((d) => !/\/(data|log)$/.test(d))].map((d) => mine(d)),
     ...L.sharedDirs.filter((d) => /\/(data|log)$/.test(d)).map((d) => mine(d, '750')),
     mine(s.venvsDir),
@@ -267,7 +267,7 @@ export function nginxConfig(s: Settings): Step {
 export function liveProgram(s: Settings): Step {
   const L = layout(s);
   return step('live', 'live slot', [
-    value('live', sh`deploy_live_release ${L.liveFlag} ${L.slots}`, { as: 'app' }),
+    value('live', sh`deploy_live_slot_release ${L.liveFlag} ${L.slots}`, { as: 'app' }),
     value('states', programStates(s, ['a', 'b'])),
   ]);
 }

@@ -373,8 +373,11 @@ __app_dir_in_root_dir() {
   __mark changed
 }
 # __give_to_app USER DIR...: each DIR an older version left to root inside the app's tree becomes USER's, without following a link.
+# __give_to_app --dir USER DIR...: only DIR itself (a disk the operator mounted there, and its parents).
 __give_to_app() {
-  local u=$1 d
+  local only_dir='' u d
+  if [ "$1" = --dir ]; then only_dir=1; shift; fi
+  u=$1
   shift
   for d in "$@"; do
     # From inside DIR: cd pins it, and its real path is checked.
@@ -382,7 +385,7 @@ __give_to_app() {
       cd -P -- "$d" 2>/dev/null || exit 0
       if [ "$(pwd -P)" != "$d" ]; then echo "$d is reached through a symbolic link: refusing to touch it" >&2; exit 1; fi
       if [ "$(stat -c %u .)" != 0 ]; then exit 0; fi
-      find . -mindepth 1 -maxdepth 1 -exec chown -h "$u:$u" {} +
+      if [ -z "$only_dir" ]; then find . -mindepth 1 -maxdepth 1 -exec chown -h "$u:$u" {} +; fi
       chown "$u:$u" .
       __mark changed
     )
@@ -793,16 +796,6 @@ deploy_timer_state() {
 deploy_require_setup() {
   test -d "$1" || { echo "$2 is not set up on this server: run \`deploy $2 setup\` first" >&2; return 1; }
 }
-# deploy_require_services WHAT SERVICE...: fail when a SERVICE is not running, saying what that means (WHAT) and how to start it.
-deploy_require_services() {
-  local u
-  for u in "${@:2}"; do
-    if ! systemctl is-active --quiet "$u"; then
-      echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): $1; start it (sudo systemctl start $u), then run this again" >&2
-      return 1
-    fi
-  done
-}
 # deploy_require_this_version FLAG SITE SLOTS APP: fail, saying to run setup, when an older version set up this web host.
 deploy_require_this_version() {
   # Its nginx site (SITE) predates the switch file (FLAG), or it kept the slots root's.
@@ -812,8 +805,8 @@ deploy_require_this_version() {
 deploy_release_meta() {
   head -n 1 "$1" 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//'
 }
-# deploy_live_release LIVE FINGERPRINT: print the live release's metadata, then same or changed: are its server files FINGERPRINT's?
-deploy_live_release() {
+# deploy_live_fingerprint LIVE FINGERPRINT: print the live release's metadata, then same or changed: are its server files FINGERPRINT's?
+deploy_live_fingerprint() {
   deploy_release_meta "$1/.deploy-release" || true
   if grep -qF "\"fingerprint\":\"$2\"" "$1/.deploy-release" 2>/dev/null; then echo same; else echo changed; fi
 }
@@ -905,15 +898,32 @@ deploy_check_through_nginx() {
   fi
   echo "$code"
 }
-# deploy_home_state HOME USER: print missing, ours (USER's, an older version's; or root's with USER's apps/), empty, or "foreign OWNER".
+# deploy_home_state HOME USER NAME...: print missing, ours (USER's, an older version's; or root's with USER's apps/), empty, or "foreign OWNER".
+# Also ours: root's, USER's home, holding only /etc/skel's files and the NAMEs setup makes there
+# (a setup interrupted once the home became root's, before it made apps/).
 deploy_home_state() {
   local h=$1 u=$2
+  shift 2
   if [ ! -e "$h" ]; then echo missing
   elif [ ! -d "$h" ] || [ -L "$h" ]; then echo "foreign $(stat -c %U "$h") (not a directory)"
   elif [ "$(stat -c %U "$h")" = "$u" ] || { [ "$(stat -c %U "$h")" = root ] && [ "$(stat -c %U "$h/apps" 2>/dev/null)" = "$u" ]; }; then echo ours
   elif [ -z "$(ls -A "$h")" ]; then echo empty
+  elif [ "$(stat -c %U "$h")" = root ] && [ "$(getent passwd "$u" | cut -d: -f6)" = "$h" ] && __holds_only "$h" "$@"; then echo ours
   else echo "foreign $(stat -c %U "$h")"
   fi
+}
+# __holds_only DIR NAME...: DIR holds nothing but the files of /etc/skel and the NAMEs.
+__holds_only() {
+  local d=$1 f n w known
+  shift
+  for f in "$d"/.[!.]* "$d"/..?* "$d"/*; do
+    [ -e "$f" ] || [ -L "$f" ] || continue
+    n=${f##*/}
+    known=''
+    if [ -e "/etc/skel/$n" ]; then known=1; fi
+    for w in "$@"; do if [ "$n" = "$w" ]; then known=1; fi; done
+    [ -n "$known" ] || return 1
+  done
 }
 # deploy_app_user_risks USER GROUP...: print each reason an existing USER is no service account (any GROUP makes one); nothing for a new user.
 deploy_app_user_risks() {
@@ -1039,22 +1049,14 @@ deploy_live_from_legacy() {
   if [ "$(cat "$1" 2>/dev/null)" = b ]; then touch "$2"; fi
   rm -f "$1"
 }
-# deploy_live_release FLAG SLOTS: print the live slot (the switch file FLAG decides) and the release its link in SLOTS leads to.
-deploy_live_release() {
+# deploy_live_slot_release FLAG SLOTS: print the live slot (the switch file FLAG decides) and the release its link in SLOTS leads to.
+deploy_live_slot_release() {
   local slot
   slot=$(deploy_live_slot "$1")
   echo "$slot $(basename "$(readlink "$2/$slot" 2>/dev/null)" 2>/dev/null || true)"
 }
 # deploy_bind_moved BIND: print yes when nothing listens on BIND (gunicorn_bind changed since the live slot started), else no.
 deploy_bind_moved() { if __addr_in_use "$1"; then echo no; else echo yes; fi; }
-# deploy_services_on UNIT...: is every systemd UNIT enabled and running?
-deploy_services_on() {
-  local u
-  for u in "$@"; do
-    systemctl is-enabled --quiet "$u" || return 1
-    systemctl is-active --quiet "$u" || return 1
-  done
-}
 # deploy_live_slot FLAG: print the live slot (b while FLAG, the switch file, exists; else a), as nginx decides it.
 deploy_live_slot() { if [ -e "$1" ]; then echo b; else echo a; fi; }
 # deploy_program_file FILE: as root, write the slot's program FILE from stdin (__put); a deploy user can only check it is that.

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSession } from '../../src/session.ts';
 import { parseSettings } from '../../src/settings/load.ts';
+import { libraryFor } from '../../src/library.ts';
 import { runsProcesses, writeProcessPrograms } from '../../src/steps/processes.ts';
 import { buildOn } from '../../src/steps/build.ts';
 import { outsidePrimary } from '../../src/fleet/select.ts';
@@ -60,8 +61,9 @@ function removal(processes: string, files: string[]): string[] {
   const s = parseSettings(`[DEPLOY]\nproject_name = demo\nrepository = git@example.com:me/demo.git\ndeploy_hosts = ubuntu@10.0.0.1\n[PROCESSES]\n${processes}`, { app: 'demo', file: 'settings.ini' });
   const conf = mkdtempSync(join(tmpdir(), 'deploy-conf-'));
   for (const f of files) writeFileSync(join(conf, f), `[program:${f.replace(/^demo-process-|\.conf$/g, '')}]\n`);
-  const code = String(writeProcessPrograms(s, Object.keys(s.processes).length > 0).find((c) => String(c.run).startsWith('for f in'))!.run).replaceAll('/etc/supervisor/conf.d/', `${conf}/`);
-  const res = spawnSync('bash', ['-c', `set -euo pipefail; supervisorctl() { :; }; __mark() { :; }; __changed_files=''; ${code}`], { encoding: 'utf8' });
+  const call = String(writeProcessPrograms(s, Object.keys(s.processes).length > 0).find((c) => String(c.run).startsWith('deploy_drop_programs '))!.run);
+  const code = call.replaceAll('/etc/supervisor/conf.d/', `${conf}/`);
+  const res = spawnSync('bash', ['-c', `set -euo pipefail; supervisorctl() { :; }; __mark() { :; }; __changed_files=''\n${libraryFor(call)}\n${code}`], { encoding: 'utf8' });
   assert.equal(res.status, 0, res.stderr);
   return existsSync(conf) ? readdirSync(conf).sort() : [];
 }

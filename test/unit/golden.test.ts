@@ -49,3 +49,14 @@ test('every shell file in remote/ passes shellcheck', () => {
   const findings = files.flatMap((f) => shellcheck((f === 'markers.sh' || f === 'deploy-ctl.sh' ? '' : markers) + readFileSync(join(remoteDir(), f), 'utf8')).map((x) => `remote/${f}: ${x}`));
   assert.deepEqual(findings, []);
 });
+
+test('every library function is defined once (a second definition would silently win in the scripts)', async () => {
+  const { LIBRARY } = await import('../../src/library.ts');
+  const seen = new Map<string, string>();
+  const twice = LIBRARY.filter((f) => {
+    const first = seen.get(f.name);
+    seen.set(f.name, first ?? f.file);
+    return first !== undefined;
+  }).map((f) => `${f.name}: ${seen.get(f.name)} and ${f.file}`);
+  assert.deepEqual(twice, []);
+});

@@ -59,12 +59,12 @@ test('deploy_releases lists each release with its state and its metadata without
   assert.equal(bash(String(sh`deploy_releases ${join(t.root, 'none')}`)).status, 1, 'no releases directory');
 });
 
-test('deploy_live_release: the live metadata, then whether its server files are the fingerprint\'s', () => {
+test('deploy_live_fingerprint: the live metadata, then whether its server files are the fingerprint\'s', () => {
   const t = app({ r1: 'built' }, { a: 'r1' });
   const live = `${t.slots}/"$(deploy_live_slot ${t.flag})"`;
-  assert.equal(bash(`deploy_live_release ${live} f00d`).stdout, '{"release":"r1","ref":"main"}\nsame\n');
-  assert.equal(bash(`deploy_live_release ${live} beef`).stdout, '{"release":"r1","ref":"main"}\nchanged\n');
-  assert.equal(bash(String(sh`deploy_live_release ${join(t.root, 'none')} f00d`)).stdout, 'changed\n');
+  assert.equal(bash(`deploy_live_fingerprint ${live} f00d`).stdout, '{"release":"r1","ref":"main"}\nsame\n');
+  assert.equal(bash(`deploy_live_fingerprint ${live} beef`).stdout, '{"release":"r1","ref":"main"}\nchanged\n');
+  assert.equal(bash(String(sh`deploy_live_fingerprint ${join(t.root, 'none')} f00d`)).stdout, 'changed\n');
 });
 
 test('deploy_abandon_release marks a release failed unless it serves; deploy_live_now says what does', () => {

@@ -203,13 +203,13 @@ test('deploy_live_from_legacy: an older version\'s live file saying b becomes th
   assert.deepEqual([existsSync(`${t}/live`), existsSync(`${t}/other-b`)], [false, false]);
 });
 
-test('deploy_live_release: the live slot and the release its link leads to', () => {
+test('deploy_live_slot_release: the live slot and the release its link leads to', () => {
   const t = tempDir();
   mkdirSync(`${t}/slots`);
   symlinkSync(`${t}/releases/r2`, `${t}/slots/b`);
-  assert.equal(runLib(`deploy_live_release ${t}/slots/live-b ${t}/slots`).stdout, 'a \n', 'slot a has no link yet');
+  assert.equal(runLib(`deploy_live_slot_release ${t}/slots/live-b ${t}/slots`).stdout, 'a \n', 'slot a has no link yet');
   writeFileSync(`${t}/slots/live-b`, '');
-  assert.equal(runLib(`deploy_live_release ${t}/slots/live-b ${t}/slots`).stdout, 'b r2\n');
+  assert.equal(runLib(`deploy_live_slot_release ${t}/slots/live-b ${t}/slots`).stdout, 'b r2\n');
 });
 
 test('deploy_bind_moved: yes when nothing listens on the address', async (t) => {

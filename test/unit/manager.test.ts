@@ -21,7 +21,7 @@ test('supervisor: programs in conf.d, output in root\'s log directory, its packa
   assert.equal(pm.name, 'supervisor');
   assert.equal(pm.programFile('a'), '/etc/supervisor/conf.d/NOME_APP-a.conf');
   assert.equal(pm.programFile('worker'), '/etc/supervisor/conf.d/NOME_APP-process-worker.conf');
-  assert.equal(pm.processGlob, '/etc/supervisor/conf.d/NOME_APP-process-*.conf');
+  assert.equal(String(pm.processGlob), '/etc/supervisor/conf.d/NOME_APP-process-*.conf');
   assert.equal(pm.slotLog('b'), '/var/log/deploy/NOME_APP/gunicorn-b.log');
   assert.match(String(pm.slotProgram('a')), /^\[program:NOME_APP-a\]$/m);
   assert.match(String(pm.processProgram('worker')), /^\[program:NOME_APP-worker\]$/m);
@@ -36,7 +36,7 @@ test('systemd: units, output in the journal, the processes\' units enabled at bo
   assert.equal(pm.name, 'systemd');
   assert.equal(pm.programFile('a'), '/etc/systemd/system/NOME_APP-a.service');
   assert.equal(pm.programFile('worker'), '/etc/systemd/system/NOME_APP-worker.service');
-  assert.equal(pm.processGlob, '/etc/systemd/system/NOME_APP-*.service');
+  assert.equal(String(pm.processGlob), '/etc/systemd/system/NOME_APP-*.service');
   assert.equal(pm.slotLog('a'), 'NOME_APP-a.service');
   // A unit expands $ itself: the slot's shell command reaches its shell with $$.
   assert.match(String(pm.slotProgram('a')), /^ExecStart=\/bin\/sh -c 'set -a .*--config "\$\$c" /m);
@@ -50,7 +50,7 @@ test('systemd: units, output in the journal, the processes\' units enabled at bo
 test('the plans call the library with the manager\'s name: processes, slot logs, rereads', () => {
   assert.deepEqual(writeProcessPrograms(sysd, true).map((c) => String(c.run)), [
     'deploy_put_program /etc/systemd/system/NOME_APP-worker.service',
-    "deploy_drop_programs systemd /etc/systemd/system/NOME_APP-worker.service /etc/systemd/system/NOME_APP-\\*.service",
+    "deploy_drop_programs systemd /etc/systemd/system/NOME_APP-worker.service /etc/systemd/system/NOME_APP-*.service",
     'deploy_update_programs systemd /etc/systemd/system/NOME_APP-worker.service',
   ]);
   assert.deepEqual(restartProcesses(sup, true).map((c) => String(c.run)), ['deploy_stop_programs NOME_APP NOME_APP-worker', 'deploy_start_processes supervisor NOME_APP worker']);

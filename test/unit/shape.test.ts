@@ -1,5 +1,5 @@
 // The shape the plans keep (issue 17): a command is a call of a named function of remote/lib/ or
-// one simple command, at most 160 characters; logic with control flow lives in the library.
+// one simple command, at most 160 characters (a library call: 200); logic with control flow lives in the library.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { parseSettings } from '../../src/settings/load.ts';
 import { catalog } from '../plans-catalog.ts';
 import { SETTINGS } from '../golden.ts';
+import { LIBRARY } from '../../src/library.ts';
+
+const LIBRARY_CALL = new RegExp(`^(${LIBRARY.map((f) => f.name).join('|')}) `);
 
 /** Control flow and chains: what belongs in a library function, not in a plan. */
 const LOGIC = /(^|[\s;&|({])(if|then|for|while|until|case)\s|;|&&|\|\||\$\(\(/;
@@ -24,7 +27,9 @@ test('every command of every plan is a library call or one simple command, at mo
             const text = String(sh);
             // Quoted values may say anything: only the code around them counts.
             const code = text.replace(/'[^']*'/g, "''");
-            if (text.length > 160 || LOGIC.test(code)) offenders.push(`${name} ${command} ${st.id}:${i + 1} ${part} (${text.length}): ${text.slice(0, 100)}`);
+            // A library call's length is its arguments (paths, a Host header): a little more room.
+            const limit = LIBRARY_CALL.test(text) ? 200 : 160;
+            if (text.length > limit || LOGIC.test(code)) offenders.push(`${name} ${command} ${st.id}:${i + 1} ${part} (${text.length}): ${text.slice(0, 100)}`);
           }
         }
       }

@@ -40,12 +40,12 @@ logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e500c13fb4cc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_189f88ee751a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_live_release deploy_clock __delete deploy_finish_deletes deploy_live_release deploy_live_slot __live_dir deploy_live_release deploy_follow_current deploy_clear_leftovers
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=prepare
 __begin 7
 ( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
@@ -72,9 +72,9 @@ __begin 14
 ( deploy_live_slot /opt/django/apps/blog/slots/live-b
 ) </dev/null
 __begin 15
-( deploy_live_release /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
+( deploy_live_fingerprint /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_e500c13fb4cc
+__DEPLOY_EOF_189f88ee751a
 
 # ---- build release NEW [build, bash -s]
 # step: build
@@ -999,7 +999,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 18
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
 __begin 19
 { deploy_update_programs supervisor
@@ -1379,7 +1379,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 6
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
 __begin 7
 { deploy_update_programs supervisor
@@ -1511,7 +1511,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 4
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
 __begin 5
 { deploy_update_programs supervisor

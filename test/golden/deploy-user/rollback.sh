@@ -382,7 +382,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 18
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
 __begin 19
 { deploy_update_programs supervisor

@@ -10,7 +10,7 @@ __begin 1
 # step: home
 __step=home
 __begin 1
-{ deploy_home_state /opt/django django
+{ deploy_home_state /opt/django django .ssh .cache apps virtualenvs configs
 } </dev/null
 
 # ---- gunicorn ports free of other apps [ports, sudo -n bash -s]
@@ -70,6 +70,9 @@ __begin 6
 { __app_dir_in_root_dir 0755 django /opt/django/virtualenvs
 } </dev/null
 __begin 7
+{ __give_to_app --dir django /opt/django/apps/blog
+} </dev/null
+__begin 8
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6a29ed68e05d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
@@ -90,18 +93,39 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 __DEPLOY_EOF_a0089e8ee503
 __mark changed
 fi
-__begin 8
+__begin 9
 { __give_to_app django /opt/django/apps/blog/slots /opt/django/apps/blog/deploy.lock
 } </dev/null
-__i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_07ec635171df'
+__begin 10
+{ __give_to_app --dir django /opt/django/apps/blog/releases
+} </dev/null
+__begin 11
+{ __give_to_app --dir django /opt/django/apps/blog/shared
+} </dev/null
+__begin 12
+{ __give_to_app --dir django /opt/django/apps/blog/shared/media
+} </dev/null
+__begin 13
+{ __give_to_app --dir django /opt/django/apps/blog/shared/static
+} </dev/null
+__begin 14
+{ __give_to_app --dir django /opt/django/apps/blog/shared/data
+} </dev/null
+__begin 15
+{ __give_to_app --dir django /opt/django/apps/blog/shared/log
+} </dev/null
+__begin 16
+{ __give_to_app --dir django /opt/django/virtualenvs/blog
+} </dev/null
+__i=17
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c519b226ae4c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_own_dir
 __step=user
-__begin 9
+__begin 17
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/releases)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -110,7 +134,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 10
+__begin 18
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/slots)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -119,7 +143,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 11
+__begin 19
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -128,7 +152,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 12
+__begin 20
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/media)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -137,7 +161,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 13
+__begin 21
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/static)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -146,7 +170,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 22
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/data)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -155,7 +179,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 23
 if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/log)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -164,7 +188,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 24
 if ( [ "$(stat -c '%a %U' /opt/django/virtualenvs/blog)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -173,14 +197,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_07ec635171df
-__begin 17
+__DEPLOY_EOF_c519b226ae4c
+__begin 25
 { __root_dir 0750 root:django /opt/django/configs/apps
 } </dev/null
-__begin 18
+__begin 26
 { __root_dir 0750 root:django /var/log/deploy/blog
 } </dev/null
-__begin 19
+__begin 27
 { __root_dir 0755 root:root /var/lib/deploy/apps/blog/releases
 } </dev/null
 
@@ -1727,14 +1751,14 @@ __DEPLOY_EOF_7642ad732e25
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_37335b9f1000'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ced8b1bd2dbe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_release
-{ deploy_live_release /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
+# + library: deploy_live_slot_release deploy_live_slot
+{ deploy_live_slot_release /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 } </dev/null
-__DEPLOY_EOF_37335b9f1000
+__DEPLOY_EOF_ced8b1bd2dbe
 __begin 2
 { deploy_program_states blog blog-a blog-b
 } </dev/null
@@ -1816,7 +1840,7 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-\*.conf
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
 __begin 2
 { deploy_update_programs supervisor

@@ -69,10 +69,10 @@ __begin 3
 } </dev/null
 __mark changed
 __begin 4
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = a ]; then deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'; fi
+{ deploy_when_live /opt/django/apps/blog/slots/live-b a deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'
 } </dev/null
 __begin 5
-{ if [ "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" = b ]; then deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'; fi
+{ deploy_when_live /opt/django/apps/blog/slots/live-b b deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
 } </dev/null
 __i=6
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fd40f6692d2d'

@@ -69,10 +69,10 @@ __begin 3
 } </dev/null
 __mark changed
 __begin 4
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = a ]; then deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'; fi
+{ deploy_when_live /opt/django/apps/shop/slots/live-b a deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'
 } </dev/null
 __begin 5
-{ if [ "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" = b ]; then deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'; fi
+{ deploy_when_live /opt/django/apps/shop/slots/live-b b deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
 } </dev/null
 __i=6
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_adf3229a3c46'

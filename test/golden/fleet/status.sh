@@ -3,12 +3,12 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_eebf1ca9c6d5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_82448584ad55'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_link deploy_live_release deploy_link_name
+# + library: deploy_live_slot __live_dir deploy_live_link deploy_live_release deploy_link_name
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
@@ -22,7 +22,7 @@ __begin 3
 __begin 4
 ( deploy_link_name /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_eebf1ca9c6d5
+__DEPLOY_EOF_82448584ad55
 __begin 5
 { deploy_services_state nginx redis-server
 } </dev/null

@@ -355,7 +355,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 18
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
 } </dev/null
 __begin 19
 { deploy_update_programs supervisor

@@ -10,7 +10,7 @@ __begin 1
 # step: home
 __step=home
 __begin 1
-{ deploy_home_state /opt/django django
+{ deploy_home_state /opt/django django .ssh .cache apps virtualenvs configs
 } </dev/null
 
 # ---- gunicorn ports free of other apps [ports, sudo -n bash -s]
@@ -70,6 +70,9 @@ __begin 6
 { __app_dir_in_root_dir 0755 django /opt/django/virtualenvs
 } </dev/null
 __begin 7
+{ __give_to_app --dir django /opt/django/apps/NOME_APP
+} </dev/null
+__begin 8
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9e2d89fe8c8a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
@@ -90,18 +93,39 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 __DEPLOY_EOF_cf0ab346c03c
 __mark changed
 fi
-__begin 8
+__begin 9
 { __give_to_app django /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/deploy.lock
 } </dev/null
-__i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_556cc5ecb39a'
+__begin 10
+{ __give_to_app --dir django /opt/django/apps/NOME_APP/releases
+} </dev/null
+__begin 11
+{ __give_to_app --dir django /opt/django/apps/NOME_APP/shared
+} </dev/null
+__begin 12
+{ __give_to_app --dir django /opt/django/apps/NOME_APP/shared/media
+} </dev/null
+__begin 13
+{ __give_to_app --dir django /opt/django/apps/NOME_APP/shared/static
+} </dev/null
+__begin 14
+{ __give_to_app --dir django /opt/django/apps/NOME_APP/shared/data
+} </dev/null
+__begin 15
+{ __give_to_app --dir django /opt/django/apps/NOME_APP/shared/log
+} </dev/null
+__begin 16
+{ __give_to_app --dir django /opt/django/virtualenvs/NOME_APP
+} </dev/null
+__i=17
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9d7997a9154'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_own_dir
 __step=user
-__begin 9
+__begin 17
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/releases)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -110,7 +134,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 10
+__begin 18
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/slots)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -119,7 +143,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 11
+__begin 19
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -128,7 +152,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 12
+__begin 20
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/media)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -137,7 +161,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 13
+__begin 21
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/static)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -146,7 +170,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 22
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/data)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -155,7 +179,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 23
 if ( [ "$(stat -c '%a %U' /opt/django/apps/NOME_APP/shared/log)" = '750 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -164,7 +188,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 24
 if ( [ "$(stat -c '%a %U' /opt/django/virtualenvs/NOME_APP)" = '755 django' ]
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -173,14 +197,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_556cc5ecb39a
-__begin 17
+__DEPLOY_EOF_f9d7997a9154
+__begin 25
 { __root_dir 0750 root:django /opt/django/configs/apps
 } </dev/null
-__begin 18
+__begin 26
 { __root_dir 0750 root:django /var/log/deploy/NOME_APP
 } </dev/null
-__begin 19
+__begin 27
 { __root_dir 0755 root:root /var/lib/deploy/apps/NOME_APP/releases
 } </dev/null
 
@@ -1496,14 +1520,14 @@ __DEPLOY_EOF_f7c301e8a8cc
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_60d63cc05e8e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_748ef345c6b1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_live_release deploy_live_release deploy_live_slot __live_dir deploy_live_release
-{ deploy_live_release /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
+# + library: deploy_live_slot_release deploy_live_slot
+{ deploy_live_slot_release /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 } </dev/null
-__DEPLOY_EOF_60d63cc05e8e
+__DEPLOY_EOF_748ef345c6b1
 __begin 2
 { deploy_program_states NOME_APP NOME_APP-a NOME_APP-b
 } </dev/null
@@ -1585,7 +1609,7 @@ __begin 1
 # step: processes
 __step=processes
 __begin 1
-{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-\*.conf
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
 } </dev/null
 __begin 2
 { deploy_update_programs supervisor
