@@ -229,7 +229,7 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
     const b = await bench();
     const { midBuild, beforeCommit, afterCommit } = deployPoints(b.file);
     const checkData = await snapshotData(b.host);
-    const total: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set(), maxMs: 0, slow: 0 };
+    const total: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set(), maxMs: 0, slow: 0, held: 0 };
     const exits: (number | null)[] = [];
     try {
       for (const [point, switched] of [

@@ -582,9 +582,11 @@ cmd_up() {
     ip netns del "$ns" 2>/dev/null || true
   fi
   local -A used=()
-  local f
+  local f i
   for f in "$STATE"/*/index; do
-    [[ -f $f ]] && used[$(cat "$f")]=1
+    # A host going down (outside this lock) may remove its directory while we read it.
+    i=$(cat "$f" 2>/dev/null) || continue
+    [[ $i =~ ^[0-9]+$ ]] && used[$i]=1
   done
   for ((n = 1; n <= 254; n++)); do
     [[ -z ${used[$n]:-} ]] && break
