@@ -40,7 +40,11 @@ type Library = 'whole' | 'named';
 function libraryText(code: string, library: Library): string {
   if (library === 'whole') return libraryFor(code);
   const names = [...calledFunctions(code)];
-  return names.length ? `# + library: ${LIBRARY.filter((f) => names.includes(f.name)).map((f) => f.name).join(' ')}\n` : '';
+  return names.length
+    ? `# + library: ${LIBRARY.filter((f) => names.includes(f.name))
+        .map((f) => f.name)
+        .join(' ')}\n`
+    : '';
 }
 
 /**
@@ -66,16 +70,29 @@ function appScript(body: string, head = ''): string {
  * `code` as the login or root shell runs it, or, for the app user, as `sudo -u APP bash -s` with
  * the code (and its own input, a here-document inside) on stdin: no process list ever shows it.
  */
-function asWho(as: RunAs, ctx: RenderContext, code: (reveal: boolean) => string, reveal: boolean, library: Library): string {
+function asWho(
+  as: RunAs,
+  ctx: RenderContext,
+  code: (reveal: boolean) => string,
+  reveal: boolean,
+  library: Library,
+): string {
   if (as !== 'app') return code(reveal);
   const shown = appScript(code(false), libraryText(code(false), 'whole'));
   const real = appScript(code(true), libraryText(code(false), 'whole'));
-  if (library === 'named') return `sudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), appScript(code(false), libraryText(code(false), 'named')))}`;
+  if (library === 'named')
+    return `sudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), appScript(code(false), libraryText(code(false), 'named')))}`;
   return `sudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), reveal ? real : shown)}`;
 }
 
 /** One command as shell code; reveal=false gives the redacted text for display and logs. */
-export function renderCommand(cmd: Command, step: Step, ctx: RenderContext, reveal: boolean, library: Library = 'whole'): string {
+export function renderCommand(
+  cmd: Command,
+  step: Step,
+  ctx: RenderContext,
+  reveal: boolean,
+  library: Library = 'whole',
+): string {
   const as = cmd.as ?? (step.privileged ? 'root' : 'login');
   if (!step.privileged && as !== 'login') throw new Error(`step ${step.id}: ${as} command in an unprivileged step`);
   const text = (r: Redactable, real: boolean) => (real ? r.reveal() : String(r));
@@ -123,16 +140,24 @@ function rootCode(step: Step): string {
  */
 export function renderStepBody(step: Step, ctx: RenderContext, reveal: boolean, library: Library = 'whole'): string {
   const body = appGroups(step, ctx)
-    .map((g) => (ownMarkers(g) ? renderAppGroup(g, step, ctx, reveal, library) : `__begin ${g[0].index}\n${renderCommand(g[0].cmd, step, ctx, reveal, library)}`))
+    .map((g) =>
+      ownMarkers(g)
+        ? renderAppGroup(g, step, ctx, reveal, library)
+        : `__begin ${g[0].index}\n${renderCommand(g[0].cmd, step, ctx, reveal, library)}`,
+    )
     .join('\n');
-  const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n` : '';
+  const guard = step.onlyIf
+    ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n`
+    : '';
   return `# step: ${step.id}\n${stepVariables(step, ctx)}${guard}${body}\n`;
 }
 
 /** The step's name and the pause point: what __begin needs, in the step's script and in each app group. */
 function stepVariables(step: Step, ctx: RenderContext): string {
   const [pauseStep, pauseAt, pauseFor] = (ctx.pauseAt ?? '').split(':');
-  const pause = pauseAt ? `__pause_at=${quote(`${pauseStep}:${pauseAt}`)}${pauseFor ? ` __pause_for=${quote(pauseFor)}` : ''}\n` : '';
+  const pause = pauseAt
+    ? `__pause_at=${quote(`${pauseStep}:${pauseAt}`)}${pauseFor ? ` __pause_for=${quote(pauseFor)}` : ''}\n`
+    : '';
   return `__step=${quote(step.id)}\n${pause}`;
 }
 
@@ -148,7 +173,7 @@ function ownMarkers(group: Numbered[]): boolean {
  * alone. Each `sudo -u <app>` costs a PAM session and a bash start-up (~10 ms): a build's
  * dozen app commands (and their checks) then take one instead of twenty.
  */
-function appGroups(step: Step, ctx: RenderContext): Numbered[][] {
+function appGroups(step: Step, _ctx: RenderContext): Numbered[][] {
   const groups: Numbered[][] = [];
   step.commands.forEach((cmd, i) => {
     const app = (cmd.as ?? (step.privileged ? 'root' : 'login')) === 'app';
@@ -157,7 +182,8 @@ function appGroups(step: Step, ctx: RenderContext): Numbered[][] {
     if (app && last && last[0].cmd.as === 'app') last.push({ cmd, index: i + 1 });
     else groups.push([{ cmd, index: i + 1 }]);
     // The app's shell cannot raise the step script's __step_changed: nothing may read it after a group.
-    if (!app && groups.some(ownMarkers) && String(cmd.run).includes('__step_changed')) throw new Error(`step ${step.id}: command ${i + 1} reads __step_changed after a group of app commands`);
+    if (!app && groups.some(ownMarkers) && String(cmd.run).includes('__step_changed'))
+      throw new Error(`step ${step.id}: command ${i + 1} reads __step_changed after a group of app commands`);
   });
   return groups;
 }
@@ -171,18 +197,25 @@ function appGroups(step: Step, ctx: RenderContext): Numbered[][] {
 function renderAppGroup(group: Numbered[], step: Step, ctx: RenderContext, reveal: boolean, library: Library): string {
   const text = (r: Redactable, real: boolean) => (real ? r.reveal() : String(r));
   const one = ({ cmd, index }: Numbered, real: boolean) => {
-    const input = cmd.stdin ? heredoc(tagFor(String(cmd.stdin), cmd.stdin.reveal()), text(cmd.stdin, real)) : ' </dev/null';
+    const input = cmd.stdin
+      ? heredoc(tagFor(String(cmd.stdin), cmd.stdin.reveal()), text(cmd.stdin, real))
+      : ' </dev/null';
     const run = `( ${text(cmd.run, real)}\n)${input}`;
     const mark = cmd.probe || cmd.reportsChange ? '' : '\n__mark changed';
-    const body = cmd.unless ? `if ( ${text(cmd.unless, real)}\n) </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi` : `${run}${mark}`;
+    const body = cmd.unless
+      ? `if ( ${text(cmd.unless, real)}\n) </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`
+      : `${run}${mark}`;
     return `__begin ${index}\n${body}`;
   };
   const code = group.map((n) => [n.cmd.unless, n.cmd.run].filter(Boolean).map(String).join('\n')).join('\n');
-  const head = (lib: Library) => (lib === 'whole' ? MARKERS : '# + remote/markers.sh\n') + libraryText(MARKERS + code, lib);
-  const script = (real: boolean, lib: Library) => appScript(`${stepVariables(step, ctx)}${group.map((n) => one(n, real)).join('\n')}`, head(lib));
+  const head = (lib: Library) =>
+    (lib === 'whole' ? MARKERS : '# + remote/markers.sh\n') + libraryText(MARKERS + code, lib);
+  const script = (real: boolean, lib: Library) =>
+    appScript(`${stepVariables(step, ctx)}${group.map((n) => one(n, real)).join('\n')}`, head(lib));
   const shown = script(false, 'whole');
   const real = script(true, 'whole');
-  if (library === 'named') return `__i=${group[0].index}\nsudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), script(false, 'named'))}`;
+  if (library === 'named')
+    return `__i=${group[0].index}\nsudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), script(false, 'named'))}`;
   // The step's own __i names the group until its first command begins (a failure inside is
   // reported by the group's markers first: parseOutput keeps the first "fail").
   return `__i=${group[0].index}\nsudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), reveal ? real : shown)}`;
@@ -230,7 +263,12 @@ export interface ParsedOutput {
 
 /** Undo the markers: split the streams by command, find what changed and what failed. */
 export function parseOutput(stdout: string, stderr: string, count: number): ParsedOutput {
-  const out: ParsedOutput = { stdout: Array(count + 1).fill(''), stderr: Array(count + 1).fill(''), changed: new Set(), skipped: new Set() };
+  const out: ParsedOutput = {
+    stdout: Array(count + 1).fill(''),
+    stderr: Array(count + 1).fill(''),
+    changed: new Set(),
+    skipped: new Set(),
+  };
   const split = (text: string, into: string[], onMark: (word: string, args: string[]) => void) => {
     let current = 0;
     const lines = splitLines(text);

@@ -29,13 +29,32 @@ function contextFor(settings: ReturnType<typeof parseSettings>, command: Command
 }
 
 export function goldens(): Golden[] {
-  const out: Golden[] = [{ path: 'library.sh', text: `# Every step's script starts with this (remote/markers.sh, remote/prelude.sh):\n${PRELUDE}\n# then the functions of remote/lib/ it calls, of these:\n${LIBRARY_TEXT}`, scripts: [] }];
+  const out: Golden[] = [
+    {
+      path: 'library.sh',
+      text: `# Every step's script starts with this (remote/markers.sh, remote/prelude.sh):\n${PRELUDE}\n# then the functions of remote/lib/ it calls, of these:\n${LIBRARY_TEXT}`,
+      scripts: [],
+    },
+  ];
   for (const [name, app] of Object.entries(SETTINGS)) {
-    const s = parseSettings(readFileSync(new URL(`./golden/settings/${name}.ini`, import.meta.url), 'utf8'), { app, file: `${name}.ini`, command: 'deploy' });
+    const s = parseSettings(readFileSync(new URL(`./golden/settings/${name}.ini`, import.meta.url), 'utf8'), {
+      app,
+      file: `${name}.ini`,
+      command: 'deploy',
+    });
     for (const [command, steps] of Object.entries(catalog(s)) as [CommandName, Step[]][]) {
       const ctx = contextFor(s, command);
-      const text = steps.map((st) => `# ---- ${st.title} [${st.id}${st.privileged && !ctx.rootless ? ', sudo -n bash -s' : ', bash -s'}]\n${renderStepBody(st, ctx, false, 'named')}`).join('\n');
-      out.push({ path: `${name}/${command.replace(/ /g, '-')}.sh`, text: `# ${command}, planned for test/golden/settings/${name}.ini (npm run golden writes this file)\n${text}`, scripts: steps.map((st) => ({ step: st.id, script: renderScript(st, ctx, false) })) });
+      const text = steps
+        .map(
+          (st) =>
+            `# ---- ${st.title} [${st.id}${st.privileged && !ctx.rootless ? ', sudo -n bash -s' : ', bash -s'}]\n${renderStepBody(st, ctx, false, 'named')}`,
+        )
+        .join('\n');
+      out.push({
+        path: `${name}/${command.replace(/ /g, '-')}.sh`,
+        text: `# ${command}, planned for test/golden/settings/${name}.ini (npm run golden writes this file)\n${text}`,
+        scripts: steps.map((st) => ({ step: st.id, script: renderScript(st, ctx, false) })),
+      });
     }
   }
   return out;

@@ -65,7 +65,10 @@ export function stubs(programs: Record<string, string>): string {
 export function runLib(code: string, opts: LibOptions = {}): LibResult {
   const script = `${remoteFile('markers.sh')}__changed_files='' __undo='' __undo_dir=''\n${libraryFor(code)}${code}\n`;
   const env = { ...process.env, ...(opts.stubs ? { PATH: `${opts.stubs}:${process.env.PATH}` } : {}), ...opts.env };
-  const argv = opts.user === undefined ? ['bash', '-c', script] : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user}`, '--clear-groups', 'bash', '-c', script];
+  const argv =
+    opts.user === undefined
+      ? ['bash', '-c', script]
+      : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user}`, '--clear-groups', 'bash', '-c', script];
   const r = spawnSync(argv[0], argv.slice(1), { input: opts.stdin ?? '', env, encoding: 'utf8', cwd: '/' });
   const marks: string[] = [];
   const clean = (text: string, onMark: (word: string) => void) =>
@@ -77,5 +80,10 @@ export function runLib(code: string, opts: LibOptions = {}): LibResult {
         return false;
       })
       .join('\n');
-  return { code: r.status ?? -1, stdout: clean(r.stdout, (w) => marks.push(w)), stderr: clean(r.stderr, () => {}), marks };
+  return {
+    code: r.status ?? -1,
+    stdout: clean(r.stdout, (w) => marks.push(w)),
+    stderr: clean(r.stderr, () => {}),
+    marks,
+  };
 }

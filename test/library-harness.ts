@@ -48,9 +48,25 @@ export function runLibrary(code: string, opts: LibraryOptions = {}): LibraryRun 
   }
   for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
   const script = `${remoteFile('markers.sh')}${libraryFor(code)}${opts.functions ?? ''}\nD=${JSON.stringify(dir)}\n${code}\n`;
-  const r = spawnSync('bash', ['-c', script], { input: opts.stdin ?? '', encoding: 'utf8', env: { ...process.env, PATH: `${bin}:/usr/bin:/bin:/usr/sbin:/sbin` } });
+  const r = spawnSync('bash', ['-c', script], {
+    input: opts.stdin ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:/usr/bin:/bin:/usr/sbin:/sbin` },
+  });
   const split = (text: string) => text.split('\n').filter((l, i, all) => l || i < all.length - 1);
-  const marks = [...split(r.stdout), ...split(r.stderr)].filter((l) => l.startsWith(MARK)).map((l) => l.slice(1).replace(/ \d+$/, ''));
-  const clean = (text: string) => split(text).filter((l) => !l.startsWith(MARK)).join('\n');
-  return { status: r.status ?? -1, stdout: clean(r.stdout), stderr: clean(r.stderr), marks, calls: split(readFileSync(calls, 'utf8')), dir };
+  const marks = [...split(r.stdout), ...split(r.stderr)]
+    .filter((l) => l.startsWith(MARK))
+    .map((l) => l.slice(1).replace(/ \d+$/, ''));
+  const clean = (text: string) =>
+    split(text)
+      .filter((l) => !l.startsWith(MARK))
+      .join('\n');
+  return {
+    status: r.status ?? -1,
+    stdout: clean(r.stdout),
+    stderr: clean(r.stderr),
+    marks,
+    calls: split(readFileSync(calls, 'utf8')),
+    dir,
+  };
 }

@@ -11,7 +11,13 @@ import { sh, type Sh } from '../shell.js';
 import { envFileContent } from '../steps/build.js';
 import { processManager } from '../steps/manager/index.js';
 import { runsProcesses } from '../steps/processes.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent, processScriptContent, SECRET_KEY_PLACEHOLDER } from '../steps/server-files.js';
+import {
+  configFileContent,
+  gunicornConfigContent,
+  nginxSiteContent,
+  processScriptContent,
+  SECRET_KEY_PLACEHOLDER,
+} from '../steps/server-files.js';
 
 interface ServerFile {
   /** What the operator reads. */
@@ -33,23 +39,43 @@ function files(s: Settings, host: HostSpec): ServerFile[] {
   const live = liveRelease(L, web);
   const cat = (path: string) => sh`deploy_read ${path}`;
   const out: ServerFile[] = [
-    { path: 'gunicorn.conf.py', read: sh`deploy_read_live ${live} .deploy/gunicorn.conf.py ${L.gunicornConf}`, next: gunicornConfigContent(s).toString() },
+    {
+      path: 'gunicorn.conf.py',
+      read: sh`deploy_read_live ${live} .deploy/gunicorn.conf.py ${L.gunicornConf}`,
+      next: gunicornConfigContent(s).toString(),
+    },
     {
       path: `config file (${s.configFile})`,
       read: sh`deploy_read_live_config ${live} .deploy/app.conf ${s.configFile}`,
       next: maskConfig(configFileContent(s).toString().replace(SECRET_KEY_PLACEHOLDER, '[redacted]')),
     },
     // The environment: which variables, never their values.
-    { path: 'environment (.deploy-env)', read: sh`deploy_read_live_env ${live} .deploy-env`, next: envFileContent(s).toString().replace(/=.*$/gm, '=[redacted]').replace(/^APP_CONFIG_FILE=.*\n/m, '') },
+    {
+      path: 'environment (.deploy-env)',
+      read: sh`deploy_read_live_env ${live} .deploy-env`,
+      next: envFileContent(s)
+        .toString()
+        .replace(/=.*$/gm, '=[redacted]')
+        .replace(/^APP_CONFIG_FILE=.*\n/m, ''),
+    },
   ];
   if (web) {
     out.push({ path: L.nginxSite, read: cat(L.nginxSite), next: nginxSiteContent(s).toString() });
-    for (const slot of SLOTS) out.push({ path: pm.programFile(slot), read: cat(pm.programFile(slot)), next: pm.slotProgram(slot).toString() });
+    for (const slot of SLOTS)
+      out.push({ path: pm.programFile(slot), read: cat(pm.programFile(slot)), next: pm.slotProgram(slot).toString() });
   }
   if (runsProcesses(s, host)) {
     for (const name of Object.keys(s.processes)) {
-      out.push({ path: pm.programFile(name), read: cat(pm.programFile(name)), next: pm.processProgram(name).toString() });
-      out.push({ path: `.deploy/processes/${name}`, read: sh`deploy_read_live ${live} ${`.deploy/processes/${name}`}`, next: processScriptContent(s, name).toString() });
+      out.push({
+        path: pm.programFile(name),
+        read: cat(pm.programFile(name)),
+        next: pm.processProgram(name).toString(),
+      });
+      out.push({
+        path: `.deploy/processes/${name}`,
+        read: sh`deploy_read_live ${live} ${`.deploy/processes/${name}`}`,
+        next: processScriptContent(s, name).toString(),
+      });
     }
   }
   return out;
@@ -65,23 +91,47 @@ export async function previewFiles(session: Session): Promise<void> {
       try {
         ex = await session.openSsh(host);
       } catch (e) {
-        reporter.info(chalk.yellow(`${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`));
+        reporter.info(
+          chalk.yellow(
+            `${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`,
+          ),
+        );
         return;
       }
       try {
-        const res = await ex.run(step('read-files', 'read the server files (dry run)', list.map((f, i) => value(`f${i}`, f.read, { as: 'app' }))));
+        const res = await ex.run(
+          step(
+            'read-files',
+            'read the server files (dry run)',
+            list.map((f, i) => value(`f${i}`, f.read, { as: 'app' })),
+          ),
+        );
         const changed: string[] = [];
         for (const [i, f] of list.entries()) {
           const now = res.values[`f${i}`] ?? '';
           if (now.trim() === f.next.trim()) continue;
           changed.push(f.path);
-          const patch = createTwoFilesPatch(`${f.path} (on the server)`, `${f.path} (this deploy)`, `${now.trim()}\n`, `${f.next.trim()}\n`, '', '', { context: 2 });
-          reporter.info(`${chalk.bold(`${host.label}  ${f.path} would change:`)}\n${patch.split('\n').slice(2).map(colour).join('\n')}`);
+          const patch = createTwoFilesPatch(
+            `${f.path} (on the server)`,
+            `${f.path} (this deploy)`,
+            `${now.trim()}\n`,
+            `${f.next.trim()}\n`,
+            '',
+            '',
+            { context: 2 },
+          );
+          reporter.info(
+            `${chalk.bold(`${host.label}  ${f.path} would change:`)}\n${patch.split('\n').slice(2).map(colour).join('\n')}`,
+          );
         }
         if (!changed.length) reporter.info(`${host.label}: no server file would change`);
         reporter.hostData(host.label, 'would_change', changed);
       } catch (e) {
-        reporter.info(chalk.yellow(`${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`));
+        reporter.info(
+          chalk.yellow(
+            `${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`,
+          ),
+        );
       } finally {
         await ex.close();
       }

@@ -13,20 +13,26 @@ import { printable } from '../printable.js';
  * The table's rules make each a user of its own; what depends on other keys is here: neither
  * may be a deploy_hosts user (they have sudo), nor the same as the other.
  */
-export function accounts(c: Checker, hosts: HostSpec[]): { appUser: string; deployUser?: string; deployUserKeys: string[] } {
+export function accounts(
+  c: Checker,
+  hosts: HostSpec[],
+): { appUser: string; deployUser?: string; deployUserKeys: string[] } {
   const sudoers = new Set(hosts.map((h) => h.user));
   const account = (key: string): string => {
     const v = c.value(key);
     // Only a value given (and not refused already): the default is ours.
-    if (c.get(key) && sudoers.has(v)) c.report(key, `${printable(v)} is a deploy_hosts user, who has sudo: ${key} must be a user without it`);
+    if (c.get(key) && sudoers.has(v))
+      c.report(key, `${printable(v)} is a deploy_hosts user, who has sudo: ${key} must be a user without it`);
     return v;
   };
   const appUser = account('app_user');
   const deployUser = account('deploy_user') || undefined;
-  if (deployUser && deployUser === appUser) c.report('deploy_user', 'must differ from app_user (the app must not be able to change its own code)');
+  if (deployUser && deployUser === appUser)
+    c.report('deploy_user', 'must differ from app_user (the app must not be able to change its own code)');
   // Whether the keys do anything depends on deploy_user; that problem comes before those of each file.
   const deployUserKeys = list(c.get('deploy_user_keys'));
-  if (deployUserKeys.length && !deployUser && c.ok('deploy_user')) c.report('deploy_user_keys', 'has no effect without deploy_user');
+  if (deployUserKeys.length && !deployUser && c.ok('deploy_user'))
+    c.report('deploy_user_keys', 'has no effect without deploy_user');
   c.checkEach('deploy_user_keys', deployUserKeys);
   return { appUser, deployUser, deployUserKeys };
 }
@@ -45,13 +51,22 @@ export function authorisedKeys(c: Checker, deployUser: string | undefined, given
     return given;
   }
   const identity = c.value('identity_file');
-  const found = identity ? `${identity}.pub` : SSH_DEFAULT_KEYS.map((k) => join(homedir(), '.ssh', `${k}.pub`)).find((f) => existsSync(f));
+  const found = identity
+    ? `${identity}.pub`
+    : SSH_DEFAULT_KEYS.map((k) => join(homedir(), '.ssh', `${k}.pub`)).find((f) => existsSync(f));
   if (!found) {
-    c.report('deploy_user', `no public key to authorise for it: deploy_user_keys is not set, there is no identity_file, and none of ${SSH_DEFAULT_KEYS.map((k) => `~/.ssh/${k}.pub`).join(', ')} exists; ${instead}`);
+    c.report(
+      'deploy_user',
+      `no public key to authorise for it: deploy_user_keys is not set, there is no identity_file, and none of ${SSH_DEFAULT_KEYS.map((k) => `~/.ssh/${k}.pub`).join(', ')} exists; ${instead}`,
+    );
     return [];
   }
   const problem = publicKeyProblem(found);
-  if (problem) c.report('deploy_user', `deploy_user_keys is not set and its default${identity ? ', the .pub beside identity_file,' : ''} is not usable: ${problem}; ${instead}`);
+  if (problem)
+    c.report(
+      'deploy_user',
+      `deploy_user_keys is not set and its default${identity ? ', the .pub beside identity_file,' : ''} is not usable: ${problem}; ${instead}`,
+    );
   return [found];
 }
 

@@ -22,7 +22,9 @@ export function listApps(parsed: Record<string, unknown>): Map<string, AppSectio
       plain[name] = value as RawSection;
       continue;
     }
-    const nested = Object.entries(value).filter(([k, v]) => isSection(v) && (SECTIONS as readonly string[]).includes(k));
+    const nested = Object.entries(value).filter(
+      ([k, v]) => isSection(v) && (SECTIONS as readonly string[]).includes(k),
+    );
     if (nested.length) apps.set(name, { prefix: `${name}.`, sections: Object.fromEntries(nested) as RawApp });
   }
   if (plain.DEPLOY) {
@@ -46,18 +48,25 @@ export function chooseApp(apps: Map<string, AppSections>, app: string): AppSecti
 }
 
 /** A plain [DEPLOY] whose project_name is also a [name.DEPLOY] app: listApps keeps only one of them. */
-export function appCollisions(parsed: Record<string, unknown>, apps: Map<string, AppSections>, layout: Layout): string[] {
+export function appCollisions(
+  parsed: Record<string, unknown>,
+  apps: Map<string, AppSections>,
+  layout: Layout,
+): string[] {
   if (!isSection(parsed.DEPLOY)) return [];
   const name = unquote(parsed.DEPLOY.project_name);
   if (apps.get(name)?.prefix === '' || !apps.has(name)) return [];
-  return [`${where('DEPLOY', 'project_name', layout.lines.get('DEPLOY\0project_name'))}: app "${name}" is also defined by [${name}.DEPLOY]`];
+  return [
+    `${where('DEPLOY', 'project_name', layout.lines.get('DEPLOY\0project_name'))}: app "${name}" is also defined by [${name}.DEPLOY]`,
+  ];
 }
 
 /** [APP], [ENV]... without a plain [DEPLOY] belong to no app: they were meant for a named one. */
 export function orphanSections(layout: Layout, apps: Map<string, AppSections>): string[] {
   if (layout.headers.has('DEPLOY') || !apps.size) return [];
   return FREE_OR_APP.filter((s) => layout.headers.has(s)).map(
-    (s) => `[${s}] (line ${layout.headers.get(s)![0]}): belongs to no app (there is no plain [DEPLOY]); did you mean ${[...apps.keys()].map((a) => `[${a}.${s}]`).join(' or ')}?`,
+    (s) =>
+      `[${s}] (line ${layout.headers.get(s)![0]}): belongs to no app (there is no plain [DEPLOY]); did you mean ${[...apps.keys()].map((a) => `[${a}.${s}]`).join(' or ')}?`,
   );
 }
 const FREE_OR_APP = SECTIONS.filter((s) => s !== 'DEPLOY');

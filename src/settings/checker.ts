@@ -26,7 +26,9 @@ export class Checker {
 
   /** The app's keys of a section, but those scanLayout already reported as misread. */
   entries(section: string): [string, unknown][] {
-    return Object.entries(this.sections[section] ?? {}).filter(([k]) => !this.layout.misread.has(`${this.prefix}${section}\0${k}`));
+    return Object.entries(this.sections[section] ?? {}).filter(
+      ([k]) => !this.layout.misread.has(`${this.prefix}${section}\0${k}`),
+    );
   }
 
   /** `[DEPLOY] home (line 4)`; an invalid [ENV] name is not shown (it may be half a pasted secret). */
@@ -113,7 +115,8 @@ export class Checker {
     const v = this.get(key);
     if (v === undefined) return Number(fallback);
     const n = Number(v);
-    if (!/^\d{1,9}$/.test(v) || n < min || n > max) this.report(key, `${printable(v)} is not a whole number from ${min} to ${max}`);
+    if (!/^\d{1,9}$/.test(v) || n < min || n > max)
+      this.report(key, `${printable(v)} is not a whole number from ${min} to ${max}`);
     return n;
   }
 
@@ -130,7 +133,12 @@ export class Checker {
         const def = defs.find((d) => d.key === key || d.aliases?.includes(key));
         if (!def) {
           const elsewhere = KEYS.find((d) => d.key === key || d.aliases?.includes(key));
-          const hint = elsewhere ? ` (it belongs in [${this.prefix}${elsewhere.section}])` : suggest(key, defs.flatMap((d) => [d.key, ...(d.aliases ?? [])]));
+          const hint = elsewhere
+            ? ` (it belongs in [${this.prefix}${elsewhere.section}])`
+            : suggest(
+                key,
+                defs.flatMap((d) => [d.key, ...(d.aliases ?? [])]),
+              );
           this.problems.push(`${this.where(section, key)}: unknown key${hint}`);
           continue;
         }
@@ -143,7 +151,12 @@ export class Checker {
   }
 
   /** [ENV] and [COMMANDS]: free names and values, each checked; the values are never shown. */
-  free(section: 'ENV' | 'COMMANDS' | 'RUN_ONCE' | 'PROCESSES', name: RegExp, nameWhat: string, valueRule: Rule): Record<string, string> {
+  free(
+    section: 'ENV' | 'COMMANDS' | 'RUN_ONCE' | 'PROCESSES',
+    name: RegExp,
+    nameWhat: string,
+    valueRule: Rule,
+  ): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of this.entries(section)) {
       const value = unquote(v);

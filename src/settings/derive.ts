@@ -24,8 +24,13 @@ export function deriveSettings(c: Checker, { app, file, command }: LoadOptions):
   return settingsOf(c, { app, file, ...source, ...fleet, ...paths, ...slots, ...build, ...django, ...sections });
 }
 
-type Parts = { app: string; file: string } & ReturnType<typeof sourceKeys> & ReturnType<typeof fleetKeys> & ReturnType<typeof pathKeys> &
-  ReturnType<typeof binds> & ReturnType<typeof buildKeys> & ReturnType<typeof djangoKeys> & ReturnType<typeof sectionKeys>;
+type Parts = { app: string; file: string } & ReturnType<typeof sourceKeys> &
+  ReturnType<typeof fleetKeys> &
+  ReturnType<typeof pathKeys> &
+  ReturnType<typeof binds> &
+  ReturnType<typeof buildKeys> &
+  ReturnType<typeof djangoKeys> &
+  ReturnType<typeof sectionKeys>;
 
 /** The app's name (project_name, else the name asked for), its repository and branch. */
 function sourceKeys(c: Checker, app: string) {
@@ -58,9 +63,11 @@ function binds(c: Checker): { gunicornBind: string; gunicornBindAlt: string } {
   let gunicornBindAlt = given;
   if (!given && c.ok('gunicorn_bind') && !c.isSet('gunicorn_bind_alt')) {
     gunicornBindAlt = nextBind(gunicornBind) ?? '';
-    if (!gunicornBindAlt) c.report('gunicorn_bind', 'no port left for the second slot (port + 1): set gunicorn_bind_alt');
+    if (!gunicornBindAlt)
+      c.report('gunicorn_bind', 'no port left for the second slot (port + 1): set gunicorn_bind_alt');
   }
-  if (gunicornBindAlt && gunicornBindAlt === gunicornBind) c.report('gunicorn_bind_alt', 'must differ from gunicorn_bind');
+  if (gunicornBindAlt && gunicornBindAlt === gunicornBind)
+    c.report('gunicorn_bind_alt', 'must differ from gunicorn_bind');
   return { gunicornBind, gunicornBindAlt };
 }
 
@@ -93,7 +100,12 @@ function buildKeys(c: Checker, name: string) {
 /** The config file's values whose defaults come from other keys, and [EMAIL]. */
 function djangoKeys(c: Checker, home: string, name: string, serverName: string, hosts: HostSpec[]) {
   const appRoot = `${home}/apps/${name}`;
-  const defaultHosts = [...serverName.split(' ').filter((s) => s !== '_'), ...hosts.map((h) => h.host), 'localhost', '127.0.0.1'];
+  const defaultHosts = [
+    ...serverName.split(' ').filter((s) => s !== '_'),
+    ...hosts.map((h) => h.host),
+    'localhost',
+    '127.0.0.1',
+  ];
   // The default comes from server_name and the hosts, checked above: only a value given is checked.
   const allowedHosts = c.items('allowed_hosts', [...new Set(defaultHosts)].join(','));
   // The default lives in the app's directory, which depends on home and project_name.
@@ -116,18 +128,34 @@ const COMMAND_NAME = 'not a valid command name (a-z, digits, - and _, starting w
 
 /** The free sections ([ENV] with env_file, [RUN_ONCE], [PROCESSES], [COMMANDS]), [HOOKS] and the process manager. */
 function sectionKeys(c: Checker, file: string, deployUser: string | undefined) {
-  const env = c.free('ENV', PATTERNS.envKey, 'not a valid variable name (letters, digits and _, not starting with a digit, at most 128)', (v) =>
-    // Passed literally, never run: $, backticks, quotes are fine. The value is never shown.
-    textProblem(v, MAX_VALUE, false)?.replace(/^contains/, 'value contains').replace(/^too long/, 'value too long'),
+  const env = c.free(
+    'ENV',
+    PATTERNS.envKey,
+    'not a valid variable name (letters, digits and _, not starting with a digit, at most 128)',
+    (v) =>
+      // Passed literally, never run: $, backticks, quotes are fine. The value is never shown.
+      textProblem(v, MAX_VALUE, false)
+        ?.replace(/^contains/, 'value contains')
+        .replace(/^too long/, 'value too long'),
   );
   const runOnce = c.free('RUN_ONCE', PATTERNS.commandName, COMMAND_NAME, commandRule);
-  const processes = c.free('PROCESSES', PATTERNS.commandName, 'not a valid process name (a-z, digits, - and _, starting with a letter)', commandRule);
+  const processes = c.free(
+    'PROCESSES',
+    PATTERNS.commandName,
+    'not a valid process name (a-z, digits, - and _, starting with a letter)',
+    commandRule,
+  );
   // The gunicorn slots are programs <app>-a and <app>-b; the boot unit is deploy-<app>-boot.
-  for (const n of Object.keys(processes).filter((n) => n === 'a' || n === 'b')) c.problems.push(`${c.where('PROCESSES', n)}: "a" and "b" name the gunicorn slots: choose another process name`);
+  for (const n of Object.keys(processes).filter((n) => n === 'a' || n === 'b'))
+    c.problems.push(`${c.where('PROCESSES', n)}: "a" and "b" name the gunicorn slots: choose another process name`);
   const hooks = hookSettings(c);
   Object.assign(env, envFile(c, file));
   const processManager = c.value('process_manager') as Settings['processManager'];
-  if (processManager === 'systemd' && deployUser) c.report('process_manager', 'systemd does not work with deploy_user yet (deploy_user controls supervisor through its socket): use supervisor, or no deploy_user');
+  if (processManager === 'systemd' && deployUser)
+    c.report(
+      'process_manager',
+      'systemd does not work with deploy_user yet (deploy_user controls supervisor through its socket): use supervisor, or no deploy_user',
+    );
   const commands = c.free('COMMANDS', PATTERNS.commandName, COMMAND_NAME, commandRule);
   return { env, runOnce, processes, hooks, processManager, commands };
 }
@@ -141,7 +169,9 @@ function hookSettings(c: Checker): Settings['hooks'] {
     if (command.trim()) hooks[name] = { command, once: once.has(name) };
     else if (c.isSet(name)) c.report(name, 'empty command');
   }
-  for (const name of once) if (HOOK_NAMES.includes(name as HookName) && !hooks[name as HookName]) c.report('run_once', `${name} is not set in [HOOKS]`);
+  for (const name of once)
+    if (HOOK_NAMES.includes(name as HookName) && !hooks[name as HookName])
+      c.report('run_once', `${name} is not set in [HOOKS]`);
   return hooks;
 }
 
@@ -188,7 +218,12 @@ function settingsOf(c: Checker, p: Parts): Settings {
     migrate: c.bool('migrate'),
     collectstatic: c.bool('collectstatic'),
     testCommand: c.value('test_command') || undefined,
-    django: { settingsModule: p.settingsModule, debug: c.bool('debug'), allowedHosts: p.allowedHosts, databaseUrl: p.databaseUrl },
+    django: {
+      settingsModule: p.settingsModule,
+      debug: c.bool('debug'),
+      allowedHosts: p.allowedHosts,
+      databaseUrl: p.databaseUrl,
+    },
     email: p.email,
     env: Object.fromEntries(Object.entries(p.env).map(([k, v]) => [k, new Secret(v)])),
     commands: p.commands,

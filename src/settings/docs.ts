@@ -25,8 +25,7 @@ const SEE: Record<string, [text: string, href: string]> = {
 
 /** What a free section's reader needs beyond its schema text (markdown, `myapp` is the app). */
 const FREE_MORE: Partial<Record<(typeof FREE_SECTIONS)[number], string>> = {
-  ENV:
-    "Like the e-mail password and `database_url`, they are never printed, logged or shown by `--dry-run`, and never appear in an error. They are written to each release's `.deploy-env` (0600, the app user's), so a changed `[ENV]` goes out with the next `deploy` (which builds a new release even for the live commit) and a rollback brings the old values back. `env_file` adds variables from a local file.",
+  ENV: "Like the e-mail password and `database_url`, they are never printed, logged or shown by `--dry-run`, and never appear in an error. They are written to each release's `.deploy-env` (0600, the app user's), so a changed `[ENV]` goes out with the next `deploy` (which builds a new release even for the live commit) and a rollback brings the old values back. `env_file` adds variables from a local file.",
   RUN_ONCE: 'See [Many servers](many-servers.md) for where the primary fits in a deploy.',
   PROCESSES:
     "The live release is the one `current` points at. A simple command is `exec`'d; a compound one keeps its shell, and the stop signal (`process_stop_signal`) goes to its whole process group. After each switch (deploy, rollback) a process is stopped gracefully and started in the new release; one that does not stay up 1 s fails the run with its log. `a` and `b` are taken (the slots). `deploy myapp start|stop|restart NAME` acts on one ([Operations](operations.md#start-stop-restart)).",
@@ -78,9 +77,15 @@ export function settingsDocs(): string {
   const out = [INTRO];
   for (const section of ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL'] as SectionName[]) {
     out.push(`## [${section}]`);
-    const words = [SECTION_DOCS[section] ? markdown(SECTION_DOCS[section]) : '', SECTION_MORE[section] ?? ''].filter(Boolean);
+    const words = [SECTION_DOCS[section] ? markdown(SECTION_DOCS[section]) : '', SECTION_MORE[section] ?? ''].filter(
+      Boolean,
+    );
     if (words.length) out.push(words.join(' '));
-    out.push(['| key | default | meaning |', '|---|---|---|', ...KEYS.filter((k) => k.section === section).map(row)].join('\n'));
+    out.push(
+      ['| key | default | meaning |', '|---|---|---|', ...KEYS.filter((k) => k.section === section).map(row)].join(
+        '\n',
+      ),
+    );
   }
   for (const section of FREE_SECTIONS) {
     out.push(`## [${section}]`, [markdown(SECTION_DOCS[section] ?? ''), FREE_MORE[section]].filter(Boolean).join(' '));

@@ -30,18 +30,27 @@ export function envFile(c: Checker, settingsFile: string): Record<string, string
     if (!line.trim() || /^\s*#/.test(line)) return;
     const at = `${printable(path)} line ${i + 1}`;
     const found = Object.entries(parseDotenv(line));
-    if (found.length !== 1) return c.report('env_file', `${at}: not KEY=value (the line is not shown: it may hold a secret)`);
+    if (found.length !== 1)
+      return c.report('env_file', `${at}: not KEY=value (the line is not shown: it may hold a secret)`);
     const [[name, value]] = found;
-    if (!PATTERNS.envKey.test(name)) return c.report('env_file', `${at}: not a variable name (letters, digits and _, not starting with a digit)`);
+    if (!PATTERNS.envKey.test(name))
+      return c.report('env_file', `${at}: not a variable name (letters, digits and _, not starting with a digit)`);
     // What follows "=" as written: dotenv keeps an opening quote it finds no end for on the line.
     const written = /^\s*(?:export\s+)?[\w.-]+\s*(?:=|:)\s*(.*)$/.exec(line)?.[1] ?? '';
     const quote = /^["'`]/.exec(written)?.[0];
-    if (quote && value.startsWith(quote)) return c.report('env_file', `${at}: ${name}'s value opens a quote that does not close on its line (a value is one line)`);
+    if (quote && value.startsWith(quote))
+      return c.report(
+        'env_file',
+        `${at}: ${name}'s value opens a quote that does not close on its line (a value is one line)`,
+      );
     const problem = textProblem(value, MAX_VALUE, false);
     if (problem) return c.report('env_file', `${at}: ${name}'s value ${problem}`);
     const hash = written.indexOf('#');
     if (!quote && hash > 0 && !/\s/.test(written[hash - 1])) {
-      c.warn('env_file', `${at}: "#" starts a comment, so ${name}'s value ends before it; to keep the rest, quote the value (${name}='…')`);
+      c.warn(
+        'env_file',
+        `${at}: "#" starts a comment, so ${name}'s value ends before it; to keep the rest, quote the value (${name}='…')`,
+      );
     }
     vars[name] = value;
   });

@@ -41,11 +41,16 @@ function hostList(c: Checker, key: string, roles: Role[]): HostSpec[] {
 export function fleetHosts(c: Checker): { hosts: HostSpec[]; primary: string } {
   const byRole = c.isSet('web') || c.isSet('worker') || c.isSet('primary');
   if (!byRole) {
-    if (!c.isSet('deploy_hosts')) c.report('deploy_hosts', 'required (or a [HOSTS] section listing the web and worker hosts)');
+    if (!c.isSet('deploy_hosts'))
+      c.report('deploy_hosts', 'required (or a [HOSTS] section listing the web and worker hosts)');
     const hosts = hostList(c, 'deploy_hosts', ['web']);
     return { hosts, primary: hosts[0]?.label ?? '' };
   }
-  if (c.isSet('deploy_hosts')) c.report('deploy_hosts', 'set together with [HOSTS]: list the hosts in one place (deploy_hosts, or [HOSTS] web and worker)');
+  if (c.isSet('deploy_hosts'))
+    c.report(
+      'deploy_hosts',
+      'set together with [HOSTS]: list the hosts in one place (deploy_hosts, or [HOSTS] web and worker)',
+    );
   const hosts: HostSpec[] = [];
   for (const h of [...hostList(c, 'web', ['web']), ...hostList(c, 'worker', ['worker'])]) {
     const same = hosts.find((o) => serverId(o) === serverId(h));

@@ -47,7 +47,8 @@ export function scanLayout(text: string): Layout {
   text.split(/\r?\n/).forEach((physical, i) => {
     const n = i + 1;
     // ini splits lines at a lone CR too: a value could hide a second "key = value" behind one.
-    if (physical.includes('\r')) layout.problems.push(`line ${n}: a carriage return inside the line (ini would read it as a line break)`);
+    if (physical.includes('\r'))
+      layout.problems.push(`line ${n}: a carriage return inside the line (ini would read it as a line break)`);
     for (const line of physical.split('\r')) {
       if (!line.trim() || /^\s*[;#]/.test(line)) continue;
       const header = INI_HEADER.exec(line);
@@ -68,7 +69,9 @@ export function scanLayout(text: string): Layout {
         continue;
       }
       if (key !== raw) {
-        layout.problems.push(`${where(section, key, n)}: "${show(key)}[] =" lists are not supported: write one comma-separated value`);
+        layout.problems.push(
+          `${where(section, key, n)}: "${show(key)}[] =" lists are not supported: write one comma-separated value`,
+        );
       }
       if (key === '__proto__') layout.problems.push(`${where(section, key, n)}: not a valid key`);
       layout.lines.set(`${section}\0${key}`, n);
@@ -79,14 +82,19 @@ export function scanLayout(text: string): Layout {
     }
   });
   for (const [name, lines] of layout.headers) {
-    if (lines.length > 1) layout.problems.push(`[${show(name)}] (line ${lines.at(-1)}): section header ${setTimes(lines)}; write each section once`);
+    if (lines.length > 1)
+      layout.problems.push(
+        `[${show(name)}] (line ${lines.at(-1)}): section header ${setTimes(lines)}; write each section once`,
+      );
   }
   for (const uses of keys.values()) {
     if (uses.length < 2) continue;
     const last = uses.at(-1)!;
     const aliases = [...new Set(uses.map((u) => u.key).filter((k) => k !== last.key))];
     const also = aliases.length ? ` (also as ${aliases.map(show).join(', ')})` : '';
-    layout.problems.push(`${where(last.section, last.key, last.line)}: set ${setTimes(uses.map((u) => u.line)).replace(/^given /, '')}${also}; ini would keep only the last value`);
+    layout.problems.push(
+      `${where(last.section, last.key, last.line)}: set ${setTimes(uses.map((u) => u.line)).replace(/^given /, '')}${also}; ini would keep only the last value`,
+    );
   }
   return layout;
 }
@@ -111,7 +119,8 @@ function inlineComment(raw: string): Omit<Cut, 'line'> | undefined {
 /** Why a non-header line is not a plain `key = value`, if it is not. */
 function lineProblem(line: string, kv: RegExpExecArray | null, section: string): string | undefined {
   if (!kv) return 'a line starting with "=" has no key';
-  if (line.startsWith('\uFEFF')) return 'starts with an invisible byte order mark (U+FEFF): only one is allowed, at the very start of the file';
+  if (line.startsWith('\uFEFF'))
+    return 'starts with an invisible byte order mark (U+FEFF): only one is allowed, at the very start of the file';
   // Without "=" ini reads the whole line as a key set to true: a stray word, a header with
   // a comment after it, or the second line of a value pasted over two lines (maybe a
   // secret, so the line itself is never shown).
@@ -120,7 +129,8 @@ function lineProblem(line: string, kv: RegExpExecArray | null, section: string):
       ? 'a [section] header must start at the first column and be alone on its line (no comment after it)'
       : 'not "key = value" (a value cannot continue on the next line)';
   }
-  if (!section) return `${show(ini.unsafe(kv[1]))} is before any [section]: put it under [DEPLOY], [APP], [EMAIL], [ENV] or [COMMANDS]`;
+  if (!section)
+    return `${show(ini.unsafe(kv[1]))} is before any [section]: put it under [DEPLOY], [APP], [EMAIL], [ENV] or [COMMANDS]`;
   return undefined;
 }
 

@@ -8,4 +8,5 @@ export function unquote(value: unknown): string {
   return m ? m[2] : s;
 }
 
-export const isSection = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isSection = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -28,9 +28,14 @@ export function cutWarnings(layout: Layout, prefix: string): string[] {
     if (!cut.attached && !(command && cut.rest.trim())) continue;
     const secret = base === 'ENV' || !!def?.secret;
     const keep = secret ? undefined : quoteWhole(cut.written);
-    const how = keep ? `${show(key)} = ${keep}` : `${show(key)} = '…' (or "…", with any " and \\ in it written \\" and \\\\)`;
+    const how = keep
+      ? `${show(key)} = ${keep}`
+      : `${show(key)} = '…' (or "…", with any " and \\ in it written \\" and \\\\)`;
     const aside = command ? ' (a comment goes on a line of its own)' : '';
-    found.push({ line: cut.line, text: `${where(section, key, cut.line)}: "${cut.char}" starts a comment, so the value ends before it${aside}; to keep the rest, quote the whole value: ${how}` });
+    found.push({
+      line: cut.line,
+      text: `${where(section, key, cut.line)}: "${cut.char}" starts a comment, so the value ends before it${aside}; to keep the rest, quote the whole value: ${how}`,
+    });
   }
   return found.sort((a, b) => a.line - b.line).map((f) => f.text);
 }
@@ -39,5 +44,7 @@ export function cutWarnings(layout: Layout, prefix: string): string[] {
 function quoteWhole(written: string): string | undefined {
   if (!/^[\x20-\x7e]{1,300}$/.test(written)) return undefined;
   const keeps = (quoted: string) => unquote(ini.unsafe(quoted)) === written;
-  return [`'${written}'`, JSON.stringify(written)].find((q) => !(q.startsWith("'") && written.includes("'")) && keeps(q));
+  return [`'${written}'`, JSON.stringify(written)].find(
+    (q) => !(q.startsWith("'") && written.includes("'")) && keeps(q),
+  );
 }

@@ -32,7 +32,10 @@ export function loadSettings({ app, file, command }: LoadOptions): Settings {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new UsageError(`cannot read settings file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'Write one with `deploy init`, or point to it with -c FILE.');
+    throw new UsageError(
+      `cannot read settings file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+      'Write one with `deploy init`, or point to it with -c FILE.',
+    );
   }
   const { text, problems } = decodeUtf8(bytes, file);
   return parseText(text, { app, file, command }, problems);
@@ -50,7 +53,8 @@ function parseText(text: string, { app, file, command }: LoadOptions, problems: 
   const parsed = ini.parse(text) as Record<string, unknown>;
   const apps = listApps(parsed);
   problems.push(...appCollisions(parsed, apps, layout), ...orphanSections(layout, apps));
-  if (!apps.size) throw settingsError([...problems, 'no app found: expected a [DEPLOY] section or [<app>.DEPLOY] sections'], file);
+  if (!apps.size)
+    throw settingsError([...problems, 'no app found: expected a [DEPLOY] section or [<app>.DEPLOY] sections'], file);
   const chosen = chooseApp(apps, app);
   if (!chosen) {
     const known = [...apps.keys()];
@@ -69,7 +73,10 @@ function validate(chosen: AppSections, options: LoadOptions, layout: Layout, pro
   c.warnings.push(...cutWarnings(layout, chosen.prefix));
   if (!chosen.sections.DEPLOY) problems.push(`missing section [${chosen.prefix}DEPLOY]`);
   for (const def of KEYS.filter((k) => k.required)) {
-    if (!c.isSet(def.key)) problems.push(`${c.where(def.section, def.key)}: required${def.aliases ? ` (or ${def.aliases.join(', ')})` : ''}`);
+    if (!c.isSet(def.key))
+      problems.push(
+        `${c.where(def.section, def.key)}: required${def.aliases ? ` (or ${def.aliases.join(', ')})` : ''}`,
+      );
   }
   const settings = deriveSettings(c, options);
   if (problems.length) throw settingsError(problems, options.file);

@@ -33,5 +33,8 @@ export function setTimes(lines: number[]): string {
 /** All the problems, but not thousands: a file of garbage would flood the terminal. */
 export function settingsError(problems: string[], file: string): SettingsError {
   const max = 100;
-  return new SettingsError(problems.length > max ? [...problems.slice(0, max), `… and ${problems.length - max} more problems`] : problems, file);
+  return new SettingsError(
+    problems.length > max ? [...problems.slice(0, max), `… and ${problems.length - max} more problems`] : problems,
+    file,
+  );
 }

@@ -15,7 +15,9 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text: string; pro
       throw new SettingsError(['the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8'], file);
     }
     const lines = linesNotUtf8(bytes);
-    const problems = lines.slice(0, 10).map((n) => `line ${n}: not valid UTF-8 (saved as Latin-1 or another encoding? save the file as UTF-8)`);
+    const problems = lines
+      .slice(0, 10)
+      .map((n) => `line ${n}: not valid UTF-8 (saved as Latin-1 or another encoding? save the file as UTF-8)`);
     if (lines.length > 10) problems.push(`and ${lines.length - 10} more lines that are not valid UTF-8`);
     return { text: new TextDecoder('utf-8').decode(bytes), problems };
   }

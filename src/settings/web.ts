@@ -10,12 +10,20 @@ export function webSettings(c: Checker, names: string[], home: string): Settings
   const sslPort = c.int('ssl_port');
   const first = names[0] ?? '_';
   if (ssl !== 'none') {
-    if (names.includes('_') || !names.length) c.report('ssl', `ssl = ${ssl} needs server_name to list the site's names (a certificate cannot cover "_")`);
-    if (ssl === 'letsencrypt' && names.some((n) => n.includes('*'))) c.report('ssl', 'ssl = letsencrypt cannot cover wildcard names (HTTP-01): list each name, or use ssl = custom');
-    if (listenPort === sslPort) c.report('ssl_port', `${sslPort} is also listen_port: HTTP and HTTPS need their own ports`);
+    if (names.includes('_') || !names.length)
+      c.report('ssl', `ssl = ${ssl} needs server_name to list the site's names (a certificate cannot cover "_")`);
+    if (ssl === 'letsencrypt' && names.some((n) => n.includes('*')))
+      c.report('ssl', 'ssl = letsencrypt cannot cover wildcard names (HTTP-01): list each name, or use ssl = custom');
+    if (listenPort === sslPort)
+      c.report('ssl_port', `${sslPort} is also listen_port: HTTP and HTTPS need their own ports`);
   }
   // nginx's master (root) reads them: never from where the app user writes.
-  const custom = (key: string, ext: string) => c.check(key, (v) => (v.startsWith('/') ? (cleanPath(v) ?? inAppTrees(v, home)) : 'an absolute path on the server'), `/etc/ssl/private/httpd/${first}/${first}.${ext}`);
+  const custom = (key: string, ext: string) =>
+    c.check(
+      key,
+      (v) => (v.startsWith('/') ? (cleanPath(v) ?? inAppTrees(v, home)) : 'an absolute path on the server'),
+      `/etc/ssl/private/httpd/${first}/${first}.${ext}`,
+    );
   return {
     listenPort,
     sslPort,

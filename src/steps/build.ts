@@ -32,11 +32,28 @@ export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
   const L = layout(s);
   const dir = L.release(r.name);
   // The JSON on stdin, with the fingerprint in it as a secret (redacted wherever it is shown).
-  const [head, tail] = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: r.time ?? new Date().toISOString(), by: r.by ?? '', fingerprint: '@FP@' }).split('@FP@');
+  const [head, tail] = JSON.stringify({
+    release: r.name,
+    ref: r.ref,
+    kind: r.kind ?? 'branch',
+    commit: r.commit,
+    time: r.time ?? new Date().toISOString(),
+    by: r.by ?? '',
+    fingerprint: '@FP@',
+  }).split('@FP@');
   const meta = new Masked(`${head}${r.fingerprint ?? ''}${tail}\n`, `${head}${r.fingerprint?.reveal() ?? ''}${tail}\n`);
   return [
-    { run: sh`deploy_export ${L.repo} ${r.commit} ${dir} ${r.ref}`, as: 'app', unless: sh`test -f ${dir}/.deploy-release` },
-    { run: sh`deploy_finish_export ${dir} ${L.shared}`, stdin: meta, as: 'app', unless: sh`test -f ${dir}/.deploy-release` },
+    {
+      run: sh`deploy_export ${L.repo} ${r.commit} ${dir} ${r.ref}`,
+      as: 'app',
+      unless: sh`test -f ${dir}/.deploy-release`,
+    },
+    {
+      run: sh`deploy_finish_export ${dir} ${L.shared}`,
+      stdin: meta,
+      as: 'app',
+      unless: sh`test -f ${dir}/.deploy-release`,
+    },
   ];
 }
 
@@ -134,7 +151,11 @@ export function sharedDatabase(s: Settings): boolean {
 
 /** How a host builds: by its role, and whether the database is shared. */
 export function buildOn(s: Settings, host: { roles: string[]; label: string }): BuildOn {
-  return { web: host.roles.includes('web'), migrate: !sharedDatabase(s), primary: host.label === s.primary || (s.fleet ?? s.hosts).length === 1 };
+  return {
+    web: host.roles.includes('web'),
+    migrate: !sharedDatabase(s),
+    primary: host.label === s.primary || (s.fleet ?? s.hosts).length === 1,
+  };
 }
 
 /**
@@ -144,8 +165,10 @@ export function buildOn(s: Settings, host: { roles: string[]; label: string }): 
 export function runOnceCommands(s: Settings, release: string): Command[] {
   const dir = layout(s).release(release);
   const cmds: Command[] = [];
-  if (s.migrate && sharedDatabase(s)) cmds.push({ run: sh`deploy_manage ${dir} migrate --noinput`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` });
-  for (const command of Object.values(s.runOnce)) cmds.push({ run: sh`deploy_release_bash ${dir} ${command}`, as: 'app' });
+  if (s.migrate && sharedDatabase(s))
+    cmds.push({ run: sh`deploy_manage ${dir} migrate --noinput`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` });
+  for (const command of Object.values(s.runOnce))
+    cmds.push({ run: sh`deploy_release_bash ${dir} ${command}`, as: 'app' });
   return cmds;
 }
 
@@ -154,7 +177,11 @@ export function runOnceCommands(s: Settings, release: string): Command[] {
  * before migrate: a failing test must not leave the database migrated. Without a test
  * command, collectstatic and migrate share one Python process (one Django start-up).
  */
-export function djangoCommands(s: Settings, release: string, on: BuildOn = { web: true, migrate: true, primary: true }): Command[] {
+export function djangoCommands(
+  s: Settings,
+  release: string,
+  on: BuildOn = { web: true, migrate: true, primary: true },
+): Command[] {
   const dir = layout(s).release(release);
   // What collectstatic and migrate read (__django_inputs, remote/lib/build.sh) the same as the
   // live release's (recorded in its .deploy-django): nothing for them to do, and a Django start-up
@@ -162,8 +189,11 @@ export function djangoCommands(s: Settings, release: string, on: BuildOn = { web
   // inputs the new release gets them as hard links instead of a collectstatic of its own.
   const live = liveDir(s, on.web);
   const collecting = s.collectstatic && on.web;
-  const skip = on.force ? sh`test ! -f ${dir}/manage.py` : sh`deploy_django_same ${dir} ${live}${collecting ? sh` static` : sh``}`;
-  const django = (calls: string[]): Command[] => (calls.length ? [{ run: sh`deploy_django ${dir} ${calls}`, as: 'app', unless: skip }] : []);
+  const skip = on.force
+    ? sh`test ! -f ${dir}/manage.py`
+    : sh`deploy_django_same ${dir} ${live}${collecting ? sh` static` : sh``}`;
+  const django = (calls: string[]): Command[] =>
+    calls.length ? [{ run: sh`deploy_django ${dir} ${calls}`, as: 'app', unless: skip }] : [];
   const collect = collecting ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
   const migrate = s.migrate && on.migrate ? ["c('migrate', interactive=False)"] : [];
   const page = migrate.length && on.pageOn ? [on.pageOn(skip)] : [];

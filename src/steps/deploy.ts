@@ -14,15 +14,45 @@ import { abortPoint, repair, switchTo } from './switch.js';
 import { hook } from './hooks.js';
 import { controlFiles, programFile, programOf, requiredServices } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
-import { installNginxSite, keepReleaseFiles, pruneKeptFiles, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
+import {
+  installNginxSite,
+  keepReleaseFiles,
+  pruneKeptFiles,
+  refreshReleaseSecrets,
+  syncConfigFile,
+  writeReleaseFiles,
+} from './release-files.js';
 import { deployPageOff } from './maintenance.js';
 import { configFileContent, gunicornConfigContent, nginxSiteContent } from './server-files.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): Secret {
   const h = createHash('sha256');
-  for (const part of [configFileContent(s), gunicornConfigContent(s), supervisorConfig(s, 'a'), supervisorConfig(s, 'b'), nginxSiteContent(s), B.envFileContent(s)]) h.update(part.reveal());
-  h.update(JSON.stringify([s.wsgiApp, s.systemSitePackages, s.pipIndexUrl, s.pipFindLinks, s.python, s.migrate, s.collectstatic, s.testCommand, s.processes, s.processManager, s.processStop, s.hooks]));
+  for (const part of [
+    configFileContent(s),
+    gunicornConfigContent(s),
+    supervisorConfig(s, 'a'),
+    supervisorConfig(s, 'b'),
+    nginxSiteContent(s),
+    B.envFileContent(s),
+  ])
+    h.update(part.reveal());
+  h.update(
+    JSON.stringify([
+      s.wsgiApp,
+      s.systemSitePackages,
+      s.pipIndexUrl,
+      s.pipFindLinks,
+      s.python,
+      s.migrate,
+      s.collectstatic,
+      s.testCommand,
+      s.processes,
+      s.processManager,
+      s.processStop,
+      s.hooks,
+    ]),
+  );
   return new Secret(h.digest('hex').slice(0, 16));
 }
 
@@ -49,7 +79,10 @@ function requireSetUp(s: Settings, dir: string): Command {
 /** Fails, saying so, when a service the app needs is not running: a deploy would report a site live that nobody serves. */
 function requireServices(s: Settings, web: boolean): Command {
   const services = requiredServices(s, { roles: web ? ['web'] : [] });
-  return { run: sh`deploy_require_services ${web ? 'the site is down' : 'the processes of the app are down'} ${services}`, probe: true };
+  return {
+    run: sh`deploy_require_services ${web ? 'the site is down' : 'the processes of the app are down'} ${services}`,
+    probe: true,
+  };
 }
 
 /**
@@ -59,7 +92,9 @@ function requireServices(s: Settings, web: boolean): Command {
 function requireThisVersion(s: Settings, web: boolean): Command[] {
   const L = layout(s);
   if (!web) return [];
-  return [{ run: sh`deploy_require_this_version ${L.liveFlag} ${L.nginxSite} ${L.slots} ${s.app}`, as: 'app', probe: true }];
+  return [
+    { run: sh`deploy_require_this_version ${L.liveFlag} ${L.nginxSite} ${L.slots} ${s.app}`, as: 'app', probe: true },
+  ];
 }
 
 export const liveDir = B.liveDir;
@@ -72,12 +107,23 @@ function readLive(s: Settings, fingerprint: Secret, web: boolean): Command[] {
   const L = layout(s);
   return [
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
-    { name: 'live_release', as: 'app', probe: true, run: sh`deploy_live_fingerprint ${liveDir(s, web)} ${fingerprint}` },
+    {
+      name: 'live_release',
+      as: 'app',
+      probe: true,
+      run: sh`deploy_live_fingerprint ${liveDir(s, web)} ${fingerprint}`,
+    },
   ];
 }
 
 /** Round trip 1: lock, repair what a cut-short run left, fetch, resolve the ref, read what is live. */
-export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint = configFingerprint(s), web = true): Step {
+export function prepare(
+  s: Settings,
+  lock: LockInfo,
+  ref?: string,
+  fingerprint = configFingerprint(s),
+  web = true,
+): Step {
   const L = layout(s);
   const cmds = [
     requireSetUp(s, L.repo),
@@ -95,7 +141,14 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint =
 }
 
 /** What prepare() found on one host. */
-export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; release?: string }; sameConfig: boolean; live: Slot; repaired: string; clock: string } {
+export function parsePrepare(res: StepResult): {
+  resolved?: ReturnType<typeof parseResolved>;
+  current: { commit?: string; release?: string };
+  sameConfig: boolean;
+  live: Slot;
+  repaired: string;
+  clock: string;
+} {
   const v = res.values;
   const [meta = '', same = ''] = (v.live_release ?? '').split('\n');
   let current = {};
@@ -104,7 +157,14 @@ export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof pa
   } catch {
     /* no readable live release (or a dry run's placeholder) */
   }
-  return { resolved: parseResolved(v.resolved ?? ''), current, sameConfig: same.trim() === 'same', live: v.live_slot === 'b' ? 'b' : 'a', repaired: v.repaired ?? '', clock: v.clock ?? '' };
+  return {
+    resolved: parseResolved(v.resolved ?? ''),
+    current,
+    sameConfig: same.trim() === 'same',
+    live: v.live_slot === 'b' ? 'b' : 'a',
+    repaired: v.repaired ?? '',
+    clock: v.clock ?? '',
+  };
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
@@ -132,7 +192,11 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
  */
 export function prune(s: Settings): Command {
   const L = layout(s);
-  return { run: sh`deploy_prune ${s.keepReleases} ${L.releases} ${L.current} ${L.slots} ${s.venvsDir}`, as: 'app', probe: true };
+  return {
+    run: sh`deploy_prune ${s.keepReleases} ${L.releases} ${L.current} ${L.slots} ${s.venvsDir}`,
+    as: 'app',
+    probe: true,
+  };
 }
 
 export interface GoLive {
@@ -158,12 +222,21 @@ function afterSwitch(s: Settings, g: GoLive): Command[] {
     syncConfigFile(s, g.release),
     ...writeProcessPrograms(s, g.processes),
     ...restartProcesses(s, g.processes),
-    ...(g.kind === 'deploy' ? hook(s, 'after_switch', g.release, on) : g.kind === 'rollback' ? hook(s, 'after_rollback', g.release, on) : []),
+    ...(g.kind === 'deploy'
+      ? hook(s, 'after_switch', g.release, on)
+      : g.kind === 'rollback'
+        ? hook(s, 'after_rollback', g.release, on)
+        : []),
   ];
 }
 
 /** Start the release in the idle slot and prove it answers; no traffic reaches it yet. Then before_switch (a deploy's). */
-export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true }): Step {
+export function startNew(
+  s: Settings,
+  release: string,
+  slot: Slot,
+  hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true },
+): Step {
   const unit = programFile(s, slot);
   return step('start', `start ${release} in slot ${slot}, health check`, [
     // Root writes the program; a deploy user (no root) can only check it is what the settings say.
@@ -207,7 +280,11 @@ export function runOnce(s: Settings, release: string): Step {
 export function activateWorker(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('activate', `make ${g.release} current`, [
-    { run: sh`deploy_replace_link ${L.release(g.release)} ${L.current}`, unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]`, as: 'app' },
+    {
+      run: sh`deploy_replace_link ${L.release(g.release)} ${L.current}`,
+      unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]`,
+      as: 'app',
+    },
     ...afterSwitch(s, g),
     ...(g.prune ? [prune(s), pruneKeptFiles(s)] : []),
     releaseLock(s, g.token),
@@ -223,7 +300,10 @@ export function verifyThroughNginx(s: Settings): Command {
 
 /** Rolling deploys: a batch host switches (and is checked through its nginx); its old slot keeps running until the rollout is done. */
 export function switchBatch(s: Settings, g: GoLive): Step {
-  return step('switch', `switch traffic to ${g.release}, check through nginx`, [...switchTo(s, g.slot), verifyThroughNginx(s)]);
+  return step('switch', `switch traffic to ${g.release}, check through nginx`, [
+    ...switchTo(s, g.slot),
+    verifyThroughNginx(s),
+  ]);
 }
 
 /** A batch that failed goes back: traffic to the old slot (still running), `current` follows. */
@@ -240,7 +320,12 @@ export function finishSwitch(s: Settings, g: GoLive): Step {
 export function startAndSwitch(s: Settings, g: GoLive): Step {
   const a = startNew(s, g.release, g.slot, g);
   const b = switchOver(s, g);
-  return { ...a, id: 'start+switch', title: `${a.title}, switch traffic`, commands: [...a.commands, abortPoint(s, g.token), ...b.commands] };
+  return {
+    ...a,
+    id: 'start+switch',
+    title: `${a.title}, switch traffic`,
+    commands: [...a.commands, abortPoint(s, g.token), ...b.commands],
+  };
 }
 
 /**
@@ -250,13 +335,25 @@ export function startAndSwitch(s: Settings, g: GoLive): Step {
  * failure logged, and the script prints what is live: "live <slot> <release>".
  * Every command tolerates failure (a full disk, a missing directory): the lock must go.
  */
-export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown>; page?: boolean }): Step {
+export function abandon(
+  s: Settings,
+  a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown>; page?: boolean },
+): Step {
   const L = layout(s);
   // The old release serves again: this run's maintenance page (if it put one up) comes down.
   const cmds: Command[] = a.page ? [deployPageOff(s, a.token)] : [];
   // Root only tests whether the switch file exists (deploy_live_slot): the slot it stops is idle.
-  if (a.slot) cmds.push({ run: sh`deploy_stop_idle "$(${liveSlotCode(L)})" ${a.slot} ${s.project} ${programOf(s, a.slot)}`, probe: true });
-  if (a.release) cmds.push({ run: sh`deploy_abandon_release ${L.release(a.release)} ${L.liveFlag} ${L.slots}`, as: 'app', probe: true });
+  if (a.slot)
+    cmds.push({
+      run: sh`deploy_stop_idle "$(${liveSlotCode(L)})" ${a.slot} ${s.project} ${programOf(s, a.slot)}`,
+      probe: true,
+    });
+  if (a.release)
+    cmds.push({
+      run: sh`deploy_abandon_release ${L.release(a.release)} ${L.liveFlag} ${L.slots}`,
+      as: 'app',
+      probe: true,
+    });
   cmds.push(
     { run: sh`rm -f ${L.decision(a.token)}`, as: 'app', probe: true },
     releaseLock(s, a.token),
@@ -289,7 +386,12 @@ export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
 /** What inspect() found on one host. */
 export function parseInspect(res: StepResult): { releases: ReleaseInfo[]; current: string; live: Slot; lock: string } {
   const v = res.values;
-  return { releases: parseReleases(v.releases ?? ''), current: v.live_release ?? '', live: v.live_slot === 'b' ? 'b' : 'a', lock: v.lock ?? '' };
+  return {
+    releases: parseReleases(v.releases ?? ''),
+    current: v.live_release ?? '',
+    live: v.live_slot === 'b' ? 'b' : 'a',
+    lock: v.lock ?? '',
+  };
 }
 
 export interface ReleaseInfo {
@@ -313,7 +415,14 @@ export function parseReleases(stdout: string): ReleaseInfo[] {
       } catch {
         /* an unreadable .deploy-release leaves the fields empty */
       }
-      return { name, state: state as ReleaseInfo['state'], ref: meta.ref, commit: meta.commit, time: meta.time, by: meta.by };
+      return {
+        name,
+        state: state as ReleaseInfo['state'],
+        ref: meta.ref,
+        commit: meta.commit,
+        time: meta.time,
+        by: meta.by,
+      };
     })
     .sort((a, b) => (a.name < b.name ? 1 : -1));
 }

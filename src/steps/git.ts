@@ -45,7 +45,9 @@ export function refError(err: unknown): unknown {
   const both = /^(\S+) is both a branch /.exec(said)?.[1];
   return new UsageError(
     `${err.host}: ${said}`,
-    both ? `Say which: --ref refs/heads/${both} for the branch, --ref refs/tags/${both} for the tag. Nothing was deployed.` : 'Name a branch, a tag or a commit of the repository (`git ls-remote` lists them). Nothing was deployed.',
+    both
+      ? `Say which: --ref refs/heads/${both} for the branch, --ref refs/tags/${both} for the tag. Nothing was deployed.`
+      : 'Name a branch, a tag or a commit of the repository (`git ls-remote` lists them). Nothing was deployed.',
   );
 }
 
@@ -79,7 +81,10 @@ export function releaseTime(clocks: string[], fallback = new Date()): Date {
 
 /** Seed 001: the version shows in the directory name: the tag, else the short commit. */
 export function releaseName(commit: string, kind: string, ref: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
   const label = kind === 'tag' && /^[A-Za-z0-9._-]+$/.test(ref) ? ref : commit.slice(0, 8);
   return `${stamp}-${label}`;
 }

@@ -22,7 +22,14 @@ const MARK = '<!-- deploy-maintenance ';
 
 /** The page: the template (the message HTML-escaped), then one comment line holding PageInfo. */
 export function maintenancePage(s: Settings, info: PageInfo): Masked {
-  const html = String(renderTemplate('maintenance.html', { app: s.app, message: info.message, retryAfter: s.web.maintenanceRetryAfter }, s.file, true));
+  const html = String(
+    renderTemplate(
+      'maintenance.html',
+      { app: s.app, message: info.message, retryAfter: s.web.maintenanceRetryAfter },
+      s.file,
+      true,
+    ),
+  );
   // With - < > & escaped, no message can close the comment early or open a tag.
   const json = JSON.stringify(info).replace(/[-<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
   const text = `${html.replace(/\n*$/, '\n')}${MARK}${json} -->\n`;
@@ -49,8 +56,16 @@ export function maintenance(s: Settings, page: Masked | undefined, then: Command
   const L = layout(s);
   const setUp: Command = { run: sh`deploy_require_set_up ${L.root} ${s.app}`, as: 'app', probe: true };
   // A site written before maintenance mode existed would ignore the page: say so rather than pretend.
-  const siteKnows: Command = { run: sh`deploy_site_knows_page ${L.maintenancePage} ${L.nginxSite} ${s.app}`, as: 'app', probe: true };
-  return step('maintenance', page ? 'maintenance page on' : 'maintenance page off', page ? [setUp, siteKnows, putPage(s, page), ...then] : [setUp, takeDownPage(s), ...then]);
+  const siteKnows: Command = {
+    run: sh`deploy_site_knows_page ${L.maintenancePage} ${L.nginxSite} ${s.app}`,
+    as: 'app',
+    probe: true,
+  };
+  return step(
+    'maintenance',
+    page ? 'maintenance page on' : 'maintenance page off',
+    page ? [setUp, siteKnows, putPage(s, page), ...then] : [setUp, takeDownPage(s), ...then],
+  );
 }
 
 /**
@@ -59,7 +74,10 @@ export function maintenance(s: Settings, page: Masked | undefined, then: Command
  */
 export function deployPageOn(s: Settings, info: PageInfo, skip?: Command['unless']): Command {
   const file = layout(s).maintenancePage;
-  return { ...putPage(s, maintenancePage(s, info)), unless: skip ? sh`deploy_page_up_or ${file} ${skip}` : sh`test -e ${file}` };
+  return {
+    ...putPage(s, maintenancePage(s, info)),
+    unless: skip ? sh`deploy_page_up_or ${file} ${skip}` : sh`test -e ${file}`,
+  };
 }
 
 /** The run's page comes down (the release is live, or the run stopped): only its own, never one put up by hand. */
@@ -99,7 +117,12 @@ export function parsePageState(text: string): MaintenanceState {
   if (!/^\d+$/.test(mtime ?? '')) return { on: false };
   const state: MaintenanceState = { on: true, since: new Date(Number(mtime) * 1000).toISOString() };
   try {
-    const info = JSON.parse(mark.trim().slice(MARK.length).replace(/\s*-->$/, '')) as Partial<PageInfo>;
+    const info = JSON.parse(
+      mark
+        .trim()
+        .slice(MARK.length)
+        .replace(/\s*-->$/, ''),
+    ) as Partial<PageInfo>;
     if (typeof info.message === 'string') state.message = info.message;
     if (typeof info.by === 'string') state.by = info.by;
     if (typeof info.run === 'string') state.run = info.run;

@@ -32,7 +32,10 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
     value('current', sh`deploy_link_name ${L.current}`, app),
     // Each required service's state first: without them the programs' states cannot be read.
     value('services', serviceStates([...requiredServices(s, host), ...s.services])),
-    value('processes', programStates(s, [...(web ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
+    value(
+      'processes',
+      programStates(s, [...(web ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])]),
+    ),
     ...(web
       ? [
           value('health', sh`deploy_live_http ${L.liveFlag} ${a.curlArgs} ${a.url} -- ${b.curlArgs} ${b.url}`),
@@ -42,8 +45,16 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
         ]
       : []),
     readLock(s),
-    value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`, app),
-    value('environments', sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`, app),
+    value(
+      'releases',
+      sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`,
+      app,
+    ),
+    value(
+      'environments',
+      sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`,
+      app,
+    ),
     value('disk_free', sh`deploy_disk_free ${s.home}`),
   ]);
 }

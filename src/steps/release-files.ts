@@ -7,7 +7,16 @@ import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { Masked, sh } from '../shell.js';
 import { nginxReload } from './nginx.js';
-import { CONFIG_SECRET_NAMES, configFileContent, gunicornConfigContent, nginxSiteContent, processScript, processScriptContent, releaseConfigFile, releaseFilesDir } from './server-files.js';
+import {
+  CONFIG_SECRET_NAMES,
+  configFileContent,
+  gunicornConfigContent,
+  nginxSiteContent,
+  processScript,
+  processScriptContent,
+  releaseConfigFile,
+  releaseFilesDir,
+} from './server-files.js';
 
 /**
  * Written by the app user during the build (umask 027). The config file's secret_key is read
@@ -21,9 +30,14 @@ export function writeReleaseFiles(s: Settings, release: string): Command[] {
     { run: sh`deploy_release_dir ${dir}`, as: 'app' },
     { run: put(`${dir}/gunicorn.conf.py`), stdin: gunicornConfigContent(s), as: 'app' },
     { run: put(`${dir}/nginx.conf`), stdin: nginxSiteContent(s), as: 'app' },
-    { run: sh`deploy_release_config ${s.configFile} ${s.app} ${releaseConfigFile(s, release)}`, stdin: configFileContent(s, release), as: 'app' },
+    {
+      run: sh`deploy_release_config ${s.configFile} ${s.app} ${releaseConfigFile(s, release)}`,
+      stdin: configFileContent(s, release),
+      as: 'app',
+    },
   ];
-  for (const name of Object.keys(s.processes)) cmds.push({ run: put(processScript(s, name, release), '0750'), stdin: processScriptContent(s, name), as: 'app' });
+  for (const name of Object.keys(s.processes))
+    cmds.push({ run: put(processScript(s, name, release), '0750'), stdin: processScriptContent(s, name), as: 'app' });
   return cmds;
 }
 
@@ -50,7 +64,11 @@ export function refreshReleaseSecrets(s: Settings): Command {
  */
 export function keepReleaseFiles(s: Settings, release: string): Command[] {
   const dir = layout(s).storeRelease(release);
-  const keep = (name: string, text: string): Command => ({ run: sh`deploy_keep_file ${`${dir}/${name}`}`, stdin: new Masked(text, text), reportsChange: true });
+  const keep = (name: string, text: string): Command => ({
+    run: sh`deploy_keep_file ${`${dir}/${name}`}`,
+    stdin: new Masked(text, text),
+    reportsChange: true,
+  });
   return [
     keep('nginx.conf', String(nginxSiteContent(s))),
     keep('app.conf', String(configFileContent(s, release))),
@@ -90,7 +108,11 @@ export function installNginxSite(s: Settings, release: string, fresh: boolean): 
   const L = layout(s);
   const kept = L.storeRelease(release);
   return [
-    { run: sh`deploy_install_site ${kept} ${L.nginxSite} ${release} ${fresh ? 'yes' : 'no'}`, stdin: nginxSiteContent(s), reportsChange: true },
+    {
+      run: sh`deploy_install_site ${kept} ${L.nginxSite} ${release} ${fresh ? 'yes' : 'no'}`,
+      stdin: nginxSiteContent(s),
+      reportsChange: true,
+    },
     { run: nginxReload({ file: L.nginxSite }), probe: true },
   ];
 }

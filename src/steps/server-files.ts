@@ -35,7 +35,17 @@ export const CONFIG_SECRET_KEYS = ['database_url', 'email_host_password'];
 export const CONFIG_SECRET_NAMES = CONFIG_SECRET_KEYS.join(',');
 
 export function gunicornConfigContent(s: Settings) {
-  return renderTemplate('gunicorn.conf.py', { app: s.project, workers: s.gunicornWorkers, threads: s.gunicornThreads, timeout: s.gunicornTimeout, logDir: layout(s).log }, s.file);
+  return renderTemplate(
+    'gunicorn.conf.py',
+    {
+      app: s.project,
+      workers: s.gunicornWorkers,
+      threads: s.gunicornThreads,
+      timeout: s.gunicornTimeout,
+      logDir: layout(s).log,
+    },
+    s.file,
+  );
 }
 
 export function nginxSiteContent(s: Settings) {
@@ -79,8 +89,14 @@ export function catchAll(s: Settings): boolean {
 /** The default servers a site with names needs, one per port: unknown names get no answer (templates/nginx-default.conf). */
 export function defaultServers(s: Settings): { name: string; content: ReturnType<typeof renderTemplate> }[] {
   if (catchAll(s)) return [];
-  const ports = [{ port: s.web.listenPort, ssl: false }, ...(s.web.ssl !== 'none' ? [{ port: s.web.sslPort, ssl: true }] : [])];
-  return ports.map((p) => ({ name: `deploy-default-${p.port}`, content: renderTemplate('nginx-default.conf', p, s.file) }));
+  const ports = [
+    { port: s.web.listenPort, ssl: false },
+    ...(s.web.ssl !== 'none' ? [{ port: s.web.sslPort, ssl: true }] : []),
+  ];
+  return ports.map((p) => ({
+    name: `deploy-default-${p.port}`,
+    content: renderTemplate('nginx-default.conf', p, s.file),
+  }));
 }
 
 export function releaseFilesDir(s: Settings, release: string): string {
@@ -97,10 +113,23 @@ export function processScriptContent(s: Settings, name: string) {
   const L = layout(s);
   // exec hands the process supervisor's or systemd's signals directly; a compound command
   // (a && b, a; b, a | b) keeps its shell, and the stop signal goes to the whole group.
-  return renderTemplate('process.sh', { app: s.project, name, command, exec: !/[;&|\n]/.test(command), manager: s.processManager, appUser: s.appUser, current: L.current }, s.file);
+  return renderTemplate(
+    'process.sh',
+    {
+      app: s.project,
+      name,
+      command,
+      exec: !/[;&|\n]/.test(command),
+      manager: s.processManager,
+      appUser: s.appUser,
+      current: L.current,
+    },
+    s.file,
+  );
 }
 
 export function processScript(s: Settings, name: string, release = 'current'): string {
-  return release === 'current' ? `${layout(s).current}/.deploy/processes/${name}` : `${releaseFilesDir(s, release)}/processes/${name}`;
+  return release === 'current'
+    ? `${layout(s).current}/.deploy/processes/${name}`
+    : `${releaseFilesDir(s, release)}/processes/${name}`;
 }
-

@@ -10,9 +10,28 @@ import { gitCommand } from './git.js';
 import { siteUrl, supervisorPrograms } from './slots.js';
 import { controlFiles, programOf, programStates } from './manager.js';
 import { tlsPackages } from './tls.js';
-import { catchAll, CONFIG_SECRET_NAMES, configFileContent, defaultServers, gunicornConfigContent, nginxSiteContent } from './server-files.js';
+import {
+  catchAll,
+  CONFIG_SECRET_NAMES,
+  configFileContent,
+  defaultServers,
+  gunicornConfigContent,
+  nginxSiteContent,
+} from './server-files.js';
 
-export const SYSTEM_PACKAGES = ['nginx', 'supervisor', 'git', 'python3-venv', 'python3-pip', 'python3-dev', 'build-essential', 'curl', 'ca-certificates', 'openssh-client', 'logrotate'];
+export const SYSTEM_PACKAGES = [
+  'nginx',
+  'supervisor',
+  'git',
+  'python3-venv',
+  'python3-pip',
+  'python3-dev',
+  'build-essential',
+  'curl',
+  'ca-certificates',
+  'openssh-client',
+  'logrotate',
+];
 
 export function sudoCheck(): Step {
   // Every script starts in / (remote/prelude.sh): sudo never complains about the login's directory.
@@ -28,7 +47,9 @@ export function probeHome(s: Settings): Step {
   // before its apps directory was made, left only these (with the app user's home there).
   const inHome = (p: string) => (p.startsWith(`${s.home}/`) ? [p.slice(s.home.length + 1).split('/')[0]] : []);
   const ownNames = [...layout(s).appDirs, s.configFile].flatMap(inHome);
-  return step('home', `app user's home ${s.home}`, [{ name: 'home', run: sh`deploy_home_state ${s.home} ${s.appUser} ${ownNames}`, probe: true }]);
+  return step('home', `app user's home ${s.home}`, [
+    { name: 'home', run: sh`deploy_home_state ${s.home} ${s.appUser} ${ownNames}`, probe: true },
+  ]);
 }
 
 /** Groups that make a user root in all but name, or let it read the whole system. */
@@ -40,13 +61,24 @@ export const PRIVILEGED_GROUPS = ['sudo', 'adm', 'wheel', 'docker', 'lxd', 'disk
  */
 export function appUserCheck(s: Settings): Step {
   const u = s.appUser;
-  return step('app-user-check', `${u} is a service account`, [value('app_user_risks', sh`deploy_app_user_risks ${u} ${PRIVILEGED_GROUPS}`)]);
+  return step('app-user-check', `${u} is a service account`, [
+    value('app_user_risks', sh`deploy_app_user_risks ${u} ${PRIVILEGED_GROUPS}`),
+  ]);
 }
 
 /** What a host needs: nginx only on web hosts; the PostgreSQL driver when the database is PostgreSQL. */
 export function systemPackages(s: Settings, web = true): string[] {
   const postgres = /^postgres(ql)?:/i.test(s.django.databaseUrl.reveal()) ? ['python3-psycopg2'] : [];
-  return [...new Set([...SYSTEM_PACKAGES.filter((p) => (web || p !== 'nginx') && (s.processManager !== 'systemd' || p !== 'supervisor')), ...postgres, ...(web ? tlsPackages(s) : []), ...s.extraPackages])];
+  return [
+    ...new Set([
+      ...SYSTEM_PACKAGES.filter(
+        (p) => (web || p !== 'nginx') && (s.processManager !== 'systemd' || p !== 'supervisor'),
+      ),
+      ...postgres,
+      ...(web ? tlsPackages(s) : []),
+      ...s.extraPackages,
+    ]),
+  ];
 }
 
 export function packages(s: Settings, web = true): Step {
@@ -61,29 +93,51 @@ export function packages(s: Settings, web = true): Step {
 
 /** With --dependencies=no: fail early, naming what is missing, instead of halfway through. */
 export function checkPackages(s: Settings, web = true): Step {
-  const commands = [...(web ? ['nginx', ...tlsPackages(s)] : []), ...(s.processManager === 'systemd' ? [] : ['supervisorctl']), 'git', 'curl', s.python];
+  const commands = [
+    ...(web ? ['nginx', ...tlsPackages(s)] : []),
+    ...(s.processManager === 'systemd' ? [] : ['supervisorctl']),
+    'git',
+    'curl',
+    s.python,
+  ];
   const psycopg = systemPackages(s, web).includes('python3-psycopg2') ? 'yes' : 'no';
-  return step('packages', 'system packages present', [{ run: sh`deploy_packages_present ${s.python} ${psycopg} ${commands}`, probe: true }]);
+  return step('packages', 'system packages present', [
+    { run: sh`deploy_packages_present ${s.python} ${psycopg} ${commands}`, probe: true },
+  ]);
 }
 
 export function appUser(s: Settings): Step {
   const L = layout(s);
   const u = s.appUser;
   // Below its own directories the app user makes and owns everything itself: root never writes there.
-  const mine = (path: string, mode = '755'): Command => ({ run: sh`deploy_own_dir ${`00${mode}`} ${path}`, as: 'app', unless: sh`[ "$(stat -c '%a %U' ${path})" = ${`${mode} ${u}`} ]` });
+  const mine = (path: string, mode = '755'): Command => ({
+    run: sh`deploy_own_dir ${`00${mode}`} ${path}`,
+    as: 'app',
+    unless: sh`[ "$(stat -c '%a %U' ${path})" = ${`${mode} ${u}`} ]`,
+  });
   const cmds: Command[] = [
-    { run: sh`useradd --system --user-group --home-dir ${s.home} --create-home --shell /usr/sbin/nologin ${u}`, unless: sh`id -u ${u}` },
+    {
+      run: sh`useradd --system --user-group --home-dir ${s.home} --create-home --shell /usr/sbin/nologin ${u}`,
+      unless: sh`id -u ${u}`,
+    },
     // The home is root's: the app writes only inside its own directories there, so it can move
     // nothing root reads or writes (the config file's directory). An older version gave it the home.
     { run: sh`deploy_home_to_root ${s.home}`, unless: sh`deploy_home_is_roots ${s.home}` },
-    ...L.appDirs.map((d): Command => ({ run: sh`__app_dir_in_root_dir ${d.endsWith('/.ssh') || d.endsWith('/.cache') ? '0700' : '0755'} ${u} ${d}`, reportsChange: true })),
+    ...L.appDirs.map(
+      (d): Command => ({
+        run: sh`__app_dir_in_root_dir ${d.endsWith('/.ssh') || d.endsWith('/.cache') ? '0700' : '0755'} ${u} ${d}`,
+        reportsChange: true,
+      }),
+    ),
     // A disk mounted for the releases leaves root's parents (the app's own directory) behind it.
     { run: sh`__give_to_app --dir ${u} ${L.root}`, reportsChange: true },
     mine(L.root),
     // An older version kept the slots (and a lock it left) root's: they become the app user's, who switches now.
     { run: sh`__give_to_app ${u} ${L.slots} ${L.lock}`, reportsChange: true },
     // A disk the operator mounted for the releases (or the shared files) is root's until it is the app user's.
-    ...[L.releases, L.shared, ...L.sharedDirs, s.venvsDir].map((d): Command => ({ run: sh`__give_to_app --dir ${u} ${d}`, reportsChange: true })),
+    ...[L.releases, L.shared, ...L.sharedDirs, s.venvsDir].map(
+      (d): Command => ({ run: sh`__give_to_app --dir ${u} ${d}`, reportsChange: true }),
+    ),
     ...[L.releases, L.slots, L.shared, ...L.sharedDirs.filter((d) => !/\/(data|log)$/.test(d))].map((d) => mine(d)),
     ...L.sharedDirs.filter((d) => /\/(data|log)$/.test(d)).map((d) => mine(d, '750')),
     mine(s.venvsDir),
@@ -115,10 +169,21 @@ ${d} ALL=(root) NOPASSWD: ${DEPLOY_CTL} ${s.project} *
   return step('deploy-user', `deploy user ${d} (no root)`, [
     { run: sh`useradd --create-home --shell /bin/bash ${d}`, unless: sh`id -u ${d}` },
     { run: sh`usermod -aG ${u} ${d}`, unless: sh`id -nG ${d} | tr ' ' '\n' | grep -qx ${u}` },
-    { run: sh`deploy_leave_groups ${d} ${LEGACY_GROUPS}`, unless: sh`! id -nG ${d} | tr ' ' '\n' | grep -qxE ${LEGACY_GROUPS.join('|')}` },
+    {
+      run: sh`deploy_leave_groups ${d} ${LEGACY_GROUPS}`,
+      unless: sh`! id -nG ${d} | tr ' ' '\n' | grep -qxE ${LEGACY_GROUPS.join('|')}`,
+    },
     // Written as the deploy user, in its own home: root never writes where another user can.
-    { run: sh`deploy_authorized_keys ${d}`, stdin: { toString: () => authorizedKeys, reveal: () => authorizedKeys }, reportsChange: true },
-    { run: sh`deploy_sudoers ${sudoers} ${d}`, stdin: { toString: () => rule, reveal: () => rule }, reportsChange: true },
+    {
+      run: sh`deploy_authorized_keys ${d}`,
+      stdin: { toString: () => authorizedKeys, reveal: () => authorizedKeys },
+      reportsChange: true,
+    },
+    {
+      run: sh`deploy_sudoers ${sudoers} ${d}`,
+      stdin: { toString: () => rule, reveal: () => rule },
+      reportsChange: true,
+    },
   ]);
 }
 
@@ -132,7 +197,7 @@ const LEGACY_GROUPS = ['adm', 'supervisor'];
 export function control(s: Settings): Step {
   const drop = '/etc/supervisor/conf.d/00-deploy-socket.conf';
   const socket = '/var/run/supervisor.sock';
-  return step('control', 'deploy-ctl (start, stop and logs of the app\'s programs)', [
+  return step('control', "deploy-ctl (start, stop and logs of the app's programs)", [
     ...controlFiles(s, true),
     { run: sh`rm -f ${drop}`, unless: sh`! grep -qs 'Written by .deploy' ${drop}` },
     { run: sh`deploy_socket_to_root ${socket}`, unless: sh`deploy_socket_is_roots ${socket} ${drop}` },
@@ -147,7 +212,8 @@ export function control(s: Settings): Step {
 function configDirectory(s: Settings): Command {
   const dir = dirname(s.configFile);
   if (dir === s.home) return { run: sh`__root_only_dir ${dir}`, probe: true };
-  if (dir.startsWith(`${s.home}/`)) return { run: sh`__root_dir 0750 ${`root:${s.appUser}`} ${dir}`, reportsChange: true };
+  if (dir.startsWith(`${s.home}/`))
+    return { run: sh`__root_dir 0750 ${`root:${s.appUser}`} ${dir}`, reportsChange: true };
   return { run: sh`deploy_config_dir ${`root:${s.appUser}`} ${dir}`, reportsChange: true };
 }
 
@@ -155,25 +221,37 @@ function configDirectory(s: Settings): Command {
 export function deployKey(s: Settings): Step {
   const key = layout(s).deployKey;
   return step('deploy-key', 'deploy key', [
-    { run: sh`ssh-keygen -q -t ed25519 -N '' -C ${`${s.appUser}@${s.project}-deploy`} -f ${key}`, as: 'app', unless: sh`test -f ${key}` },
+    {
+      run: sh`ssh-keygen -q -t ed25519 -N '' -C ${`${s.appUser}@${s.project}-deploy`} -f ${key}`,
+      as: 'app',
+      unless: sh`test -f ${key}`,
+    },
     value('public_key', sh`cat ${`${key}.pub`}`, { as: 'app' }),
   ]);
 }
 
 /** Can the deploy key read the repository? */
 export function repoAccess(s: Settings): Step {
-  return step('repo-access', 'repository access', [{ run: sh`${gitCommand(s)} ls-remote --symref ${s.repository} HEAD`, as: 'app', probe: true }]);
+  return step('repo-access', 'repository access', [
+    { run: sh`${gitCommand(s)} ls-remote --symref ${s.repository} HEAD`, as: 'app', probe: true },
+  ]);
 }
 
 export function virtualenvsDir(s: Settings): Step {
-  return step('virtualenvs', 'virtualenvs directory', [{ run: sh`mkdir -p ${s.venvsDir}`, as: 'app', unless: sh`test -d ${s.venvsDir}` }]);
+  return step('virtualenvs', 'virtualenvs directory', [
+    { run: sh`mkdir -p ${s.venvsDir}`, as: 'app', unless: sh`test -d ${s.venvsDir}` },
+  ]);
 }
 
 /** Seed's git clone: a mirror that every later deploy fetches into. */
 export function clone(s: Settings): Step {
   const L = layout(s);
   return step('clone', 'git clone (repository cache)', [
-    { run: sh`${gitCommand(s)} clone --quiet --mirror ${s.repository} ${L.repo}`, as: 'app', unless: sh`test -d ${L.repo}` },
+    {
+      run: sh`${gitCommand(s)} clone --quiet --mirror ${s.repository} ${L.repo}`,
+      as: 'app',
+      unless: sh`test -d ${L.repo}`,
+    },
   ]);
 }
 
@@ -211,7 +289,9 @@ export function supervisorConfigStep(s: Settings): Step {
  * slots of its app root). A changed `home` would otherwise make a second install beside it.
  */
 export function installedRoot(s: Settings): Step {
-  return step('installed', `where ${s.project} runs on this host`, [value('installed', sh`deploy_installed_root ${s.project}`)]);
+  return step('installed', `where ${s.project} runs on this host`, [
+    value('installed', sh`deploy_installed_root ${s.project}`),
+  ]);
 }
 
 /**
@@ -222,7 +302,10 @@ export function installedRoot(s: Settings): Step {
 export function defaultServerFree(s: Settings): Step {
   const port = s.web.listenPort;
   return step('default-server', `nginx's default server on port ${port}`, [
-    { run: sh`deploy_nginx_default_free ${port} ${catchAll(s) ? 'catch-all' : 'names'} ${s.project} ${s.app}`, probe: true },
+    {
+      run: sh`deploy_nginx_default_free ${port} ${catchAll(s) ? 'catch-all' : 'names'} ${s.project} ${s.app}`,
+      probe: true,
+    },
   ]);
 }
 
@@ -232,7 +315,9 @@ export function defaultServerFree(s: Settings): Step {
  */
 export function bindsFree(s: Settings): Step {
   const L = layout(s);
-  return step('ports', 'gunicorn ports free of other apps', [{ run: sh`deploy_binds_free ${s.project} ${L.bind('a')} ${L.bind('b')}`, probe: true }]);
+  return step('ports', 'gunicorn ports free of other apps', [
+    { run: sh`deploy_binds_free ${s.project} ${L.bind('a')} ${L.bind('b')}`, probe: true },
+  ]);
 }
 
 export function nginxConfig(s: Settings): Step {
@@ -244,19 +329,34 @@ export function nginxConfig(s: Settings): Step {
   const cmds: Command[] = [
     { run: sh`deploy_nginx_pending ${pending}`, probe: true },
     // Servers set up by an earlier version kept the live slot in slots/live and an upstream file.
-    { run: sh`deploy_live_from_legacy ${`${L.slots}/live`} ${L.liveFlag}`, unless: sh`test ! -e ${L.slots}/live`, as: 'app' },
+    {
+      run: sh`deploy_live_from_legacy ${`${L.slots}/live`} ${L.liveFlag}`,
+      unless: sh`test ! -e ${L.slots}/live`,
+      as: 'app',
+    },
     { run: sh`__put ${L.nginxSite} 0644 root:root`, stdin: nginxSiteContent(s), reportsChange: true },
     { run: sh`__link ${L.nginxSite} ${L.nginxEnabled}`, reportsChange: true },
   ];
   for (const d of defaultServers(s)) {
-    cmds.push({ run: sh`__put ${`/etc/nginx/sites-available/${d.name}`} 0644 root:root`, stdin: d.content, reportsChange: true });
-    cmds.push({ run: sh`__link ${`/etc/nginx/sites-available/${d.name}`} ${`/etc/nginx/sites-enabled/${d.name}`}`, reportsChange: true });
+    cmds.push({
+      run: sh`__put ${`/etc/nginx/sites-available/${d.name}`} 0644 root:root`,
+      stdin: d.content,
+      reportsChange: true,
+    });
+    cmds.push({
+      run: sh`__link ${`/etc/nginx/sites-available/${d.name}`} ${`/etc/nginx/sites-enabled/${d.name}`}`,
+      reportsChange: true,
+    });
   }
   // Debian's stock default site claims the default server on port 80, as ours do (or as the
   // catch-all site does). Removed with __unlink: a config nginx -t rejects puts it back too.
-  if (s.web.listenPort === 80) cmds.push({ run: raw('__unlink /etc/nginx/sites-enabled/default'), reportsChange: true });
+  if (s.web.listenPort === 80)
+    cmds.push({ run: raw('__unlink /etc/nginx/sites-enabled/default'), reportsChange: true });
   const logs = [`/var/log/nginx/${s.project}.access.log`, nginxErrorLog(s)];
-  cmds.push({ run: sh`deploy_nginx_logs ${logs}`, unless: sh`[ "$(stat -c '%a %U:%G' ${logs} 2>/dev/null | sort -u)" = '640 www-data:adm' ]` });
+  cmds.push({
+    run: sh`deploy_nginx_logs ${logs}`,
+    unless: sh`[ "$(stat -c '%a %U:%G' ${logs} 2>/dev/null | sort -u)" = '640 www-data:adm' ]`,
+  });
   cmds.push({ run: nginxReload('pending'), probe: true });
   cmds.push({ run: sh`rm -f ${pending}`, probe: true });
   cmds.push({ run: sh`rm -f ${oldUpstream} ${oldUpstream}.deploy-prev`, unless: sh`test ! -e ${oldUpstream}` });
@@ -272,30 +372,49 @@ export function liveProgram(s: Settings): Step {
   ]);
 }
 
-export function parseLiveProgram(s: Settings, values: Record<string, string>): { slot: Slot; state: string; release: string } {
+export function parseLiveProgram(
+  s: Settings,
+  values: Record<string, string>,
+): { slot: Slot; state: string; release: string } {
   const [slot, release = ''] = (values.live ?? '').trim().split(/\s+/);
   const live: Slot = slot === 'b' ? 'b' : 'a';
-  const state = (values.states ?? '').split('\n').map((l) => l.trim().split(/\s+/)).find(([name]) => name === programOf(s, live))?.[1] ?? 'none';
+  const state =
+    (values.states ?? '')
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .find(([name]) => name === programOf(s, live))?.[1] ?? 'none';
   return { slot: live, state, release: release === '.' ? '' : release };
 }
 
 /** Prints "yes" when nothing listens on the live slot's address as the settings now give it (gunicorn_bind changed). */
 export function liveBindMoved(s: Settings, slot: Slot): Step {
-  return step('bind', 'the live slot\'s address', [value('moved', sh`deploy_bind_moved ${layout(s).bind(slot)}`)]);
+  return step('bind', "the live slot's address", [value('moved', sh`deploy_bind_moved ${layout(s).bind(slot)}`)]);
 }
 
 /** The end of setup: the site answers through nginx on this server. */
 export function verifySite(s: Settings): Step {
   // The health path: the maintenance page never hides it.
   const { curlArgs, url } = siteUrl(s);
-  return step('verify', 'site answers through nginx', [{ run: sh`deploy_nginx_verify ${s.project} ${nginxErrorLog(s)} ${url} ${curlArgs}`, probe: true }]);
+  return step('verify', 'site answers through nginx', [
+    { run: sh`deploy_nginx_verify ${s.project} ${nginxErrorLog(s)} ${url} ${curlArgs}`, probe: true },
+  ]);
 }
 
 /** logrotate for the app's log directory (templates/logrotate.conf). */
 export function logrotate(s: Settings): Step {
   const L = layout(s);
-  const content = renderTemplate('logrotate.conf', { app: s.project, logDir: L.log, programLogs: L.programLogs, appUser: s.appUser }, s.file);
-  return step('logrotate', 'log rotation', [{ run: sh`deploy_put_mkdir ${`/etc/logrotate.d/deploy-${s.project}`} 0644 root:root`, stdin: content, reportsChange: true }]);
+  const content = renderTemplate(
+    'logrotate.conf',
+    { app: s.project, logDir: L.log, programLogs: L.programLogs, appUser: s.appUser },
+    s.file,
+  );
+  return step('logrotate', 'log rotation', [
+    {
+      run: sh`deploy_put_mkdir ${`/etc/logrotate.d/deploy-${s.project}`} 0644 root:root`,
+      stdin: content,
+      reportsChange: true,
+    },
+  ]);
 }
 
 /** The system services the app needs (services): enabled and started. */

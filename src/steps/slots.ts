@@ -9,7 +9,6 @@ import {
   bootUnitFile,
   ctl,
   programFile,
-  programOf,
   reloadPrograms,
   slotLog,
   slotProgramContent,
@@ -32,7 +31,11 @@ export function supervisorPrograms(s: Settings): Command[] {
   const boot = `deploy-${s.project}-boot.service`;
   return [
     { run: sh`__put ${unit} 0644 root:root`, stdin: bootUnitContent(s), reportsChange: true },
-    ...(['a', 'b'] as Slot[]).map((slot) => ({ run: sh`__put ${programFile(s, slot)} 0644 root:root`, stdin: slotProgramContent(s, slot), reportsChange: true })),
+    ...(['a', 'b'] as Slot[]).map((slot) => ({
+      run: sh`__put ${programFile(s, slot)} 0644 root:root`,
+      stdin: slotProgramContent(s, slot),
+      reportsChange: true,
+    })),
     { run: sh`deploy_enable_boot ${boot}`, unless: sh`deploy_boot_enabled ${boot} ${unit}` },
     // Re-read only: a running slot is never restarted here; the change applies when the slot
     // next starts (startSlot sees it and updates the program), so setup never interrupts the site.
@@ -64,14 +67,16 @@ export function siteName(s: Settings): string {
 export function siteUrl(s: Settings, path = s.healthPath): { curlArgs: string[]; url: string } {
   const name = siteName(s);
   const { ssl, sslPort, listenPort } = s.web;
-  if (ssl !== 'none') return { curlArgs: ['-k', '--resolve', `${name}:${sslPort}:127.0.0.1`], url: `https://${name}:${sslPort}${path}` };
+  if (ssl !== 'none')
+    return { curlArgs: ['-k', '--resolve', `${name}:${sslPort}:127.0.0.1`], url: `https://${name}:${sslPort}${path}` };
   return { curlArgs: ['-H', `Host: ${name}`], url: `http://127.0.0.1:${listenPort}${path}` };
 }
 
 export function healthUrl(s: Settings, slot: Slot): { curlArgs: string[]; url: string } {
   const bind = layout(s).bind(slot);
   const headers = ['-H', `Host: ${appHost(s)}`];
-  if (bind.startsWith('unix:')) return { curlArgs: ['--unix-socket', bind.slice(5), ...headers], url: `http://localhost${s.healthPath}` };
+  if (bind.startsWith('unix:'))
+    return { curlArgs: ['--unix-socket', bind.slice(5), ...headers], url: `http://localhost${s.healthPath}` };
   const m = TCP.exec(bind)!;
   const addr = m[1] === '0.0.0.0' ? '127.0.0.1' : m[1];
   return { curlArgs: headers, url: `http://${addr}:${m[2]}${s.healthPath}` };
@@ -132,7 +137,10 @@ export function stopSlotInBackground(s: Settings, slot: Slot): Command[] {
   return [
     { run: sh`touch ${marker}`, as: 'app', probe: true },
     // The marker goes as the app user (sudo -u), once the slot stopped: root never touches it.
-    { run: sh`deploy_stop_in_background ${s.project} ${layout(s).program(slot)} ${s.appUser} ${marker} ${port}`, probe: true },
+    {
+      run: sh`deploy_stop_in_background ${s.project} ${layout(s).program(slot)} ${s.appUser} ${marker} ${port}`,
+      probe: true,
+    },
   ];
 }
 

@@ -35,7 +35,9 @@ export function abortRequest(s: Settings, token: string): Step {
 /** The commit point: from the next request on, nginx sends traffic to `slot`. The app user's file, in its directory. */
 export function commitSwitch(s: Settings, slot: Slot): Command {
   const flag = layout(s).liveFlag;
-  return slot === 'b' ? { run: sh`touch ${flag}`, unless: sh`test -e ${flag}`, as: 'app' } : { run: sh`rm -f ${flag}`, unless: sh`test ! -e ${flag}`, as: 'app' };
+  return slot === 'b'
+    ? { run: sh`touch ${flag}`, unless: sh`test -e ${flag}`, as: 'app' }
+    : { run: sh`rm -f ${flag}`, unless: sh`test ! -e ${flag}`, as: 'app' };
 }
 
 /** `current` names the live slot's release (for people, `run` and Capistrano habits). */

@@ -38,7 +38,9 @@ function lineage(s: Settings): string {
 export function checkCustomCertificate(s: Settings): Step {
   const { certificate, certificateKey } = layout(s);
   const lines = `${names(s).join('\n')}\n`;
-  return step('certificate-check', 'check the certificate (ssl_certificate)', [{ run: sh`deploy_tls_check ${certificate} ${certificateKey}`, stdin: new Masked(lines, lines), probe: true }]);
+  return step('certificate-check', 'check the certificate (ssl_certificate)', [
+    { run: sh`deploy_tls_check ${certificate} ${certificateKey}`, stdin: new Masked(lines, lines), probe: true },
+  ]);
 }
 
 /**
@@ -52,7 +54,10 @@ export function prepareLetsencrypt(s: Settings): Step {
   const links = L.tlsLinks;
   const hook = renderTemplate('certbot-deploy-hook.sh', {}, s.file);
   return step('certificate-prepare', 'HTTPS: challenge directory, renewal', [
-    { run: sh`install -d -m 0755 ${L.acmeRoot} ${`${L.acmeRoot}/.well-known`} ${`${L.acmeRoot}/.well-known/acme-challenge`}`, unless: sh`test -d ${`${L.acmeRoot}/.well-known/acme-challenge`}` },
+    {
+      run: sh`install -d -m 0755 ${L.acmeRoot} ${`${L.acmeRoot}/.well-known`} ${`${L.acmeRoot}/.well-known/acme-challenge`}`,
+      unless: sh`test -d ${`${L.acmeRoot}/.well-known/acme-challenge`}`,
+    },
     { run: sh`deploy_put_mkdir ${RENEWAL_HOOK} 0755 root:root`, stdin: hook, reportsChange: true },
     { run: sh`deploy_tls_placeholder ${links} ${siteName(s)}`, unless: sh`deploy_tls_linked ${links}` },
     { run: sh`systemctl enable --quiet --now certbot.timer`, unless: sh`deploy_services_on certbot.timer` },
@@ -81,7 +86,9 @@ export function obtainCertificate(s: Settings): Step {
  * change when they are replaced: reload when the certificate it serves is not the file's.
  */
 export function reloadForNewCertificate(s: Settings): Step {
-  return step('certificate-reload', 'nginx serves the certificate file', [{ run: sh`deploy_tls_reload_if_new ${s.web.sslPort} ${siteName(s)} ${s.web.certificate}`, probe: true }]);
+  return step('certificate-reload', 'nginx serves the certificate file', [
+    { run: sh`deploy_tls_reload_if_new ${s.web.sslPort} ${siteName(s)} ${s.web.certificate}`, probe: true },
+  ]);
 }
 
 /**
@@ -116,7 +123,10 @@ export function parseCertificate(text: string, renewal: string, now = Date.now()
     names,
     expires: expires.toISOString(),
     daysLeft: Math.floor((expires.getTime() - now) / 86400000),
-    renewal: enabled === 'custom' ? { scheduled: false, by: 'operator' } : { scheduled: enabled === 'enabled' && active === 'active', next: next.join(' ') || undefined, by: 'certbot' },
+    renewal:
+      enabled === 'custom'
+        ? { scheduled: false, by: 'operator' }
+        : { scheduled: enabled === 'enabled' && active === 'active', next: next.join(' ') || undefined, by: 'certbot' },
   };
 }
 
@@ -125,11 +135,19 @@ export const EXPIRES_SOON_DAYS = 14;
 
 /** What the operator must act on: the certificate expires soon, or certbot's timer will not renew it. */
 export function certificateConcerns(c: CertificateInfo): { expiresSoon: boolean; notRenewed: boolean } {
-  return { expiresSoon: c.daysLeft < EXPIRES_SOON_DAYS, notRenewed: c.renewal.by === 'certbot' && !c.renewal.scheduled };
+  return {
+    expiresSoon: c.daysLeft < EXPIRES_SOON_DAYS,
+    notRenewed: c.renewal.by === 'certbot' && !c.renewal.scheduled,
+  };
 }
 
 /** One line for status and setup: names, expiry, renewal. */
 export function describeCertificate(c: CertificateInfo): string {
-  const renewal = c.renewal.by === 'operator' ? 'renewal: yours (ssl = custom)' : c.renewal.scheduled ? `renewal scheduled (certbot.timer${c.renewal.next ? `, next ${c.renewal.next}` : ''})` : 'renewal NOT scheduled (certbot.timer is off)';
+  const renewal =
+    c.renewal.by === 'operator'
+      ? 'renewal: yours (ssl = custom)'
+      : c.renewal.scheduled
+        ? `renewal scheduled (certbot.timer${c.renewal.next ? `, next ${c.renewal.next}` : ''})`
+        : 'renewal NOT scheduled (certbot.timer is off)';
   return `${c.names.join(', ')}; expires ${c.expires.slice(0, 10)} (${c.daysLeft} days); ${renewal}`;
 }

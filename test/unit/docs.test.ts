@@ -13,7 +13,9 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const example = read('settings.example.ini');
 const readme = read('README.md');
 const settingsPage = read('docs/settings.md');
-const DOCS = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+const DOCS = readdirSync(join(ROOT, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `docs/${f}`);
 
 test('every settings key is documented in settings.example.ini and docs/settings.md', () => {
   for (const k of KEYS) {
@@ -30,26 +32,41 @@ test('settings.example.ini itself is valid', () => {
 });
 
 test('settings.example.ini is generated from the key table (npm run settings-example rewrites it)', () => {
-  assert.equal(example, exampleSettings(), 'settings.example.ini differs from the key table: run `npm run settings-example`');
-  for (const line of example.split('\n')) assert.ok(line.length <= 90 || !line.startsWith(';'), `comment line over 90 columns: ${line}`);
+  assert.equal(
+    example,
+    exampleSettings(),
+    'settings.example.ini differs from the key table: run `npm run settings-example`',
+  );
+  for (const line of example.split('\n'))
+    assert.ok(line.length <= 90 || !line.startsWith(';'), `comment line over 90 columns: ${line}`);
 });
 
 test("deploy init's text: the values given, the app's name in the examples, and it loads", () => {
-  const text = exampleSettings({ app: 'shop', repository: 'git@example.com:me/shop.git', hosts: 'ubuntu@10.0.0.5' }, { writtenBy: '`deploy init`' });
+  const text = exampleSettings(
+    { app: 'shop', repository: 'git@example.com:me/shop.git', hosts: 'ubuntu@10.0.0.5' },
+    { writtenBy: '`deploy init`' },
+  );
   assert.match(text, /^; settings\.ini for `deploy`, written by `deploy init`\.$/m);
   assert.match(text, /^settings_file = shop\.settings\.prod$/m);
   assert.match(text, /^; wsgi_app = shop\.wsgi:application$/m);
   assert.doesNotMatch(text, /myapp/);
   const s = parseSettings(text, { app: 'shop', file: 'settings.ini' });
   assert.equal(s.repository, 'git@example.com:me/shop.git');
-  assert.deepEqual(s.hosts.map((h) => h.label), ['ubuntu@10.0.0.5']);
+  assert.deepEqual(
+    s.hosts.map((h) => h.label),
+    ['ubuntu@10.0.0.5'],
+  );
   assert.equal(s.django.settingsModule, 'shop.settings.prod');
   // A $ in a name is written as it is, not read as a replacement pattern.
   assert.match(exampleSettings({ app: 'a$&b' }), /^project_name = a\$&b$/m);
 });
 
 test('docs/settings.md is generated from the key table (npm run settings-docs rewrites it)', () => {
-  assert.equal(settingsPage, settingsDocs(), 'docs/settings.md differs from the key table: run `npm run settings-docs`');
+  assert.equal(
+    settingsPage,
+    settingsDocs(),
+    'docs/settings.md differs from the key table: run `npm run settings-docs`',
+  );
 });
 
 /** docs/settings.md's tables: key -> its default cell, backticks removed. */
@@ -73,9 +90,18 @@ test("docs/settings.md's tables show each key's default as the key table does", 
 });
 
 test('the schema text becomes markdown: code in backticks, nothing a table or HTML would eat', () => {
-  assert.equal(markdown('Comma-separated [user@]host[:port], each reached as `ssh` would (~/.ssh/config applies).'), 'Comma-separated `[user@]host[:port]`, each reached as `ssh` would (`~/.ssh/config` applies).');
-  assert.equal(markdown('ssl = custom: the key; setup checks it (/etc/<app>.conf is fine).'), '`ssl = custom`: the key; setup checks it (`/etc/<app>.conf` is fine).');
-  assert.equal(markdown('Default <first part of settings_file>.wsgi:application.'), 'Default `<first part of settings_file>.wsgi:application`.');
+  assert.equal(
+    markdown('Comma-separated [user@]host[:port], each reached as `ssh` would (~/.ssh/config applies).'),
+    'Comma-separated `[user@]host[:port]`, each reached as `ssh` would (`~/.ssh/config` applies).',
+  );
+  assert.equal(
+    markdown('ssl = custom: the key; setup checks it (/etc/<app>.conf is fine).'),
+    '`ssl = custom`: the key; setup checks it (`/etc/<app>.conf` is fine).',
+  );
+  assert.equal(
+    markdown('Default <first part of settings_file>.wsgi:application.'),
+    'Default `<first part of settings_file>.wsgi:application`.',
+  );
   assert.equal(markdown('a | b, written without "." or ".." parts'), 'a \\| b, written without `.` or `..` parts');
   for (const k of KEYS) {
     // Outside code spans, no < (an HTML tag to a markdown renderer) and no unescaped |.
@@ -86,14 +112,18 @@ test('the schema text becomes markdown: code in backticks, nothing a table or HT
 
 test('the README is short: at most 250 lines, the two commands, and a link to every docs page', () => {
   assert.ok(readme.split('\n').length <= 250, `README.md has ${readme.split('\n').length} lines`);
-  assert.match(readme, /^    bash scripts\/demo\.sh /m);
-  assert.match(readme, /^    bash scripts\/test\.sh /m);
+  assert.match(readme, /^ {4}bash scripts\/demo\.sh /m);
+  assert.match(readme, /^ {4}bash scripts\/test\.sh /m);
   for (const page of DOCS) assert.ok(readme.includes(`](${page})`), `README.md links ${page}`);
 });
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function slug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 function anchors(text: string): Set<string> {
@@ -116,7 +146,9 @@ test('every relative link in the README and docs/ reaches a file, and every #anc
   const problems: string[] = [];
   let checked = 0;
   for (const page of ['README.md', ...DOCS, 'BENCHMARKS.md']) {
-    const text = read(page).replace(/^( {4}|\t).*$/gm, '').replace(/`[^`\n]*`/g, '');
+    const text = read(page)
+      .replace(/^( {4}|\t).*$/gm, '')
+      .replace(/`[^`\n]*`/g, '');
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z]+:/.test(target)) continue;
       checked++;

@@ -18,14 +18,22 @@ test('every plan renders as its golden script (npm run golden rewrites them; rev
     } catch {
       assert.fail(`test/golden/${g.path} is missing: run npm run golden`);
     }
-    assert.equal(g.text, want, `test/golden/${g.path} differs from what the plans render: run npm run golden and review the diff`);
+    assert.equal(
+      g.text,
+      want,
+      `test/golden/${g.path} differs from what the plans render: run npm run golden and review the diff`,
+    );
   }
 });
 
 /** shellcheck's findings for some bash (gcc format: one per line). */
 function shellcheck(input: string): string[] {
   const r = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', '-'], { input, encoding: 'utf8' });
-  assert.notEqual(r.error?.message.includes('ENOENT'), true, 'shellcheck is not installed (scripts/prepare.sh installs it)');
+  assert.notEqual(
+    r.error?.message.includes('ENOENT'),
+    true,
+    'shellcheck is not installed (scripts/prepare.sh installs it)',
+  );
   return r.stdout.split('\n').filter(Boolean);
 }
 
@@ -43,10 +51,19 @@ test('every script the plans send passes shellcheck', () => {
 });
 
 test('every shell file in remote/ passes shellcheck', () => {
-  const files = ['markers.sh', 'prelude.sh', 'deploy-ctl.sh', ...readdirSync(join(remoteDir(), 'lib')).map((f) => `lib/${f}`)];
+  const files = [
+    'markers.sh',
+    'prelude.sh',
+    'deploy-ctl.sh',
+    ...readdirSync(join(remoteDir(), 'lib')).map((f) => `lib/${f}`),
+  ];
   // The prelude and the library run after the markers: checked as the scripts get them.
   const markers = readFileSync(join(remoteDir(), 'markers.sh'), 'utf8');
-  const findings = files.flatMap((f) => shellcheck((f === 'markers.sh' || f === 'deploy-ctl.sh' ? '' : markers) + readFileSync(join(remoteDir(), f), 'utf8')).map((x) => `remote/${f}: ${x}`));
+  const findings = files.flatMap((f) =>
+    shellcheck(
+      (f === 'markers.sh' || f === 'deploy-ctl.sh' ? '' : markers) + readFileSync(join(remoteDir(), f), 'utf8'),
+    ).map((x) => `remote/${f}: ${x}`),
+  );
   assert.deepEqual(findings, []);
 });
 

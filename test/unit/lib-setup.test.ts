@@ -2,7 +2,17 @@
 // writes, the packages, the app user's home and directories, the deploy user, the live slot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +23,7 @@ const me = userInfo().username;
 const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8);
 const log = (dir: string) => (existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '');
 
-test('deploy_home_state: missing, not a directory, ours, empty, someone else\'s', () => {
+test("deploy_home_state: missing, not a directory, ours, empty, someone else's", () => {
   const t = tempDir();
   const state = (path: string, user: string) => runLib(`deploy_home_state ${path} ${user}`).stdout.trim();
   assert.equal(state(`${t}/none`, me), 'missing');
@@ -43,30 +53,58 @@ test('deploy_app_user_risks: every reason at once; nothing for a service account
       id: `case "$1" in -nG) echo "${groups}" ;; -u) echo ${uid} ;; esac`,
     });
   const groups = 'sudo adm wheel docker lxd disk shadow root';
-  const risky = runLib(`deploy_app_user_risks app ${groups}`, { stubs: fake('/bin/bash', 'P', true, 'app docker adm', 0) });
+  const risky = runLib(`deploy_app_user_risks app ${groups}`, {
+    stubs: fake('/bin/bash', 'P', true, 'app docker adm', 0),
+  });
   assert.equal(risky.code, 0, risky.stderr);
-  assert.equal(risky.stdout, 'it has a login shell (/bin/bash)\nit has a password\nit may run commands with sudo\nit is a member of docker\nit is a member of adm\nits user id is 0 (root)\n');
-  assert.equal(runLib(`deploy_app_user_risks app ${groups}`, { stubs: fake('', 'NP', false, 'app', 999) }).stdout, 'it has a login shell (none set, so /bin/sh)\nit has an empty password\n');
-  assert.equal(runLib(`deploy_app_user_risks app ${groups}`, { stubs: fake('/usr/sbin/nologin', 'L', false, 'app users', 999) }).stdout, '');
-  const fresh = runLib(`deploy_app_user_risks someone-new ${groups}`, { stubs: fake('/bin/bash', 'P', true, 'sudo', 0) });
+  assert.equal(
+    risky.stdout,
+    'it has a login shell (/bin/bash)\nit has a password\nit may run commands with sudo\nit is a member of docker\nit is a member of adm\nits user id is 0 (root)\n',
+  );
+  assert.equal(
+    runLib(`deploy_app_user_risks app ${groups}`, { stubs: fake('', 'NP', false, 'app', 999) }).stdout,
+    'it has a login shell (none set, so /bin/sh)\nit has an empty password\n',
+  );
+  assert.equal(
+    runLib(`deploy_app_user_risks app ${groups}`, { stubs: fake('/usr/sbin/nologin', 'L', false, 'app users', 999) })
+      .stdout,
+    '',
+  );
+  const fresh = runLib(`deploy_app_user_risks someone-new ${groups}`, {
+    stubs: fake('/bin/bash', 'P', true, 'sudo', 0),
+  });
   assert.deepEqual([fresh.code, fresh.stdout], [0, '']);
 });
 
 test('deploy_packages_installed: true only when dpkg knows every package as installed', () => {
-  const dir = stubs({ 'dpkg-query': 'printf "%s\\n" "$2" > "$(dirname "$0")/format"; shift 2; for p in "$@"; do case $p in missing) echo "un " ;; gone) ;; *) echo "ii " ;; esac; done' });
+  const dir = stubs({
+    'dpkg-query':
+      'printf "%s\\n" "$2" > "$(dirname "$0")/format"; shift 2; for p in "$@"; do case $p in missing) echo "un " ;; gone) ;; *) echo "ii " ;; esac; done',
+  });
   assert.equal(runLib('deploy_packages_installed nginx git', { stubs: dir }).code, 0);
   assert.equal(readFileSync(join(dir, 'format'), 'utf8'), '-f=${db:Status-Abbrev}\\n\n');
   assert.equal(runLib('deploy_packages_installed nginx missing', { stubs: dir }).code, 1);
   assert.equal(runLib('deploy_packages_installed nginx gone', { stubs: dir }).code, 1);
-  assert.equal(runLib('if deploy_packages_installed git missing; then exit 9; fi', { stubs: dir }).code, 0, 'as a check');
+  assert.equal(
+    runLib('if deploy_packages_installed git missing; then exit 9; fi', { stubs: dir }).code,
+    0,
+    'as a check',
+  );
 });
 
 test('deploy_apt_install: the index first, then the packages, keeping changed configuration files', () => {
   const dir = stubs({ 'apt-get': 'echo "$*" >> "$(dirname "$0")/log"; [ "$1" != update ] || exit "${UPDATE_RC:-0}"' });
   assert.equal(runLib('deploy_apt_install nginx git', { stubs: dir }).code, 0);
-  assert.equal(log(dir), 'update -qq\ninstall -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold nginx git\n');
+  assert.equal(
+    log(dir),
+    'update -qq\ninstall -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold nginx git\n',
+  );
   const down = stubs({ 'apt-get': 'echo "$*" >> "$(dirname "$0")/log"; [ "$1" != update ] || exit 100' });
-  assert.equal(runLib('deploy_apt_install nginx', { stubs: down }).code, 100, 'an index that cannot be read stops the step');
+  assert.equal(
+    runLib('deploy_apt_install nginx', { stubs: down }).code,
+    100,
+    'an index that cannot be read stops the step',
+  );
   assert.equal(log(down), 'update -qq\n');
 });
 
@@ -76,7 +114,10 @@ test('deploy_packages_present: names every missing command, venv and psycopg2 at
   assert.equal(runLib(`deploy_packages_present ${py} no bash cat`).code, 0);
   const r = runLib(`deploy_packages_present ${py} yes bash no-such-command-x`, { env: { VENV_RC: '1' } });
   assert.equal(r.code, 1);
-  assert.equal(r.stderr.trim(), 'missing on this server: no-such-command-x python3-venv python3-psycopg2 (run setup with --dependencies=yes)');
+  assert.equal(
+    r.stderr.trim(),
+    'missing on this server: no-such-command-x python3-venv python3-psycopg2 (run setup with --dependencies=yes)',
+  );
 });
 
 test('deploy_home_to_root: only below directories only root can write; deploy_home_is_roots: 0755 root:root, no link', (t) => {
@@ -133,7 +174,10 @@ test('deploy_authorized_keys: written by the user itself (umask 077), reported a
   const keys = 'ssh-ed25519 AAAA deployer@laptop\n';
   assert.deepEqual(runLib('deploy_authorized_keys deployer', { stubs: dir, stdin: keys }).marks, ['changed']);
   assert.equal(log(dir), 'deployer\n');
-  assert.deepEqual([readFileSync(`${home}/.ssh/authorized_keys`, 'utf8'), mode(`${home}/.ssh`), mode(`${home}/.ssh/authorized_keys`)], [keys, '700', '600']);
+  assert.deepEqual(
+    [readFileSync(`${home}/.ssh/authorized_keys`, 'utf8'), mode(`${home}/.ssh`), mode(`${home}/.ssh/authorized_keys`)],
+    [keys, '700', '600'],
+  );
   assert.deepEqual(runLib('deploy_authorized_keys deployer', { stubs: dir, stdin: keys }).marks, ['ok']);
   assert.deepEqual(readdirSync(`${home}/.ssh`), ['authorized_keys']);
 });
@@ -146,20 +190,31 @@ test('deploy_sudoers: in place once visudo accepts it (0440); a rejected rule ch
   assert.deepEqual([readFileSync(file, 'utf8'), mode(file)], ['rule\n', '440']);
   assert.deepEqual(runLib(`deploy_sudoers ${file} deployer`, { stubs: dir, stdin: 'rule\n' }).marks, ['ok']);
   const r = runLib(`deploy_sudoers ${file} deployer`, { stubs: dir, stdin: 'broken\n' });
-  assert.deepEqual([r.code, r.stderr.trim(), readFileSync(file, 'utf8')], [1, 'visudo rejected the rule for deployer', 'rule\n']);
+  assert.deepEqual(
+    [r.code, r.stderr.trim(), readFileSync(file, 'utf8')],
+    [1, 'visudo rejected the rule for deployer', 'rule\n'],
+  );
 });
 
-test('deploy_socket_is_roots and deploy_socket_to_root: supervisor\'s socket becomes root\'s only', (t) => {
+test("deploy_socket_is_roots and deploy_socket_to_root: supervisor's socket becomes root's only", (t) => {
   const dir = tempDir();
   const socket = `${dir}/supervisor.sock`;
   const dropin = `${dir}/00-deploy-socket.conf`;
   assert.equal(runLib(`deploy_socket_is_roots ${socket} ${dropin}`).code, 0, 'no socket: nothing to do');
-  const made = spawnSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', socket]);
+  const made = spawnSync('python3', [
+    '-c',
+    'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
+    socket,
+  ]);
   if (made.status !== 0) return t.skip('python3 makes the socket');
   chmodSync(socket, 0o770);
   assert.equal(runLib(`deploy_socket_is_roots ${socket} ${dropin}`).code, 1);
   writeFileSync(dropin, '');
-  assert.equal(runLib(`deploy_socket_is_roots ${socket} ${dropin}`).code, 0, 'a drop-in that is not ours still opens it');
+  assert.equal(
+    runLib(`deploy_socket_is_roots ${socket} ${dropin}`).code,
+    0,
+    'a drop-in that is not ours still opens it',
+  );
   if (!isRoot) return;
   assert.equal(runLib(`deploy_socket_to_root ${socket}`).code, 0);
   assert.deepEqual([statSync(socket).uid, statSync(socket).gid, mode(socket)], [0, 0, '700']);
@@ -167,7 +222,10 @@ test('deploy_socket_is_roots and deploy_socket_to_root: supervisor\'s socket bec
 });
 
 test('deploy_installed_root: the app root of the first slot program that exists', () => {
-  assert.equal(runLib('__slot_programs shop').stdout, '/etc/supervisor/conf.d/shop-a.conf\n/etc/systemd/system/shop-a.service\n/etc/supervisor/conf.d/shop-b.conf\n/etc/systemd/system/shop-b.service\n');
+  assert.equal(
+    runLib('__slot_programs shop').stdout,
+    '/etc/supervisor/conf.d/shop-a.conf\n/etc/systemd/system/shop-a.service\n/etc/supervisor/conf.d/shop-b.conf\n/etc/systemd/system/shop-b.service\n',
+  );
   const t = tempDir();
   const programs = `__slot_programs() { printf '%s\\n' ${t}/a.conf ${t}/a.service ${t}/b.conf ${t}/b.service; }\n`;
   assert.equal(runLib(`${programs}deploy_installed_root shop`).stdout, '\n');
@@ -177,23 +235,34 @@ test('deploy_installed_root: the app root of the first slot program that exists'
   assert.equal(runLib(`${programs}deploy_installed_root shop`).stdout, '/opt/django/apps/shop\n');
 });
 
-test('deploy_binds_free: another app\'s slot on either address, or on its TCP port, is refused; ours and unix sockets elsewhere are not', () => {
+test("deploy_binds_free: another app's slot on either address, or on its TCP port, is refused; ours and unix sockets elsewhere are not", () => {
   const t = tempDir();
-  const files = (names: string[]) => `__program_files() { printf '%s\\n' ${names.map((n) => `${t}/${n}`).join(' ')}; }\n__slot_programs() { printf '%s\\n' ${t}/shop-a.conf ${t}/shop-b.service; }\n`;
+  const files = (names: string[]) =>
+    `__program_files() { printf '%s\\n' ${names.map((n) => `${t}/${n}`).join(' ')}; }\n__slot_programs() { printf '%s\\n' ${t}/shop-a.conf ${t}/shop-b.service; }\n`;
   writeFileSync(`${t}/shop-a.conf`, 'command=gunicorn --bind 127.0.0.1:8032 app.wsgi\n');
   writeFileSync(`${t}/blog-a.conf`, 'command=gunicorn --bind 127.0.0.1:8050 app.wsgi\n');
   writeFileSync(`${t}/sock-b.service`, 'ExecStart=gunicorn --bind unix:/run/sock.sock app.wsgi\n');
-  const free = runLib(`${files(['shop-a.conf', 'blog-a.conf', 'sock-b.service', 'none.conf'])}deploy_binds_free shop 127.0.0.1:8032 unix:/run/shop.sock`);
+  const free = runLib(
+    `${files(['shop-a.conf', 'blog-a.conf', 'sock-b.service', 'none.conf'])}deploy_binds_free shop 127.0.0.1:8032 unix:/run/shop.sock`,
+  );
   assert.deepEqual([free.code, free.stderr], [0, '']);
-  writeFileSync(`${t}/news-b.service`, 'ExecStart=gunicorn --workers 2 --bind 0.0.0.0:8033\t--timeout 30 --bind unix:/run/news.sock\n');
-  const taken = runLib(`${files(['blog-a.conf', 'news-b.service'])}deploy_binds_free shop 127.0.0.1:8032 127.0.0.1:8033`);
+  writeFileSync(
+    `${t}/news-b.service`,
+    'ExecStart=gunicorn --workers 2 --bind 0.0.0.0:8033\t--timeout 30 --bind unix:/run/news.sock\n',
+  );
+  const taken = runLib(
+    `${files(['blog-a.conf', 'news-b.service'])}deploy_binds_free shop 127.0.0.1:8032 127.0.0.1:8033`,
+  );
   assert.equal(taken.code, 1);
-  assert.equal(taken.stderr.trim(), `gunicorn_bind: 127.0.0.1:8033 is already used by app news on this server (--bind 0.0.0.0:8033 in ${t}/news-b.service); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed.`);
+  assert.equal(
+    taken.stderr.trim(),
+    `gunicorn_bind: 127.0.0.1:8033 is already used by app news on this server (--bind 0.0.0.0:8033 in ${t}/news-b.service); give each app its own ports (gunicorn_bind, gunicorn_bind_alt). Nothing was changed.`,
+  );
   const socket = runLib(`${files(['news-b.service'])}deploy_binds_free shop unix:/run/news.sock 127.0.0.1:9000`);
   assert.match(socket.stderr, /unix:\/run\/news.sock is already used by app news/);
 });
 
-test('deploy_live_from_legacy: an older version\'s live file saying b becomes the switch file; it goes either way', () => {
+test("deploy_live_from_legacy: an older version's live file saying b becomes the switch file; it goes either way", () => {
   const t = tempDir();
   writeFileSync(`${t}/live`, 'b\n');
   assert.equal(runLib(`deploy_live_from_legacy ${t}/live ${t}/live-b`).code, 0);
@@ -207,7 +276,11 @@ test('deploy_live_slot_release: the live slot and the release its link leads to'
   const t = tempDir();
   mkdirSync(`${t}/slots`);
   symlinkSync(`${t}/releases/r2`, `${t}/slots/b`);
-  assert.equal(runLib(`deploy_live_slot_release ${t}/slots/live-b ${t}/slots`).stdout, 'a \n', 'slot a has no link yet');
+  assert.equal(
+    runLib(`deploy_live_slot_release ${t}/slots/live-b ${t}/slots`).stdout,
+    'a \n',
+    'slot a has no link yet',
+  );
   writeFileSync(`${t}/slots/live-b`, '');
   assert.equal(runLib(`deploy_live_slot_release ${t}/slots/live-b ${t}/slots`).stdout, 'b r2\n');
 });
@@ -227,8 +300,14 @@ test('deploy_bind_moved: yes when nothing listens on the address', async (t) => 
 });
 
 test('deploy_services_on: every unit enabled and running', () => {
-  const dir = stubs({ systemctl: 'case "$3" in on.service) exit 0 ;; stopped.service) [ "$1" = is-enabled ] ;; *) exit 1 ;; esac' });
+  const dir = stubs({
+    systemctl: 'case "$3" in on.service) exit 0 ;; stopped.service) [ "$1" = is-enabled ] ;; *) exit 1 ;; esac',
+  });
   assert.equal(runLib('deploy_services_on on.service', { stubs: dir }).code, 0);
   assert.equal(runLib('deploy_services_on on.service stopped.service', { stubs: dir }).code, 1);
-  assert.equal(runLib('if deploy_services_on stopped.service on.service; then exit 9; fi', { stubs: dir }).code, 0, 'as a check');
+  assert.equal(
+    runLib('if deploy_services_on stopped.service on.service; then exit 9; fi', { stubs: dir }).code,
+    0,
+    'as a check',
+  );
 });

@@ -21,9 +21,21 @@ const MARK = '\x1e';
 /** `code` (which calls library functions) in bash; `input` is its standard input. */
 export function bash(code: string, opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Ran {
   const script = `${remoteFile('markers.sh')}${libraryFor(code)}${code}\n`;
-  const r = spawnSync('bash', ['-c', script], { input: opts.input ?? '', encoding: 'utf8', cwd: opts.cwd, env: { ...process.env, ...opts.env } });
-  const plain = (text: string) => text.split('\n').filter((l) => !l.startsWith(MARK)).join('\n');
-  const warnings = r.stderr.split('\n').filter((l) => l.startsWith(`${MARK}warn `)).map((l) => l.slice(6));
+  const r = spawnSync('bash', ['-c', script], {
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+  });
+  const plain = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => !l.startsWith(MARK))
+      .join('\n');
+  const warnings = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith(`${MARK}warn `))
+    .map((l) => l.slice(6));
   return { status: r.status, stdout: plain(r.stdout), stderr: plain(r.stderr), warnings };
 }
 

@@ -35,7 +35,10 @@ test('a slot is pointed at a release that has its virtualenv; one without says h
   mkdirSync(join(release, '.venv', 'bin'), { recursive: true });
   const missing = bash(String(sh`deploy_require_venv ${release}`));
   assert.equal(missing.status, 1);
-  assert.equal(missing.stderr, 'release 20260101T000000-v1 cannot start: its virtualenv is gone (.venv -> nothing); deploy its commit again to build one (deploy --ref <its commit> --force)\n');
+  assert.equal(
+    missing.stderr,
+    'release 20260101T000000-v1 cannot start: its virtualenv is gone (.venv -> nothing); deploy its commit again to build one (deploy --ref <its commit> --force)\n',
+  );
   writeFileSync(join(release, '.venv', 'bin', 'python'), '');
   chmodSync(join(release, '.venv', 'bin', 'python'), 0o755);
   assert.equal(bash(String(sh`deploy_require_venv ${release}`)).status, 0);
@@ -45,25 +48,37 @@ test('a slot is pointed at a release that has its virtualenv; one without says h
   assert.ok(!existsSync(join(slots, 'b.tmp')));
 });
 
-test('deploy_health_check: fails at once, with the slot\'s log and the app\'s error, when gunicorn cannot start the app', async () => {
+test("deploy_health_check: fails at once, with the slot's log and the app's error, when gunicorn cannot start the app", async () => {
   const root = scratch('slots');
   const log = join(root, 'gunicorn-a.log');
-  writeFileSync(log, 'an older start\nTraceback (most recent call last):\nModuleNotFoundError: No module named \'shop\'\nWorker failed to boot.\n');
+  writeFileSync(
+    log,
+    "an older start\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'shop'\nWorker failed to boot.\n",
+  );
   const url = `http://127.0.0.1:${await freePort()}/`;
   const started = Date.now();
   // The step's mark: the log since byte 16 (this start's).
   const r = bash(`__log_from=16\n${sh`deploy_health_check 30 ${url} ${log} -H ${'Host: example.org'}`}`);
   assert.equal(r.status, 1);
   assert.ok(Date.now() - started < 10_000, 'not after the 30 s');
-  assert.equal(r.stderr, `health check failed: ${url} answered 000 (gunicorn could not start the app); the slot's log ends with:\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'shop'\nWorker failed to boot.\nthe app's error: ModuleNotFoundError: No module named 'shop'\n`);
+  assert.equal(
+    r.stderr,
+    `health check failed: ${url} answered 000 (gunicorn could not start the app); the slot's log ends with:\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'shop'\nWorker failed to boot.\nthe app's error: ModuleNotFoundError: No module named 'shop'\n`,
+  );
 });
 
 test('deploy_health_check prints the status once the slot answers', async () => {
   const root = scratch('slots');
   const port = await freePort();
-  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root], { stdio: 'ignore' });
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root], {
+    stdio: 'ignore',
+  });
   try {
-    const r = bash(String(sh`deploy_health_check 20 ${`http://127.0.0.1:${port}/`} ${join(root, 'no.log')} -H ${'Host: example.org'}`));
+    const r = bash(
+      String(
+        sh`deploy_health_check 20 ${`http://127.0.0.1:${port}/`} ${join(root, 'no.log')} -H ${'Host: example.org'}`,
+      ),
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '200\n');
   } finally {
@@ -77,17 +92,27 @@ test('the retired slot is stopped in a job of its own, unless it is live; its ma
   const bin = join(root, 'bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'id'), '#!/bin/sh\necho 1000\n');
-  writeFileSync(join(bin, 'sudo'), `#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -u) shift 2 ;; -*) shift ;; *) break ;; esac; done\nexec "$@"\n`);
+  writeFileSync(
+    join(bin, 'sudo'),
+    `#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -u) shift 2 ;; -*) shift ;; *) break ;; esac; done\nexec "$@"\n`,
+  );
   for (const f of ['id', 'sudo']) chmodSync(join(bin, f), 0o755);
   const marker = join(root, 'a.stopping');
   writeFileSync(marker, '');
   const env = { PATH: `${bin}:${process.env.PATH}` };
-  const r = bash(`__ctl() { echo "ctl $*" >>${root}/ctl.log; }\n${sh`deploy_stop_in_background shop shop-a django ${marker} ''`}`, { env });
+  const r = bash(
+    `__ctl() { echo "ctl $*" >>${root}/ctl.log; }\n${sh`deploy_stop_in_background shop shop-a django ${marker} ''`}`,
+    { env },
+  );
   assert.equal(r.status, 0, r.stderr);
   for (let i = 0; i < 100 && existsSync(marker); i++) await new Promise((done) => setTimeout(done, 100));
   assert.ok(!existsSync(marker), 'the job removed the marker');
   assert.equal(readFileSync(join(root, 'ctl.log'), 'utf8'), 'ctl shop stop shop-a\n');
-  assert.equal(bash(`__ctl() { echo "ctl $*"; }\ndeploy_stop_idle b b shop shop-b`).stdout, '', 'the live slot is never stopped');
+  assert.equal(
+    bash(`__ctl() { echo "ctl $*"; }\ndeploy_stop_idle b b shop shop-b`).stdout,
+    '',
+    'the live slot is never stopped',
+  );
   assert.equal(bash(`__ctl() { echo "ctl $*"; }\ndeploy_stop_idle a b shop shop-b`).stdout, 'ctl shop stop shop-b\n');
 });
 
@@ -96,7 +121,7 @@ test('deploy_if_changed runs its command only when the step changed something', 
   assert.equal(bash('deploy_if_changed 0 echo reload').stdout, '');
 });
 
-test('deploy_program_file: a deploy user only checks the slot\'s program is what the settings make', () => {
+test("deploy_program_file: a deploy user only checks the slot's program is what the settings make", () => {
   const root = scratch('slots');
   const bin = join(root, 'bin');
   mkdirSync(bin);
@@ -108,5 +133,8 @@ test('deploy_program_file: a deploy user only checks the slot\'s program is what
   assert.equal(bash(String(sh`deploy_program_file ${file}`), { input: '[program:shop-a]\n', env }).status, 0);
   const differs = bash(String(sh`deploy_program_file ${file}`), { input: '[program:shop-a]\nuser=x\n', env });
   assert.equal(differs.status, 1);
-  assert.equal(differs.stderr, `${file} differs from what the settings make: run setup to apply the change (deploy_user cannot)\n`);
+  assert.equal(
+    differs.stderr,
+    `${file} differs from what the settings make: run setup to apply the change (deploy_user cannot)\n`,
+  );
 });

@@ -40,16 +40,28 @@ test('deploy_follow_current leaves current alone when the live slot has no link'
   assert.equal(readlinkSync(t.current), join(t.root, 'releases', 'r1'));
 });
 
-test('deploy_clear_leftovers removes half-made links and dead runs\' decisions, nothing else', () => {
+test("deploy_clear_leftovers removes half-made links and dead runs' decisions, nothing else", () => {
   const t = slots();
-  for (const f of ['current.tmp', 'slots/a.tmp', 'slots/b.tmp', 'deploy.decision-dead1', 'deploy.decision-dead2', 'deploy.log.jsonl']) writeFileSync(join(t.root, f), '');
+  for (const f of [
+    'current.tmp',
+    'slots/a.tmp',
+    'slots/b.tmp',
+    'deploy.decision-dead1',
+    'deploy.decision-dead2',
+    'deploy.log.jsonl',
+  ])
+    writeFileSync(join(t.root, f), '');
   assert.equal(bash(String(sh`deploy_clear_leftovers ${t.current} ${t.slots} ${t.root}`)).status, 0);
   assert.deepEqual(readdirSync(t.root).sort(), ['current', 'deploy.log.jsonl', 'releases', 'slots']);
   assert.deepEqual(readdirSync(t.slots).sort(), ['a', 'b']);
-  assert.equal(bash(String(sh`deploy_clear_leftovers ${t.current} ${t.slots} ${t.root}`)).status, 0, 'nothing left: fine');
+  assert.equal(
+    bash(String(sh`deploy_clear_leftovers ${t.current} ${t.slots} ${t.root}`)).status,
+    0,
+    'nothing left: fine',
+  );
 });
 
-test('the abort point and Ctrl-C\'s request: whoever creates the decision file first decides', () => {
+test("the abort point and Ctrl-C's request: whoever creates the decision file first decides", () => {
   const t = slots();
   const point = (f: string) => bash(String(sh`deploy_abort_point ${join(t.root, f)}`));
   const request = (f: string) => bash(String(sh`deploy_abort_request ${join(t.root, f)}`));

@@ -18,18 +18,27 @@ const LOGIC = /(^|[\s;&|({])(if|then|for|while|until|case)\s|;|&&|\|\||\$\(\(/;
 test('every command of every plan is a library call or one simple command, at most 160 characters', () => {
   const offenders: string[] = [];
   for (const [name, app] of Object.entries(SETTINGS)) {
-    const s = parseSettings(readFileSync(new URL(`../golden/settings/${name}.ini`, import.meta.url), 'utf8'), { app, file: `${name}.ini`, command: 'deploy' });
+    const s = parseSettings(readFileSync(new URL(`../golden/settings/${name}.ini`, import.meta.url), 'utf8'), {
+      app,
+      file: `${name}.ini`,
+      command: 'deploy',
+    });
     for (const [command, steps] of Object.entries(catalog(s))) {
       for (const st of steps) {
         for (const [i, cmd] of st.commands.entries()) {
-          for (const [part, sh] of [['run', cmd.run], ['unless', cmd.unless], ['only if', st.onlyIf]] as const) {
+          for (const [part, sh] of [
+            ['run', cmd.run],
+            ['unless', cmd.unless],
+            ['only if', st.onlyIf],
+          ] as const) {
             if (!sh) continue;
             const text = String(sh);
             // Quoted values may say anything: only the code around them counts.
             const code = text.replace(/'[^']*'/g, "''");
             // A library call's length is its arguments (paths, a Host header): a little more room.
             const limit = LIBRARY_CALL.test(text) ? 200 : 160;
-            if (text.length > limit || LOGIC.test(code)) offenders.push(`${name} ${command} ${st.id}:${i + 1} ${part} (${text.length}): ${text.slice(0, 100)}`);
+            if (text.length > limit || LOGIC.test(code))
+              offenders.push(`${name} ${command} ${st.id}:${i + 1} ${part} (${text.length}): ${text.slice(0, 100)}`);
           }
         }
       }
@@ -41,8 +50,17 @@ test('every command of every plan is a library call or one simple command, at mo
 
 test('src/ has no import cycle', () => {
   const src = fileURLToPath(new URL('../../src/', import.meta.url));
-  const files = readdirSync(src, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
-  const imports = new Map(files.map((f) => [f, [...readFileSync(join(src, f), 'utf8').matchAll(/^import[^'"]*from '(\.[^']+)\.js';/gm)].map((m) => join(f, '..', `${m[1]}.ts`))]));
+  const files = readdirSync(src, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'));
+  const imports = new Map(
+    files.map((f) => [
+      f,
+      [...readFileSync(join(src, f), 'utf8').matchAll(/^import[^'"]*from '(\.[^']+)\.js';/gm)].map((m) =>
+        join(f, '..', `${m[1]}.ts`),
+      ),
+    ]),
+  );
   const cycles: string[] = [];
   const state = new Map<string, 'open' | 'done'>();
   const visit = (f: string, path: string[]) => {

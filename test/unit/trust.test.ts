@@ -12,8 +12,14 @@ import { terminalSafe } from '../../src/printable.ts';
 const seed = readFileSync(new URL('../fixtures/seed000.ini', import.meta.url), 'utf8');
 const variants = {
   plain: seed,
-  'deploy_user, processes, hooks': seed.replace('[APP]', 'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]'),
-  'letsencrypt, systemd': seed.replace('[APP]', 'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]'),
+  'deploy_user, processes, hooks': seed.replace(
+    '[APP]',
+    'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]',
+  ),
+  'letsencrypt, systemd': seed.replace(
+    '[APP]',
+    'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]',
+  ),
 };
 
 /** What root may do with a path the app can write: test that it exists (no content read, nothing written), or go through the safe helpers. */
@@ -48,7 +54,11 @@ test('no root command reads, writes, links, chowns or deletes in a tree the app 
           if (runsAs(cmd, st) === 'app') continue;
           rootCommands++;
           const rest = ALLOWED.reduce((t, re) => t.replace(re, ''), rootText(cmd, st));
-          assert.deepEqual(appPaths(s, rest), [], `${name}: ${command}, step ${st.id}, command ${i + 1} (as root) names:\n${rest}`);
+          assert.deepEqual(
+            appPaths(s, rest),
+            [],
+            `${name}: ${command}, step ${st.id}, command ${i + 1} (as root) names:\n${rest}`,
+          );
         }
       }
     }
@@ -56,7 +66,7 @@ test('no root command reads, writes, links, chowns or deletes in a tree the app 
   assert.ok(rootCommands > 100, `only ${rootCommands} root commands were looked at`);
 });
 
-test('what root installs comes from the settings or root\'s own copies, never from a release', () => {
+test("what root installs comes from the settings or root's own copies, never from a release", () => {
   for (const text of Object.values(variants)) {
     const s = parseSettings(text, { app: 'NOME_APP', file: 'settings.ini' });
     for (const steps of Object.values(catalog(s))) {
@@ -77,16 +87,25 @@ test('text from a server is shown with its control characters escaped', () => {
   assert.equal(terminalSafe('ünïcode ✓'), 'ünïcode ✓');
 });
 
-test('a file root reads or writes may not be set inside the app user\'s directories', () => {
+test("a file root reads or writes may not be set inside the app user's directories", () => {
   const problems = (extra: string) => {
     try {
-      parseSettings(seed.replace(/^arquivo_config = .*$/m, '').replace('[APP]', `${extra}\n[APP]`), { app: 'NOME_APP', file: 'settings.ini' });
+      parseSettings(seed.replace(/^arquivo_config = .*$/m, '').replace('[APP]', `${extra}\n[APP]`), {
+        app: 'NOME_APP',
+        file: 'settings.ini',
+      });
       return '';
     } catch (e) {
       return (e as Error).message;
     }
   };
-  assert.match(problems('config_file = /opt/django/apps/NOME_APP/shared/app.conf'), /config_file .*is inside \/opt\/django\/apps, which the app user writes/);
-  assert.match(problems('server_name = a.test\nssl = custom\nssl_certificate = /opt/django/.ssh/a.crt'), /ssl_certificate .*is inside \/opt\/django\/.ssh, which the app user writes/);
+  assert.match(
+    problems('config_file = /opt/django/apps/NOME_APP/shared/app.conf'),
+    /config_file .*is inside \/opt\/django\/apps, which the app user writes/,
+  );
+  assert.match(
+    problems('server_name = a.test\nssl = custom\nssl_certificate = /opt/django/.ssh/a.crt'),
+    /ssl_certificate .*is inside \/opt\/django\/.ssh, which the app user writes/,
+  );
   assert.equal(problems('config_file = /opt/django/configs/apps/x.conf'), '');
 });

@@ -51,13 +51,33 @@ export function gunicornCommand(s: Settings, slot: Slot): string {
 /** What a slot's program file is rendered from (templates/supervisor.conf, templates/slot.service). */
 export function slotData(s: Settings, slot: Slot) {
   const L = layout(s);
-  return { app: s.project, slot, program: programOf(s, slot), slotDir: L.slot(slot), appUser: s.appUser, home: s.home, stopWait: s.gunicornTimeout + 5, logDir: L.programLogs };
+  return {
+    app: s.project,
+    slot,
+    program: programOf(s, slot),
+    slotDir: L.slot(slot),
+    appUser: s.appUser,
+    home: s.home,
+    stopWait: s.gunicornTimeout + 5,
+    logDir: L.programLogs,
+  };
 }
 
 /** What a process's program file is rendered from (templates/process.supervisor.conf, templates/process.service). */
 export function processData(s: Settings, name: string) {
   const L = layout(s);
-  return { app: s.project, name, program: programOf(s, name), script: processScript(s, name), current: L.current, appUser: s.appUser, home: s.home, stopSignal: s.processStop.signal, stopTimeout: s.processStop.timeout, logDir: L.programLogs };
+  return {
+    app: s.project,
+    name,
+    program: programOf(s, name),
+    script: processScript(s, name),
+    current: L.current,
+    appUser: s.appUser,
+    home: s.home,
+    stopSignal: s.processStop.signal,
+    stopTimeout: s.processStop.timeout,
+    logDir: L.programLogs,
+  };
 }
 
 /** The boot unit: its name and file under /etc/systemd/system (either manager's). */

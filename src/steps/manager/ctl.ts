@@ -47,5 +47,8 @@ export function controlFiles(s: Settings, install: boolean): Command[] {
     ? { run: sh`__put ${DEPLOY_CTL} 0755 root:root`, stdin: DEPLOY_CTL_FILE, reportsChange: true }
     : { run: sh`deploy_ctl_current ${DEPLOY_CTL_DIGEST} ${DEPLOY_CTL} ${s.app}`, probe: true };
   const conf = ctlConf(s);
-  return [ctlCommand, { run: sh`deploy_ctl_conf ${L.store} ${L.ctlConf} ${s.app}`, stdin: new Masked(conf, conf), reportsChange: true }];
+  return [
+    ctlCommand,
+    { run: sh`deploy_ctl_conf ${L.store} ${L.ctlConf} ${s.app}`, stdin: new Masked(conf, conf), reportsChange: true },
+  ];
 }

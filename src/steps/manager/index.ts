@@ -54,7 +54,11 @@ export function slotPrograms(s: Settings): Command[] {
   const boot = pm.bootUnit;
   return [
     { run: sh`__put ${boot.file} 0644 root:root`, stdin: boot.content, reportsChange: true },
-    ...(['a', 'b'] as Slot[]).map((slot) => ({ run: sh`__put ${pm.programFile(slot)} 0644 root:root`, stdin: pm.slotProgram(slot), reportsChange: true })),
+    ...(['a', 'b'] as Slot[]).map((slot) => ({
+      run: sh`__put ${pm.programFile(slot)} 0644 root:root`,
+      stdin: pm.slotProgram(slot),
+      reportsChange: true,
+    })),
     { run: sh`deploy_boot_unit_enable ${boot.name}`, unless: sh`deploy_boot_unit_enabled ${boot.name} ${boot.file}` },
     { run: rereadPrograms(s), probe: true },
   ];
@@ -68,7 +72,11 @@ export function slotPrograms(s: Settings): Command[] {
 export function slotLog(s: Settings, slot: Slot): { mark: Sh; read: Sh; crashed: Sh } {
   const pm = processManager(s);
   const args = sh`${pm.name} ${pm.slotLog(slot)}`;
-  return { mark: sh`deploy_slot_log_mark ${args}`, read: sh`deploy_slot_log ${args}`, crashed: sh`deploy_slot_crashed ${args}` };
+  return {
+    mark: sh`deploy_slot_log_mark ${args}`,
+    read: sh`deploy_slot_log ${args}`,
+    crashed: sh`deploy_slot_crashed ${args}`,
+  };
 }
 
 /** Stop a slot unless nginx sends it the traffic (a run that started it, then did not switch). */

@@ -17,9 +17,13 @@ export const SUPERVISOR_PROGRAMS = '/etc/supervisor/conf.d/*.conf';
 export function supervisor(s: Settings): ProcessManager {
   return {
     name: 'supervisor',
-    programFile: (name) => (name === 'a' || name === 'b' ? supervisorSlotFile(s, name) : `/etc/supervisor/conf.d/${s.project}-process-${name}.conf`),
+    programFile: (name) =>
+      name === 'a' || name === 'b'
+        ? supervisorSlotFile(s, name)
+        : `/etc/supervisor/conf.d/${s.project}-process-${name}.conf`,
     processGlob: sh`/etc/supervisor/conf.d/${s.project}-process-${raw('*')}.conf`,
-    slotProgram: (slot) => renderTemplate('supervisor.conf', { ...slotData(s, slot), gunicornCommand: gunicornCommand(s, slot) }, s.file),
+    slotProgram: (slot) =>
+      renderTemplate('supervisor.conf', { ...slotData(s, slot), gunicornCommand: gunicornCommand(s, slot) }, s.file),
     processProgram: (name) => renderTemplate('process.supervisor.conf', processData(s, name), s.file),
     bootUnit: { ...bootUnitName(s), content: renderTemplate('boot.service', bootData(s), s.file) },
     slotLog: (slot) => `${layout(s).programLogs}/gunicorn-${slot}.log`,

@@ -24,9 +24,21 @@ export function systemd(s: Settings): ProcessManager {
     // The slots' units and the boot unit match it too: only a unit marked as a process's goes.
     processGlob: sh`/etc/systemd/system/${s.project}-${raw('*')}.service`,
     // A unit's ExecStart expands $ itself: the shell's must reach the shell.
-    slotProgram: (slot) => renderTemplate('slot.service', { ...slotData(s, slot), gunicornCommand: gunicornCommand(s, slot).replace(/\$/g, '$$$$') }, s.file),
+    slotProgram: (slot) =>
+      renderTemplate(
+        'slot.service',
+        { ...slotData(s, slot), gunicornCommand: gunicornCommand(s, slot).replace(/\$/g, '$$$$') },
+        s.file,
+      ),
     processProgram: (name) => renderTemplate('process.service', processData(s, name), s.file),
-    bootUnit: { ...bootUnitName(s), content: renderTemplate('boot-systemd.service', { app: s.project, liveFlag: L.liveFlag, slotsDir: L.slots }, s.file) },
+    bootUnit: {
+      ...bootUnitName(s),
+      content: renderTemplate(
+        'boot-systemd.service',
+        { app: s.project, liveFlag: L.liveFlag, slotsDir: L.slots },
+        s.file,
+      ),
+    },
     slotLog: (slot) => unit(slot),
     packages: [],
     commands: [],
