@@ -11,6 +11,7 @@ import type { Settings } from '../settings/types.js';
 import type { HookName } from '../settings/schema.js';
 import { activateWorker, appendDeployLog, finishSwitch, revertBatch, runOnce, startAndSwitch, startNew, switchBatch, switchOver, type GoLive } from '../steps/deploy.js';
 import { hook } from '../steps/hooks.js';
+import { ConnectionLostError } from '../ssh/lost.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
 import type { RunState } from './cleanup.js';
@@ -41,7 +42,12 @@ export async function runOnceOnPrimary(fleet: Fleet, release: string): Promise<v
   // Connect with withPrimary makes sure it is there; a run without the primary must not run them elsewhere.
   if (!primary) throw new DeployError(`the primary (${fleet.settings.primary}) is not connected: run-once commands run nowhere else`);
   if (primary.outside) fleet.session.reporter.info(`${primary.ex.host.label} (the primary, not in --hosts) runs the run-once work in ${release}; it keeps serving its release`);
-  await primary.ex.run(st);
+  // Outside fleet.each: its failure (or its lost connection) is marked here, for the table.
+  await primary.ex.run(st).catch((err: unknown) => {
+    if (err instanceof ConnectionLostError) primary.lost ??= err;
+    primary.failed ??= err;
+    throw err;
+  });
 }
 
 /** The hook that follows a switch of this kind, if any. */
