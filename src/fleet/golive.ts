@@ -96,7 +96,7 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
   log.duration_s = Math.round((performance.now() - fleet.session.started) / 100) / 10;
   const primary = fleet.primary;
   const kind = g.kind ?? 'deploy';
-  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind, processes: g.processes !== false && runsProcesses(s, run.ex.host), primary: run === primary, page: run.page });
+  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind, processes: g.processes !== false && runsProcesses(s, run.ex.host), programs: runsProcesses(s, run.ex.host), primary: run === primary, page: run.page });
   const { web, workers } = fleet;
   const switched = (run: HostRun) => {
     run.locked = false;

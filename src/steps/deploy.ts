@@ -158,8 +158,10 @@ export interface GoLive {
   prune: boolean;
   /** What makes the release live: its hooks differ (before_switch/after_switch, or after_rollback). */
   kind: 'deploy' | 'rollback' | 'restart';
-  /** This host runs [PROCESSES] (restarted after the switch). */
+  /** This host runs [PROCESSES] and restarts them after the switch. */
   processes: boolean;
+  /** This host runs [PROCESSES]: their programs stay (default: processes). A `restart web` keeps them without restarting them. */
+  programs?: boolean;
   /** This host is the primary (run-once hooks). */
   primary: boolean;
   /** deploy --maintenance: this run's page comes down once the release is live here. */
@@ -171,7 +173,7 @@ function afterSwitch(s: Settings, g: GoLive): Command[] {
   const on = { primary: g.primary };
   return [
     syncConfigFile(s, g.release),
-    ...writeProcessPrograms(s, g.processes),
+    ...writeProcessPrograms(s, g.programs ?? g.processes),
     ...restartProcesses(s, g.processes),
     ...(g.kind === 'deploy' ? hook(s, 'after_switch', g.release, on) : g.kind === 'rollback' ? hook(s, 'after_rollback', g.release, on) : []),
   ];
