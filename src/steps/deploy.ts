@@ -141,10 +141,10 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
  * environments no release uses. Each is first renamed to .deleting-* (atomic), so a run killed
  * halfway never leaves a half-deleted release that looks complete.
  */
-export function prune(s: Settings): Command {
+export function prune(s: Settings, alsoKeep = ''): Command {
   const L = layout(s);
   return {
-    run: sh`${DELETE} && cd ${L.releases} && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n ${s.keepReleases} | tr '\\n' ' ') $(basename "$(readlink ${L.current})") $(basename "$(readlink ${L.slot('a')})") $(basename "$(readlink ${L.slot('b')})") "; for d in */; do d=\${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\\n' ' ') "; for v in ${s.venvsDir}/*/; do v=\${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done`,
+    run: sh`${DELETE} && cd ${L.releases} && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n ${s.keepReleases} | tr '\\n' ' ') ${alsoKeep} $(basename "$(readlink ${L.current})") $(basename "$(readlink ${L.slot('a')})") $(basename "$(readlink ${L.slot('b')})") "; for d in */; do d=\${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\\n' ' ') "; for v in ${s.venvsDir}/*/; do v=\${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done`,
     as: 'app',
     probe: true,
   };
@@ -289,6 +289,10 @@ export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: 
   }
   cmds.push(
     { run: sh`rm -f ${L.decision(a.token)}`, as: 'app', probe: true },
+    // Failed runs must not pile releases up past keep_releases until the next success: this one
+    // stays (marked failed, to look into), older failed ones go.
+    prune(s, a.release ?? ''),
+    pruneKeptFiles(s),
     releaseLock(s, a.token),
     appendDeployLog(s, a.log),
     { run: sh`slot=$(${liveSlotCode(L)}); echo "live $slot $(basename "$(readlink ${L.slots}/"$slot")")"`, as: 'app', probe: true, name: 'live' },
