@@ -64,13 +64,13 @@ deploy_finish_deletes() {
     if [ -e "$d" ]; then __delete "$d"; fi
   done
 }
-# deploy_prune KEEP RELEASES CURRENT SLOTS VENVS: delete releases but the newest KEEP built and the linked ones, then unused environments.
+# deploy_prune KEEP RELEASES CURRENT SLOTS VENVS [RELEASE]: delete releases but the newest KEEP built, the linked ones and RELEASE (a failed run's own), then unused environments.
 deploy_prune() {
   local keep used d v f
   # Never the release current or a slot names, whatever its state. Each goes first to
   # .deleting-* (a rename is atomic): a run killed halfway never leaves a half-deleted release
   # that looks complete, and the next run's repair ends the job.
-  cd "$2" && keep=" $(for f in */.deploy-built; do if [ -e "$f" ] || [ -L "$f" ]; then echo "${f%%/*}"; fi; done | sort -r | head -n "$1" | tr '\n' ' ') $(basename "$(readlink "$3")") $(basename "$(readlink "$4/a")") $(basename "$(readlink "$4/b")") "
+  cd "$2" && keep=" $(for f in */.deploy-built; do if [ -e "$f" ] || [ -L "$f" ]; then echo "${f%%/*}"; fi; done | sort -r | head -n "$1" | tr '\n' ' ') $(basename "$(readlink "$3")") $(basename "$(readlink "$4/a")") $(basename "$(readlink "$4/b")") ${6:-} "
   for d in */; do
     d=${d%/}
     [ -d "$d" ] || continue

@@ -22,6 +22,7 @@ import {
   type GoLive,
 } from '../steps/deploy.js';
 import { hook } from '../steps/hooks.js';
+import { ConnectionLostError } from '../ssh/lost.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
 import type { RunState } from './run-state.js';
@@ -58,7 +59,12 @@ export async function runOnceOnPrimary(fleet: Fleet, release: string): Promise<v
     fleet.session.reporter.info(
       `${primary.ex.host.label} (the primary, not in --hosts) runs the run-once work in ${release}; it keeps serving its release`,
     );
-  await primary.ex.run(st);
+  // Outside fleet.each: its failure (or its lost connection) is marked here, for the table.
+  await primary.ex.run(st).catch((err: unknown) => {
+    if (err instanceof ConnectionLostError) primary.lost ??= err;
+    primary.failed ??= err;
+    throw err;
+  });
 }
 
 /** The hook that follows a switch of this kind, if any. */
@@ -124,6 +130,7 @@ export async function goLive(
     prune,
     kind,
     processes: g.processes !== false && runsProcesses(s, run.ex.host),
+    programs: runsProcesses(s, run.ex.host),
     primary: run === primary,
     page: run.page,
   });

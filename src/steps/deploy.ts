@@ -190,10 +190,10 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
  * environments no release uses. Each is first renamed to .deleting-* (atomic), so a run killed
  * halfway never leaves a half-deleted release that looks complete.
  */
-export function prune(s: Settings): Command {
+export function prune(s: Settings, alsoKeep = ''): Command {
   const L = layout(s);
   return {
-    run: sh`deploy_prune ${s.keepReleases} ${L.releases} ${L.current} ${L.slots} ${s.venvsDir}`,
+    run: sh`deploy_prune ${s.keepReleases} ${L.releases} ${L.current} ${L.slots} ${s.venvsDir} ${alsoKeep ? [alsoKeep] : []}`,
     as: 'app',
     probe: true,
   };
@@ -207,8 +207,10 @@ export interface GoLive {
   prune: boolean;
   /** What makes the release live: its hooks differ (before_switch/after_switch, or after_rollback). */
   kind: 'deploy' | 'rollback' | 'restart';
-  /** This host runs [PROCESSES] (restarted after the switch). */
+  /** This host runs [PROCESSES] and restarts them after the switch. */
   processes: boolean;
+  /** This host runs [PROCESSES]: their programs stay (default: processes). A `restart web` keeps them without restarting them. */
+  programs?: boolean;
   /** This host is the primary (run-once hooks). */
   primary: boolean;
   /** deploy --maintenance: this run's page comes down once the release is live here. */
@@ -220,7 +222,7 @@ function afterSwitch(s: Settings, g: GoLive): Command[] {
   const on = { primary: g.primary };
   return [
     syncConfigFile(s, g.release),
-    ...writeProcessPrograms(s, g.processes),
+    ...writeProcessPrograms(s, g.programs ?? g.processes),
     ...restartProcesses(s, g.processes),
     ...(g.kind === 'deploy'
       ? hook(s, 'after_switch', g.release, on)
@@ -356,6 +358,10 @@ export function abandon(
     });
   cmds.push(
     { run: sh`rm -f ${L.decision(a.token)}`, as: 'app', probe: true },
+    // Failed runs must not pile releases up past keep_releases until the next success: this one
+    // stays (marked failed, to look into), older failed ones go.
+    prune(s, a.release ?? ''),
+    pruneKeptFiles(s),
     releaseLock(s, a.token),
     appendDeployLog(s, a.log),
     { run: sh`deploy_live_now ${L.liveFlag} ${L.slots}`, as: 'app', probe: true, name: 'live' },

@@ -78,8 +78,12 @@ describe('least privilege: deploy_user', { timeout: 10 * 60_000 }, () => {
     await host.run(
       `echo '{"by":"ci@elsewhere","pid":1,"since":"2026-01-01T00:00:00Z","what":"deploy","token":"t"}' | sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && cat > ${ROOT}/deploy.lock/info'`,
     );
-    const u = await cli('demo', 'unlock');
+    // Taken on another machine: --yes alone refuses it (exit 4), --force removes it, naming whose it was.
+    const refused = await cli('demo', 'unlock');
+    assert.equal(refused.code, 4, refused.output);
+    const u = await cli('demo', 'unlock', '--force');
     assert.equal(u.code, 0, u.output);
+    assert.match(u.output, /ci@elsewhere/);
     assert.equal((await host.exec(`test -e ${ROOT}/deploy.lock`)).code, 1);
   });
 

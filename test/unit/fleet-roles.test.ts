@@ -102,3 +102,35 @@ test('programs of processes a host does not run are removed; the ones it runs (o
   assert.deepEqual(removal('worker = celery worker\n', all), ['demo-a.conf', 'demo-process-worker.conf']);
   assert.deepEqual(removal('', all), ['demo-a.conf'], 'none run here: every process program goes, the slots stay');
 });
+
+test('restart web switches slots and keeps the programs of the processes (it restarts none of them)', async () => {
+  const { startAndSwitch } = await import('../../src/steps/deploy.ts');
+  const s = parseSettings(
+    '[DEPLOY]\nproject_name = demo\nrepository = git@example.com:me/demo.git\ndeploy_hosts = ubuntu@10.0.0.1\n[PROCESSES]\nworker = celery worker\n',
+    { app: 'demo', file: 'settings.ini' },
+  );
+  const g = {
+    release: 'r',
+    slot: 'b' as const,
+    token: 't',
+    log: {},
+    prune: false,
+    kind: 'restart' as const,
+    processes: false,
+    programs: true,
+    primary: true,
+  };
+  const removal = startAndSwitch(s, g)
+    .commands.map((c) => String(c.run))
+    .find((c) => c.startsWith('for f in'));
+  assert.ok(removal, 'the switch removes stale programs');
+  assert.match(
+    removal,
+    /for w in \/etc\/supervisor\/conf\.d\/demo-process-worker\.conf;/,
+    'the worker program is kept',
+  );
+  const restarted = startAndSwitch(s, g)
+    .commands.map((c) => String(c.run))
+    .filter((c) => c.includes('demo-process-worker') || c.includes('demo-worker'));
+  assert.ok(!restarted.some((c) => /restart|start/.test(c) && !c.startsWith('for f in')), 'and not restarted');
+});

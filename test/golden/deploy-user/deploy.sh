@@ -1005,7 +1005,7 @@ __begin 19
 { deploy_update_programs supervisor
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d2ebf0ba9fb2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8fc744278f84'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1016,9 +1016,9 @@ __begin 20
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
 ) </dev/null
-__DEPLOY_EOF_d2ebf0ba9fb2
+__DEPLOY_EOF_8fc744278f84
 __begin 22
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -1385,7 +1385,7 @@ __begin 7
 { deploy_update_programs supervisor
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e99e2504d65'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_504e1f7fa49e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1396,9 +1396,9 @@ __begin 8
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
 ) </dev/null
-__DEPLOY_EOF_7e99e2504d65
+__DEPLOY_EOF_504e1f7fa49e
 __begin 10
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -1517,7 +1517,7 @@ __begin 5
 { deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_629c96846213'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a5d591045b7d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1528,9 +1528,9 @@ __begin 6
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
 ) </dev/null
-__DEPLOY_EOF_629c96846213
+__DEPLOY_EOF_a5d591045b7d
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -1566,12 +1566,12 @@ __begin 2
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" b blog blog-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18852c29de20'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b0e1653aadf7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: __delete deploy_prune deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 3
 ( deploy_abandon_release /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
@@ -1580,15 +1580,30 @@ __begin 4
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog NEW
+) </dev/null
+__DEPLOY_EOF_b0e1653aadf7
+__begin 6
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
+} </dev/null
+__i=7
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_eeb4c5f90e5e'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_live_now deploy_log deploy_live_slot
+__step=abandon
+__begin 7
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
-__begin 6
+__begin 8
 ( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
 ) </dev/null
-__begin 7
+__begin 9
 ( deploy_live_now /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 ) </dev/null
-__DEPLOY_EOF_18852c29de20
+__DEPLOY_EOF_eeb4c5f90e5e
 
 # ---- release the lock [unlock, bash -s]
 # step: unlock

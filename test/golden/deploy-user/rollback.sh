@@ -413,12 +413,12 @@ __begin 1
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" b blog blog-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bedf9a35256'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_51593a7c49e2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: __delete deploy_prune deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 2
 ( deploy_abandon_release /opt/django/apps/blog/releases/OLD /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
@@ -427,12 +427,27 @@ __begin 3
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 4
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog OLD
+) </dev/null
+__DEPLOY_EOF_51593a7c49e2
+__begin 5
+{ deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
+} </dev/null
+__i=6
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1bd911efaee0'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_live_now deploy_log deploy_live_slot
+__step=abandon
+__begin 6
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
-__begin 5
+__begin 7
 ( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
 ) </dev/null
-__begin 6
+__begin 8
 ( deploy_live_now /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
 ) </dev/null
-__DEPLOY_EOF_7bedf9a35256
+__DEPLOY_EOF_1bd911efaee0

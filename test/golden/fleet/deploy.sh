@@ -1131,7 +1131,7 @@ __begin 24
 } </dev/null
 __mark changed
 __i=25
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a0671f37e4ea'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8c4e42e2e5ea'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1146,9 +1146,9 @@ __begin 26
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 27
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop 
 ) </dev/null
-__DEPLOY_EOF_a0671f37e4ea
+__DEPLOY_EOF_8c4e42e2e5ea
 __begin 28
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
@@ -1582,7 +1582,7 @@ __begin 12
 } </dev/null
 __mark changed
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5b4d5241b6a4'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1fffde90d99'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1597,9 +1597,9 @@ __begin 14
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 15
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop 
 ) </dev/null
-__DEPLOY_EOF_5b4d5241b6a4
+__DEPLOY_EOF_a1fffde90d99
 __begin 16
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
@@ -1790,7 +1790,7 @@ __begin 10
 } </dev/null
 __mark changed
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b7263b0499cc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9933174a1b88'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1805,9 +1805,9 @@ __begin 12
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop 
 ) </dev/null
-__DEPLOY_EOF_b7263b0499cc
+__DEPLOY_EOF_9933174a1b88
 __begin 14
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
@@ -1843,12 +1843,12 @@ __begin 2
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1dfe88624821'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7972794095fe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: __delete deploy_prune deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 3
 ( deploy_abandon_release /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
@@ -1857,15 +1857,30 @@ __begin 4
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop NEW
+) </dev/null
+__DEPLOY_EOF_7972794095fe
+__begin 6
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
+} </dev/null
+__i=7
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_25572ab68876'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_live_now deploy_log deploy_live_slot
+__step=abandon
+__begin 7
 ( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
-__begin 6
+__begin 8
 ( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
 ) </dev/null
-__begin 7
+__begin 9
 ( deploy_live_now /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 ) </dev/null
-__DEPLOY_EOF_1dfe88624821
+__DEPLOY_EOF_25572ab68876
 
 # ---- release the lock [unlock, sudo -n bash -s]
 # step: unlock

@@ -480,12 +480,12 @@ __begin 1
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_527ce5be6df2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b0bf042e130a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: __delete deploy_prune deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 2
 ( deploy_abandon_release /opt/django/apps/shop/releases/OLD /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
@@ -494,12 +494,27 @@ __begin 3
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 4
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop OLD
+) </dev/null
+__DEPLOY_EOF_b0bf042e130a
+__begin 5
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
+} </dev/null
+__i=6
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2d4c5bdf6ad6'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_live_now deploy_log deploy_live_slot
+__step=abandon
+__begin 6
 ( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
-__begin 5
+__begin 7
 ( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
 ) </dev/null
-__begin 6
+__begin 8
 ( deploy_live_now /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots
 ) </dev/null
-__DEPLOY_EOF_527ce5be6df2
+__DEPLOY_EOF_2d4c5bdf6ad6

@@ -924,7 +924,7 @@ __begin 19
 { deploy_update_programs supervisor
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1039a41bda9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ad2cd80d368c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -935,9 +935,9 @@ __begin 20
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
 ) </dev/null
-__DEPLOY_EOF_a1039a41bda9
+__DEPLOY_EOF_ad2cd80d368c
 __begin 22
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
@@ -1277,7 +1277,7 @@ __begin 7
 { deploy_update_programs supervisor
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_73abd94b12c9'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d502383694ed'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1288,9 +1288,9 @@ __begin 8
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
 ) </dev/null
-__DEPLOY_EOF_73abd94b12c9
+__DEPLOY_EOF_d502383694ed
 __begin 10
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
@@ -1409,7 +1409,7 @@ __begin 5
 { deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9dd0aaef16a5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d78bb901739a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1420,9 +1420,9 @@ __begin 6
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
 ) </dev/null
-__DEPLOY_EOF_9dd0aaef16a5
+__DEPLOY_EOF_d78bb901739a
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
@@ -1458,12 +1458,12 @@ __begin 2
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" b NOME_APP NOME_APP-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f56a492b08fb'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ead592a6b749'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: __delete deploy_prune deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 3
 ( deploy_abandon_release /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
@@ -1472,15 +1472,30 @@ __begin 4
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 5
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP NEW
+) </dev/null
+__DEPLOY_EOF_ead592a6b749
+__begin 6
+{ deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
+} </dev/null
+__i=7
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5e0f2bd85907'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_live_now deploy_log deploy_live_slot
+__step=abandon
+__begin 7
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
-__begin 6
+__begin 8
 ( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
 ) </dev/null
-__begin 7
+__begin 9
 ( deploy_live_now /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 ) </dev/null
-__DEPLOY_EOF_f56a492b08fb
+__DEPLOY_EOF_5e0f2bd85907
 
 # ---- release the lock [unlock, sudo -n bash -s]
 # step: unlock

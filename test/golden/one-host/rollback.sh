@@ -386,12 +386,12 @@ __begin 1
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" b NOME_APP NOME_APP-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9c1288b33be5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_86cc1c00de66'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_unlock deploy_live_now deploy_log deploy_abandon_release deploy_live_slot
+# + library: __delete deploy_prune deploy_abandon_release deploy_live_slot
 __step=abandon
 __begin 2
 ( deploy_abandon_release /opt/django/apps/NOME_APP/releases/OLD /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
@@ -400,12 +400,27 @@ __begin 3
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 4
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP OLD
+) </dev/null
+__DEPLOY_EOF_86cc1c00de66
+__begin 5
+{ deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
+} </dev/null
+__i=6
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_091deb5f7ab3'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_live_now deploy_log deploy_live_slot
+__step=abandon
+__begin 6
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
-__begin 5
+__begin 7
 ( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
 ) </dev/null
-__begin 6
+__begin 8
 ( deploy_live_now /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
 ) </dev/null
-__DEPLOY_EOF_9c1288b33be5
+__DEPLOY_EOF_091deb5f7ab3

@@ -1,0 +1,32 @@
+// Figures of the trust boundary (docs/threat-model.md): in the plans of every command, for the
+// three settings variants of test/unit/trust.test.ts, how many commands run as root, how many of
+// those name a path in a tree the app user or a deploy user can write, and which paths.
+// Run: node --import tsx scripts/trust-figures.ts
+import { readFileSync } from 'node:fs';
+import { parseSettings } from '../src/settings/load.ts';
+import { appPaths, catalog, rootText, runsAs } from '../test/plans-catalog.ts';
+
+const seed = readFileSync(new URL('../test/fixtures/seed000.ini', import.meta.url), 'utf8');
+const variants = [
+  seed,
+  seed.replace('[APP]', 'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]'),
+  seed.replace('[APP]', 'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]'),
+];
+let root = 0;
+const naming = new Set<string>();
+const paths = new Set<string>();
+for (const text of variants) {
+  const s = parseSettings(text, { app: 'NOME_APP', file: 'settings.ini' });
+  for (const [command, steps] of Object.entries(catalog(s))) {
+    for (const st of steps) {
+      for (const [i, cmd] of st.commands.entries()) {
+        if (runsAs(cmd, st) === 'app') continue;
+        root++;
+        const found = appPaths(s, rootText(cmd, st));
+        if (found.length) naming.add(`${command} ${st.id}:${i + 1} ${rootText(cmd, st)}`);
+        for (const p of found) paths.add(p);
+      }
+    }
+  }
+}
+console.log(JSON.stringify({ root_commands: root, root_commands_naming_app_paths: naming.size, distinct_app_paths: paths.size }));
