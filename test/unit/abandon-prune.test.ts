@@ -31,11 +31,18 @@ test('a failed run keeps its own release (marked failed) and keep_releases built
   const step = abandon(s, { release: now, token: 't', log: {} });
   const pruneCmd = step.commands.map((c) => String(c.run)).find((c) => c.startsWith('deploy_prune '));
   assert.ok(pruneCmd, 'the clean-up of a failed run prunes');
-  const res = spawnSync('bash', ['-c', `set -euo pipefail; __warn() { echo "$*" >&2; }
+  const res = spawnSync(
+    'bash',
+    [
+      '-c',
+      `set -euo pipefail; __warn() { echo "$*" >&2; }
 ${libraryFor(pruneCmd)}
-${pruneCmd}`], {
-    encoding: 'utf8',
-  });
+${pruneCmd}`,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   assert.equal(res.status, 0, res.stderr);
   assert.deepEqual(readdirSync(releases).sort(), [built[0], built[1], built[2], now].sort());
 });
