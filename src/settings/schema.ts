@@ -515,7 +515,7 @@ export const KEYS: KeyDef[] = [
     defaultDoc: 'the first web host',
     example: 'ubuntu@10.0.1.11',
     rule: hostRule,
-    doc: 'The host where run-once commands go: migrate when the database is shared, and [RUN_ONCE].',
+    doc: 'The host where run-once commands go: migrate when the database is shared, [RUN_ONCE] and run_once hooks. Every run on part of the fleet (--hosts) locks it too.',
   },
 
   {
@@ -544,14 +544,14 @@ export const KEYS: KeyDef[] = [
     key: 'after_switch',
     tabs: true,
     example: 'curl -fsS https://hc.example.com/deployed',
-    doc: 'Run in the new release once it is live (a failure is reported; the release stays live).',
+    doc: "Run in the new release once it is live, once per host. A failure is reported and the release stays live: the host's switch finishes (old slot stopped, lock released) and the run exits 5.",
   },
   {
     section: 'HOOKS',
     key: 'after_rollback',
     tabs: true,
     example: 'python manage.py notify_rollback',
-    doc: 'Run in the release a rollback made live.',
+    doc: 'Run in the release a rollback made live; a failure as for after_switch (exit 5).',
   },
   {
     section: 'HOOKS',
