@@ -120,8 +120,9 @@ export function startLoad(
     async stop() {
       running = false;
       clearInterval(timer);
-      // The rate sent: requests sent over the time they were being sent (not the drain after).
-      stats.rate = stats.sent / ((performance.now() - started) / 1000);
+      // The offered rate: requests due over the time they were due (not the drain after); held
+      // ones count, as the schedule kept its pace (stats.held says how many were not sent).
+      stats.rate = (stats.sent + stats.held) / ((performance.now() - started) / 1000);
       await Promise.all(inflight);
       stats.durationS = (performance.now() - started) / 1000;
       return stats;
