@@ -4,17 +4,12 @@
 // The attack suite (test/reliability/trust-boundary.test.ts) proves the same on real hosts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseSettings } from '../../src/settings/load.ts';
-import { appPaths, catalog, rootText, runsAs } from '../plans-catalog.ts';
+import { appPaths, catalog, rootText, runsAs, SEED, TRUST_VARIANTS } from '../plans-catalog.ts';
 import { terminalSafe } from '../../src/printable.ts';
 
-const seed = readFileSync(new URL('../fixtures/seed000.ini', import.meta.url), 'utf8');
-const variants = {
-  plain: seed,
-  'deploy_user, processes, hooks': seed.replace('[APP]', 'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]'),
-  'letsencrypt, systemd': seed.replace('[APP]', 'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]'),
-};
+const seed = SEED;
+const variants = TRUST_VARIANTS;
 
 /** What root may do with a path the app can write: test that it exists (no content read, nothing written), or go through the safe helpers. */
 const ALLOWED = [
