@@ -26,7 +26,7 @@ export interface Bench extends LiveDemo {
  * (gunicorn cannot load the app: the health check fails at once). good-a is deployed.
  */
 export async function bench(extra = ''): Promise<Bench> {
-  const demo = await liveDemo(`health_timeout = 15\nkeep_releases = 4\n${extra}`);
+  const demo = await liveDemo(`health_timeout = 40\nkeep_releases = 4\n${extra}`);
   const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: demo.repo, stdio: 'pipe' });
   commitVersion(demo.repo, 'good-a');
   git('tag', 'good-a');
