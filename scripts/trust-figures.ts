@@ -2,16 +2,10 @@
 // three settings variants of test/unit/trust.test.ts, how many commands run as root, how many of
 // those name a path in a tree the app user or a deploy user can write, and which paths.
 // Run: node --import tsx scripts/trust-figures.ts
-import { readFileSync } from 'node:fs';
 import { parseSettings } from '../src/settings/load.ts';
-import { appPaths, catalog, rootText, runsAs } from '../test/plans-catalog.ts';
+import { appPaths, catalog, rootText, runsAs, TRUST_VARIANTS } from '../test/plans-catalog.ts';
 
-const seed = readFileSync(new URL('../test/fixtures/seed000.ini', import.meta.url), 'utf8');
-const variants = [
-  seed,
-  seed.replace('[APP]', 'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]'),
-  seed.replace('[APP]', 'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]'),
-];
+const variants = Object.values(TRUST_VARIANTS);
 let root = 0;
 const naming = new Set<string>();
 const paths = new Set<string>();

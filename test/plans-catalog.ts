@@ -2,6 +2,7 @@
 // (release names are placeholders: NEW for the one a deploy builds, OLD for one it rolls back to).
 // The trust-boundary checks read it: the unit test (no root command names a path the app can
 // write) and the attack suite (every such path, attacked on a real host).
+import { readFileSync } from 'node:fs';
 import type { Command, Step } from '../src/plan.ts';
 import type { Settings } from '../src/settings/types.ts';
 import { step } from '../src/plan.ts';
@@ -18,6 +19,20 @@ import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from '../s
 import { healthCheck, startSlot } from '../src/steps/slots.ts';
 import { commandsFor } from '../src/commands/control.ts';
 import type { HostRun } from '../src/fleet/fleet.ts';
+
+/** Seed 000's settings, and the variants the trust checks render every plan for. */
+export const SEED = readFileSync(new URL('./fixtures/seed000.ini', import.meta.url), 'utf8');
+export const TRUST_VARIANTS = {
+  plain: SEED,
+  'deploy_user, processes, hooks': SEED.replace(
+    '[APP]',
+    'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]',
+  ),
+  'letsencrypt, systemd': SEED.replace(
+    '[APP]',
+    'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]',
+  ),
+};
 
 export const NEW = 'NEW';
 export const OLD = 'OLD';

@@ -154,12 +154,7 @@ export class Fleet {
 
   /** fn on each of `runs` (default: all), at most `parallel` at once; the first error once all are done. */
   async each<T>(fn: (run: HostRun) => Promise<T>, runs: HostRun[] = this.runs): Promise<T[]> {
-    const marked = (run: HostRun) => (err: unknown) => {
-      if (err instanceof ConnectionLostError) run.lost ??= err;
-      run.failed ??= err;
-      throw err;
-    };
-    const results = await Promise.allSettled(runs.map((run) => this.limit(() => fn(run)).catch(marked(run))));
+    const results = await Promise.allSettled(runs.map((run) => this.limit(() => fn(run)).catch(failedOn(run))));
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
     if (failed) throw failed.reason;
     return results.map((r) => (r as PromiseFulfilledResult<T>).value);
@@ -178,4 +173,13 @@ export async function onEveryHost<T>(session: Session, fn: (run: HostRun) => Pro
   } finally {
     await fleet.close();
   }
+}
+
+/** Marks `run` with the error its step threw (and as lost when its connection went), for the summary table; rethrows it. */
+export function failedOn(run: HostRun): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof ConnectionLostError) run.lost ??= err;
+    run.failed ??= err;
+    throw err;
+  };
 }

@@ -22,11 +22,10 @@ import {
   type GoLive,
 } from '../steps/deploy.js';
 import { hook } from '../steps/hooks.js';
-import { ConnectionLostError } from '../ssh/lost.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
 import type { RunState } from './run-state.js';
-import { isWeb, type Fleet, type HostRun } from './fleet.js';
+import { failedOn, isWeb, type Fleet, type HostRun } from './fleet.js';
 
 /** Exit status of a run whose release went live everywhere it switched, but whose after_switch (or after_rollback) hook failed somewhere. */
 export const HOOK_FAILED_STATUS = 5;
@@ -60,11 +59,7 @@ export async function runOnceOnPrimary(fleet: Fleet, release: string): Promise<v
       `${primary.ex.host.label} (the primary, not in --hosts) runs the run-once work in ${release}; it keeps serving its release`,
     );
   // Outside fleet.each: its failure (or its lost connection) is marked here, for the table.
-  await primary.ex.run(st).catch((err: unknown) => {
-    if (err instanceof ConnectionLostError) primary.lost ??= err;
-    primary.failed ??= err;
-    throw err;
-  });
+  await primary.ex.run(st).catch(failedOn(primary));
 }
 
 /** The hook that follows a switch of this kind, if any. */

@@ -179,7 +179,7 @@ async function freshBench(beforeSetup: (host: Host) => Promise<void>): Promise<B
   tag('tag', 'good-b');
   await git.push('demo', repo);
   const home = tempDir();
-  const file = writeSettings(home, { repo: url, hosts: [host], extra: 'health_timeout = 15\nkeep_releases = 4\n' });
+  const file = writeSettings(home, { repo: url, hosts: [host], extra: 'health_timeout = 40\nkeep_releases = 4\n' });
   await beforeSetup(host);
   const { second } = await setupThroughKeyGate(
     git,

@@ -1,6 +1,6 @@
 // Shared by the reliability suite: a live demo with tagged good and broken versions, a CLI run
 // cut at a named point (DEPLOY_PAUSE_AT), what the server really serves, the data's checksum,
-// and a report file the suite's figures go to (docs/reliability.md is made from it).
+// and a report file the suite's figures go to (RELIABILITY.md is made from it).
 import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ export interface Bench extends LiveDemo {
  * (gunicorn cannot load the app: the health check fails at once). good-a is deployed.
  */
 export async function bench(extra = ''): Promise<Bench> {
-  const demo = await liveDemo(`health_timeout = 15\nkeep_releases = 4\n${extra}`);
+  const demo = await liveDemo(`health_timeout = 40\nkeep_releases = 4\n${extra}`);
   const git = (...a: string[]) =>
     execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], {
       cwd: demo.repo,

@@ -52,7 +52,8 @@ deploy_hosts = ubuntu@${host.ip}
 identity_file = ${TESTBED_KEY}
 gunicorn_bind = "127.0.0.1:8032"  # ip e porta
 system_site_packages = yes
-health_timeout = 15
+health_timeout = 40
+gunicorn_workers = 2
 keep_releases = 4
 test_command = sleep 2
 

@@ -170,7 +170,7 @@ describe("trust boundary: the issue's repros", { timeout: 20 * 60_000 }, () => {
     const dir = tempDir();
     const file = join(dir, 'settings.ini');
     const ini = (extra: string) =>
-      `[DEPLOY]\nproject_name = opsapp\nrepository = git@${b.git.ip}:/srv/git/demo.git\ndeploy_hosts = ubuntu@${b.host.ip}\nidentity_file = ${readFileSync(b.file, 'utf8').match(/^identity_file = (.*)$/m)![1]}\napp_user = ops\nhome = /opt/ops\ngunicorn_bind = 127.0.0.1:8052\nsystem_site_packages = yes\n${extra}[APP]\nsettings_file = demo.settings.prod\n`;
+      `[DEPLOY]\nproject_name = opsapp\nrepository = git@${b.git.ip}:/srv/git/demo.git\ndeploy_hosts = ubuntu@${b.host.ip}\nidentity_file = ${readFileSync(b.file, 'utf8').match(/^identity_file = (.*)$/m)![1]}\napp_user = ops\nhome = /opt/ops\ngunicorn_bind = 127.0.0.1:8052\ngunicorn_workers = 2\nsystem_site_packages = yes\n${extra}[APP]\nsettings_file = demo.settings.prod\n`;
     writeFileSync(file, ini(''));
     const r = await runCli(['opsapp', 'setup', '--yes', '--dependencies=no', '-c', file], { home: b.home });
     assert.equal(r.code, 2, r.output);
