@@ -15,8 +15,21 @@ const variants = TRUST_VARIANTS;
 const ALLOWED = [
   /(?:\btest|\[) (?:! )?-[edfLS] \S+/g,
   /\bstat -c \S+ \S+/g,
+  // The library's existence tests (remote/lib/): whether the switch file, or setup's directory, is there.
+  /deploy_live_slot \S+/g,
+  // The switch file again, which these only hand to deploy_live_slot (remote/lib/programs.sh, status.sh).
+  /deploy_when_live \S+/g,
+  /deploy_when_idle \S+/g,
+  /deploy_live_http \S+/g,
+  // Its DIR goes to the app user's shell only (sudo -u USER), as the sudo line below.
+  /deploy_follow_logs \S+ \S+ \S+ \S+/g,
+  /deploy_require_setup \S+/g,
+  // The stopping slot's marker (remote/lib/slots.sh): removed as the app user (sudo -u), once the slot stopped.
+  /deploy_stop_in_background \S+ \S+ \S+ \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
-  /__give_to_app \S+ \S+( dir)?/g,
+  /__give_to_app(?: \S+)+/g,
+  // remote/lib/config.sh: root's copies of releases gone from the app's releases/ (it only tests that one exists).
+  /deploy_prune_kept \S+ \S+/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,
 ];
 
