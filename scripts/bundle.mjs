@@ -13,6 +13,8 @@ await build({
   // Loaded only when a run connects or asks: they stay in node_modules (ssh2 finds its files by __dirname).
   external: ['node-ssh', 'ssh2', '@inquirer/prompts'],
   // CommonJS dependencies (ssh2, ejs) call require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

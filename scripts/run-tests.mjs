@@ -16,9 +16,17 @@ const LONGEST_FIRST = [
   'test/e2e/defects.test.ts',
 ];
 
-const inDir = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${dir}/${f}`);
+const inDir = (dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => `${dir}/${f}`);
 const all = [...inDir('test/reliability'), ...inDir('test/e2e'), ...inDir('test/unit')];
 const files = [...LONGEST_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !LONGEST_FIRST.includes(f))];
 
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=3', ...process.argv.slice(2), ...files], { stdio: 'inherit' });
+const run = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=3', ...process.argv.slice(2), ...files],
+  { stdio: 'inherit' },
+);
 process.exit(run.status ?? 1);

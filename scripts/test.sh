@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/prepare.sh
 export DEPLOY_RELIABILITY_REPORT=${DEPLOY_RELIABILITY_REPORT:-/tmp/deploy-reliability-$$.jsonl}
 rm -f "$DEPLOY_RELIABILITY_REPORT"
+# Formatting and lint first: seconds, and a style slip should not wait for the end-to-end tests.
+npm run lint
 npm test
 node scripts/reliability-report.mjs

@@ -8,21 +8,38 @@ import { ConnectionLostError } from './ssh/lost.js';
 import { VERSION } from './version.js';
 import { printable } from './printable.js';
 
-const COMMANDS = new Set(['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'maintenance', 'start', 'stop', 'restart', 'init', 'help']);
+const COMMANDS = new Set([
+  'setup',
+  'deploy',
+  'rollback',
+  'releases',
+  'unlock',
+  'status',
+  'logs',
+  'run',
+  'maintenance',
+  'start',
+  'stop',
+  'restart',
+  'init',
+  'help',
+]);
 
 /** The options every command takes, anywhere before `--`. */
 function withGlobalOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'settings file', './settings.ini')
-    .option('-y, --yes', 'answer yes to every confirmation (CI)', false)
+    .option('-y, --yes', 'answer yes to every confirmation and accept a new host key (CI)', false)
     .option('-v, --verbose', 'show every remote command and its output', false)
-    .option('--dry-run', 'print the commands that would run; connect to nothing', false)
+    .option('--dry-run', 'print every command that would run, per host and step; change nothing', false)
     .option('--json', 'print a machine-readable result on stdout (progress goes to stderr)', false)
     .option('--hosts <list>', 'only these hosts: names or addresses, with or without user@ and :port, comma-separated');
 }
 
 /** The global options and the words that are not options, as commander itself reads them. */
-function parseGlobals(args: string[]): { operands: string[]; unknown: string[]; opts: Record<string, unknown> } | undefined {
+function parseGlobals(
+  args: string[],
+): { operands: string[]; unknown: string[]; opts: Record<string, unknown> } | undefined {
   const cut = args.indexOf('--');
   const probe = withGlobalOptions(new Command()).allowUnknownOption().exitOverride();
   try {
@@ -43,15 +60,30 @@ export function reorder(argv: string[]): string[] {
   const [first, second, ...rest] = parsed?.operands ?? [];
   if (!parsed || first === undefined || second === undefined || COMMANDS.has(first)) return argv;
   const o = parsed.opts;
-  const globals = [...(o.config !== './settings.ini' ? ['--config', String(o.config)] : []), ...(o.yes ? ['--yes'] : []), ...(o.verbose ? ['--verbose'] : []), ...(o.dryRun ? ['--dry-run'] : []), ...(o.json ? ['--json'] : []), ...(o.hosts !== undefined ? ['--hosts', String(o.hosts)] : [])];
+  const globals = [
+    ...(o.config !== './settings.ini' ? ['--config', String(o.config)] : []),
+    ...(o.yes ? ['--yes'] : []),
+    ...(o.verbose ? ['--verbose'] : []),
+    ...(o.dryRun ? ['--dry-run'] : []),
+    ...(o.json ? ['--json'] : []),
+    ...(o.hosts !== undefined ? ['--hosts', String(o.hosts)] : []),
+  ];
   const tail = args.includes('--') ? args.slice(args.indexOf('--')) : [];
   return [...argv.slice(0, 2), second, first, ...rest, ...parsed.unknown, ...globals, ...tail];
 }
 
 /** --lock-wait SECONDS: wait for a held lock instead of failing at once (CI jobs that queue). */
 function lockWaitOption(): Option {
-  return new Option('--lock-wait <seconds>', 'wait up to SECONDS for a lock another run holds (default: fail at once, exit 4)').argParser((v) => {
-    if (!/^\d{1,6}$/.test(v)) throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--lock-wait must be a number of seconds, not ${printable(v)}`);
+  return new Option(
+    '--lock-wait <seconds>',
+    'wait up to SECONDS for a lock another run holds (default: fail at once, exit 4)',
+  ).argParser((v) => {
+    if (!/^\d{1,6}$/.test(v))
+      throw new CommanderError(
+        EXIT.USAGE,
+        'deploy.invalidArgument',
+        `--lock-wait must be a number of seconds, not ${printable(v)}`,
+      );
     return Number(v);
   });
 }
@@ -59,7 +91,21 @@ function lockWaitOption(): Option {
 function yesNo(value: string): boolean {
   if (/^(yes|y|true|1)$/i.test(value)) return true;
   if (/^(no|n|false|0)$/i.test(value)) return false;
-  throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--dependencies must be yes or no, not ${printable(value)}`);
+  throw new CommanderError(
+    EXIT.USAGE,
+    'deploy.invalidArgument',
+    `--dependencies must be yes or no, not ${printable(value)}`,
+  );
+}
+
+/** Each command's usage line in the order users type it: `deploy <app> restart [options] [process]`. */
+function commandUsage(cmd: Command): string {
+  const usage = cmd.usage();
+  if (!cmd.parent) return `${cmd.name()} ${usage}`;
+  const appFirst = cmd.registeredArguments[0]?.name() === 'app' && cmd.registeredArguments[0].required;
+  return appFirst
+    ? `deploy <app> ${cmd.name()} ${usage.replace(/<app> ?/, '')}`.trimEnd()
+    : `deploy ${cmd.name()} ${usage}`;
 }
 
 function build(): Command {
@@ -68,6 +114,7 @@ function build(): Command {
     .usage('<app> <command> [options]')
     .version(VERSION, '-V, --version', 'print the version')
     .showSuggestionAfterError(true)
+    .configureHelp({ commandUsage })
     .exitOverride()
     .addHelpText(
       'after',
@@ -79,16 +126,26 @@ Examples:
   deploy myapp rollback                 back to the previous release
 
 Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
-3 operator action needed (e.g. add the deploy key), 4 another deploy holds the lock.`,
+3 operator action needed (e.g. add the deploy key), 4 another run holds the lock.`,
     );
 
-  const globals = (cmd: Command) => cmd.optsWithGlobals() as { config: string; yes: boolean; verbose: boolean; dryRun: boolean; json: boolean; hosts?: string };
+  const globals = (cmd: Command) =>
+    cmd.optsWithGlobals() as {
+      config: string;
+      yes: boolean;
+      verbose: boolean;
+      dryRun: boolean;
+      json: boolean;
+      hosts?: string;
+    };
 
   program
     .command('setup')
     .argument('<app>', 'app name from settings.ini')
-    .description('prepare servers and start the first release (seed 000 SETUP)')
-    .addOption(new Option('--dependencies <yes|no>', 'install system packages with apt').default(true, 'yes').argParser(yesNo))
+    .description('prepare servers (packages, app user, deploy key, clone, nginx) and start the first release')
+    .addOption(
+      new Option('--dependencies <yes|no>', 'install system packages with apt').default(true, 'yes').argParser(yesNo),
+    )
     .addHelpText('after', '\nExamples:\n  deploy myapp setup\n  deploy myapp setup --dependencies=no --yes')
     .action(async (app: string, o: { dependencies: boolean }, cmd: Command) => {
       const { setupCommand } = await import('./commands/setup.js');
@@ -99,22 +156,51 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .command('deploy')
     .argument('<app>', 'app name from settings.ini')
     .description('build a new release beside the live one and switch to it once it is healthy')
-    .option('--ref <ref>', "branch, tag or commit to deploy (default: branch setting, else the repository's default branch)")
+    .option(
+      '--ref <ref>',
+      "branch, tag or commit to deploy (default: the branch setting, else the repository's default branch)",
+    )
     .option('--force', 'deploy even when that commit is already live', false)
-    .option('--maintenance', 'the maintenance page on the web hosts while migrations run, until the release is live (needs maintenance = auto)', false)
-    .addHelpText('after', '\nExamples:\n  deploy myapp deploy\n  deploy myapp deploy --ref v1.4.0 --yes\n  deploy myapp deploy --maintenance   a migration the old release cannot run with')
+    .option(
+      '--maintenance',
+      'the maintenance page on the web hosts while migrations run, until the release is live (needs maintenance = auto)',
+      false,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  deploy myapp deploy\n  deploy myapp deploy --ref v1.4.0 --yes\n  deploy myapp deploy --maintenance   a migration the old release cannot run with',
+    )
     .addOption(lockWaitOption())
-    .action(async (app: string, o: { ref?: string; force: boolean; lockWait?: number; maintenance: boolean }, cmd: Command) => {
-      const { deployCommand } = await import('./commands/deploy.js');
-      await deployCommand({ ...globals(cmd), app, ref: o.ref, force: o.force, lockWait: o.lockWait, maintenance: o.maintenance });
-    });
+    .action(
+      async (
+        app: string,
+        o: { ref?: string; force: boolean; lockWait?: number; maintenance: boolean },
+        cmd: Command,
+      ) => {
+        const { deployCommand } = await import('./commands/deploy.js');
+        await deployCommand({
+          ...globals(cmd),
+          app,
+          ref: o.ref,
+          force: o.force,
+          lockWait: o.lockWait,
+          maintenance: o.maintenance,
+        });
+      },
+    );
 
   program
     .command('rollback')
     .argument('<app>', 'app name from settings.ini')
-    .argument('[target]', '"current" (the newest release) or a release name or unique prefix; default: the one before the live one')
+    .argument(
+      '[target]',
+      '"current" (the newest release) or a release name or unique prefix; default: the one before the live one',
+    )
     .description('switch back to a kept release (no rebuild)')
-    .addHelpText('after', '\nExamples:\n  deploy myapp rollback            one release back (again: one more back)\n  deploy myapp rollback current    the most recent release\n  deploy myapp rollback 20261122T1405')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  deploy myapp rollback            one release back (again: one more back)\n  deploy myapp rollback current    the most recent release\n  deploy myapp rollback 20261122T1405',
+    )
     .addOption(lockWaitOption())
     .action(async (app: string, target: string | undefined, o: { lockWait?: number }, cmd: Command) => {
       const { rollbackCommand } = await import('./commands/rollback.js');
@@ -124,7 +210,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   for (const [action, description] of [
     ['start', 'start the live release: web (the live gunicorn slot) and the processes, or one of them'],
     ['stop', 'stop web (the site stops answering) and the processes, or one of them'],
-    ['restart', 'restart: web with the zero-downtime switch (the live release in the idle slot), processes gracefully'],
+    [
+      'restart',
+      'restart web without a failed request (the live release starts anew beside itself) and the processes gracefully, or one of them',
+    ],
   ] as const) {
     program
       .command(action)
@@ -152,7 +241,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .argument('<app>', 'app name from settings.ini')
     .description('remove a deploy lock left by a killed run')
     .option('--force', 'remove it even when its run is still going on this machine', false)
-    .addHelpText('after', '\nExamples:\n  deploy myapp unlock          asks; refuses a lock whose run is still alive here\n  deploy myapp unlock --yes    no question (CI)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  deploy myapp unlock          asks; refuses a lock whose run is still alive here\n  deploy myapp unlock --yes    no question (CI)',
+    )
     .action(async (app: string, o: { force: boolean }, cmd: Command) => {
       const { unlockCommand } = await import('./commands/unlock.js');
       await unlockCommand({ ...globals(cmd), app, force: o.force });
@@ -161,7 +253,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   program
     .command('status')
     .argument('<app>', 'app name from settings.ini')
-    .description('per host: live release, gunicorn slots, health, lock, disk used')
+    .description('per host: live release, processes, services, health, maintenance, lock, disk')
     .addHelpText('after', '\nExample:\n  deploy myapp status')
     .action(async (app: string, _o: unknown, cmd: Command) => {
       const { statusCommand } = await import('./commands/status.js');
@@ -171,13 +263,25 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   program
     .command('logs')
     .argument('<app>', 'app name from settings.ini')
-    .description("the app's gunicorn and nginx logs from every host, prefixed by host")
+    .description(
+      "the app's logs (gunicorn with the app's output, the processes, nginx) from every host, prefixed by host",
+    )
     .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
-    .option('-n, --lines <n>', 'lines from the end of each log', (v) => {
-      // A whole number tail can take (a huge one would make tail fail on the server).
-      if (!/^\d{1,7}$/.test(v)) throw new CommanderError(EXIT.USAGE, 'deploy.invalidArgument', `--lines must be a number from 0 to 9999999, not ${printable(v)}`);
-      return Number(v);
-    }, 50)
+    .option(
+      '-n, --lines <n>',
+      'lines from the end of each log',
+      (v) => {
+        // A whole number tail can take (a huge one would make tail fail on the server).
+        if (!/^\d{1,7}$/.test(v))
+          throw new CommanderError(
+            EXIT.USAGE,
+            'deploy.invalidArgument',
+            `--lines must be a number from 0 to 9999999, not ${printable(v)}`,
+          );
+        return Number(v);
+      },
+      50,
+    )
     .addHelpText('after', '\nExamples:\n  deploy myapp logs --lines 200\n  deploy myapp logs -f')
     .action(async (app: string, o: { follow: boolean; lines: number }, cmd: Command) => {
       const { logsCommand } = await import('./commands/logs.js');
@@ -189,9 +293,12 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .argument('<app>', 'app name from settings.ini')
     .argument('[command...]', 'the command (after --), or the name of a [COMMANDS] entry')
     .description('run a command in the live release as the app user, with its environment')
-    .option('--host <host>', 'which host (default: the first in deploy_hosts)')
-    .option('--all', 'run on every host, one after the other (no terminal)', false)
-    .addHelpText('after', '\nExamples:\n  deploy myapp run -- python manage.py createsuperuser\n  deploy myapp run -- python manage.py showmigrations\n  deploy myapp run shell            a [COMMANDS] shortcut: shell = python manage.py shell')
+    .option('--host <host>', 'which host (default: the first one)')
+    .option('--all', 'run on every host at once, each line prefixed by its host (no terminal)', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  deploy myapp run -- python manage.py createsuperuser\n  deploy myapp run -- python manage.py showmigrations\n  deploy myapp run shell            a [COMMANDS] shortcut: shell = python manage.py shell',
+    )
     .action(async (app: string, command: string[], o: { host?: string; all: boolean }, cmd: Command) => {
       const { runCommandCommand } = await import('./commands/run.js');
       await runCommandCommand({ ...globals(cmd), app, command, host: o.host, all: o.all });
@@ -200,10 +307,21 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   program
     .command('maintenance')
     .argument('<app>', 'app name from settings.ini')
-    .addArgument(new Argument('<on|off>', 'on: every request but the health check gets the maintenance page (503); off: the site answers again').choices(['on', 'off']))
+    .addArgument(
+      new Argument(
+        '<on|off>',
+        'on: every request but the health check gets the maintenance page (503); off: the site answers again',
+      ).choices(['on', 'off']),
+    )
     .description('put the maintenance page up on every web host, or take it down')
-    .option('--message <text>', 'what the page says (with on; default: down for maintenance, try again in a few minutes)')
-    .addHelpText('after', '\nExamples:\n  deploy myapp maintenance on --message "Back at 14:00 UTC."\n  deploy myapp maintenance off')
+    .option(
+      '--message <text>',
+      'what the page says (with on; default: down for maintenance, try again in a few minutes)',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  deploy myapp maintenance on --message "Back at 14:00 UTC."\n  deploy myapp maintenance off',
+    )
     .action(async (app: string, action: 'on' | 'off', o: { message?: string }, cmd: Command) => {
       const { maintenanceCommand } = await import('./commands/maintenance.js');
       await maintenanceCommand({ ...globals(cmd), app, action, message: o.message });
@@ -215,7 +333,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
     .description('write a commented settings.ini (never overwrites one)')
     .option('--repository <url>', 'git URL')
     .option('--settings-module <module>', 'DJANGO_SETTINGS_MODULE')
-    .addHelpText('after', '\nWith init, --hosts gives deploy_hosts (user@host[:port], comma-separated).\n\nExamples:\n  deploy init                      asks for the essentials\n  deploy init shop --repository git@github.com:me/shop.git --hosts ubuntu@203.0.113.10 --yes')
+    .addHelpText(
+      'after',
+      '\nWith init, --hosts gives deploy_hosts (user@host[:port], comma-separated).\n\nExamples:\n  deploy init                      asks for the essentials\n  deploy init shop --repository git@github.com:me/shop.git --hosts ubuntu@203.0.113.10 --yes',
+    )
     .action(async (app: string | undefined, o: { repository?: string; settingsModule?: string }, cmd: Command) => {
       const { initCommand } = await import('./commands/init.js');
       const g = globals(cmd);
@@ -236,7 +357,10 @@ interface CommandLine {
 function readCommandLine(args: string[]): CommandLine {
   const parsed = parseGlobals(args.slice(2));
   const [command, app] = parsed?.operands ?? [];
-  const known = command !== undefined && (COMMANDS.has(command) || ['start', 'stop', 'restart'].includes(command)) && command !== 'help';
+  const known =
+    command !== undefined &&
+    (COMMANDS.has(command) || ['start', 'stop', 'restart'].includes(command)) &&
+    command !== 'help';
   return { command: known ? command : '', app: known ? (app ?? '') : '', dryRun: !!parsed?.opts.dryRun };
 }
 
@@ -244,14 +368,19 @@ function printError(err: unknown, verbose: boolean, json: boolean, line: Command
   // Also when the run stopped before it had a reporter (bad usage or settings, no terminal): one document, always.
   const early = () => ({ command: line.command, app: line.app, ok: false, dry_run: line.dryRun, hosts: {} });
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return EXIT.OK;
     if (err.code === 'deploy.invalidArgument') process.stderr.write(`error: ${err.message}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ ...early(), error: { message: err.message.replace(/^error: /, ''), exit_status: EXIT.USAGE } }, null, 2)}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ ...early(), error: { message: err.message.replace(/^error: /, ''), exit_status: EXIT.USAGE } }, null, 2)}\n`,
+      );
     return EXIT.USAGE;
   }
   currentReporter?.stopSpinner();
   // Several hosts: where each one stands, before the error.
-  if (currentReporter && Object.keys(currentReporter.result.hosts).length > 1 && !currentReporter.json) currentReporter.table();
+  if (currentReporter && Object.keys(currentReporter.result.hosts).length > 1 && !currentReporter.json)
+    currentReporter.table();
   const e = err as Error;
   const code = err instanceof DeployError ? err.exitCode : EXIT.FAILURE;
   process.stderr.write(`${chalk.red('error:')} ${e?.message ?? String(err)}\n`);
@@ -266,8 +395,10 @@ function printError(err: unknown, verbose: boolean, json: boolean, line: Command
     const r: RunResult = currentReporter?.result ?? early();
     r.ok = false;
     r.error = { message: e?.message ?? String(err), exit_status: code };
-    if (err instanceof RemoteCommandError) Object.assign(r.error, { host: err.host, step: err.step, command: err.command, remote_status: err.status });
-    if (err instanceof ConnectionLostError) Object.assign(r.error, { host: err.host, ...(err.step ? { step: err.step } : {}) });
+    if (err instanceof RemoteCommandError)
+      Object.assign(r.error, { host: err.host, step: err.step, command: err.command, remote_status: err.status });
+    if (err instanceof ConnectionLostError)
+      Object.assign(r.error, { host: err.host, ...(err.step ? { step: err.step } : {}) });
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   }
   return code;

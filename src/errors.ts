@@ -25,8 +25,13 @@ export class UsageError extends DeployError {
 }
 
 export class SettingsError extends UsageError {
-  constructor(readonly problems: string[], file: string) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the settings:\n` + problems.map((p) => `  - ${p}`).join('\n'));
+  constructor(
+    readonly problems: string[],
+    file: string,
+  ) {
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -54,7 +59,9 @@ export class RemoteCommandError extends DeployError {
     // A script of many lines would bury its own message: its first line names it (the log has it whole).
     const lines = command.split('\n');
     const shown = lines.length > 1 ? `${lines[0]} … (${lines.length} lines, whole in the log)` : command;
-    super(`${host}: step "${step}" failed: exit status ${status} from: ${shown}` + (tail ? `\n${tail.replace(/^/gm, '  | ')}` : ''));
+    super(
+      `${host}: step "${step}" failed: exit status ${status} from: ${shown}${tail ? `\n${tail.replace(/^/gm, '  | ')}` : ''}`,
+    );
   }
 }
 

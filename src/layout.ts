@@ -50,7 +50,6 @@ export function layout(s: Settings) {
     /** The app's environment ([ENV] and the settings module), per release: 0600, the app user's. */
     envFile: (release: string) => `${root}/releases/${release}/.deploy-env`,
     program: (slot: Slot) => `${s.project}-${slot}`,
-    supervisorConf: (slot: Slot) => `/etc/supervisor/conf.d/${s.project}-${slot}.conf`,
     bind: (slot: Slot) => (slot === 'a' ? s.gunicornBind : s.gunicornBindAlt),
     nginxSite: `/etc/nginx/sites-available/${s.project}`,
     nginxEnabled: `/etc/nginx/sites-enabled/${s.project}`,
@@ -78,5 +77,13 @@ export const DEPLOY_CTL = '/usr/local/sbin/deploy-ctl';
 
 /** Shell code printing the live slot (a or b) as nginx decides it. */
 export function liveSlotCode(L: Layout): Sh {
-  return sh`if [ -e ${L.liveFlag} ]; then echo b; else echo a; fi`;
+  return sh`deploy_live_slot ${L.liveFlag}`;
+}
+
+/**
+ * The live release as remote/lib/status.sh's readers take it (DIR FLAG): the live slot's link in
+ * slots/ as the switch file decides (a web host), or current (a worker: FLAG empty).
+ */
+export function liveRelease(L: Layout, web: boolean): string[] {
+  return web ? [L.slots, L.liveFlag] : [L.current, ''];
 }

@@ -42,7 +42,12 @@ export function holderState(info: Partial<LockInfo>, me = operator()): HolderSta
 export function describeLock(info: Partial<LockInfo>, me = operator()): string {
   const state = holderState(info, me);
   const pid = info.pid ?? '?';
-  const who = state === 'gone' ? `pid ${pid}, which is no longer running` : state === 'running here' ? `pid ${pid}, still running on this machine` : `pid ${pid}`;
+  const who =
+    state === 'gone'
+      ? `pid ${pid}, which is no longer running`
+      : state === 'running here'
+        ? `pid ${pid}, still running on this machine`
+        : `pid ${pid}`;
   const since = (info.since ?? '?').replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
   // The lock file is the app user's: what it says is shown with its control characters escaped.
   return terminalSafe(`${info.by ?? 'someone'} (${who}) since ${since}: ${info.what ?? '?'}`);

@@ -18,7 +18,11 @@ export function checkRef(ref: string): string {
     ref.includes('@{') ||
     ref === '@' ||
     ref.split('/').some((part) => part.startsWith('.'));
-  if (bad) throw new UsageError(`--ref ${printable(ref)} is not a branch, tag or commit name`, 'Give a branch, a tag or a commit (e.g. --ref main, --ref v1.2.0, --ref 3f2c1a9).');
+  if (bad)
+    throw new UsageError(
+      `--ref ${printable(ref)} is not a branch, tag or commit name`,
+      'Give a branch, a tag or a commit (e.g. --ref main, --ref v1.2.0, --ref 3f2c1a9).',
+    );
   return ref;
 }
 

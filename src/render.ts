@@ -3,6 +3,7 @@
 // what, which were already done, and which one failed.
 import { createHash } from 'node:crypto';
 import { remoteFile } from './remote-files.js';
+import { calledFunctions, LIBRARY, libraryFor } from './library.js';
 import type { Command, RunAs, Step } from './plan.js';
 import { quote, type Redactable } from './shell.js';
 
@@ -27,8 +28,24 @@ export interface RenderContext {
 
 /** The markers (remote/markers.sh): every step's script, and each app-user group inside it, starts with them. */
 const MARKERS = remoteFile('markers.sh');
-/** The helper library every step's script starts with: the markers, then remote/prelude.sh (checked by shellcheck). */
+/** What every step's script starts with: the markers, then remote/prelude.sh (checked by shellcheck). */
 export const PRELUDE: string = MARKERS + remoteFile('prelude.sh');
+
+/**
+ * Where a script carries the library functions it calls (library.ts): whole on the wire; in what
+ * --dry-run -v shows, named only (it prints the library once).
+ */
+type Library = 'whole' | 'named';
+
+function libraryText(code: string, library: Library): string {
+  if (library === 'whole') return libraryFor(code);
+  const names = [...calledFunctions(code)];
+  return names.length
+    ? `# + library: ${LIBRARY.filter((f) => names.includes(f.name))
+        .map((f) => f.name)
+        .join(' ')}\n`
+    : '';
+}
 
 /**
  * A here-document tag derived from the text as shown (secrets redacted), so that a dry run and
@@ -44,24 +61,38 @@ function heredoc(tag: string, text: string): string {
   return ` <<'${tag}'\n${text}${text.endsWith('\n') ? '' : '\n'}${tag}`;
 }
 
-/** What the app user's bash runs: the script arrives on its stdin, never in sudo's argv. */
-function appScript(body: string): string {
-  return `set -euo pipefail\ncd "$HOME" 2>/dev/null || cd /\nexport PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1\n${body}\n`;
+/** What the app user's bash runs: the script arrives on its stdin, never in sudo's argv. `head` goes first (markers, the library it calls). */
+function appScript(body: string, head = ''): string {
+  return `set -euo pipefail\ncd "$HOME" 2>/dev/null || cd /\nexport PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1\n${head}${body}\n`;
 }
 
 /**
  * `code` as the login or root shell runs it, or, for the app user, as `sudo -u APP bash -s` with
  * the code (and its own input, a here-document inside) on stdin: no process list ever shows it.
  */
-function asWho(as: RunAs, ctx: RenderContext, code: (reveal: boolean) => string, reveal: boolean): string {
+function asWho(
+  as: RunAs,
+  ctx: RenderContext,
+  code: (reveal: boolean) => string,
+  reveal: boolean,
+  library: Library,
+): string {
   if (as !== 'app') return code(reveal);
-  const shown = appScript(code(false));
-  const real = appScript(code(true));
+  const shown = appScript(code(false), libraryText(code(false), 'whole'));
+  const real = appScript(code(true), libraryText(code(false), 'whole'));
+  if (library === 'named')
+    return `sudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), appScript(code(false), libraryText(code(false), 'named')))}`;
   return `sudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), reveal ? real : shown)}`;
 }
 
 /** One command as shell code; reveal=false gives the redacted text for display and logs. */
-export function renderCommand(cmd: Command, step: Step, ctx: RenderContext, reveal: boolean): string {
+export function renderCommand(
+  cmd: Command,
+  step: Step,
+  ctx: RenderContext,
+  reveal: boolean,
+  library: Library = 'whole',
+): string {
   const as = cmd.as ?? (step.privileged ? 'root' : 'login');
   if (!step.privileged && as !== 'login') throw new Error(`step ${step.id}: ${as} command in an unprivileged step`);
   const text = (r: Redactable, real: boolean) => (real ? r.reveal() : String(r));
@@ -71,10 +102,10 @@ export function renderCommand(cmd: Command, step: Step, ctx: RenderContext, reve
     if (!cmd.stdin) return `{ ${text(cmd.run, real)}\n} </dev/null`;
     return `{ ${text(cmd.run, real)}\n}${heredoc(tagFor(String(cmd.stdin), cmd.stdin.reveal()), text(cmd.stdin, real))}`;
   };
-  const run = asWho(as, ctx, withInput, reveal);
+  const run = asWho(as, ctx, withInput, reveal, library);
   const mark = cmd.probe || cmd.reportsChange ? '' : '\n__mark changed';
   if (!cmd.unless) return `${run}${mark}`;
-  const unless = asWho(as, ctx, (real) => `{ ${text(cmd.unless!, real)}\n} </dev/null`, reveal);
+  const unless = asWho(as, ctx, (real) => `{ ${text(cmd.unless!, real)}\n} </dev/null`, reveal, library);
   return `if { ${unless}\n} </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`;
 }
 
@@ -89,24 +120,44 @@ export function describeCommand(cmd: Command, step: Step, ctx: RenderContext): s
   return lines.join('\n');
 }
 
-/** The whole script for one step, sent on stdin to `bash -s` (or `sudo -n bash -s`). */
+/**
+ * The whole script for one step, sent on stdin to `bash -s` (or `sudo -n bash -s`): the prelude,
+ * the library functions its own shell calls (app groups carry theirs), the step.
+ */
 export function renderScript(step: Step, ctx: RenderContext, reveal: boolean): string {
-  return `${PRELUDE}${renderStepBody(step, ctx, reveal)}`;
+  return `${PRELUDE}${libraryFor(PRELUDE + rootCode(step))}${renderStepBody(step, ctx, reveal)}`;
 }
 
-/** A step's script after the PRELUDE: what --dry-run -v prints per step. */
-export function renderStepBody(step: Step, ctx: RenderContext, reveal: boolean): string {
+/** The code the step's own shell runs (not the app user's): its guard, and its commands and their checks. */
+function rootCode(step: Step): string {
+  const own = step.commands.filter((c) => (c.as ?? (step.privileged ? 'root' : 'login')) !== 'app');
+  return [step.onlyIf, ...own.flatMap((c) => [c.unless, c.run])].filter(Boolean).map(String).join('\n');
+}
+
+/**
+ * A step's script after the prelude and its library: what --dry-run -v prints per step (with the
+ * library named in the app user's groups, `named`, since -v prints it once).
+ */
+export function renderStepBody(step: Step, ctx: RenderContext, reveal: boolean, library: Library = 'whole'): string {
   const body = appGroups(step, ctx)
-    .map((g) => (ownMarkers(g) ? renderAppGroup(g, step, ctx, reveal) : `__begin ${g[0].index}\n${renderCommand(g[0].cmd, step, ctx, reveal)}`))
+    .map((g) =>
+      ownMarkers(g)
+        ? renderAppGroup(g, step, ctx, reveal, library)
+        : `__begin ${g[0].index}\n${renderCommand(g[0].cmd, step, ctx, reveal, library)}`,
+    )
     .join('\n');
-  const guard = step.onlyIf ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n` : '';
+  const guard = step.onlyIf
+    ? `if ! { ${reveal ? step.onlyIf.reveal() : String(step.onlyIf)}\n} </dev/null >/dev/null 2>&1; then exit 0; fi\n`
+    : '';
   return `# step: ${step.id}\n${stepVariables(step, ctx)}${guard}${body}\n`;
 }
 
 /** The step's name and the pause point: what __begin needs, in the step's script and in each app group. */
 function stepVariables(step: Step, ctx: RenderContext): string {
   const [pauseStep, pauseAt, pauseFor] = (ctx.pauseAt ?? '').split(':');
-  const pause = pauseAt ? `__pause_at=${quote(`${pauseStep}:${pauseAt}`)}${pauseFor ? ` __pause_for=${quote(pauseFor)}` : ''}\n` : '';
+  const pause = pauseAt
+    ? `__pause_at=${quote(`${pauseStep}:${pauseAt}`)}${pauseFor ? ` __pause_for=${quote(pauseFor)}` : ''}\n`
+    : '';
   return `__step=${quote(step.id)}\n${pause}`;
 }
 
@@ -122,7 +173,7 @@ function ownMarkers(group: Numbered[]): boolean {
  * alone. Each `sudo -u <app>` costs a PAM session and a bash start-up (~10 ms): a build's
  * dozen app commands (and their checks) then take one instead of twenty.
  */
-function appGroups(step: Step, ctx: RenderContext): Numbered[][] {
+function appGroups(step: Step, _ctx: RenderContext): Numbered[][] {
   const groups: Numbered[][] = [];
   step.commands.forEach((cmd, i) => {
     const app = (cmd.as ?? (step.privileged ? 'root' : 'login')) === 'app';
@@ -131,7 +182,8 @@ function appGroups(step: Step, ctx: RenderContext): Numbered[][] {
     if (app && last && last[0].cmd.as === 'app') last.push({ cmd, index: i + 1 });
     else groups.push([{ cmd, index: i + 1 }]);
     // The app's shell cannot raise the step script's __step_changed: nothing may read it after a group.
-    if (!app && groups.some(ownMarkers) && String(cmd.run).includes('__step_changed')) throw new Error(`step ${step.id}: command ${i + 1} reads __step_changed after a group of app commands`);
+    if (!app && groups.some(ownMarkers) && String(cmd.run).includes('__step_changed'))
+      throw new Error(`step ${step.id}: command ${i + 1} reads __step_changed after a group of app commands`);
   });
   return groups;
 }
@@ -142,18 +194,28 @@ function appGroups(step: Step, ctx: RenderContext): Numbered[][] {
  * each command in a subshell (nothing it sets or cd's into reaches the next, as before), its
  * check (unless) as before.
  */
-function renderAppGroup(group: Numbered[], step: Step, ctx: RenderContext, reveal: boolean): string {
+function renderAppGroup(group: Numbered[], step: Step, ctx: RenderContext, reveal: boolean, library: Library): string {
   const text = (r: Redactable, real: boolean) => (real ? r.reveal() : String(r));
   const one = ({ cmd, index }: Numbered, real: boolean) => {
-    const input = cmd.stdin ? heredoc(tagFor(String(cmd.stdin), cmd.stdin.reveal()), text(cmd.stdin, real)) : ' </dev/null';
+    const input = cmd.stdin
+      ? heredoc(tagFor(String(cmd.stdin), cmd.stdin.reveal()), text(cmd.stdin, real))
+      : ' </dev/null';
     const run = `( ${text(cmd.run, real)}\n)${input}`;
     const mark = cmd.probe || cmd.reportsChange ? '' : '\n__mark changed';
-    const body = cmd.unless ? `if ( ${text(cmd.unless, real)}\n) </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi` : `${run}${mark}`;
+    const body = cmd.unless
+      ? `if ( ${text(cmd.unless, real)}\n) </dev/null >/dev/null 2>&1; then\n__mark ok\nelse\n${run}${mark}\nfi`
+      : `${run}${mark}`;
     return `__begin ${index}\n${body}`;
   };
-  const script = (real: boolean) => appScript(`${MARKERS}${stepVariables(step, ctx)}${group.map((n) => one(n, real)).join('\n')}`);
-  const shown = script(false);
-  const real = script(true);
+  const code = group.map((n) => [n.cmd.unless, n.cmd.run].filter(Boolean).map(String).join('\n')).join('\n');
+  const head = (lib: Library) =>
+    (lib === 'whole' ? MARKERS : '# + remote/markers.sh\n') + libraryText(MARKERS + code, lib);
+  const script = (real: boolean, lib: Library) =>
+    appScript(`${stepVariables(step, ctx)}${group.map((n) => one(n, real)).join('\n')}`, head(lib));
+  const shown = script(false, 'whole');
+  const real = script(true, 'whole');
+  if (library === 'named')
+    return `__i=${group[0].index}\nsudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), script(false, 'named'))}`;
   // The step's own __i names the group until its first command begins (a failure inside is
   // reported by the group's markers first: parseOutput keeps the first "fail").
   return `__i=${group[0].index}\nsudo -n -H -u ${quote(ctx.appUser)} -- bash -s${heredoc(tagFor(shown, real), reveal ? real : shown)}`;
@@ -201,7 +263,12 @@ export interface ParsedOutput {
 
 /** Undo the markers: split the streams by command, find what changed and what failed. */
 export function parseOutput(stdout: string, stderr: string, count: number): ParsedOutput {
-  const out: ParsedOutput = { stdout: Array(count + 1).fill(''), stderr: Array(count + 1).fill(''), changed: new Set(), skipped: new Set() };
+  const out: ParsedOutput = {
+    stdout: Array(count + 1).fill(''),
+    stderr: Array(count + 1).fill(''),
+    changed: new Set(),
+    skipped: new Set(),
+  };
   const split = (text: string, into: string[], onMark: (word: string, args: string[]) => void) => {
     let current = 0;
     const lines = splitLines(text);

@@ -39,7 +39,11 @@ export interface Session {
 
 /** The same host, logged into as another user. */
 function asUser(h: HostSpec, user: string): HostSpec {
-  return { ...h, user, label: `${user}@${h.host.includes(':') ? `[${h.host}]` : h.host}${h.port === 22 ? '' : `:${h.port}`}` };
+  return {
+    ...h,
+    user,
+    label: `${user}@${h.host.includes(':') ? `[${h.host}]` : h.host}${h.port === 22 ? '' : `:${h.port}`}`,
+  };
 }
 
 /** asks=false for commands that never ask (status, logs...): they work without a terminal. */
@@ -53,17 +57,33 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const fleet = loaded.hosts.map(relabel);
   const selected = opts.hosts !== undefined ? selectHosts(loaded.hosts, opts.hosts) : loaded.hosts;
   const primary = fleet[loaded.hosts.findIndex((h) => h.label === loaded.primary)]?.label ?? loaded.primary;
-  const settings: Settings = { ...loaded, fleet, primary, hosts: fleet.filter((_, i) => selected.includes(loaded.hosts[i])) };
+  const settings: Settings = {
+    ...loaded,
+    fleet,
+    primary,
+    hosts: fleet.filter((_, i) => selected.includes(loaded.hosts[i])),
+  };
   // A missing or unusable key is a local problem: say so before asking or connecting.
   if (!opts.dryRun) checkIdentityFile(settings.identityFile);
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
-  const reporter = new Reporter({ verbose: opts.verbose, json: opts.json, command, app: settings.app, dryRun: opts.dryRun, logFile: opts.dryRun ? null : defaultLogFile(settings.app, command) });
+  const reporter = new Reporter({
+    verbose: opts.verbose,
+    json: opts.json,
+    command,
+    app: settings.app,
+    dryRun: opts.dryRun,
+    logFile: opts.dryRun ? null : defaultLogFile(settings.app, command),
+  });
   for (const warning of settings.warnings) reporter.warn(`${settings.file}: ${warning}`);
   const asker = makeAsker(opts.yes || opts.dryRun);
   // Commands whose steps run on every host get the live board on a terminal (not logs' and run's streams).
   // A run that locks also works on the primary --hosts leaves out: it has a line too.
   const outside = ['setup', 'deploy', 'rollback'].includes(command) ? outsidePrimary(settings) : undefined;
-  reporter.useHosts(outside ? [...settings.hosts, outside] : settings.hosts, fleet, ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command));
+  reporter.useHosts(
+    outside ? [...settings.hosts, outside] : settings.hosts,
+    fleet,
+    ['setup', 'deploy', 'rollback', 'status', 'releases', 'unlock'].includes(command),
+  );
   const ctx = { appUser: settings.appUser, rootless, pauseAt: process.env.DEPLOY_PAUSE_AT || undefined };
   const started = performance.now();
   // Start loading the SSH modules now (~60 ms), while the command does its local work.
@@ -81,7 +101,10 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   const acceptNewHostKey = async (h: HostSpec, type: string, fp: string): Promise<boolean> => {
     reporter.info(`${h.label}: new host key ${type} ${fp}`);
     if (settings.strictHostKeys) {
-      throw new ConnectionError(`${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`, `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`);
+      throw new ConnectionError(
+        `${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`,
+        `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`,
+      );
     }
     // A dry run records nothing, not even a host key: the host is not read.
     if (opts.dryRun) throw new ConnectionError(`${h.label}: unknown host key ${fp} (a dry run does not record it)`);
@@ -89,7 +112,11 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
       reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
       return true;
     }
-    if (!asker.interactive) throw new ConnectionError(`${h.label}: unknown host key ${fp}`, 'Run once with --yes to accept and record it, or connect with ssh by hand first.');
+    if (!asker.interactive)
+      throw new ConnectionError(
+        `${h.label}: unknown host key ${fp}`,
+        'Run once with --yes to accept and record it, or connect with ssh by hand first.',
+      );
     return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
   };
   return {
@@ -108,7 +135,10 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
       const [{ SshExecutor }, { Connector }, { SshConfig }] = await (sshModules ??= loadSsh());
       sshConfig ??= new SshConfig();
       // A dry run only reads (for its diff): a host that does not answer in 5 s is said so, not waited for (a ConnectTimeout in ~/.ssh/config still applies).
-      connector ??= new Connector({ acceptNewHostKey: (h, type, fp) => oneQuestionAtATime(() => acceptNewHostKey(h, type, fp)), ...(opts.dryRun ? { timeoutMs: 5000 } : {}) });
+      connector ??= new Connector({
+        acceptNewHostKey: (h, type, fp) => oneQuestionAtATime(() => acceptNewHostKey(h, type, fp)),
+        ...(opts.dryRun ? { timeoutMs: 5000 } : {}),
+      });
       // Reached as `ssh HOST` would: ~/.ssh/config, then proxy_jump's bastions.
       const route = sshConfig.route(host, { identityFile: settings.identityFile, proxyJump: settings.proxyJump });
       const c = connector;
@@ -116,7 +146,9 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
         await c.release(route);
         throw e;
       });
-      reporter.log(`connected to ${host.label}${route.jumps.length ? ` through ${route.jumps.map((j) => j.spec.label).join(', ')}` : ''}`);
+      reporter.log(
+        `connected to ${host.label}${route.jumps.length ? ` through ${route.jumps.map((j) => j.spec.label).join(', ')}` : ''}`,
+      );
       return new SshExecutor(host, ssh, ctx, reporter, opts.onIssue, undefined, () => c.release(route));
     },
     finish(what) {

@@ -7,9 +7,10 @@ import ejs from 'ejs';
 import { Masked, Secret } from './shell.js';
 
 /** templates/ at the package root: one level up from src/, two from the bundle in dist/cli/. */
-export const BUILTIN_TEMPLATES = [join(dirname(fileURLToPath(import.meta.url)), '..', 'templates'), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates')].find((d) =>
-  existsSync(join(d, 'config_template.conf')),
-) as string;
+export const BUILTIN_TEMPLATES = [
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'templates'),
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates'),
+].find((d) => existsSync(join(d, 'config_template.conf'))) as string;
 
 export function templatePath(name: string, settingsFile?: string): string {
   if (settingsFile) {
@@ -32,9 +33,18 @@ function mapSecrets(value: unknown, reveal: boolean): unknown {
  * Renders twice: with secrets as [redacted] for display, and for real for the server. Config
  * files take values as they are; an HTML template (html) gets ejs's own escaping for `<%= %>`.
  */
-export function renderTemplate(name: string, data: Record<string, unknown>, settingsFile?: string, html = false): Masked {
+export function renderTemplate(
+  name: string,
+  data: Record<string, unknown>,
+  settingsFile?: string,
+  html = false,
+): Masked {
   const path = templatePath(name, settingsFile);
   const source = readFileSync(path, 'utf8');
-  const render = (reveal: boolean) => ejs.render(source, mapSecrets(data, reveal) as ejs.Data, { filename: path, ...(html ? {} : { escape: (s: unknown) => String(s) }) });
+  const render = (reveal: boolean) =>
+    ejs.render(source, mapSecrets(data, reveal) as ejs.Data, {
+      filename: path,
+      ...(html ? {} : { escape: (s: unknown) => String(s) }),
+    });
   return new Masked(render(false), render(true));
 }

@@ -24,44 +24,124 @@ import type { HostRun } from '../src/fleet/fleet.ts';
 export const SEED = readFileSync(new URL('./fixtures/seed000.ini', import.meta.url), 'utf8');
 export const TRUST_VARIANTS = {
   plain: SEED,
-  'deploy_user, processes, hooks': SEED.replace('[APP]', 'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]'),
-  'letsencrypt, systemd': SEED.replace('[APP]', 'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]'),
+  'deploy_user, processes, hooks': SEED.replace(
+    '[APP]',
+    'deploy_user = deployer\nmaintenance = auto\n[PROCESSES]\nworker = python worker.py\n[HOOKS]\nafter_switch = echo hi\n[APP]',
+  ),
+  'letsencrypt, systemd': SEED.replace(
+    '[APP]',
+    'server_name = example.com\nssl = letsencrypt\nprocess_manager = systemd\n[PROCESSES]\nworker = python worker.py\n[APP]',
+  ),
 };
 
 export const NEW = 'NEW';
 export const OLD = 'OLD';
 
-export type CommandName = 'setup' | 'deploy' | 'rollback' | 'maintenance on' | 'maintenance off' | 'start' | 'stop' | 'restart' | 'status' | 'logs' | 'unlock';
+export type CommandName =
+  | 'setup'
+  | 'deploy'
+  | 'rollback'
+  | 'maintenance on'
+  | 'maintenance off'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'status'
+  | 'logs'
+  | 'unlock';
 
 /** Each command's steps, on a web host that also runs the processes. */
 export function catalog(s: Settings): Record<CommandName, Step[]> {
   const lock = { by: 'me@here', pid: 1, since: 'now', what: 'x', token: 'TOKEN' };
   const on = { web: true, migrate: true, primary: true };
-  const ref = { name: NEW, commit: 'c'.repeat(40), ref: 'main' };
-  const go = (release: string, kind: 'deploy' | 'rollback' | 'restart') => ({ release, slot: 'b' as const, token: 'TOKEN', log: {}, prune: kind === 'deploy', kind, processes: true, primary: true });
+  const ref = {
+    name: NEW,
+    commit: 'c'.repeat(40),
+    ref: 'main',
+    time: '2026-12-04T10:00:00.000Z',
+    by: 'operator@laptop',
+  };
+  const go = (release: string, kind: 'deploy' | 'rollback' | 'restart') => ({
+    release,
+    slot: 'b' as const,
+    token: 'TOKEN',
+    log: {},
+    prune: kind === 'deploy',
+    kind,
+    processes: true,
+    primary: true,
+  });
   const host = { ex: { host: { roles: ['web'], label: 'h' } } } as unknown as HostRun;
-  const control = (action: 'start' | 'stop' | 'restart') => [D.inspect(s, lock), step(action, action, [...commandsFor(action, s, host, true, Object.keys(s.processes)), releaseLock(s, 'TOKEN'), D.appendDeployLog(s, {})])];
+  const control = (action: 'start' | 'stop' | 'restart') => [
+    D.inspect(s, lock),
+    step(action, action, [
+      ...commandsFor(action, s, host, true, Object.keys(s.processes)),
+      releaseLock(s, 'TOKEN'),
+      D.appendDeployLog(s, {}),
+    ]),
+  ];
   const first = (id: string, cmds: Command[]) => step(id, id, cmds);
-  const tls = s.web.ssl === 'letsencrypt' ? [T.prepareLetsencrypt(s), T.obtainCertificate(s)] : s.web.ssl === 'custom' ? [T.checkCustomCertificate(s), T.reloadForNewCertificate(s)] : [];
+  const tls =
+    s.web.ssl === 'letsencrypt'
+      ? [T.prepareLetsencrypt(s), T.obtainCertificate(s)]
+      : s.web.ssl === 'custom'
+        ? [T.checkCustomCertificate(s), T.reloadForNewCertificate(s)]
+        : [];
   return {
     setup: [
-      S.sudoCheck(), S.probeHome(s), S.bindsFree(s), S.appUserCheck(s), S.checkPackages(s), S.appUser(s),
-      ...(s.deployUser ? [S.deployUserAccess(s, 'ssh-ed25519 AAAA test\n')] : []), S.control(s),
-      step('lock', 'lock', [acquireLock(s, lock), ...SW.repair(s)]), S.deployKey(s), S.repoAccess(s), S.virtualenvsDir(s), S.clone(s),
-      { ...S.configFile(s), commands: [...S.configFile(s).commands, refreshReleaseSecrets(s)] }, S.logrotate(s),
-      first('virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, NEW), ...writeReleaseFiles(s, NEW), ...keepReleaseFiles(s, NEW), B.virtualenv(s, NEW)]),
-      first('gunicorn', [B.gunicorn(s, NEW)]), S.gunicornConfig(s), S.supervisorConfigStep(s), ...tls, S.nginxConfig(s),
-      first('django', [...B.djangoCommands(s, NEW, on), B.markBuilt(s, NEW)]), S.liveProgram(s),
-      first('start', [...startSlot(s, 'a', NEW), healthCheck(s, 'a'), ...SW.switchTo(s, 'a')]), S.verifySite(s),
+      S.sudoCheck(),
+      S.probeHome(s),
+      S.bindsFree(s),
+      S.appUserCheck(s),
+      S.checkPackages(s),
+      S.appUser(s),
+      ...(s.deployUser ? [S.deployUserAccess(s, 'ssh-ed25519 AAAA test\n')] : []),
+      S.control(s),
+      step('lock', 'lock', [acquireLock(s, lock), ...SW.repair(s)]),
+      S.deployKey(s),
+      S.repoAccess(s),
+      S.virtualenvsDir(s),
+      S.clone(s),
+      { ...S.configFile(s), commands: [...S.configFile(s).commands, refreshReleaseSecrets(s)] },
+      S.logrotate(s),
+      first('virtualenv', [
+        ...B.exportRelease(s, ref),
+        B.writeEnvFile(s, NEW),
+        ...writeReleaseFiles(s, NEW),
+        ...keepReleaseFiles(s, NEW),
+        B.virtualenv(s, NEW),
+      ]),
+      first('gunicorn', [B.gunicorn(s, NEW)]),
+      S.gunicornConfig(s),
+      S.supervisorConfigStep(s),
+      ...tls,
+      S.nginxConfig(s),
+      first('django', [...B.djangoCommands(s, NEW, on), B.markBuilt(s, NEW)]),
+      S.liveProgram(s),
+      first('start', [...startSlot(s, 'a', NEW), healthCheck(s, 'a'), ...SW.switchTo(s, 'a')]),
+      S.verifySite(s),
       first('processes', [...P.writeProcessPrograms(s, true), ...P.startProcesses(s, true)]),
       step('unlock', 'unlock', [releaseLock(s, 'TOKEN')]),
     ],
     deploy: [
-      D.prepare(s, lock, 'main'), D.build(s, ref, on), D.runOnce(s, NEW), D.startAndSwitch(s, go(NEW, 'deploy')),
-      D.startNew(s, NEW, 'b'), SW.abortRequest(s, 'TOKEN'), D.switchOver(s, go(NEW, 'deploy')), D.switchBatch(s, go(NEW, 'deploy')), D.revertBatch(s, 'a'), D.finishSwitch(s, go(NEW, 'deploy')),
-      D.abandon(s, { release: NEW, slot: 'b', token: 'TOKEN', log: {}, page: true }), D.unlockStep(s, 'TOKEN', {}),
+      D.prepare(s, lock, 'main'),
+      D.build(s, ref, on),
+      D.runOnce(s, NEW),
+      D.startAndSwitch(s, go(NEW, 'deploy')),
+      D.startNew(s, NEW, 'b'),
+      SW.abortRequest(s, 'TOKEN'),
+      D.switchOver(s, go(NEW, 'deploy')),
+      D.switchBatch(s, go(NEW, 'deploy')),
+      D.revertBatch(s, 'a'),
+      D.finishSwitch(s, go(NEW, 'deploy')),
+      D.abandon(s, { release: NEW, slot: 'b', token: 'TOKEN', log: {}, page: true }),
+      D.unlockStep(s, 'TOKEN', {}),
     ],
-    rollback: [D.inspect(s, lock), D.startAndSwitch(s, go(OLD, 'rollback')), D.abandon(s, { release: OLD, slot: 'b', token: 'TOKEN', log: {} })],
+    rollback: [
+      D.inspect(s, lock),
+      D.startAndSwitch(s, go(OLD, 'rollback')),
+      D.abandon(s, { release: OLD, slot: 'b', token: 'TOKEN', log: {} }),
+    ],
     'maintenance on': [M.maintenance(s, M.maintenancePage(s, { since: 'now', message: 'm', by: 'me' }))],
     'maintenance off': [M.maintenance(s, undefined)],
     start: control('start'),
@@ -85,7 +165,13 @@ export function rootText(cmd: Command, st: Step): string {
 
 /** The trees the app user (or a deploy user, who may become it) can write: root takes nothing from them. */
 export function appTrees(s: Settings): string[] {
-  return [`${s.home}/apps`, `${s.home}/virtualenvs`, `${s.home}/.ssh`, `${s.home}/.cache`, ...(s.deployUser ? [`/home/${s.deployUser}`] : [])];
+  return [
+    `${s.home}/apps`,
+    `${s.home}/virtualenvs`,
+    `${s.home}/.ssh`,
+    `${s.home}/.cache`,
+    ...(s.deployUser ? [`/home/${s.deployUser}`] : []),
+  ];
 }
 
 /** Every path inside those trees that the text names (the placeholders kept; a glob cut at its first *). */

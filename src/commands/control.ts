@@ -13,7 +13,7 @@ import { withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
 import { releaseLock } from '../steps/lock.js';
 import { healthCheck } from '../steps/slots.js';
-import { slotLog } from '../steps/manager.js';
+import { slotLog } from '../steps/manager/index.js';
 import { restartProcesses, runsProcesses, startProcesses, stopProcesses } from '../steps/processes.js';
 import { layout, liveSlotCode, SLOTS, type Slot } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
@@ -37,39 +37,82 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
   if (opts.process !== undefined && !names.includes(opts.process)) {
     const best = closest(opts.process, names);
     const hint = distance(opts.process, best) <= 2 ? ` (did you mean ${best}?)` : '';
-    throw new UsageError(`no process named ${printable(opts.process)}${hint}`, `${s.app}'s processes: ${names.join(', ')}`);
+    throw new UsageError(
+      `no process named ${printable(opts.process)}${hint}`,
+      `${s.app}'s processes: ${names.join(', ')}`,
+    );
   }
   const web = opts.process === undefined || opts.process === 'web';
   const procs = opts.process === undefined ? Object.keys(s.processes) : opts.process === 'web' ? [] : [opts.process];
   const what = opts.process ?? 'every process';
   const warn = opts.action === 'stop' && web ? ' The site stops answering until `start`.' : '';
-  if (!(await asker.confirm(`${opts.action[0].toUpperCase()}${opts.action.slice(1)} ${what} of ${s.app} on ${s.hosts.map((h) => h.label).join(', ')}?${warn}`))) return reporter.info('Nothing done.');
+  if (
+    !(await asker.confirm(
+      `${opts.action[0].toUpperCase()}${opts.action.slice(1)} ${what} of ${s.app} on ${s.hosts.map((h) => h.label).join(', ')}?${warn}`,
+    ))
+  )
+    return reporter.info('Nothing done.');
 
   const lock = newLock(`${opts.action} ${opts.process ?? ''}`.trim());
   // The fleet's primary is locked too when --hosts leaves it out: runs on parts of the fleet wait for each other.
   const fleet = await Fleet.connect(session, { withPrimary: true });
-  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: opts.action, process: opts.process ?? 'all', hosts: s.hosts.map((h) => h.label) };
+  const log: Record<string, unknown> = {
+    time: new Date().toISOString(),
+    operator: lock.by,
+    command: opts.action,
+    process: opts.process ?? 'all',
+    hosts: s.hosts.map((h) => h.label),
+  };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
-      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))), () => state.guard.check());
+      const all = await lockFleet(
+        fleet,
+        lock,
+        opts.lockWait ?? 0,
+        async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))),
+        () => state.guard.check(),
+      );
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
       const seen = all.slice(0, fleet.runs.length);
       if (opts.action === 'restart' && web && fleet.web.length) {
         // The zero-downtime path: the live release again, in the idle slot; the processes restart after the switch.
         const release = seen[fleet.runs.indexOf(fleet.web[0])].current || '<live release>';
         const differ = fleet.web.filter((r) => seen[fleet.runs.indexOf(r)].current !== release);
-        if (differ.length && !opts.dryRun) throw new DeployError(`the web hosts do not run the same release (${differ.map((r) => r.ex.host.label).join(', ')} differ): deploy or roll back first`);
+        if (differ.length && !opts.dryRun)
+          throw new DeployError(
+            `the web hosts do not run the same release (${differ.map((r) => r.ex.host.label).join(', ')} differ): deploy or roll back first`,
+          );
         log.release = release;
-        await goLive(fleet, { release, liveSlots: seen.map((h) => h.live), state, kind: 'restart', processes: procs.length > 0 });
-        reporter.info(chalk.green(`${s.app}: restarted ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')} (${release})`));
+        await goLive(fleet, {
+          release,
+          liveSlots: seen.map((h) => h.live),
+          state,
+          kind: 'restart',
+          processes: procs.length > 0,
+        });
+        reporter.info(
+          chalk.green(
+            `${s.app}: restarted ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')} (${release})`,
+          ),
+        );
         return;
       }
       await fleet.each(async (run: HostRun) => {
         const cmds = commandsFor(opts.action, s, run, web, procs);
-        await run.ex.run(step(opts.action, `${opts.action} ${what}`, [...cmds, releaseLock(s, lock.token), D.appendDeployLog(s, { ...log, result: 'ok' })]));
+        await run.ex.run(
+          step(opts.action, `${opts.action} ${what}`, [
+            ...cmds,
+            releaseLock(s, lock.token),
+            D.appendDeployLog(s, { ...log, result: 'ok' }),
+          ]),
+        );
         run.locked = false;
       });
-      reporter.info(chalk.green(`${s.app}: ${opts.action === 'stop' ? 'stopped' : opts.action === 'start' ? 'started' : 'restarted'} ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')}`));
+      reporter.info(
+        chalk.green(
+          `${s.app}: ${opts.action === 'stop' ? 'stopped' : opts.action === 'start' ? 'started' : 'restarted'} ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')}`,
+        ),
+      );
     });
   } catch (err) {
     throw withNextStep(err, s.app, `${opts.action}`);
@@ -89,10 +132,10 @@ export function commandsFor(action: Action, s: Settings, run: HostRun, web: bool
     if (action === 'stop') cmds.push({ run: sh`__ctl ${s.project} stop ${s.project}-${live}` });
     if (action === 'start') {
       // Only the live slot: nginx sends traffic to it. Then prove it answers (its log read from this start on).
-      const ifLive = (slot: Slot, code: Sh) => sh`if [ ${live} = ${slot} ]; then ${code}; fi`;
-      cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, slotLog(s, slot).mark), probe: true })));
+      const whenLive = (slot: Slot, call: Sh) => sh`deploy_when_live ${L.liveFlag} ${slot} ${call}`;
+      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, slotLog(s, slot).mark), probe: true })));
       cmds.push({ run: sh`__ctl ${s.project} start ${s.project}-${live}` });
-      cmds.push(...SLOTS.map((slot) => ({ run: ifLive(slot, healthCheck(s, slot).run), probe: true })));
+      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, healthCheck(s, slot).run), probe: true })));
     }
   }
   if (on) {

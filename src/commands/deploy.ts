@@ -33,10 +33,16 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   if (opts.ref !== undefined) checkRef(opts.ref);
   const session = startSession(opts.app, 'deploy', opts);
   const { settings: s, asker, reporter } = session;
-  if (opts.maintenance && !s.web.maintenanceAuto) throw new UsageError(`--maintenance needs maintenance = auto in ${s.app}'s [DEPLOY] settings`, 'Set maintenance = auto (a deploy may then put the maintenance page up while it migrates), or deploy without --maintenance.');
+  if (opts.maintenance && !s.web.maintenanceAuto)
+    throw new UsageError(
+      `--maintenance needs maintenance = auto in ${s.app}'s [DEPLOY] settings`,
+      'Set maintenance = auto (a deploy may then put the maintenance page up while it migrates), or deploy without --maintenance.',
+    );
   const hosts = s.hosts.map((h) => h.label).join(', ');
   const what = opts.ref ?? s.branch ?? "the repository's default branch";
-  const during = opts.maintenance ? ' The maintenance page goes up while it migrates, until the new release is live.' : '';
+  const during = opts.maintenance
+    ? ' The maintenance page goes up while it migrates, until the new release is live.'
+    : '';
   if (!(await asker.confirm(`Deploy ${what} of ${s.app} to ${hosts}?${during}`))) return reporter.info('Nothing done.');
 
   // The dry run also shows what would change in each server file (it reads the hosts, changes nothing).
@@ -45,7 +51,14 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   const fingerprint = D.configFingerprint(s);
   // Every run also locks the fleet's primary when --hosts leaves it out: runs on parts of the fleet wait for each other, and run-once work runs there.
   const fleet = await Fleet.connect(session, { withPrimary: true });
-  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'deploy', ref: opts.ref ?? s.branch ?? 'HEAD', hosts: s.hosts.map((h) => h.label), ...(opts.maintenance ? { maintenance: true } : {}) };
+  const log: Record<string, unknown> = {
+    time: new Date().toISOString(),
+    operator: lock.by,
+    command: 'deploy',
+    ref: opts.ref ?? s.branch ?? 'HEAD',
+    hosts: s.hosts.map((h) => h.label),
+    ...(opts.maintenance ? { maintenance: true } : {}),
+  };
   // The page this run puts up names its run: it takes down only its own, never one put up by hand.
   const page = { since: log.time as string, message: DEFAULT_MESSAGE, by: lock.by, run: lock.token };
   if (opts.maintenance) fleet.web.forEach((run) => (run.page = true));
@@ -54,10 +67,24 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       // 1. the fleet's lock; repair what a cut-short run left, fetch, resolve, read what is live
       // A name that does not exist (or is both a branch and a tag) is found only here, under the
       // lock: it is still bad usage (exit 2), and the clean-up gives the lock back, nothing built.
-      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parsePrepare(await run.ex.run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run))).catch((e) => Promise.reject(refError(e)))), () => state.guard.check());
+      const all = await lockFleet(
+        fleet,
+        lock,
+        opts.lockWait ?? 0,
+        async (run) =>
+          D.parsePrepare(
+            await run.ex
+              .run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run)))
+              .catch((e) => Promise.reject(refError(e))),
+          ),
+        () => state.guard.check(),
+      );
       all.forEach((p, i) => {
         fleet.all[i].serves = p.current.release;
-        if (p.repaired) reporter.info(chalk.yellow(`${fleet.all[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`));
+        if (p.repaired)
+          reporter.info(
+            chalk.yellow(`${fleet.all[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`),
+          );
       });
       // What the run deploys to: the hosts selected (the primary locked from outside them is not one).
       const prepared = all.slice(0, fleet.runs.length);
@@ -68,7 +95,13 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
 
       const live = prepared.every((p) => p.current.commit === resolved.commit && p.sameConfig);
       if (live && !opts.force) {
-        return nothingToDo(fleet, lock, log, chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) + chalk.dim(' Use --force to redeploy it.'));
+        return nothingToDo(
+          fleet,
+          lock,
+          log,
+          chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) +
+            chalk.dim(' Use --force to redeploy it.'),
+        );
       }
       state.guard.check();
 
@@ -79,23 +112,43 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       const ref = { name, ...resolved, fingerprint, by: operator() };
       // The primary outside --hosts builds the release only to run the run-once work in it; it does not switch.
       const outside = fleet.outside && D.runOnce(s, name).commands.length ? [fleet.outside] : [];
-      if (fleet.outside) fleet.outside.outcome = outside.length ? 'not switched (the primary, not in --hosts: locked, ran the run-once work)' : 'not switched (the primary, not in --hosts: locked)';
-      await fleet.each(async (run) => {
-        run.release = name;
-        await run.ex.run(D.build(s, ref, { ...buildOn(s, run.ex.host), force: opts.force, pageOn: run.page ? (skip) => deployPageOn(s, page, skip) : undefined }));
-      }, [...fleet.runs, ...outside]);
+      if (fleet.outside)
+        fleet.outside.outcome = outside.length
+          ? 'not switched (the primary, not in --hosts: locked, ran the run-once work)'
+          : 'not switched (the primary, not in --hosts: locked)';
+      await fleet.each(
+        async (run) => {
+          run.release = name;
+          await run.ex.run(
+            D.build(s, ref, {
+              ...buildOn(s, run.ex.host),
+              force: opts.force,
+              pageOn: run.page ? (skip) => deployPageOn(s, page, skip) : undefined,
+            }),
+          );
+        },
+        [...fleet.runs, ...outside],
+      );
       state.guard.check();
       // A shared database migrates once, on the primary: every web host's page goes up first.
       if (opts.maintenance && s.migrate && sharedDatabase(s)) {
         const noManage = sh`test ! -f ${layout(s).release(name)}/manage.py`;
-        await fleet.each((run) => run.ex.run(step('maintenance', 'maintenance page on', [deployPageOn(s, page, noManage)])), fleet.web);
+        await fleet.each(
+          (run) => run.ex.run(step('maintenance', 'maintenance page on', [deployPageOn(s, page, noManage)])),
+          fleet.web,
+        );
       }
       await runOnceOnPrimary(fleet, name);
       state.guard.check();
 
       // 4. start in the idle slots and prove it answers; 5. switch (all at once, or batch by batch)
       await goLive(fleet, { release: name, liveSlots: prepared.map((p) => p.live), state });
-      reporter.info(chalk.green(`${name} is live on ${hosts}`) + chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}${fleet.runs.length === 1 && fleet.runs[0].started ? `, slot ${fleet.runs[0].started}` : ''}; ${layout(s).current})`));
+      reporter.info(
+        chalk.green(`${name} is live on ${hosts}`) +
+          chalk.dim(
+            ` (${resolved.ref} ${resolved.commit.slice(0, 8)}${fleet.runs.length === 1 && fleet.runs[0].started ? `, slot ${fleet.runs[0].started}` : ''}; ${layout(s).current})`,
+          ),
+      );
     });
   } catch (err) {
     throw withNextStep(err, s.app, 'deploy');

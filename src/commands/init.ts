@@ -17,7 +17,11 @@ export interface InitOptions {
 }
 
 export async function initCommand(opts: InitOptions): Promise<void> {
-  if (existsSync(opts.config)) throw new UsageError(`${opts.config} already exists: not overwriting it`, 'Edit it, or pass -c OTHER_FILE to write a new one.');
+  if (existsSync(opts.config))
+    throw new UsageError(
+      `${opts.config} already exists: not overwriting it`,
+      'Edit it, or pass -c OTHER_FILE to write a new one.',
+    );
   const interactive = !opts.yes && !!process.stdin.isTTY;
   const values = {
     app: opts.app ?? 'myapp',
@@ -27,10 +31,17 @@ export async function initCommand(opts: InitOptions): Promise<void> {
   };
   if (interactive) {
     const { input } = await import('@inquirer/prompts');
-    values.app = await input({ message: 'App name (project_name):', default: values.app, validate: (v) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(v) || 'letters, digits, - and _' });
+    values.app = await input({
+      message: 'App name (project_name):',
+      default: values.app,
+      validate: (v) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(v) || 'letters, digits, - and _',
+    });
     values.repository = await input({ message: 'Git repository URL:', default: opts.repository });
     values.hosts = await input({ message: 'Servers (user@host[:port], comma-separated):', default: opts.hosts });
-    values.settingsModule = await input({ message: 'DJANGO_SETTINGS_MODULE:', default: values.settingsModule ?? `${values.app}.settings.prod` });
+    values.settingsModule = await input({
+      message: 'DJANGO_SETTINGS_MODULE:',
+      default: values.settingsModule ?? `${values.app}.settings.prod`,
+    });
   }
   const settingsModule = values.settingsModule ?? `${values.app}.settings.prod`;
   const text = exampleSettings({ ...values, settingsModule }, { writtenBy: '`deploy init`' });
@@ -38,7 +49,11 @@ export async function initCommand(opts: InitOptions): Promise<void> {
   parseSettings(text, { app: values.app, file: opts.config });
   writeFileSync(opts.config, text, { flag: 'wx' });
   // Name only what really is still a placeholder (nothing, when every value was given).
-  const placeholders = interactive ? [] : [...(opts.repository ? [] : ['repository']), ...(opts.hosts ? [] : ['deploy_hosts'])];
+  const placeholders = interactive
+    ? []
+    : [...(opts.repository ? [] : ['repository']), ...(opts.hosts ? [] : ['deploy_hosts'])];
   const note = placeholders.length ? ` (placeholders: edit ${placeholders.join(' and ')})` : '';
-  process.stdout.write(`${chalk.green('wrote')} ${opts.config}${note}\nnext: deploy ${values.app} setup --dry-run, then deploy ${values.app} setup\n`);
+  process.stdout.write(
+    `${chalk.green('wrote')} ${opts.config}${note}\nnext: deploy ${values.app} setup --dry-run, then deploy ${values.app} setup\n`,
+  );
 }

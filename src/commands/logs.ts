@@ -17,8 +17,11 @@ export function logLines(text: string): { file: string; line: string }[] {
   return lines;
 }
 
-export async function logsCommand(opts: GlobalOptions & { app: string; follow: boolean; lines: number }): Promise<void> {
-  if (opts.follow && opts.json) throw new UsageError('--json and --follow do not go together: --json prints one document at the end');
+export async function logsCommand(
+  opts: GlobalOptions & { app: string; follow: boolean; lines: number },
+): Promise<void> {
+  if (opts.follow && opts.json)
+    throw new UsageError('--json and --follow do not go together: --json prints one document at the end');
   const session = startSession(opts.app, 'logs', opts, false);
   const { reporter } = session;
   const fleet = await Fleet.connect(session);
@@ -37,13 +40,18 @@ export async function logsCommand(opts: GlobalOptions & { app: string; follow: b
     const all = fleet.each(async (run) => {
       try {
         const res = await run.ex.run(logs(session.settings, opts.lines, opts.follow));
-        reporter.hostData(run.ex.host.label, 'logs', logLines(`${res.values.programs ?? ''}\n${res.values.logs ?? ''}`));
+        reporter.hostData(
+          run.ex.host.label,
+          'logs',
+          logLines(`${res.values.programs ?? ''}\n${res.values.logs ?? ''}`),
+        );
       } catch (err) {
         if (!opts.follow) throw err;
         // Ctrl-C closes the connections under the follows: that ends them, it is no failure.
         if (stopped) return;
         failures.push(err as Error);
-        if (failures.length < fleet.runs.length) reporter.warn(`${(err as Error).message.split('\n')[0]} (still following the other hosts)`);
+        if (failures.length < fleet.runs.length)
+          reporter.warn(`${(err as Error).message.split('\n')[0]} (still following the other hosts)`);
       }
     });
     // Ctrl-C ends a follow (the connections close below): what a host still sends is cut there.
@@ -53,5 +61,9 @@ export async function logsCommand(opts: GlobalOptions & { app: string; follow: b
     await fleet.close();
   }
   if (failures.length === 1) throw failures[0];
-  if (failures.length) throw new DeployError(`logs: ${failures.length} of ${fleet.runs.length} hosts failed:\n${failures.map((f) => `  ${f.message.split('\n')[0]}`).join('\n')}`, (failures[0] as DeployError).hint);
+  if (failures.length)
+    throw new DeployError(
+      `logs: ${failures.length} of ${fleet.runs.length} hosts failed:\n${failures.map((f) => `  ${f.message.split('\n')[0]}`).join('\n')}`,
+      (failures[0] as DeployError).hint,
+    );
 }

@@ -27,15 +27,25 @@ export function chooseTarget(releases: D.ReleaseInfo[], current: string, target?
   if (!target) {
     const i = built.findIndex((r) => r.name === current);
     const older = i === -1 ? built.find((r) => r.name < current) : built[i + 1];
-    if (!older) throw new DeployError(`${current} is the oldest release kept: nothing older to roll back to`, `See \`deploy ${app} releases\`.`);
+    if (!older)
+      throw new DeployError(
+        `${current} is the oldest release kept: nothing older to roll back to`,
+        `See \`deploy ${app} releases\`.`,
+      );
     return older.name;
   }
   if (target === 'current') return built[0].name;
   const exact = releases.find((r) => r.name === target);
   const matches = exact ? [exact] : releases.filter((r) => r.name.startsWith(target));
-  if (matches.length === 0) throw new UsageError(`no release named ${target}; kept releases: ${built.map((r) => r.name).join(', ')}`, `Name one of them (a unique beginning is enough), or \`current\` for the newest; each host's are listed by \`deploy ${app} releases\`.`);
-  if (matches.length > 1) throw new UsageError(`${target} matches several releases: ${matches.map((r) => r.name).join(', ')}`);
-  if (matches[0].state !== 'built') throw new UsageError(`release ${matches[0].name} is ${matches[0].state}: it cannot be switched to`);
+  if (matches.length === 0)
+    throw new UsageError(
+      `no release named ${target}; kept releases: ${built.map((r) => r.name).join(', ')}`,
+      `Name one of them (a unique beginning is enough), or \`current\` for the newest; each host's are listed by \`deploy ${app} releases\`.`,
+    );
+  if (matches.length > 1)
+    throw new UsageError(`${target} matches several releases: ${matches.map((r) => r.name).join(', ')}`);
+  if (matches[0].state !== 'built')
+    throw new UsageError(`release ${matches[0].name} is ${matches[0].state}: it cannot be switched to`);
   return matches[0].name;
 }
 
@@ -47,32 +57,72 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   const lock = newLock(`rollback ${opts.target ?? ''}`.trim());
   // The fleet's primary is locked too when --hosts leaves it out: runs on parts of the fleet wait for each other.
   const fleet = await Fleet.connect(session, { withPrimary: true });
-  const log: Record<string, unknown> = { time: new Date().toISOString(), operator: lock.by, command: 'rollback', target: opts.target ?? 'previous', hosts: s.hosts.map((h) => h.label) };
+  const log: Record<string, unknown> = {
+    time: new Date().toISOString(),
+    operator: lock.by,
+    command: 'rollback',
+    target: opts.target ?? 'previous',
+    hosts: s.hosts.map((h) => h.label),
+  };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {
-      const all = await lockFleet(fleet, lock, opts.lockWait ?? 0, async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))), () => state.guard.check());
+      const all = await lockFleet(
+        fleet,
+        lock,
+        opts.lockWait ?? 0,
+        async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))),
+        () => state.guard.check(),
+      );
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
       const seen = all.slice(0, fleet.runs.length);
-      if (opts.dryRun) return goLive(fleet, { release: '<target release>', liveSlots: seen.map((h) => h.live), state, kind: 'rollback' });
+      if (opts.dryRun)
+        return goLive(fleet, {
+          release: '<target release>',
+          liveSlots: seen.map((h) => h.live),
+          state,
+          kind: 'rollback',
+        });
       // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
       const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();
-      const target = !opts.target && lives.length > 1 ? lives[0] : chooseTarget(seen[0].releases, seen[0].current, opts.target, s.app);
+      const target =
+        !opts.target && lives.length > 1
+          ? lives[0]
+          : chooseTarget(seen[0].releases, seen[0].current, opts.target, s.app);
       for (const [i, h] of seen.entries()) {
         if (h.releases.some((r) => r.name === target && r.state === 'built')) continue;
         // A name given that a host lacks is bad usage, as one no host has (chooseTarget): exit 2.
         const missing = `${fleet.runs[i].ex.host.label} does not have release ${target}`;
-        throw opts.target ? new UsageError(missing, `See \`deploy ${s.app} releases\` for what each host keeps.`) : new DeployError(missing);
+        throw opts.target
+          ? new UsageError(missing, `See \`deploy ${s.app} releases\` for what each host keeps.`)
+          : new DeployError(missing);
       }
       log.release = target;
       reporter.result.release = target;
       const already = fleet.runs.filter((_, i) => seen[i].current === target);
-      if (already.length === fleet.runs.length) return nothingToDo(fleet, lock, log, chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
+      if (already.length === fleet.runs.length)
+        return nothingToDo(fleet, lock, log, chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
       const moving = fleet.runs.filter((r) => !already.includes(r));
       const from = [...new Set(seen.filter((_, i) => moving.includes(fleet.runs[i])).map((h) => h.current))].join(', ');
-      if (!(await asker.confirm(`Roll ${s.app} back from ${from} to ${target} on ${moving.map((r) => r.ex.host.label).join(', ')}?`))) throw new DeployError('rollback not confirmed');
+      if (
+        !(await asker.confirm(
+          `Roll ${s.app} back from ${from} to ${target} on ${moving.map((r) => r.ex.host.label).join(', ')}?`,
+        ))
+      )
+        throw new DeployError('rollback not confirmed');
       state.guard.check();
-      if (already.length) await nothingToDo(fleet.only(already), lock, log, chalk.dim(`${target} is already live on ${already.map((r) => r.ex.host.label).join(', ')}`));
-      await goLive(fleet.only(moving), { release: target, liveSlots: moving.map((r) => seen[fleet.runs.indexOf(r)].live), state, kind: 'rollback' });
+      if (already.length)
+        await nothingToDo(
+          fleet.only(already),
+          lock,
+          log,
+          chalk.dim(`${target} is already live on ${already.map((r) => r.ex.host.label).join(', ')}`),
+        );
+      await goLive(fleet.only(moving), {
+        release: target,
+        liveSlots: moving.map((r) => seen[fleet.runs.indexOf(r)].live),
+        state,
+        kind: 'rollback',
+      });
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
   } catch (err) {

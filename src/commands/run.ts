@@ -17,12 +17,20 @@ export interface RunOptions extends GlobalOptions {
 export async function runCommandCommand(opts: RunOptions): Promise<void> {
   const session = startSession(opts.app, 'run', opts, false);
   const { settings: s, reporter } = session;
-  if (!opts.command.length) throw new UsageError(`nothing to run: deploy ${s.app} run -- COMMAND..., or one of [COMMANDS]: ${Object.keys(s.commands).join(', ') || '(none)'}`);
+  if (!opts.command.length)
+    throw new UsageError(
+      `nothing to run: deploy ${s.app} run -- COMMAND..., or one of [COMMANDS]: ${Object.keys(s.commands).join(', ') || '(none)'}`,
+    );
   // One word naming a [COMMANDS] entry runs that; otherwise the words are the command.
   const shortcut = opts.command.length === 1 ? s.commands[opts.command[0]] : undefined;
   const command = shortcut ?? (opts.command.length === 1 ? opts.command[0] : opts.command.map(quote).join(' '));
-  const hosts = opts.all ? s.hosts : [opts.host !== undefined ? s.hosts.find((h) => h.label === opts.host || h.host === opts.host) : s.hosts[0]];
-  if (!hosts[0]) throw new UsageError(`no host ${printable(opts.host ?? '')} in deploy_hosts: ${s.hosts.map((h) => h.label).join(', ')}`);
+  const hosts = opts.all
+    ? s.hosts
+    : [opts.host !== undefined ? s.hosts.find((h) => h.label === opts.host || h.host === opts.host) : s.hosts[0]];
+  if (!hosts[0])
+    throw new UsageError(
+      `no host ${printable(opts.host ?? '')} in deploy_hosts: ${s.hosts.map((h) => h.label).join(', ')}`,
+    );
   // --json captures the command's output into the document instead of passing it through.
   const tty = !opts.all && !opts.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
   const sessionForHosts = { ...session, settings: { ...s, hosts: hosts as typeof s.hosts } };
@@ -44,8 +52,10 @@ export async function runCommandCommand(opts: RunOptions): Promise<void> {
       const out = await run.ex.capture(runCommand(s, command), input);
       reporter.hostData(label, 'run', { command, exit_status: out.code, stdout: out.stdout, stderr: out.stderr });
       if (!opts.json) {
-        for (const line of out.stdout.split('\n').filter((l, i, all) => l || i < all.length - 1)) process.stdout.write(`${label} | ${line}\n`);
-        for (const line of out.stderr.split('\n').filter((l, i, all) => l || i < all.length - 1)) process.stderr.write(`${label} ! ${line}\n`);
+        for (const line of out.stdout.split('\n').filter((l, i, all) => l || i < all.length - 1))
+          process.stdout.write(`${label} | ${line}\n`);
+        for (const line of out.stderr.split('\n').filter((l, i, all) => l || i < all.length - 1))
+          process.stderr.write(`${label} ! ${line}\n`);
       }
       if (out.code !== 0) failed.push(`${label} (exit status ${out.code})`);
     });

@@ -60,13 +60,21 @@ interface LiveRelease {
 
 /** The live release's .deploy-release (fingerprint left out), or nothing when no release is live. */
 function readLive(s: Settings, web: boolean) {
-  return { run: sh`${D.releaseMeta(sh`${D.liveDir(s, web)}/.deploy-release`)} || true`, as: 'app' as const, probe: true, name: 'live_release', unless: sh`test ! -e ${layout(s).current}` };
+  return {
+    run: sh`${D.releaseMeta(sh`${D.liveDir(s, web)}/.deploy-release`)} || true`,
+    as: 'app' as const,
+    probe: true,
+    name: 'live_release',
+    unless: sh`test ! -e ${layout(s).current}`,
+  };
 }
 
 function parseLive(text: string | undefined): LiveRelease | undefined {
   try {
     const m = JSON.parse(text || '{}') as Partial<LiveRelease>;
-    return m.release && m.commit && /^[0-9a-f]{40}$/.test(m.commit) ? { release: m.release, commit: m.commit, ref: m.ref ?? m.commit, kind: m.kind ?? 'commit' } : undefined;
+    return m.release && m.commit && /^[0-9a-f]{40}$/.test(m.commit)
+      ? { release: m.release, commit: m.commit, ref: m.ref ?? m.commit, kind: m.kind ?? 'commit' }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -84,18 +92,36 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
   const deps = opts.dependencies ? 'with system packages' : 'without system packages (--dependencies=no)';
   if (!(await asker.confirm(`Set up ${s.app} on ${hosts} ${deps}?`))) return reporter.info('Nothing done.');
   // Questions first, all at once: the hosts then work unattended, side by side.
-  const install = opts.dependencies && (await asker.confirm(`Install system packages with apt (${S.systemPackages(s).join(' ')})?`));
+  const install =
+    opts.dependencies && (await asker.confirm(`Install system packages with apt (${S.systemPackages(s).join(' ')})?`));
   const start = await asker.confirm(`Start ${s.app} and send it traffic once a host is ready?`);
-  const guard = guardInterrupts((signal) => reporter.warn(`${signal}: stopping after the steps under way (press Ctrl-C again to quit at once)`), 'setup stopped after the step under way; run it again to go on');
+  const guard = guardInterrupts(
+    (signal) => reporter.warn(`${signal}: stopping after the steps under way (press Ctrl-C again to quit at once)`),
+    'setup stopped after the step under way; run it again to go on',
+  );
   // --hosts leaving the primary out: setup locks it too (runs on parts of the fleet wait for each
   // other) and learns from it which release the fleet serves: a new host's first release is that one.
   const fleet = await Fleet.connect(session, { withPrimary: true });
-  const setups: HostSetup[] = fleet.runs.map((run) => ({ ex: run.ex, lock: newLock('setup'), locked: false, reached: 'connected' }));
-  const outside: HostSetup | undefined = fleet.outside ? { ex: fleet.outside.ex, lock: newLock(`setup --hosts ${s.hosts.map((h) => h.label).join(',')}`), locked: false, reached: 'connected' } : undefined;
+  const setups: HostSetup[] = fleet.runs.map((run) => ({
+    ex: run.ex,
+    lock: newLock('setup'),
+    locked: false,
+    reached: 'connected',
+  }));
+  const outside: HostSetup | undefined = fleet.outside
+    ? {
+        ex: fleet.outside.ex,
+        lock: newLock(`setup --hosts ${s.hosts.map((h) => h.label).join(',')}`),
+        locked: false,
+        reached: 'connected',
+      }
+    : undefined;
   const fleetSize = (s.fleet ?? s.hosts).length;
   try {
     if (outside) await lockOutsidePrimary(session, outside);
-    await eachSettled(fleet, setups, (h) => toTheKeyGate(session, h, { install, dependencies: opts.dependencies }, guard));
+    await eachSettled(fleet, setups, (h) =>
+      toTheKeyGate(session, h, { install, dependencies: opts.dependencies }, guard),
+    );
     await keyGate(session, setups);
     const ready = setups.filter((h) => !h.failed && !h.gated);
     // The release the fleet serves: the primary's (in the run or outside it).
@@ -106,10 +132,23 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, live));
     // A primary outside the run that serves a release has migrated the database (its setup did, then every deploy).
     const migrated = !B.sharedDatabase(s) || fleetSize === 1 || !!primary?.done || !!outside?.serves;
-    if (!migrated) reporter.warn(`the primary (${s.primary}) has not migrated the shared database${outside ? ' (it is not set up)' : ''}: the other hosts are set up but not started`);
-    await eachSettled(fleet, ready.filter((h) => h !== primary), (h) => afterTheKeyGate(session, h, start && migrated, guard, live));
+    if (!migrated)
+      reporter.warn(
+        `the primary (${s.primary}) has not migrated the shared database${outside ? ' (it is not set up)' : ''}: the other hosts are set up but not started`,
+      );
+    await eachSettled(
+      fleet,
+      ready.filter((h) => h !== primary),
+      (h) => afterTheKeyGate(session, h, start && migrated, guard, live),
+    );
   } finally {
-    await Promise.all([...setups, ...(outside ? [outside] : [])].filter((h) => h.locked).map((h) => h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined)));
+    await Promise.all(
+      [...setups, ...(outside ? [outside] : [])]
+        .filter((h) => h.locked)
+        .map((h) =>
+          h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined),
+        ),
+    );
     await fleet.close();
     guard.dispose();
   }
@@ -126,11 +165,21 @@ async function lockOutsidePrimary(session: Session, h: HostSetup): Promise<void>
   const web = h.ex.host.roles.includes('web');
   try {
     // Not set up (no app directory, maybe no app user): the step does nothing and reads nothing.
-    const res = await h.ex.run(onlyIf(sh`test -d ${L.root}`, step('lock', 'take the deploy lock (the primary, not in --hosts) and read what it serves', [{ ...acquireLock(s, h.lock), probe: true }, { run: sh`echo yes`, probe: true, name: 'set_up' }, readLive(s, web)])));
+    const res = await h.ex.run(
+      onlyIf(
+        sh`test -d ${L.root}`,
+        step('lock', 'take the deploy lock (the primary, not in --hosts) and read what it serves', [
+          { ...acquireLock(s, h.lock), probe: true },
+          { run: sh`echo yes`, probe: true, name: 'set_up' },
+          readLive(s, web),
+        ]),
+      ),
+    );
     h.locked = res.values.set_up === 'yes';
     h.serves = parseLive(res.values.live_release);
     h.reached = 'locked';
-    if (!h.ex.dryRun && !h.locked) reporter.info(chalk.dim(`  ${h.ex.host.label} (the primary) is not set up: nothing to lock there`));
+    if (!h.ex.dryRun && !h.locked)
+      reporter.info(chalk.dim(`  ${h.ex.host.label} (the primary) is not set up: nothing to lock there`));
   } catch (err) {
     throw asLockError(err, s.app);
   }
@@ -139,14 +188,17 @@ async function lockOutsidePrimary(session: Session, h: HostSetup): Promise<void>
 /** fn on each host setup, at most `parallel` at once; a failure is recorded on its host, the others go on. */
 async function eachSettled(fleet: Fleet, setups: HostSetup[], fn: (h: HostSetup) => Promise<void>): Promise<void> {
   const runs = new Map(fleet.runs.map((r) => [r.ex, r]));
-  await fleet.each(async (run) => {
-    const h = setups.find((x) => x.ex === run.ex)!;
-    try {
-      await fn(h);
-    } catch (err) {
-      h.failed = err as Error;
-    }
-  }, setups.map((h) => runs.get(h.ex)!));
+  await fleet.each(
+    async (run) => {
+      const h = setups.find((x) => x.ex === run.ex)!;
+      try {
+        await fn(h);
+      } catch (err) {
+        h.failed = err as Error;
+      }
+    },
+    setups.map((h) => runs.get(h.ex)!),
+  );
 }
 
 /** Between two steps a signal stops the host (a step under way always finishes). */
@@ -160,27 +212,47 @@ function stepper(h: HostSetup, guard: InterruptGuard) {
 }
 
 /** Up to the deploy key: sudo, home, packages, users, the lock, the key, whether it reads the repository. */
-async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolean; dependencies: boolean }, guard: InterruptGuard): Promise<void> {
+async function toTheKeyGate(
+  session: Session,
+  h: HostSetup,
+  o: { install: boolean; dependencies: boolean },
+  guard: InterruptGuard,
+): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
   const label = ex.host.label;
   const web = ex.host.roles.includes('web');
   const run = stepper(h, guard);
   await run(S.sudoCheck()).catch((err) => {
-    if (err instanceof RemoteCommandError) err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
+    if (err instanceof RemoteCommandError)
+      err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
     throw err;
   });
   const home = (await run(S.probeHome(s))).values.home;
   if (home.startsWith('foreign')) {
-    throw new UsageError(`${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`, 'Choose another home in [DEPLOY] (nothing was changed on the server).');
+    throw new UsageError(
+      `${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`,
+      'Choose another home in [DEPLOY] (nothing was changed on the server).',
+    );
   }
-  if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`));
+  if (!ex.dryRun)
+    reporter.info(
+      chalk.dim(
+        `  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`,
+      ),
+    );
   await checkAppUser(session, h, run);
   await run(S.bindsFree(s));
   await checkSameInstall(session, h, run);
   if (web) {
     await run(S.defaultServerFree(s)).catch((err) => {
-      if (err instanceof RemoteCommandError) throw new UsageError(`${label}: ${err.stderr.trim().split('\n').at(-1)}`, s.serverName === '_' ? `Give ${s.app} server_name names (server_name = example.com), or another listen_port.` : `Give that site server_name names too (with this tool: server_name = … in its settings, then setup), or give ${s.app} another listen_port.`);
+      if (err instanceof RemoteCommandError)
+        throw new UsageError(
+          `${label}: ${err.stderr.trim().split('\n').at(-1)}`,
+          s.serverName === '_'
+            ? `Give ${s.app} server_name names (server_name = example.com), or another listen_port.`
+            : `Give that site server_name names too (with this tool: server_name = … in its settings, then setup), or give ${s.app} another listen_port.`,
+        );
       throw err;
     });
   }
@@ -188,7 +260,8 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
   else if (!o.dependencies) await run(S.checkPackages(s, web));
   if (web && s.web.ssl === 'custom') {
     await run(T.checkCustomCertificate(s)).catch((err) => {
-      if (err instanceof RemoteCommandError) err.hint = `Put the certificate (with its chain) and its key where ssl_certificate and ssl_certificate_key say on ${label} (or change them), one covering ${s.serverName}, then run setup again.`;
+      if (err instanceof RemoteCommandError)
+        err.hint = `Put the certificate (with its chain) and its key where ssl_certificate and ssl_certificate_key say on ${label} (or change them), one covering ${s.serverName}, then run setup again.`;
       throw err;
     });
   }
@@ -197,7 +270,13 @@ async function toTheKeyGate(session: Session, h: HostSetup, o: { install: boolea
   await run(S.control(s));
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
   try {
-    const locked = await run(step('lock', 'take the deploy lock', [{ ...acquireLock(s, h.lock), probe: true }, ...repair(s), readLive(s, web)]));
+    const locked = await run(
+      step('lock', 'take the deploy lock', [
+        { ...acquireLock(s, h.lock), probe: true },
+        ...repair(s),
+        readLive(s, web),
+      ]),
+    );
     h.locked = true;
     h.serves = parseLive(locked.values.live_release);
   } catch (err) {
@@ -228,7 +307,11 @@ async function keyGate(session: Session, setups: HostSetup[]): Promise<void> {
     if (!gated.length) return;
     reporter.info(`Give these deploy keys read access to ${s.repository} (as read-only deploy keys):`);
     for (const h of gated) reporter.info(`  ${h.ex.host.label} (${s.appUser}): ${chalk.cyan(h.key ?? '?')}`);
-    if (!asker.interactive || !(await asker.confirm(`Added ${gated.length === 1 ? 'the key' : `the ${gated.length} keys`}? Check again?`))) return;
+    if (
+      !asker.interactive ||
+      !(await asker.confirm(`Added ${gated.length === 1 ? 'the key' : `the ${gated.length} keys`}? Check again?`))
+    )
+      return;
     await Promise.all(
       gated.map(async (h) => {
         try {
@@ -236,7 +319,10 @@ async function keyGate(session: Session, setups: HostSetup[]): Promise<void> {
           h.gated = undefined;
         } catch (err) {
           if (!(err instanceof RemoteCommandError)) h.failed = err as Error;
-          else reporter.warn(`${h.ex.host.label}: the key cannot read the repository yet: ${err.stderr.trim().split('\n').slice(-2).join(' ')}`);
+          else
+            reporter.warn(
+              `${h.ex.host.label}: the key cannot read the repository yet: ${err.stderr.trim().split('\n').slice(-2).join(' ')}`,
+            );
         }
       }),
     );
@@ -248,7 +334,13 @@ async function keyGate(session: Session, setups: HostSetup[]): Promise<void> {
  * `current` (workers). A host without a live release gets the one the fleet serves (`fleet`, read
  * on the primary), else the branch head.
  */
-async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, guard: InterruptGuard, fleet?: LiveRelease & { from: string }): Promise<void> {
+async function afterTheKeyGate(
+  session: Session,
+  h: HostSetup,
+  start: boolean,
+  guard: InterruptGuard,
+  fleet?: LiveRelease & { from: string },
+): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
   const L = layout(s);
@@ -261,15 +353,30 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
     if (!joins || !(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) throw err;
     return undefined;
   });
-  if (!cloned && joins) reporter.warn(`${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`);
+  if (!cloned && joins)
+    reporter.warn(
+      `${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`,
+    );
   cloned ??= await run(withResolve(s, S.clone(s)));
   const fromFleet = joins && cloned.values.resolved?.startsWith(joins.commit) ? joins : undefined;
-  const resolved = fromFleet ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref } : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
-  const release = fromFleet ? fromFleet.release : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  const resolved = fromFleet
+    ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
+    : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
+  const release = fromFleet
+    ? fromFleet.release
+    : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
   if (!ex.dryRun && !h.serves) {
-    reporter.info(chalk.dim(fromFleet ? `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}), the release ${fromFleet.from} serves, not the head of the branch` : `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}, the head of the branch)${fleet || (s.fleet ?? s.hosts).length === 1 ? '' : `: the primary (${s.primary}) serves no release yet to take instead`}`));
+    reporter.info(
+      chalk.dim(
+        fromFleet
+          ? `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}), the release ${fromFleet.from} serves, not the head of the branch`
+          : `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}, the head of the branch)${fleet || (s.fleet ?? s.hosts).length === 1 ? '' : `: the primary (${s.primary}) serves no release yet to take instead`}`,
+      ),
+    );
   } else if (!ex.dryRun && h.serves && fleet && fleet.from !== label && h.serves.release !== fleet.release) {
-    reporter.warn(`${label} serves ${h.serves.release}, ${fleet.from} (the primary) serves ${fleet.release}: setup leaves a live release as it is; \`deploy ${s.app} deploy --hosts ${label}\` (or \`rollback ${fleet.release} --hosts ${label}\`) brings it in line`);
+    reporter.warn(
+      `${label} serves ${h.serves.release}, ${fleet.from} (the primary) serves ${fleet.release}: setup leaves a live release as it is; \`deploy ${s.app} deploy --hosts ${label}\` (or \`rollback ${fleet.release} --hosts ${label}\`) brings it in line`,
+    );
   }
   h.serves ??= { release, ...resolved };
 
@@ -282,7 +389,17 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
   const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() };
   const on = buildOn(s, ex.host);
-  await run(firstRelease(step('virtualenv', 'virtualenv', [...B.exportRelease(s, ref), B.writeEnvFile(s, release), ...writeReleaseFiles(s, release), ...keepReleaseFiles(s, release), B.virtualenv(s, release)])));
+  await run(
+    firstRelease(
+      step('virtualenv', 'virtualenv', [
+        ...B.exportRelease(s, ref),
+        B.writeEnvFile(s, release),
+        ...writeReleaseFiles(s, release),
+        ...keepReleaseFiles(s, release),
+        B.virtualenv(s, release),
+      ]),
+    ),
+  );
   await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
   await run(S.gunicornConfig(s));
   if (web) await run(S.supervisorConfigStep(s));
@@ -291,13 +408,36 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   const moved = web ? await rebind(session, h, run) : undefined;
   if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
   if (web) await run(S.nginxConfig(s));
-  if (moved) await run(step('rebind-switch', `switch traffic to slot ${moved.to} (the new address)`, [...switchTo(s, moved.to), ...stopSlotInBackground(s, moved.from)]));
+  if (moved)
+    await run(
+      step('rebind-switch', `switch traffic to slot ${moved.to} (the new address)`, [
+        ...switchTo(s, moved.to),
+        ...stopSlotInBackground(s, moved.from),
+      ]),
+    );
   if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
   if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
-  await run(firstRelease(step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [B.requirements(s, release)])));
-  await run(firstRelease(step('django', on.migrate ? 'Django (collectstatic and migrate, when there is a manage.py)' : 'Django (collectstatic, when there is a manage.py)', [...B.djangoCommands(s, release, on), B.markBuilt(s, release)])));
+  await run(
+    firstRelease(
+      step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [
+        B.requirements(s, release),
+      ]),
+    ),
+  );
+  await run(
+    firstRelease(
+      step(
+        'django',
+        on.migrate
+          ? 'Django (collectstatic and migrate, when there is a manage.py)'
+          : 'Django (collectstatic, when there is a manage.py)',
+        [...B.djangoCommands(s, release, on), B.markBuilt(s, release)],
+      ),
+    ),
+  );
   // The fleet's primary only (whatever --hosts selects): the others' first release is one it has migrated.
-  if (!on.migrate && (ex.host.label === s.primary || (s.fleet ?? s.hosts).length === 1)) await run(firstRelease(D.runOnce(s, release)));
+  if (!on.migrate && (ex.host.label === s.primary || (s.fleet ?? s.hosts).length === 1))
+    await run(firstRelease(D.runOnce(s, release)));
   if (!start) {
     reporter.info(`${label}: stopped before starting the app.`);
     h.done = true;
@@ -305,7 +445,9 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   }
   if (!web) {
     // A worker has no slots: its first release is simply made current.
-    await run(firstRelease(step('current', `make ${release} current`, [{ run: replaceLink(L.release(release), L.current) }])));
+    await run(
+      firstRelease(step('current', `make ${release} current`, [{ run: replaceLink(L.release(release), L.current) }])),
+    );
     if (runsProcesses(s, ex.host)) await run(startProcessesStep(s, true));
     h.done = true;
     return;
@@ -314,10 +456,19 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
   // release when an earlier setup was cut short between linking the slot and starting it.
   const live = S.parseLiveProgram(s, (await run(S.liveProgram(s))).values);
   if (live.state === 'RUNNING') {
-    if (!ex.dryRun) reporter.info(chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``));
+    if (!ex.dryRun)
+      reporter.info(
+        chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``),
+      );
   } else {
     const target = live.release || release;
-    await run(step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [...startSlot(s, live.slot, target), healthCheck(s, live.slot), ...switchTo(s, live.slot)]));
+    await run(
+      step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [
+        ...startSlot(s, live.slot, target),
+        healthCheck(s, live.slot),
+        ...switchTo(s, live.slot),
+      ]),
+    );
   }
   await run(S.verifySite(s));
   if (s.web.ssl !== 'none') await checkServedCertificate(session, h, run);
@@ -332,15 +483,28 @@ async function afterTheKeyGate(session: Session, h: HostSetup, start: boolean, g
  * check; then (the caller) the new site is loaded, where the idle slot is the live one's backup,
  * and the switch file moves. No request meets a port nothing listens on.
  */
-async function rebind(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<{ from: Slot; to: Slot } | undefined> {
+async function rebind(
+  session: Session,
+  h: HostSetup,
+  run: (st: Step) => Promise<StepResult>,
+): Promise<{ from: Slot; to: Slot } | undefined> {
   const { settings: s } = session;
   const live = S.parseLiveProgram(s, (await run(S.liveProgram(s))).values);
   if (h.ex.dryRun || live.state !== 'RUNNING' || !live.release) return undefined;
   const moved = (await run(S.liveBindMoved(s, live.slot))).values.moved === 'yes';
   if (!moved) return undefined;
   const to = otherSlot(live.slot);
-  session.reporter.info(chalk.dim(`  ${h.ex.host.label}: the live slot ${live.slot} is not on ${layout(s).bind(live.slot)} yet: ${live.release} starts in slot ${to} on ${layout(s).bind(to)} first`));
-  await run(step('rebind', `start ${live.release} in slot ${to} on ${layout(s).bind(to)}, health check`, [...startSlot(s, to, live.release), healthCheck(s, to)]));
+  session.reporter.info(
+    chalk.dim(
+      `  ${h.ex.host.label}: the live slot ${live.slot} is not on ${layout(s).bind(live.slot)} yet: ${live.release} starts in slot ${to} on ${layout(s).bind(to)} first`,
+    ),
+  );
+  await run(
+    step('rebind', `start ${live.release} in slot ${to} on ${layout(s).bind(to)}, health check`, [
+      ...startSlot(s, to, live.release),
+      healthCheck(s, to),
+    ]),
+  );
   return { from: live.slot, to };
 }
 
@@ -367,24 +531,41 @@ async function checkAppUser(session: Session, h: HostSetup, run: (st: Step) => P
   const { settings: s, reporter } = session;
   const risks = (await run(S.appUserCheck(s))).values.app_user_risks ?? '';
   if (h.ex.dryRun || !risks.trim()) return;
-  const reasons = risks.trim().split('\n').map((r) => r.trim());
+  const reasons = risks
+    .trim()
+    .split('\n')
+    .map((r) => r.trim());
   const what = `app_user ${s.appUser} on ${h.ex.host.label} could become root or read the system: ${reasons.join('; ')}`;
-  if (s.appUserRiskAccepted) return reporter.warn(`${what}. Accepted by app_user_risk_accepted: ${s.appUserRiskAccepted}`);
-  throw new UsageError(`${what}; the web app runs as it, so a flaw in the app would be one in the server. Nothing was changed.`, `Give app_user a user of its own (setup creates it: no password, no login shell), or set app_user_risk_accepted = <why> in [DEPLOY] to accept it.`);
+  if (s.appUserRiskAccepted)
+    return reporter.warn(`${what}. Accepted by app_user_risk_accepted: ${s.appUserRiskAccepted}`);
+  throw new UsageError(
+    `${what}; the web app runs as it, so a flaw in the app would be one in the server. Nothing was changed.`,
+    `Give app_user a user of its own (setup creates it: no password, no login shell), or set app_user_risk_accepted = <why> in [DEPLOY] to accept it.`,
+  );
 }
 
 /** The certificate nginx now serves: said, and warned about when it expires soon or nothing renews it. */
-async function checkServedCertificate(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+async function checkServedCertificate(
+  session: Session,
+  h: HostSetup,
+  run: (st: Step) => Promise<StepResult>,
+): Promise<void> {
   const { settings: s, reporter } = session;
   const res = await run(step('certificate-served', 'the certificate nginx serves', T.servedCertificate(s), false));
   if (h.ex.dryRun) return;
   const cert = T.parseCertificate(res.values.certificate ?? '', res.values.renewal ?? '');
   const label = h.ex.host.label;
-  if (!cert) return reporter.warn(`${label}: nginx answers HTTPS on port ${s.web.sslPort} without a certificate openssl can read`);
+  if (!cert)
+    return reporter.warn(
+      `${label}: nginx answers HTTPS on port ${s.web.sslPort} without a certificate openssl can read`,
+    );
   reporter.hostData(label, 'certificate', cert);
   reporter.info(chalk.dim(`  ${label}: certificate ${T.describeCertificate(cert)}`));
   const concerns = T.certificateConcerns(cert);
-  if (concerns.expiresSoon) reporter.warn(`${label}: the certificate for ${cert.names.join(', ')} expires in ${cert.daysLeft} days (${cert.expires.slice(0, 10)})${s.web.ssl === 'custom' ? `: replace ${layout(s).certificate} and its key, then run setup again` : ': certbot should have renewed it; see `journalctl -u certbot` on the host'}`);
+  if (concerns.expiresSoon)
+    reporter.warn(
+      `${label}: the certificate for ${cert.names.join(', ')} expires in ${cert.daysLeft} days (${cert.expires.slice(0, 10)})${s.web.ssl === 'custom' ? `: replace ${layout(s).certificate} and its key, then run setup again` : ': certbot should have renewed it; see `journalctl -u certbot` on the host'}`,
+    );
   if (concerns.notRenewed) reporter.warn(`${label}: certbot.timer is not active: the certificate will not renew`);
 }
 
@@ -399,32 +580,61 @@ function finishSetup(session: Session, setups: HostSetup[], outside?: HostSetup)
   const failed = setups.filter((h) => h.failed);
   const gated = setups.filter((h) => h.gated && !h.failed);
   if (outside) {
-    reporter.hostData(outside.ex.host.label, 'result', outside.locked || outside.ex.dryRun ? 'locked (the primary, not in --hosts)' : 'not set up (the primary, not in --hosts)');
+    reporter.hostData(
+      outside.ex.host.label,
+      'result',
+      outside.locked || outside.ex.dryRun
+        ? 'locked (the primary, not in --hosts)'
+        : 'not set up (the primary, not in --hosts)',
+    );
     reporter.hostData(outside.ex.host.label, 'release', outside.serves?.release ?? '');
   }
   // What the summary table says for each host (and --json).
   for (const h of setups) {
     const label = h.ex.host.label;
     if (h.serves && !h.ex.dryRun) reporter.hostData(label, 'release', h.serves.release);
-    reporter.hostData(label, 'result', h.failed ? `failed after "${h.reached}": ${h.failed.message.split('\n')[0]}` : h.gated ? 'waiting for its deploy key (all before it done)' : h.done ? 'set up' : 'done');
+    reporter.hostData(
+      label,
+      'result',
+      h.failed
+        ? `failed after "${h.reached}": ${h.failed.message.split('\n')[0]}`
+        : h.gated
+          ? 'waiting for its deploy key (all before it done)'
+          : h.done
+            ? 'set up'
+            : 'done',
+    );
     if (h.failed && setups.length > 1) reporter.info(`${chalk.red('✗')} ${label}: ${h.failed.message.split('\n')[0]}`);
   }
   if (failed.length === 1 && setups.length === 1) throw withNextStep(failed[0].failed, s.app, 'setup');
-  if (failed.length) throw new DeployError(`setup failed on ${failed.map((h) => h.ex.host.label).join(', ')}${gated.length ? `; ${gated.length} more wait for their deploy key` : ''}`, 'See each host above; setup can be run again: what is done stays done.');
+  if (failed.length)
+    throw new DeployError(
+      `setup failed on ${failed.map((h) => h.ex.host.label).join(', ')}${gated.length ? `; ${gated.length} more wait for their deploy key` : ''}`,
+      'See each host above; setup can be run again: what is done stays done.',
+    );
   if (gated.length) {
     const keys = gated.map((h) => `  ${h.ex.host.label}: ${h.key}`).join('\n');
     throw new OperatorActionError(
-      gated.length === 1 && setups.length === 1 ? `${gated[0].ex.host.label}: the deploy key cannot read ${s.repository} (${gated[0].gated})` : `${gated.length} of ${setups.length} hosts: the deploy key cannot read ${s.repository} yet`,
+      gated.length === 1 && setups.length === 1
+        ? `${gated[0].ex.host.label}: the deploy key cannot read ${s.repository} (${gated[0].gated})`
+        : `${gated.length} of ${setups.length} hosts: the deploy key cannot read ${s.repository} yet`,
       `Add ${gated.length === 1 ? 'this public key' : 'these public keys'} as read-only deploy keys of the repository, then run setup again:\n${keys}`,
     );
   }
-  session.finish(opts.dryRun ? `dry run of setup for ${s.app} on ${s.hosts.map((h) => h.label).join(', ')}` : `${s.app} is set up on ${s.hosts.map((h) => h.label).join(', ')}`);
+  session.finish(
+    opts.dryRun
+      ? `dry run of setup for ${s.app} on ${s.hosts.map((h) => h.label).join(', ')}`
+      : `${s.app} is set up on ${s.hosts.map((h) => h.label).join(', ')}`,
+  );
 }
 
 /** The public keys deploy_user accepts (deploy_user_keys, else the .pub beside identity_file). */
 function readDeployUserKeys(s: Session['settings']): string {
   const files = s.deployUserKeys.length ? s.deployUserKeys : s.identityFile ? [`${s.identityFile}.pub`] : [];
-  if (!files.length) throw new UsageError('deploy_user needs deploy_user_keys (public key files to authorise): there is no identity_file whose .pub could be used');
+  if (!files.length)
+    throw new UsageError(
+      'deploy_user needs deploy_user_keys (public key files to authorise): there is no identity_file whose .pub could be used',
+    );
   return files
     .map((f) => {
       const path = f.startsWith('~/') ? join(homedir(), f.slice(2)) : f;
@@ -433,7 +643,9 @@ function readDeployUserKeys(s: Session['settings']): string {
         if (!/^(ssh-|ecdsa-|sk-)\S+ \S+/.test(key)) throw new Error('not an OpenSSH public key');
         return `${key}\n`;
       } catch (e) {
-        throw new UsageError(`[DEPLOY] deploy_user_keys: cannot use ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(
+          `[DEPLOY] deploy_user_keys: cannot use ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
     })
     .join('');

@@ -22,7 +22,11 @@ function maintenanceText(m: MaintenanceState, lock?: Partial<LockInfo>): string 
   if (!m.on) return 'off';
   const message = m.message === undefined ? '' : `, "${terminalSafe(m.message)}"`;
   const left = !!m.run && (m.run !== lock?.token || holderState(lock) === 'gone');
-  const who = left ? `, left by a deploy --maintenance of ${terminalSafe(m.by ?? '?')} that did not finish: the next deploy, rollback or \`maintenance off\` takes it down` : m.by ? `, by ${terminalSafe(m.by)}` : '';
+  const who = left
+    ? `, left by a deploy --maintenance of ${terminalSafe(m.by ?? '?')} that did not finish: the next deploy, rollback or \`maintenance off\` takes it down`
+    : m.by
+      ? `, by ${terminalSafe(m.by)}`
+      : '';
   return chalk.yellow(`on (since ${String(m.since).replace('T', ' ').slice(0, 19)}${message}${who})`);
 }
 
@@ -69,11 +73,17 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     if (!reached.length && failed.length === 1 && s.hosts.length === 1) throw failed[0].err;
     throw new ConnectionError(
       `cannot reach ${unreachable.length} of ${s.hosts.length} hosts${reached.length ? ' (the others are reported above)' : ''}:\n${unreachable.map((u) => `  ${u.why.split('\n')[0]}`).join('\n')}${down.length ? `\nnot running: ${down.join(', ')}` : ''}`,
-      reached.length ? `Bring ${unreachable.length === 1 ? 'it' : 'them'} back, or leave ${unreachable.length === 1 ? 'it' : 'them'} out: --hosts ${reached.join(',')}` : `Check that the hosts are up and that this machine reaches them.`,
+      reached.length
+        ? `Bring ${unreachable.length === 1 ? 'it' : 'them'} back, or leave ${unreachable.length === 1 ? 'it' : 'them'} out: --hosts ${reached.join(',')}`
+        : `Check that the hosts are up and that this machine reaches them.`,
     );
   }
   // A service the app needs is down: the site (or its programs) cannot be what status shows.
-  if (down.length) throw new DeployError(`not running: ${down.join(', ')}`, `Start ${down.length === 1 ? 'it' : 'them'} on the host (sudo systemctl start ${[...new Set(down.map((d) => d.split(' ')[0]))].join(' ')}), then check \`deploy ${s.app} status\` again.`);
+  if (down.length)
+    throw new DeployError(
+      `not running: ${down.join(', ')}`,
+      `Start ${down.length === 1 ? 'it' : 'them'} on the host (sudo systemctl start ${[...new Set(down.map((d) => d.split(' ')[0]))].join(' ')}), then check \`deploy ${s.app} status\` again.`,
+    );
 
   async function showStatus(run: HostRun): Promise<void> {
     const res = await run.ex.run(status(s, run.ex.host));
@@ -82,19 +92,46 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     const label = run.ex.host.label;
     const web = st.live_slot !== undefined;
     const holder = parseLock(st.lock);
-    reporter.hostData(label, 'status', { ...st, lock: holder ? { ...holder, token: undefined, holder: holderState(holder), text: describeLock(holder) } : null });
+    reporter.hostData(label, 'status', {
+      ...st,
+      lock: holder ? { ...holder, token: undefined, holder: holderState(holder), text: describeLock(holder) } : null,
+    });
     // What the server says (release metadata, process lines, the page's message) is shown with its control characters escaped.
     const safe = (v: unknown) => terminalSafe(String(v ?? ''));
     const r = st.release;
-    const rows: [string, string][] = [['release', r?.name ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}` : chalk.yellow(web ? 'none (run setup)' : 'none: `current` names no release (run setup)')]];
+    const rows: [string, string][] = [
+      [
+        'release',
+        r?.name
+          ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}`
+          : chalk.yellow(web ? 'none (run setup)' : 'none: `current` names no release (run setup)'),
+      ],
+    ];
     if (web) rows.push(['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`]);
-    if (web && st.slot_link === false) rows.push(['slot link', chalk.yellow(`slots/${st.live_slot} is missing (removed, or a run cut off): its gunicorn serves on, from ${r?.name ? `${safe(r.name)} (current)` : 'the release it started in'}; the next deploy or rollback puts a link back`)]);
+    if (web && st.slot_link === false)
+      rows.push([
+        'slot link',
+        chalk.yellow(
+          `slots/${st.live_slot} is missing (removed, or a run cut off): its gunicorn serves on, from ${r?.name ? `${safe(r.name)} (current)` : 'the release it started in'}; the next deploy or rollback puts a link back`,
+        ),
+      ]);
     else rows.push(['role', 'worker: no site, no slots; `current` is its live release']);
-    if (web && st.slot_link !== false && r?.name && st.current !== r.name) rows.push(['current', chalk.yellow(`${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`)]);
-    for (const [name, state] of Object.entries(st.services)) rows.push([safe(name), state === 'active' ? state : chalk.red(safe(state || 'not installed'))]);
-    for (const [name, p] of Object.entries(st.processes)) rows.push([safe(name), safe(`${p.state} ${p.detail}`.trim())]);
+    if (web && st.slot_link !== false && r?.name && st.current !== r.name)
+      rows.push([
+        'current',
+        chalk.yellow(
+          `${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`,
+        ),
+      ]);
+    for (const [name, state] of Object.entries(st.services))
+      rows.push([safe(name), state === 'active' ? state : chalk.red(safe(state || 'not installed'))]);
+    for (const [name, p] of Object.entries(st.processes))
+      rows.push([safe(name), safe(`${p.state} ${p.detail}`.trim())]);
     if (web) {
-      rows.push(['health', `slot ${st.live_slot}: ${(good(st.health ?? null) ? chalk.green : chalk.red)(check(st.health ?? null))}`]);
+      rows.push([
+        'health',
+        `slot ${st.live_slot}: ${(good(st.health ?? null) ? chalk.green : chalk.red)(check(st.health ?? null))}`,
+      ]);
       rows.push(['site', (good(st.site ?? null) ? chalk.green : chalk.red)(check(st.site ?? null))]);
     }
     if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance, holder)]);
@@ -104,6 +141,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);
     rows.push(['disk free', st.disk_free]);
     reporter.info([chalk.bold(label), ...rows.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join('\n'));
-    for (const name of requiredServices(s, run.ex.host)) if (st.services[name] !== 'active') down.push(`${name} on ${label} (${st.services[name] || 'not installed'})`);
+    for (const name of requiredServices(s, run.ex.host))
+      if (st.services[name] !== 'active') down.push(`${name} on ${label} (${st.services[name] || 'not installed'})`);
   }
 }

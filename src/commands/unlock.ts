@@ -21,7 +21,9 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
     const one = async (run: (typeof fleet.runs)[number]) => {
       const label = run.ex.host.label;
       // No app directory (setup cut off before it, or never run): no lock, and no app user to read it.
-      const res = await run.ex.run(onlyIf(sh`test -d ${layout(s).root}`, step('lock-info', 'read the lock', [readLock(s)])));
+      const res = await run.ex.run(
+        onlyIf(sh`test -d ${layout(s).root}`, step('lock-info', 'read the lock', [readLock(s)])),
+      );
       const holder = parseLock(res.values.lock ?? '');
       if (!holder && !opts.dryRun) {
         reporter.info(`${label}: not locked`);
@@ -33,7 +35,10 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
       if (holder) reporter.hostData(label, 'lock', { ...holder, token: undefined, holder: state, text: whose });
       if (state === 'running here' && !opts.force) {
         reporter.hostData(label, 'unlocked', false);
-        throw new LockedError(`${label}: ${s.app} is locked by ${whose}: not removing a lock whose run is still going`, `Wait for it, or stop it (kill ${holder!.pid}); \`deploy ${s.app} unlock --force\` removes the lock anyway.`);
+        throw new LockedError(
+          `${label}: ${s.app} is locked by ${whose}: not removing a lock whose run is still going`,
+          `Wait for it, or stop it (kill ${holder!.pid}); \`deploy ${s.app} unlock --force\` removes the lock anyway.`,
+        );
       }
       // Nobody is asked under --yes: a lock whose run may be going on another machine needs --force as well.
       if (state === 'elsewhere' && asker.yes && !opts.force && !opts.dryRun) {
@@ -43,14 +48,18 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
           `Make sure that run is over (\`deploy ${s.app} status\` shows the lock), then \`deploy ${s.app} unlock --yes --force\`, or run \`deploy ${s.app} unlock\` and answer.`,
         );
       }
-      const question = holder ? `${label} is locked by ${whose}. Remove the lock?${state === 'elsewhere' ? ' (only if that run is over)' : ''}` : `Remove the lock on ${label}?`;
+      const question = holder
+        ? `${label} is locked by ${whose}. Remove the lock?${state === 'elsewhere' ? ' (only if that run is over)' : ''}`
+        : `Remove the lock on ${label}?`;
       if (!(await asker.confirm(question, state === 'gone'))) {
         reporter.hostData(label, 'unlocked', false);
         return;
       }
       await run.ex.run(removeLock(s, holder?.token));
       reporter.hostData(label, 'unlocked', true);
-      reporter.info(chalk.green(opts.dryRun ? `${label}: the lock would be removed` : `${label}: removed the lock of ${whose}`));
+      reporter.info(
+        chalk.green(opts.dryRun ? `${label}: the lock would be removed` : `${label}: removed the lock of ${whose}`),
+      );
     };
     // Questions go host by host; with none to ask (--yes), every host at once.
     if (asker.yes) await fleet.each(one);

@@ -5,6 +5,7 @@ import type { Step, StepResult } from '../plan.js';
 import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
 import { PRELUDE, remoteShell, describeCommand, renderScript, renderStepBody, type RenderContext } from '../render.js';
+import { LIBRARY_TEXT } from '../library.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
 
@@ -28,18 +29,36 @@ export class PrinterExecutor implements Executor {
   async run(step: Step): Promise<StepResult> {
     const script = renderScript(step, this.ctx, false);
     this.onIssue?.(this.host.label, step, script);
-    this.reporter.info(chalk.bold(`${this.host.label}  ${step.title}`) + chalk.dim(`  [${step.id}, via ${remoteShell(step, this.ctx)}]`));
+    this.reporter.info(
+      chalk.bold(`${this.host.label}  ${step.title}`) + chalk.dim(`  [${step.id}, via ${remoteShell(step, this.ctx)}]`),
+    );
     if (this.reporter.verbose) {
-      if (!this.preludeShown) this.reporter.info(chalk.dim(`# every script starts with this helper library:\n${PRELUDE}`));
+      if (!this.preludeShown)
+        this.reporter.info(
+          chalk.dim(
+            `# every script starts with this (remote/markers.sh, remote/prelude.sh):\n${PRELUDE}\n# then the functions of remote/lib/ it calls, of these:\n${LIBRARY_TEXT}`,
+          ),
+        );
       this.preludeShown = true;
-      this.reporter.info(renderStepBody(step, this.ctx, false).replace(/^/gm, '    '));
+      this.reporter.info(renderStepBody(step, this.ctx, false, 'named').replace(/^/gm, '    '));
     } else {
       if (step.onlyIf) this.reporter.info(`    only if: ${step.onlyIf}`);
       for (const c of step.commands) this.reporter.info(describeCommand(c, step, this.ctx).replace(/^/gm, '    '));
     }
-    this.reporter.stepDone({ host: this.host.label, id: step.id, title: step.title, status: 'ok', durationMs: 0 }, true);
+    this.reporter.stepDone(
+      { host: this.host.label, id: step.id, title: step.title, status: 'ok', durationMs: 0 },
+      true,
+    );
     const values = Object.fromEntries(step.commands.flatMap((c) => (c.name ? [[c.name, `<${c.name}>`]] : [])));
-    return { step, host: this.host.label, status: 'ok', durationMs: 0, stdout: '', commands: step.commands.map((_, i) => ({ index: i + 1, stdout: '', stderr: '', changed: false, skipped: false })), values };
+    return {
+      step,
+      host: this.host.label,
+      status: 'ok',
+      durationMs: 0,
+      stdout: '',
+      commands: step.commands.map((_, i) => ({ index: i + 1, stdout: '', stderr: '', changed: false, skipped: false })),
+      values,
+    };
   }
 
   async attach(command: Sh, tty: boolean): Promise<number> {

@@ -26,7 +26,9 @@ interface Pending {
 }
 
 /** What RootShell needs of an SSH channel (tests give it a local bash). */
-export type ShellChannel = Pick<ClientChannel, 'on' | 'write' | 'end'> & { stderr: { on(event: 'data', fn: (chunk: Buffer) => void): unknown } };
+export type ShellChannel = Pick<ClientChannel, 'on' | 'write' | 'end'> & {
+  stderr: { on(event: 'data', fn: (chunk: Buffer) => void): unknown };
+};
 
 export class RootShell {
   private pending?: Pending;
@@ -61,7 +63,9 @@ export class RootShell {
     const tag = randomBytes(6).toString('hex');
     return new Promise<ShellResult>((resolve, reject) => {
       this.pending = { tag, out: [], err: [], outDone: false, errDone: false, code: -1, onOut, onErr, resolve, reject };
-      this.channel.write(`(\n${script}\n) </dev/null\nprintf '\\036end-${tag} %s\\n' "$?"; printf '\\036end-${tag}\\n' >&2\n`);
+      this.channel.write(
+        `(\n${script}\n) </dev/null\nprintf '\\036end-${tag} %s\\n' "$?"; printf '\\036end-${tag}\\n' >&2\n`,
+      );
     });
   }
 

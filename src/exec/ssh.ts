@@ -6,7 +6,15 @@ import type { Client, ClientChannel } from 'ssh2';
 import type { Step, StepResult } from '../plan.js';
 import type { Sh } from '../shell.js';
 import type { HostSpec } from '../settings/types.js';
-import { lineSplitter, parseOutput, remoteShell, describeCommand, renderScript, MARK, type RenderContext } from '../render.js';
+import {
+  lineSplitter,
+  parseOutput,
+  remoteShell,
+  describeCommand,
+  renderScript,
+  MARK,
+  type RenderContext,
+} from '../render.js';
 import { DeployError, RemoteCommandError } from '../errors.js';
 import type { Reporter } from '../ui/output.js';
 import type { Executor, IssueListener } from './executor.js';
@@ -61,7 +69,12 @@ export class SshExecutor implements Executor {
         if (word === 'warn') this.reporter.warn(`${label}: ${terminalSafe(line.slice(line.indexOf(' ') + 1))}`);
         return;
       }
-      this.reporter.remote(label, line, isErr, this.reporter.verbose || !!step.stream || !!step.commands[running - 1]?.show);
+      this.reporter.remote(
+        label,
+        line,
+        isErr,
+        this.reporter.verbose || !!step.stream || !!step.commands[running - 1]?.show,
+      );
     };
     this.roundTrips++;
     const script = renderScript(step, this.ctx, true);
@@ -76,7 +89,13 @@ export class SshExecutor implements Executor {
       } else {
         const out = lineSplitter(onLine(false));
         const err = lineSplitter(onLine(true));
-        res = await this.ssh.execCommand(remoteShell(step, this.ctx), { stdin: script, noTrim: true, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c), onChannel: (ch) => ch.on('error', () => undefined) });
+        res = await this.ssh.execCommand(remoteShell(step, this.ctx), {
+          stdin: script,
+          noTrim: true,
+          onStdout: (c) => out.push(c),
+          onStderr: (c) => err.push(c),
+          onChannel: (ch) => ch.on('error', () => undefined),
+        });
         out.end();
         err.end();
       }
@@ -84,11 +103,18 @@ export class SshExecutor implements Executor {
       failure = e;
     }
     // This run closed the connection under the step (Ctrl-C ends `logs -f` so): not a failure of the step.
-    if (this.closing && (!res || res.code === null)) throw new DeployError(`${label}: the connection was closed during "${step.title}"`);
+    if (this.closing && (!res || res.code === null))
+      throw new DeployError(`${label}: the connection was closed during "${step.title}"`);
     // A step cut off by the loss of its connection has no exit status: the loss is its failure.
     const gone = res && res.code !== null ? undefined : this.lost(step.title);
     if (gone || !res) {
-      this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs: performance.now() - started });
+      this.reporter.stepDone({
+        host: label,
+        id: step.id,
+        title: step.title,
+        status: 'failed',
+        durationMs: performance.now() - started,
+      });
       if (gone) this.reporter.hostData(label, 'result', `connection lost at "${step.title}"`);
       throw gone ?? failure;
     }
@@ -97,8 +123,15 @@ export class SshExecutor implements Executor {
     if (res.code !== 0) {
       this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs });
       const f = parsed.failed;
-      if (f && f.index > 0) throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index], f.index);
-      throw new RemoteCommandError(label, step.title, remoteShell(step, this.ctx), res.code ?? -1, res.stderr || (res.signal ? `killed by ${res.signal}` : ''));
+      if (f && f.index > 0)
+        throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index], f.index);
+      throw new RemoteCommandError(
+        label,
+        step.title,
+        remoteShell(step, this.ctx),
+        res.code ?? -1,
+        res.stderr || (res.signal ? `killed by ${res.signal}` : ''),
+      );
     }
     const commands = step.commands.map((_, i) => ({
       index: i + 1,
@@ -107,7 +140,9 @@ export class SshExecutor implements Executor {
       changed: parsed.changed.has(i + 1),
       skipped: parsed.skipped.has(i + 1),
     }));
-    const values = Object.fromEntries(step.commands.flatMap((c, i) => (c.name ? [[c.name, parsed.stdout[i + 1].trim()]] : [])));
+    const values = Object.fromEntries(
+      step.commands.flatMap((c, i) => (c.name ? [[c.name, parsed.stdout[i + 1].trim()]] : [])),
+    );
     const result: StepResult = {
       step,
       host: label,
@@ -128,7 +163,15 @@ export class SshExecutor implements Executor {
     const gone = this.lost();
     if (gone) throw gone;
     return new Promise<number>((resolve, reject) => {
-      const opts = tty ? { pty: { term: process.env.TERM ?? 'xterm', rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 } } : {};
+      const opts = tty
+        ? {
+            pty: {
+              term: process.env.TERM ?? 'xterm',
+              rows: process.stdout.rows ?? 24,
+              cols: process.stdout.columns ?? 80,
+            },
+          }
+        : {};
       const started = (err: Error | undefined, channel: ClientChannel) => {
         if (err) return reject(this.lost() ?? err);
         const stdin = process.stdin;
@@ -166,9 +209,11 @@ export class SshExecutor implements Executor {
     this.roundTrips++;
     const gone = this.lost();
     if (gone) throw gone;
-    const res = await this.ssh.execCommand(command.reveal(), { noTrim: true, stdin, onChannel: (ch) => ch.on('error', () => undefined) }).catch((err: unknown) => {
-      throw this.lost() ?? err;
-    });
+    const res = await this.ssh
+      .execCommand(command.reveal(), { noTrim: true, stdin, onChannel: (ch) => ch.on('error', () => undefined) })
+      .catch((err: unknown) => {
+        throw this.lost() ?? err;
+      });
     if (res.code === null) {
       const lost = this.lost();
       if (lost) throw lost;

@@ -9,33 +9,28 @@ import { abandon, finishSwitch, parseAbandon, unlockStep } from '../steps/deploy
 import { LOCKED_STATUS, parseLock, type LockInfo } from '../steps/lock.js';
 import { abortRequest, INTERRUPTED_STATUS } from '../steps/switch.js';
 import type { Fleet, HostRun } from './fleet.js';
+import type { RunState } from './run-state.js';
+
+export type { RunState } from './run-state.js';
 import { HookFailedError, runSwitching, withoutHook } from './golive.js';
 import { ConnectionLostError } from '../ssh/lost.js';
-
-/** Where the run is, so a signal gets the right answer. */
-export interface RunState {
-  guard: InterruptGuard;
-  /** Hosts are switching: too late to stop, the switch finishes. */
-  switching: boolean;
-  /** Replies to Ctrl-C's abort requests. */
-  abortReplies: Promise<void>[];
-  tooLate: string[];
-  /** A rolling deploy: hosts that switched keep their old slot until the rollout is over. */
-  log: Record<string, unknown>;
-  lock: LockInfo;
-  prune: boolean;
-}
 
 /**
  * The run has nothing to do: give the locks back (logged as "already live") and say so. A host
  * still has programs of processes its role does not run (a run of an older version on part of
  * the fleet wrote them): they go, stopped first.
  */
-export async function nothingToDo(fleet: Fleet, lock: LockInfo, log: Record<string, unknown>, message: string): Promise<void> {
+export async function nothingToDo(
+  fleet: Fleet,
+  lock: LockInfo,
+  log: Record<string, unknown>,
+  message: string,
+): Promise<void> {
   const s = fleet.settings;
   await fleet.each(async (run) => {
     const unlock = unlockStep(s, lock.token, { ...log, result: 'already live' });
-    const stray = Object.keys(s.processes).length && !runsProcesses(s, run.ex.host) ? writeProcessPrograms(s, false) : [];
+    const stray =
+      Object.keys(s.processes).length && !runsProcesses(s, run.ex.host) ? writeProcessPrograms(s, false) : [];
     await run.ex.run({ ...unlock, commands: [...stray, ...unlock.commands] });
     run.locked = false;
     run.outcome = 'already live';
@@ -60,7 +55,9 @@ export function asLockError(err: unknown, app: string): unknown {
 function askToStop(fleet: Fleet, state: RunState, signal: string): void {
   const { reporter } = fleet.session;
   if (state.switching) {
-    reporter.warn(`${signal}: too late to stop: traffic is switching on every host; letting it finish (press Ctrl-C again to quit at once)`);
+    reporter.warn(
+      `${signal}: too late to stop: traffic is switching on every host; letting it finish (press Ctrl-C again to quit at once)`,
+    );
     return;
   }
   reporter.warn(`${signal}: asking the hosts to stop before traffic switches (press Ctrl-C again to quit at once)`);
@@ -71,7 +68,9 @@ function askToStop(fleet: Fleet, state: RunState, signal: string): void {
       (res) => {
         if (res.values.decision === 'too-late') {
           state.tooLate.push(label);
-          reporter.warn(`${label}: too late to stop: traffic is already switching to ${run.target ?? 'the new release'}; letting it finish`);
+          reporter.warn(
+            `${label}: too late to stop: traffic is already switching to ${run.target ?? 'the new release'}; letting it finish`,
+          );
         } else reporter.info(`${label}: stopping before the switch, then cleaning up`);
       },
       () => undefined,
@@ -85,15 +84,30 @@ function askToStop(fleet: Fleet, state: RunState, signal: string): void {
  * host switches, its live release keeps serving, its new slot stops, its lock is released and
  * the failure logged; a host that had switched keeps the new release and says so.
  */
-export async function withCleanup<T>(fleet: Fleet, lock: LockInfo, log: Record<string, unknown>, prune: boolean, body: (state: RunState) => Promise<T>): Promise<T> {
+export async function withCleanup<T>(
+  fleet: Fleet,
+  lock: LockInfo,
+  log: Record<string, unknown>,
+  prune: boolean,
+  body: (state: RunState) => Promise<T>,
+): Promise<T> {
   const { session } = fleet;
   const { reporter } = session;
-  const state: RunState = { guard: undefined as unknown as InterruptGuard, switching: false, abortReplies: [], tooLate: [], log, lock, prune };
+  const state: RunState = {
+    guard: undefined as unknown as InterruptGuard,
+    switching: false,
+    abortReplies: [],
+    tooLate: [],
+    log,
+    lock,
+    prune,
+  };
   state.guard = guardInterrupts((signal) => askToStop(fleet, state, signal));
   try {
     const result = await body(state);
     await Promise.all(state.abortReplies);
-    if (state.guard.signal && (state.tooLate.length || state.switching)) reporter.info(chalk.yellow(`${state.guard.signal} came after the switch had begun: the run finished it.`));
+    if (state.guard.signal && (state.tooLate.length || state.switching))
+      reporter.info(chalk.yellow(`${state.guard.signal} came after the switch had begun: the run finished it.`));
     await releaseOutside(fleet, lock, log);
     return result;
   } catch (caught) {
@@ -106,23 +120,45 @@ export async function withCleanup<T>(fleet: Fleet, lock: LockInfo, log: Record<s
     const interrupted = caught instanceof RemoteCommandError && caught.status === INTERRUPTED_STATUS;
     const err = interrupted ? new InterruptedError(state.guard.signal ?? 'SIGINT') : caught;
     const failure = asLockError(err, session.settings.app);
-    const step = err instanceof RemoteCommandError ? err.step : err instanceof InterruptedError ? 'interrupted' : err instanceof ConnectionLostError && err.step ? err.step : 'aborted';
-    const entry = { ...log, result: 'failed', failed_step: step, duration_s: Math.round((performance.now() - session.started) / 100) / 10 };
+    const step =
+      err instanceof RemoteCommandError
+        ? err.step
+        : err instanceof InterruptedError
+          ? 'interrupted'
+          : err instanceof ConnectionLostError && err.step
+            ? err.step
+            : 'aborted';
+    const entry = {
+      ...log,
+      result: 'failed',
+      failed_step: step,
+      duration_s: Math.round((performance.now() - session.started) / 100) / 10,
+    };
     // What a host that neither failed itself nor switched became: the summary says why it did not switch.
     const where = err instanceof RemoteCommandError || err instanceof ConnectionLostError ? err.host : undefined;
     const why =
       err instanceof InterruptedError || state.guard.signal
         ? `stopped before the switch (${state.guard.signal ?? 'SIGINT'})`
         : failure instanceof LockedError
-          ? `not switched (${fleet.all.filter((r) => r.outcome === LOCKED_BY_ANOTHER).map((r) => r.ex.host.label).join(', ') || 'a host'} is locked by another run)`
+          ? `not switched (${
+              fleet.all
+                .filter((r) => r.outcome === LOCKED_BY_ANOTHER)
+                .map((r) => r.ex.host.label)
+                .join(', ') || 'a host'
+            } is locked by another run)`
           : `not switched (the run failed${where ? ` on ${where}` : ''})`;
-    for (const r of fleet.all) if (!r.outcome && !r.failed && !r.lost) r.outcome = r.outside ? `not switched (the primary, not in --hosts)` : why;
+    for (const r of fleet.all)
+      if (!r.outcome && !r.failed && !r.lost)
+        r.outcome = r.outside ? `not switched (the primary, not in --hosts)` : why;
     // Hosts that switched (and were unlocked) before another failed serve the new release; the clean-up speaks for the others.
     const finished = fleet.runs.filter((run) => run.switched && !run.locked);
-    for (const r of finished) r.outcome = `switched, then the run failed${err instanceof RemoteCommandError && err.host !== r.ex.host.label ? ` on ${err.host}` : ''}`;
+    for (const r of finished)
+      r.outcome = `switched, then the run failed${err instanceof RemoteCommandError && err.host !== r.ex.host.label ? ` on ${err.host}` : ''}`;
     await Promise.all(fleet.all.filter((r) => r.locked).map((r) => cleanUp(fleet, r, lock.token, entry)));
-    for (const r of finished) reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));
-    if (failure instanceof ConnectionLostError) failure.hint = `Once ${failure.host} answers again: \`deploy ${session.settings.app} unlock\` there, then run again (the next run repairs what this one left).`;
+    for (const r of finished)
+      reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));
+    if (failure instanceof ConnectionLostError)
+      failure.hint = `Once ${failure.host} answers again: \`deploy ${session.settings.app} unlock\` there, then run again (the next run repairs what this one left).`;
     throw failure;
   } finally {
     state.guard.dispose();
@@ -134,7 +170,12 @@ export async function withCleanup<T>(fleet: Fleet, lock: LockInfo, log: Record<s
 async function releaseOutside(fleet: Fleet, lock: LockInfo, log: Record<string, unknown>): Promise<void> {
   const r = fleet.outside;
   if (!r?.locked) return;
-  await r.ex.run(unlockStep(fleet.settings, lock.token, { ...log, result: 'ok (the primary, not in --hosts: locked, not switched)' }));
+  await r.ex.run(
+    unlockStep(fleet.settings, lock.token, {
+      ...log,
+      result: 'ok (the primary, not in --hosts: locked, not switched)',
+    }),
+  );
   r.locked = false;
   r.outcome ??= 'not switched (the primary, not in --hosts: locked)';
 }
@@ -162,29 +203,52 @@ async function cleanUp(fleet: Fleet, r: HostRun, token: string, entry: Record<st
     if (r.lost) throw r.lost;
     if (r.switched && r.started && r.target) {
       // Its after_switch hook runs once: when it already ran (its finish failed after it), the rest goes without it.
-      const g = { release: r.target, slot: r.started, token, log: { ...entry, result: 'ok (rollout stopped after this host switched)' }, prune: false, kind: 'deploy' as const, processes: runsProcesses(s, r.ex.host), primary: label === s.primary, page: r.page };
+      const g = {
+        release: r.target,
+        slot: r.started,
+        token,
+        log: { ...entry, result: 'ok (rollout stopped after this host switched)' },
+        prune: false,
+        kind: 'deploy' as const,
+        processes: runsProcesses(s, r.ex.host),
+        primary: label === s.primary,
+        page: r.page,
+      };
       await runSwitching(fleet, r, finishSwitch(r.hookRan ? withoutHook(s, 'deploy') : s, g), g);
       r.locked = false;
       r.outcome = `switched before the rollout stopped${r.hookFailed ? ', but after_switch failed' : ''}`;
       reporter.info(chalk.yellow(`${label}: ${r.target} is live (it switched before the rollout stopped)`));
       return;
     }
-    const live = parseAbandon(await r.ex.run(abandon(s, { release: r.release, slot: r.started, token, log: entry, page: r.page })));
+    const live = parseAbandon(
+      await r.ex.run(abandon(s, { release: r.release, slot: r.started, token, log: entry, page: r.page })),
+    );
     r.locked = false;
     if (!live) return;
     r.serves = live.release || r.serves;
     if (r.started && live.slot === r.started) {
       r.outcome = 'switched before the failure';
       reporter.info(chalk.yellow(`${label}: ${live.release} is live (the switch had completed before the failure)`));
-    } else if (!r.outside) reporter.info(chalk.yellow(`${label}: ${live.release || 'the live release'} kept serving (slot ${live.slot}); the lock was released.`));
+    } else if (!r.outside)
+      reporter.info(
+        chalk.yellow(
+          `${label}: ${live.release || 'the live release'} kept serving (slot ${live.slot}); the lock was released.`,
+        ),
+      );
   } catch (e) {
     r.serves = undefined;
     if (e instanceof ConnectionLostError) {
-      const serves = r.switched ? `it had switched to ${r.target} before` : `what it serves (${r.target ? `the previous release or ${r.target}` : 'the release it served before'}) is unknown until it answers again`;
-      reporter.warn(`${label}: unreachable, not cleaned up (${e.reason}); ${serves} (\`deploy ${s.app} status\`); its lock stays: once it is back, \`deploy ${s.app} unlock\`, then run again (the next run repairs the rest).`);
+      const serves = r.switched
+        ? `it had switched to ${r.target} before`
+        : `what it serves (${r.target ? `the previous release or ${r.target}` : 'the release it served before'}) is unknown until it answers again`;
+      reporter.warn(
+        `${label}: unreachable, not cleaned up (${e.reason}); ${serves} (\`deploy ${s.app} status\`); its lock stays: once it is back, \`deploy ${s.app} unlock\`, then run again (the next run repairs the rest).`,
+      );
       return;
     }
     r.outcome = 'not cleaned up: its lock stays';
-    reporter.warn(`${label}: could not clean up (${(e as Error).message.split('\n')[0]}): the lock stays until \`deploy ${s.app} unlock\`; the next run repairs the rest.`);
+    reporter.warn(
+      `${label}: could not clean up (${(e as Error).message.split('\n')[0]}): the lock stays until \`deploy ${s.app} unlock\`; the next run repairs the rest.`,
+    );
   }
 }

@@ -49,7 +49,13 @@ export interface HostRun {
 export const isWeb = (run: HostRun): boolean => run.ex.host.roles.includes('web');
 
 export function newLock(what: string): LockInfo {
-  return { by: operator(), pid: process.pid, since: new Date().toISOString(), what, token: randomBytes(8).toString('hex') };
+  return {
+    by: operator(),
+    pid: process.pid,
+    since: new Date().toISOString(),
+    what,
+    token: randomBytes(8).toString('hex'),
+  };
 }
 
 export class Fleet {
@@ -97,16 +103,25 @@ export class Fleet {
   }
 
   /** Connects to every host it can (at most `parallel` at once): the fleet of those, and why each other one failed. */
-  static async connectReachable(session: Session, opts: { withPrimary?: boolean } = {}): Promise<{ fleet: Fleet; failed: { host: HostSpec; err: Error }[] }> {
+  static async connectReachable(
+    session: Session,
+    opts: { withPrimary?: boolean } = {},
+  ): Promise<{ fleet: Fleet; failed: { host: HostSpec; err: Error }[] }> {
     const s = session.settings;
     const limit = pLimit(s.parallel);
     const extra = opts.withPrimary ? outsidePrimary(s) : undefined;
     const hosts = extra ? [...s.hosts, extra] : s.hosts;
     const results = await Promise.allSettled(hosts.map((h) => limit(() => session.open(h))));
-    const opened = results.map((r, i) => (r.status === 'fulfilled' ? { ex: r.value, locked: false, ...(hosts[i] === extra ? { outside: true } : {}) } : undefined));
+    const opened = results.map((r, i) =>
+      r.status === 'fulfilled'
+        ? { ex: r.value, locked: false, ...(hosts[i] === extra ? { outside: true } : {}) }
+        : undefined,
+    );
     const runs = opened.filter((r, i): r is HostRun => !!r && hosts[i] !== extra);
     const outside = extra ? opened.at(-1) : undefined;
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ host: hosts[i], err: r.reason as Error }] : []));
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ host: hosts[i], err: r.reason as Error }] : [],
+    );
     return { fleet: new Fleet(session, runs, outside), failed };
   }
 

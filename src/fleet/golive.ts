@@ -9,11 +9,22 @@ import type { Slot } from '../layout.js';
 import type { Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import type { HookName } from '../settings/schema.js';
-import { activateWorker, appendDeployLog, finishSwitch, revertBatch, runOnce, startAndSwitch, startNew, switchBatch, switchOver, type GoLive } from '../steps/deploy.js';
+import {
+  activateWorker,
+  appendDeployLog,
+  finishSwitch,
+  revertBatch,
+  runOnce,
+  startAndSwitch,
+  startNew,
+  switchBatch,
+  switchOver,
+  type GoLive,
+} from '../steps/deploy.js';
 import { hook } from '../steps/hooks.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
-import type { RunState } from './cleanup.js';
+import type { RunState } from './run-state.js';
 import { failedOn, isWeb, type Fleet, type HostRun } from './fleet.js';
 
 /** Exit status of a run whose release went live everywhere it switched, but whose after_switch (or after_rollback) hook failed somewhere. */
@@ -39,8 +50,14 @@ export async function runOnceOnPrimary(fleet: Fleet, release: string): Promise<v
   if (!st.commands.length) return;
   const primary = fleet.primary;
   // Connect with withPrimary makes sure it is there; a run without the primary must not run them elsewhere.
-  if (!primary) throw new DeployError(`the primary (${fleet.settings.primary}) is not connected: run-once commands run nowhere else`);
-  if (primary.outside) fleet.session.reporter.info(`${primary.ex.host.label} (the primary, not in --hosts) runs the run-once work in ${release}; it keeps serving its release`);
+  if (!primary)
+    throw new DeployError(
+      `the primary (${fleet.settings.primary}) is not connected: run-once commands run nowhere else`,
+    );
+  if (primary.outside)
+    fleet.session.reporter.info(
+      `${primary.ex.host.label} (the primary, not in --hosts) runs the run-once work in ${release}; it keeps serving its release`,
+    );
   // Outside fleet.each: its failure (or its lost connection) is marked here, for the table.
   await primary.ex.run(st).catch(failedOn(primary));
 }
@@ -70,7 +87,13 @@ export async function runSwitching(fleet: Fleet, run: HostRun, st: Step, g: GoLi
     run.hookFailed = err;
     // What the step had left after the hook, its log line saying what failed.
     const ok = String(appendDeployLog(s, { ...g.log, result: 'ok' }).run);
-    const rest = st.commands.slice(at).map((c) => (String(c.run) === ok ? appendDeployLog(s, { ...g.log, result: `ok, but ${name} failed (exit status ${err.status})` }) : c));
+    const rest = st.commands
+      .slice(at)
+      .map((c) =>
+        String(c.run) === ok
+          ? appendDeployLog(s, { ...g.log, result: `ok, but ${name} failed (exit status ${err.status})` })
+          : c,
+      );
     await run.ex.run({ ...st, id: 'after-hook-failed', title: `finish the switch (${name} failed)`, commands: rest });
   }
 }
@@ -81,7 +104,10 @@ export function withoutHook(s: Settings, kind: GoLive['kind']): Settings {
   return name ? { ...s, hooks: { ...s.hooks, [name]: undefined } } : s;
 }
 
-export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot[]; state: RunState; kind?: GoLive['kind']; processes?: boolean }): Promise<void> {
+export async function goLive(
+  fleet: Fleet,
+  g: { release: string; liveSlots: Slot[]; state: RunState; kind?: GoLive['kind']; processes?: boolean },
+): Promise<void> {
   const s = fleet.settings;
   const { lock, log, prune } = g.state;
   fleet.runs.forEach((run, i) => {
@@ -91,14 +117,28 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
   log.duration_s = Math.round((performance.now() - fleet.session.started) / 100) / 10;
   const primary = fleet.primary;
   const kind = g.kind ?? 'deploy';
-  const plan = (run: HostRun): GoLive => ({ release: g.release, slot: run.started ?? 'a', token: lock.token, log, prune, kind, processes: g.processes !== false && runsProcesses(s, run.ex.host), programs: runsProcesses(s, run.ex.host), primary: run === primary, page: run.page });
+  const plan = (run: HostRun): GoLive => ({
+    release: g.release,
+    slot: run.started ?? 'a',
+    token: lock.token,
+    log,
+    prune,
+    kind,
+    processes: g.processes !== false && runsProcesses(s, run.ex.host),
+    programs: runsProcesses(s, run.ex.host),
+    primary: run === primary,
+    page: run.page,
+  });
   const { web, workers } = fleet;
   const switched = (run: HostRun) => {
     run.locked = false;
     run.switched = true;
   };
   const name = afterHook(kind);
-  if (primary?.outside && name && s.hooks[name]?.once) fleet.session.reporter.info(`${name} runs on the primary only (run_once), and the primary (${primary.ex.host.label}) does not switch in this run: it does not run`);
+  if (primary?.outside && name && s.hooks[name]?.once)
+    fleet.session.reporter.info(
+      `${name} runs on the primary only (run_once), and the primary (${primary.ex.host.label}) does not switch in this run: it does not run`,
+    );
 
   // One web host: start, health check, last stop point and switch in one script.
   if (fleet.runs.length === 1 && web.length === 1) {
@@ -121,10 +161,13 @@ export async function goLive(fleet: Fleet, g: { release: string; liveSlots: Slot
   }
   await rollOut(fleet, groups, plan, g.state);
   g.state.switching = true;
-  await fleet.each(async (run) => {
-    await runSwitching(fleet, run, isWeb(run) ? finishSwitch(s, plan(run)) : activateWorker(s, plan(run)), plan(run));
-    switched(run);
-  }, [...web, ...workers]);
+  await fleet.each(
+    async (run) => {
+      await runSwitching(fleet, run, isWeb(run) ? finishSwitch(s, plan(run)) : activateWorker(s, plan(run)), plan(run));
+      switched(run);
+    },
+    [...web, ...workers],
+  );
   return hookFailures(fleet, g.release, name);
 }
 
@@ -133,7 +176,8 @@ function hookFailures(fleet: Fleet, release: string, name: HookName | undefined)
   const failed = fleet.runs.filter((r) => r.hookFailed);
   if (!failed.length || !name) return;
   const s = fleet.settings;
-  for (const r of failed) r.outcome = `ok, but ${name} failed (exit status ${(r.hookFailed as RemoteCommandError).status})`;
+  for (const r of failed)
+    r.outcome = `ok, but ${name} failed (exit status ${(r.hookFailed as RemoteCommandError).status})`;
   const where = failed.map((r) => r.ex.host.label).join(', ');
   throw new HookFailedError(
     `${release} is live${fleet.runs.length > 1 ? ` on ${fleet.runs.map((r) => r.ex.host.label).join(', ')}` : ''}, but the ${name} hook failed on ${where}: ${(failed[0].hookFailed as RemoteCommandError).stderr.trim().split('\n').at(-1) ?? ''}`,
@@ -146,7 +190,12 @@ function hookFailures(fleet: Fleet, release: string, name: HookName | undefined)
  * rollout is over, so a batch that fails goes back at once; then the rollout stops, and the
  * error says which hosts serve which release.
  */
-async function rollOut(fleet: Fleet, groups: HostRun[][], plan: (run: HostRun) => GoLive, state: RunState): Promise<void> {
+async function rollOut(
+  fleet: Fleet,
+  groups: HostRun[][],
+  plan: (run: HostRun) => GoLive,
+  state: RunState,
+): Promise<void> {
   const s = fleet.settings;
   for (const [i, batch] of groups.entries()) {
     state.guard.check();
@@ -171,7 +220,8 @@ async function rollOut(fleet: Fleet, groups: HostRun[][], plan: (run: HostRun) =
             }),
           ),
       );
-      for (const later of groups.slice(i + 1).flat()) later.outcome = `not reached (the rollout stopped at batch ${i + 1})`;
+      for (const later of groups.slice(i + 1).flat())
+        later.outcome = `not reached (the rollout stopped at batch ${i + 1})`;
       for (const w of fleet.workers) w.outcome = `not switched (the rollout stopped at batch ${i + 1})`;
       // A host whose connection was lost may have switched or not: it is not counted as either.
       const switched = fleet.runs.filter((r) => r.switched && !r.lost).map((r) => r.ex.host.label);

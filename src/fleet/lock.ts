@@ -34,7 +34,13 @@ export async function runLocking<T>(run: HostRun, fn: () => Promise<T>): Promise
  * run locks (fleet.all: the selected hosts, then the primary when it is outside them); the
  * results in that order.
  */
-export async function lockFleet<T>(fleet: Fleet, lock: LockInfo, lockWaitS: number, locking: (run: HostRun) => Promise<T>, interrupted: () => void = () => undefined): Promise<T[]> {
+export async function lockFleet<T>(
+  fleet: Fleet,
+  lock: LockInfo,
+  lockWaitS: number,
+  locking: (run: HostRun) => Promise<T>,
+  interrupted: () => void = () => undefined,
+): Promise<T[]> {
   const { reporter, settings: s } = fleet.session;
   const deadline = performance.now() + lockWaitS * 1000;
   const waits = lockWaitS > 0;
@@ -63,16 +69,28 @@ export async function lockFleet<T>(fleet: Fleet, lock: LockInfo, lockWaitS: numb
       if (!waiting || performance.now() >= deadline) {
         reporter.flushHeld();
         for (const [run, e] of holders) if (e instanceof LockedError) run.outcome = LOCKED_BY_ANOTHER;
-        throw waiting ? asLockError(err, s.app) : ([...holders.values()].find((e) => !(e instanceof LockedError)) ?? err);
+        throw waiting
+          ? asLockError(err, s.app)
+          : ([...holders.values()].find((e) => !(e instanceof LockedError)) ?? err);
       }
       // Give back what this attempt took, so that the run holding the rest can finish.
-      await fleet.each((run) => run.ex.run(step('unlock', 'give the lock back', [releaseLock(s, lock.token)])), fleet.all.filter((r) => r.locked)).catch(() => undefined);
+      await fleet
+        .each(
+          (run) => run.ex.run(step('unlock', 'give the lock back', [releaseLock(s, lock.token)])),
+          fleet.all.filter((r) => r.locked),
+        )
+        .catch(() => undefined);
       // Meeting a lock was no failure of theirs.
       fleet.all.forEach((r) => {
         r.locked = false;
         r.failed = undefined;
       });
-      const why = new Map([...holders].map(([run, e]) => [run.ex.host.label, (e as Error).message.replace(`${run.ex.host.label}: ${s.app} is `, '')]));
+      const why = new Map(
+        [...holders].map(([run, e]) => [
+          run.ex.host.label,
+          (e as Error).message.replace(`${run.ex.host.label}: ${s.app} is `, ''),
+        ]),
+      );
       const text = `on ${[...why.keys()].join(', ')} (${[...new Set(why.values())].join('; ')})`;
       const say = text !== said || performance.now() - saidAt >= SAY_EVERY_MS;
       reporter.dropHeld(why);

@@ -6,14 +6,18 @@ import { createTwoFilesPatch } from 'diff';
 import { step, value } from '../plan.js';
 import type { Session } from '../session.js';
 import type { HostSpec, Settings } from '../settings/types.js';
-import { layout, SLOTS } from '../layout.js';
+import { layout, liveRelease, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
 import { envFileContent } from '../steps/build.js';
-import { liveDir } from '../steps/deploy.js';
-import { processProgramContent, programFile, slotProgramContent } from '../steps/manager.js';
-import { processScriptContent } from '../steps/release-files.js';
+import { processManager } from '../steps/manager/index.js';
 import { runsProcesses } from '../steps/processes.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent, SECRET_KEY_PLACEHOLDER } from '../steps/setup.js';
+import {
+  configFileContent,
+  gunicornConfigContent,
+  nginxSiteContent,
+  processScriptContent,
+  SECRET_KEY_PLACEHOLDER,
+} from '../steps/server-files.js';
 
 interface ServerFile {
   /** What the operator reads. */
@@ -30,27 +34,48 @@ const maskConfig = (text: string) => text.replace(SECRET_LINE, '$1$2[redacted]')
 
 function files(s: Settings, host: HostSpec): ServerFile[] {
   const L = layout(s);
+  const pm = processManager(s);
   const web = host.roles.includes('web');
-  const live = sh`${liveDir(s, web)}`;
-  const cat = (path: Sh | string) => sh`cat ${path} 2>/dev/null || true`;
+  const live = liveRelease(L, web);
+  const cat = (path: string) => sh`deploy_read ${path}`;
   const out: ServerFile[] = [
-    { path: 'gunicorn.conf.py', read: sh`cat ${live}/.deploy/gunicorn.conf.py 2>/dev/null || cat ${L.gunicornConf} 2>/dev/null || true`, next: gunicornConfigContent(s).toString() },
+    {
+      path: 'gunicorn.conf.py',
+      read: sh`deploy_read_live ${live} .deploy/gunicorn.conf.py ${L.gunicornConf}`,
+      next: gunicornConfigContent(s).toString(),
+    },
     {
       path: `config file (${s.configFile})`,
-      read: sh`{ cat ${live}/.deploy/app.conf 2>/dev/null || cat ${s.configFile} 2>/dev/null || true; } | sed -E 's/^(secret_key|database_url|email_host_password)([[:space:]]*=[[:space:]]*).*/\\1\\2[redacted]/'`,
+      read: sh`deploy_read_live_config ${live} .deploy/app.conf ${s.configFile}`,
       next: maskConfig(configFileContent(s).toString().replace(SECRET_KEY_PLACEHOLDER, '[redacted]')),
     },
     // The environment: which variables, never their values.
-    { path: 'environment (.deploy-env)', read: sh`sed -E 's/=.*/=[redacted]/' ${live}/.deploy-env 2>/dev/null | grep -v '^APP_CONFIG_FILE=' || true`, next: envFileContent(s).toString().replace(/=.*$/gm, '=[redacted]').replace(/^APP_CONFIG_FILE=.*\n/m, '') },
+    {
+      path: 'environment (.deploy-env)',
+      read: sh`deploy_read_live_env ${live} .deploy-env`,
+      next: envFileContent(s)
+        .toString()
+        .replace(/=.*$/gm, '=[redacted]')
+        .replace(/^APP_CONFIG_FILE=.*\n/m, ''),
+    },
   ];
   if (web) {
     out.push({ path: L.nginxSite, read: cat(L.nginxSite), next: nginxSiteContent(s).toString() });
-    for (const slot of SLOTS) out.push({ path: programFile(s, slot), read: cat(programFile(s, slot)), next: slotProgramContent(s, slot).toString() });
+    for (const slot of SLOTS)
+      out.push({ path: pm.programFile(slot), read: cat(pm.programFile(slot)), next: pm.slotProgram(slot).toString() });
   }
   if (runsProcesses(s, host)) {
     for (const name of Object.keys(s.processes)) {
-      out.push({ path: programFile(s, name), read: cat(programFile(s, name)), next: processProgramContent(s, name).toString() });
-      out.push({ path: `.deploy/processes/${name}`, read: sh`cat ${live}/.deploy/processes/${name} 2>/dev/null || true`, next: processScriptContent(s, name).toString() });
+      out.push({
+        path: pm.programFile(name),
+        read: cat(pm.programFile(name)),
+        next: pm.processProgram(name).toString(),
+      });
+      out.push({
+        path: `.deploy/processes/${name}`,
+        read: sh`deploy_read_live ${live} ${`.deploy/processes/${name}`}`,
+        next: processScriptContent(s, name).toString(),
+      });
     }
   }
   return out;
@@ -66,23 +91,47 @@ export async function previewFiles(session: Session): Promise<void> {
       try {
         ex = await session.openSsh(host);
       } catch (e) {
-        reporter.info(chalk.yellow(`${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`));
+        reporter.info(
+          chalk.yellow(
+            `${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`,
+          ),
+        );
         return;
       }
       try {
-        const res = await ex.run(step('read-files', 'read the server files (dry run)', list.map((f, i) => value(`f${i}`, f.read, { as: 'app' }))));
+        const res = await ex.run(
+          step(
+            'read-files',
+            'read the server files (dry run)',
+            list.map((f, i) => value(`f${i}`, f.read, { as: 'app' })),
+          ),
+        );
         const changed: string[] = [];
         for (const [i, f] of list.entries()) {
           const now = res.values[`f${i}`] ?? '';
           if (now.trim() === f.next.trim()) continue;
           changed.push(f.path);
-          const patch = createTwoFilesPatch(`${f.path} (on the server)`, `${f.path} (this deploy)`, `${now.trim()}\n`, `${f.next.trim()}\n`, '', '', { context: 2 });
-          reporter.info(`${chalk.bold(`${host.label}  ${f.path} would change:`)}\n${patch.split('\n').slice(2).map(colour).join('\n')}`);
+          const patch = createTwoFilesPatch(
+            `${f.path} (on the server)`,
+            `${f.path} (this deploy)`,
+            `${now.trim()}\n`,
+            `${f.next.trim()}\n`,
+            '',
+            '',
+            { context: 2 },
+          );
+          reporter.info(
+            `${chalk.bold(`${host.label}  ${f.path} would change:`)}\n${patch.split('\n').slice(2).map(colour).join('\n')}`,
+          );
         }
         if (!changed.length) reporter.info(`${host.label}: no server file would change`);
         reporter.hostData(host.label, 'would_change', changed);
       } catch (e) {
-        reporter.info(chalk.yellow(`${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`));
+        reporter.info(
+          chalk.yellow(
+            `${host.label}: could not read the server's files (${(e as Error).message.split('\n')[0]}): no diff shown`,
+          ),
+        );
       } finally {
         await ex.close();
       }

@@ -8,12 +8,18 @@ import type { HostSpec, Settings } from '../settings/types.js';
 /** The names a host answers to. */
 function names(h: HostSpec): string[] {
   const user = h.user ? `${h.user}@` : '';
-  return [h.label, h.host, `${user}${h.host}`, `${h.host}:${h.port}`, `${user}${h.host}:${h.port}`].map((n) => n.toLowerCase());
+  return [h.label, h.host, `${user}${h.host}`, `${h.host}:${h.port}`, `${user}${h.host}:${h.port}`].map((n) =>
+    n.toLowerCase(),
+  );
 }
 
 export function selectHosts(hosts: HostSpec[], spec: string): HostSpec[] {
-  const wanted = spec.split(',').map((w) => w.trim()).filter(Boolean);
-  if (!wanted.length) throw new UsageError('--hosts names no host', `Name one or more of: ${hosts.map((h) => h.label).join(', ')}`);
+  const wanted = spec
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
+  if (!wanted.length)
+    throw new UsageError('--hosts names no host', `Name one or more of: ${hosts.map((h) => h.label).join(', ')}`);
   const chosen = new Set<HostSpec>();
   for (const w of wanted) {
     const match = hosts.filter((h) => names(h).includes(w.toLowerCase()));
@@ -21,7 +27,10 @@ export function selectHosts(hosts: HostSpec[], spec: string): HostSpec[] {
       const all = hosts.flatMap((h) => [h.label, h.host]);
       const best = all.length ? closest(w, all) : '';
       const hint = best && distance(w, best) <= Math.max(2, Math.floor(w.length / 3)) ? ` (did you mean ${best}?)` : '';
-      throw new UsageError(`--hosts: no host ${printable(w)} in the settings${hint}`, `The hosts are: ${hosts.map((h) => h.label).join(', ')}`);
+      throw new UsageError(
+        `--hosts: no host ${printable(w)} in the settings${hint}`,
+        `The hosts are: ${hosts.map((h) => h.label).join(', ')}`,
+      );
     }
     match.forEach((h) => chosen.add(h));
   }

@@ -17,17 +17,31 @@ export interface ExampleValues {
 const WIDTH = 90;
 
 /** `writtenBy` names what wrote the file (`deploy init`) in its first line. */
-export function exampleSettings(values: Partial<ExampleValues> = {}, { writtenBy }: { writtenBy?: string } = {}): string {
+export function exampleSettings(
+  values: Partial<ExampleValues> = {},
+  { writtenBy }: { writtenBy?: string } = {},
+): string {
   const app = values.app ?? 'myapp';
   // A function, so that $ in a name is not read as a replacement pattern.
   const forApp = (text: string) => text.replaceAll('myapp', () => app);
   // The values `deploy init` asks for; every other key shows its example or default (settings_file's is myapp.settings.prod).
-  const given: Record<string, string | undefined> = { project_name: values.app, repository: values.repository, deploy_hosts: values.hosts, settings_file: values.settingsModule };
+  const given: Record<string, string | undefined> = {
+    project_name: values.app,
+    repository: values.repository,
+    deploy_hosts: values.hosts,
+    settings_file: values.settingsModule,
+  };
   const aliases = KEYS.flatMap((k) => k.aliases ?? []);
   const out = [
     `; settings.ini for \`deploy\`${writtenBy ? `, written by ${writtenBy}` : ''}.`,
-    ...comment(forApp('One app per file as below, or several apps as [myapp.DEPLOY], [myapp.APP], [myapp.EMAIL] sections (then `deploy myapp ...`).')),
-    ...comment('; and # start a comment; quote a value ("...") to keep those characters in it. Write each section and each key once (a second one is an error, not an override).'),
+    ...comment(
+      forApp(
+        'One app per file as below, or several apps as [myapp.DEPLOY], [myapp.APP], [myapp.EMAIL] sections (then `deploy myapp ...`).',
+      ),
+    ),
+    ...comment(
+      '; and # start a comment; quote a value ("...") to keep those characters in it. Write each section and each key once (a second one is an error, not an override).',
+    ),
     ...comment('The file is UTF-8; values are one line, without control characters.'),
     ...comment(`Portuguese keys from the original fabfile are accepted: ${aliases.join(', ')}.`),
   ];
@@ -39,7 +53,12 @@ export function exampleSettings(values: Partial<ExampleValues> = {}, { writtenBy
   }
   // Free sections: commented out whole, so that the file sets none.
   for (const section of FREE_SECTIONS) {
-    out.push('', `; [${section}]`, ...comment(forApp(SECTION_DOCS[section] ?? '')), `; ${forApp(FREE_EXAMPLES[section])}`);
+    out.push(
+      '',
+      `; [${section}]`,
+      ...comment(forApp(SECTION_DOCS[section] ?? '')),
+      `; ${forApp(FREE_EXAMPLES[section])}`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 // What settings values may be: the patterns and rules the key table (schema.ts) names, and
-// those load.ts applies to keys whose rule depends on other keys.
+// those derive.ts applies to keys whose rule depends on other keys.
 //
 // Every value that reaches a remote command or a file on the servers passes a strict
 // pattern here (and is quoted later by src/shell.ts in any case). A rule returns the
@@ -11,7 +11,8 @@ import { printable } from '../printable.js';
 export const MAX_VALUE = 4096;
 
 // A hostname: labels of letters, digits, _ and -, not starting or ending with - (so never an option).
-const HOSTNAME = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?';
+const HOSTNAME =
+  '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?';
 const IPV6 = '\\[[0-9a-fA-F:.]+\\]';
 
 export const PATTERNS = {
@@ -43,16 +44,92 @@ export const PATTERNS = {
   control: /[\0-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/,
 };
 
-export const BOOL: Record<string, boolean> = { yes: true, no: false, true: true, false: false, on: true, off: false, '1': true, '0': false };
+export const BOOL: Record<string, boolean> = {
+  yes: true,
+  no: false,
+  true: true,
+  false: false,
+  on: true,
+  off: false,
+  '1': true,
+  '0': false,
+};
 
 /** Accounts of a Debian/Ubuntu base system: running the app as one of them, or logging in as one, lends it their files. */
-const SYSTEM_USERS = new Set(['root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup', 'list', 'irc', 'gnats', 'nobody', '_apt', 'messagebus', 'sshd', 'syslog', 'polkitd', 'systemd-network', 'systemd-resolve', 'systemd-timesync', 'systemd-coredump']);
+const SYSTEM_USERS = new Set([
+  'root',
+  'daemon',
+  'bin',
+  'sys',
+  'sync',
+  'games',
+  'man',
+  'lp',
+  'mail',
+  'news',
+  'uucp',
+  'proxy',
+  'www-data',
+  'backup',
+  'list',
+  'irc',
+  'gnats',
+  'nobody',
+  '_apt',
+  'messagebus',
+  'sshd',
+  'syslog',
+  'polkitd',
+  'systemd-network',
+  'systemd-resolve',
+  'systemd-timesync',
+  'systemd-coredump',
+]);
 
 // System directories: never a home (setup chowns it, a later cleanup could delete in it).
 const SYSTEM_DIRS = new Set([
-  '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/var',
-  '/var/lib', '/var/log', '/var/cache', '/var/tmp', '/var/www', '/var/spool', '/var/mail', '/var/opt', '/var/backups', '/var/local',
-  '/usr/local/bin', '/usr/local/etc', '/usr/local/games', '/usr/local/include', '/usr/local/lib', '/usr/local/man', '/usr/local/sbin', '/usr/local/share', '/usr/local/src',
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/snap',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/var',
+  '/var/lib',
+  '/var/log',
+  '/var/cache',
+  '/var/tmp',
+  '/var/www',
+  '/var/spool',
+  '/var/mail',
+  '/var/opt',
+  '/var/backups',
+  '/var/local',
+  '/usr/local/bin',
+  '/usr/local/etc',
+  '/usr/local/games',
+  '/usr/local/include',
+  '/usr/local/lib',
+  '/usr/local/man',
+  '/usr/local/sbin',
+  '/usr/local/share',
+  '/usr/local/src',
 ]);
 /** Trees that belong to the system as a whole (/usr/local/<something> excepted). */
 const SYSTEM_TREES = /^\/(proc|sys|dev|boot|run|bin|sbin|lib[^/]*|etc|usr|var\/run|var\/lock)\//;
@@ -69,27 +146,78 @@ export function isSystemDirectory(path: string): boolean {
 }
 
 /** Parent directories config_file may not be written into: the system's own. */
-const CONFIG_PARENTS = new Set(['/', '/bin', '/boot', '/dev', '/proc', '/run', '/sbin', '/sys', '/usr', '/usr/bin', '/usr/sbin', '/usr/lib', '/var', '/var/lib', '/var/log', '/tmp', '/var/tmp', '/root', '/home']);
+const CONFIG_PARENTS = new Set([
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/proc',
+  '/run',
+  '/sbin',
+  '/sys',
+  '/usr',
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/lib',
+  '/var',
+  '/var/lib',
+  '/var/log',
+  '/tmp',
+  '/var/tmp',
+  '/root',
+  '/home',
+]);
 /** Files in /etc that the system reads, and /etc directories whose every file it reads (sudo, cron, PAM, nginx...). */
-const ETC_FILES = new Set(['passwd', 'shadow', 'group', 'gshadow', 'sudoers', 'hosts', 'hostname', 'fstab', 'crontab', 'environment', 'profile', 'bash.bashrc', 'resolv.conf', 'nsswitch.conf', 'ld.so.preload', 'ld.so.conf', 'login.defs', 'shells', 'machine-id', 'os-release', 'pam.conf', 'sysctl.conf']);
-const ETC_DIRS = /^\/etc\/(sudoers\.d|cron\.[a-z]+|profile\.d|pam\.d|ssh|systemd|ld\.so\.conf\.d|apt|sysctl\.d|modprobe\.d|modules-load\.d|udev|init\.d|rc[0-6S]\.d|logrotate\.d|security|nginx|supervisor|default|environment\.d|tmpfiles\.d|polkit-1|dbus-1|network|netplan|NetworkManager)(\/|$)/;
+const ETC_FILES = new Set([
+  'passwd',
+  'shadow',
+  'group',
+  'gshadow',
+  'sudoers',
+  'hosts',
+  'hostname',
+  'fstab',
+  'crontab',
+  'environment',
+  'profile',
+  'bash.bashrc',
+  'resolv.conf',
+  'nsswitch.conf',
+  'ld.so.preload',
+  'ld.so.conf',
+  'login.defs',
+  'shells',
+  'machine-id',
+  'os-release',
+  'pam.conf',
+  'sysctl.conf',
+]);
+const ETC_DIRS =
+  /^\/etc\/(sudoers\.d|cron\.[a-z]+|profile\.d|pam\.d|ssh|systemd|ld\.so\.conf\.d|apt|sysctl\.d|modprobe\.d|modules-load\.d|udev|init\.d|rc[0-6S]\.d|logrotate\.d|security|nginx|supervisor|default|environment\.d|tmpfiles\.d|polkit-1|dbus-1|network|netplan|NetworkManager)(\/|$)/;
 
 export type Rule = (value: string) => string | undefined;
 
 /** The first problem any of the rules finds. */
-export const rules = (...list: Rule[]): Rule => (v) => {
-  for (const rule of list) {
-    const problem = rule(v);
-    if (problem) return problem;
-  }
-  return undefined;
-};
-export const matches = (pattern: RegExp, what: string): Rule => (v) => (pattern.test(v) ? undefined : `${printable(v)} is not ${what}`);
-const noLeadingDash: Rule = (v) => (v.startsWith('-') ? 'must not start with "-" (a command would read it as an option)' : undefined);
+export const rules =
+  (...list: Rule[]): Rule =>
+  (v) => {
+    for (const rule of list) {
+      const problem = rule(v);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+export const matches =
+  (pattern: RegExp, what: string): Rule =>
+  (v) =>
+    pattern.test(v) ? undefined : `${printable(v)} is not ${what}`;
+const noLeadingDash: Rule = (v) =>
+  v.startsWith('-') ? 'must not start with "-" (a command would read it as an option)' : undefined;
 
 /** Absolute, and as path.posix.normalize would write it: no ".", ".." or empty parts, no trailing "/". */
 export const cleanPath: Rule = (v) => {
-  if (!PATTERNS.pathChars.test(v)) return `${printable(v)} is not an absolute path (letters, digits, ".", "_", "-" and "/")`;
+  if (!PATTERNS.pathChars.test(v))
+    return `${printable(v)} is not an absolute path (letters, digits, ".", "_", "-" and "/")`;
   const parts = v.split('/').slice(1);
   if (v !== '/' && (posix.normalize(v) !== v || parts.some((p) => p === '' || p === '.' || p === '..'))) {
     return `${printable(v)} is not a normalized path: no "." or ".." parts, no "//", no trailing "/"`;
@@ -99,7 +227,9 @@ export const cleanPath: Rule = (v) => {
 };
 
 export const homeRule: Rule = rules(cleanPath, (v) =>
-  isSystemDirectory(v) ? `${printable(v)} is a system directory: give the app a directory of its own, e.g. /opt/django or /srv/<app>` : undefined,
+  isSystemDirectory(v)
+    ? `${printable(v)} is a system directory: give the app a directory of its own, e.g. /opt/django or /srv/<app>`
+    : undefined,
 );
 
 /** config_file is written by root: never over a system directory or file, nor into a directory the system reads everything from. */
@@ -107,9 +237,12 @@ export function configFileRule(home: string): Rule {
   return rules(cleanPath, (v) => {
     const parent = posix.dirname(v);
     if (SYSTEM_DIRS.has(v) || /^\/usr\/[^/]+$/.test(v)) return `${printable(v)} is a system directory, not a file`;
-    if (CONFIG_PARENTS.has(parent) || /^\/lib[^/]*$/.test(parent)) return `${printable(v)} is directly in ${parent}: choose a directory of its own (default: <home>/configs/apps/<app>.conf)`;
-    if (SYSTEM_TREES.test(`${v}/`) && !v.startsWith('/usr/local/') && !v.startsWith('/etc/')) return `${printable(v)} is in a system directory`;
-    if ((parent === '/etc' && ETC_FILES.has(posix.basename(v))) || ETC_DIRS.test(v)) return `${printable(v)} is a file (or in a directory) the system itself reads`;
+    if (CONFIG_PARENTS.has(parent) || /^\/lib[^/]*$/.test(parent))
+      return `${printable(v)} is directly in ${parent}: choose a directory of its own (default: <home>/configs/apps/<app>.conf)`;
+    if (SYSTEM_TREES.test(`${v}/`) && !v.startsWith('/usr/local/') && !v.startsWith('/etc/'))
+      return `${printable(v)} is in a system directory`;
+    if ((parent === '/etc' && ETC_FILES.has(posix.basename(v))) || ETC_DIRS.test(v))
+      return `${printable(v)} is a file (or in a directory) the system itself reads`;
     if (v === home || home.startsWith(`${v}/`)) return `${printable(v)} is the home directory or contains it`;
     return inAppTrees(v, home);
   });
@@ -123,7 +256,9 @@ export function appTrees(home: string): string[] {
 /** A file root reads or writes may not lie where the app user can write (a link there could lead anywhere). */
 export function inAppTrees(v: string, home: string): string | undefined {
   const tree = appTrees(home).find((t) => v === t || v.startsWith(`${t}/`));
-  return tree ? `${printable(v)} is inside ${tree}, which the app user writes: root reads and writes this file, so it must lie where only root can write` : undefined;
+  return tree
+    ? `${printable(v)} is inside ${tree}, which the app user writes: root reads and writes this file, so it must lie where only root can write`
+    : undefined;
 }
 
 /** app_user and deploy_user: a user name of its own, never root (each says why) nor a system account. */
@@ -144,53 +279,81 @@ export const bindRule: Rule = (v) => {
 };
 
 /** git check-ref-format, restricted to ASCII: no "..", "//", "@{", leading "-", trailing "/", "." or ".lock". */
-export const branchRule: Rule = rules(matches(PATTERNS.branch, 'a branch name (letters, digits, ".", "_", "/", "+", "-")'), noLeadingDash, (v) =>
-  v.includes('..') || v.includes('//') || v.endsWith('/') || v.endsWith('.') || v.split('/').some((p) => p.startsWith('.') || p.endsWith('.lock'))
-    ? `${printable(v)} is not a valid git branch name (no "..", "//", parts starting with "." or ending in ".lock", no trailing "/" or ".")`
-    : undefined,
+export const branchRule: Rule = rules(
+  matches(PATTERNS.branch, 'a branch name (letters, digits, ".", "_", "/", "+", "-")'),
+  noLeadingDash,
+  (v) =>
+    v.includes('..') ||
+    v.includes('//') ||
+    v.endsWith('/') ||
+    v.endsWith('.') ||
+    v.split('/').some((p) => p.startsWith('.') || p.endsWith('.lock'))
+      ? `${printable(v)} is not a valid git branch name (no "..", "//", parts starting with "." or ending in ".lock", no trailing "/" or ".")`
+      : undefined,
 );
 
-export const repositoryRule: Rule = rules(noLeadingDash, matches(PATTERNS.repository, 'a git URL or path (letters, digits and @ : / . _ ~ % + = , - only)'), (v) =>
-  /^[A-Za-z][A-Za-z0-9+.-]*::/.test(v) ? 'git remote helpers ("transport::address") are not allowed' : undefined,
+export const repositoryRule: Rule = rules(
+  noLeadingDash,
+  matches(PATTERNS.repository, 'a git URL or path (letters, digits and @ : / . _ ~ % + = , - only)'),
+  (v) =>
+    /^[A-Za-z][A-Za-z0-9+.-]*::/.test(v) ? 'git remote helpers ("transport::address") are not allowed' : undefined,
 );
 
-export const interpreterRule: Rule = (v) => (v.startsWith('/') ? cleanPath(v) : matches(PATTERNS.interpreter, 'an interpreter name (python3) or an absolute path')(v));
-export const findLinksRule: Rule = (v) => (v.startsWith('/') ? cleanPath(v) : matches(PATTERNS.url, 'an absolute path or an http(s):// or file:// URL')(v));
+export const interpreterRule: Rule = (v) =>
+  v.startsWith('/')
+    ? cleanPath(v)
+    : matches(PATTERNS.interpreter, 'an interpreter name (python3) or an absolute path')(v);
+export const findLinksRule: Rule = (v) =>
+  v.startsWith('/') ? cleanPath(v) : matches(PATTERNS.url, 'an absolute path or an http(s):// or file:// URL')(v);
 
 /** One of server_name's names. */
 export const serverNameRule: Rule = matches(PATTERNS.serverName, 'an nginx server name (letters, digits, . - _ and *)');
 
 /** A file copied to the servers' authorized_keys: a private key named by mistake must never be, so only .pub files. */
-export const publicKeyFileRule: Rule = (v) => (!v.endsWith('.pub') || v.length > 1024 ? `${printable(v)} is not a public key file (a .pub file)` : undefined);
+export const publicKeyFileRule: Rule = (v) =>
+  !v.endsWith('.pub') || v.length > 1024 ? `${printable(v)} is not a public key file (a .pub file)` : undefined;
 
 /** database_url holds a password: the message never shows it. */
-export const databaseUrlRule: Rule = (v) => (PATTERNS.databaseUrl.test(v) ? undefined : 'is not a URL (scheme://…) of URL characters only: no spaces, quotes, backticks, backslashes, <, >, {, }, | or ^ (the value is not shown: it may hold a password)');
+export const databaseUrlRule: Rule = (v) =>
+  PATTERNS.databaseUrl.test(v)
+    ? undefined
+    : 'is not a URL (scheme://…) of URL characters only: no spaces, quotes, backticks, backslashes, <, >, {, }, | or ^ (the value is not shown: it may hold a password)';
 
-export const portRule: Rule = (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : `${printable(v)} is not a port (1-65535)`);
+export const portRule: Rule = (v) =>
+  /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : `${printable(v)} is not a port (1-65535)`;
 
 /** [EMAIL] flags are written to the config file as given (Django reads True/False), so only checked, not converted. */
 export const trueFalseRule: Rule = (v) => (v.toLowerCase() in BOOL ? undefined : `${printable(v)} is not True/False`);
 
 /** Comma- (or space-) separated lists. */
-export const list = (v: string | undefined, separator: RegExp = /,/): string[] => (v ?? '').split(separator).map((s) => s.trim()).filter(Boolean);
+export const list = (v: string | undefined, separator: RegExp = /,/): string[] =>
+  (v ?? '')
+    .split(separator)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Length and invisible characters: what every value must pass. Tabs only in shell commands. */
 export function textProblem(value: string, max: number, tabs: boolean): string | undefined {
   if (value.length > max) return `too long: ${value.length} characters (at most ${max})`;
   const control = PATTERNS.control.exec(value) ?? (tabs ? null : /\t/.exec(value));
-  if (control) return `contains a control or invisible character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${control.index + 1}): line breaks, NUL, escapes, bidi and zero-width characters are not allowed`;
+  if (control)
+    return `contains a control or invisible character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${control.index + 1}): line breaks, NUL, escapes, bidi and zero-width characters are not allowed`;
   return undefined;
 }
 
 /** [user@]host[:port], a port from 1 to 65535. */
 export const hostRule: Rule = (v) => {
   const m = PATTERNS.host.exec(v);
-  return m && (!m[3] || (Number(m[3]) >= 1 && Number(m[3]) <= 65535)) ? undefined : `${printable(v)} is not [user@]host[:port]`;
+  return m && (!m[3] || (Number(m[3]) >= 1 && Number(m[3]) <= 65535))
+    ? undefined
+    : `${printable(v)} is not [user@]host[:port]`;
 };
 
 /** A number of hosts (1 or more) or a percentage (1% to 100%). */
 export const batchSizeRule: Rule = (v) => {
   const m = /^(\d{1,4})(%?)$/.exec(v);
   const n = Number(m?.[1]);
-  return m && n >= 1 && (!m[2] || n <= 100) ? undefined : `${printable(v)} is not a number of hosts (1 or more) or a percentage (1% to 100%)`;
+  return m && n >= 1 && (!m[2] || n <= 100)
+    ? undefined
+    : `${printable(v)} is not a number of hosts (1 or more) or a percentage (1% to 100%)`;
 };

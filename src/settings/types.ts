@@ -128,3 +128,11 @@ export interface WebSettings {
   maintenanceAuto: boolean;
   maintenanceRetryAfter: number;
 }
+
+/** What loadSettings and parseSettings are asked for. */
+export interface LoadOptions {
+  app: string;
+  file: string;
+  /** The command about to run: setup also reads the local files it needs (deploy_user's public keys). */
+  command?: string;
+}

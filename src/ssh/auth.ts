@@ -38,7 +38,11 @@ function describe(name: string, blob: Buffer, file?: string): OfferedKey {
 }
 
 /** Throws (before any connection) when the keys cannot be used; asks the agent when it must. */
-export async function prepareAuth(user: string, identityFile: string | undefined, env: Env = process.env): Promise<Auth> {
+export async function prepareAuth(
+  user: string,
+  identityFile: string | undefined,
+  env: Env = process.env,
+): Promise<Auth> {
   if (!identityFile) return defaultAuth(user, env);
   const key = readKeyFile(identityFile);
   return key.encrypted ? agentCopyAuth(user, key, env) : fileAuth(user, key);
@@ -55,7 +59,11 @@ function parsePrivate(text: string): ParsedKey | Error {
 function fileAuth(user: string, key: KeyFile): Auth {
   const parsed = parsePrivate(key.text);
   // What ssh2 cannot read is a settings problem, found before connecting.
-  if (parsed instanceof Error) throw new UsageError(`identity_file ${key.shown} is not a private key SSH can use: ${parsed.message}`, 'Set identity_file in [DEPLOY] to your private SSH key (e.g. ~/.ssh/id_ed25519).');
+  if (parsed instanceof Error)
+    throw new UsageError(
+      `identity_file ${key.shown} is not a private key SSH can use: ${parsed.message}`,
+      'Set identity_file in [DEPLOY] to your private SSH key (e.g. ~/.ssh/id_ed25519).',
+    );
   const offered = [describe(key.shown, parsed.getPublicSSH(), key.shown)];
   return { methods: [{ type: 'publickey', username: user, key: parsed }], tried: () => ({ offered, skipped: [] }) };
 }
@@ -81,10 +89,14 @@ async function agentCopyAuth(user: string, key: KeyFile, env: Env): Promise<Auth
   } catch (err) {
     throw passphraseError(key.shown, `the ssh-agent at ${sock} does not answer (${(err as Error).message})`);
   }
-  if (!held.some((k) => k.getPublicSSH().equals(pub))) throw passphraseError(key.shown, 'the ssh-agent does not hold it');
+  if (!held.some((k) => k.getPublicSSH().equals(pub)))
+    throw passphraseError(key.shown, 'the ssh-agent does not hold it');
   const agent = new ChosenKeysAgent(sock, pub);
   const offered = [describe(`${key.shown} (in ssh-agent)`, pub, key.shown)];
-  return { methods: [{ type: 'agent', username: user, agent }], tried: () => ({ offered, skipped: [], agentFailure: agent.failure?.message }) };
+  return {
+    methods: [{ type: 'agent', username: user, agent }],
+    tried: () => ({ offered, skipped: [], agentFailure: agent.failure?.message }),
+  };
 }
 
 /** No identity_file: the agent's keys, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa. */
@@ -108,8 +120,15 @@ function defaultAuth(user: string, env: Env): Auth {
   }
   if (!methods.length) {
     if (skipped.length) throw passphraseError(skipped[0], NO_AGENT, `your key ${skipped[0]}`);
-    throw new UsageError('no SSH key: no ssh-agent and none of ~/.ssh/id_ed25519, id_ecdsa, id_rsa', 'Set identity_file in [DEPLOY], or start ssh-agent and add your key (ssh-add).');
+    throw new UsageError(
+      'no SSH key: no ssh-agent and none of ~/.ssh/id_ed25519, id_ecdsa, id_rsa',
+      'Set identity_file in [DEPLOY], or start ssh-agent and add your key (ssh-add).',
+    );
   }
-  const fromAgent = () => (agent?.offered ?? []).map((k) => describe(`ssh-agent key ${k.comment || k.type}`, k.getPublicSSH()));
-  return { methods, tried: () => ({ offered: [...fromAgent(), ...files], skipped, agentFailure: agent?.failure?.message }) };
+  const fromAgent = () =>
+    (agent?.offered ?? []).map((k) => describe(`ssh-agent key ${k.comment || k.type}`, k.getPublicSSH()));
+  return {
+    methods,
+    tried: () => ({ offered: [...fromAgent(), ...files], skipped, agentFailure: agent?.failure?.message }),
+  };
 }

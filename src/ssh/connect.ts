@@ -2,7 +2,16 @@
 // agent, else the default key files) and host-key checked against known_hosts.
 import { NodeSSH } from 'node-ssh';
 import type { HostSpec } from '../settings/types.js';
-import { SYSTEM_KNOWN_HOSTS, checkHostKey, fingerprint, keyType, knownKeyTypes, preferredHostKeyAlgorithms, recordHostKey, userKnownHosts } from './known-hosts.js';
+import {
+  SYSTEM_KNOWN_HOSTS,
+  checkHostKey,
+  fingerprint,
+  keyType,
+  knownKeyTypes,
+  preferredHostKeyAlgorithms,
+  recordHostKey,
+  userKnownHosts,
+} from './known-hosts.js';
 import { prepareAuth } from './auth.js';
 import { connectionFailure, hostKeyRefusal } from './failures.js';
 import { ConnectionError } from '../errors.js';

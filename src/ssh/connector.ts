@@ -15,7 +15,12 @@ function forward(via: NodeSSH, through: Hop, to: HostSpec): Promise<ClientChanne
   return new Promise((resolve, reject) => {
     via.connection!.forwardOut('127.0.0.1', 0, to.host, to.port, (err, stream) => {
       if (!err) return resolve(stream);
-      reject(new ConnectionError(`${to.label}: the bastion ${through.spec.label} cannot reach ${to.host}:${to.port} (${err.message})`, `Check that ${through.spec.host} reaches ${to.host} on port ${to.port} (and AllowTcpForwarding is on there).`));
+      reject(
+        new ConnectionError(
+          `${to.label}: the bastion ${through.spec.label} cannot reach ${to.host}:${to.port} (${err.message})`,
+          `Check that ${through.spec.host} reaches ${to.host} on port ${to.port} (and AllowTcpForwarding is on there).`,
+        ),
+      );
     });
   });
 }
@@ -33,14 +38,29 @@ export class Connector {
       let entry = this.jumps.get(key);
       if (!entry) {
         const prev = via;
-        const conn = (async () => connect({ ...this.common, host: hop.spec, identityFile: hop.identityFile, timeoutMs: hop.timeoutMs ?? this.common.timeoutMs, keepalive: hop.keepalive ?? this.common.keepalive, sock: prev ? await forward(prev.conn, prev.hop, hop.spec) : undefined }))();
+        const conn = (async () =>
+          connect({
+            ...this.common,
+            host: hop.spec,
+            identityFile: hop.identityFile,
+            timeoutMs: hop.timeoutMs ?? this.common.timeoutMs,
+            keepalive: hop.keepalive ?? this.common.keepalive,
+            sock: prev ? await forward(prev.conn, prev.hop, hop.spec) : undefined,
+          }))();
         entry = { conn, users: 0 };
         this.jumps.set(key, entry);
       }
       entry.users++;
       via = { conn: await entry.conn, hop };
     }
-    return connect({ ...this.common, host: route.spec, identityFile: route.identityFile, timeoutMs: route.timeoutMs ?? this.common.timeoutMs, keepalive: route.keepalive ?? this.common.keepalive, sock: via ? await forward(via.conn, via.hop, route.spec) : undefined });
+    return connect({
+      ...this.common,
+      host: route.spec,
+      identityFile: route.identityFile,
+      timeoutMs: route.timeoutMs ?? this.common.timeoutMs,
+      keepalive: route.keepalive ?? this.common.keepalive,
+      sock: via ? await forward(via.conn, via.hop, route.spec) : undefined,
+    });
   }
 
   /** The route's host is done: bastions nobody else uses are closed. */

@@ -17,23 +17,41 @@ export function connectionFailure(host: HostSpec, err: NetError, tried: AuthTrie
   const code = err.code ?? '';
   if (DNS.has(code)) {
     const why = code === 'EAI_AGAIN' ? 'cannot be resolved now (no answer from DNS)' : 'does not resolve to an address';
-    return new ConnectionError(`${host.label}: cannot connect: the host name ${host.host} ${why} (${code})`, `Check the host name in deploy_hosts (spelling, DNS, /etc/hosts).`);
+    return new ConnectionError(
+      `${host.label}: cannot connect: the host name ${host.host} ${why} (${code})`,
+      `Check the host name in deploy_hosts (spelling, DNS, /etc/hosts).`,
+    );
   }
-  if (code === 'ECONNREFUSED') return new ConnectionError(`${host.label}: cannot connect: ${where} refused the connection`, checkAddress);
-  if (UNREACHABLE.has(code)) return new ConnectionError(`${host.label}: cannot connect: no route to ${host.host} (${code})`, `${checkAddress} Is the machine up and on a network this one reaches?`);
+  if (code === 'ECONNREFUSED')
+    return new ConnectionError(`${host.label}: cannot connect: ${where} refused the connection`, checkAddress);
+  if (UNREACHABLE.has(code))
+    return new ConnectionError(
+      `${host.label}: cannot connect: no route to ${host.host} (${code})`,
+      `${checkAddress} Is the machine up and on a network this one reaches?`,
+    );
   // node-ssh's word for a connection closed, without an error, before SSH was ready.
-  if (err.message === 'No response from server') return new ConnectionError(`${host.label}: cannot connect: ${where} closed the connection before SSH was ready`, checkAddress);
+  if (err.message === 'No response from server')
+    return new ConnectionError(
+      `${host.label}: cannot connect: ${where} closed the connection before SSH was ready`,
+      checkAddress,
+    );
   if (code === 'ETIMEDOUT' || err.level === 'client-timeout') {
-    return new ConnectionError(`${host.label}: cannot connect: no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`, `${checkAddress} A firewall may drop the connection.`);
+    return new ConnectionError(
+      `${host.label}: cannot connect: no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`,
+      `${checkAddress} A firewall may drop the connection.`,
+    );
   }
-  if (err.level === 'client-authentication' || /authentication methods failed/i.test(err.message)) return authFailure(host, tried);
+  if (err.level === 'client-authentication' || /authentication methods failed/i.test(err.message))
+    return authFailure(host, tried);
   return new ConnectionError(`${host.label}: cannot connect: ${err.message}`, checkAddress);
 }
 
 /** The server refused every key: the key is not in that user's authorized_keys. */
 function authFailure(host: HostSpec, { offered, skipped, agentFailure }: AuthTried): ConnectionError {
   const agent = agentFailure ? `the ssh-agent (SSH_AUTH_SOCK) did not answer: ${agentFailure}` : undefined;
-  const passphrases = skipped.length ? `${skipped.join(', ')} skipped: protected by a passphrase and no ssh-agent is running` : undefined;
+  const passphrases = skipped.length
+    ? `${skipped.join(', ')} skipped: protected by a passphrase and no ssh-agent is running`
+    : undefined;
   if (!offered.length) {
     return new ConnectionError(
       `${host.label}: no SSH key to offer: ${agent ?? 'the ssh-agent holds no key'}, and none of ~/.ssh/id_ed25519, id_ecdsa, id_rsa is usable`,
@@ -69,7 +87,12 @@ function removeHint(host: HostSpec, known: KnownHostsEntry[]): string {
 }
 
 /** Why a presented host key is refused (anything but known or unknown), as a ConnectionError. */
-export function hostKeyRefusal(host: HostSpec, check: Exclude<HostKeyCheck, { status: 'known' | 'unknown' }>, blob: Buffer, userFile: string): ConnectionError {
+export function hostKeyRefusal(
+  host: HostSpec,
+  check: Exclude<HostKeyCheck, { status: 'known' | 'unknown' }>,
+  blob: Buffer,
+  userFile: string,
+): ConnectionError {
   const offered = `${keyType(blob)} ${fingerprint(blob)}`;
   switch (check.status) {
     case 'changed': {

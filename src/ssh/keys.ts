@@ -55,21 +55,33 @@ function identityProblem(shown: string, what: string, hint: string): UsageError 
  */
 export function readKeyFile(shown: string): KeyFile {
   const path = expandHome(shown);
-  const fix = 'Set identity_file in [DEPLOY] to your private SSH key (e.g. ~/.ssh/id_ed25519), or remove it to use ssh-agent and the default keys.';
+  const fix =
+    'Set identity_file in [DEPLOY] to your private SSH key (e.g. ~/.ssh/id_ed25519), or remove it to use ssh-agent and the default keys.';
   let text: string;
   try {
     text = readFileSync(path, 'utf8'); // a directory fails with EISDIR
   } catch (err) {
     const reason = unreadableReason(err as NodeJS.ErrnoException);
-    throw identityProblem(shown, reason, /permission/.test(reason) ? 'Make it readable by the user running deploy (owned by you, chmod 600).' : fix);
+    throw identityProblem(
+      shown,
+      reason,
+      /permission/.test(reason) ? 'Make it readable by the user running deploy (owned by you, chmod 600).' : fix,
+    );
   }
   text = text.replace(/^\uFEFF/, '').trim();
-  if (PUBLIC_KEY_LINE.test(text)) throw identityProblem(shown, 'is a public key, not a private key', `Point identity_file at the private key (${shown.replace(/\.pub$/, '')}, without .pub).`);
+  if (PUBLIC_KEY_LINE.test(text))
+    throw identityProblem(
+      shown,
+      'is a public key, not a private key',
+      `Point identity_file at the private key (${shown.replace(/\.pub$/, '')}, without .pub).`,
+    );
   if (!PRIVATE_KEY_START.test(text)) {
     const pkcs8 = /^-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(text);
     throw identityProblem(
       shown,
-      pkcs8 ? 'is not a private key in a format SSH reads here (PKCS#8)' : 'is not a private key (no OpenSSH, PEM or PuTTY key in it)',
+      pkcs8
+        ? 'is not a private key in a format SSH reads here (PKCS#8)'
+        : 'is not a private key (no OpenSSH, PEM or PuTTY key in it)',
       pkcs8 ? `Convert it to OpenSSH's format: ssh-keygen -p -f ${shown}` : fix,
     );
   }
@@ -98,7 +110,9 @@ export function passphraseError(file: string, why: string, subject = `identity_f
   const add = `ssh-add ${file}`;
   return new UsageError(
     `${subject} is protected by a passphrase and ${why}`,
-    why === NO_AGENT ? `Start an agent and load the key into it: eval "$(ssh-agent)" && ${add}` : `Load the key into your agent (it asks for the passphrase once): ${add}`,
+    why === NO_AGENT
+      ? `Start an agent and load the key into it: eval "$(ssh-agent)" && ${add}`
+      : `Load the key into your agent (it asks for the passphrase once): ${add}`,
   );
 }
 
@@ -136,7 +150,10 @@ export function embeddedPublicKey(text: string): Buffer | undefined {
     if (text.startsWith('PuTTY-User-Key-File-')) {
       const m = /^Public-Lines: (\d+)\r?\n/m.exec(text);
       if (!m) return undefined;
-      const lines = text.slice(m.index + m[0].length).split(/\r?\n/).slice(0, Number(m[1]));
+      const lines = text
+        .slice(m.index + m[0].length)
+        .split(/\r?\n/)
+        .slice(0, Number(m[1]));
       return Buffer.from(lines.join(''), 'base64');
     }
     const body = openSshBody(text);

@@ -49,7 +49,10 @@ export function fingerprint(blob: Buffer): string {
 
 /** OpenSSH's match_pattern: `*` any run of characters, `?` exactly one; case-insensitive. */
 export function matchWildcard(pattern: string, name: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 'i').test(name);
 }
 
@@ -120,11 +123,25 @@ export function checkHostKey(files: string[], host: string, port: number, blob: 
 
 /** Key types known for this host (plain entries only), first seen first. */
 export function knownKeyTypes(files: string[], host: string, port: number): string[] {
-  return [...new Set(knownHostsEntries(files, host, port).filter((e) => !e.marker).map((e) => e.type))];
+  return [
+    ...new Set(
+      knownHostsEntries(files, host, port)
+        .filter((e) => !e.marker)
+        .map((e) => e.type),
+    ),
+  ];
 }
 
 /** ssh2's default server host key algorithms (ssh2 1.x, Node with Ed25519), in its order. */
-export const DEFAULT_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+export const DEFAULT_HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 /** An RSA key (type ssh-rsa) is presented under any of its signature algorithms. */
 function algorithmsOf(type: string): string[] {
@@ -148,7 +165,11 @@ export function preferredHostKeyAlgorithms(knownTypes: string[]): string[] {
 export function recordHostKey(file: string, host: string, port: number, blob: Buffer): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const newline = endsMidLine(file) ? '\n' : ''; // else the new line would be glued to the last one
-  appendFileSync(file, `${newline}${hostPattern(host.toLowerCase(), port)} ${keyType(blob)} ${blob.toString('base64')}\n`, { mode: 0o600 });
+  appendFileSync(
+    file,
+    `${newline}${hostPattern(host.toLowerCase(), port)} ${keyType(blob)} ${blob.toString('base64')}\n`,
+    { mode: 0o600 },
+  );
 }
 
 function endsMidLine(file: string): boolean {

@@ -25,7 +25,8 @@ const ended = new WeakMap<Client, string>();
 type NetError = Error & { code?: string; level?: string };
 
 function describe(err: NetError, keepalive: Keepalive): string {
-  if (err.level === 'client-timeout') return `no answer to ${keepalive.countMax} SSH keepalives sent ${keepalive.intervalMs / 1000} s apart`;
+  if (err.level === 'client-timeout')
+    return `no answer to ${keepalive.countMax} SSH keepalives sent ${keepalive.intervalMs / 1000} s apart`;
   if (err.code === 'ECONNRESET') return 'the connection was reset (ECONNRESET)';
   if (err.code) return `the connection failed (${err.code})`;
   return err.message;
@@ -54,6 +55,9 @@ export class ConnectionLostError extends ConnectionError {
     readonly step: string | undefined,
     readonly reason: string,
   ) {
-    super(`${host}: connection lost${step ? ` during "${step}"` : ''}: ${reason}`, `The host is down, or the network between here and there dropped the connection: check that it is up and that this machine reaches it (ssh ${host}), then run the command again.`);
+    super(
+      `${host}: connection lost${step ? ` during "${step}"` : ''}: ${reason}`,
+      `The host is down, or the network between here and there dropped the connection: check that it is up and that this machine reaches it (ssh ${host}), then run the command again.`,
+    );
   }
 }

@@ -47,7 +47,12 @@ function parseHop(text: string): { user?: string; host: string; port?: number } 
 }
 
 function expand(path: string, host: string, user: string): string {
-  return path.replace(/^~(?=\/)/, homedir()).replace(/%d/g, homedir()).replace(/%h/g, host).replace(/%u/g, localUser()).replace(/%r/g, user);
+  return path
+    .replace(/^~(?=\/)/, homedir())
+    .replace(/%d/g, homedir())
+    .replace(/%h/g, host)
+    .replace(/%u/g, localUser())
+    .replace(/%r/g, user);
 }
 
 /**
@@ -57,7 +62,10 @@ function expand(path: string, host: string, user: string): string {
 function keepalive(c: Computed): Keepalive | undefined {
   const interval = Number(first(c.serveraliveinterval));
   const count = Number(first(c.serveralivecountmax));
-  const given = { ...(interval > 0 ? { intervalMs: interval * 1000 } : {}), ...(Number.isInteger(count) && count > 0 ? { countMax: count } : {}) };
+  const given = {
+    ...(interval > 0 ? { intervalMs: interval * 1000 } : {}),
+    ...(Number.isInteger(count) && count > 0 ? { countMax: count } : {}),
+  };
   return Object.keys(given).length ? { ...DEFAULT_KEEPALIVE, ...given } : undefined;
 }
 
@@ -80,16 +88,29 @@ export class SshConfig {
     const port = written.port ?? (first(c.port) ? Number(first(c.port)) : 22);
     const fromConfig = first(c.identityfile);
     const timeout = Number(first(c.connecttimeout));
-    return { spec: { user, host, port, label: written.label, roles: [] }, identityFile: identityFile ?? (fromConfig ? expand(fromConfig, host, user) : undefined), timeoutMs: timeout > 0 ? timeout * 1000 : undefined, keepalive: keepalive(c) };
+    return {
+      spec: { user, host, port, label: written.label, roles: [] },
+      identityFile: identityFile ?? (fromConfig ? expand(fromConfig, host, user) : undefined),
+      timeoutMs: timeout > 0 ? timeout * 1000 : undefined,
+      keepalive: keepalive(c),
+    };
   }
 
   /** The route to a settings host: its hop, and the bastions (proxy_jump, else the config's ProxyJump). */
   route(h: HostSpec, opts: { identityFile?: string; proxyJump: HostSpec[] }): Route {
-    const target = this.hop({ user: h.user, host: h.host, port: h.portGiven ? h.port : undefined, label: h.label }, opts.identityFile);
+    const target = this.hop(
+      { user: h.user, host: h.host, port: h.portGiven ? h.port : undefined, label: h.label },
+      opts.identityFile,
+    );
     target.spec.roles = h.roles;
     const configured = first(this.compute(h.host).proxyjump);
     const jumps = opts.proxyJump.length
-      ? opts.proxyJump.map((j) => this.hop({ user: j.user, host: j.host, port: j.portGiven ? j.port : undefined, label: j.label }, opts.identityFile))
+      ? opts.proxyJump.map((j) =>
+          this.hop(
+            { user: j.user, host: j.host, port: j.portGiven ? j.port : undefined, label: j.label },
+            opts.identityFile,
+          ),
+        )
       : configured && configured !== 'none'
         ? configured.split(',').map((text) => this.hop({ ...parseHop(text), label: text.trim() }, opts.identityFile))
         : [];

@@ -31,19 +31,26 @@ export interface ReleaseRef {
 export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
   const L = layout(s);
   const dir = L.release(r.name);
-  // The JSON, with the fingerprint spliced in as a secret (redacted wherever the command is shown).
-  const [head, tail] = JSON.stringify({ release: r.name, ref: r.ref, kind: r.kind ?? 'branch', commit: r.commit, time: r.time ?? new Date().toISOString(), by: r.by ?? '', fingerprint: '@FP@' }).split('@FP@');
-  const meta = sh`${head}${r.fingerprint ?? ''}${tail}`;
-  const what = `${r.ref} (${r.commit.slice(0, 8)})`;
-  const submodules = sh`subs=$(git ls-tree -r --full-tree ${r.commit} | awk -F '\t' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then echo ${what}" has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2; exit 1; fi`;
+  // The JSON on stdin, with the fingerprint in it as a secret (redacted wherever it is shown).
+  const [head, tail] = JSON.stringify({
+    release: r.name,
+    ref: r.ref,
+    kind: r.kind ?? 'branch',
+    commit: r.commit,
+    time: r.time ?? new Date().toISOString(),
+    by: r.by ?? '',
+    fingerprint: '@FP@',
+  }).split('@FP@');
+  const meta = new Masked(`${head}${r.fingerprint ?? ''}${tail}\n`, `${head}${r.fingerprint?.reveal() ?? ''}${tail}\n`);
   return [
     {
-      run: sh`cd ${L.repo} && ${submodules} && rm -rf ${dir} && mkdir -p ${dir} && git archive --format=tar ${r.commit} | tar -x -C ${dir}`,
+      run: sh`deploy_export ${L.repo} ${r.commit} ${dir} ${r.ref}`,
       as: 'app',
       unless: sh`test -f ${dir}/.deploy-release`,
     },
     {
-      run: sh`cd ${dir} && for d in media data log; do rm -rf "$d" && ln -sfn ${L.shared}/"$d" "$d"; done && (umask 027 && printf '%s\\n' ${meta} > .deploy-release)`,
+      run: sh`deploy_finish_export ${dir} ${L.shared}`,
+      stdin: meta,
       as: 'app',
       unless: sh`test -f ${dir}/.deploy-release`,
     },
@@ -72,10 +79,10 @@ export function envFileContent(s: Settings, release?: string): Masked {
 /** The release's environment file, readable by the app user only; its values travel on stdin, never in argv. */
 export function writeEnvFile(s: Settings, release: string): Command {
   const f = layout(s).envFile(release);
-  return { run: sh`(umask 077 && cat > ${`${f}.tmp`} && mv -f ${`${f}.tmp`} ${f})`, as: 'app', stdin: envFileContent(s, release) };
+  return { run: sh`deploy_write_env ${f}`, as: 'app', stdin: envFileContent(s, release) };
 }
 
-/** Shell code that exports the release's environment (run from inside the release directory). */
+/** Shell code that exports the release's environment (run from inside the release directory); the library's is __load_env. */
 export const LOAD_ENV: Sh = sh`set -a && . ./.deploy-env && set +a`;
 
 function pipOptions(s: Settings): string[] {
@@ -92,29 +99,19 @@ function pipOptions(s: Settings): string[] {
  * new one beside it, so the running release is never disturbed.
  */
 export function virtualenv(s: Settings, release: string): Command {
-  const L = layout(s);
-  const dir = L.release(release);
-  const fingerprint = `ssp=${s.systemSitePackages} pip=${pipOptions(s).join(' ')}`;
-  const venvArgs = s.systemSitePackages ? ['--system-site-packages'] : [];
-  // With the host's pip (python3-pip), the environment gets none of its own (--without-pip
-  // skips ensurepip, most of `python -m venv`'s time) and pip installs into it (PIP, below).
+  const dir = layout(s).release(release);
   return {
-    run: sh`cd ${dir} && key=$({ cat requirements.txt 2>/dev/null || true; ${s.python} -c 'import sys; print(sys.version)'; echo ${fingerprint}; } | sha256sum | cut -c1-16) && venv=${s.venvsDir}/"$key" && if [ ! -f "$venv/.deploy-complete" ]; then rm -rf "$venv" && if ${s.python} -m pip --version >/dev/null 2>&1; then ${s.python} -m venv --without-pip ${venvArgs} "$venv"; else ${s.python} -m venv ${venvArgs} "$venv"; fi; fi && ln -sfn "$venv" .venv`,
+    run: sh`deploy_virtualenv ${[dir, s.venvsDir, s.python, String(s.systemSitePackages), ...pipOptions(s)]}`,
     as: 'app',
     unless: sh`test -f ${dir}/.venv/.deploy-complete`,
   };
-}
-
-/** pip for the release's environment (run in the release): its own, else the host's aimed at it (pip --python). */
-function pip(s: Settings): Sh {
-  return sh`__pip() { if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else ${s.python} -m pip --python .venv/bin/python "$@"; fi; }`;
 }
 
 /** gunicorn comes from requirements or the system site; install it only when missing. */
 export function gunicorn(s: Settings, release: string): Command {
   const dir = layout(s).release(release);
   return {
-    run: sh`cd ${dir} && ${pip(s)} && __pip install --quiet ${pipOptions(s)} gunicorn`,
+    run: sh`deploy_gunicorn ${[dir, s.python, ...pipOptions(s)]}`,
     as: 'app',
     unless: sh`${dir}/.venv/bin/python -c 'import gunicorn'`,
   };
@@ -123,7 +120,7 @@ export function gunicorn(s: Settings, release: string): Command {
 export function requirements(s: Settings, release: string): Command {
   const dir = layout(s).release(release);
   return {
-    run: sh`cd ${dir} && if [ -f requirements.txt ]; then ${LOAD_ENV} && ${pip(s)} && __pip install ${pipOptions(s)} -r requirements.txt; fi && touch .venv/.deploy-complete`,
+    run: sh`deploy_requirements ${[dir, s.python, ...pipOptions(s)]}`,
     as: 'app',
     unless: sh`test -f ${dir}/.venv/.deploy-complete`,
   };
@@ -154,7 +151,11 @@ export function sharedDatabase(s: Settings): boolean {
 
 /** How a host builds: by its role, and whether the database is shared. */
 export function buildOn(s: Settings, host: { roles: string[]; label: string }): BuildOn {
-  return { web: host.roles.includes('web'), migrate: !sharedDatabase(s), primary: host.label === s.primary || (s.fleet ?? s.hosts).length === 1 };
+  return {
+    web: host.roles.includes('web'),
+    migrate: !sharedDatabase(s),
+    primary: host.label === s.primary || (s.fleet ?? s.hosts).length === 1,
+  };
 }
 
 /**
@@ -164,8 +165,10 @@ export function buildOn(s: Settings, host: { roles: string[]; label: string }): 
 export function runOnceCommands(s: Settings, release: string): Command[] {
   const dir = layout(s).release(release);
   const cmds: Command[] = [];
-  if (s.migrate && sharedDatabase(s)) cmds.push({ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py migrate --noinput`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` });
-  for (const command of Object.values(s.runOnce)) cmds.push({ run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${command}`, as: 'app' });
+  if (s.migrate && sharedDatabase(s))
+    cmds.push({ run: sh`deploy_manage ${dir} migrate --noinput`, as: 'app', unless: sh`test ! -f ${dir}/manage.py` });
+  for (const command of Object.values(s.runOnce))
+    cmds.push({ run: sh`deploy_release_bash ${dir} ${command}`, as: 'app' });
   return cmds;
 }
 
@@ -174,31 +177,30 @@ export function runOnceCommands(s: Settings, release: string): Command[] {
  * before migrate: a failing test must not leave the database migrated. Without a test
  * command, collectstatic and migrate share one Python process (one Django start-up).
  */
-export function djangoCommands(s: Settings, release: string, on: BuildOn = { web: true, migrate: true, primary: true }): Command[] {
+export function djangoCommands(
+  s: Settings,
+  release: string,
+  on: BuildOn = { web: true, migrate: true, primary: true },
+): Command[] {
   const dir = layout(s).release(release);
-  // What collectstatic and migrate read: static files, migrations, settings, requirements, the
-  // environment and the system's Python packages. The same as the live release's (recorded in
-  // its .deploy-django): nothing for them to do, and a Django start-up saved per host.
-  // Symlinks are followed (find -L), as Django's finders follow them: a static directory or file
-  // that is a link is read through it. Not into the virtualenv, the release's collected files (.deploy-www) nor the shared directories (uploads
-  // may be many). A loop or an unreadable directory is said on stderr; the rest still counts.
-  const inputs = sh`__django_inputs=$(cd ${dir} && { { find -L . \\( -path ./.venv -o -path ./.deploy-www -o -path ./media -o -path ./data -o -path ./log \\) -prune -o \\( -path '*/static/*' -o -path '*/migrations/*.py' -o -name 'settings*.py' -o -path '*/settings/*.py' \\) -type f -print0 || true; } | sort -z | xargs -0r sha256sum; cat requirements.txt 2>/dev/null || true; readlink -f .venv; ls /usr/lib/python3/dist-packages 2>/dev/null || true; } | sha256sum | cut -c1-16)`;
+  // What collectstatic and migrate read (__django_inputs, remote/lib/build.sh) the same as the
+  // live release's (recorded in its .deploy-django): nothing for them to do, and a Django start-up
+  // saved per host. The live release's collected files are its own (.deploy-www): with the same
+  // inputs the new release gets them as hard links instead of a collectstatic of its own.
   const live = liveDir(s, on.web);
-  const liveStatic = sh`${live}/.deploy-www`;
-  // The live release's collected files are its own (.deploy-www): with the same inputs the new
-  // release gets them as hard links instead of a collectstatic of its own.
   const collecting = s.collectstatic && on.web;
-  const sameAsLive = on.force ? sh`false` : sh`[ "$(cat ${live}/.deploy-django 2>/dev/null)" = "$__django_inputs" ]${collecting ? sh` && [ -d ${liveStatic} ]` : sh``}`;
-  const skip = sh`test ! -f ${dir}/manage.py || { ${inputs} && ${sameAsLive}; }`;
+  const skip = on.force
+    ? sh`test ! -f ${dir}/manage.py`
+    : sh`deploy_django_same ${dir} ${live}${collecting ? sh` static` : sh``}`;
   const django = (calls: string[]): Command[] =>
-    calls.length ? [{ run: sh`cd ${dir} && ${LOAD_ENV} && .venv/bin/python manage.py shell -c ${`from django.core.management import call_command as c; ${calls.join('; ')}`}`, as: 'app', unless: skip }] : [];
+    calls.length ? [{ run: sh`deploy_django ${dir} ${calls}`, as: 'app', unless: skip }] : [];
   const collect = collecting ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
   const migrate = s.migrate && on.migrate ? ["c('migrate', interactive=False)"] : [];
   const page = migrate.length && on.pageOn ? [on.pageOn(skip)] : [];
-  const record: Command = { run: sh`${inputs} && echo "$__django_inputs" > ${dir}/.deploy-django`, as: 'app', probe: true };
-  const reuse: Command[] = collecting ? [{ run: sh`if [ ! -d ${dir}/.deploy-www ] && [ -f ${dir}/manage.py ] && [ -d ${liveStatic} ]; then cp -al ${liveStatic} ${dir}/.deploy-www; fi`, as: 'app', probe: true }] : [];
+  const record: Command = { run: sh`deploy_django_record ${dir}`, as: 'app', probe: true };
+  const reuse: Command[] = collecting ? [{ run: sh`deploy_reuse_static ${dir} ${live}`, as: 'app', probe: true }] : [];
   if (!s.testCommand) return [...page, ...django([...collect, ...migrate]), ...reuse, record];
-  const test: Command = { run: sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${s.testCommand}`, as: 'app' };
+  const test: Command = { run: sh`deploy_release_bash ${dir} ${s.testCommand}`, as: 'app' };
   return [...django(collect), ...reuse, test, ...page, ...django(migrate), record];
 }
 

@@ -5,35 +5,65 @@ import { createHash } from 'node:crypto';
 import { step, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
-import { raw, Secret, sh, type Sh } from '../shell.js';
+import { Secret, sh, type Sh } from '../shell.js';
 import * as B from './build.js';
-import { gitCommand, parseResolved, resolveRef, serverClock } from './git.js';
+import { gitSsh, parseResolved, resolveRef, serverClock } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
-import { healthCheck, siteUrl, otherSlot, replaceLink, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
-import { abortPoint, DELETE, repair, switchTo } from './switch.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent } from './setup.js';
+import { healthCheck, siteUrl, otherSlot, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
+import { abortPoint, repair, switchTo } from './switch.js';
 import { hook } from './hooks.js';
-import { controlFiles, programFile, requiredServices, stopProgram } from './manager.js';
+import { controlFiles, programFile, programOf, requiredServices } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
-import { installNginxSite, keepReleaseFiles, pruneKeptFiles, refreshReleaseSecrets, syncConfigFile, writeReleaseFiles } from './release-files.js';
+import {
+  installNginxSite,
+  keepReleaseFiles,
+  pruneKeptFiles,
+  refreshReleaseSecrets,
+  syncConfigFile,
+  writeReleaseFiles,
+} from './release-files.js';
 import { deployPageOff } from './maintenance.js';
+import { configFileContent, gunicornConfigContent, nginxSiteContent } from './server-files.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): Secret {
   const h = createHash('sha256');
-  for (const part of [configFileContent(s), gunicornConfigContent(s), supervisorConfig(s, 'a'), supervisorConfig(s, 'b'), nginxSiteContent(s), B.envFileContent(s)]) h.update(part.reveal());
-  h.update(JSON.stringify([s.wsgiApp, s.systemSitePackages, s.pipIndexUrl, s.pipFindLinks, s.python, s.migrate, s.collectstatic, s.testCommand, s.processes, s.processManager, s.processStop, s.hooks]));
+  for (const part of [
+    configFileContent(s),
+    gunicornConfigContent(s),
+    supervisorConfig(s, 'a'),
+    supervisorConfig(s, 'b'),
+    nginxSiteContent(s),
+    B.envFileContent(s),
+  ])
+    h.update(part.reveal());
+  h.update(
+    JSON.stringify([
+      s.wsgiApp,
+      s.systemSitePackages,
+      s.pipIndexUrl,
+      s.pipFindLinks,
+      s.python,
+      s.migrate,
+      s.collectstatic,
+      s.testCommand,
+      s.processes,
+      s.processManager,
+      s.processStop,
+      s.hooks,
+    ]),
+  );
   return new Secret(h.digest('hex').slice(0, 16));
 }
 
 /** A release's .deploy-release without its fingerprint (what may be shown and logged). */
 export function releaseMeta(file: Sh): Sh {
-  return sh`head -n 1 ${file} 2>/dev/null | sed 's/,"fingerprint":"[^"]*"//'`;
+  return sh`deploy_release_meta ${file}`;
 }
 
 export function appendDeployLog(s: Settings, entry: Record<string, unknown>): Command {
   const L = layout(s);
-  return { run: sh`printf '%s\\n' ${JSON.stringify(entry)} >> ${L.deployLog} || true`, as: 'app', probe: true };
+  return { run: sh`deploy_log ${L.deployLog} ${JSON.stringify(entry)}`, as: 'app', probe: true };
 }
 
 /** A run that turned out to have nothing to do gives the lock back. */
@@ -43,15 +73,14 @@ export function unlockStep(s: Settings, token: string, log: Record<string, unkno
 
 /** Fails with what to do when setup has not run on this server (dir is missing). */
 function requireSetUp(s: Settings, dir: string): Command {
-  return { run: sh`test -d ${dir} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, probe: true };
+  return { run: sh`deploy_require_setup ${dir} ${s.app}`, probe: true };
 }
 
 /** Fails, saying so, when a service the app needs is not running: a deploy would report a site live that nobody serves. */
 function requireServices(s: Settings, web: boolean): Command {
   const services = requiredServices(s, { roles: web ? ['web'] : [] });
   return {
-    // (The words are this file's own, spliced as code: a quoted value inside the double quotes would close them.)
-    run: sh`for u in ${services}; do if ! systemctl is-active --quiet "$u"; then echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): ${raw(web ? 'the site is down' : 'the processes of the app are down')}; start it (sudo systemctl start $u), then run this again" >&2; exit 1; fi; done`,
+    run: sh`deploy_require_services ${web ? 'the site is down' : 'the processes of the app are down'} ${services}`,
     probe: true,
   };
 }
@@ -64,11 +93,7 @@ function requireThisVersion(s: Settings, web: boolean): Command[] {
   const L = layout(s);
   if (!web) return [];
   return [
-    {
-      run: sh`{ grep -qF ${L.liveFlag} ${L.nginxSite} 2>/dev/null && test -w ${L.slots}; } || { echo "${s.app} was set up by an older version of deploy: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`,
-      as: 'app',
-      probe: true,
-    },
+    { run: sh`deploy_require_this_version ${L.liveFlag} ${L.nginxSite} ${L.slots} ${s.app}`, as: 'app', probe: true },
   ];
 }
 
@@ -80,15 +105,25 @@ export const LOCK_COMMAND = 2;
 /** The live slot, what it runs, and whether its server configs are the ones `fingerprint` names (same|changed). */
 function readLive(s: Settings, fingerprint: Secret, web: boolean): Command[] {
   const L = layout(s);
-  const meta = sh`${liveDir(s, web)}/.deploy-release`;
   return [
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
-    { name: 'live_release', as: 'app', probe: true, run: sh`${releaseMeta(meta)} || true; if grep -qF ${sh`${'"fingerprint":"'}${fingerprint}${'"'}`} ${meta} 2>/dev/null; then echo same; else echo changed; fi` },
+    {
+      name: 'live_release',
+      as: 'app',
+      probe: true,
+      run: sh`deploy_live_fingerprint ${liveDir(s, web)} ${fingerprint}`,
+    },
   ];
 }
 
 /** Round trip 1: lock, repair what a cut-short run left, fetch, resolve the ref, read what is live. */
-export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint = configFingerprint(s), web = true): Step {
+export function prepare(
+  s: Settings,
+  lock: LockInfo,
+  ref?: string,
+  fingerprint = configFingerprint(s),
+  web = true,
+): Step {
   const L = layout(s);
   const cmds = [
     requireSetUp(s, L.repo),
@@ -97,7 +132,7 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint =
     ...requireThisVersion(s, web),
     ...controlFiles(s, false),
     ...repair(s),
-    { run: sh`cd ${L.repo} && ${gitCommand(s)} fetch --prune --quiet origin`, as: 'app', probe: true },
+    { run: sh`deploy_fetch ${L.repo} ${gitSsh(s)}`, as: 'app', probe: true },
     resolveRef(s, ref),
     serverClock(s),
     ...readLive(s, fingerprint, web),
@@ -106,7 +141,14 @@ export function prepare(s: Settings, lock: LockInfo, ref?: string, fingerprint =
 }
 
 /** What prepare() found on one host. */
-export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof parseResolved>; current: { commit?: string; release?: string }; sameConfig: boolean; live: Slot; repaired: string; clock: string } {
+export function parsePrepare(res: StepResult): {
+  resolved?: ReturnType<typeof parseResolved>;
+  current: { commit?: string; release?: string };
+  sameConfig: boolean;
+  live: Slot;
+  repaired: string;
+  clock: string;
+} {
   const v = res.values;
   const [meta = '', same = ''] = (v.live_release ?? '').split('\n');
   let current = {};
@@ -115,7 +157,14 @@ export function parsePrepare(res: StepResult): { resolved?: ReturnType<typeof pa
   } catch {
     /* no readable live release (or a dry run's placeholder) */
   }
-  return { resolved: parseResolved(v.resolved ?? ''), current, sameConfig: same.trim() === 'same', live: v.live_slot === 'b' ? 'b' : 'a', repaired: v.repaired ?? '', clock: v.clock ?? '' };
+  return {
+    resolved: parseResolved(v.resolved ?? ''),
+    current,
+    sameConfig: same.trim() === 'same',
+    live: v.live_slot === 'b' ? 'b' : 'a',
+    repaired: v.repaired ?? '',
+    clock: v.clock ?? '',
+  };
 }
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
@@ -144,7 +193,7 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
 export function prune(s: Settings, alsoKeep = ''): Command {
   const L = layout(s);
   return {
-    run: sh`${DELETE} && cd ${L.releases} && keep=" $(ls -1d */.deploy-built 2>/dev/null | cut -d/ -f1 | sort -r | head -n ${s.keepReleases} | tr '\\n' ' ') ${alsoKeep} $(basename "$(readlink ${L.current})") $(basename "$(readlink ${L.slot('a')})") $(basename "$(readlink ${L.slot('b')})") "; for d in */; do d=\${d%/}; [ -d "$d" ] || continue; case "$keep" in *" $d "*) ;; *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d";; esac; done; used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\\n' ' ') "; for v in ${s.venvsDir}/*/; do v=\${v%/}; [ -d "$v" ] || continue; case "$used" in *" $v "*) ;; *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")";; esac; done`,
+    run: sh`deploy_prune ${s.keepReleases} ${L.releases} ${L.current} ${L.slots} ${s.venvsDir} ${alsoKeep ? [alsoKeep] : []}`,
     as: 'app',
     probe: true,
   };
@@ -175,20 +224,25 @@ function afterSwitch(s: Settings, g: GoLive): Command[] {
     syncConfigFile(s, g.release),
     ...writeProcessPrograms(s, g.programs ?? g.processes),
     ...restartProcesses(s, g.processes),
-    ...(g.kind === 'deploy' ? hook(s, 'after_switch', g.release, on) : g.kind === 'rollback' ? hook(s, 'after_rollback', g.release, on) : []),
+    ...(g.kind === 'deploy'
+      ? hook(s, 'after_switch', g.release, on)
+      : g.kind === 'rollback'
+        ? hook(s, 'after_rollback', g.release, on)
+        : []),
   ];
 }
 
 /** Start the release in the idle slot and prove it answers; no traffic reaches it yet. Then before_switch (a deploy's). */
-export function startNew(s: Settings, release: string, slot: Slot, hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true }): Step {
+export function startNew(
+  s: Settings,
+  release: string,
+  slot: Slot,
+  hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true },
+): Step {
   const unit = programFile(s, slot);
   return step('start', `start ${release} in slot ${slot}, health check`, [
     // Root writes the program; a deploy user (no root) can only check it is what the settings say.
-    {
-      run: sh`if [ "$(id -u)" = 0 ]; then __put ${unit} 0644 root:root; elif ! cmp -s - ${unit}; then echo ${`${unit} differs from what the settings make: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
-      stdin: supervisorConfig(s, slot),
-      reportsChange: true,
-    },
+    { run: sh`deploy_program_file ${unit}`, stdin: supervisorConfig(s, slot), reportsChange: true },
     ...startSlot(s, slot, release),
     healthCheck(s, slot),
     // The release's site once its slot answers: a site that names other ports (gunicorn_bind
@@ -228,7 +282,11 @@ export function runOnce(s: Settings, release: string): Step {
 export function activateWorker(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('activate', `make ${g.release} current`, [
-    { run: replaceLink(L.release(g.release), L.current), unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]`, as: 'app' },
+    {
+      run: sh`deploy_replace_link ${L.release(g.release)} ${L.current}`,
+      unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]`,
+      as: 'app',
+    },
     ...afterSwitch(s, g),
     ...(g.prune ? [prune(s), pruneKeptFiles(s)] : []),
     releaseLock(s, g.token),
@@ -239,15 +297,15 @@ export function activateWorker(s: Settings, g: GoLive): Step {
 /** The site answers through this host's nginx, from this app's site (its X-Deploy-Site header). */
 export function verifyThroughNginx(s: Settings): Command {
   const { curlArgs, url } = siteUrl(s);
-  return {
-    run: sh`headers=$(curl -s -o /dev/null -D - --max-time 10 ${curlArgs} ${url}) || true; code=$(printf '%s\n' "$headers" | awk 'NR == 1 { print $2 }'); if [ -z "$code" ] || [ "$code" -lt 200 ] || [ "$code" -ge 400 ] || ! printf '%s\n' "$headers" | tr -d '\r' | grep -qix ${`x-deploy-site: ${s.project}`}; then echo "through nginx, ${url} answered \${code:-nothing}" >&2; exit 1; fi; echo "$code"`,
-    probe: true,
-  };
+  return { run: sh`deploy_check_through_nginx ${s.project} ${url} ${curlArgs}`, probe: true };
 }
 
 /** Rolling deploys: a batch host switches (and is checked through its nginx); its old slot keeps running until the rollout is done. */
 export function switchBatch(s: Settings, g: GoLive): Step {
-  return step('switch', `switch traffic to ${g.release}, check through nginx`, [...switchTo(s, g.slot), verifyThroughNginx(s)]);
+  return step('switch', `switch traffic to ${g.release}, check through nginx`, [
+    ...switchTo(s, g.slot),
+    verifyThroughNginx(s),
+  ]);
 }
 
 /** A batch that failed goes back: traffic to the old slot (still running), `current` follows. */
@@ -264,7 +322,12 @@ export function finishSwitch(s: Settings, g: GoLive): Step {
 export function startAndSwitch(s: Settings, g: GoLive): Step {
   const a = startNew(s, g.release, g.slot, g);
   const b = switchOver(s, g);
-  return { ...a, id: 'start+switch', title: `${a.title}, switch traffic`, commands: [...a.commands, abortPoint(s, g.token), ...b.commands] };
+  return {
+    ...a,
+    id: 'start+switch',
+    title: `${a.title}, switch traffic`,
+    commands: [...a.commands, abortPoint(s, g.token), ...b.commands],
+  };
 }
 
 /**
@@ -274,19 +337,25 @@ export function startAndSwitch(s: Settings, g: GoLive): Step {
  * failure logged, and the script prints what is live: "live <slot> <release>".
  * Every command tolerates failure (a full disk, a missing directory): the lock must go.
  */
-export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown>; page?: boolean }): Step {
+export function abandon(
+  s: Settings,
+  a: { release?: string; slot?: Slot; token: string; log: Record<string, unknown>; page?: boolean },
+): Step {
   const L = layout(s);
   // The old release serves again: this run's maintenance page (if it put one up) comes down.
   const cmds: Command[] = a.page ? [deployPageOff(s, a.token)] : [];
-  if (a.slot) cmds.push({ run: sh`if [ "$(${liveSlotCode(L)})" != ${a.slot} ]; then ${stopProgram(s, a.slot)}; fi`, probe: true });
-  if (a.release) {
-    const dir = L.release(a.release);
+  // Root only tests whether the switch file exists (deploy_live_slot): the slot it stops is idle.
+  if (a.slot)
     cmds.push({
-      run: sh`if [ -d ${dir} ] && [ "$(readlink ${L.slots}/"$(${liveSlotCode(L)})")" != ${dir} ]; then rm -f ${dir}/.deploy-built; echo failed > ${dir}/.deploy-failed 2>/dev/null || { mv -T ${dir} ${L.release(`.deleting-${a.release}`)} && rm -rf ${L.release(`.deleting-${a.release}`)}; } || true; fi`,
+      run: sh`deploy_stop_idle "$(${liveSlotCode(L)})" ${a.slot} ${s.project} ${programOf(s, a.slot)}`,
+      probe: true,
+    });
+  if (a.release)
+    cmds.push({
+      run: sh`deploy_abandon_release ${L.release(a.release)} ${L.liveFlag} ${L.slots}`,
       as: 'app',
       probe: true,
     });
-  }
   cmds.push(
     { run: sh`rm -f ${L.decision(a.token)}`, as: 'app', probe: true },
     // Failed runs must not pile releases up past keep_releases until the next success: this one
@@ -295,7 +364,7 @@ export function abandon(s: Settings, a: { release?: string; slot?: Slot; token: 
     pruneKeptFiles(s),
     releaseLock(s, a.token),
     appendDeployLog(s, a.log),
-    { run: sh`slot=$(${liveSlotCode(L)}); echo "live $slot $(basename "$(readlink ${L.slots}/"$slot")")"`, as: 'app', probe: true, name: 'live' },
+    { run: sh`deploy_live_now ${L.liveFlag} ${L.slots}`, as: 'app', probe: true, name: 'live' },
   );
   return step('abandon', 'clean up', cmds);
 }
@@ -311,14 +380,9 @@ export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
   const cmds: Command[] = [requireSetUp(s, L.releases)];
   if (lock) cmds.push(acquireLock(s, lock), requireServices(s, web), ...requireThisVersion(s, web), ...repair(s));
   cmds.push(
-    {
-      name: 'releases',
-      run: sh`cd ${L.releases} && for d in */; do d=\${d%/}; [ -d "$d" ] || continue; if [ -f "$d/.deploy-built" ]; then st=built; elif [ -f "$d/.deploy-failed" ]; then st=failed; else st=incomplete; fi; printf '%s\\t%s\\t%s\\n' "$d" "$st" "$(${releaseMeta(raw('"$d/.deploy-release"'))})"; done`,
-      as: 'app',
-      probe: true,
-    },
+    { run: sh`deploy_releases ${L.releases}`, as: 'app', probe: true, name: 'releases' },
     // A live slot whose link is gone (removed, or a run cut off) still runs current's release.
-    { run: sh`basename "$(readlink ${liveDir(s, web)} || readlink ${L.current})" 2>/dev/null || true`, as: 'app', probe: true, name: 'live_release' },
+    { run: sh`deploy_live_name ${liveDir(s, web)} ${L.current}`, as: 'app', probe: true, name: 'live_release' },
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
     readLock(s),
   );
@@ -328,7 +392,12 @@ export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
 /** What inspect() found on one host. */
 export function parseInspect(res: StepResult): { releases: ReleaseInfo[]; current: string; live: Slot; lock: string } {
   const v = res.values;
-  return { releases: parseReleases(v.releases ?? ''), current: v.live_release ?? '', live: v.live_slot === 'b' ? 'b' : 'a', lock: v.lock ?? '' };
+  return {
+    releases: parseReleases(v.releases ?? ''),
+    current: v.live_release ?? '',
+    live: v.live_slot === 'b' ? 'b' : 'a',
+    lock: v.lock ?? '',
+  };
 }
 
 export interface ReleaseInfo {
@@ -352,7 +421,14 @@ export function parseReleases(stdout: string): ReleaseInfo[] {
       } catch {
         /* an unreadable .deploy-release leaves the fields empty */
       }
-      return { name, state: state as ReleaseInfo['state'], ref: meta.ref, commit: meta.commit, time: meta.time, by: meta.by };
+      return {
+        name,
+        state: state as ReleaseInfo['state'],
+        ref: meta.ref,
+        commit: meta.commit,
+        time: meta.time,
+        by: meta.by,
+      };
     })
     .sort((a, b) => (a.name < b.name ? 1 : -1));
 }

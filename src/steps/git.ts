@@ -6,19 +6,22 @@ import { sh, type Sh } from '../shell.js';
 import { RemoteCommandError, UsageError } from '../errors.js';
 
 /**
- * Git over the deploy key; the first contact with the git server records its host key. The SSH
- * connection to the git server stays open for 5 minutes after its last use (OpenSSH's
- * ControlPersist, a socket only the app user can use), so the next deploy's fetch skips the
- * handshake. Left out when the socket's path would pass the kernel's 108-byte limit.
+ * deploy_git's first two arguments (remote/lib/git.sh): the deploy key, and where the SSH
+ * connection to the git server stays open between deploys, '' when the socket's path would pass
+ * the kernel's 108-byte limit.
  */
-export function gitCommand(s: Settings): Sh {
+export function gitSsh(s: Settings): string[] {
   const L = layout(s);
   const socket = `${L.sshDir}/git-%C`;
-  const persist = socket.length + 38 < 104 ? ` -o ControlMaster=auto -o ControlPersist=300 -o ControlPath=${socket}` : '';
-  return sh`git -c core.sshCommand=${`ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -i ${L.deployKey}${persist}`}`;
+  return [L.deployKey, socket.length + 38 < 104 ? socket : ''];
 }
 
-/** resolveRef's exit status when the name does not exist, or names both a branch and a tag. */
+/** Git over the deploy key (deploy_git): the words before git's own arguments. */
+export function gitCommand(s: Settings): Sh {
+  return sh`deploy_git ${gitSsh(s)}`;
+}
+
+/** resolveRef's exit status when the name does not exist, or names both a branch and a tag (deploy_resolve_ref, remote/lib/git.sh). */
 export const NO_REF_STATUS = 66;
 
 /**
@@ -32,9 +35,7 @@ export const NO_REF_STATUS = 66;
 export function resolveRef(s: Settings, ref?: string): Command {
   const L = layout(s);
   const want = ref ?? (s.branch ? `refs/heads/${s.branch}` : '');
-  const refuse = (message: Sh) => sh`{ echo ${message} in ${s.repository} >&2; exit ${NO_REF_STATUS}; }`;
-  const run = sh`cd ${L.repo} && __at() { git rev-parse --verify --quiet "$1^{commit}" || true; } && want=${want} && { [ -n "$want" ] || want=$(git symbolic-ref -q HEAD) || want=HEAD; } && case "$want" in refs/heads/*) name=\${want#refs/heads/}; kind=branch; c=$(__at "$want"); missing="no branch named $name";; refs/tags/*) name=\${want#refs/tags/}; kind=tag; c=$(__at "$want"); missing="no tag named $name";; *) name=$want; missing="no branch, tag or commit named $want"; t=$(__at "refs/tags/$want"); b=$(__at "refs/heads/$want"); if [ -n "$t" ] && [ -n "$b" ]; then ${refuse(sh`"$want is both a branch (refs/heads/$want, \${b:0:8}) and a tag (refs/tags/$want, \${t:0:8})"`)}; elif [ -n "$t" ]; then c=$t; kind=tag; elif [ -n "$b" ]; then c=$b; kind=branch; else c=$(__at "$want"); kind=commit; fi;; esac && if [ -z "$c" ]; then ${refuse(sh`"$missing"`)}; fi && echo "$c $kind $name"`;
-  return { run, as: 'app', probe: true, name: 'resolved' };
+  return { run: sh`deploy_resolve_ref ${L.repo} ${want} ${s.repository}`, as: 'app', probe: true, name: 'resolved' };
 }
 
 /** resolveRef's refusal (a name that does not exist, or that names both a branch and a tag) is bad usage: exit 2. */
@@ -44,7 +45,9 @@ export function refError(err: unknown): unknown {
   const both = /^(\S+) is both a branch /.exec(said)?.[1];
   return new UsageError(
     `${err.host}: ${said}`,
-    both ? `Say which: --ref refs/heads/${both} for the branch, --ref refs/tags/${both} for the tag. Nothing was deployed.` : 'Name a branch, a tag or a commit of the repository (`git ls-remote` lists them). Nothing was deployed.',
+    both
+      ? `Say which: --ref refs/heads/${both} for the branch, --ref refs/tags/${both} for the tag. Nothing was deployed.`
+      : 'Name a branch, a tag or a commit of the repository (`git ls-remote` lists them). Nothing was deployed.',
   );
 }
 
@@ -61,7 +64,7 @@ export function parseResolved(stdout: string): { commit: string; kind: string; r
  * the names is the order of the deploys whatever the clocks say.
  */
 export function serverClock(s: Settings): Command {
-  return { run: sh`date -u +%s; { ls -1 ${layout(s).releases} 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1`, as: 'app', probe: true, name: 'clock' };
+  return { run: sh`deploy_clock ${layout(s).releases}`, as: 'app', probe: true, name: 'clock' };
 }
 
 /** When the new release is, from each host's serverClock(): the latest clock, and after the newest release any host keeps. */
@@ -78,7 +81,10 @@ export function releaseTime(clocks: string[], fallback = new Date()): Date {
 
 /** Seed 001: the version shows in the directory name: the tag, else the short commit. */
 export function releaseName(commit: string, kind: string, ref: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
   const label = kind === 'tag' && /^[A-Za-z0-9._-]+$/.test(ref) ? ref : commit.slice(0, 8);
   return `${stamp}-${label}`;
 }

@@ -6,7 +6,6 @@ import type { Settings } from '../settings/types.js';
 import type { HookName } from '../settings/schema.js';
 import { layout } from '../layout.js';
 import { sh } from '../shell.js';
-import { LOAD_ENV } from './build.js';
 
 /** Where a hook runs: `primary` says whether this host is the one run-once hooks go to. */
 export interface HookHost {
@@ -18,7 +17,5 @@ export function hook(s: Settings, name: HookName, release: string, on: HookHost)
   const h = s.hooks[name];
   if (!h || (h.once && !on.primary)) return [];
   const dir = layout(s).release(release);
-  // The message names the hook: a bare "exit status 1" would not say which of the operator's commands failed.
-  const run = sh`cd ${dir} && ${LOAD_ENV} && PATH=${`${dir}/.venv/bin`}:"$PATH" bash -c ${h.command} || { st=$?; echo ${`hook ${name} failed`}" (exit status $st)" >&2; exit "$st"; }`;
-  return [{ run, as: 'app', show: true }];
+  return [{ run: sh`deploy_hook ${name} ${dir} ${h.command}`, as: 'app', show: true }];
 }

@@ -6,7 +6,7 @@ import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { sh } from '../shell.js';
 
-/** Exit status of the lock command when another run holds the lock. */
+/** Exit status of the lock command when another run holds the lock (deploy_lock, remote/lib/lock.sh). */
 export const LOCKED_STATUS = 75;
 
 export interface LockInfo {
@@ -19,26 +19,23 @@ export interface LockInfo {
 
 export function acquireLock(s: Settings, info: LockInfo): Command {
   const lock = layout(s).lock;
-  return {
-    run: sh`if mkdir -m 0755 ${lock} 2>/dev/null; then printf '%s\\n' ${JSON.stringify(info)} > ${lock}/info; else echo "locked: $(cat ${lock}/info 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_STATUS}; fi`,
-    as: 'app',
-  };
+  return { run: sh`deploy_lock ${lock} ${JSON.stringify(info)}`, as: 'app' };
 }
 
 /** Only the run that took the lock releases it. */
 export function releaseLock(s: Settings, token: string): Command {
   const lock = layout(s).lock;
-  return { run: sh`if grep -qF ${token} ${lock}/info 2>/dev/null; then rm -rf ${lock}; fi`, as: 'app', probe: true };
+  return { run: sh`deploy_unlock ${lock} ${token}`, as: 'app', probe: true };
 }
 
 export function readLock(s: Settings): Command {
-  return { run: sh`cat ${layout(s).lock}/info 2>/dev/null || true`, as: 'app', probe: true, name: 'lock' };
+  return { run: sh`deploy_lock_info ${layout(s).lock}`, as: 'app', probe: true, name: 'lock' };
 }
 
 /** Removes the lock if it still is the one the operator was shown (not a newer run's). */
 export function removeLock(s: Settings, token: string | undefined): Step {
   const lock = layout(s).lock;
-  const run = token ? sh`if grep -qF ${token} ${lock}/info 2>/dev/null || [ ! -s ${lock}/info ]; then rm -rf ${lock}; else echo "the lock changed hands meanwhile: left in place" >&2; exit 1; fi` : sh`rm -rf ${lock}`;
+  const run = token ? sh`deploy_remove_lock ${lock} ${token}` : sh`rm -rf ${lock}`;
   return step('unlock', 'remove the lock', [{ run, as: 'app' }]);
 }
 

@@ -22,7 +22,14 @@ const MARK = '<!-- deploy-maintenance ';
 
 /** The page: the template (the message HTML-escaped), then one comment line holding PageInfo. */
 export function maintenancePage(s: Settings, info: PageInfo): Masked {
-  const html = String(renderTemplate('maintenance.html', { app: s.app, message: info.message, retryAfter: s.web.maintenanceRetryAfter }, s.file, true));
+  const html = String(
+    renderTemplate(
+      'maintenance.html',
+      { app: s.app, message: info.message, retryAfter: s.web.maintenanceRetryAfter },
+      s.file,
+      true,
+    ),
+  );
   // With - < > & escaped, no message can close the comment early or open a tag.
   const json = JSON.stringify(info).replace(/[-<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
   const text = `${html.replace(/\n*$/, '\n')}${MARK}${json} -->\n`;
@@ -35,11 +42,7 @@ export function maintenancePage(s: Settings, info: PageInfo): Masked {
  */
 export function putPage(s: Settings, page: Masked): Command {
   const file = layout(s).maintenancePage;
-  return {
-    run: sh`tmp=$(mktemp ${`${file}.XXXXXX`}) && { cat > "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" ${file}; } || { rm -f "$tmp"; exit 1; }`,
-    as: 'app',
-    stdin: page,
-  };
+  return { run: sh`deploy_put_page ${file}`, as: 'app', stdin: page };
 }
 
 /** `maintenance off`: the page goes, whoever put it up. */
@@ -51,10 +54,18 @@ export function takeDownPage(s: Settings): Command {
 /** `deploy <app> maintenance on|off` on one web host (page: on, with this page; none: off). */
 export function maintenance(s: Settings, page: Masked | undefined, then: Command[] = []): Step {
   const L = layout(s);
-  const setUp: Command = { run: sh`test -d ${L.root} || { echo "${s.app} is not set up on this server: run \\\`deploy ${s.app} setup\\\` first" >&2; exit 1; }`, as: 'app', probe: true };
+  const setUp: Command = { run: sh`deploy_require_set_up ${L.root} ${s.app}`, as: 'app', probe: true };
   // A site written before maintenance mode existed would ignore the page: say so rather than pretend.
-  const siteKnows: Command = { run: sh`grep -qF ${L.maintenancePage} ${L.nginxSite} 2>/dev/null || { echo "the nginx site of ${s.app} does not know the maintenance page yet: run \\\`deploy ${s.app} setup\\\` again first" >&2; exit 1; }`, as: 'app', probe: true };
-  return step('maintenance', page ? 'maintenance page on' : 'maintenance page off', page ? [setUp, siteKnows, putPage(s, page), ...then] : [setUp, takeDownPage(s), ...then]);
+  const siteKnows: Command = {
+    run: sh`deploy_site_knows_page ${L.maintenancePage} ${L.nginxSite} ${s.app}`,
+    as: 'app',
+    probe: true,
+  };
+  return step(
+    'maintenance',
+    page ? 'maintenance page on' : 'maintenance page off',
+    page ? [setUp, siteKnows, putPage(s, page), ...then] : [setUp, takeDownPage(s), ...then],
+  );
 }
 
 /**
@@ -63,13 +74,16 @@ export function maintenance(s: Settings, page: Masked | undefined, then: Command
  */
 export function deployPageOn(s: Settings, info: PageInfo, skip?: Command['unless']): Command {
   const file = layout(s).maintenancePage;
-  return { ...putPage(s, maintenancePage(s, info)), unless: skip ? sh`test -e ${file} || ${skip}` : sh`test -e ${file}` };
+  return {
+    ...putPage(s, maintenancePage(s, info)),
+    unless: skip ? sh`deploy_page_up_or ${file} ${skip}` : sh`test -e ${file}`,
+  };
 }
 
 /** The run's page comes down (the release is live, or the run stopped): only its own, never one put up by hand. */
 export function deployPageOff(s: Settings, run: string): Command {
   const file = layout(s).maintenancePage;
-  return { run: sh`if grep -qsF ${`"run":"${run}"`} ${file}; then rm -f ${file}; fi || true`, as: 'app', probe: true };
+  return { run: sh`deploy_page_off ${file} ${`"run":"${run}"`}`, as: 'app', probe: true };
 }
 
 /**
@@ -79,13 +93,13 @@ export function deployPageOff(s: Settings, run: string): Command {
  */
 export function leftPageOff(s: Settings): Command {
   const file = layout(s).maintenancePage;
-  return { run: sh`if grep -qsF '"run":"' ${file}; then rm -f ${file}; __warn "took down the maintenance page a deploy --maintenance left when it did not finish: the site answers again"; fi`, as: 'app', probe: true };
+  return { run: sh`deploy_page_left ${file} ${'"run":"'}`, as: 'app', probe: true };
 }
 
 /** For status: when the page went up on this host (its mtime), and who put it up and why. */
 export function pageState(s: Settings): Command {
   const file = layout(s).maintenancePage;
-  return value('maintenance', sh`if [ -e ${file} ]; then stat -c %Y ${file}; grep -F ${MARK} ${file} | tail -n 1 || true; else echo off; fi`, { as: 'app' });
+  return value('maintenance', sh`deploy_page_state ${file} ${MARK}`, { as: 'app' });
 }
 
 export interface MaintenanceState {
@@ -103,7 +117,12 @@ export function parsePageState(text: string): MaintenanceState {
   if (!/^\d+$/.test(mtime ?? '')) return { on: false };
   const state: MaintenanceState = { on: true, since: new Date(Number(mtime) * 1000).toISOString() };
   try {
-    const info = JSON.parse(mark.trim().slice(MARK.length).replace(/\s*-->$/, '')) as Partial<PageInfo>;
+    const info = JSON.parse(
+      mark
+        .trim()
+        .slice(MARK.length)
+        .replace(/\s*-->$/, ''),
+    ) as Partial<PageInfo>;
     if (typeof info.message === 'string') state.message = info.message;
     if (typeof info.by === 'string') state.by = info.by;
     if (typeof info.run === 'string') state.run = info.run;

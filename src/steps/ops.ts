@@ -1,13 +1,14 @@
 // Day-to-day commands beside setup/deploy/rollback: status, logs, run. Plans only.
 import { step, value, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, liveSlotCode, SLOTS } from '../layout.js';
+import { layout, liveRelease, liveSlotCode, SLOTS } from '../layout.js';
 import { sh, type Sh } from '../shell.js';
-import { LOAD_ENV, liveDir } from './build.js';
+import { libraryFor } from '../library.js';
+import { LOAD_ENV } from './build.js';
 import { readLock } from './lock.js';
-import { releaseMeta } from './deploy.js';
 import { healthUrl, siteUrl } from './slots.js';
-import { programStates, requiredServices } from './manager.js';
+import { programStates } from './manager/index.js';
+import { requiredServices, serviceStates } from './manager/services.js';
 import { runsProcesses } from './processes.js';
 import { pageState, parsePageState, type MaintenanceState } from './maintenance.js';
 import { parseCertificate, servedCertificate, type CertificateInfo } from './tls.js';
@@ -19,32 +20,42 @@ import { parseCertificate, servedCertificate, type CertificateInfo } from './tls
 export function status(s: Settings, host: { roles: string[] } = { roles: ['web'] }): Step {
   const L = layout(s);
   const web = host.roles.includes('web');
-  const live = liveSlotCode(L);
-  const curlTimes = `%{http_code} %{time_total}`;
+  const live = liveRelease(L, web);
   const a = healthUrl(s, 'a');
   const b = healthUrl(s, 'b');
   const site = siteUrl(s);
   // What lives in the app's directories is read as the app user: root never reads it.
   const app = { as: 'app' as const };
   return step('status', 'status', [
-    ...(web ? [value('live_slot', live, app), value('slot_link', sh`readlink ${L.slots}/"$(${live})" || true`, app)] : []),
-    value('release', sh`${releaseMeta(sh`${liveDir(s, web)}/.deploy-release`)} || ${releaseMeta(sh`${L.current}/.deploy-release`)} || true`, app),
-    value('current', sh`basename "$(readlink ${L.current})" 2>/dev/null || true`, app),
+    ...(web ? [value('live_slot', liveSlotCode(L), app), value('slot_link', sh`deploy_live_link ${live}`, app)] : []),
+    value('release', sh`deploy_live_release ${live} ${L.current}`, app),
+    value('current', sh`deploy_link_name ${L.current}`, app),
     // Each required service's state first: without them the programs' states cannot be read.
-    value('services', sh`for u in ${[...requiredServices(s, host), ...s.services]}; do echo "$u $(systemctl is-active "$u" 2>/dev/null || true)"; done`),
-    value('processes', programStates(s, [...(web ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])])),
+    value('services', serviceStates([...requiredServices(s, host), ...s.services])),
+    value(
+      'processes',
+      programStates(s, [...(web ? SLOTS : []), ...(runsProcesses(s, host) ? Object.keys(s.processes) : [])]),
+    ),
     ...(web
       ? [
-          value('health', sh`if [ "$(${live})" = b ]; then curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${b.curlArgs} ${b.url} || true; else curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${a.curlArgs} ${a.url} || true; fi`),
-          value('site', sh`curl -s -o /dev/null -w ${curlTimes} --max-time 5 ${site.curlArgs} ${site.url} || true`),
+          value('health', sh`deploy_live_http ${L.liveFlag} ${a.curlArgs} ${a.url} -- ${b.curlArgs} ${b.url}`),
+          value('site', sh`deploy_http_status ${site.curlArgs} ${site.url}`),
           ...(s.web.ssl !== 'none' ? servedCertificate(s) : []),
           pageState(s),
         ]
       : []),
     readLock(s),
-    value('releases', sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`, app),
-    value('environments', sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`, app),
-    value('disk_free', sh`{ df -h --output=avail ${s.home} 2>/dev/null || true; } | tail -n 1 | tr -d ' '`),
+    value(
+      'releases',
+      sh`echo "$(ls -1 ${L.releases} 2>/dev/null | wc -l) $(du -sh ${L.releases} 2>/dev/null | cut -f1)"`,
+      app,
+    ),
+    value(
+      'environments',
+      sh`echo "$(ls -1 ${s.venvsDir} 2>/dev/null | wc -l) $(du -sh ${s.venvsDir} 2>/dev/null | cut -f1)"`,
+      app,
+    ),
+    value('disk_free', sh`deploy_disk_free ${s.home}`),
   ]);
 }
 
@@ -64,7 +75,7 @@ export interface HostStatus {
   /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
   current: string;
   processes: Record<string, { state: string; detail: string }>;
-  /** services: each system service's state (systemctl is-active). */
+  /** services: each system service's state (active, inactive, failed...). */
   services: Record<string, string>;
   /** Web hosts: the live slot's health check and the site through nginx (undefined on a worker). */
   health?: HttpCheck | null;
@@ -132,17 +143,22 @@ export function statusOf(res: StepResult): HostStatus {
  */
 export function logs(s: Settings, lines: number, follow: boolean): Step {
   // Every file by its whole path: the programs' logs and the app's own may share a name.
-  const own = sh`tail -v -n ${lines} ${follow ? ['-F'] : []} ${layout(s).log}/*.log 2>/dev/null || true`;
-  const programs = sh`__ctl ${s.project} logs ${lines} ${follow ? ['follow'] : []}`;
   const cmds = follow
-    ? [{ run: sh`${programs} & sudo -n -H -u ${s.appUser} -- bash -c ${String(own)}; wait`, probe: true, name: 'logs' }]
-    : [{ run: programs, probe: true, name: 'programs' }, { run: own, as: 'app' as const, probe: true, name: 'logs' }];
+    ? [{ run: sh`deploy_follow_logs ${s.project} ${lines} ${s.appUser} ${layout(s).log}`, probe: true, name: 'logs' }]
+    : [
+        { run: sh`__ctl ${s.project} logs ${lines}`, probe: true, name: 'programs' },
+        { run: sh`deploy_app_logs ${lines} ${layout(s).log}`, as: 'app' as const, probe: true, name: 'logs' },
+      ];
   return { ...step('logs', follow ? 'follow logs' : 'logs', cmds), stream: true };
 }
 
-/** The shell command `run` executes: in the live release, as the app user, with the app's environment and virtualenv. */
+/**
+ * The shell command `run` executes: in the live release, as the app user, with the app's
+ * environment and virtualenv. It goes out alone (not as a step's script), so the app user's bash
+ * gets the library functions it calls with it.
+ */
 export function runCommand(s: Settings, command: string): Sh {
   const L = layout(s);
   const inner = sh`cd "$(readlink -f ${L.slots}/"$(${liveSlotCode(L)})")" && ${LOAD_ENV} && PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin" exec bash -c ${command}`;
-  return sh`sudo -n -H -u ${s.appUser} -- bash -c ${inner.toString()}`;
+  return sh`sudo -n -H -u ${s.appUser} -- bash -c ${`${libraryFor(String(inner))}${inner}`}`;
 }

@@ -5,30 +5,18 @@
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
-import { Masked, raw, sh } from '../shell.js';
-import { renderTemplate } from '../templates.js';
-import { CONFIG_SECRET_KEYS, CONFIG_SECRET_LINES, configFileContent, gunicornConfigContent, nginxSiteContent, nginxReloadIf, SECRET_KEY_PLACEHOLDER } from './setup.js';
-
-export function releaseFilesDir(s: Settings, release: string): string {
-  return `${layout(s).release(release)}/.deploy`;
-}
-
-/** The release's copy of the config file: what its processes read through APP_CONFIG_FILE. */
-export function releaseConfigFile(s: Settings, release: string): string {
-  return `${releaseFilesDir(s, release)}/app.conf`;
-}
-
-export function processScriptContent(s: Settings, name: string) {
-  const command = s.processes[name];
-  const L = layout(s);
-  // exec hands the process supervisor's or systemd's signals directly; a compound command
-  // (a && b, a; b, a | b) keeps its shell, and the stop signal goes to the whole group.
-  return renderTemplate('process.sh', { app: s.project, name, command, exec: !/[;&|\n]/.test(command), manager: s.processManager, appUser: s.appUser, current: L.current }, s.file);
-}
-
-export function processScript(s: Settings, name: string, release = 'current'): string {
-  return release === 'current' ? `${layout(s).current}/.deploy/processes/${name}` : `${releaseFilesDir(s, release)}/processes/${name}`;
-}
+import { Masked, sh } from '../shell.js';
+import { nginxReload } from './nginx.js';
+import {
+  CONFIG_SECRET_NAMES,
+  configFileContent,
+  gunicornConfigContent,
+  nginxSiteContent,
+  processScript,
+  processScriptContent,
+  releaseConfigFile,
+  releaseFilesDir,
+} from './server-files.js';
 
 /**
  * Written by the app user during the build (umask 027). The config file's secret_key is read
@@ -37,18 +25,19 @@ export function processScript(s: Settings, name: string, release = 'current'): s
  */
 export function writeReleaseFiles(s: Settings, release: string): Command[] {
   const dir = releaseFilesDir(s, release);
-  const put = (path: string, mode = '0640') => sh`(umask 027 && cat > ${`${path}.tmp`} && chmod ${mode} ${`${path}.tmp`} && mv -f ${`${path}.tmp`} ${path})`;
+  const put = (path: string, mode = '0640') => sh`deploy_release_file ${path} ${mode}`;
   const cmds: Command[] = [
-    { run: sh`mkdir -p ${`${dir}/processes`} && chmod 0750 ${dir}`, as: 'app' },
+    { run: sh`deploy_release_dir ${dir}`, as: 'app' },
     { run: put(`${dir}/gunicorn.conf.py`), stdin: gunicornConfigContent(s), as: 'app' },
     { run: put(`${dir}/nginx.conf`), stdin: nginxSiteContent(s), as: 'app' },
     {
-      run: sh`key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${s.configFile} 2>/dev/null | head -n 1); if [ -z "$key" ]; then echo ${`${s.configFile} has no secret_key the app user can read: run \`deploy ${s.app} setup\``} >&2; exit 1; fi; KEY="$key" awk -v p=${SECRET_KEY_PLACEHOLDER} '{ i = index($0, p); if (i) $0 = substr($0, 1, i - 1) ENVIRON["KEY"] substr($0, i + length(p)) } 1' | ${put(releaseConfigFile(s, release))}`,
+      run: sh`deploy_release_config ${s.configFile} ${s.app} ${releaseConfigFile(s, release)}`,
       stdin: configFileContent(s, release),
       as: 'app',
     },
   ];
-  for (const name of Object.keys(s.processes)) cmds.push({ run: put(processScript(s, name, release), '0750'), stdin: processScriptContent(s, name), as: 'app' });
+  for (const name of Object.keys(s.processes))
+    cmds.push({ run: put(processScript(s, name, release), '0750'), stdin: processScriptContent(s, name), as: 'app' });
   return cmds;
 }
 
@@ -58,9 +47,8 @@ export function writeReleaseFiles(s: Settings, release: string): Command[] {
  * them back; a password rotated by setup or deploy is gone from every copy at once.
  */
 export function refreshReleaseSecrets(s: Settings): Command {
-  const keys = CONFIG_SECRET_KEYS.join('|');
   return {
-    run: sh`src=$(cat) && for f in ${layout(s).releases}/*/.deploy/app.conf; do [ -f "$f" ] || continue; SRC="$src" awk -v keys=${`^(${keys})[ \\t]*=`} 'BEGIN { n = split(ENVIRON["SRC"], lines, "\\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \\t]*=.*/, "", k); v[k] = lines[i] } } { k = $0; sub(/[ \\t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" > "$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"; done`,
+    run: sh`deploy_refresh_secrets ${layout(s).releases} ${CONFIG_SECRET_NAMES}`,
     stdin: configFileContent(s),
     as: 'app',
     probe: true,
@@ -76,18 +64,22 @@ export function refreshReleaseSecrets(s: Settings): Command {
  */
 export function keepReleaseFiles(s: Settings, release: string): Command[] {
   const dir = layout(s).storeRelease(release);
-  const keep = (name: string, text: string): Command => ({ run: sh`if [ "$EUID" = 0 ]; then install -d -m 0755 ${dir} && __put ${`${dir}/${name}`} 0644 root:root; fi`, stdin: new Masked(text, text), reportsChange: true });
+  const keep = (name: string, text: string): Command => ({
+    run: sh`deploy_keep_file ${`${dir}/${name}`}`,
+    stdin: new Masked(text, text),
+    reportsChange: true,
+  });
   return [
     keep('nginx.conf', String(nginxSiteContent(s))),
     keep('app.conf', String(configFileContent(s, release))),
-    { run: sh`if [ "$EUID" = 0 ]; then (cd ${dir} && sha256sum nginx.conf app.conf > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS); fi`, probe: true },
+    { run: sh`deploy_keep_sums ${dir} nginx.conf app.conf`, probe: true },
   ];
 }
 
 /** Root's copies of releases that are gone (pruned, or deleted after a failed deploy) go too. */
 export function pruneKeptFiles(s: Settings): Command {
   const L = layout(s);
-  return { run: sh`if [ "$EUID" = 0 ]; then for d in ${`${L.store}/releases`}/*/; do d=\${d%/}; [ -d "$d" ] || continue; if [ ! -d ${L.releases}/"$(basename "$d")" ]; then rm -rf -- "$d"; fi; done; fi`, probe: true };
+  return { run: sh`deploy_prune_kept ${`${L.store}/releases`} ${L.releases}`, probe: true };
 }
 
 /**
@@ -99,7 +91,7 @@ export function pruneKeptFiles(s: Settings): Command {
 export function syncConfigFile(s: Settings, release: string): Command {
   const kept = layout(s).storeRelease(release);
   return {
-    run: sh`if [ "$EUID" = 0 ] && [ -f ${`${kept}/SHA256SUMS`} ]; then __store_verify ${kept} && __root_only_dir "$(dirname ${s.configFile})" && content=$(__config ${raw(`'${CONFIG_SECRET_LINES}'`)} ${`${kept}/app.conf`} ${s.configFile}) && __put ${s.configFile} 0640 ${`root:${s.appUser}`} <<<"$content"; fi`,
+    run: sh`deploy_sync_config ${kept} ${s.configFile} ${s.appUser} ${CONFIG_SECRET_NAMES}`,
     stdin: configFileContent(s),
     reportsChange: true,
   };
@@ -115,14 +107,12 @@ export function syncConfigFile(s: Settings, release: string): Command {
 export function installNginxSite(s: Settings, release: string, fresh: boolean): Command[] {
   const L = layout(s);
   const kept = L.storeRelease(release);
-  const wanted = fresh ? sh`-` : sh`${`${kept}/nginx.conf`}`;
-  const check = fresh ? sh`true` : sh`[ -f ${`${kept}/SHA256SUMS`} ]`;
   return [
     {
-      run: sh`if [ "$EUID" = 0 ]; then if [ -f ${`${kept}/SHA256SUMS`} ]; then __store_verify ${kept} && if ! cmp -s ${`${kept}/nginx.conf`} ${L.nginxSite}; then __put ${L.nginxSite} 0644 root:root < ${`${kept}/nginx.conf`}; fi; else echo ${`root kept no server files for release ${release} (built by a deploy user, or by an older version): the nginx site stays as it is`}; fi; elif ${check} && ! cmp -s ${wanted} ${L.nginxSite}; then echo ${`the nginx site differs from release ${release}'s: run setup to apply the change (deploy_user cannot)`} >&2; exit 1; fi`,
+      run: sh`deploy_install_site ${kept} ${L.nginxSite} ${release} ${fresh ? 'yes' : 'no'}`,
       stdin: nginxSiteContent(s),
       reportsChange: true,
     },
-    { run: nginxReloadIf(String(sh`__was_changed ${L.nginxSite}`)), probe: true },
+    { run: nginxReload({ file: L.nginxSite }), probe: true },
   ];
 }

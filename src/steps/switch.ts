@@ -8,11 +8,11 @@
 // server whose traffic goes to a healthy, started slot, and the next run finds one truth.
 import { step, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, liveSlotCode, type Slot } from '../layout.js';
-import { raw, sh } from '../shell.js';
+import { layout, type Slot } from '../layout.js';
+import { sh } from '../shell.js';
 import { leftPageOff } from './maintenance.js';
 
-/** Exit status of a script that stopped because the operator pressed Ctrl-C. */
+/** Exit status of a script that stopped because the operator pressed Ctrl-C (deploy_abort_point, remote/lib/switch.sh). */
 export const INTERRUPTED_STATUS = 130;
 
 /**
@@ -22,40 +22,29 @@ export const INTERRUPTED_STATUS = 130;
  */
 export function abortPoint(s: Settings, token: string): Command {
   const f = layout(s).decision(token);
-  return { run: sh`if ! (set -C; echo switch > ${f}) 2>/dev/null; then echo "interrupted: stopped before switching traffic" >&2; exit ${INTERRUPTED_STATUS}; fi`, as: 'app', probe: true };
+  return { run: sh`deploy_abort_point ${f}`, as: 'app', probe: true };
 }
 
 /** Ctrl-C while a script runs: sent over a second channel of the same connection. Prints "stopping" or "too-late". */
 export function abortRequest(s: Settings, token: string): Step {
   const f = layout(s).decision(token);
-  return { ...step('abort', 'ask the running step to stop before the switch', [{ run: sh`if (set -C; echo abort > ${f}) 2>/dev/null || grep -qx abort ${f}; then echo stopping; else echo too-late; fi`, as: 'app', probe: true, name: 'decision' }]), aside: true };
+  const decision: Command = { run: sh`deploy_abort_request ${f}`, as: 'app', probe: true, name: 'decision' };
+  return { ...step('abort', 'ask the running step to stop before the switch', [decision]), aside: true };
 }
 
 /** The commit point: from the next request on, nginx sends traffic to `slot`. The app user's file, in its directory. */
 export function commitSwitch(s: Settings, slot: Slot): Command {
   const flag = layout(s).liveFlag;
-  return slot === 'b' ? { run: sh`touch ${flag}`, unless: sh`test -e ${flag}`, as: 'app' } : { run: sh`rm -f ${flag}`, unless: sh`test ! -e ${flag}`, as: 'app' };
+  return slot === 'b'
+    ? { run: sh`touch ${flag}`, unless: sh`test -e ${flag}`, as: 'app' }
+    : { run: sh`rm -f ${flag}`, unless: sh`test ! -e ${flag}`, as: 'app' };
 }
 
 /** `current` names the live slot's release (for people, `run` and Capistrano habits). */
 export function followCurrent(s: Settings): Command {
   const L = layout(s);
-  const tmp = `${L.current}.tmp`;
-  return {
-    run: sh`live=$(${liveSlotCode(L)}); want=$(readlink ${L.slots}/"$live" || true); if [ -n "$want" ] && [ "$(readlink ${L.current})" != "$want" ]; then ln -sfn "$want" ${tmp} && mv -T ${tmp} ${L.current}; echo "current -> $(basename "$want") (slot $live)"; fi`,
-    as: 'app',
-    probe: true,
-  };
+  return { run: sh`deploy_follow_current ${L.liveFlag} ${L.slots} ${L.current}`, as: 'app', probe: true };
 }
-
-/**
- * __delete DIR (the app user's shell): delete DIR; what the app user cannot delete (a file root
- * made in a release, a directory without write permission) must not stop the run: it is left,
- * and the operator is told how to remove it.
- */
-export const DELETE = raw(
-  `__delete() { if ! rm -rf -- "$1" 2>/dev/null; then __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; fi; }`,
-);
 
 /** What the other pieces of state must be, given the commit point, after a run was cut short. */
 export function repair(s: Settings): Command[] {
@@ -63,8 +52,8 @@ export function repair(s: Settings): Command[] {
   return [
     { ...followCurrent(s), name: 'repaired' },
     // Leftovers of killed runs: half-made links, decisions of dead runs (we hold the lock), half-deleted releases.
-    { run: sh`rm -f ${L.current}.tmp ${L.slots}/a.tmp ${L.slots}/b.tmp ${L.root}/deploy.decision-*`, as: 'app', probe: true },
-    { run: sh`${DELETE} && for d in ${L.releases}/.deleting-* ${s.venvsDir}/.deleting-*; do if [ -e "$d" ]; then __delete "$d"; fi; done`, as: 'app', probe: true },
+    { run: sh`deploy_clear_leftovers ${L.current} ${L.slots} ${L.root}`, as: 'app', probe: true },
+    { run: sh`deploy_finish_deletes ${L.releases} ${s.venvsDir}`, as: 'app', probe: true },
     leftPageOff(s),
   ];
 }

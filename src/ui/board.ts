@@ -23,7 +23,8 @@ export class Board {
     private readonly out: NodeJS.WriteStream,
     hosts: string[],
   ) {
-    for (const h of hosts) this.lines.set(h, { step: 'connecting', started: performance.now(), state: 'running', steps: 0 });
+    for (const h of hosts)
+      this.lines.set(h, { step: 'connecting', started: performance.now(), state: 'running', steps: 0 });
     void import('log-update').then(({ createLogUpdate }) => {
       this.update = createLogUpdate(this.out, { showCursor: true }) as unknown as typeof this.update;
       this.ticker = setInterval(() => this.render(), 100);
@@ -58,7 +59,12 @@ export class Board {
     const now = performance.now();
     const text = [...this.lines.entries()]
       .map(([host, l]) => {
-        const mark = l.state === 'running' ? chalk.cyan(FRAMES[this.frame]) : l.state === 'failed' ? chalk.red('✗') : chalk.green('✓');
+        const mark =
+          l.state === 'running'
+            ? chalk.cyan(FRAMES[this.frame])
+            : l.state === 'failed'
+              ? chalk.red('✗')
+              : chalk.green('✓');
         const time = l.state === 'running' ? chalk.dim(formatMs(now - l.started)) : chalk.dim(`after ${l.steps} steps`);
         return `${mark} ${host.padEnd(width)}  ${l.step}  ${time}`;
       })

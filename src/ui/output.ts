@@ -17,12 +17,20 @@ export interface ReporterOptions {
 }
 
 const SYMBOL: Record<StepStatus | 'dry', string> = { changed: '✓', ok: '=', checked: '✓', failed: '✗', dry: '·' };
-const WORD: Record<StepStatus | 'dry', string> = { changed: 'done', ok: 'already done', checked: 'ok', failed: 'FAILED', dry: 'dry run' };
+const WORD: Record<StepStatus | 'dry', string> = {
+  changed: 'done',
+  ok: 'already done',
+  checked: 'ok',
+  failed: 'FAILED',
+  dry: 'dry run',
+};
 
 export { formatMs };
 
 export function defaultLogFile(app: string, command: string): string {
-  const dir = process.env.DEPLOY_LOG_DIR ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'deploy', 'logs');
+  const dir =
+    process.env.DEPLOY_LOG_DIR ??
+    join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'deploy', 'logs');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return join(dir, `${app}-${command}-${stamp}.log`);
 }
@@ -50,7 +58,14 @@ export interface RunResult {
   log?: string | null;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */
   hosts: Record<string, HostResult>;
-  error?: { message: string; exit_status: number; host?: string; step?: string; command?: string; remote_status?: number };
+  error?: {
+    message: string;
+    exit_status: number;
+    host?: string;
+    step?: string;
+    command?: string;
+    remote_status?: number;
+  };
 }
 
 interface Spinner {
@@ -86,11 +101,20 @@ export class Reporter {
     // With --json, stdout carries only the JSON document; people read stderr.
     this.out = this.json ? process.stderr : process.stdout;
     this.logFile = opts.logFile ?? null;
-    this.result = { command: opts.command, app: opts.app, ok: false, dry_run: !!opts.dryRun, hosts: {}, log: this.logFile };
+    this.result = {
+      command: opts.command,
+      app: opts.app,
+      ok: false,
+      dry_run: !!opts.dryRun,
+      hosts: {},
+      log: this.logFile,
+    };
     if (this.logFile) {
       try {
         mkdirSync(join(this.logFile, '..'), { recursive: true, mode: 0o700 });
-        appendFileSync(this.logFile, `# deploy ${process.argv.slice(2).join(' ')}  (${new Date().toISOString()})\n`, { mode: 0o600 });
+        appendFileSync(this.logFile, `# deploy ${process.argv.slice(2).join(' ')}  (${new Date().toISOString()})\n`, {
+          mode: 0o600,
+        });
       } catch {
         this.logFile = null;
         this.result.log = null;
@@ -111,9 +135,17 @@ export class Reporter {
   }
 
   /** The run's hosts: with several on a terminal, a live board replaces the step lines. Roles are known for every host of the fleet (a run may lock one --hosts left out). */
-  useHosts(hosts: { label: string; roles: string[] }[], fleet: { label: string; roles: string[] }[], board: boolean): void {
+  useHosts(
+    hosts: { label: string; roles: string[] }[],
+    fleet: { label: string; roles: string[] }[],
+    board: boolean,
+  ): void {
     this.roles = new Map([...fleet, ...hosts].map((h) => [h.label, h.roles]));
-    if (board && hosts.length > 1 && this.out.isTTY && !this.verbose && !this.json) this.board = new Board(this.out, hosts.map((h) => h.label));
+    if (board && hosts.length > 1 && this.out.isTTY && !this.verbose && !this.json)
+      this.board = new Board(
+        this.out,
+        hosts.map((h) => h.label),
+      );
   }
 
   /** A line for the operator, printed above the spinner (or the board). */
@@ -168,7 +200,9 @@ export class Reporter {
       return;
     }
     const now = performance.now();
-    this.spinner.text = [...this.running.values()].map((r) => `${r.title}  ${chalk.dim(formatMs(now - r.started))}`).join(chalk.dim('  |  '));
+    this.spinner.text = [...this.running.values()]
+      .map((r) => `${r.title}  ${chalk.dim(formatMs(now - r.started))}`)
+      .join(chalk.dim('  |  '));
     this.spinner.start();
   }
 
@@ -248,19 +282,24 @@ export class Reporter {
     // In the fleet's order, whichever host answered first.
     const order = [...this.roles.keys()];
     const at = (host: string) => (order.includes(host) ? order.indexOf(host) : order.length);
-    const rows = Object.entries(this.result.hosts).sort(([a], [b]) => at(a) - at(b)).map(([host, h]) => {
-      const failed = h.steps.find((s) => s.status === 'failed');
-      const time = formatMs(h.steps.reduce((n, s) => n + s.duration_ms, 0));
-      const result = typeof h.result === 'string' ? h.result : failed ? `failed at "${failed.title}"` : 'ok';
-      // What the host said it serves; never the run's release just because the run had one.
-      const release = typeof h.release === 'string' ? h.release : '';
-      return [host, (this.roles.get(host) ?? []).join(','), release, result, time];
-    });
+    const rows = Object.entries(this.result.hosts)
+      .sort(([a], [b]) => at(a) - at(b))
+      .map(([host, h]) => {
+        const failed = h.steps.find((s) => s.status === 'failed');
+        const time = formatMs(h.steps.reduce((n, s) => n + s.duration_ms, 0));
+        const result = typeof h.result === 'string' ? h.result : failed ? `failed at "${failed.title}"` : 'ok';
+        // What the host said it serves; never the run's release just because the run had one.
+        const release = typeof h.release === 'string' ? h.release : '';
+        return [host, (this.roles.get(host) ?? []).join(','), release, result, time];
+      });
     const head = ['host', 'role', 'release', 'result', 'time'];
     const widths = head.map((_, i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
     this.print(chalk.dim(line(head)));
-    for (const r of rows) this.print(line(r).replace(r[3], /^(failed|not |stopped|connection lost|unknown)/.test(r[3]) ? chalk.red(r[3]) : r[3]));
+    for (const r of rows)
+      this.print(
+        line(r).replace(r[3], /^(failed|not |stopped|connection lost|unknown)/.test(r[3]) ? chalk.red(r[3]) : r[3]),
+      );
   }
 
   /** --json: the result document on stdout. */

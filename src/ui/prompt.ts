@@ -12,7 +12,10 @@ export interface Asker {
 
 export function requireAnswerable(yes: boolean, dryRun: boolean): void {
   if (yes || dryRun || process.stdin.isTTY) return;
-  throw new UsageError('no terminal to answer confirmations on: nothing was done', 'Run with --yes to answer yes to every confirmation (e.g. in CI), or run it in a terminal.');
+  throw new UsageError(
+    'no terminal to answer confirmations on: nothing was done',
+    'Run with --yes to answer yes to every confirmation (e.g. in CI), or run it in a terminal.',
+  );
 }
 
 function isCtrlC(err: unknown): boolean {

@@ -96,7 +96,9 @@ systemd-run --quiet --unit=pebble --setenv=PEBBLE_VA_NOSLEEP=1 --setenv=PEBBLE_W
       last = (e as Error).message;
     }
     if (i === 99) {
-      const units = await acme.exec('systemctl status pebble pebble-dns --no-pager; journalctl -u pebble -u pebble-dns --no-pager | tail -20');
+      const units = await acme.exec(
+        'systemctl status pebble pebble-dns --no-pager; journalctl -u pebble -u pebble-dns --no-pager | tail -20',
+      );
       throw new Error(`pebble's directory ${directoryUrl} did not answer (${last}):\n${units.stdout}`);
     }
     await new Promise((r) => setTimeout(r, 200));

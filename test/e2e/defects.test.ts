@@ -28,19 +28,30 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
   after(stopAll);
 
   it('3. setup with a changed gunicorn_bind moves the live release through the slot switch: no failed request', async () => {
-    const moved = variant('moved.ini', (t) => t.replace('gunicorn_bind = "127.0.0.1:8032"', 'gunicorn_bind = "127.0.0.1:8040"'));
+    const moved = variant('moved.ini', (t) =>
+      t.replace('gunicorn_bind = "127.0.0.1:8032"', 'gunicorn_bind = "127.0.0.1:8040"'),
+    );
     const load = startLoad(demo.host.ip, '/', 40, 120);
     const r = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-c', moved], { home: demo.home });
     await new Promise((res) => setTimeout(res, 1500));
     const stats = await load.stop();
     assert.equal(r.code, 0, r.output);
-    assert.deepEqual(stats.failures, {}, `failed requests during setup: ${JSON.stringify(stats.failures)} of ${stats.sent}`);
+    assert.deepEqual(
+      stats.failures,
+      {},
+      `failed requests during setup: ${JSON.stringify(stats.failures)} of ${stats.sent}`,
+    );
     assert.equal(await page(), 'v1');
     const listening = await demo.host.run("ss -Hltn | awk '{print $4}'");
     assert.match(listening, /127\.0\.0\.1:(8040|8041)\b/, 'gunicorn listens on the new ports');
     // The old slot stops in the background once no request is left on it.
-    for (let i = 0; i < 60 && /127\.0\.0\.1:8032\b/.test(await demo.host.run("ss -Hltn | awk '{print $4}'")); i++) await new Promise((res) => setTimeout(res, 500));
-    assert.doesNotMatch(await demo.host.run("ss -Hltn | awk '{print $4}'"), /127\.0\.0\.1:8032\b/, 'nothing listens on the old port any more');
+    for (let i = 0; i < 60 && /127\.0\.0\.1:8032\b/.test(await demo.host.run("ss -Hltn | awk '{print $4}'")); i++)
+      await new Promise((res) => setTimeout(res, 500));
+    assert.doesNotMatch(
+      await demo.host.run("ss -Hltn | awk '{print $4}'"),
+      /127\.0\.0\.1:8032\b/,
+      'nothing listens on the old port any more',
+    );
     // Deploys go on from there, on the new ports.
     commitVersion(demo.repo, 'v2');
     await demo.git.push('demo', demo.repo);
@@ -64,8 +75,16 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
       outputs.push(d.output);
     }
     // Pruned once it is neither kept nor a slot's: what the app user could not delete is left, and said.
-    assert.match(outputs.join('\n'), /could not delete all of .*\.deleting-.*sudo rm -rf/, 'the warning says what was left and how to remove it');
-    assert.equal((await demo.host.exec(`ls -d ${APP}/releases/.deleting-${oldest}`)).code, 0, 'it was left (renamed: never taken for a release)');
+    assert.match(
+      outputs.join('\n'),
+      /could not delete all of .*\.deleting-.*sudo rm -rf/,
+      'the warning says what was left and how to remove it',
+    );
+    assert.equal(
+      (await demo.host.exec(`ls -d ${APP}/releases/.deleting-${oldest}`)).code,
+      0,
+      'it was left (renamed: never taken for a release)',
+    );
     // Every later run tries again, says so again, and goes on.
     const again = await cli(keep2, 'deploy', '--force');
     assert.equal(again.code, 0, again.output);
@@ -95,7 +114,10 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
     const moved = variant('home.ini', (t) => t.replace('[DEPLOY]\n', '[DEPLOY]\nhome = /opt/other\n'));
     const r = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-c', moved], { home: demo.home });
     assert.equal(r.code, 2, r.output);
-    assert.match(r.stderr, /demo already runs on this host from \/opt\/django\/apps\/demo, not \/opt\/other\/apps\/demo/);
+    assert.match(
+      r.stderr,
+      /demo already runs on this host from \/opt\/django\/apps\/demo, not \/opt\/other\/apps\/demo/,
+    );
     assert.match(r.stderr, /next: .*set home back/);
     assert.equal((await demo.host.exec('test -e /opt/other')).code, 1, 'nothing was made');
   });
@@ -120,22 +142,36 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
     assert.equal((await runCli(['-c', demo.file, 'demo', 'status'], { home: demo.home })).code, 0);
   });
 
-  it('19. a second app whose default server clashes with the first app\'s is refused before anything is written', async () => {
+  it("19. a second app whose default server clashes with the first app's is refused before anything is written", async () => {
     const shop = join(demo.home, 'shop.ini');
-    writeFileSync(shop, readFileSync(demo.file, 'utf8').replace('project_name = demo', 'project_name = shop').replace('[DEPLOY]\n', '[DEPLOY]\nserver_name = shop.test\napp_user = shop\nhome = /opt/shop\n').replace('gunicorn_bind = "127.0.0.1:8040"', 'gunicorn_bind = "127.0.0.1:8050"'));
+    writeFileSync(
+      shop,
+      readFileSync(demo.file, 'utf8')
+        .replace('project_name = demo', 'project_name = shop')
+        .replace('[DEPLOY]\n', '[DEPLOY]\nserver_name = shop.test\napp_user = shop\nhome = /opt/shop\n')
+        .replace('gunicorn_bind = "127.0.0.1:8040"', 'gunicorn_bind = "127.0.0.1:8050"'),
+    );
     const r = await runCli(['shop', 'setup', '--yes', '--dependencies=no', '-c', shop], { home: demo.home });
     assert.equal(r.code, 2, r.output);
     assert.match(r.stderr, /port 80 already has a default server: the site demo/);
     assert.match(r.stderr, /next: /);
-    assert.equal((await demo.host.exec('ls /etc/nginx/sites-enabled/shop /etc/nginx/sites-enabled/deploy-default-80 /opt/shop')).code, 2, 'nothing of shop was written');
+    assert.equal(
+      (await demo.host.exec('ls /etc/nginx/sites-enabled/shop /etc/nginx/sites-enabled/deploy-default-80 /opt/shop'))
+        .code,
+      2,
+      'nothing of shop was written',
+    );
     assert.equal(await page(), 'v4');
   });
 
-  it('15. release names come from the servers\' clock: an operator an hour behind still deploys the newest release', async () => {
+  it("15. release names come from the servers' clock: an operator an hour behind still deploys the newest release", async () => {
     commitVersion(demo.repo, 'v6');
     await demo.git.push('demo', demo.repo);
     const behind = fileURLToPath(new URL('../fixtures/clock-behind.mjs', import.meta.url));
-    const d = await runCli(['-c', demo.file, 'demo', 'deploy', '--yes'], { home: demo.home, env: { NODE_OPTIONS: `--import=${behind}` } });
+    const d = await runCli(['-c', demo.file, 'demo', 'deploy', '--yes'], {
+      home: demo.home,
+      env: { NODE_OPTIONS: `--import=${behind}` },
+    });
     assert.equal(d.code, 0, d.output);
     assert.equal(await page(), 'v6');
     const names = (await demo.host.run(`ls -1 ${APP}/releases | sort`)).trim().split('\n');
@@ -155,7 +191,9 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
   it('28. a rollback to a release whose virtualenv is gone fails at once, saying so', async () => {
     const old = (await demo.host.run(`cd ${APP}/releases && ls -1 | sort | tail -n 2 | head -n 1`)).trim();
     const venv = (await demo.host.run(`readlink ${APP}/releases/${old}/.venv`)).trim();
-    await demo.host.run(`sudo -u django sh -c 'ln -sfn /opt/django/virtualenvs/demo/gone ${APP}/releases/${old}/.venv'`);
+    await demo.host.run(
+      `sudo -u django sh -c 'ln -sfn /opt/django/virtualenvs/demo/gone ${APP}/releases/${old}/.venv'`,
+    );
     const t0 = performance.now();
     const rb = await cli(demo.file, 'rollback', old);
     assert.equal(rb.code, 1, rb.output);
@@ -177,10 +215,15 @@ describe('defects found by a demanding user', { timeout: 10 * 60_000 }, () => {
   });
 
   it('25. a server file edited by hand is written from the settings again with a warning, the edited copy kept, the diff shown', async () => {
-    await demo.host.run("echo '# tuned by hand' >> /etc/nginx/sites-available/demo && sed -i 's/^stopwaitsecs=.*/stopwaitsecs=99/' /etc/supervisor/conf.d/demo-a.conf");
+    await demo.host.run(
+      "echo '# tuned by hand' >> /etc/nginx/sites-available/demo && sed -i 's/^stopwaitsecs=.*/stopwaitsecs=99/' /etc/supervisor/conf.d/demo-a.conf",
+    );
     const s = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-v', '-c', demo.file], { home: demo.home });
     assert.equal(s.code, 0, s.output);
-    assert.match(s.output, /\/etc\/nginx\/sites-available\/demo was edited by hand since deploy wrote it: .*the edited copy is \/var\/lib\/deploy\/hand-edited\//);
+    assert.match(
+      s.output,
+      /\/etc\/nginx\/sites-available\/demo was edited by hand since deploy wrote it: .*the edited copy is \/var\/lib\/deploy\/hand-edited\//,
+    );
     assert.match(s.output, /\/etc\/supervisor\/conf\.d\/demo-a\.conf was edited by hand/);
     assert.match(s.output, /^.*[|!] -# tuned by hand$/m, 'the diff is shown (-v)');
     assert.doesNotMatch(await demo.host.run('cat /etc/nginx/sites-available/demo'), /tuned by hand/);

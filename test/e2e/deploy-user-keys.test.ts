@@ -5,7 +5,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootGitServer, bootHost, ensureImages, stopAll, TESTBED_KEY, type GitServer, type Host } from '../testbed/index.ts';
+import {
+  bootGitServer,
+  bootHost,
+  ensureImages,
+  stopAll,
+  TESTBED_KEY,
+  type GitServer,
+  type Host,
+} from '../testbed/index.ts';
 import { demoRepo, httpGet, runCli, setupThroughKeyGate, tempDir, writeSettings } from './helpers.ts';
 
 describe('deploy_user: its public keys are found before setup touches anything', { timeout: 10 * 60_000 }, () => {
@@ -46,7 +54,10 @@ describe('deploy_user: its public keys are found before setup touches anything',
     assert.equal(second.code, 0, second.output);
     assert.match((await httpGet(host, '/')).body, /demo app v1/);
     const pub = readFileSync(`${TESTBED_KEY}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
-    assert.ok((await host.run('cat /home/deployer/.ssh/authorized_keys')).includes(pub), 'the key is authorised for deployer');
+    assert.ok(
+      (await host.run('cat /home/deployer/.ssh/authorized_keys')).includes(pub),
+      'the key is authorised for deployer',
+    );
     const st = await runCli(['demo', 'status', '-c', file], { home });
     assert.equal(st.code, 0, st.output);
     assert.match(st.output, /deployer@/);

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootGitServer, bootHost, ensureImages, stopAll, TESTBED_KEY, type GitServer, type Host } from '../testbed/index.ts';
+import {
+  bootGitServer,
+  bootHost,
+  ensureImages,
+  stopAll,
+  TESTBED_KEY,
+  type GitServer,
+  type Host,
+} from '../testbed/index.ts';
 import { cleanup, commitVersion, ROOT as REPO_ROOT, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 
 const APP = 'flask';
@@ -17,7 +25,11 @@ function flaskRepo(version: string): string {
   const dir = tempDir('deploy-flask-repo-');
   cpSync(join(REPO_ROOT, 'examples', APP), dir, { recursive: true, filter: (src) => !/__pycache__|\.pyc$/.test(src) });
   writeFileSync(join(dir, 'VERSION'), `${version}\n`);
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], { cwd: dir, stdio: 'pipe' });
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', `flask ${version}`);
@@ -40,7 +52,7 @@ describe('a plain WSGI (Flask) app: setup, deploy, rollback', { timeout: 10 * 60
   const version = async () => {
     const r = await get('/');
     assert.equal(r.status, 200, r.head + r.body);
-    assert.match(r.head, new RegExp(`^X-Deploy-Site: ${APP}\\r?$`, 'im'), 'answered by the app\'s own nginx site');
+    assert.match(r.head, new RegExp(`^X-Deploy-Site: ${APP}\\r?$`, 'im'), "answered by the app's own nginx site");
     return /flask app (\S+)<\/h1>/.exec(r.body)?.[1];
   };
   const current = async () => (await host.run(`readlink ${ROOT}/current`)).trim();
@@ -83,7 +95,12 @@ GREETING = hello from flask
   });
 
   it('setup makes v1 live through nginx', async () => {
-    const { second } = await setupThroughKeyGate(git, host, [APP, 'setup', '--dependencies=no', '--yes', '-c', file], home);
+    const { second } = await setupThroughKeyGate(
+      git,
+      host,
+      [APP, 'setup', '--dependencies=no', '--yes', '-c', file],
+      home,
+    );
     assert.equal(second.code, 0, second.output);
     assert.equal(await version(), 'v1');
     const health = await get('/health');
@@ -107,7 +124,11 @@ GREETING = hello from flask
       assert.equal((await host.exec(`test -e ${release}/manage.py`)).code, 1, `${release} has no manage.py`);
       assert.equal((await host.exec(`test -f ${release}/.deploy-built`)).code, 0, `${release} is complete`);
     }
-    assert.equal((await host.run(`find ${ROOT}/shared/static -mindepth 1 | wc -l`)).trim(), '0', 'shared/static is empty');
+    assert.equal(
+      (await host.run(`find ${ROOT}/shared/static -mindepth 1 | wc -l`)).trim(),
+      '0',
+      'shared/static is empty',
+    );
     assert.equal((await host.run(`find ${ROOT}/shared/data -mindepth 1 | wc -l`)).trim(), '0', 'no database was made');
     const env = await host.run(`cat ${v2}/.deploy-env`);
     assert.doesNotMatch(env, /DJANGO_SETTINGS_MODULE/);

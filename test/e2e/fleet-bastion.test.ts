@@ -3,10 +3,17 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootGitServer, bootHost, ensureImages, stopAll, TESTBED_KEY, type GitServer, type Host } from '../testbed/index.ts';
+import {
+  bootGitServer,
+  bootHost,
+  ensureImages,
+  stopAll,
+  TESTBED_KEY,
+  type GitServer,
+  type Host,
+} from '../testbed/index.ts';
 import { settingsFile, version } from './fleet-helpers.ts';
 import { demoRepo, runCli, tempDir } from './helpers.ts';
-
 
 describe('many servers: hosts behind a bastion', { timeout: 15 * 60_000 }, () => {
   let git: GitServer;
@@ -26,7 +33,8 @@ describe('many servers: hosts behind a bastion', { timeout: 15 * 60_000 }, () =>
   const setupAndDeploy = async (home: string, file: string) => {
     const first = await runCli(['-c', file, 'demo', 'setup', '--yes', '--dependencies=no'], { home });
     if (first.code === 3) await git.authorize((await target.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
-    const second = first.code === 3 ? await runCli(['-c', file, 'demo', 'setup', '--yes', '--dependencies=no'], { home }) : first;
+    const second =
+      first.code === 3 ? await runCli(['-c', file, 'demo', 'setup', '--yes', '--dependencies=no'], { home }) : first;
     assert.equal(second.code, 0, second.output);
     assert.equal(await version(target), 'v1');
     const st = await runCli(['-c', file, 'demo', 'status'], { home });
@@ -48,17 +56,28 @@ describe('many servers: hosts behind a bastion', { timeout: 15 * 60_000 }, () =>
   it('through ProxyJump in ~/.ssh/config', async () => {
     const home = tempDir();
     mkdirSync(join(home, '.ssh'), { mode: 0o700 });
-    writeFileSync(join(home, '.ssh', 'config'), `Host app1\n  HostName ${target.ip}\n  User ubuntu\n  ProxyJump jump\n\nHost jump\n  HostName ${bastion.ip}\n  User ubuntu\n  IdentityFile ${TESTBED_KEY}\n`);
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      `Host app1\n  HostName ${target.ip}\n  User ubuntu\n  ProxyJump jump\n\nHost jump\n  HostName ${bastion.ip}\n  User ubuntu\n  IdentityFile ${TESTBED_KEY}\n`,
+    );
     // The site is reached by its address here, not by the ssh alias: Django must accept it.
     const file = settingsFile(home, 'deploy_hosts = app1', `allowed_hosts = ${target.ip},localhost,127.0.0.1\n`);
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
     const known = await setupAndDeploy(home, file);
-    assert.match(known, new RegExp(`^${bastion.ip.replace(/\./g, '\\.')} `, 'm'), "the bastion's host key is checked and recorded too");
+    assert.match(
+      known,
+      new RegExp(`^${bastion.ip.replace(/\./g, '\\.')} `, 'm'),
+      "the bastion's host key is checked and recorded too",
+    );
   });
 
   it('through proxy_jump in the settings', async () => {
     const home = tempDir();
-    const file = settingsFile(home, `deploy_hosts = ubuntu@${target.ip}\nproxy_jump = ubuntu@${bastion.ip}`, `allowed_hosts = ${target.ip},localhost,127.0.0.1\n`);
+    const file = settingsFile(
+      home,
+      `deploy_hosts = ubuntu@${target.ip}\nproxy_jump = ubuntu@${bastion.ip}`,
+      `allowed_hosts = ${target.ip},localhost,127.0.0.1\n`,
+    );
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
     const known = await setupAndDeploy(home, file);
     assert.match(known, new RegExp(`^${bastion.ip.replace(/\./g, '\\.')} `, 'm'));

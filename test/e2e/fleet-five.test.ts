@@ -10,7 +10,6 @@ import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Ho
 import { ROOT, settingsFile, version } from './fleet-helpers.ts';
 import { BIN, commitVersion, demoRepo, runCli, tempDir } from './helpers.ts';
 
-
 describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
   let git: GitServer;
   let hosts: Host[];
@@ -42,7 +41,8 @@ describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
     const keys = await Promise.all(hosts.map((h) => h.run('cat /opt/django/.ssh/id_ed25519.pub')));
     for (const k of keys) assert.ok(first.output.includes(k.trim()), 'every deploy key is shown in the one run');
     assert.match(first.stderr, /5 of 5 hosts: the deploy key cannot read/);
-    for (const h of hosts) assert.equal((await h.exec(`test -e ${ROOT}/deploy.lock`)).code, 1, 'setup gave its locks back');
+    for (const h of hosts)
+      assert.equal((await h.exec(`test -e ${ROOT}/deploy.lock`)).code, 1, 'setup gave its locks back');
     for (const k of keys) await git.authorize(k.trim());
     const second = await cli('demo', 'setup', '--yes', '--dependencies=no');
     assert.equal(second.code, 0, second.output);
@@ -72,19 +72,29 @@ describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
     try {
       const r = await runCli(['-c', file, 'demo', 'deploy', '--yes'], { home });
       assert.equal(r.code, 1, r.output);
-      assert.match(r.stderr, new RegExp(`cannot reach 1 of 5 hosts, nothing was changed on any host:[\\s\\S]*${hosts[4].ip.replace(/\./g, '\\.')}`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `cannot reach 1 of 5 hosts, nothing was changed on any host:[\\s\\S]*${hosts[4].ip.replace(/\./g, '\\.')}`,
+        ),
+      );
       assert.match(r.stderr, /--hosts /);
       assert.deepEqual(await versions(), ['v3', 'v3', 'v3', 'v3', 'v3']);
-      for (const h of hosts.slice(0, 4)) assert.equal((await h.exec(`test -e ${ROOT}/deploy.lock`)).code, 1, 'no lock taken anywhere');
+      for (const h of hosts.slice(0, 4))
+        assert.equal((await h.exec(`test -e ${ROOT}/deploy.lock`)).code, 1, 'no lock taken anywhere');
     } finally {
       await hosts[4].blockSsh(false);
     }
   });
 
   it('--lock-wait waits for a run that holds the lock, then deploys', async () => {
-    const holder = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force', '--hosts', hosts[2].ip], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1:5' },
-    });
+    const holder = spawn(
+      process.execPath,
+      [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force', '--hosts', hosts[2].ip],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1:5' },
+      },
+    );
     const holderDone = new Promise((r) => holder.on('close', r));
     let out = '';
     holder.stdout.on('data', (d) => (out += d));
@@ -105,7 +115,12 @@ describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
     const rolling = join(home, 'rolling.ini');
     writeFileSync(rolling, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\nbatch_size = 2\n'));
     // v5 cannot start where /etc/deploy-test-broken exists: on the third host only.
-    commitVersion(repo, 'v5', (d) => writeFileSync(join(d, 'demo/wsgi.py'), `import os\nif os.path.exists('/etc/deploy-test-broken'):\n    raise RuntimeError('broken on this host')\n${readFileSync(join(d, 'demo/wsgi.py'), 'utf8')}`));
+    commitVersion(repo, 'v5', (d) =>
+      writeFileSync(
+        join(d, 'demo/wsgi.py'),
+        `import os\nif os.path.exists('/etc/deploy-test-broken'):\n    raise RuntimeError('broken on this host')\n${readFileSync(join(d, 'demo/wsgi.py'), 'utf8')}`,
+      ),
+    );
     await git.push('demo', repo);
     const third = hosts[2];
     await third.run('touch /etc/deploy-test-broken');
@@ -113,13 +128,21 @@ describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
     assert.equal(r.code, 1, r.output);
     assert.match(r.stderr, /the rollout stopped at batch 2 of 3/);
     assert.match(r.output, /health check failed/);
-    assert.match(r.stderr, new RegExp(`is live on: ubuntu@${hosts[0].ip.replace(/\./g, '\\.')}, ubuntu@${hosts[1].ip.replace(/\./g, '\\.')}`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `is live on: ubuntu@${hosts[0].ip.replace(/\./g, '\\.')}, ubuntu@${hosts[1].ip.replace(/\./g, '\\.')}`,
+      ),
+    );
     assert.deepEqual(await versions(), ['v5', 'v5', 'v4', 'v4', 'v4'], 'batch 1 switched; the others did not');
     for (const h of hosts) assert.equal((await h.exec(`test -e ${ROOT}/deploy.lock`)).code, 1, 'every lock released');
     await third.run('rm -f /etc/deploy-test-broken');
     const back = await cli('demo', 'rollback', '--yes');
     assert.equal(back.code, 0, back.output);
-    assert.deepEqual(await versions(), ['v4', 'v4', 'v4', 'v4', 'v4'], 'rollback brings every host to the same release');
+    assert.deepEqual(
+      await versions(),
+      ['v4', 'v4', 'v4', 'v4', 'v4'],
+      'rollback brings every host to the same release',
+    );
   });
 });
-

@@ -21,7 +21,10 @@ function withMigration(n: string, table: string, after: string) {
   return (d: string) => {
     const models = join(d, 'demo/pages/models.py');
     const cls = table.replace(/^pages_/, '').replace(/^./, (c) => c.toUpperCase());
-    writeFileSync(models, `${readFileSync(models, 'utf8')}\n\nclass ${cls}(models.Model):\n    text = models.TextField()\n\n    class Meta:\n        db_table = "${table}"\n`);
+    writeFileSync(
+      models,
+      `${readFileSync(models, 'utf8')}\n\nclass ${cls}(models.Model):\n    text = models.TextField()\n\n    class Meta:\n        db_table = "${table}"\n`,
+    );
     writeFileSync(
       join(d, `demo/pages/migrations/${n}_${table.replace(/^pages_/, '')}.py`),
       `from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [('pages', '${after}')]\n    operations = [migrations.CreateModel(name='${cls}', fields=[('id', models.AutoField(primary_key=True, serialize=False)), ('text', models.TextField())], options={'db_table': '${table}'})]\n`,
@@ -40,8 +43,18 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
   let file: string;
   const label = (h: Host) => `ubuntu@${h.ip}`;
   const cli = (...args: string[]) => runCli(['-c', file, ...args], { home });
-  const ddl = async (table: string) => Number((await db.run(`grep -c 'CREATE TABLE "${table}"' /var/log/postgresql/postgresql-15-main.log || true`)).trim());
-  const migrated = async (name: string) => Number((await db.run(`cd / && sudo -u postgres psql -At demo -c "select count(*) from django_migrations where app = 'pages' and name = '${name}'"`)).trim());
+  const ddl = async (table: string) =>
+    Number(
+      (await db.run(`grep -c 'CREATE TABLE "${table}"' /var/log/postgresql/postgresql-15-main.log || true`)).trim(),
+    );
+  const migrated = async (name: string) =>
+    Number(
+      (
+        await db.run(
+          `cd / && sudo -u postgres psql -At demo -c "select count(*) from django_migrations where app = 'pages' and name = '${name}'"`,
+        )
+      ).trim(),
+    );
   const current = async (h: Host) => (await h.run(`basename "$(readlink ${ROOT}/current)"`)).trim();
   const workerVersion = async () => (await wk.run(`cat ${ROOT}/current/VERSION`)).trim();
   const locked = async (h: Host) => (await h.exec(`test -e ${ROOT}/deploy.lock`)).code === 0;
@@ -51,11 +64,15 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
   };
   /** The CLI in the background: its output so far, and its end. */
   const background = (args: string[], env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [BIN, '-c', file, ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...env } });
+    const child = spawn(process.execPath, [BIN, '-c', file, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...env },
+    });
     const res: CliResult = { code: -1, stdout: '', stderr: '', output: '' };
     child.stdout.on('data', (d) => ((res.stdout += d), (res.output += d)));
     child.stderr.on('data', (d) => ((res.stderr += d), (res.output += d)));
-    const done = new Promise<CliResult>((r) => child.on('close', (code) => r(Object.assign(res, { code: code ?? -1 }))));
+    const done = new Promise<CliResult>((r) =>
+      child.on('close', (code) => r(Object.assign(res, { code: code ?? -1 }))),
+    );
     return { child, res, done };
   };
   const until = async (what: () => boolean, ms: number) => {
@@ -66,17 +83,30 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     const m = new RegExp(`^  ${esc(label(h))} +(\\S+) +(\\S*) +(.*?) +[\\d.]+ m?s$`, 'm').exec(out);
     return m ? { role: m[1], release: m[2], result: m[3] } : undefined;
   };
-  const runningSlots = async (h: Host) => (await h.run('supervisorctl status demo-a demo-b || true')).split('\n').filter((l) => /RUNNING/.test(l)).length;
+  const runningSlots = async (h: Host) =>
+    (await h.run('supervisorctl status demo-a demo-b || true')).split('\n').filter((l) => /RUNNING/.test(l)).length;
 
   before(async () => {
     await ensureImages();
-    [git, db, w1, w2, wk] = await Promise.all([bootGitServer(), bootHost('db'), bootHost('ready'), bootHost('ready'), bootHost('ready')]);
-    await db.run(`cd / && sudo -u postgres psql -q -c "create user demo password 'pg-secret-1'" -c "create database demo owner demo"`);
+    [git, db, w1, w2, wk] = await Promise.all([
+      bootGitServer(),
+      bootHost('db'),
+      bootHost('ready'),
+      bootHost('ready'),
+      bootHost('ready'),
+    ]);
+    await db.run(
+      `cd / && sudo -u postgres psql -q -c "create user demo password 'pg-secret-1'" -c "create database demo owner demo"`,
+    );
     const url = await git.createRepo('demo');
     repo = demoRepo('v1');
     await git.push('demo', repo);
     home = tempDir();
-    file = settingsFile(home, 'gunicorn_workers = 1', `database_url = postgresql://demo:pg-secret-1@${db.ip}:5432/demo\n[HOSTS]\nweb = ${label(w1)}, ${label(w2)}\nworker = ${label(wk)}\nprimary = ${label(w1)}\n[PROCESSES]\nworker = sleep infinity\n`);
+    file = settingsFile(
+      home,
+      'gunicorn_workers = 1',
+      `database_url = postgresql://demo:pg-secret-1@${db.ip}:5432/demo\n[HOSTS]\nweb = ${label(w1)}, ${label(w2)}\nworker = ${label(wk)}\nprimary = ${label(w1)}\n[PROCESSES]\nworker = sleep infinity\n`,
+    );
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
     const first = await cli('demo', 'setup', '--yes', '--dependencies=no');
     assert.equal(first.code, 3, first.output);
@@ -90,7 +120,11 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
   it('item 2: a --hosts run on a web host installs no worker process there (deploy, setup, the dry run), and a run removes one its role does not run', async () => {
     const dry = await cli('demo', 'deploy', '--dry-run', '--force', '--hosts', w1.ip);
     assert.equal(dry.code, 0, dry.output);
-    assert.doesNotMatch(dry.output, /demo-process-worker\.conf/, 'the dry run predicts no worker program on a web host');
+    assert.doesNotMatch(
+      dry.output,
+      /demo-process-worker\.conf/,
+      'the dry run predicts no worker program on a web host',
+    );
     const d = await cli('demo', 'deploy', '--yes', '--force', '--hosts', w1.ip);
     assert.equal(d.code, 0, d.output);
     assert.equal((await w1.exec(`test -e ${PROGRAM}`)).code, 1, 'no worker program on the web host');
@@ -102,7 +136,9 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     assert.match(await wk.run('supervisorctl status demo-worker'), /RUNNING/, 'the worker host still runs it');
 
     // A program an older version left on a web host, running: the next run (even one with nothing to deploy) removes it.
-    await w1.run(`cat > ${PROGRAM} <<'EOF'\n${await wk.run(`cat ${PROGRAM}`)}\nEOF\nsupervisorctl update >/dev/null && sleep 1.5`);
+    await w1.run(
+      `cat > ${PROGRAM} <<'EOF'\n${await wk.run(`cat ${PROGRAM}`)}\nEOF\nsupervisorctl update >/dev/null && sleep 1.5`,
+    );
     assert.match(await w1.run('supervisorctl status demo-worker'), /RUNNING/);
     const again = await cli('demo', 'deploy', '--yes');
     assert.equal(again.code, 0, again.output);
@@ -110,7 +146,7 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     assert.equal((await w1.exec('pgrep -f "^sleep infinity"')).code, 1, 'and its process stopped');
   });
 
-  it('item 7: two --hosts runs at once: the second waits for the primary\'s lock (no ✗ while it waits); the migration runs once, on the primary', async () => {
+  it("item 7: two --hosts runs at once: the second waits for the primary's lock (no ✗ while it waits); the migration runs once, on the primary", async () => {
     await push('v2', withMigration('0002', 'pages_note', '0001_initial'));
     const a = background(['demo', 'deploy', '--yes', '-v', '--hosts', w2.ip], { DEPLOY_PAUSE_AT: 'build:1:8' });
     await until(() => /paused before/.test(a.res.output), 60_000);
@@ -123,7 +159,11 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     assert.doesNotMatch(b.output, /✗|FAILED/, 'waiting for a lock is not a failure');
     const applied = `${ra.output}\n${b.output}`.split('\n').filter((l) => /\| .*Applying pages\.0002_note/.test(l));
     assert.equal(applied.length, 1, applied.join('\n'));
-    assert.match(applied[0], new RegExp(`^${esc(label(w1))} \\|`), 'migrated on the primary, which neither run selected');
+    assert.match(
+      applied[0],
+      new RegExp(`^${esc(label(w1))} \\|`),
+      'migrated on the primary, which neither run selected',
+    );
     assert.equal(await ddl('pages_note'), 1);
     assert.equal(await migrated('0002_note'), 1);
     assert.equal(await version(w2), 'v2');
@@ -133,16 +173,20 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     assert.match(row(ra.stdout, w1)?.result ?? '', /not deployed|locked|primary/, ra.stdout);
   });
 
-  it('setup --hosts on a worker coming back: the release the fleet serves, no migration there, under the primary\'s lock', async () => {
+  it("setup --hosts on a worker coming back: the release the fleet serves, no migration there, under the primary's lock", async () => {
     const all = await cli('demo', 'deploy', '--yes');
     assert.equal(all.code, 0, all.output);
     const live = await current(w1);
     assert.equal(await current(w2), live);
     // The branch moves on (with a migration) but is not deployed; then the worker is rebuilt.
     await push('v3', withMigration('0003', 'pages_tag', '0002_note'));
-    await wk.run(`supervisorctl stop all >/dev/null; rm -f ${PROGRAM}; supervisorctl update >/dev/null; rm -rf ${ROOT}`);
+    await wk.run(
+      `supervisorctl stop all >/dev/null; rm -f ${PROGRAM}; supervisorctl update >/dev/null; rm -rf ${ROOT}`,
+    );
     // A run holds the primary's lock: setup --hosts of another host waits for it, nothing done.
-    await w1.run(`sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && echo "{\\"by\\":\\"ci@elsewhere\\",\\"pid\\":4242,\\"since\\":\\"2026-01-01T00:00:00.000Z\\",\\"what\\":\\"deploy main\\",\\"token\\":\\"feedfeed\\"}" > ${ROOT}/deploy.lock/info'`);
+    await w1.run(
+      `sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && echo "{\\"by\\":\\"ci@elsewhere\\",\\"pid\\":4242,\\"since\\":\\"2026-01-01T00:00:00.000Z\\",\\"what\\":\\"deploy main\\",\\"token\\":\\"feedfeed\\"}" > ${ROOT}/deploy.lock/info'`,
+    );
     try {
       const held = await cli('demo', 'setup', '--yes', '--dependencies=no', '--hosts', wk.ip);
       assert.equal(held.code, 4, held.output);
@@ -187,13 +231,22 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
 
   it('item 10: a failing after_switch hook in a rolling deploy runs once per host, is reported, and the run finishes (lock released, old slot stopped): exit 5', async () => {
     const rolling = join(home, 'rolling.ini');
-    writeFileSync(rolling, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\nbatch_size = 1\n').replace('[PROCESSES]', `[HOOKS]\nafter_switch = "hostname >> ${ROOT}/shared/hook.log; exit 3"\n[PROCESSES]`));
+    writeFileSync(
+      rolling,
+      readFileSync(file, 'utf8')
+        .replace('[DEPLOY]\n', '[DEPLOY]\nbatch_size = 1\n')
+        .replace('[PROCESSES]', `[HOOKS]\nafter_switch = "hostname >> ${ROOT}/shared/hook.log; exit 3"\n[PROCESSES]`),
+    );
     await push('v4');
     const r = await runCli(['-c', rolling, 'demo', 'deploy', '--yes'], { home });
     assert.equal(r.code, 5, r.output);
     assert.match(r.stderr, /after_switch/);
     for (const h of [w1, w2, wk]) {
-      assert.equal((await h.run(`cat ${ROOT}/shared/hook.log`)).trim().split('\n').length, 1, `${h.ip}: the hook ran once`);
+      assert.equal(
+        (await h.run(`cat ${ROOT}/shared/hook.log`)).trim().split('\n').length,
+        1,
+        `${h.ip}: the hook ran once`,
+      );
       assert.equal(await locked(h), false, `${h.ip}: lock released`);
       assert.match(row(r.stdout, h)?.result ?? '', /after_switch/, r.stdout);
     }
@@ -210,7 +263,9 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
   });
 
   it('unlock --yes: a lock taken on another machine is not removed without --force, and the one removed is named', async () => {
-    await w2.run(`sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && echo "{\\"by\\":\\"ci@elsewhere\\",\\"pid\\":4242,\\"since\\":\\"2026-01-01T00:00:00.000Z\\",\\"what\\":\\"deploy main\\",\\"token\\":\\"feedfeed\\"}" > ${ROOT}/deploy.lock/info'`);
+    await w2.run(
+      `sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && echo "{\\"by\\":\\"ci@elsewhere\\",\\"pid\\":4242,\\"since\\":\\"2026-01-01T00:00:00.000Z\\",\\"what\\":\\"deploy main\\",\\"token\\":\\"feedfeed\\"}" > ${ROOT}/deploy.lock/info'`,
+    );
     const refused = await cli('demo', 'unlock', '--yes');
     assert.equal(refused.code, 4, refused.output);
     assert.match(refused.stderr, /ci@elsewhere/);
@@ -218,6 +273,11 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     const forced = await cli('demo', 'unlock', '--yes', '--force');
     assert.equal(forced.code, 0, forced.output);
     assert.equal(await locked(w2), false);
-    assert.match(forced.output, new RegExp(`${esc(label(w2))}: removed the lock of ci@elsewhere \\(pid 4242\\) since 2026-01-01 00:00:00 UTC: deploy main`));
+    assert.match(
+      forced.output,
+      new RegExp(
+        `${esc(label(w2))}: removed the lock of ci@elsewhere \\(pid 4242\\) since 2026-01-01 00:00:00 UTC: deploy main`,
+      ),
+    );
   });
 });

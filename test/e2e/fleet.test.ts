@@ -16,7 +16,8 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
   let home: string;
   let file: string;
   const cli = (...args: string[]) => runCli(['-c', file, '--yes', ...args], { home });
-  const pages = async () => Promise.all(hosts.map(async (h) => (await httpGet(h, '/')).body.match(/demo app (v[\w.]+)/)?.[1]));
+  const pages = async () =>
+    Promise.all(hosts.map(async (h) => (await httpGet(h, '/')).body.match(/demo app (v[\w.]+)/)?.[1]));
 
   before(async () => {
     await ensureImages();
@@ -44,7 +45,11 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
     assert.equal(r.code, 0, r.output);
     assert.deepEqual(await pages(), ['v2', 'v2']);
     assert.match(r.stdout, /^ {2}host +role +release +result +time$/m);
-    for (const h of hosts) assert.match(r.stdout, new RegExp(`^  ubuntu@${h.ip.replace(/\./g, '\\.')} +web +\\d{8}T\\d{6}-[0-9a-f]{8} +ok +[\\d.]+ m?s$`, 'm'));
+    for (const h of hosts)
+      assert.match(
+        r.stdout,
+        new RegExp(`^  ubuntu@${h.ip.replace(/\./g, '\\.')} +web +\\d{8}T\\d{6}-[0-9a-f]{8} +ok +[\\d.]+ m?s$`, 'm'),
+      );
   });
 
   it('when one host cannot start the new release, no host switches', async () => {
@@ -53,7 +58,9 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
     // The second host's idle slot address is taken by another server (which would answer 200).
     const [, b] = hosts;
     const idle = (await b.exec(`test -e ${ROOT}/slots/live-b`)).code === 0 ? 8032 : 8033;
-    await b.run(`mkdir -p /tmp/empty && cd /tmp/empty && (setsid python3 -m http.server ${idle} --bind 127.0.0.1 >/dev/null 2>&1 &) && sleep 0.5`);
+    await b.run(
+      `mkdir -p /tmp/empty && cd /tmp/empty && (setsid python3 -m http.server ${idle} --bind 127.0.0.1 >/dev/null 2>&1 &) && sleep 0.5`,
+    );
     const r = await cli('demo', 'deploy');
     assert.equal(r.code, 1, r.output);
     assert.match(r.stderr, /127\.0\.0\.1:803\d \(slot \w\) is already in use by another process/);
@@ -72,7 +79,17 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
     writeFileSync(slow, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ntest_command = sleep 3\n'));
     const session = `deploy-board-${process.pid}`;
     const tmux = (...a: string[]) => execFileSync('tmux', a, { encoding: 'utf8' });
-    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '40', `cd ${home} && HOME=${home} node ${BIN} demo deploy --yes -c ${slow}; echo "exit=$?"; sleep 600`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '200',
+      '-y',
+      '40',
+      `cd ${home} && HOME=${home} node ${BIN} demo deploy --yes -c ${slow}; echo "exit=$?"; sleep 600`,
+    );
     try {
       let screen = '';
       for (let i = 0; i < 200 && !/build release/.test(screen); i++) {
@@ -80,7 +97,12 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
         screen = tmux('capture-pane', '-p', '-t', session);
       }
       // Both hosts on a line of their own, each showing its current step.
-      for (const h of hosts) assert.match(screen, new RegExp(`^. ubuntu@${h.ip.replace(/\./g, '\\.')} +build release \\S+ +[\\d.]+ m?s$`, 'm'), screen);
+      for (const h of hosts)
+        assert.match(
+          screen,
+          new RegExp(`^. ubuntu@${h.ip.replace(/\./g, '\\.')} +build release \\S+ +[\\d.]+ m?s$`, 'm'),
+          screen,
+        );
       for (let i = 0; i < 300 && !/exit=\d+/.test(screen); i++) {
         await new Promise((res) => setTimeout(res, 100));
         screen = tmux('capture-pane', '-p', '-t', session);
@@ -99,6 +121,7 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
     const r = await cli('demo', 'deploy', '--ref', 'v4.0.0');
     assert.equal(r.code, 0, r.output);
     assert.deepEqual(await pages(), ['v4.0.0', 'v4.0.0']);
-    for (const h of hosts) assert.match(await h.run(`basename $(readlink ${ROOT}/current)`), /^\d{8}T\d{6}-v4\.0\.0\n$/);
+    for (const h of hosts)
+      assert.match(await h.run(`basename $(readlink ${ROOT}/current)`), /^\d{8}T\d{6}-v4\.0\.0\n$/);
   });
 });

@@ -24,13 +24,18 @@ describe('guards', { timeout: 10 * 60_000 }, () => {
   after(stopAll);
 
   it('unlock refuses a lock whose run is alive on this machine; a dead holder is called stale', async () => {
-    const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force'], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1' } });
+    const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force'], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1' },
+    });
     let out = '';
     child.stderr.on('data', (d) => (out += d));
     child.stdout.on('data', (d) => (out += d));
     for (let i = 0; i < 300 && !/paused before/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
     const status = await cli('demo', 'status');
-    assert.match(status.stdout, new RegExp(`lock +held by \\S+ \\(pid ${child.pid}, still running on this machine\\) since .*: deploy`));
+    assert.match(
+      status.stdout,
+      new RegExp(`lock +held by \\S+ \\(pid ${child.pid}, still running on this machine\\) since .*: deploy`),
+    );
     const u = await cli('demo', 'unlock', '--yes');
     assert.equal(u.code, 4, u.output);
     assert.match(u.stderr, /still running on this machine/);
@@ -52,7 +57,9 @@ describe('guards', { timeout: 10 * 60_000 }, () => {
   });
 
   it('unlock --force removes a live lock', async () => {
-    const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force'], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1' } });
+    const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force'], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1' },
+    });
     let out = '';
     child.stderr.on('data', (d) => (out += d));
     child.stdout.on('data', (d) => (out += d));
@@ -113,7 +120,11 @@ describe('guards', { timeout: 10 * 60_000 }, () => {
 
   it('a home that belongs to someone else is not taken over (exit 2, nothing changed)', async () => {
     const other = await bootHost('ready');
-    const f = writeSettings(mkdtempSync(join(home, 'x-')), { repo: 'git@10.213.0.1:/srv/git/none.git', hosts: [other], extra: 'home = /opt/shared\n' });
+    const f = writeSettings(mkdtempSync(join(home, 'x-')), {
+      repo: 'git@10.213.0.1:/srv/git/none.git',
+      hosts: [other],
+      extra: 'home = /opt/shared\n',
+    });
     await other.run('mkdir -p /opt/shared && echo data > /opt/shared/keep.txt');
     const r = await runCli(['demo', 'setup', '--yes', '--dependencies=no', '-c', f], { home });
     assert.equal(r.code, 2, r.output);

@@ -21,7 +21,10 @@ export function tempDir(prefix = 'deploy-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function runCli(args: string[], opts: { home: string; cwd?: string; env?: Record<string, string> }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { home: string; cwd?: string; env?: Record<string, string> },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? opts.home,
@@ -43,7 +46,11 @@ export function demoRepo(version = 'v1'): string {
   const dir = tempDir('deploy-demo-repo-');
   cpSync(join(ROOT, 'examples', 'demo'), dir, { recursive: true });
   writeFileSync(join(dir, 'VERSION'), `${version}\n`);
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], { cwd: dir, stdio: 'pipe' });
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', `demo ${version}`);
@@ -53,7 +60,11 @@ export function demoRepo(version = 'v1'): string {
 export function commitVersion(dir: string, version: string, extra?: (dir: string) => void): void {
   writeFileSync(join(dir, 'VERSION'), `${version}\n`);
   extra?.(dir);
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], { cwd: dir, stdio: 'pipe' });
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
   git('add', '-A');
   git('commit', '-qm', `demo ${version}`);
 }
@@ -90,13 +101,21 @@ email_host_password = hunter2-not-for-logs
 }
 
 /** HTTP GET from this machine to a test host (through its nginx). */
-export async function httpGet(host: Host, path = '/'): Promise<{ status: number; body: string; server: string | null }> {
+export async function httpGet(
+  host: Host,
+  path = '/',
+): Promise<{ status: number; body: string; server: string | null }> {
   const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(30000) });
   return { status: res.status, body: await res.text(), server: res.headers.get('server') };
 }
 
 /** Run setup, expect the deploy-key gate (exit 3), grant the key, run again. */
-export async function setupThroughKeyGate(git: GitServer, host: Host, args: string[], home: string): Promise<{ first: CliResult; second: CliResult }> {
+export async function setupThroughKeyGate(
+  git: GitServer,
+  host: Host,
+  args: string[],
+  home: string,
+): Promise<{ first: CliResult; second: CliResult }> {
   const first = await runCli(args, { home });
   if (first.code !== 3) return { first, second: first };
   const pub = (await host.run('cat /opt/django/.ssh/id_ed25519.pub')).trim();
@@ -132,7 +151,12 @@ export async function liveDemo(extra = ''): Promise<LiveDemo> {
   await git.push('demo', repo);
   const home = tempDir();
   const file = writeSettings(home, { repo: url, hosts: [host], extra });
-  const { second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home);
+  const { second } = await setupThroughKeyGate(
+    git,
+    host,
+    ['demo', 'setup', '--dependencies=no', '--yes', '-c', file],
+    home,
+  );
   if (second.code !== 0) throw new Error(`setup failed:\n${second.output}`);
   return { git, host, repo, home, file };
 }

@@ -8,7 +8,17 @@ import assert from 'node:assert/strict';
 import { stopAll } from '../testbed/index.ts';
 import { commitVersion } from './helpers.ts';
 import { startLoad } from './load.ts';
-import { fileSerial, handshake, httpsGet, nginxSiteDigest, normSerial, parseHead, rawHttp, tlsDemo, type TlsDemo } from './tls-helpers.ts';
+import {
+  fileSerial,
+  handshake,
+  httpsGet,
+  nginxSiteDigest,
+  normSerial,
+  parseHead,
+  rawHttp,
+  tlsDemo,
+  type TlsDemo,
+} from './tls-helpers.ts';
 
 const NAMES = ['app.test', 'www.app.test'];
 const ACME_WEBROOT = '/var/lib/deploy/acme';
@@ -60,7 +70,9 @@ acme_email = ops@app.test
         assert.equal(r.status, 301, name);
         assert.equal(r.headers.location, `https://${name}/some/page?x=1`);
       }
-      await d.host.run(`mkdir -p ${ACME_WEBROOT}/.well-known/acme-challenge && printf 'token-body-42' > ${ACME_WEBROOT}/.well-known/acme-challenge/probe-token`);
+      await d.host.run(
+        `mkdir -p ${ACME_WEBROOT}/.well-known/acme-challenge && printf 'token-body-42' > ${ACME_WEBROOT}/.well-known/acme-challenge/probe-token`,
+      );
       const r = parseHead(await rawHttp(ip(), 'app.test', '/.well-known/acme-challenge/probe-token'));
       assert.equal(r.status, 200, JSON.stringify(r));
       assert.equal(r.body, 'token-body-42');
@@ -77,9 +89,17 @@ acme_email = ops@app.test
 
     it('TLS 1.2 and 1.3 only: a TLS 1.1 client is refused by the server', async () => {
       // SECLEVEL=0 lets this client offer TLS 1.1 at all; the refusal then is the server's alert.
-      const old = await handshake(ip(), 'app.test', { maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
+      const old = await handshake(ip(), 'app.test', {
+        maxVersion: 'TLSv1.1',
+        minVersion: 'TLSv1',
+        ciphers: 'DEFAULT@SECLEVEL=0',
+      });
       assert.equal(old.ok, false, 'TLS 1.1 handshake succeeded');
-      assert.doesNotMatch(!old.ok ? old.error : '', /NO_PROTOCOLS_AVAILABLE|NO_CIPHERS/, 'the client did not even offer TLS 1.1');
+      assert.doesNotMatch(
+        !old.ok ? old.error : '',
+        /NO_PROTOCOLS_AVAILABLE|NO_CIPHERS/,
+        'the client did not even offer TLS 1.1',
+      );
       const v12 = await handshake(ip(), 'app.test', { ca, maxVersion: 'TLSv1.2' });
       assert.ok(v12.ok && v12.protocol === 'TLSv1.2', JSON.stringify(v12));
       const v13 = await handshake(ip(), 'app.test', { ca, minVersion: 'TLSv1.3' });
@@ -105,10 +125,18 @@ acme_email = ops@app.test
       assert.notEqual(now, old, 'nginx still serves the old certificate after certbot renew');
       assert.equal(now, await fileSerial(d.host, '/etc/letsencrypt/live/demo/cert.pem'));
       assert.equal(await issued(), before + 1);
-      assert.deepEqual(stats.failures, {}, JSON.stringify({ ...stats, bodies: [...stats.bodies], serials: [...stats.serials!] }));
+      assert.deepEqual(
+        stats.failures,
+        {},
+        JSON.stringify({ ...stats, bodies: [...stats.bodies], serials: [...stats.serials!] }),
+      );
       assert.ok(stats.rate >= 40, `load rate ${stats.rate.toFixed(1)}/s (${stats.held} held)`);
       assert.ok(stats.ok > 100, `only ${stats.ok} requests answered`);
-      assert.deepEqual(new Set([...stats.serials!].map(normSerial)), new Set([old, now]), 'the load saw the old certificate, then the new one');
+      assert.deepEqual(
+        new Set([...stats.serials!].map(normSerial)),
+        new Set([old, now]),
+        'the load saw the old certificate, then the new one',
+      );
     });
 
     it('a deploy and a second setup keep the renewed certificate (no new issuance); hsts = yes adds the header', async () => {
@@ -186,13 +214,16 @@ mkdir -p /root/testca /etc/ssl/private/httpd/app.test && cd /root/testca
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj '/CN=deploy test CA' -keyout ca.key -out ca.pem 2>/dev/null`);
       ca = await d.host.run('cat /root/testca/ca.pem');
       good = await install(NAMES, 90);
-      await d.host.run('cp /root/testca/leaf.crt /root/testca/good.crt && cp /root/testca/leaf.key /root/testca/good.key');
+      await d.host.run(
+        'cp /root/testca/leaf.crt /root/testca/good.crt && cp /root/testca/leaf.key /root/testca/good.key',
+      );
       d.settings('server_name = app.test, www.app.test\nssl = custom\n');
       const setup = await d.setup();
       assert.equal(setup.code, 0, setup.output);
     });
     after(() => d?.stop());
-    const restoreGood = () => d.host.run(`install -m 644 /root/testca/good.crt ${CRT} && install -m 600 /root/testca/good.key ${KEY}`);
+    const restoreGood = () =>
+      d.host.run(`install -m 644 /root/testca/good.crt ${CRT} && install -m 600 /root/testca/good.key ${KEY}`);
 
     it('setup serves that certificate: a verifying client gets the app under both names', async () => {
       for (const name of NAMES) {
@@ -233,7 +264,11 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
       const next = await install(NAMES, 60);
       const setup = await d.setup();
       assert.equal(setup.code, 0, setup.output);
-      assert.equal(await served(), next, `setup left nginx serving the previous certificate (${good}); ${CRT} has ${next}`);
+      assert.equal(
+        await served(),
+        next,
+        `setup left nginx serving the previous certificate (${good}); ${CRT} has ${next}`,
+      );
     });
 
     it('a certificate expiring within 14 days: setup succeeds and says it expires soon', async () => {

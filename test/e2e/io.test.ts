@@ -35,7 +35,16 @@ function pipeline(demo: LiveDemo, args: string[], opts: { input?: Buffer; parse?
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', script, 'bash', '-c', demo.file, ...args], {
       cwd: demo.home,
-      env: { PATH: process.env.PATH ?? '', HOME: demo.home, NO_COLOR: '1', DEPLOY_NODE: process.execPath, DEPLOY_BIN: BIN, INPUT_FILE: input, PARSER, EXPR: opts.parse ?? '' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: demo.home,
+        NO_COLOR: '1',
+        DEPLOY_NODE: process.execPath,
+        DEPLOY_BIN: BIN,
+        INPUT_FILE: input,
+        PARSER,
+        EXPR: opts.parse ?? '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -58,17 +67,25 @@ describe('standard streams through pipes', { timeout: 10 * 60_000 }, () => {
 
   it('run --json into a pipe: the parser gets the whole document (the command printed ~230 KB)', async () => {
     const truth = (await demo.host.run('seq 1 40000 | sha256sum')).split(' ')[0];
-    const r = await pipeline(demo, ['demo', 'run', '--json', '--', 'seq', '1', '40000'], { parse: `doc["hosts"]["${label}"]["run"]["stdout"]` });
+    const r = await pipeline(demo, ['demo', 'run', '--json', '--', 'seq', '1', '40000'], {
+      parse: `doc["hosts"]["${label}"]["run"]["stdout"]`,
+    });
     assert.equal(r.code, 0, `the pipeline failed (a JSON document cut short?):\n${r.stderr.slice(-2000)}`);
     const stdout = JSON.parse(r.stdout) as string;
     assert.ok(stdout.length > 65536, `${stdout.length} bytes`);
-    assert.equal(createHash('sha256').update(stdout).digest('hex'), truth, 'the document holds what the command printed on the server');
+    assert.equal(
+      createHash('sha256').update(stdout).digest('hex'),
+      truth,
+      'the document holds what the command printed on the server',
+    );
   });
 
   it('logs --json --lines 3000 into a pipe: the parser gets every line the server has', async () => {
     await demo.host.run(`seq -f 'pipe test line %g: ${'x'.repeat(40)}' 1 3000 >> ${LOG} && chown django: ${LOG}`);
     const truth = (await demo.host.run(`tail -n 3000 ${LOG}`)).split('\n').filter(Boolean);
-    const r = await pipeline(demo, ['demo', 'logs', '--json', '--lines', '3000'], { parse: `[l["line"] for l in doc["hosts"]["${label}"]["logs"] if l["file"].endswith("/pipe-test.log")]` });
+    const r = await pipeline(demo, ['demo', 'logs', '--json', '--lines', '3000'], {
+      parse: `[l["line"] for l in doc["hosts"]["${label}"]["logs"] if l["file"].endswith("/pipe-test.log")]`,
+    });
     assert.equal(r.code, 0, `the pipeline failed (a JSON document cut short?):\n${r.stderr.slice(-2000)}`);
     const lines = JSON.parse(r.stdout) as string[];
     assert.equal(lines.length, 3000);
@@ -76,7 +93,9 @@ describe('standard streams through pipes', { timeout: 10 * 60_000 }, () => {
   });
 
   it('run without a terminal passes piped stdin: python manage.py shell runs what it is given', async () => {
-    const r = await pipeline(demo, ['demo', 'run', '--', 'python', 'manage.py', 'shell'], { input: Buffer.from('print(6*7)\n') });
+    const r = await pipeline(demo, ['demo', 'run', '--', 'python', 'manage.py', 'shell'], {
+      input: Buffer.from('print(6*7)\n'),
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^42$/m, `the shell ran the piped code:\n${r.stdout}\n${r.stderr}`);
   });
@@ -87,11 +106,18 @@ describe('standard streams through pipes', { timeout: 10 * 60_000 }, () => {
     const r = await pipeline(demo, ['demo', 'run', '--', 'bash', '-c', `cat > ${file}`], { input });
     assert.equal(r.code, 0, r.stderr);
     const onServer = (await demo.host.run(`sha256sum ${file}`)).split(' ')[0];
-    assert.equal(onServer, createHash('sha256').update(input).digest('hex'), 'the file the command wrote on the server is the input');
+    assert.equal(
+      onServer,
+      createHash('sha256').update(input).digest('hex'),
+      'the file the command wrote on the server is the input',
+    );
   });
 
   it('run --json without a terminal passes piped stdin too (its output captured in the document)', async () => {
-    const r = await pipeline(demo, ['demo', 'run', '--json', '--', 'wc', '-c'], { input: Buffer.from('x'.repeat(100_000)), parse: `doc["hosts"]["${label}"]["run"]["stdout"]` });
+    const r = await pipeline(demo, ['demo', 'run', '--json', '--', 'wc', '-c'], {
+      input: Buffer.from('x'.repeat(100_000)),
+      parse: `doc["hosts"]["${label}"]["run"]["stdout"]`,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).trim(), '100000');
   });

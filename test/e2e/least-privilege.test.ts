@@ -32,7 +32,11 @@ describe('least privilege: deploy_user', { timeout: 10 * 60_000 }, () => {
     assert.notEqual((await asDeployer('sudo -n -u root cat /etc/shadow')).code, 0);
     assert.equal((await asDeployer('sudo -n -u django id -un')).stdout.trim(), 'django');
     assert.notEqual((await asDeployer('touch /etc/nginx/sites-available/demo')).code, 0, 'cannot write nginx config');
-    assert.notEqual((await asDeployer('touch /etc/supervisor/conf.d/x.conf')).code, 0, 'cannot add supervisor programs');
+    assert.notEqual(
+      (await asDeployer('touch /etc/supervisor/conf.d/x.conf')).code,
+      0,
+      'cannot add supervisor programs',
+    );
     assert.equal((await host.exec('visudo -c')).code, 0, 'sudoers is valid');
     assert.equal((await host.run('stat -c "%a %U" /home/deployer/.ssh/authorized_keys')).trim(), '600 deployer');
   });
@@ -50,7 +54,9 @@ describe('least privilege: deploy_user', { timeout: 10 * 60_000 }, () => {
     assert.equal(rb.code, 0, rb.output);
     assert.equal(await page(), 'v1');
     // Every login of the deploy came from deployer, none as root or ubuntu.
-    const logins = await host.run("journalctl -u ssh --no-pager -o cat | grep -o 'Accepted publickey for [a-z]*' | sort | uniq -c");
+    const logins = await host.run(
+      "journalctl -u ssh --no-pager -o cat | grep -o 'Accepted publickey for [a-z]*' | sort | uniq -c",
+    );
     assert.match(logins, /Accepted publickey for deployer/);
   });
 
@@ -69,7 +75,9 @@ describe('least privilege: deploy_user', { timeout: 10 * 60_000 }, () => {
     assert.equal(r.code, 0, r.output);
     assert.match(r.stdout, /^django$/m);
     // Another run's lock (this version takes it as the app user).
-    await host.run(`echo '{"by":"ci@elsewhere","pid":1,"since":"2026-01-01T00:00:00Z","what":"deploy","token":"t"}' | sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && cat > ${ROOT}/deploy.lock/info'`);
+    await host.run(
+      `echo '{"by":"ci@elsewhere","pid":1,"since":"2026-01-01T00:00:00Z","what":"deploy","token":"t"}' | sudo -u django sh -c 'mkdir ${ROOT}/deploy.lock && cat > ${ROOT}/deploy.lock/info'`,
+    );
     // Taken on another machine: --yes alone refuses it (exit 4), --force removes it, naming whose it was.
     const refused = await cli('demo', 'unlock');
     assert.equal(refused.code, 4, refused.output);

@@ -32,9 +32,26 @@ export interface LoadStats {
 // not the tool's. Past this many unanswered requests the load waits instead (counted as held).
 const MAX_IN_FLIGHT = 200;
 
-export function startLoad(host: string, path = '/health', ratePerS = 100, maxS = 120, tls?: LoadTls): { stop(): Promise<LoadStats> } {
+export function startLoad(
+  host: string,
+  path = '/health',
+  ratePerS = 100,
+  maxS = 120,
+  tls?: LoadTls,
+): { stop(): Promise<LoadStats> } {
   const started = performance.now();
-  const stats: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set(), maxMs: 0, slow: 0, serials: tls ? new Set() : undefined, held: 0 };
+  const stats: LoadStats = {
+    sent: 0,
+    ok: 0,
+    failures: {},
+    durationS: 0,
+    rate: 0,
+    bodies: new Set(),
+    maxMs: 0,
+    slow: 0,
+    serials: tls ? new Set() : undefined,
+    held: 0,
+  };
   const inflight = new Set<Promise<void>>();
   let running = true;
   const fail = (why: string) => (stats.failures[why] = (stats.failures[why] ?? 0) + 1);
@@ -53,7 +70,16 @@ export function startLoad(host: string, path = '/health', ratePerS = 100, maxS =
       // A fresh TLS handshake per request too: a certificate swap shows in the very next one.
       const send = tls
         ? (cb: (res: IncomingMessage) => void) =>
-            httpsRequest({ ...options, port: 443, servername: tls.servername, ca: tls.ca, headers: { ...options.headers, host: tls.servername } }, cb)
+            httpsRequest(
+              {
+                ...options,
+                port: 443,
+                servername: tls.servername,
+                ca: tls.ca,
+                headers: { ...options.headers, host: tls.servername },
+              },
+              cb,
+            )
         : (cb: (res: IncomingMessage) => void) => request({ ...options, port: 80 }, cb);
       const req = send((res) => {
         stats.serials?.add((res.socket as TLSSocket).getPeerCertificate().serialNumber);

@@ -50,17 +50,25 @@ describe('maintenance mode', { timeout: 15 * 60_000 }, () => {
       const req = request({ host: host.ip, port: 80, path, headers: { Host: NAME }, timeout: 10_000 }, (res) => {
         let body = '';
         res.on('data', (b) => (body += b));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, retryAfter: res.headers['retry-after'] as string | undefined }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, retryAfter: res.headers['retry-after'] as string | undefined }),
+        );
       });
       req.on('error', reject);
       req.end();
     });
   const version = (body: string) => /demo app (v\w+)/.exec(body)?.[1];
   /** What the live gunicorn slot itself serves (behind the page). */
-  const slotVersion = async () => version(await host.run(`curl -s http://127.0.0.1:$(test -e ${ROOT}/slots/live-b && echo 8033 || echo 8032)/`));
-  const addSetting = (line: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(base, `${base}${line}\n`));
+  const slotVersion = async () =>
+    version(await host.run(`curl -s http://127.0.0.1:$(test -e ${ROOT}/slots/live-b && echo 8033 || echo 8032)/`));
+  const addSetting = (line: string) =>
+    writeFileSync(file, readFileSync(file, 'utf8').replace(base, `${base}${line}\n`));
   const push = async (v: string, migration?: [string, string]) => {
-    commitVersion(repo, v, migration && ((dir) => writeFileSync(join(dir, 'demo/pages/migrations', migration[0]), migration[1])));
+    commitVersion(
+      repo,
+      v,
+      migration && ((dir) => writeFileSync(join(dir, 'demo/pages/migrations', migration[0]), migration[1])),
+    );
     await git.push('demo', repo);
   };
 
@@ -88,10 +96,14 @@ describe('maintenance mode', { timeout: 15 * 60_000 }, () => {
   it('status shows it, with its time and message', async () => {
     const st = await cli('demo', 'status');
     assert.equal(st.code, 0, st.output);
-    assert.match(st.output, /maintenance +on \(since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, "Back at <b>14:00<\/b> & "soon"", by \S+\)/);
+    assert.match(
+      st.output,
+      /maintenance +on \(since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, "Back at <b>14:00<\/b> & "soon"", by \S+\)/,
+    );
     const json = await cli('demo', 'status', '--json');
     const doc = JSON.parse(json.stdout);
-    const m = (Object.values(doc.hosts)[0] as { status: { maintenance: { on: boolean; message: string } } }).status.maintenance;
+    const m = (Object.values(doc.hosts)[0] as { status: { maintenance: { on: boolean; message: string } } }).status
+      .maintenance;
     assert.equal(m.on, true);
     assert.equal(m.message, 'Back at <b>14:00</b> & "soon"');
   });

@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
-import { demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings, type CliResult } from './helpers.ts';
+import { demoRepo, setupThroughKeyGate, tempDir, writeSettings, type CliResult } from './helpers.ts';
 import { makeCertificates, pageVersion, send, type Reply } from './web-helpers.ts';
 
 const SHARED = '/opt/django/apps/demo/shared';
@@ -26,12 +26,15 @@ describe('the nginx site', { timeout: 10 * 60_000 }, () => {
   let url: string;
   let home: string;
   let file: string;
-  const get = (path: string, headers: Record<string, string> = {}, port = PORT) => send(host.ip, { port, path, headers });
+  const get = (path: string, headers: Record<string, string> = {}, port = PORT) =>
+    send(host.ip, { port, path, headers });
   const setup = async (extra: string): Promise<CliResult> => {
     file = writeSettings(home, { repo: url, hosts: [host], extra: BASE + extra });
-    return (await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home)).second;
+    return (await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home))
+      .second;
   };
-  const put = (path: string, content: string) => host.run(`install -D -m 644 /dev/stdin ${path} <<'EOF'\n${content}\nEOF`);
+  const put = (path: string, content: string) =>
+    host.run(`install -D -m 644 /dev/stdin ${path} <<'EOF'\n${content}\nEOF`);
 
   before(async () => {
     await ensureImages();
@@ -58,7 +61,8 @@ EOF
 nginx -t && nginx -s reload && sleep 0.5`);
     // (Setup's own marker `<site>.reload-pending`, which makes the next run reload, is not nginx's:
     // nginx reads sites-enabled only.)
-    const enabled = "find /etc/nginx/sites-enabled /etc/nginx/sites-available -mindepth 1 -not -name '*.reload-pending' -printf '%p -> %l\\n' | sort";
+    const enabled =
+      "find /etc/nginx/sites-enabled /etc/nginx/sites-available -mindepth 1 -not -name '*.reload-pending' -printf '%p -> %l\\n' | sort";
     const before = await host.run(enabled);
     const r = await setup('server_name = x.test\nssl = custom\n');
     assert.notEqual(r.code, 0, r.output);
@@ -109,7 +113,14 @@ nginx -t && nginx -s reload && sleep 0.5`);
   });
 
   it('client_max_body_size = 1m: a 2 MB body gets 413 from nginx, a small one reaches the app', async () => {
-    const post = (bytes: number) => send(host.ip, { port: PORT, method: 'POST', path: '/', body: Buffer.alloc(bytes, 'x'), headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes) } });
+    const post = (bytes: number) =>
+      send(host.ip, {
+        port: PORT,
+        method: 'POST',
+        path: '/',
+        body: Buffer.alloc(bytes, 'x'),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes) },
+      });
     assert.equal((await post(2 * 1024 * 1024)).status, 413);
     // Django answers it (its CSRF check: 403), not nginx's size limit.
     assert.notEqual((await post(1024)).status, 413);
@@ -155,7 +166,11 @@ nginx -t && nginx -s reload && sleep 0.5`);
     for (const path of paths) {
       const r = await get(path).catch((e: Error) => e);
       if (r instanceof Error) continue; // refused outright: not served either
-      assert.doesNotMatch(r.text, new RegExp(`${token}|secret_key`), `${path} served a file outside media (HTTP ${r.status})`);
+      assert.doesNotMatch(
+        r.text,
+        new RegExp(`${token}|secret_key`),
+        `${path} served a file outside media (HTTP ${r.status})`,
+      );
     }
   });
 
@@ -182,7 +197,10 @@ nginx -t && nginx -s reload && sleep 0.5`);
       const r = await setup('listen_port = 8081\n');
       assert.notEqual(r.code, 0, r.output);
       assert.match(r.output, /nginx -t/);
-      assert.equal(await host.run('sha256sum /etc/nginx/sites-available/demo; readlink /etc/nginx/sites-enabled/demo'), before);
+      assert.equal(
+        await host.run('sha256sum /etc/nginx/sites-available/demo; readlink /etc/nginx/sites-enabled/demo'),
+        before,
+      );
       assert.equal((await host.exec('nginx -t')).code, 0);
       assert.equal(pageVersion(await get('/')), 'v1', 'the site still answers on its port');
     } finally {

@@ -29,7 +29,9 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
   const cli = (...args: string[]) => runCli(['-c', file, ...args], { home });
 
   before(async () => {
-    ({ git, host, repo, home, file } = await liveDemo('[COMMANDS]\nmigrations = python manage.py showmigrations pages\n'));
+    ({ git, host, repo, home, file } = await liveDemo(
+      '[COMMANDS]\nmigrations = python manage.py showmigrations pages\n',
+    ));
   });
   after(stopAll);
 
@@ -56,7 +58,14 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
     let r = await cli('demo', 'run', '--', 'python', 'manage.py', 'showmigrations', 'pages');
     assert.equal(r.code, 0, r.output);
     assert.match(r.stdout, /\[X\] 0001_initial/);
-    r = await cli('demo', 'run', '--', 'bash', '-c', 'echo "$(id -un) $DJANGO_SETTINGS_MODULE $APP_CONFIG_FILE $(pwd -P)"');
+    r = await cli(
+      'demo',
+      'run',
+      '--',
+      'bash',
+      '-c',
+      'echo "$(id -un) $DJANGO_SETTINGS_MODULE $APP_CONFIG_FILE $(pwd -P)"',
+    );
     assert.equal(r.code, 0, r.output);
     const release = (await host.run(`readlink -f ${ROOT}/current`)).trim();
     assert.match(r.stdout, new RegExp(`django demo.settings.prod ${release}/.deploy/app.conf ${release}`));
@@ -90,7 +99,13 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
     const ctx = { appUser: s.appUser };
     const reporter = new Reporter({ verbose: false, command: 'test', app: 'demo', logFile: null });
     const printer = new PrinterExecutor(s.hosts[0], ctx, reporter, issued(dry));
-    const ssh = new SshExecutor(s.hosts[0], await connect({ host: s.hosts[0], identityFile: s.identityFile, acceptNewHostKey: async () => true }), ctx, reporter, issued(real));
+    const ssh = new SshExecutor(
+      s.hosts[0],
+      await connect({ host: s.hosts[0], identityFile: s.identityFile, acceptNewHostKey: async () => true }),
+      ctx,
+      reporter,
+      issued(real),
+    );
     try {
       for (const step of plan) {
         await printer.run(step);
@@ -105,27 +120,57 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
 
   it('the bytes sent for a deploy are what the dry run shows, once the secrets are redacted', async () => {
     const secretFile = `${home}/secret.ini`;
-    writeFileSync(secretFile, readFileSync(file, 'utf8') + "\n[ENV]\nAPI_KEY = sk-wire-'$(test)'-123\n");
+    writeFileSync(secretFile, `${readFileSync(file, 'utf8')}\n[ENV]\nAPI_KEY = sk-wire-'$(test)'-123\n`);
     const s = loadSettings({ app: 'demo', file: secretFile });
     commitVersion(repo, 'v-wire');
     await git.push('demo', repo);
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
     const live = (await host.exec(`test -e ${ROOT}/slots/live-b`)).code === 0 ? 'b' : 'a';
     const fingerprint = D.configFingerprint(s);
-    const lock = { by: 'test@wire', pid: 1, since: '2026-11-24T00:00:00.000Z', what: 'deploy main', token: 'wiretoken0000001' };
+    const lock = {
+      by: 'test@wire',
+      pid: 1,
+      since: '2026-11-24T00:00:00.000Z',
+      what: 'deploy main',
+      token: 'wiretoken0000001',
+    };
     const name = '20261124T000000-wire';
     const log = { time: '2026-11-24T00:00:00.000Z', command: 'deploy', release: name };
     const plan: Step[] = [
       D.prepare(s, lock, 'main', fingerprint),
-      D.build(s, { name, commit, ref: 'main', kind: 'branch', fingerprint, by: 'test@wire', time: '2026-11-24T00:00:00.000Z' }),
-      D.startAndSwitch(s, { release: name, slot: live === 'a' ? 'b' : 'a', token: lock.token, log, prune: true, kind: 'deploy', processes: false, primary: true }),
+      D.build(s, {
+        name,
+        commit,
+        ref: 'main',
+        kind: 'branch',
+        fingerprint,
+        by: 'test@wire',
+        time: '2026-11-24T00:00:00.000Z',
+      }),
+      D.startAndSwitch(s, {
+        release: name,
+        slot: live === 'a' ? 'b' : 'a',
+        token: lock.token,
+        log,
+        prune: true,
+        kind: 'deploy',
+        processes: false,
+        primary: true,
+      }),
     ];
     const ctx = { appUser: s.appUser };
     const reporter = new Reporter({ verbose: false, command: 'test', app: 'demo', logFile: null });
     const dry: string[] = [];
     const wire: string[] = [];
     const printer = new PrinterExecutor(s.hosts[0], ctx, reporter, (_h, _st, script) => dry.push(script));
-    const ssh = new SshExecutor(s.hosts[0], await connect({ host: s.hosts[0], identityFile: s.identityFile, acceptNewHostKey: async () => true }), ctx, reporter, undefined, (_h, script) => wire.push(script));
+    const ssh = new SshExecutor(
+      s.hosts[0],
+      await connect({ host: s.hosts[0], identityFile: s.identityFile, acceptNewHostKey: async () => true }),
+      ctx,
+      reporter,
+      undefined,
+      (_h, script) => wire.push(script),
+    );
     try {
       for (const step of plan) {
         await printer.run(step);
@@ -135,9 +180,18 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       await ssh.close();
     }
     assert.match((await httpGet(host, '/')).body, /demo app v-wire/, 'the deploy really happened');
-    const secrets = [fingerprint.reveal(), s.env.API_KEY.reveal(), (s.email.email_host_password instanceof Secret ? s.email.email_host_password.reveal() : ''), s.django.databaseUrl.reveal()].filter(Boolean);
-    const redact = (text: string) => secrets.reduce((t, v) => t.split(quote(v)).join('[redacted]').split(v).join('[redacted]'), text);
-    assert.ok(wire.some((w) => w.includes(quote(s.env.API_KEY.reveal()))), 'the secret went on the wire');
+    const secrets = [
+      fingerprint.reveal(),
+      s.env.API_KEY.reveal(),
+      s.email.email_host_password instanceof Secret ? s.email.email_host_password.reveal() : '',
+      s.django.databaseUrl.reveal(),
+    ].filter(Boolean);
+    const redact = (text: string) =>
+      secrets.reduce((t, v) => t.split(quote(v)).join('[redacted]').split(v).join('[redacted]'), text);
+    assert.ok(
+      wire.some((w) => w.includes(quote(s.env.API_KEY.reveal()))),
+      'the secret went on the wire',
+    );
     assert.deepEqual(wire.map(redact), dry);
   });
 
@@ -153,7 +207,7 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       assert.fail(`screen never showed ${re}:\n${screen()}`);
     };
     const cmd = `cd ${home} && HOME=${home} node ${BIN} demo deploy -c ${file}; echo "exit=$?"`;
-    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', cmd + '; sleep 600');
+    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `${cmd}; sleep 600`);
     try {
       await waitFor(/Deploy .* of demo to ubuntu@\S+\?/);
       tmux('send-keys', '-t', session, 'y', 'Enter');
@@ -165,7 +219,17 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       // Ctrl-C at the prompt: nothing happens, the lock stays free. (A second session:
       // killing the only one would stop the tmux server while the next one starts.)
       session = `${base}-b`;
-      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo rollback -c ${file}; echo "exit=$?"; sleep 600`);
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        '200',
+        '-y',
+        '50',
+        `cd ${home} && HOME=${home} node ${BIN} demo rollback -c ${file}; echo "exit=$?"; sleep 600`,
+      );
       await waitFor(/Roll demo back from \S+ to \S+/);
       tmux('send-keys', '-t', session, 'C-c');
       const aborted = await waitFor(/exit=\d+/);
@@ -180,7 +244,17 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
       const slow = `${home}/slow.ini`;
       writeFileSync(slow, readFileSync(file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ntest_command = sleep 5\n'));
       session = `${base}-e`;
-      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo deploy --yes -c ${slow}; echo "exit=$?"; sleep 600`);
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        '200',
+        '-y',
+        '50',
+        `cd ${home} && HOME=${home} node ${BIN} demo deploy --yes -c ${slow}; echo "exit=$?"; sleep 600`,
+      );
       await waitFor(/✓ ubuntu@\S+ +lock, fetch and resolve/);
       await sleep(500);
       tmux('send-keys', '-t', session, 'C-c');
@@ -193,7 +267,17 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
 
       // run gets a terminal: an interactive command reads what is typed.
       session = `${base}-c`;
-      tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo run -c ${file} -- bash -c 'read -p "name? " x; echo "hello $x from $(id -un)"; [ -t 0 ] && echo tty'; echo "exit=$?"; sleep 600`);
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        '200',
+        '-y',
+        '50',
+        `cd ${home} && HOME=${home} node ${BIN} demo run -c ${file} -- bash -c 'read -p "name? " x; echo "hello $x from $(id -un)"; [ -t 0 ] && echo tty'; echo "exit=$?"; sleep 600`,
+      );
       await waitFor(/name\?/);
       tmux('send-keys', '-t', session, 'bob', 'Enter');
       const ran = await waitFor(/exit=\d+/);
@@ -203,7 +287,17 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
 
       // logs -f follows new lines until Ctrl-C.
       session = `${base}-d`;
-      tmux('new-session', '-d', '-s', session, '-x', '250', '-y', '50', `cd ${home} && HOME=${home} node ${BIN} demo logs -f -n 1 -c ${file}; echo "exit=$?"; sleep 600`);
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        '250',
+        '-y',
+        '50',
+        `cd ${home} && HOME=${home} node ${BIN} demo logs -f -n 1 -c ${file}; echo "exit=$?"; sleep 600`,
+      );
       await waitFor(/==> \/var\/log\/deploy\/demo\/gunicorn-a\.log <==/);
       await httpGet(host, '/?followed-by-logs');
       await waitFor(/GET \/\?followed-by-logs/);

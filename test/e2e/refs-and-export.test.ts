@@ -19,7 +19,10 @@ describe('what a deploy ships: refs, submodules, symlinked static files', { time
   let home: string;
   let file: string;
   const cli = (...args: string[]) => runCli([...args, '-c', file, '--yes'], { home });
-  const g = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: repo, stdio: 'pipe' }).toString().trim();
+  const g = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: repo, stdio: 'pipe' })
+      .toString()
+      .trim();
   const page = async () => (await httpGet(host, '/')).body.match(/demo app (v[\w-]+)/)?.[1];
   const push = async (version: string, extra?: (dir: string) => void) => {
     commitVersion(repo, version, extra);
@@ -97,7 +100,8 @@ describe('what a deploy ships: refs, submodules, symlinked static files', { time
 
   it('a commit with a git submodule is refused, naming it, before anything is built', async () => {
     const sub = tempDir('deploy-submodule-');
-    const sg = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: sub, stdio: 'pipe' });
+    const sg = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: sub, stdio: 'pipe' });
     sg('init', '-q', '-b', 'main');
     writeFileSync(join(sub, 'lib.py'), 'X = 1\n');
     sg('add', '-A');

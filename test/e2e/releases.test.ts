@@ -41,7 +41,8 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     assert.equal((await releases()).length, 2);
     assert.ok(await lockFree());
     // The old slot stops gracefully in the background.
-    for (let i = 0; i < 50 && !/demo-a +STOPPED/.test(await slotStates()); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !/demo-a +STOPPED/.test(await slotStates()); i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.match(await slotStates(), /demo-a +STOPPED[\s\S]*demo-b +RUNNING/);
     const log = (await host.run(`tail -n 1 ${ROOT}/deploy.log.jsonl`)).trim();
     const entry = JSON.parse(log);
@@ -86,7 +87,8 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
 
   /** Back to the good v2 tree as a new commit (the repo's main only moves forward). */
   const restoreGood = async (good: string) => {
-    const g = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: repo, stdio: 'pipe' });
+    const g = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: repo, stdio: 'pipe' });
     g('rm', '-rq', '.');
     g('checkout', good, '--', '.');
     g('commit', '-qm', 'back to good');
@@ -95,7 +97,9 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
   const head = () => execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo }).toString().trim();
   /** `deploy` in a child process, sent `signal` `delay` ms after its output first matches `when`. */
   const deployAndSignal = (settings: string, when: RegExp, signal: NodeJS.Signals, delay: number) => {
-    const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', settings], { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'demo', 'deploy', '--yes', '-c', settings], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -111,9 +115,26 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
   };
 
   for (const [what, breakIt, expectStep] of [
-    ['a failing requirements.txt', (d: string) => writeFileSync(join(d, 'requirements.txt'), 'Django>=3.2\ngunicorn>=20\nno-such-package-anywhere==9.9\n'), /build release/],
-    ['a failing migration', (d: string) => writeFileSync(join(d, 'demo/pages/migrations/0002_boom.py'), "from django.db import migrations\n\ndef boom(apps, schema_editor):\n    raise RuntimeError('migration exploded')\n\nclass Migration(migrations.Migration):\n    dependencies = [('pages', '0001_initial')]\n    operations = [migrations.RunPython(boom)]\n"), /build release/],
-    ['a failing health check', (d: string) => writeFileSync(join(d, 'demo/urls.py'), 'raise RuntimeError("broken release")\n'), /health/],
+    [
+      'a failing requirements.txt',
+      (d: string) =>
+        writeFileSync(join(d, 'requirements.txt'), 'Django>=3.2\ngunicorn>=20\nno-such-package-anywhere==9.9\n'),
+      /build release/,
+    ],
+    [
+      'a failing migration',
+      (d: string) =>
+        writeFileSync(
+          join(d, 'demo/pages/migrations/0002_boom.py'),
+          "from django.db import migrations\n\ndef boom(apps, schema_editor):\n    raise RuntimeError('migration exploded')\n\nclass Migration(migrations.Migration):\n    dependencies = [('pages', '0001_initial')]\n    operations = [migrations.RunPython(boom)]\n",
+        ),
+      /build release/,
+    ],
+    [
+      'a failing health check',
+      (d: string) => writeFileSync(join(d, 'demo/urls.py'), 'raise RuntimeError("broken release")\n'),
+      /health/,
+    ],
   ] as const) {
     it(`${what} leaves the old release serving and the lock free`, async () => {
       const good = head();
@@ -138,7 +159,10 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     const codes = [a.code, b.code].sort();
     assert.deepEqual(codes, [0, 4], a.output + b.output);
     const loser = a.code === 4 ? a : b;
-    assert.match(loser.stderr, /locked by \S+@\S+ \(pid \d+, still running on this machine\) since [\d-]+ [\d:]+ UTC: deploy/);
+    assert.match(
+      loser.stderr,
+      /locked by \S+@\S+ \(pid \d+, still running on this machine\) since [\d-]+ [\d:]+ UTC: deploy/,
+    );
     assert.equal(await page(), 'v4');
     assert.ok(await lockFree());
   });
@@ -157,7 +181,12 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
   it('Ctrl-C while the new release boots: stopped right before the switch', async () => {
     const good = head();
     // A release whose app takes 4 s to import: the health check is still waiting when Ctrl-C comes.
-    await push('v5-slow', (d) => writeFileSync(join(d, 'demo/wsgi.py'), readFileSync(join(d, 'demo/wsgi.py'), 'utf8').replace('import os', 'import os\nimport time\ntime.sleep(4)')));
+    await push('v5-slow', (d) =>
+      writeFileSync(
+        join(d, 'demo/wsgi.py'),
+        readFileSync(join(d, 'demo/wsgi.py'), 'utf8').replace('import os', 'import os\nimport time\ntime.sleep(4)'),
+      ),
+    );
     const { code, out } = await deployAndSignal(file, /✓ \S+ +build release/, 'SIGINT', 1000);
     assert.equal(code, 1, out);
     assert.match(out, /interrupted/);
@@ -184,14 +213,21 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
 
   it('keeps keep_releases releases and drops environments no release uses', async () => {
     for (const v of ['v6', 'v7', 'v8']) {
-      await push(v, v === 'v7' ? (d) => writeFileSync(join(d, 'requirements.txt'), 'Django>=3.2\ngunicorn>=20\n# changed\n') : undefined);
+      await push(
+        v,
+        v === 'v7'
+          ? (d) => writeFileSync(join(d, 'requirements.txt'), 'Django>=3.2\ngunicorn>=20\n# changed\n')
+          : undefined,
+      );
       const r = await cli('demo', 'deploy');
       assert.equal(r.code, 0, r.output);
     }
     assert.equal(await page(), 'v8');
     const kept = await releases();
     assert.equal(kept.length, 3, kept.join(' '));
-    const used = (await host.run(`for d in ${ROOT}/releases/*/; do readlink -f "$d.venv"; done | sort -u`)).trim().split('\n');
+    const used = (await host.run(`for d in ${ROOT}/releases/*/; do readlink -f "$d.venv"; done | sort -u`))
+      .trim()
+      .split('\n');
     const venvs = (await host.run('ls -d /opt/django/virtualenvs/demo/*')).trim().split('\n');
     assert.deepEqual(venvs.sort(), used.sort());
     assert.equal(venvs.length, 2, 'the changed requirements.txt got its own environment');

@@ -5,7 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, type GitServer, type Host } from '../testbed/index.ts';
-import { commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings, type CliResult } from './helpers.ts';
+import {
+  commitVersion,
+  demoRepo,
+  runCli,
+  setupThroughKeyGate,
+  tempDir,
+  writeSettings,
+  type CliResult,
+} from './helpers.ts';
 
 export const APP_ROOT = '/opt/django/apps/demo';
 
@@ -62,10 +70,16 @@ export async function runtimeDemo(manager: 'supervisor' | 'systemd'): Promise<Ru
   const settings = (extra: string) => {
     file = writeSettings(home, { repo: url, hosts: [host], extra });
   };
-  const { second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home);
+  const { second } = await setupThroughKeyGate(
+    git,
+    host,
+    ['demo', 'setup', '--dependencies=no', '--yes', '-c', file],
+    home,
+  );
   if (second.code !== 0) throw new Error(`setup failed:\n${second.output}`);
   const workerPid = async () => {
-    const cmd = manager === 'systemd' ? 'systemctl show -p MainPID --value demo-worker.service' : "supervisorctl pid demo-worker";
+    const cmd =
+      manager === 'systemd' ? 'systemctl show -p MainPID --value demo-worker.service' : 'supervisorctl pid demo-worker';
     const pid = (await host.exec(cmd)).stdout.trim();
     return /^[1-9]\d*$/.test(pid) ? pid : '';
   };

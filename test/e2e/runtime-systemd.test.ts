@@ -31,9 +31,15 @@ describe('runtime with systemd units', { timeout: 20 * 60_000 }, () => {
     assert.equal(r.code, 0, r.output);
     assert.equal(await rt.page(), 'v2');
     assert.equal((await rt.host.run('systemctl is-active demo-b.service')).trim(), 'active');
-    assert.ok(await until(async () => (await rt.host.exec('systemctl is-active demo-a.service')).stdout.trim() === 'inactive'), 'old slot stopped');
+    assert.ok(
+      await until(async () => (await rt.host.exec('systemctl is-active demo-a.service')).stdout.trim() === 'inactive'),
+      'old slot stopped',
+    );
     assert.ok(await until(async () => (await rt.workerVersion()) === 'v2'));
-    assert.match(await rt.host.run('journalctl -q --no-pager -o cat -u demo-worker.service'), /worker v1 stopped gracefully/);
+    assert.match(
+      await rt.host.run('journalctl -q --no-pager -o cat -u demo-worker.service'),
+      /worker v1 stopped gracefully/,
+    );
     const back = await rt.cli('demo', 'rollback');
     assert.equal(back.code, 0, back.output);
     assert.equal(await rt.page(), 'v1');
@@ -43,7 +49,9 @@ describe('runtime with systemd units', { timeout: 20 * 60_000 }, () => {
   it('status and logs read systemd and the journal', async () => {
     const st = await rt.cli('demo', 'status', '--json');
     assert.equal(st.code, 0, st.output);
-    const host = Object.values(JSON.parse(st.stdout).hosts)[0] as { status: { processes: Record<string, { state: string }> } };
+    const host = Object.values(JSON.parse(st.stdout).hosts)[0] as {
+      status: { processes: Record<string, { state: string }> };
+    };
     assert.equal(host.status.processes['demo-worker'].state, 'RUNNING');
     assert.equal(host.status.processes['demo-a'].state, 'RUNNING');
     const logs = await rt.cli('demo', 'logs', '--lines', '100');
@@ -53,7 +61,9 @@ describe('runtime with systemd units', { timeout: 20 * 60_000 }, () => {
   });
 
   it('a release that cannot boot fails at once with its traceback from the journal', async () => {
-    commitVersion(rt.repo, 'v3', (dir) => writeFileSync(join(dir, 'demo', 'wsgi.py'), 'raise RuntimeError("boom at import")\n'));
+    commitVersion(rt.repo, 'v3', (dir) =>
+      writeFileSync(join(dir, 'demo', 'wsgi.py'), 'raise RuntimeError("boom at import")\n'),
+    );
     await rt.git.push('demo', rt.repo);
     const t = Date.now();
     const r = await rt.cli('demo', 'deploy');

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { stopAll } from '../testbed/index.ts';
 import { APP_ROOT, BASE_EXTRA, runtimeDemo, until, type Runtime } from './runtime-helpers.ts';
 
-describe('runtime: processes, hooks, settings on deploy, start/stop/restart (supervisor)', { timeout: 20 * 60_000 }, () => {
+describe('runtime: processes, hooks, settings on deploy, start/stop/restart (supervisor)', {
+  timeout: 20 * 60_000,
+}, () => {
   let rt: Runtime;
   before(async () => {
     rt = await runtimeDemo('supervisor');
@@ -31,7 +33,10 @@ describe('runtime: processes, hooks, settings on deploy, start/stop/restart (sup
     assert.equal(await rt.page(), 'v2');
     assert.ok(await until(async () => (await rt.workerVersion()) === 'v2'), 'worker runs v2');
     assert.match(await rt.host.run(`cat /var/log/deploy/demo/worker.log`), /worker v1 stopped gracefully/);
-    assert.match(await rt.host.run('cat /opt/django/apps/demo/shared/hooks.log'), /^after_switch v2 hello-from-env-file$/m);
+    assert.match(
+      await rt.host.run('cat /opt/django/apps/demo/shared/hooks.log'),
+      /^after_switch v2 hello-from-env-file$/m,
+    );
     // The hook's output and the secrets: never in the tool's output.
     assert.doesNotMatch(r.output, /hello-from-env-file/);
   });
@@ -61,7 +66,9 @@ describe('runtime: processes, hooks, settings on deploy, start/stop/restart (sup
 
   it('a changed setting reaches the server with a plain deploy, and a rollback reverts it', async () => {
     const workers = async () => {
-      const master = (await rt.host.run(`supervisorctl pid demo-$(test -e ${APP_ROOT}/slots/live-b && echo b || echo a)`)).trim();
+      const master = (
+        await rt.host.run(`supervisorctl pid demo-$(test -e ${APP_ROOT}/slots/live-b && echo b || echo a)`)
+      ).trim();
       return Number((await rt.host.run(`pgrep -c -P ${master} || true`)).trim());
     };
     const debug = async () => (await rt.host.run('grep ^debug /opt/django/configs/apps/demo.conf')).trim();
@@ -119,7 +126,9 @@ describe('runtime: processes, hooks, settings on deploy, start/stop/restart (sup
   });
 
   it('services: setup enables and starts them; status reports them', async () => {
-    await rt.host.run("printf '[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/demo-extra.service && systemctl daemon-reload");
+    await rt.host.run(
+      "printf '[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/demo-extra.service && systemctl daemon-reload",
+    );
     assert.equal((await rt.host.exec('systemctl is-active demo-extra.service')).stdout.trim(), 'inactive');
     rt.settings(`services = demo-extra.service\n${BASE_EXTRA('supervisor')}`);
     const r = await rt.cli('demo', 'setup', '--dependencies=no');

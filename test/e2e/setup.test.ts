@@ -5,7 +5,17 @@ import { createServer } from 'node:net';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootHost, bootGitServer, stopAll, ensureImages, type GitServer, type Host } from '../testbed/index.ts';
-import { demoRepo, runCli, tempDir, writeSettings, httpGet, setupThroughKeyGate, readLog, ROOT, type CliResult } from './helpers.ts';
+import {
+  demoRepo,
+  runCli,
+  tempDir,
+  writeSettings,
+  httpGet,
+  setupThroughKeyGate,
+  readLog,
+  ROOT,
+  type CliResult,
+} from './helpers.ts';
 
 const SECRET = 'hunter2-not-for-logs';
 
@@ -44,7 +54,10 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     const file = join(home, 'settings.ini');
-    writeFileSync(file, `[DEPLOY]\nproject_name = demo\nrepositry = x\ndeploy_hosts = ubuntu@127.0.0.1:${port}\n[APP]\ndebug = maybe\n`);
+    writeFileSync(
+      file,
+      `[DEPLOY]\nproject_name = demo\nrepositry = x\ndeploy_hosts = ubuntu@127.0.0.1:${port}\n[APP]\ndebug = maybe\n`,
+    );
     const r = await runCli(['demo', 'setup', '--yes', '-c', file], { home });
     server.close();
     assert.equal(r.code, 2, r.output);
@@ -94,7 +107,9 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
       assert.match(page.server ?? '', /nginx/);
       const css = await httpGet(host, '/static/demo/style.css');
       assert.equal(css.status, 200, 'static files are served by nginx');
-      const upstream = await host.run('curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8032/static/demo/style.css');
+      const upstream = await host.run(
+        'curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8032/static/demo/style.css',
+      );
       assert.equal(upstream, '404', 'gunicorn itself does not serve static files');
     });
 
@@ -102,8 +117,15 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
       const env = JSON.parse((await httpGet(host, '/env')).body);
       // Each release reads its own copy of the config file (a rollback brings its configuration back).
       const release = (await host.run('basename $(readlink /opt/django/apps/demo/current)')).trim();
-      assert.deepEqual(env, { settings: 'demo.settings.prod', config: `/opt/django/apps/demo/releases/${release}/.deploy/app.conf`, debug: false });
-      assert.equal((await host.run(`stat -c '%a %U' /opt/django/apps/demo/releases/${release}/.deploy/app.conf`)).trim(), '640 django');
+      assert.deepEqual(env, {
+        settings: 'demo.settings.prod',
+        config: `/opt/django/apps/demo/releases/${release}/.deploy/app.conf`,
+        debug: false,
+      });
+      assert.equal(
+        (await host.run(`stat -c '%a %U' /opt/django/apps/demo/releases/${release}/.deploy/app.conf`)).trim(),
+        '640 django',
+      );
       const status = await host.run('supervisorctl status demo-a');
       assert.match(status, /RUNNING/);
       const pid = (await host.run('supervisorctl pid demo-a')).trim();
@@ -115,7 +137,10 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
       assert.equal((await host.run('stat -c "%a %U:%G" /opt/django/configs/apps/demo.conf')).trim(), '640 root:django');
       const key = (await host.run("sed -n 's/^secret_key = //p' /opt/django/configs/apps/demo.conf")).trim();
       assert.ok(key.length >= 50, `secret key of ${key.length} chars`);
-      assert.ok(!run.second.output.includes(key) && !readLog(run.second).includes(key), 'the key is never printed or logged');
+      assert.ok(
+        !run.second.output.includes(key) && !readLog(run.second).includes(key),
+        'the key is never printed or logged',
+      );
       const conf = await host.run('cat /opt/django/configs/apps/demo.conf');
       assert.match(conf, /\[email\][\s\S]*email_host_password = hunter2-not-for-logs/);
     });
@@ -132,8 +157,14 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
       assert.match(current, /^\/opt\/django\/apps\/demo\/releases\/\d{8}T\d{6}-[0-9a-f]{8}$/);
       assert.equal((await host.exec(`test -d ${current}/.git`)).code, 1, 'no .git in a release');
       assert.equal((await host.run('readlink /opt/django/apps/demo/slots/a')).trim(), current);
-      assert.equal((await host.run('sudo -u django git -C /opt/django/apps/demo/repo rev-parse --is-bare-repository')).trim(), 'true');
-      assert.match(await host.run('readlink -f /opt/django/apps/demo/current/.venv'), /^\/opt\/django\/virtualenvs\/demo\/[0-9a-f]{16}\n$/);
+      assert.equal(
+        (await host.run('sudo -u django git -C /opt/django/apps/demo/repo rev-parse --is-bare-repository')).trim(),
+        'true',
+      );
+      assert.match(
+        await host.run('readlink -f /opt/django/apps/demo/current/.venv'),
+        /^\/opt\/django\/virtualenvs\/demo\/[0-9a-f]{16}\n$/,
+      );
       assert.equal((await host.run('stat -c "%a %U" /opt/django/.ssh/id_ed25519')).trim(), '600 django');
     });
 
@@ -161,7 +192,13 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
     it('a config rejected by nginx -t is put back and the site keeps serving', async () => {
       const dir = tempDir();
       mkdirSync(join(dir, 'templates'));
-      writeFileSync(join(dir, 'templates', 'nginx.conf'), readFileSync(join(ROOT, 'templates', 'nginx.conf'), 'utf8').replace('client_max_body_size <%= maxBody %>;', 'client_max_body_size <%= maxBody %>;\n    this_is_not_a_directive on;'));
+      writeFileSync(
+        join(dir, 'templates', 'nginx.conf'),
+        readFileSync(join(ROOT, 'templates', 'nginx.conf'), 'utf8').replace(
+          'client_max_body_size <%= maxBody %>;',
+          'client_max_body_size <%= maxBody %>;\n    this_is_not_a_directive on;',
+        ),
+      );
       const broken = writeSettings(dir, { repo: repoUrl, hosts: [host] });
       const before = await host.run('md5sum /etc/nginx/sites-available/demo');
       const r = await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', broken], { home });
@@ -183,7 +220,11 @@ describe('setup', { timeout: 15 * 60_000 }, () => {
   it('sets up a bare host with --dependencies=yes (apt)', { timeout: 10 * 60_000 }, async () => {
     const host = await bootHost('base');
     const home = tempDir();
-    const file = writeSettings(home, { repo: repoUrl, hosts: [host], extra: 'extra_packages = python3-django gunicorn\n' });
+    const file = writeSettings(home, {
+      repo: repoUrl,
+      hosts: [host],
+      extra: 'extra_packages = python3-django gunicorn\n',
+    });
     assert.equal((await host.exec('command -v nginx')).code, 1, 'a bare host has no nginx');
     const { first, second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--yes', '-c', file], home);
     assert.equal(first.code, 3, first.output);

@@ -28,7 +28,16 @@ async function startAgent(dir: string): Promise<{ sock: string; stop: () => void
 function sshAdd(sock: string, key: string, dir: string): void {
   const askpass = join(dir, 'askpass.sh');
   writeFileSync(askpass, `#!/bin/sh\necho '${PASSPHRASE}'\n`, { mode: 0o700 });
-  execFileSync('ssh-add', [key], { env: { PATH: process.env.PATH, SSH_AUTH_SOCK: sock, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, stdio: 'pipe' });
+  execFileSync('ssh-add', [key], {
+    env: {
+      PATH: process.env.PATH,
+      SSH_AUTH_SOCK: sock,
+      SSH_ASKPASS: askpass,
+      SSH_ASKPASS_REQUIRE: 'force',
+      DISPLAY: ':0',
+    },
+    stdio: 'pipe',
+  });
 }
 
 function newKey(dir: string, name: string, passphrase = ''): string {
@@ -68,11 +77,14 @@ describe('SSH keys and host keys', { timeout: 5 * 60_000 }, () => {
   /** settings.ini for `demo` in home, with this identity_file and these hosts. */
   function settings(identityFile: string, hosts = `ubuntu@${host.ip}`): string {
     const file = writeSettings(home, { repo: 'git@10.213.0.1:/srv/git/demo.git', hosts: [host] });
-    const text = readFileSync(file, 'utf8').replace(/^deploy_hosts = .*$/m, `deploy_hosts = ${hosts}`).replace(/^identity_file = .*$/m, `identity_file = ${identityFile}`);
+    const text = readFileSync(file, 'utf8')
+      .replace(/^deploy_hosts = .*$/m, `deploy_hosts = ${hosts}`)
+      .replace(/^identity_file = .*$/m, `identity_file = ${identityFile}`);
     writeFileSync(file, text);
     return file;
   }
-  const status = (file: string, env: Record<string, string> = {}, ...flags: string[]): Promise<CliResult> => runCli(['demo', 'status', '-c', file, ...flags], { home, env });
+  const status = (file: string, env: Record<string, string> = {}, ...flags: string[]): Promise<CliResult> =>
+    runCli(['demo', 'status', '-c', file, ...flags], { home, env });
 
   before(async () => {
     host = await bootHost('ready', 'sshkeys');

@@ -32,16 +32,16 @@ describe('static files per release', { timeout: 10 * 60_000 }, () => {
   });
   after(stopAll);
 
-  it('a deploy that fails its health check leaves the live release\'s files served', async () => {
+  it("a deploy that fails its health check leaves the live release's files served", async () => {
     assert.equal(await css(), 'body { color: #00aa00; }');
     await push('v3-broken', '#ff0000', true);
     const d = await cli('deploy');
     assert.equal(d.code, 1, d.output);
     assert.match(d.stderr, /health check failed/);
-    assert.equal(await css(), 'body { color: #00aa00; }', 'the failed release\'s style.css is served');
+    assert.equal(await css(), 'body { color: #00aa00; }', "the failed release's style.css is served");
   });
 
-  it('a rollback brings the previous release\'s files back with its code', async () => {
+  it("a rollback brings the previous release's files back with its code", async () => {
     await push('v4', '#0000aa');
     const d = await cli('deploy');
     assert.equal(d.code, 0, d.output);
@@ -63,9 +63,11 @@ describe('static files per release', { timeout: 10 * 60_000 }, () => {
     assert.ok(Number(links) >= 2, `style.css has ${links.trim()} link(s): it was collected again`);
   });
 
-  it('a page of the previous release still gets its own files right after the switch (the other slot\'s)', async () => {
+  it("a page of the previous release still gets its own files right after the switch (the other slot's)", async () => {
     // A name only the previous release has (Django's hashed names differ per content).
-    await demo.host.run(`sudo -u django sh -c 'echo old-only > "$(readlink -f ${APP}/current)/.deploy-www/static/only-in-v5.css"'`);
+    await demo.host.run(
+      `sudo -u django sh -c 'echo old-only > "$(readlink -f ${APP}/current)/.deploy-www/static/only-in-v5.css"'`,
+    );
     await push('v6', '#aa00aa');
     assert.equal((await cli('deploy')).code, 0);
     assert.equal(await css(), 'body { color: #aa00aa; }');

@@ -35,10 +35,16 @@ function tlsOptions(ip: string, servername: string, o: TlsOptions): ConnectionOp
 
 /** A serial number as hex without leading zeros, so node's and openssl's spellings compare. */
 export function normSerial(s: string): string {
-  return s.replace(/^serial=/, '').trim().toUpperCase().replace(/^0+/, '');
+  return s
+    .replace(/^serial=/, '')
+    .trim()
+    .toUpperCase()
+    .replace(/^0+/, '');
 }
 
-export type Handshake = { ok: true; protocol: string; serial: string; cert: PeerCertificate } | { ok: false; error: string };
+export type Handshake =
+  | { ok: true; protocol: string; serial: string; cert: PeerCertificate }
+  | { ok: false; error: string };
 
 /** A TLS handshake only: what the server presented, or why the handshake failed. */
 export function handshake(ip: string, servername: string, o: TlsOptions = {}): Promise<Handshake> {
@@ -63,14 +69,17 @@ export interface HttpsAnswer {
 /** GET https://servername/path sent to ip (SNI and Host = servername), verified against o.ca. */
 export function httpsGet(ip: string, servername: string, path: string, o: TlsOptions): Promise<HttpsAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ ...tlsOptions(ip, servername, o), path, agent: false, headers: { host: servername }, timeout: 15000 }, (res) => {
-      const serial = normSerial((res.socket as TLSSocket).getPeerCertificate().serialNumber);
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, serial }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { ...tlsOptions(ip, servername, o), path, agent: false, headers: { host: servername }, timeout: 15000 },
+      (res) => {
+        const serial = normSerial((res.socket as TLSSocket).getPeerCertificate().serialNumber);
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, serial }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -116,7 +125,9 @@ export async function fileSerial(host: Host, path: string): Promise<string> {
  */
 export async function nginxSiteDigest(host: Host): Promise<string> {
   return (
-    await host.run(`cd /etc/nginx && { find sites-available sites-enabled deploy-tls -printf '%p -> %l\\n' 2>/dev/null | sort; cat sites-available/*; } | sha256sum`)
+    await host.run(
+      `cd /etc/nginx && { find sites-available sites-enabled deploy-tls -printf '%p -> %l\\n' 2>/dev/null | sort; cat sites-available/*; } | sha256sum`,
+    )
   ).trim();
 }
 
@@ -142,7 +153,11 @@ export interface TlsDemo {
 /** A git server with the demo app (v1) and a web host (and an ACME CA host), nothing set up yet. */
 export async function tlsDemo(opts: { acme: boolean }): Promise<TlsDemo> {
   await ensureImages();
-  const [git, host, acmeHost] = await Promise.all([bootGitServer('tls-git'), bootHost('ready', 'tls-web'), opts.acme ? bootHost('ready', 'tls-acme') : undefined]);
+  const [git, host, acmeHost] = await Promise.all([
+    bootGitServer('tls-git'),
+    bootHost('ready', 'tls-web'),
+    opts.acme ? bootHost('ready', 'tls-acme') : undefined,
+  ]);
   const url = await git.createRepo('demo');
   const repo = demoRepo('v1');
   await git.push('demo', repo);
@@ -168,7 +183,8 @@ export async function tlsDemo(opts: { acme: boolean }): Promise<TlsDemo> {
       file = writeSettings(home, { repo: url, hosts: [host], extra });
     },
     async setup() {
-      return (await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home)).second;
+      return (await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home))
+        .second;
     },
     cli,
     async stop() {

@@ -7,7 +7,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootGitServer, bootHost, ensureImages, stopAll, TESTBED_KEY, type GitServer, type Host } from '../testbed/index.ts';
+import {
+  bootGitServer,
+  bootHost,
+  ensureImages,
+  stopAll,
+  TESTBED_KEY,
+  type GitServer,
+  type Host,
+} from '../testbed/index.ts';
 import { commitVersion, demoRepo, runCli, tempDir } from './helpers.ts';
 import { startLoad } from './load.ts';
 import { handshake } from './tls-helpers.ts';
@@ -81,7 +89,10 @@ describe('two apps on one server, each with its own name and certificate', { tim
     for (const app of [ALPHA, BETA]) {
       const owner = (await host.run(`stat -c %U ${app.home}/apps/${app.name}/current/`)).trim();
       assert.equal(owner, app.user);
-      assert.match(await host.run(`readlink -f ${app.home}/apps/${app.name}/current/.venv`), new RegExp(`^${app.home}/virtualenvs/${app.name}/`));
+      assert.match(
+        await host.run(`readlink -f ${app.home}/apps/${app.name}/current/.venv`),
+        new RegExp(`^${app.home}/virtualenvs/${app.name}/`),
+      );
     }
   });
 
@@ -96,7 +107,10 @@ describe('two apps on one server, each with its own name and certificate', { tim
     assert.equal(beta.ok && beta.cert.subject.CN, BETA.serverName);
     // Port 80 closes the connection for an unknown name (444): no page of either app.
     const unknown = await send(host.ip, { headers: { host: 'unknown.test' } }).catch((e: Error) => e);
-    assert.ok(unknown instanceof Error || !/demo app/.test(unknown.text), `an unknown name got a page: ${unknown instanceof Error ? '' : unknown.text}`);
+    assert.ok(
+      unknown instanceof Error || !/demo app/.test(unknown.text),
+      `an unknown name got a page: ${unknown instanceof Error ? '' : unknown.text}`,
+    );
   });
 
   it('a deploy of one app leaves the other serving: 0 failed requests on it under load', async (t) => {
@@ -126,7 +140,12 @@ describe('two apps on one server, each with its own name and certificate', { tim
       // Its own file: a plain [DEPLOY] app, so only what is on the server can tell the conflict.
       const both = readFileSync(file, 'utf8');
       const gammaFile = own ? join(cliHome, 'gamma.ini') : file;
-      writeFileSync(gammaFile, own ? section(GAMMA, gammaUrl, host).replace(/^\[gamma\./gm, '[') : `${both}\n${section(GAMMA, gammaUrl, host)}`);
+      writeFileSync(
+        gammaFile,
+        own
+          ? section(GAMMA, gammaUrl, host).replace(/^\[gamma\./gm, '[')
+          : `${both}\n${section(GAMMA, gammaUrl, host)}`,
+      );
       const r = await setupApp(git, host, cliHome, gammaFile, 'gamma', GAMMA.home);
       if (!own) writeFileSync(file, both);
       assert.notEqual(r.code, 0, r.output);
@@ -139,7 +158,11 @@ describe('two apps on one server, each with its own name and certificate', { tim
       );
       assert.equal(left.stdout.trim(), '', `gamma's files were written:\n${left.stdout}`);
       // Refused before anything else either: no home, no user, no deploy key to add.
-      assert.equal((await host.exec(`test ! -e ${GAMMA.home} && ! id ${GAMMA.user}`)).code, 0, `gamma's home or user was created`);
+      assert.equal(
+        (await host.exec(`test ! -e ${GAMMA.home} && ! id ${GAMMA.user}`)).code,
+        0,
+        `gamma's home or user was created`,
+      );
       // Nothing listens as gamma, and alpha still answers on its name.
       assert.equal((await host.exec('supervisorctl status gamma-a')).stdout.includes('RUNNING'), false);
       assert.equal(await version(ALPHA), 'alpha2');

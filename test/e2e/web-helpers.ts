@@ -96,7 +96,14 @@ export async function makeCertificates(host: Host, names: string[]): Promise<str
  * `setup` for an app whose app user's home is `home`: its deploy key is there. Stops at the key
  * gate (exit 3) the first time; the key is granted on the git server and setup runs again.
  */
-export async function setupApp(git: GitServer, host: Host, cliHome: string, file: string, app: string, home: string): Promise<CliResult> {
+export async function setupApp(
+  git: GitServer,
+  host: Host,
+  cliHome: string,
+  file: string,
+  app: string,
+  home: string,
+): Promise<CliResult> {
   const args = [app, 'setup', '--dependencies=no', '--yes', '-c', file];
   const first = await runCli(args, { home: cliHome });
   if (first.code !== 3) return first;

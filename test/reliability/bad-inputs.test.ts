@@ -47,9 +47,13 @@ function secretsOf(text: string): string[] {
   const env = parsed.ENV ?? {};
   const values = [...Object.values(env), parsed.EMAIL?.email_host_password, parsed.APP?.database_url];
   // A line of a secret pasted over two lines is read by ini as a key set to true.
-  const misread = Object.entries(env).filter(([, v]) => v === true).map(([k]) => k);
+  const misread = Object.entries(env)
+    .filter(([, v]) => v === true)
+    .map(([k]) => k);
   // Each line and each part between control characters on its own: a message may cut a value there.
-  const parts = [...values, ...misread].filter((v): v is string => typeof v === 'string').flatMap((v) => [v, ...v.split(/[\0-\x1f\x7f]/)]);
+  const parts = [...values, ...misread]
+    .filter((v): v is string => typeof v === 'string')
+    .flatMap((v) => [v, ...v.split(/[\0-\x1f\x7f]/)]);
   // Short values ("1", "a") would match by chance.
   return [...new Set(parts.filter((v) => v.length >= 6))];
 }
@@ -67,7 +71,13 @@ const settingsCases: Case[] = BAD_INPUTS.flatMap((b, i) => {
   const app = (b.args ?? DEFAULT_ARGS)[0];
   const all = commandsFor(app);
   const which = i % 4 === 0 || b.args ? Object.keys(all) : ['deploy'];
-  return which.map((cmd) => ({ name: `${b.name} [${cmd}]`, settings: b.settings, args: all[cmd], expect: b.key, secrets: secretsOf(b.settings) }));
+  return which.map((cmd) => ({
+    name: `${b.name} [${cmd}]`,
+    settings: b.settings,
+    args: all[cmd],
+    expect: b.key,
+    secrets: secretsOf(b.settings),
+  }));
 });
 
 const SHELL_PAYLOADS = [`;${PWN}`, `$(${PWN})`, `\`${PWN}\``, `x|${PWN}`, `x&&${PWN}`, `x'"; ${PWN}; "'`];
@@ -92,43 +102,113 @@ const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 const RAW_CONTROL = new RegExp(`[\\0-\\x09\\x0b-\\x1f\\x7f\\u0080-\\u009f]|${INVISIBLE.source}`);
 
 const commandLineCases: Case[] = [
-  ...PAYLOADS.map(([what, p]): Case => ({ name: `deploy --ref with ${what}`, args: ['demo', 'deploy', '--yes', `--ref=${p}`], expect: /--ref .* is not a branch, tag or commit name/, secrets: [] })),
-  { name: 'deploy --ref with a leading - as its own word', args: ['demo', 'deploy', '--yes', '--ref', `-oProxyCommand=${PWN}`], expect: /--ref "-oProxyCommand=.*" is not a branch, tag or commit name/, secrets: [] },
-  { name: 'deploy --ref ..', args: ['demo', 'deploy', '--yes', '--ref', '..'], expect: /--ref "\.\." is not a branch, tag or commit name/, secrets: [] },
-  { name: 'deploy --ref empty', args: ['demo', 'deploy', '--yes', '--ref', ''], expect: /--ref "" is not a branch, tag or commit name/, secrets: [] },
-  ...PAYLOADS.map(([what, p]): Case => ({ name: `rollback with ${what}`, args: ['demo', 'rollback', '--yes', '--', p], expect: /is not a release name/, secrets: [] })),
-  { name: 'rollback ..', args: ['demo', 'rollback', '--yes', '..'], expect: /"\.\." is not a release name/, secrets: [] },
-  ...PAYLOADS.map(([what, p]): Case => ({
-    name: `run --host with ${what}`,
-    args: ['demo', 'run', '--host', p, '--', 'true'],
+  ...PAYLOADS.map(
+    ([what, p]): Case => ({
+      name: `deploy --ref with ${what}`,
+      args: ['demo', 'deploy', '--yes', `--ref=${p}`],
+      expect: /--ref .* is not a branch, tag or commit name/,
+      secrets: [],
+    }),
+  ),
+  {
+    name: 'deploy --ref with a leading - as its own word',
+    args: ['demo', 'deploy', '--yes', '--ref', `-oProxyCommand=${PWN}`],
+    expect: /--ref "-oProxyCommand=.*" is not a branch, tag or commit name/,
+    secrets: [],
+  },
+  {
+    name: 'deploy --ref ..',
+    args: ['demo', 'deploy', '--yes', '--ref', '..'],
+    expect: /--ref "\.\." is not a branch, tag or commit name/,
+    secrets: [],
+  },
+  {
+    name: 'deploy --ref empty',
+    args: ['demo', 'deploy', '--yes', '--ref', ''],
+    expect: /--ref "" is not a branch, tag or commit name/,
+    secrets: [],
+  },
+  ...PAYLOADS.map(
+    ([what, p]): Case => ({
+      name: `rollback with ${what}`,
+      args: ['demo', 'rollback', '--yes', '--', p],
+      expect: /is not a release name/,
+      secrets: [],
+    }),
+  ),
+  {
+    name: 'rollback ..',
+    args: ['demo', 'rollback', '--yes', '..'],
+    expect: /"\.\." is not a release name/,
+    secrets: [],
+  },
+  ...PAYLOADS.map(
+    ([what, p]): Case => ({
+      name: `run --host with ${what}`,
+      args: ['demo', 'run', '--host', p, '--', 'true'],
+      expect: /no host .* in deploy_hosts/,
+      secrets: [],
+    }),
+  ),
+  {
+    name: 'run --host naming the host with a shell payload after it',
+    args: ['demo', 'run', '--host', `ubuntu@HOST;${PWN}`, '--', 'true'],
     expect: /no host .* in deploy_hosts/,
     secrets: [],
-  })),
-  { name: 'run --host naming the host with a shell payload after it', args: ['demo', 'run', '--host', `ubuntu@HOST;${PWN}`, '--', 'true'], expect: /no host .* in deploy_hosts/, secrets: [] },
+  },
   { name: 'run --host empty', args: ['demo', 'run', '--host', '', '--', 'true'], expect: /host/, secrets: [] },
-  ...PAYLOADS.map(([what, p]): Case => ({
-    name: `logs --lines with ${what}`,
-    args: ['demo', 'logs', `--lines=${p}`],
-    expect: /--lines must be a number/,
-    secrets: [],
-  })),
+  ...PAYLOADS.map(
+    ([what, p]): Case => ({
+      name: `logs --lines with ${what}`,
+      args: ['demo', 'logs', `--lines=${p}`],
+      expect: /--lines must be a number/,
+      secrets: [],
+    }),
+  ),
   ...[
     ['-1', '-1'],
     ['1e3', '1e3'],
     ['0x10', '0x10'],
     ['a number with 24 digits', '9'.repeat(24)],
     ['a number with 10000 digits', '9'.repeat(10000)],
-  ].map(([what, p]): Case => ({ name: `logs --lines ${what}`, args: ['demo', 'logs', `--lines=${p}`], expect: /--lines/, secrets: [] })),
-  { name: '-c a directory', config: (dir) => dir, args: ['demo', 'deploy', '--yes'], expect: /cannot read settings file .*: EISDIR/, secrets: [] },
-  { name: '-c a missing file', config: (dir) => join(dir, 'missing.ini'), args: ['demo', 'deploy', '--yes'], expect: /cannot read settings file .*: ENOENT/, secrets: [] },
-  { name: '-c an empty file', config: (dir) => (writeFileSync(join(dir, 'empty.ini'), ''), join(dir, 'empty.ini')), args: ['demo', 'status'], expect: /no app found/, secrets: [] },
-  { name: '-c /dev/null', config: () => '/dev/null', args: ['demo', 'status'], expect: /no app found/, secrets: [] },
-  ...[`$(${PWN})`, `demo;${PWN}`, `\`${PWN}\``, '../demo', `demo\n${PWN}`, 'd\u0435mo', 'x'.repeat(10000)].map((app): Case => ({
-    name: `unknown app ${JSON.stringify(app.length > 40 ? `${app.slice(0, 10)}…` : app)}`,
-    args: [app, 'deploy', '--yes'],
-    expect: /unknown app/,
+  ].map(
+    ([what, p]): Case => ({
+      name: `logs --lines ${what}`,
+      args: ['demo', 'logs', `--lines=${p}`],
+      expect: /--lines/,
+      secrets: [],
+    }),
+  ),
+  {
+    name: '-c a directory',
+    config: (dir) => dir,
+    args: ['demo', 'deploy', '--yes'],
+    expect: /cannot read settings file .*: EISDIR/,
     secrets: [],
-  })),
+  },
+  {
+    name: '-c a missing file',
+    config: (dir) => join(dir, 'missing.ini'),
+    args: ['demo', 'deploy', '--yes'],
+    expect: /cannot read settings file .*: ENOENT/,
+    secrets: [],
+  },
+  {
+    name: '-c an empty file',
+    config: (dir) => (writeFileSync(join(dir, 'empty.ini'), ''), join(dir, 'empty.ini')),
+    args: ['demo', 'status'],
+    expect: /no app found/,
+    secrets: [],
+  },
+  { name: '-c /dev/null', config: () => '/dev/null', args: ['demo', 'status'], expect: /no app found/, secrets: [] },
+  ...[`$(${PWN})`, `demo;${PWN}`, `\`${PWN}\``, '../demo', `demo\n${PWN}`, 'd\u0435mo', 'x'.repeat(10000)].map(
+    (app): Case => ({
+      name: `unknown app ${JSON.stringify(app.length > 40 ? `${app.slice(0, 10)}…` : app)}`,
+      args: [app, 'deploy', '--yes'],
+      expect: /unknown app/,
+      secrets: [],
+    }),
+  ),
 ];
 
 const ALL: Case[] = [...settingsCases, ...commandLineCases];
@@ -139,10 +219,28 @@ const ALL: Case[] = [...settingsCases, ...commandLineCases];
 /** Every TCP connection attempt (SYN) to a testbed host, counted by its own kernel; read without connecting to it. */
 const COUNTER = 'deploy-bad-inputs-syn';
 function installCounter(h: Host): void {
-  execFileSync('ip', ['netns', 'exec', h.netns, 'iptables', '-w', '-I', 'INPUT', '1', '-p', 'tcp', '--syn', '-m', 'comment', '--comment', COUNTER]);
+  execFileSync('ip', [
+    'netns',
+    'exec',
+    h.netns,
+    'iptables',
+    '-w',
+    '-I',
+    'INPUT',
+    '1',
+    '-p',
+    'tcp',
+    '--syn',
+    '-m',
+    'comment',
+    '--comment',
+    COUNTER,
+  ]);
 }
 function connectionsTo(h: Host): number {
-  const table = execFileSync('ip', ['netns', 'exec', h.netns, 'iptables', '-w', '-L', 'INPUT', '-v', '-x', '-n'], { encoding: 'utf8' });
+  const table = execFileSync('ip', ['netns', 'exec', h.netns, 'iptables', '-w', '-L', 'INPUT', '-v', '-x', '-n'], {
+    encoding: 'utf8',
+  });
   const line = table.split('\n').find((l) => l.includes(COUNTER));
   assert.ok(line, `the counting rule is in ${h.name}'s INPUT chain:\n${table}`);
   return Number(line.trim().split(/\s+/)[0]);
@@ -171,7 +269,9 @@ function markerTime(): number | null {
   return existsSync(MARKER) ? statSync(MARKER).mtimeMs : null;
 }
 
-describe('the bad input table: refused before connecting, nothing runs, hostile-looking values arrive literally', { timeout: 20 * 60_000 }, () => {
+describe('the bad input table: refused before connecting, nothing runs, hostile-looking values arrive literally', {
+  timeout: 20 * 60_000,
+}, () => {
   let demo: LiveDemo;
   let dir: string;
   const results = new Map<string, CliResult>();
@@ -199,21 +299,34 @@ describe('the bad input table: refused before connecting, nothing runs, hostile-
       }
     }
     const args = c.args.map((a) => a.replace(/@HOST\b/, `@${demo.host.ip}`));
-    return runCli(['-c', config, ...args], { home: demo.home, env: { DEPLOY_LOG_DIR: join(dir, 'logs', String(index)) } });
+    return runCli(['-c', config, ...args], {
+      home: demo.home,
+      env: { DEPLOY_LOG_DIR: join(dir, 'logs', String(index)) },
+    });
   }
 
   /** The checks every refused run must pass. */
   function check(c: Case, r: CliResult, index: number): void {
     assert.equal(r.code, 2, `${c.name}: exit ${r.code}, expected 2 (refused before connecting)\n${r.output}`);
     assert.match(r.stderr, c.expect, `${c.name}: the message names what is wrong`);
-    assert.ok(!RAW_CONTROL.test(r.stderr), `${c.name}: raw control character in the message: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+    assert.ok(
+      !RAW_CONTROL.test(r.stderr),
+      `${c.name}: raw control character in the message: ${JSON.stringify(r.stderr.slice(0, 300))}`,
+    );
     assert.ok(r.stderr.length < 5000, `${c.name}: the message stays short (${r.stderr.length} characters)`);
     // What follows a newline in an argument must not start a line of the message (a forged line).
     for (const piece of c.args.flatMap((a) => a.split('\n').slice(1))) {
-      assert.ok(!r.stderr.includes(`\n${piece}`), `${c.name}: a line of the message is made of the argument: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+      assert.ok(
+        !r.stderr.includes(`\n${piece}`),
+        `${c.name}: a line of the message is made of the argument: ${JSON.stringify(r.stderr.slice(0, 300))}`,
+      );
     }
     const logDir = join(dir, 'logs', String(index));
-    const logs = existsSync(logDir) ? readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('\n') : '';
+    const logs = existsSync(logDir)
+      ? readdirSync(logDir)
+          .map((f) => readFileSync(join(logDir, f), 'utf8'))
+          .join('\n')
+      : '';
     const shown = c.secrets.filter((s) => r.stdout.includes(s) || r.stderr.includes(s) || logs.includes(s));
     leaks += shown.length;
     assert.deepEqual(shown, [], `${c.name}: a secret is shown:\n${r.output}`);
@@ -276,7 +389,11 @@ describe('the bad input table: refused before connecting, nothing runs, hostile-
   it('none of the refused runs connected: the host and the git server counted no TCP connection, sshd no login', () => {
     const ran = [...results.keys()].length;
     assert.ok(ran >= ALL.filter((c) => !c.todo).length, `${ran} runs`);
-    assert.equal(counts.synAfter - counts.synBefore, 0, `connection attempts to the host during the ${ran} refused runs`);
+    assert.equal(
+      counts.synAfter - counts.synBefore,
+      0,
+      `connection attempts to the host during the ${ran} refused runs`,
+    );
     assert.equal(counts.gitSynAfter - counts.gitSynBefore, 0, 'connection attempts to the git server');
     assert.equal(counts.loginsAfter - counts.loginsBefore, 0, 'logins of ubuntu on the host');
     assert.ok(counts.loginsBefore > 0, 'the journal witness works: setup logged in as ubuntu');
@@ -307,7 +424,12 @@ describe('the bad input table: refused before connecting, nothing runs, hostile-
     const pid = (await host.run(`supervisorctl pid demo-${slot}`)).trim();
     assert.match(pid, /^\d+$/, `gunicorn of slot ${slot} runs`);
     const raw = Buffer.from((await host.run(`base64 -w0 /proc/${pid}/environ`)).trim(), 'base64').toString('utf8');
-    return Object.fromEntries(raw.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    return Object.fromEntries(
+      raw
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
   }
 
   for (const h of HOSTILE_ACCEPTED) {
@@ -340,7 +462,14 @@ describe('the bad input table: refused before connecting, nothing runs, hostile-
         const lines = config.split('\n').filter((l) => l.startsWith(`${key} =`));
         assert.deepEqual(lines, [`${key} = ${value}`], `the config file holds ${key} exactly`);
         // And the app's own reader (configparser without interpolation) gets it back unchanged.
-        const read = await cli('demo', 'run', '--', 'python', '-c', `import configparser, os; c = configparser.ConfigParser(interpolation=None); c.read(os.environ['APP_CONFIG_FILE']); print(c['email'][${JSON.stringify(key)}])`);
+        const read = await cli(
+          'demo',
+          'run',
+          '--',
+          'python',
+          '-c',
+          `import configparser, os; c = configparser.ConfigParser(interpolation=None); c.read(os.environ['APP_CONFIG_FILE']); print(c['email'][${JSON.stringify(key)}])`,
+        );
         assert.equal(read.code, 0, read.output);
         assert.equal(read.stdout, `${value}\n`, `the app reads ${key} exactly`);
       }

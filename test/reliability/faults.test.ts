@@ -26,12 +26,29 @@ const RATE = 40;
 function deployPoints(file: string): { midBuild: string; beforeCommit: string; afterCommit: string } {
   const s = loadSettings({ app: 'demo', file });
   const build = D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }).commands;
-  const cmds = D.startAndSwitch(s, { release: 'r', slot: 'b', token: 't', log: {}, prune: true, kind: 'deploy', processes: false, primary: true }).commands;
+  const cmds = D.startAndSwitch(s, {
+    release: 'r',
+    slot: 'b',
+    token: 't',
+    log: {},
+    prune: true,
+    kind: 'deploy',
+    processes: false,
+    primary: true,
+  }).commands;
   const abort = cmds.findIndex((c) => String(c.run) === String(abortPoint(s, 't').run)) + 1;
   assert.ok(abort > 0, 'start+switch has an abort point');
   const commit = abort + 1;
-  assert.equal(String(cmds[commit - 1].run), String(commitSwitch(s, 'b').run), 'the command after the abort point is the commit');
-  return { midBuild: `build:${Math.ceil(build.length / 2)}`, beforeCommit: `start+switch:${commit}`, afterCommit: `start+switch:${commit + 1}` };
+  assert.equal(
+    String(cmds[commit - 1].run),
+    String(commitSwitch(s, 'b').run),
+    'the command after the abort point is the commit',
+  );
+  return {
+    midBuild: `build:${Math.ceil(build.length / 2)}`,
+    beforeCommit: `start+switch:${commit}`,
+    afterCommit: `start+switch:${commit + 1}`,
+  };
 }
 
 interface PausedRun {
@@ -48,10 +65,19 @@ interface PausedRun {
  * fault(child) (the CLI keeps running unless fault kills it). Resolves once the CLI has exited
  * and fault is done; a CLI still running after deadlineS is killed and reported as hung.
  */
-function runPaused(b: Bench, point: string, args: string[], fault: (child: ChildProcess) => Promise<void>, deadlineS = 180): Promise<PausedRun> {
+function runPaused(
+  b: Bench,
+  point: string,
+  args: string[],
+  fault: (child: ChildProcess) => Promise<void>,
+  deadlineS = 180,
+): Promise<PausedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, '-c', b.file, ...args], { cwd: b.home, env: { PATH: process.env.PATH ?? '', HOME: b.home, NO_COLOR: '1', DEPLOY_PAUSE_AT: point } });
+    const child = spawn(process.execPath, [BIN, '-c', b.file, ...args], {
+      cwd: b.home,
+      env: { PATH: process.env.PATH ?? '', HOME: b.home, NO_COLOR: '1', DEPLOY_PAUSE_AT: point },
+    });
     let output = '';
     let paused = false;
     let hung = false;
@@ -108,7 +134,11 @@ async function recover(b: Bench, what: string, expected?: string): Promise<strin
   assert.match(now, /^good-[ab]$/, `${what}: the site shows ${now}`);
   if (expected) assert.equal(now, expected, `${what}: the site serves ${expected}`);
   const st = await statusOf(b);
-  assert.equal(st.release?.ref, now, `${what}: status says ${st.release?.ref} (slot ${st.live_slot}) while nginx serves ${now}`);
+  assert.equal(
+    st.release?.ref,
+    now,
+    `${what}: status says ${st.release?.ref} (slot ${st.live_slot}) while nginx serves ${now}`,
+  );
   const u = await b.cli('demo', 'unlock', '--yes');
   assert.equal(u.code, 0, `${what}: unlock:\n${u.output}`);
   const next = other(now);
@@ -141,7 +171,8 @@ async function freshBench(beforeSetup: (host: Host) => Promise<void>): Promise<B
   const [git, host] = await Promise.all([bootGitServer(), bootHost('ready')]);
   const url = await git.createRepo('demo');
   const repo = demoRepo('v1');
-  const tag = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: repo, stdio: 'pipe' });
+  const tag = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: repo, stdio: 'pipe' });
   commitVersion(repo, 'good-a');
   tag('tag', 'good-a');
   commitVersion(repo, 'good-b');
@@ -150,7 +181,12 @@ async function freshBench(beforeSetup: (host: Host) => Promise<void>): Promise<B
   const home = tempDir();
   const file = writeSettings(home, { repo: url, hosts: [host], extra: 'health_timeout = 40\nkeep_releases = 4\n' });
   await beforeSetup(host);
-  const { second } = await setupThroughKeyGate(git, host, ['demo', 'setup', '--dependencies=no', '--yes', '-c', file], home);
+  const { second } = await setupThroughKeyGate(
+    git,
+    host,
+    ['demo', 'setup', '--dependencies=no', '--yes', '-c', file],
+    home,
+  );
   assert.equal(second.code, 0, `setup:\n${second.output}`);
   const cli = (...args: string[]) => runCli(['-c', file, ...args], { home });
   const first = await cli(...deployArgs('good-a'));
@@ -209,7 +245,17 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
     } finally {
       stats = await load.stop();
       const [lost, err] = await dataLost(checkData);
-      report({ test: 'faults', fault: 'ssh-cut', faults: 2, requests: stats.sent, failed: failures(stats), data_lost: lost, rate: Math.round(stats.rate * 10) / 10, cli_exit: runs.map((r) => r.code), cli_seconds: runs.map((r) => Math.round(r.seconds)) });
+      report({
+        test: 'faults',
+        fault: 'ssh-cut',
+        faults: 2,
+        requests: stats.sent,
+        failed: failures(stats),
+        data_lost: lost,
+        rate: Math.round(stats.rate * 10) / 10,
+        cli_exit: runs.map((r) => r.code),
+        cli_seconds: runs.map((r) => Math.round(r.seconds)),
+      });
       if (err) throw err;
     }
     assert.deepEqual(stats.failures, {}, `failed requests of ${stats.sent}`);
@@ -229,7 +275,17 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
     const b = await bench();
     const { midBuild, beforeCommit, afterCommit } = deployPoints(b.file);
     const checkData = await snapshotData(b.host);
-    const total: LoadStats = { sent: 0, ok: 0, failures: {}, durationS: 0, rate: 0, bodies: new Set(), maxMs: 0, slow: 0, held: 0 };
+    const total: LoadStats = {
+      sent: 0,
+      ok: 0,
+      failures: {},
+      durationS: 0,
+      rate: 0,
+      bodies: new Set(),
+      maxMs: 0,
+      slow: 0,
+      held: 0,
+    };
     const exits: (number | null)[] = [];
     try {
       for (const [point, switched] of [
@@ -250,7 +306,11 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
         assert.equal(now, expected, `after a power cut at ${point} the site shows ${now}`);
         idle.push(...seen.filter((v) => v !== expected).map((v) => `${point}: ${v}`));
         const st = await statusOf(b);
-        assert.equal(st.release?.ref, now, `${point}: status says ${st.release?.ref} (slot ${st.live_slot}) while nginx serves ${now}`);
+        assert.equal(
+          st.release?.ref,
+          now,
+          `${point}: status says ${st.release?.ref} (slot ${st.live_slot}) while nginx serves ${now}`,
+        );
         const u = await b.cli('demo', 'unlock', '--yes');
         assert.equal(u.code, 0, `${point}: unlock:\n${u.output}`);
         const load = startLoad(b.host.ip, '/', RATE, 600);
@@ -260,32 +320,48 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
         for (const [k, n] of Object.entries(stats.failures)) total.failures[k] = (total.failures[k] ?? 0) + n;
         assert.equal(d.code, 0, `${point}: the deploy after the reboot:\n${d.output}`);
         assert.equal(await served(b.host), other(now));
-        assert.deepEqual(stats.failures, {}, `${point}: failed requests during the deploy after the reboot, of ${stats.sent}`);
+        assert.deepEqual(
+          stats.failures,
+          {},
+          `${point}: failed requests during the deploy after the reboot, of ${stats.sent}`,
+        );
         assert.ok(stats.rate >= RATE * 0.9, `load rate ${stats.rate.toFixed(1)}/s`);
       }
     } finally {
       const [lost, err] = await dataLost(checkData);
-      report({ test: 'faults', fault: 'power-cut', faults: exits.length, requests: total.sent, failed: failures(total), data_lost: lost, cli_exit: exits, idle_slot_served: idle });
+      report({
+        test: 'faults',
+        fault: 'power-cut',
+        faults: exits.length,
+        requests: total.sent,
+        failed: failures(total),
+        data_lost: lost,
+        cli_exit: exits,
+        idle_slot_served: idle,
+      });
       if (err) throw err;
     }
   }
 
-  it(
-    'after a power cut only the committed release answers, never the idle slot',
-    async () => {
-      assert.deepEqual(await idleServed, [], 'releases served after a reboot that were not the committed one');
-    },
-  );
+  it('after a power cut only the committed release answers, never the idle slot', async () => {
+    assert.deepEqual(await idleServed, [], 'releases served after a reboot that were not the committed one');
+  });
 
   it('disk full during the build: a clear error, the old release keeps serving, nothing half-built is marked built', async () => {
     const RELEASES = `${ROOT}/releases`;
     // setup refuses a home that root made and filled (the mount point's parents), so the app user
     // comes first, as an operator preparing a separate disk for releases would make it.
     const b = await freshBench(async (host) => {
-      await host.run('useradd --system --user-group --home-dir /opt/django --create-home --shell /usr/sbin/nologin django');
+      await host.run(
+        'useradd --system --user-group --home-dir /opt/django --create-home --shell /usr/sbin/nologin django',
+      );
       await host.smallFs(RELEASES, 4096, 'root:root');
     });
-    assert.equal((await b.host.run(`stat -c %U:%G ${RELEASES}`)).trim(), 'django:django', 'setup gave the releases filesystem to the app user');
+    assert.equal(
+      (await b.host.run(`stat -c %U:%G ${RELEASES}`)).trim(),
+      'django:django',
+      'setup gave the releases filesystem to the app user',
+    );
     const checkData = await snapshotData(b.host);
     const load = startLoad(b.host.ip, '/', RATE, 3600);
     let stats: LoadStats | undefined;
@@ -297,12 +373,21 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
       // Leave only a few KB free.
       const avail = Number((await b.host.run(`df -k --output=avail ${RELEASES} | tail -n 1`)).trim());
       await b.host.run(`dd if=/dev/zero of=${RELEASES}/.filler bs=1024 count=${avail - 8} status=none || true`);
-      assert.ok(Number((await b.host.run(`df -k --output=avail ${RELEASES} | tail -n 1`)).trim()) <= 16, 'the releases filesystem is full');
+      assert.ok(
+        Number((await b.host.run(`df -k --output=avail ${RELEASES} | tail -n 1`)).trim()) <= 16,
+        'the releases filesystem is full',
+      );
 
       const full = await b.cli(...deployArgs('good-b'));
       assert.equal(full.code, 1, full.output);
       const said = /error: .*/.exec(full.stderr)?.[0] ?? '';
-      error = [said, ...full.stderr.split('\n').filter((l) => /no space left/i.test(l)).slice(0, 2)].join(' | ');
+      error = [
+        said,
+        ...full.stderr
+          .split('\n')
+          .filter((l) => /no space left/i.test(l))
+          .slice(0, 2),
+      ].join(' | ');
       assert.match(full.stderr, /no space left on device/i, 'the error says the disk is full');
       assert.match(said, /build/, 'the error names the build step');
       assert.equal(await served(b.host), 'good-a', 'the old release keeps serving');
@@ -312,10 +397,13 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
       assert.equal(after.lock, null, 'the lock is released');
       const rel = await b.cli('demo', 'releases', '--json');
       assert.equal(rel.code, 0, rel.output);
-      const listed: { name: string; state: string; ref?: string }[] = JSON.parse(rel.stdout).hosts[`ubuntu@${b.host.ip}`].releases;
+      const listed: { name: string; state: string; ref?: string }[] = JSON.parse(rel.stdout).hosts[
+        `ubuntu@${b.host.ip}`
+      ].releases;
       const half = listed.filter((r) => r.ref === 'good-b' || !['built', 'failed'].includes(r.state));
       halfWritten = half.map((r) => `${r.name} ${r.state}`);
-      for (const r of half) assert.equal(r.state, 'failed', `the half-written release ${r.name} is ${r.state}: ${JSON.stringify(listed)}`);
+      for (const r of half)
+        assert.equal(r.state, 'failed', `the half-written release ${r.name} is ${r.state}: ${JSON.stringify(listed)}`);
 
       await b.host.run(`rm -f ${RELEASES}/.filler`);
       const ok = await b.cli(...deployArgs('good-b'));
@@ -324,11 +412,20 @@ describe('faults: SSH cut, power cut, full disk', { concurrency: true, timeout: 
     } finally {
       stats = await load.stop();
       const [lost, err] = await dataLost(checkData);
-      report({ test: 'faults', fault: 'disk-full', faults: 1, requests: stats.sent, failed: failures(stats), data_lost: lost, rate: Math.round(stats.rate * 10) / 10, error, half_written: halfWritten });
+      report({
+        test: 'faults',
+        fault: 'disk-full',
+        faults: 1,
+        requests: stats.sent,
+        failed: failures(stats),
+        data_lost: lost,
+        rate: Math.round(stats.rate * 10) / 10,
+        error,
+        half_written: halfWritten,
+      });
       if (err) throw err;
     }
     assert.deepEqual(stats.failures, {}, `failed requests of ${stats.sent}`);
     assert.ok(stats.rate >= RATE * 0.9, `load rate ${stats.rate.toFixed(1)}/s`);
   });
 });
-

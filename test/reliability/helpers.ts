@@ -27,12 +27,21 @@ export interface Bench extends LiveDemo {
  */
 export async function bench(extra = ''): Promise<Bench> {
   const demo = await liveDemo(`health_timeout = 40\nkeep_releases = 4\n${extra}`);
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: demo.repo, stdio: 'pipe' });
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], {
+      cwd: demo.repo,
+      stdio: 'pipe',
+    });
   commitVersion(demo.repo, 'good-a');
   git('tag', 'good-a');
   commitVersion(demo.repo, 'good-b');
   git('tag', 'good-b');
-  commitVersion(demo.repo, 'broken', (d) => writeFileSync(join(d, 'demo/wsgi.py'), `${readFileSync(join(d, 'demo/wsgi.py'), 'utf8')}\nraise RuntimeError("this release cannot start")\n`));
+  commitVersion(demo.repo, 'broken', (d) =>
+    writeFileSync(
+      join(d, 'demo/wsgi.py'),
+      `${readFileSync(join(d, 'demo/wsgi.py'), 'utf8')}\nraise RuntimeError("this release cannot start")\n`,
+    ),
+  );
   git('tag', 'broken');
   await demo.git.push('demo', demo.repo);
   const cli = (...args: string[]) => runCli(['-c', demo.file, ...args], { home: demo.home });
@@ -47,7 +56,9 @@ export async function served(host: Host): Promise<string> {
     // As long as the load's own requests wait (load.ts): on a loaded machine slow is not down.
     const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(60000) });
     const body = await res.text();
-    return res.status === 200 ? (/demo app (\S+)<\/h1>/.exec(body)?.[1] ?? `200 without a version`) : `HTTP ${res.status}`;
+    return res.status === 200
+      ? (/demo app (\S+)<\/h1>/.exec(body)?.[1] ?? `200 without a version`)
+      : `HTTP ${res.status}`;
   } catch (e) {
     // fetch's own message ("fetch failed") hides why: refused, reset, timed out.
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -61,7 +72,9 @@ export async function served(host: Host): Promise<string> {
  */
 export function killAt(b: Bench, point: string, ...args: string[]): Promise<{ paused: boolean; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '-c', b.file, ...args], { env: { PATH: process.env.PATH ?? '', HOME: b.home, NO_COLOR: '1', DEPLOY_PAUSE_AT: point } });
+    const child = spawn(process.execPath, [BIN, '-c', b.file, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: b.home, NO_COLOR: '1', DEPLOY_PAUSE_AT: point },
+    });
     let output = '';
     let paused = false;
     const onData = (d: Buffer) => {
@@ -83,7 +96,9 @@ export function killAt(b: Bench, point: string, ...args: string[]): Promise<{ pa
 }
 
 /** What `status --json` says the host serves. */
-export async function statusOf(b: Bench): Promise<{ live_slot: string; release: { name?: string; ref?: string } | null; current: string; lock: unknown }> {
+export async function statusOf(
+  b: Bench,
+): Promise<{ live_slot: string; release: { name?: string; ref?: string } | null; current: string; lock: unknown }> {
   const r = await b.cli('demo', 'status', '--json');
   assert.equal(r.code, 0, r.output);
   return JSON.parse(r.stdout).hosts[`ubuntu@${b.host.ip}`].status;
@@ -99,10 +114,15 @@ export async function snapshotData(host: Host): Promise<() => Promise<void>> {
     host.run(
       `cd ${ROOT}/shared/data && python3 -c "import sqlite3, hashlib, sys; c = sqlite3.connect('db.sqlite3'); print(c.execute('pragma integrity_check').fetchone()[0]); rows = c.execute('select * from pages_visit where id <= ? order by id', (${upTo},)).fetchall(); print(len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())" && md5sum ${ROOT}/shared/media/upload.txt`,
     );
-  const max = (await host.run(`cd ${ROOT}/shared/data && python3 -c "import sqlite3; print(sqlite3.connect('db.sqlite3').execute('select coalesce(max(id), 0) from pages_visit').fetchone()[0])"`)).trim();
+  const max = (
+    await host.run(
+      `cd ${ROOT}/shared/data && python3 -c "import sqlite3; print(sqlite3.connect('db.sqlite3').execute('select coalesce(max(id), 0) from pages_visit').fetchone()[0])"`,
+    )
+  ).trim();
   const before = await dump(max);
   assert.match(before, /^ok\n/);
-  return async () => assert.equal(await dump(max), before, 'the database rows and media files present before the faults are unchanged');
+  return async () =>
+    assert.equal(await dump(max), before, 'the database rows and media files present before the faults are unchanged');
 }
 
 export function ensureReportDir(): void {

@@ -22,8 +22,15 @@ function plannedPoints(file: string): { deploy: string[]; rollback: string[] } {
   const lock = { by: 'x', pid: 1, since: '', what: '', token: 't' };
   const g = { release: 'r', slot: 'b' as const, token: 't', log: {} };
   return {
-    deploy: points([D.prepare(s, lock, 'good-a'), D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }), D.startAndSwitch(s, { ...g, prune: true, kind: 'deploy', processes: false, primary: true })]),
-    rollback: points([D.inspect(s, lock), D.startAndSwitch(s, { ...g, prune: false, kind: 'rollback', processes: false, primary: true })]),
+    deploy: points([
+      D.prepare(s, lock, 'good-a'),
+      D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }),
+      D.startAndSwitch(s, { ...g, prune: true, kind: 'deploy', processes: false, primary: true }),
+    ]),
+    rollback: points([
+      D.inspect(s, lock),
+      D.startAndSwitch(s, { ...g, prune: false, kind: 'rollback', processes: false, primary: true }),
+    ]),
   };
 }
 
@@ -38,7 +45,8 @@ interface Outcome {
 async function killAndRecover(b: Bench, command: 'deploy' | 'rollback', point: string): Promise<Outcome> {
   const before = await served(b.host);
   const other = before === 'good-a' ? 'good-b' : 'good-a';
-  const args = command === 'deploy' ? ['demo', 'deploy', '--yes', '--force', '--ref', other] : ['demo', 'rollback', '--yes'];
+  const args =
+    command === 'deploy' ? ['demo', 'deploy', '--yes', '--force', '--ref', other] : ['demo', 'rollback', '--yes'];
   const { paused, output } = await killAt(b, point, ...args);
   assert.ok(paused, `${command} never reached ${point}:\n${output}`);
   await new Promise((r) => setTimeout(r, 300));
@@ -46,7 +54,11 @@ async function killAndRecover(b: Bench, command: 'deploy' | 'rollback', point: s
   const now = await served(b.host);
   assert.match(now, /^good-[ab]$/, `after a kill at ${point} the site shows ${now}`);
   const st = await statusOf(b);
-  assert.equal(st.release?.ref, now, `${point}: status says ${st.release?.ref} (slot ${st.live_slot}) while nginx serves ${now}`);
+  assert.equal(
+    st.release?.ref,
+    now,
+    `${point}: status says ${st.release?.ref} (slot ${st.live_slot}) while nginx serves ${now}`,
+  );
   // unlock, then a release that cannot start fails cleanly, then a good one goes live.
   const u = await b.cli('demo', 'unlock', '--yes');
   assert.equal(u.code, 0, u.output);
@@ -76,8 +88,12 @@ describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 40 
         const load = startLoad(b.host.ip, '/', 40, 3600);
         // A kill point that fails stops this worker; its error is thrown once the load is stopped.
         const failure = await (async () => {
-          for (let job = queue.shift(); job; job = queue.shift()) outcomes.push(await killAndRecover(b, job[0], job[1]));
-        })().then(() => undefined, (e: unknown) => e);
+          for (let job = queue.shift(); job; job = queue.shift())
+            outcomes.push(await killAndRecover(b, job[0], job[1]));
+        })().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         const stats = await load.stop();
         await checkData();
         if (failure) throw failure;
@@ -86,7 +102,18 @@ describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 40 
     );
     const sent = results.reduce((n, s) => n + s.sent, 0);
     const failures = results.flatMap((s) => Object.entries(s.failures));
-    report({ test: 'kill-points', faults: outcomes.length, deploy_points: deploy.length, rollback_points: rollback.length, requests: sent, failed: failures.reduce((n, [, c]) => n + c, 0), slowest_ms: Math.max(...results.map((s) => s.maxMs)), over_5s: results.reduce((n, s) => n + s.slow, 0), data_lost: 0, seconds: Math.round((performance.now() - started) / 1000) });
+    report({
+      test: 'kill-points',
+      faults: outcomes.length,
+      deploy_points: deploy.length,
+      rollback_points: rollback.length,
+      requests: sent,
+      failed: failures.reduce((n, [, c]) => n + c, 0),
+      slowest_ms: Math.max(...results.map((s) => s.maxMs)),
+      over_5s: results.reduce((n, s) => n + s.slow, 0),
+      data_lost: 0,
+      seconds: Math.round((performance.now() - started) / 1000),
+    });
     assert.equal(outcomes.length, deploy.length + rollback.length);
     assert.deepEqual(failures, [], `failed requests: ${JSON.stringify(failures)} of ${sent}`);
     for (const s of results) assert.ok(s.rate >= 40 * 0.9, `load rate ${s.rate.toFixed(1)}/s`);

@@ -17,7 +17,17 @@ describe('deploy --maintenance killed with its page up', { timeout: 10 * 60_000 
 
   it('status names the run that left it; the next deploy takes it down; a page put up by hand stays', async () => {
     // --force: migrate runs, so the page goes up; the run is killed once built, before its slot starts.
-    const { paused, output } = await killAt(b, 'start+switch:1', 'demo', 'deploy', '--yes', '--force', '--maintenance', '--ref', 'good-b');
+    const { paused, output } = await killAt(
+      b,
+      'start+switch:1',
+      'demo',
+      'deploy',
+      '--yes',
+      '--force',
+      '--maintenance',
+      '--ref',
+      'good-b',
+    );
     assert.ok(paused, output);
     assert.equal(await served(b.host), 'HTTP 503', 'the killed run left its page up');
     const st = await b.cli('demo', 'status');

@@ -38,9 +38,22 @@ const re = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * caller restores it). `then` runs after the cut (e.g. SIGINT later). A CLI still running after
  * deadlineS is SIGKILLed and reported as hung.
  */
-function runAndCut(home: string, args: string[], victim: Host, trigger: RegExp, opts: { env?: Record<string, string>; then?: (child: ReturnType<typeof spawn>, output: () => string) => Promise<void>; deadlineS?: number } = {}): Promise<CutRun> {
+function runAndCut(
+  home: string,
+  args: string[],
+  victim: Host,
+  trigger: RegExp,
+  opts: {
+    env?: Record<string, string>;
+    then?: (child: ReturnType<typeof spawn>, output: () => string) => Promise<void>;
+    deadlineS?: number;
+  } = {},
+): Promise<CutRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...opts.env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...opts.env },
+    });
     let stdout = '';
     let stderr = '';
     let cutAt = 0;
@@ -66,7 +79,15 @@ function runAndCut(home: string, args: string[], victim: Host, trigger: RegExp, 
       clearTimeout(timer);
       const err = await acting;
       if (err) return reject(err);
-      resolve({ code, stdout, stderr, output: stdout + stderr, cut: !!cutAt, afterCut: cutAt ? (ended - cutAt) / 1000 : 0, hung });
+      resolve({
+        code,
+        stdout,
+        stderr,
+        output: stdout + stderr,
+        cut: !!cutAt,
+        afterCut: cutAt ? (ended - cutAt) / 1000 : 0,
+        hung,
+      });
     });
   });
 }
@@ -75,9 +96,17 @@ function runAndCut(home: string, args: string[], victim: Host, trigger: RegExp, 
 function assertFailedRun(r: CutRun, victim: Host, what: string): void {
   assert.ok(r.cut, `${what}: the run never reached the point where the link is cut:\n${r.output}`);
   assert.ok(!r.hung, `${what}: the CLI hung after the cut:\n${r.output}`);
-  assert.doesNotMatch(r.output, /Unhandled 'error' event|node:events|^\s+at .*\(node:/m, `${what}: the CLI crashed:\n${r.output}`);
+  assert.doesNotMatch(
+    r.output,
+    /Unhandled 'error' event|node:events|^\s+at .*\(node:/m,
+    `${what}: the CLI crashed:\n${r.output}`,
+  );
   assert.equal(r.code, 1, `${what}: exit status 1:\n${r.output}`);
-  assert.match(r.stderr, new RegExp(`^error: .*${re(label(victim))}.*(connection|no answer)`, 'm'), `${what}: an error line naming the host that dropped:\n${r.output}`);
+  assert.match(
+    r.stderr,
+    new RegExp(`^error: .*${re(label(victim))}.*(connection|no answer)`, 'm'),
+    `${what}: an error line naming the host that dropped:\n${r.output}`,
+  );
   assert.match(r.stderr, /^next: \S/m, `${what}: a next: line:\n${r.output}`);
   const log = /^log: (\S+)$/m.exec(r.stderr)?.[1];
   assert.ok(log && existsSync(log), `${what}: the log path is printed and exists:\n${r.output}`);
@@ -134,15 +163,25 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
     try {
       const text = await cli('demo', 'status');
       assert.equal(text.code, 1, text.output);
-      for (const h of [a, b]) assert.match(text.stdout, new RegExp(`^${re(label(h))}\\n  release +\\d{8}T\\d{6}-`, 'm'), `the reachable host ${label(h)} is reported:\n${text.output}`);
-      assert.match(text.stdout, new RegExp(`^${re(label(c))}\\n  unreachable +.*no answer`, 'm'), `the unreachable host is marked:\n${text.output}`);
+      for (const h of [a, b])
+        assert.match(
+          text.stdout,
+          new RegExp(`^${re(label(h))}\\n  release +\\d{8}T\\d{6}-`, 'm'),
+          `the reachable host ${label(h)} is reported:\n${text.output}`,
+        );
+      assert.match(
+        text.stdout,
+        new RegExp(`^${re(label(c))}\\n  unreachable +.*no answer`, 'm'),
+        `the unreachable host is marked:\n${text.output}`,
+      );
       assert.match(text.stderr, new RegExp(`^error: .*1 of 3 hosts.*\\n(.*\\n)*.*${re(label(c))}`, 'm'), text.output);
       const json = await cli('demo', 'status', '--json');
       assert.equal(json.code, 1, json.output);
       const doc = JSON.parse(json.stdout);
       assert.equal(doc.command, 'status');
       assert.equal(doc.ok, false);
-      for (const h of [a, b]) assert.match(doc.hosts[label(h)].status.live_slot, /^[ab]$/, `--json has ${label(h)}'s status: ${json.stdout}`);
+      for (const h of [a, b])
+        assert.match(doc.hosts[label(h)].status.live_slot, /^[ab]$/, `--json has ${label(h)}'s status: ${json.stdout}`);
       assert.match(doc.hosts[label(c)].unreachable, /no answer/, json.stdout);
       assert.equal(doc.hosts[label(c)].status, undefined);
       assert.equal(doc.error.exit_status, 1);
@@ -170,25 +209,52 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
       await git.push('demo', repo);
       const victim = hosts[p.victim];
       const reachable = hosts.filter((h) => h !== victim);
-      const r = await runAndCut(home, ['-c', file, 'demo', 'deploy', '--yes'], victim, new RegExp(`${re(label(victim))}: paused before ${p.pause}`), { env: { DEPLOY_PAUSE_AT: `${p.pause}:2` } });
+      const r = await runAndCut(
+        home,
+        ['-c', file, 'demo', 'deploy', '--yes'],
+        victim,
+        new RegExp(`${re(label(victim))}: paused before ${p.pause}`),
+        { env: { DEPLOY_PAUSE_AT: `${p.pause}:2` } },
+      );
       seconds[p.phase] = Math.round(r.afterCut * 10) / 10;
       try {
         assertFailedRun(r, victim, p.phase);
         assert.ok(r.afterCut < 30, `${p.phase}: the run ended ${r.afterCut.toFixed(1)} s after the cut`);
         // The table, every host in it.
         assert.match(r.output, /^ {2}host +role +release +result +time$/m, `${p.phase}: the table:\n${r.output}`);
-        for (const h of hosts) assert.match(r.output, new RegExp(`^  ${re(label(h))} +web `, 'm'), `${p.phase}: ${label(h)} in the table:\n${r.output}`);
-        assert.match(r.output, new RegExp(`^  ${re(label(victim))} +web +\\S* *connection lost`, 'm'), `${p.phase}: the table says the connection to the victim was lost:\n${r.output}`);
+        for (const h of hosts)
+          assert.match(
+            r.output,
+            new RegExp(`^  ${re(label(h))} +web `, 'm'),
+            `${p.phase}: ${label(h)} in the table:\n${r.output}`,
+          );
+        assert.match(
+          r.output,
+          new RegExp(`^  ${re(label(victim))} +web +\\S* *connection lost`, 'm'),
+          `${p.phase}: the table says the connection to the victim was lost:\n${r.output}`,
+        );
         // What each host serves: the reachable ones said so (and really serve it), the victim unknown.
-        const expected = hosts.map((h, i) => (p.served[i] === 'new' ? next : old));
+        const expected = hosts.map((_h, i) => (p.served[i] === 'new' ? next : old));
         for (const h of reachable) {
-          assert.equal(await version(h), expected[hosts.indexOf(h)], `${p.phase}: ${label(h)} serves ${expected[hosts.indexOf(h)]}:\n${r.output}`);
+          assert.equal(
+            await version(h),
+            expected[hosts.indexOf(h)],
+            `${p.phase}: ${label(h)} serves ${expected[hosts.indexOf(h)]}:\n${r.output}`,
+          );
           assert.ok(!(await locked(h)), `${p.phase}: ${label(h)}'s lock was released:\n${r.output}`);
-          assert.match(r.output, new RegExp(`^${re(label(h))}: .*(kept serving|is live)`, 'm'), `${p.phase}: the run says what ${label(h)} serves:\n${r.output}`);
+          assert.match(
+            r.output,
+            new RegExp(`^${re(label(h))}: .*(kept serving|is live)`, 'm'),
+            `${p.phase}: the run says what ${label(h)} serves:\n${r.output}`,
+          );
         }
         // Cut before its switch was confirmed, what the victim serves is unknown; after, the run says it had switched.
         const state = p.served[p.victim] === 'new' ? 'had switched to \\S+ before' : 'unknown';
-        assert.match(r.output, new RegExp(`^${re(label(victim))}: unreachable\\b.*(${state}).*unlock`, 'm'), `${p.phase}: the run says what the victim serves (or that it is unknown) and that its lock stays:\n${r.output}`);
+        assert.match(
+          r.output,
+          new RegExp(`^${re(label(victim))}: unreachable\\b.*(${state}).*unlock`, 'm'),
+          `${p.phase}: the run says what the victim serves (or that it is unknown) and that its lock stays:\n${r.output}`,
+        );
       } finally {
         await recover(victim, next);
       }
@@ -201,7 +267,11 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
     const r = await runAndCut(home, ['-c', file, 'demo', 'logs', '-f', '--lines', '2'], b, /==> /, {
       then: async (child, output) => {
         for (let i = 0; i < 300 && !new RegExp(`${re(label(b))}: .*connection`).test(output()); i++) await sleep(100);
-        assert.match(output(), new RegExp(`${re(label(b))}: .*connection`), `the lost host is said at once:\n${output()}`);
+        assert.match(
+          output(),
+          new RegExp(`${re(label(b))}: .*connection`),
+          `the lost host is said at once:\n${output()}`,
+        );
         await a.run(`for f in /var/log/deploy/demo/gunicorn-*.log; do echo ${marker} >> "$f"; done`);
         for (let i = 0; i < 100 && !output().includes(marker); i++) await sleep(100);
         assert.ok(output().includes(marker), `the other hosts are still followed:\n${output()}`);
@@ -220,7 +290,9 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
     const [, , c] = hosts;
     sshConfig('');
     try {
-      const r = await runAndCut(home, ['-c', file, 'demo', 'logs', '-f', '--hosts', c.ip], c, /==> /, { deadlineS: 90 });
+      const r = await runAndCut(home, ['-c', file, 'demo', 'logs', '-f', '--hosts', c.ip], c, /==> /, {
+        deadlineS: 90,
+      });
       seconds['logs -f, default keepalive'] = Math.round(r.afterCut * 10) / 10;
       assertFailedRun(r, c, 'logs -f');
       assert.ok(r.afterCut < 25, `the dead host was declared dead ${r.afterCut.toFixed(1)} s after the cut`);

@@ -14,7 +14,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { bootGitServer, bootHost, ensureImages, stopAll, TESTBED_KEY, type GitServer, type Host } from '../testbed/index.ts';
+import {
+  bootGitServer,
+  bootHost,
+  ensureImages,
+  stopAll,
+  TESTBED_KEY,
+  type GitServer,
+  type Host,
+} from '../testbed/index.ts';
 import { cleanup, demoRepo, httpGet, runCli, tempDir, type CliResult } from '../e2e/helpers.ts';
 import { report } from './helpers.ts';
 
@@ -96,7 +104,11 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
   let scannedFiles = 0;
 
   /** The CLI with its own log directory; the run is kept for the leak checks. */
-  async function cli(label: string, args: string[], opts: { config?: string; stdoutMayShow?: boolean } = {}): Promise<Run> {
+  async function cli(
+    label: string,
+    args: string[],
+    opts: { config?: string; stdoutMayShow?: boolean } = {},
+  ): Promise<Run> {
     const logDir = join(home, 'logs', String(runs.length));
     const result = await runCli(['-c', opts.config ?? file, ...args], { home, env: { DEPLOY_LOG_DIR: logDir } });
     const logs = existsSync(logDir) ? readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')) : [];
@@ -113,7 +125,8 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     run.logs.forEach((text) => where.push(...found(text).map((m) => `${m} in the log file`)));
     if (count) leaks += where.length;
     assert.deepEqual(where, [], `${run.label}: ${where.join(', ')}\n${run.result.output.slice(0, 4000)}`);
-    if (!run.dryRun) assert.ok(run.logs.length >= 1 && run.logs.every((l) => l.length > 0), `${run.label}: wrote its log file`);
+    if (!run.dryRun)
+      assert.ok(run.logs.length >= 1 && run.logs.every((l) => l.length > 0), `${run.label}: wrote its log file`);
   }
 
   async function ok(label: string, args: string[], opts?: { config?: string; stdoutMayShow?: boolean }): Promise<Run> {
@@ -166,14 +179,26 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     await ok('deploy', ['demo', 'deploy', '--yes', '--force']);
     const verbose = await ok('deploy -v', ['demo', 'deploy', '--yes', '--force', '-v']);
     // -v shows the environment file going over: redacted.
-    assert.match(verbose.result.output, /DEPLOY_TEST_PLAIN=\[redacted\]/, 'deploy -v shows the .deploy-env it writes, redacted');
+    assert.match(
+      verbose.result.output,
+      /DEPLOY_TEST_PLAIN=\[redacted\]/,
+      'deploy -v shows the .deploy-env it writes, redacted',
+    );
     const json = await ok('deploy --json', ['demo', 'deploy', '--yes', '--force', '--json']);
     assert.equal(JSON.parse(json.result.stdout).ok, true);
     // The failure path: the error names the failed command and its stderr, in text and in --json.
     const failing = join(home, 'settings-failing.ini');
-    writeFileSync(failing, readFileSync(file, 'utf8').replace('test_command = sleep 2', 'test_command = "echo the tests failed >&2 && exit 3"'));
+    writeFileSync(
+      failing,
+      readFileSync(file, 'utf8').replace(
+        'test_command = sleep 2',
+        'test_command = "echo the tests failed >&2 && exit 3"',
+      ),
+    );
     for (const extra of [['-v'], ['--json']]) {
-      const run = await cli(`failing deploy ${extra[0]}`, ['demo', 'deploy', '--yes', '--force', ...extra], { config: failing });
+      const run = await cli(`failing deploy ${extra[0]}`, ['demo', 'deploy', '--yes', '--force', ...extra], {
+        config: failing,
+      });
       assert.equal(run.result.code, 1, run.result.output);
       assert.match(run.result.output, /the tests failed/);
       assertNoLeak(run);
@@ -195,14 +220,20 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     await ok('releases --json', ['demo', 'releases', '--json']);
     // A lock left by a run elsewhere, removed (--yes alone leaves another machine's lock: --force).
     // Another run's lock: this version takes it as the app user.
-    await host.run(`printf '%s\\n' '{"by":"ci@elsewhere","pid":4242,"since":"2026-01-01T00:00:00.000Z","what":"deploy main","token":"0123456789abcdef"}' | sudo -u django sh -c 'mkdir ${APP}/deploy.lock && cat > ${APP}/deploy.lock/info'`);
+    await host.run(
+      `printf '%s\\n' '{"by":"ci@elsewhere","pid":4242,"since":"2026-01-01T00:00:00.000Z","what":"deploy main","token":"0123456789abcdef"}' | sudo -u django sh -c 'mkdir ${APP}/deploy.lock && cat > ${APP}/deploy.lock/info'`,
+    );
     await ok('unlock', ['demo', 'unlock', '--yes', '--force']);
     assert.equal((await host.exec(`test -e ${APP}/deploy.lock`)).code, 1, 'the lock is gone');
   });
 
   it('--dry-run of setup, deploy and rollback with a database password: shown as [redacted], never in clear', async () => {
     const setup = await ok('setup --dry-run', ['demo', 'setup', '--dry-run'], { config: dryFile });
-    assert.match(setup.result.output, /database_url = \[redacted\]/, 'the config file is shown, its database_url redacted');
+    assert.match(
+      setup.result.output,
+      /database_url = \[redacted\]/,
+      'the config file is shown, its database_url redacted',
+    );
     assert.match(setup.result.output, /email_host_password = \[redacted\]/);
     const deploy = await ok('deploy --dry-run', ['demo', 'deploy', '--dry-run'], { config: dryFile });
     assert.match(deploy.result.output, /DEPLOY_TEST_SHELL=\[redacted\]/);
@@ -221,12 +252,22 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     // And gunicorn itself has them, as the kernel shows its environment.
     const slot = (await host.run(`if [ -e ${APP}/slots/live-b ]; then echo b; else echo a; fi`)).trim();
     const pid = (await host.run(`supervisorctl pid demo-${slot}`)).trim();
-    const environ = Buffer.from((await host.run(`base64 -w0 /proc/${pid}/environ`)).trim(), 'base64').toString('utf8').split('\0');
-    assert.ok(environ.includes(`DEPLOY_TEST_PLAIN=${ENV_PLAIN}`) && environ.includes(`DEPLOY_TEST_SHELL=${ENV_SHELL}`), "gunicorn's environment holds both values");
+    const environ = Buffer.from((await host.run(`base64 -w0 /proc/${pid}/environ`)).trim(), 'base64')
+      .toString('utf8')
+      .split('\0');
+    assert.ok(
+      environ.includes(`DEPLOY_TEST_PLAIN=${ENV_PLAIN}`) && environ.includes(`DEPLOY_TEST_SHELL=${ENV_SHELL}`),
+      "gunicorn's environment holds both values",
+    );
   });
 
   it('no process on the server ever had a secret on its command line (ps every 50 ms through every run above)', async () => {
-    const [since, until] = (await host.run('kill "$(cat /root/ps-sampler.pid)"; cat /root/ps-sampler.start; date +%s.%N')).trim().split('\n').map(Number);
+    const [since, until] = (
+      await host.run('kill "$(cat /root/ps-sampler.pid)"; cat /root/ps-sampler.start; date +%s.%N')
+    )
+      .trim()
+      .split('\n')
+      .map(Number);
     const lived = until - since;
     samples = Number((await host.run("grep -c '^#sample' /root/ps-samples.txt")).trim());
     const lines = (await host.run("grep -v '^#sample' /root/ps-samples.txt | sort -u")).split('\n');
@@ -234,11 +275,23 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     sampleRate = samples / lived;
     // 20 a second on a quiet machine; a loaded one (the whole suite on two CPUs) halves it.
     assert.ok(sampleRate >= 5, `${samples} samples in ${lived.toFixed(1)} s: ${sampleRate.toFixed(1)} per second`);
-    assert.ok(lines.some((l) => l.includes(CANARY)), 'the canary process was sampled');
+    assert.ok(
+      lines.some((l) => l.includes(CANARY)),
+      'the canary process was sampled',
+    );
     // The sampler saw the build: Django's one start-up for collectstatic/migrate and the slow test_command.
-    assert.ok(lines.some((l) => /manage\.py shell -c from django\.core\.management import call_command/.test(l)), 'a collectstatic/migrate process was sampled');
-    assert.ok(lines.some((l) => /^django\s+sleep 2$/.test(l)), 'the test_command was sampled');
-    assert.ok(lines.some((l) => l.includes('. ./.deploy-env && set +a')), 'whole command lines were sampled (not cut at 80 columns)');
+    assert.ok(
+      lines.some((l) => /manage\.py shell -c from django\.core\.management import call_command/.test(l)),
+      'a collectstatic/migrate process was sampled',
+    );
+    assert.ok(
+      lines.some((l) => /^django\s+sleep 2$/.test(l)),
+      'the test_command was sampled',
+    );
+    assert.ok(
+      lines.some((l) => l.includes('. ./.deploy-env && set +a')),
+      'whole command lines were sampled (not cut at 80 columns)',
+    );
     const leaking = lines.filter((l) => found(l).length);
     leaks += leaking.length;
     assert.deepEqual(leaking, [], 'process command lines with a secret');
@@ -248,7 +301,9 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     const cores = [ENV_PLAIN, ENV_SHELL_CORE, MAIL, DB, markers.SECRET_KEY];
     const patterns = [...cores, CANARY].map((c) => `-e '${c}'`).join(' ');
     // The canary: a world-readable file and a journal line the scans must find.
-    await host.run(`echo ${CANARY} > /var/tmp/deploy-canary && chmod 0644 /var/tmp/deploy-canary && logger -t deploy-test ${CANARY}`);
+    await host.run(
+      `echo ${CANARY} > /var/tmp/deploy-canary && chmod 0644 /var/tmp/deploy-canary && logger -t deploy-test ${CANARY}`,
+    );
     const deployLog = await host.run(`cat ${APP}/deploy.log.jsonl`);
     assert.ok(deployLog.split('\n').filter(Boolean).length >= 5, 'the deploy log has the runs');
     assert.deepEqual(found(deployLog), [], 'deploy.log.jsonl');
@@ -265,7 +320,10 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     assert.deepEqual(hits, [], 'world-readable files holding a secret');
     // sudo logs the commands it runs: none may carry a secret.
     const journal = (await host.run(`journalctl -o cat | grep -F ${patterns} || true`)).split('\n').filter(Boolean);
-    assert.ok(journal.some((l) => l.includes(CANARY)), 'the journal scan finds the canary line');
+    assert.ok(
+      journal.some((l) => l.includes(CANARY)),
+      'the journal scan finds the canary line',
+    );
     const journalHits = journal.filter((l) => !l.includes(CANARY));
     leaks += journalHits.length;
     assert.deepEqual(journalHits, [], 'journal lines holding a secret');
@@ -283,19 +341,37 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
       assert.equal(mode & 0o004, 0, `${r}/.deploy-release is not world-readable (${mode.toString(8)})`);
     }
     assert.match((await host.run('passwd -S django')).trim(), /^django (L|NP) /, 'django has no usable password');
-    assert.match(await host.run('sudo -l -U django 2>&1 || true'), /User django is not allowed to run sudo/, 'django has no sudo');
+    assert.match(
+      await host.run('sudo -l -U django 2>&1 || true'),
+      /User django is not allowed to run sudo/,
+      'django has no sudo',
+    );
     // nginx's user: no write into any release (following the links into shared/ and the virtualenvs), no read of a secret.
     for (const r of releases) {
-      assert.equal((await host.exec(`sudo -u www-data test -w ${APP}/releases/${r}`)).code, 1, `www-data can write into ${r}`);
+      assert.equal(
+        (await host.exec(`sudo -u www-data test -w ${APP}/releases/${r}`)).code,
+        1,
+        `www-data can write into ${r}`,
+      );
     }
     const writable = await host.run(`sudo -u www-data find -L ${APP}/releases -writable 2>/dev/null || true`);
     assert.equal(writable.trim(), '', `writable by www-data:\n${writable}`);
     assert.equal((await host.exec(`sudo -u www-data cat ${CONFIG}`)).code, 1, 'www-data reads the config file');
-    assert.equal((await host.exec(`sudo -u www-data cat ${APP}/current/.deploy-env`)).code, 1, 'www-data reads .deploy-env');
+    assert.equal(
+      (await host.exec(`sudo -u www-data cat ${APP}/current/.deploy-env`)).code,
+      1,
+      'www-data reads .deploy-env',
+    );
     // Whatever www-data can read, anywhere (group-readable files too): no secret, only the world-readable canary.
     const patterns = [ENV_PLAIN, ENV_SHELL_CORE, MAIL, markers.SECRET_KEY, CANARY].map((c) => `-e '${c}'`).join(' ');
     // (setpriv, not sudo: sudo would log the patterns to the journal.)
-    const readable = (await host.run(`setpriv --reuid=www-data --regid=www-data --init-groups grep -rlsF ${patterns} / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev || true`)).split('\n').filter(Boolean);
+    const readable = (
+      await host.run(
+        `setpriv --reuid=www-data --regid=www-data --init-groups grep -rlsF ${patterns} / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev || true`,
+      )
+    )
+      .split('\n')
+      .filter(Boolean);
     assert.ok(readable.includes('/var/tmp/deploy-canary'), 'the search as www-data finds the canary');
     const hits = readable.filter((f) => f !== '/var/tmp/deploy-canary');
     leaks += hits.length;
@@ -304,12 +380,24 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
 
   it('a rotated email password is gone from the server: setup leaves no copy of the old one', async () => {
     const rotated = join(home, 'settings-rotated.ini');
-    writeFileSync(rotated, readFileSync(file, 'utf8').replace(`email_host_password = ${MAIL}`, `email_host_password = ${MAIL2}`));
+    writeFileSync(
+      rotated,
+      readFileSync(file, 'utf8').replace(`email_host_password = ${MAIL}`, `email_host_password = ${MAIL2}`),
+    );
     markers.MAIL2 = MAIL2;
     await ok('setup with a new email password', ['demo', 'setup', '--dependencies=no', '--yes'], { config: rotated });
-    assert.ok((await host.run(`cat ${CONFIG}`)).split('\n').includes(`email_host_password = ${MAIL2}`), 'the config file holds the new password');
+    assert.ok(
+      (await host.run(`cat ${CONFIG}`)).split('\n').includes(`email_host_password = ${MAIL2}`),
+      'the config file holds the new password',
+    );
     // Anywhere on the server's disk, readable or not (root looks).
-    const copies = (await host.run(`grep -rlF -e '${MAIL}' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null || true`)).split('\n').filter(Boolean);
+    const copies = (
+      await host.run(
+        `grep -rlF -e '${MAIL}' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null || true`,
+      )
+    )
+      .split('\n')
+      .filter(Boolean);
     staleCopies = copies.length;
     assert.deepEqual(copies, [], 'files still holding the old password');
   });

@@ -43,7 +43,16 @@ async function setupPlan(): Promise<PlannedStep[]> {
   const write = process.stderr.write;
   process.stderr.write = (() => true) as typeof process.stderr.write;
   try {
-    await setupCommand({ app: 'demo', config: file, yes: true, verbose: false, dryRun: true, json: true, dependencies: false, onIssue: (_h, st) => steps.push({ id: st.id, commands: st.commands.map((c) => String(c.run)) }) });
+    await setupCommand({
+      app: 'demo',
+      config: file,
+      yes: true,
+      verbose: false,
+      dryRun: true,
+      json: true,
+      dependencies: false,
+      onIssue: (_h, st) => steps.push({ id: st.id, commands: st.commands.map((c) => String(c.run)) }),
+    });
   } finally {
     process.stderr.write = write;
     cleanup(dir);
@@ -66,7 +75,11 @@ const SINGLE = [...AFTER_LINK, ...Object.keys(KNOWN_BUGS).filter((p) => !AFTER_L
  * setup with DEPLOY_PAUSE_AT=point, SIGKILLed as soon as the remote script says it paused there
  * (as kill -9 at that moment would end it). A run that never gets there runs to its end.
  */
-function killSetupAt(file: string, home: string, point: string): Promise<{ paused: boolean; code: number | null; output: string }> {
+function killSetupAt(
+  file: string,
+  home: string,
+  point: string,
+): Promise<{ paused: boolean; code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'setup', '--dependencies=no', '--yes'], {
       cwd: home,
@@ -92,7 +105,8 @@ function killSetupAt(file: string, home: string, point: string): Promise<{ pause
   });
 }
 
-const secretKeyOf = async (host: Host) => (await host.run(`sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${CONFIG}`)).trim();
+const secretKeyOf = async (host: Host) =>
+  (await host.run(`sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' ${CONFIG}`)).trim();
 const fingerprintOf = async (host: Host) => (await host.run(`ssh-keygen -l -f ${KEY}.pub`)).trim();
 
 /** What a setup that has nothing to do must leave exactly as it was. */
@@ -147,7 +161,8 @@ describe('setup interrupted at each step, then run again', { concurrency: 3, tim
     return { host, home, file: writeSettings(home, { repo: url, hosts: [host] }), authorized: false };
   }
 
-  const setup = (t: Target): Promise<CliResult> => runCli(['-c', t.file, 'demo', 'setup', '--dependencies=no', '--yes'], { home: t.home });
+  const setup = (t: Target): Promise<CliResult> =>
+    runCli(['-c', t.file, 'demo', 'setup', '--dependencies=no', '--yes'], { home: t.home });
 
   /** After each cut run: authorise the deploy key once it exists, record the secret and the key once, check they never change, unlock. */
   async function afterCut(t: Target, point: string): Promise<void> {
@@ -176,15 +191,21 @@ describe('setup interrupted at each step, then run again', { concurrency: 3, tim
     assert.equal(await served(t.host), 'v1', `after ${what} the site answers through nginx with the app`);
     assert.ok(t.secret && t.fingerprint, 'the secret and the deploy key were recorded');
     assert.equal(await secretKeyOf(t.host), t.secret, 'SECRET_KEY is the one made the first time');
-    assert.equal((await t.host.run(`grep -c '^secret_key' ${CONFIG}`)).trim(), '1', 'the config file has exactly one secret_key line');
+    assert.equal(
+      (await t.host.run(`grep -c '^secret_key' ${CONFIG}`)).trim(),
+      '1',
+      'the config file has exactly one secret_key line',
+    );
     assert.equal(await fingerprintOf(t.host), t.fingerprint, 'the deploy key is the one made the first time');
     assert.match(await t.host.run('supervisorctl status demo-a'), /RUNNING/, 'supervisor runs the app');
   }
 
   it('killed at every step and between the commands of each, in order: completes, one SECRET_KEY, the same deploy key', async () => {
     const ids = PLAN.map((s) => s.id);
-    for (const id of ['sudo', 'user', 'lock', 'deploy-key', 'config', 'nginx-config', 'start', 'verify']) assert.ok(ids.includes(id), `setup's plan has a ${id} step: ${ids.join(' ')}`);
-    for (const id of ['user', 'nginx-config', 'start']) assert.ok(PLAN.find((s) => s.id === id)!.commands.length > 1, `${id} has several commands`);
+    for (const id of ['sudo', 'user', 'lock', 'deploy-key', 'config', 'nginx-config', 'start', 'verify'])
+      assert.ok(ids.includes(id), `setup's plan has a ${id} step: ${ids.join(' ')}`);
+    for (const id of ['user', 'nginx-config', 'start'])
+      assert.ok(PLAN.find((s) => s.id === id)!.commands.length > 1, `${id} has several commands`);
     assert.ok(LINK > 0, 'the start step links slots/a');
 
     const t = await newTarget();
@@ -207,24 +228,35 @@ describe('setup interrupted at each step, then run again', { concurrency: 3, tim
     assert.equal(await serverState(t.host), before, 'a second full setup changes nothing');
     // Each cut run of the first release's steps exported it under a new name: what is left of them.
     const releases = (await t.host.run(`ls -1 ${ROOT}/releases`)).trim().split('\n');
-    report({ test: 'setup-interrupted', sequence: SEQUENCE.length, interruptions: paused, missed, releases_left: releases.length, seconds: Math.round((performance.now() - started) / 1000) });
+    report({
+      test: 'setup-interrupted',
+      sequence: SEQUENCE.length,
+      interruptions: paused,
+      missed,
+      releases_left: releases.length,
+      seconds: Math.round((performance.now() - started) / 1000),
+    });
     assert.deepEqual(missed, [], 'every point of the sequence was reached');
   });
 
   for (const point of SINGLE) {
-    it(`killed at ${point} on a new server, then run again: completes, one SECRET_KEY, the same deploy key`, KNOWN_BUGS[point] ? { todo: KNOWN_BUGS[point] } : {}, async () => {
-      const t = await newTarget();
-      let r = await killSetupAt(t.file, t.home, point);
-      if (!r.paused && r.code === 3) {
-        // The deploy-key gate: authorise the key, as the operator would, and go again.
-        await afterCut(t, 'the deploy-key gate');
-        r = await killSetupAt(t.file, t.home, point);
-      }
-      assert.ok(r.paused, `setup never reached ${point} (exit ${r.code}):\n${r.output}`);
-      interruptions++;
-      await afterCut(t, point);
-      await completes(t, `a kill at ${point}`);
-      report({ test: 'setup-interrupted', point, interruptions: 1, todo: !!KNOWN_BUGS[point] });
-    });
+    it(
+      `killed at ${point} on a new server, then run again: completes, one SECRET_KEY, the same deploy key`,
+      KNOWN_BUGS[point] ? { todo: KNOWN_BUGS[point] } : {},
+      async () => {
+        const t = await newTarget();
+        let r = await killSetupAt(t.file, t.home, point);
+        if (!r.paused && r.code === 3) {
+          // The deploy-key gate: authorise the key, as the operator would, and go again.
+          await afterCut(t, 'the deploy-key gate');
+          r = await killSetupAt(t.file, t.home, point);
+        }
+        assert.ok(r.paused, `setup never reached ${point} (exit ${r.code}):\n${r.output}`);
+        interruptions++;
+        await afterCut(t, point);
+        await completes(t, `a kill at ${point}`);
+        report({ test: 'setup-interrupted', point, interruptions: 1, todo: !!KNOWN_BUGS[point] });
+      },
+    );
   }
 });

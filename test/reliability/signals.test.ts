@@ -13,7 +13,13 @@ import { bench, report, ROOT, served, snapshotData, statusOf, type Bench } from 
 import { startLoad } from '../e2e/load.ts';
 
 /** Deploy `ref`, paused `seconds` before command `n` of start+switch; send `signals` (ms apart) once paused. */
-function deployWithSignals(b: Bench, ref: string, n: number, signals: NodeJS.Signals[], gapMs = 50): Promise<{ code: number | null; output: string }> {
+function deployWithSignals(
+  b: Bench,
+  ref: string,
+  n: number,
+  signals: NodeJS.Signals[],
+  gapMs = 50,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, '-c', b.file, 'demo', 'deploy', '--yes', '--force', '--ref', ref], {
       env: { PATH: process.env.PATH ?? '', HOME: b.home, NO_COLOR: '1', DEPLOY_PAUSE_AT: `start+switch:${n}:3` },
@@ -84,7 +90,11 @@ describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
       assert.match(r.output, new RegExp(`interrupted \\(${sig}\\)`));
       assert.equal(await served(b.host), live);
       assert.ok(await lockFree());
-      assert.match(await b.host.run(`supervisorctl status demo-${idle} || true`), /STOPPED|EXITED/, 'the slot it started is stopped again');
+      assert.match(
+        await b.host.run(`supervisorctl status demo-${idle} || true`),
+        /STOPPED|EXITED/,
+        'the slot it started is stopped again',
+      );
       report({ test: 'signals', case: sig, faults: 1 });
     });
   }
@@ -111,7 +121,12 @@ describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
   it('no request failed through all of it, and no data was lost', async () => {
     const stats = await load.stop();
     await checkData();
-    report({ test: 'signals', requests: stats.sent, failed: stats.sent - stats.ok, seconds: Math.round((performance.now() - started) / 1000) });
+    report({
+      test: 'signals',
+      requests: stats.sent,
+      failed: stats.sent - stats.ok,
+      seconds: Math.round((performance.now() - started) / 1000),
+    });
     assert.deepEqual(stats.failures, {}, `${stats.sent} requests`);
     assert.ok(stats.rate >= 36, `rate ${stats.rate}`);
   });

@@ -28,8 +28,25 @@ const CANARY_DIR = '/root/trust-canary/dir';
 /** Links to paths that must never come to exist. */
 const MISSING = '/etc/trust-missing';
 /** Where a root that wrote outside the app's trees would show (find -newer): the system, not its logs or run-time state. */
-const WATCHED = ['/etc', '/root', '/usr', '/opt', '/srv', '/home', '/boot', '/var/lib/deploy', '/var/spool', '/var/www'];
-const APP_TREES = ['/opt/django/apps', '/opt/django/virtualenvs', '/opt/django/.ssh', '/opt/django/.cache', '/home/deployer'];
+const WATCHED = [
+  '/etc',
+  '/root',
+  '/usr',
+  '/opt',
+  '/srv',
+  '/home',
+  '/boot',
+  '/var/lib/deploy',
+  '/var/spool',
+  '/var/www',
+];
+const APP_TREES = [
+  '/opt/django/apps',
+  '/opt/django/virtualenvs',
+  '/opt/django/.ssh',
+  '/opt/django/.cache',
+  '/home/deployer',
+];
 /** What the commands themselves write outside the app's trees (setup and root's deploys: from the settings). */
 const LEGIT = [
   /^\/etc\/nginx\/sites-(available|enabled)\/(demo|deploy-default-\d+|default)(\.reload-pending|\.deploy-prev)?$/,
@@ -65,13 +82,20 @@ interface Finding {
 /** The CLI's arguments for a command of the catalogue. */
 function argsFor(command: CommandName): string[] {
   switch (command) {
-    case 'setup': return ['setup', '--dependencies=no'];
-    case 'deploy': return ['deploy', '--force', '--ref', 'good-b'];
-    case 'maintenance on': return ['maintenance', 'on', '--message', 'attack'];
-    case 'maintenance off': return ['maintenance', 'off'];
-    case 'logs': return ['logs', '-n', '5'];
-    case 'unlock': return ['unlock', '--force'];
-    default: return [command];
+    case 'setup':
+      return ['setup', '--dependencies=no'];
+    case 'deploy':
+      return ['deploy', '--force', '--ref', 'good-b'];
+    case 'maintenance on':
+      return ['maintenance', 'on', '--message', 'attack'];
+    case 'maintenance off':
+      return ['maintenance', 'off'];
+    case 'logs':
+      return ['logs', '-n', '5'];
+    case 'unlock':
+      return ['unlock', '--force'];
+    default:
+      return [command];
   }
 }
 
@@ -84,14 +108,20 @@ function argsFor(command: CommandName): string[] {
 function targets(file: string): Attack[] {
   const s = loadSettings({ app: 'demo', file });
   const list: Attack[] = [];
-  for (const [command, steps] of Object.entries(catalog(s)) as [CommandName, ReturnType<typeof catalog>[CommandName]][]) {
+  for (const [command, steps] of Object.entries(catalog(s)) as [
+    CommandName,
+    ReturnType<typeof catalog>[CommandName],
+  ][]) {
     const paths = new Set<string>();
     const rootNamed = new Set<string>();
     for (const st of steps) {
       for (const cmd of st.commands) {
         const root = runsAs(cmd, st) !== 'app';
         if (!root && command !== 'rollback') continue;
-        for (const p of appPaths(s, root ? rootText(cmd, st) : [cmd.unless, cmd.run, cmd.stdin].filter(Boolean).map(String).join('\n'))) {
+        for (const p of appPaths(
+          s,
+          root ? rootText(cmd, st) : [cmd.unless, cmd.run, cmd.stdin].filter(Boolean).map(String).join('\n'),
+        )) {
           if (/TOKEN|XXXXXX|%C/.test(p) || /[-.,:]$/.test(p)) continue;
           const path = p.replace(new RegExp(`\\b${NEW}\\b`, 'g'), LIVE).replace(new RegExp(`\\b${OLD}\\b`, 'g'), OTHER);
           paths.add(path);
@@ -100,16 +130,21 @@ function targets(file: string): Attack[] {
       }
     }
     // The deploy user's own home: setup (root) writes its keys there.
-    if (command === 'setup') for (const p of ['/home/deployer/.ssh', '/home/deployer/.ssh/authorized_keys']) rootNamed.add(p), paths.add(p);
+    if (command === 'setup')
+      for (const p of ['/home/deployer/.ssh', '/home/deployer/.ssh/authorized_keys']) rootNamed.add(p), paths.add(p);
     // What root names: both kinds. What only the app user's commands of a rollback name: one kind each, in turn.
     let turn = 0;
     for (const path of [...paths].sort()) {
-      const kinds = rootNamed.has(path) ? (['canary', 'missing'] as const) : ([turn++ % 2 ? 'missing' : 'canary'] as const);
+      const kinds = rootNamed.has(path)
+        ? (['canary', 'missing'] as const)
+        : ([turn++ % 2 ? 'missing' : 'canary'] as const);
       for (const kind of kinds) list.push({ command, path, kind });
     }
   }
   // logrotate runs as root over the app's own log directory: as the app user (its su line).
-  for (const kind of ['canary', 'missing'] as const) for (const path of [`${APP}/shared/log/app.log`, `${APP}/shared/log`]) list.push({ command: 'logrotate', path, kind });
+  for (const kind of ['canary', 'missing'] as const)
+    for (const path of [`${APP}/shared/log/app.log`, `${APP}/shared/log`])
+      list.push({ command: 'logrotate', path, kind });
   return list;
 }
 
@@ -120,7 +155,10 @@ async function sh(host: Host, cmd: string): Promise<string> {
 
 /** The canaries: a root-only file and directory, holding a secret no other user may read. */
 async function plantCanaries(host: Host): Promise<string> {
-  await sh(host, `install -d -m 0700 /root/trust-canary ${CANARY_DIR} && printf '%s\\n' ${CANARY} > ${CANARY_FILE} && chmod 0600 ${CANARY_FILE} && printf '%s\\n' ${CANARY} > ${CANARY_DIR}/inner && chmod 0600 ${CANARY_DIR}/inner && rm -rf ${MISSING}*`);
+  await sh(
+    host,
+    `install -d -m 0700 /root/trust-canary ${CANARY_DIR} && printf '%s\\n' ${CANARY} > ${CANARY_FILE} && chmod 0600 ${CANARY_FILE} && printf '%s\\n' ${CANARY} > ${CANARY_DIR}/inner && chmod 0600 ${CANARY_DIR}/inner && rm -rf ${MISSING}*`,
+  );
   return sh(host, CANARY_STATE);
 }
 
@@ -140,9 +178,14 @@ function owner(path: string): string {
 async function plant(host: Host, a: Attack, i: number): Promise<boolean> {
   const p = q(a.path);
   if (a.path.includes('/home/deployer') && (await host.exec('id deployer')).code !== 0) return false;
-  const target = a.kind === 'missing' ? `${MISSING}-${i}` : `"$(if [ -d ${p} ] && [ ! -L ${p} ]; then echo ${CANARY_DIR}; else echo ${CANARY_FILE}; fi)"`;
+  const target =
+    a.kind === 'missing'
+      ? `${MISSING}-${i}`
+      : `"$(if [ -d ${p} ] && [ ! -L ${p} ]; then echo ${CANARY_DIR}; else echo ${CANARY_FILE}; fi)"`;
   const script = `d=$(dirname ${p}); while [ ! -e "$d" ]; do d=$(dirname "$d"); done; test -w "$d" || exit 3; mkdir -p "$(dirname ${p})" && t=${target} && if [ -e ${p} ] || [ -L ${p} ]; then mv -T ${p} ${p}.trust-saved; fi && ln -s "$t" ${p}`;
-  const r = await host.exec(`sudo -u ${owner(a.path)} bash -c ${q(script)} && touch /run/trust-stamp-before && sleep 0.01 && touch /run/trust-stamp && sleep 0.01`);
+  const r = await host.exec(
+    `sudo -u ${owner(a.path)} bash -c ${q(script)} && touch /run/trust-stamp-before && sleep 0.01 && touch /run/trust-stamp && sleep 0.01`,
+  );
   if (r.code === 3) return false;
   assert.equal(r.code, 0, `planting ${a.path}: ${r.stderr}`);
   return true;
@@ -150,7 +193,10 @@ async function plant(host: Host, a: Attack, i: number): Promise<boolean> {
 
 async function restore(host: Host, a: Attack): Promise<void> {
   const p = q(a.path);
-  await sh(host, `sudo -u ${owner(a.path)} sh -c ${q(`if [ -L ${p} ]; then rm -f ${p}; fi; if [ -e ${p}.trust-saved ] || [ -L ${p}.trust-saved ]; then rm -rf ${p} && mv -T ${p}.trust-saved ${p}; fi`)}; sudo -u django rm -rf ${APP}/deploy.lock ${APP}/maintenance.html`);
+  await sh(
+    host,
+    `sudo -u ${owner(a.path)} sh -c ${q(`if [ -L ${p} ]; then rm -f ${p}; fi; if [ -e ${p}.trust-saved ] || [ -L ${p}.trust-saved ]; then rm -rf ${p} && mv -T ${p}.trust-saved ${p}; fi`)}; sudo -u django rm -rf ${APP}/deploy.lock ${APP}/maintenance.html`,
+  );
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -164,14 +210,23 @@ async function check(host: Host, canaries: string, out: CliResult, log: string):
     `echo '== missing'; ls -d ${MISSING}* 2>/dev/null || true`,
     `echo '== leaked'; sudo -u django grep -rlF ${CANARY} /opt/django /home/deployer /tmp /var/tmp /dev/shm 2>/dev/null || true`,
   ].join('; ');
-  const parts = Object.fromEntries((await sh(host, script)).split(/^== /m).filter(Boolean).map((p) => [p.slice(0, p.indexOf('\n')), p.slice(p.indexOf('\n') + 1)]));
+  const parts = Object.fromEntries(
+    (await sh(host, script))
+      .split(/^== /m)
+      .filter(Boolean)
+      .map((p) => [p.slice(0, p.indexOf('\n')), p.slice(p.indexOf('\n') + 1)]),
+  );
   const problems: string[] = [];
-  const unexpected = (parts.changed ?? '').split('\n').filter(Boolean).filter((f: string) => !LEGIT.some((re) => re.test(f)));
+  const unexpected = (parts.changed ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .filter((f: string) => !LEGIT.some((re) => re.test(f)));
   if (unexpected.length) problems.push(`changed or created outside the app's trees: ${unexpected.join(', ')}`);
   if (parts.canaries !== canaries) problems.push('a canary changed');
   if ((parts.missing ?? '').trim()) problems.push(`created: ${parts.missing.trim()}`);
   if ((parts.leaked ?? '').trim()) problems.push(`the app user can read the canary in: ${parts.leaked.trim()}`);
-  if (out.output.includes(CANARY) || log.includes(CANARY)) problems.push("the canary's content reached the operator's output or log");
+  if (out.output.includes(CANARY) || log.includes(CANARY))
+    problems.push("the canary's content reached the operator's output or log");
   return problems;
 }
 
@@ -186,7 +241,8 @@ async function campaign(b: Bench, deployer: boolean): Promise<Campaign> {
     bench: b,
     deployer,
     cli: async (command) => {
-      if (command !== 'logrotate') return runCli(['-c', b.file, 'demo', ...argsFor(command), '--yes'], { home: b.home });
+      if (command !== 'logrotate')
+        return runCli(['-c', b.file, 'demo', ...argsFor(command), '--yes'], { home: b.home });
       const r = await b.host.exec('logrotate -f /etc/logrotate.d/deploy-demo');
       return { code: r.code, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
     },
@@ -195,17 +251,32 @@ async function campaign(b: Bench, deployer: boolean): Promise<Campaign> {
 
 /** The live release and the other slot's, as the server has them. */
 async function releases(host: Host): Promise<{ live: string; other: string }> {
-  const [live, other] = (await sh(host, `cd ${APP}/slots && if [ -e live-b ]; then l=b o=a; else l=a o=b; fi; basename "$(readlink "$l")"; basename "$(readlink "$o")"`)).trim().split('\n');
+  const [live, other] = (
+    await sh(
+      host,
+      `cd ${APP}/slots && if [ -e live-b ]; then l=b o=a; else l=a o=b; fi; basename "$(readlink "$l")"; basename "$(readlink "$o")"`,
+    )
+  )
+    .trim()
+    .split('\n');
   return { live, other };
 }
 
-async function runAttack(c: Campaign, target: Attack, i: number, canaries: string): Promise<Finding | 'skipped' | undefined> {
+async function runAttack(
+  c: Campaign,
+  target: Attack,
+  i: number,
+  canaries: string,
+): Promise<Finding | 'skipped' | undefined> {
   const { host } = c.bench;
   const { live, other } = await releases(host);
   const a = { ...target, path: target.path.replace(LIVE, live).replace(OTHER, other) };
   if (!(await plant(c.bench.host, a, i))) return 'skipped';
   // A rollback goes to the other slot's release (and the next one back again): no restoring rollback.
-  const out = a.command === 'rollback' ? await runCli(['-c', c.bench.file, 'demo', 'rollback', other, '--yes'], { home: c.bench.home }) : await c.cli(a.command);
+  const out =
+    a.command === 'rollback'
+      ? await runCli(['-c', c.bench.file, 'demo', 'rollback', other, '--yes'], { home: c.bench.home })
+      : await c.cli(a.command);
   // The run's log (its last line names it): root must not have read a canary into it either.
   const logPath = /^log: (\/\S+)$/m.exec(out.output)?.[1];
   const log = logPath && existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
@@ -221,11 +292,17 @@ async function runAttack(c: Campaign, target: Attack, i: number, canaries: strin
   await restore(host, a);
   // The site served for the next attack (after stop, or an attack that left a slot down).
   if (!/^good-[ab]$/.test(await served(host))) await c.cli('start');
-  assert.match(await served(host), /^good-[ab]$/, `after ${a.command} with ${a.path} (${a.kind}) restored, the site does not serve`);
+  assert.match(
+    await served(host),
+    /^good-[ab]$/,
+    `after ${a.command} with ${a.path} (${a.kind}) restored, the site does not serve`,
+  );
   return problems.length ? { attack: a, problems } : undefined;
 }
 
-describe('the trust boundary: links planted where the app user or a deploy user can write', { timeout: 40 * 60_000 }, () => {
+describe('the trust boundary: links planted where the app user or a deploy user can write', {
+  timeout: 40 * 60_000,
+}, () => {
   after(stopAll);
 
   it('root follows no link there, writes nothing outside the app, leaks nothing, and the site serves', async () => {
@@ -244,12 +321,16 @@ describe('the trust boundary: links planted where the app user or a deploy user 
     await Promise.all(
       benches.map(async (c, n) => {
         const canaries = await plantCanaries(c.bench.host);
-        const mine = list.filter((a, i) => (a.path.startsWith('/home/deployer') ? c.deployer : i % benches.length === n));
+        const mine = list.filter((a, i) =>
+          a.path.startsWith('/home/deployer') ? c.deployer : i % benches.length === n,
+        );
         for (const [i, a] of mine.entries()) {
           const t0 = performance.now();
           const f = await runAttack(c, a, i, canaries);
           const who = c.deployer ? 'deploy user' : 'root';
-          console.error(`trust-boundary (${who}) ${i + 1}/${mine.length}: ${a.command}, ${a.path} -> ${a.kind}: ${f === 'skipped' ? 'nobody but root can plant there' : f ? 'FOUND' : 'ok'} (${Math.round(performance.now() - t0)} ms)`);
+          console.error(
+            `trust-boundary (${who}) ${i + 1}/${mine.length}: ${a.command}, ${a.path} -> ${a.kind}: ${f === 'skipped' ? 'nobody but root can plant there' : f ? 'FOUND' : 'ok'} (${Math.round(performance.now() - t0)} ms)`,
+          );
           if (f === 'skipped') continue;
           done.push({ attack: a, bench: who });
           if (f) findings.push(f);
@@ -258,8 +339,22 @@ describe('the trust boundary: links planted where the app user or a deploy user 
     );
     const paths = new Set(done.map((d) => d.attack.path)).size;
     // In the suite's table: the attacks are its faults, the paths its cases, a finding a leak.
-    report({ test: 'trust-boundary', faults: done.length, cases: paths, leaks: findings.length, paths, attacks: done.length, as_deploy_user: done.filter((d) => d.bench === 'deploy user').length, commands: new Set(done.map((d) => d.attack.command)).size, findings: findings.length, seconds: Math.round((performance.now() - started) / 1000) });
-    assert.deepEqual(findings.map((f) => `${f.attack.command} with ${f.attack.path} -> ${f.attack.kind}: ${f.problems.join('; ')}`), []);
+    report({
+      test: 'trust-boundary',
+      faults: done.length,
+      cases: paths,
+      leaks: findings.length,
+      paths,
+      attacks: done.length,
+      as_deploy_user: done.filter((d) => d.bench === 'deploy user').length,
+      commands: new Set(done.map((d) => d.attack.command)).size,
+      findings: findings.length,
+      seconds: Math.round((performance.now() - started) / 1000),
+    });
+    assert.deepEqual(
+      findings.map((f) => `${f.attack.command} with ${f.attack.path} -> ${f.attack.kind}: ${f.problems.join('; ')}`),
+      [],
+    );
     assert.ok(done.length > 50, `only ${done.length} attacks`);
   });
 });

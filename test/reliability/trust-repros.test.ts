@@ -22,7 +22,7 @@ async function older(b: Bench): Promise<{ live: string; old: string }> {
   return { live, old: all.filter((r) => r < live).at(-1)! };
 }
 
-describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => {
+describe("trust boundary: the issue's repros", { timeout: 20 * 60_000 }, () => {
   let b: Bench;
   /** The same app with a deploy user (set up in test 3): every command but setup logs in as it. */
   let withDeployer: string;
@@ -34,30 +34,49 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
     const d = await b.cli('demo', 'deploy', '--yes', '--ref', 'good-b');
     assert.equal(d.code, 0, d.output);
     withDeployer = join(b.home, 'with-deployer.ini');
-    writeFileSync(withDeployer, readFileSync(b.file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ndeploy_user = deployer\n'));
+    writeFileSync(
+      withDeployer,
+      readFileSync(b.file, 'utf8').replace('[DEPLOY]\n', '[DEPLOY]\ndeploy_user = deployer\n'),
+    );
   });
   after(stopAll);
 
-  it('1. an old release\'s nginx site cannot make root write a file: rollback installs root\'s own copy', async () => {
+  it("1. an old release's nginx site cannot make root write a file: rollback installs root's own copy", async () => {
     const { old } = await older(b);
     const site = `${APP}/releases/${old}/.deploy/nginx.conf`;
-    await b.host.run(asApp(`sed -i '1i log_format p "touch /tmp/ROOTPWN; #";' ${site} && sed -i 's|^    access_log /var/log/nginx/demo.access.log;|    access_log /etc/profile.d/zz.sh p;|' ${site}`));
-    assert.match(await b.host.run(`cat ${site}`), /access_log \/etc\/profile.d\/zz.sh p;/, 'the app user planted its site');
+    await b.host.run(
+      asApp(
+        `sed -i '1i log_format p "touch /tmp/ROOTPWN; #";' ${site} && sed -i 's|^    access_log /var/log/nginx/demo.access.log;|    access_log /etc/profile.d/zz.sh p;|' ${site}`,
+      ),
+    );
+    assert.match(
+      await b.host.run(`cat ${site}`),
+      /access_log \/etc\/profile.d\/zz.sh p;/,
+      'the app user planted its site',
+    );
     const rb = await b.cli('demo', 'rollback', old, '--yes');
     assert.equal(rb.code, 0, rb.output);
     assert.equal(await served(b.host), 'good-a');
     await fetch(`http://${b.host.ip}/?one-request`).then((r) => r.text());
-    assert.equal((await b.host.exec('test -e /etc/profile.d/zz.sh')).code, 1, 'nginx (root) created /etc/profile.d/zz.sh');
+    assert.equal(
+      (await b.host.exec('test -e /etc/profile.d/zz.sh')).code,
+      1,
+      'nginx (root) created /etc/profile.d/zz.sh',
+    );
     assert.doesNotMatch(await b.host.run('cat /etc/nginx/sites-available/demo'), /zz\.sh|ROOTPWN/);
     assert.equal((await b.cli('demo', 'rollback', 'current', '--yes')).code, 0);
   });
 
-  it('2. an old release\'s app.conf linked to /etc/shadow: root copies nothing, the SECRET_KEY stays, deploys and setup go on', async () => {
+  it("2. an old release's app.conf linked to /etc/shadow: root copies nothing, the SECRET_KEY stays, deploys and setup go on", async () => {
     const { old } = await older(b);
     const key = (await b.host.run(`grep '^secret_key' ${CONFIG}`)).trim();
     const dir = `${APP}/releases/${old}`;
     // The release keeps booting on a copy (its environment points there); its app.conf now leads to /etc/shadow.
-    await b.host.run(asApp(`cp ${dir}/.deploy/app.conf ${dir}/.deploy/app-copy.conf && sed -i 's|/.deploy/app.conf|/.deploy/app-copy.conf|' ${dir}/.deploy-env && ln -sf /etc/shadow ${dir}/.deploy/app.conf`));
+    await b.host.run(
+      asApp(
+        `cp ${dir}/.deploy/app.conf ${dir}/.deploy/app-copy.conf && sed -i 's|/.deploy/app.conf|/.deploy/app-copy.conf|' ${dir}/.deploy-env && ln -sf /etc/shadow ${dir}/.deploy/app.conf`,
+      ),
+    );
     const rb = await b.cli('demo', 'rollback', old, '--yes');
     assert.equal(rb.code, 0, rb.output);
     const config = await b.host.run(`cat ${CONFIG}`);
@@ -80,12 +99,18 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
     await b.host.run(asApp(`rm -f ${APP}/deploy.log.jsonl && ln -s /etc/nologin ${APP}/deploy.log.jsonl`));
     assert.equal((await b.cli('demo', 'deploy', '--yes', '--force', '--ref', 'good-b')).code, 0);
     assert.equal((await asDeployer('demo', 'deploy', '--yes', '--force', '--ref', 'good-b')).code, 0);
-    assert.equal((await runCli(['-c', withDeployer, 'demo', 'setup', '--yes', '--dependencies=no'], { home: b.home })).code, 0);
+    assert.equal(
+      (await runCli(['-c', withDeployer, 'demo', 'setup', '--yes', '--dependencies=no'], { home: b.home })).code,
+      0,
+    );
     assert.equal((await b.host.exec('test -e /etc/nologin')).code, 1, 'root created /etc/nologin');
     assert.equal((await b.host.exec(`su -s /bin/bash deployer -c true`)).code, 0);
     // ... -> /etc/target, with setup.
     await b.host.run(asApp(`rm -f ${APP}/deploy.log.jsonl && ln -s /etc/target ${APP}/deploy.log.jsonl`));
-    assert.equal((await runCli(['-c', b.file, 'demo', 'setup', '--yes', '--dependencies=no'], { home: b.home })).code, 0);
+    assert.equal(
+      (await runCli(['-c', b.file, 'demo', 'setup', '--yes', '--dependencies=no'], { home: b.home })).code,
+      0,
+    );
     assert.equal((await b.host.exec('test -e /etc/target')).code, 1, 'root created /etc/target');
     await b.host.run(asApp(`rm -f ${APP}/deploy.log.jsonl`));
     // slots/live-b -> /etc/x: a switch to slot b (a rollback), then back.
@@ -99,14 +124,17 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
     assert.match(await served(b.host), /^good-[ab]$/);
   });
 
-  it('4. another app\'s deploy user can neither stop, start nor read this app\'s programs', async () => {
+  it("4. another app's deploy user can neither stop, start nor read this app's programs", async () => {
     // A second app on the same host, with its own app user and deploy user.
     const shopFile = join(b.home, 'shop.ini');
     writeFileSync(
       shopFile,
       readFileSync(b.file, 'utf8')
         .replace('project_name = demo', 'project_name = shop')
-        .replace('[DEPLOY]\n', '[DEPLOY]\ndeploy_user = shopper\napp_user = shop\nhome = /opt/shop\nserver_name = shop.test\nlisten_port = 8081\n')
+        .replace(
+          '[DEPLOY]\n',
+          '[DEPLOY]\ndeploy_user = shopper\napp_user = shop\nhome = /opt/shop\nserver_name = shop.test\nlisten_port = 8081\n',
+        )
         .replace('gunicorn_bind = "127.0.0.1:8032"', 'gunicorn_bind = "127.0.0.1:8042"')
         .replace(/^repositorio = .*$/m, `repositorio = ${await b.git.createRepo('shop')}`),
     );
@@ -116,7 +144,16 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
     const asShopper = (cmd: string) => b.host.exec(`su -s /bin/bash shopper -c '${cmd}'`);
     // demo's deploy user drives demo; shopper drives shop.
     assert.equal((await asDeployer('demo', 'restart', '--yes')).code, 0);
-    for (const cmd of ['supervisorctl stop demo-a', 'supervisorctl tail demo-a', 'sudo -n /usr/local/sbin/deploy-ctl demo stop demo-a', 'sudo -n /usr/local/sbin/deploy-ctl shop stop demo-a', 'sudo -n /usr/local/sbin/deploy-ctl shop status demo-b', 'cat /var/log/deploy/demo/gunicorn-a.log', 'cat /var/log/nginx/demo.access.log', 'systemctl stop supervisor']) {
+    for (const cmd of [
+      'supervisorctl stop demo-a',
+      'supervisorctl tail demo-a',
+      'sudo -n /usr/local/sbin/deploy-ctl demo stop demo-a',
+      'sudo -n /usr/local/sbin/deploy-ctl shop stop demo-a',
+      'sudo -n /usr/local/sbin/deploy-ctl shop status demo-b',
+      'cat /var/log/deploy/demo/gunicorn-a.log',
+      'cat /var/log/nginx/demo.access.log',
+      'systemctl stop supervisor',
+    ]) {
       const r = await asShopper(cmd);
       assert.notEqual(r.code, 0, `shopper could: ${cmd}\n${r.stdout}`);
     }
@@ -132,7 +169,8 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
     await b.host.run('useradd -m -s /bin/bash -G sudo ops');
     const dir = tempDir();
     const file = join(dir, 'settings.ini');
-    const ini = (extra: string) => `[DEPLOY]\nproject_name = opsapp\nrepository = git@${b.git.ip}:/srv/git/demo.git\ndeploy_hosts = ubuntu@${b.host.ip}\nidentity_file = ${readFileSync(b.file, 'utf8').match(/^identity_file = (.*)$/m)![1]}\napp_user = ops\nhome = /opt/ops\ngunicorn_bind = 127.0.0.1:8052\ngunicorn_workers = 2\nsystem_site_packages = yes\n${extra}[APP]\nsettings_file = demo.settings.prod\n`;
+    const ini = (extra: string) =>
+      `[DEPLOY]\nproject_name = opsapp\nrepository = git@${b.git.ip}:/srv/git/demo.git\ndeploy_hosts = ubuntu@${b.host.ip}\nidentity_file = ${readFileSync(b.file, 'utf8').match(/^identity_file = (.*)$/m)![1]}\napp_user = ops\nhome = /opt/ops\ngunicorn_bind = 127.0.0.1:8052\ngunicorn_workers = 2\nsystem_site_packages = yes\n${extra}[APP]\nsettings_file = demo.settings.prod\n`;
     writeFileSync(file, ini(''));
     const r = await runCli(['opsapp', 'setup', '--yes', '--dependencies=no', '-c', file], { home: b.home });
     assert.equal(r.code, 2, r.output);
@@ -146,7 +184,11 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
   it('6. release metadata with escape sequences reaches the terminal escaped', async () => {
     const { live } = await older(b);
     const meta = `${APP}/releases/${live}/.deploy-release`;
-    await b.host.run(asApp(`python3 -c "import json; p='${meta}'; d=json.loads(open(p).readline()); d['by']='\\x1b[2J\\x1b[31mFAKE\\x1b]0;pwned\\x07'; d['ref']='main\\x1b[1A'; open(p,'w').write(json.dumps(d)+'\\n')"`));
+    await b.host.run(
+      asApp(
+        `python3 -c "import json; p='${meta}'; d=json.loads(open(p).readline()); d['by']='\\x1b[2J\\x1b[31mFAKE\\x1b]0;pwned\\x07'; d['ref']='main\\x1b[1A'; open(p,'w').write(json.dumps(d)+'\\n')"`,
+      ),
+    );
     assert.match(await b.host.run(`cat ${meta}`), /\\u001b\[2J/);
     for (const command of ['releases', 'status']) {
       const r = await b.cli('demo', command);
@@ -156,6 +198,11 @@ describe('trust boundary: the issue\'s repros', { timeout: 20 * 60_000 }, () => 
     }
     const json = await b.cli('demo', 'releases', '--json');
     const doc = JSON.parse(json.stdout);
-    assert.ok(Object.values(doc.hosts).some((h) => (h as { releases: { by?: string }[] }).releases.some((r) => r.by === '\x1b[2J\x1b[31mFAKE\x1b]0;pwned\x07')), '--json keeps the value itself');
+    assert.ok(
+      Object.values(doc.hosts).some((h) =>
+        (h as { releases: { by?: string }[] }).releases.some((r) => r.by === '\x1b[2J\x1b[31mFAKE\x1b]0;pwned\x07'),
+      ),
+      '--json keeps the value itself',
+    );
   });
 });

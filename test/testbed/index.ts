@@ -133,11 +133,12 @@ function installHandlers(): void {
 }
 
 function hostName(prefix?: string): string {
-  const base = (prefix ?? `t${process.pid}`)
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 24) || 't';
+  const base =
+    (prefix ?? `t${process.pid}`)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24) || 't';
   return `${base}-${++counter}`;
 }
 
@@ -226,7 +227,8 @@ export async function bootGitServer(prefix?: string): Promise<GitServer> {
       for (let attempt = 1; ; attempt++) {
         const r = await testbed(['gitauth', host.name, pubkey.trim()]);
         if (r.code === 0) return;
-        if (r.code !== 255 || attempt === 5) throw new Error(`testbed.sh gitauth ${host.name} failed (exit ${r.code}):\n${r.stderr.trim()}`);
+        if (r.code !== 255 || attempt === 5)
+          throw new Error(`testbed.sh gitauth ${host.name} failed (exit ${r.code}):\n${r.stderr.trim()}`);
         await new Promise((res) => setTimeout(res, 300 * attempt));
       }
     },

@@ -40,7 +40,9 @@ test('testbed end to end', async () => {
   await git.push('app', dir);
   const pub = await ready.run('ssh-keygen -q -t ed25519 -N "" -f /root/.ssh/deploy && cat /root/.ssh/deploy.pub');
   await git.authorize(pub);
-  const ls = await ready.run(`GIT_SSH_COMMAND='ssh -i /root/.ssh/deploy -o StrictHostKeyChecking=accept-new' git ls-remote ${url}`);
+  const ls = await ready.run(
+    `GIT_SSH_COMMAND='ssh -i /root/.ssh/deploy -o StrictHostKeyChecking=accept-new' git ls-remote ${url}`,
+  );
   assert.match(ls, /refs\/heads\/main/);
   assert.match(ls, /refs\/tags\/v1/);
   await ready.rekey();
@@ -52,8 +54,24 @@ test('testbed end to end', async () => {
 
 /** ssh root@ip true with a 2 s connect timeout, straight from this machine. */
 function sshProbe(ip: string): Promise<{ code: number; stderr: string }> {
-  const args = ['-i', TESTBED_KEY, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no',
-    '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=2', `root@${ip}`, 'true'];
+  const args = [
+    '-i',
+    TESTBED_KEY,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'ConnectTimeout=2',
+    `root@${ip}`,
+    'true',
+  ];
   return new Promise((resolve) => {
     execFile('ssh', args, (err, _stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
@@ -100,7 +118,11 @@ test('faults: reboot keeps the disk, link down, block-ssh, small filesystem', as
   assert.equal(await a.run('cat /root/persist'), 'one\n');
   assert.equal((await a.exec('test -e /run/booted-before')).code, 1);
   assert.equal((await a.exec('pgrep -x sleep')).code, 1);
-  await until('nginx after reboot --hard', () => httpStatus(a.ip), (s) => s === 200);
+  await until(
+    'nginx after reboot --hard',
+    () => httpStatus(a.ip),
+    (s) => s === 200,
+  );
   assert.equal(await a.run('systemctl is-active nginx supervisor ssh'), 'active\nactive\nactive\n');
 
   // orderly reboot
@@ -110,8 +132,16 @@ test('faults: reboot keeps the disk, link down, block-ssh, small filesystem', as
   console.log('reboot', Date.now() - t, 'ms');
   assert.equal(await a.run('cat /root/persist'), 'one\ntwo\n');
   assert.equal((await a.exec('test -e /run/booted-before')).code, 1);
-  await until('nginx after reboot', () => httpStatus(a.ip), (s) => s === 200);
-  await until('services after reboot', () => a.exec('systemctl is-active nginx supervisor ssh'), (r) => r.code === 0);
+  await until(
+    'nginx after reboot',
+    () => httpStatus(a.ip),
+    (s) => s === 200,
+  );
+  await until(
+    'services after reboot',
+    () => a.exec('systemctl is-active nginx supervisor ssh'),
+    (r) => r.code === 0,
+  );
 
   // link down: nothing answers, connections time out (no reset, no "no route"); up: back
   await a.link(false);

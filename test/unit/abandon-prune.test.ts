@@ -8,10 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings } from '../../src/settings/load.ts';
 import { abandon } from '../../src/steps/deploy.ts';
+import { libraryFor } from '../../src/library.ts';
 
 test('a failed run keeps its own release (marked failed) and keep_releases built ones; older failed ones go', () => {
   const home = mkdtempSync(join(tmpdir(), 'deploy-prune-'));
-  const s = parseSettings(`[DEPLOY]\nproject_name = demo\nrepository = git@example.com:me/demo.git\ndeploy_hosts = ubuntu@10.0.0.1\nhome = ${home}\nkeep_releases = 2\n`, { app: 'demo', file: 'settings.ini' });
+  const s = parseSettings(
+    `[DEPLOY]\nproject_name = demo\nrepository = git@example.com:me/demo.git\ndeploy_hosts = ubuntu@10.0.0.1\nhome = ${home}\nkeep_releases = 2\n`,
+    { app: 'demo', file: 'settings.ini' },
+  );
   const root = join(home, 'apps/demo');
   const releases = join(root, 'releases');
   const built = ['20261201T000000-a', '20261202T000000-b', '20261203T000000-c'];
@@ -25,9 +29,20 @@ test('a failed run keeps its own release (marked failed) and keep_releases built
   symlinkSync(join(releases, built[0]), join(root, 'slots/a'));
   symlinkSync(join(releases, built[0]), join(root, 'current'));
   const step = abandon(s, { release: now, token: 't', log: {} });
-  const pruneCmd = step.commands.map((c) => String(c.run)).find((c) => c.includes('removed release'));
+  const pruneCmd = step.commands.map((c) => String(c.run)).find((c) => c.startsWith('deploy_prune '));
   assert.ok(pruneCmd, 'the clean-up of a failed run prunes');
-  const res = spawnSync('bash', ['-c', `set -euo pipefail; __warn() { echo "$*" >&2; }\n${pruneCmd}`], { encoding: 'utf8' });
+  const res = spawnSync(
+    'bash',
+    [
+      '-c',
+      `set -euo pipefail; __warn() { echo "$*" >&2; }
+${libraryFor(pruneCmd)}
+${pruneCmd}`,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   assert.equal(res.status, 0, res.stderr);
   assert.deepEqual(readdirSync(releases).sort(), [built[0], built[1], built[2], now].sort());
 });

@@ -15,14 +15,19 @@ const file = join(home, 'settings.ini');
 writeFileSync(file, seed);
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: home }, encoding: 'utf8', input: '' });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: home },
+    encoding: 'utf8',
+    input: '',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
 }
 
 test('--help lists the commands; every command has help with examples', () => {
   const r = cli('--help');
   assert.equal(r.code, 0);
-  for (const c of ['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'init']) assert.match(r.stdout, new RegExp(`^  ${c}`, 'm'));
+  for (const c of ['setup', 'deploy', 'rollback', 'releases', 'unlock', 'status', 'logs', 'run', 'init'])
+    assert.match(r.stdout, new RegExp(`^  ${c}`, 'm'));
   assert.match(r.stdout, /Exit status: 0 done, 1 failure, 2 bad usage/);
   for (const c of ['setup', 'deploy', 'rollback', 'status', 'logs', 'run', 'init']) {
     const h = cli(c, '--help');
@@ -45,14 +50,36 @@ test('dry runs print every command per host and step, redact secrets, connect no
     assert.match(r.stdout, /ubuntu@127\.0\.0\.1:1/);
   }
   const setup = cli('NOME_APP', 'setup', '--dry-run', '-c', file).stdout;
-  for (const step of ['sudo works', 'system packages', 'app user django', 'deploy key', 'repository access', 'git clone', 'config file', 'virtualenv', 'gunicorn config', 'supervisor config', 'nginx config', 'pip install -r requirements.txt', 'collectstatic and migrate']) {
+  for (const step of [
+    'sudo works',
+    'system packages',
+    'app user django',
+    'deploy key',
+    'repository access',
+    'git clone',
+    'config file',
+    'virtualenv',
+    'gunicorn config',
+    'supervisor config',
+    'nginx config',
+    'pip install -r requirements.txt',
+    'collectstatic and migrate',
+  ]) {
     assert.match(setup, new RegExp(step), step);
   }
   assert.match(setup, /email_host_password = \[redacted\]/);
-  assert.match(setup, /only if: test ! -e \/opt\/django\/apps\/NOME_APP\/current/, 'server-dependent steps show as conditionals');
+  assert.match(
+    setup,
+    /only if: test ! -e \/opt\/django\/apps\/NOME_APP\/current/,
+    'server-dependent steps show as conditionals',
+  );
   const deploy = cli('NOME_APP', 'deploy', '--dry-run', '-c', file).stdout;
-  assert.match(deploy, /\[django\] if mkdir -m 0755 \/opt\/django\/apps\/NOME_APP\/deploy\.lock/);
-  assert.match(deploy, /touch \/opt\/django\/apps\/NOME_APP\/slots\/live-b|rm -f \/opt\/django\/apps\/NOME_APP\/slots\/live-b/, 'the switch is one file');
+  assert.match(deploy, /\[django\] deploy_lock \/opt\/django\/apps\/NOME_APP\/deploy\.lock '\{"by":/);
+  assert.match(
+    deploy,
+    /touch \/opt\/django\/apps\/NOME_APP\/slots\/live-b|rm -f \/opt\/django\/apps\/NOME_APP\/slots\/live-b/,
+    'the switch is one file',
+  );
 });
 
 test('--json gives a machine-readable result on stdout', () => {
@@ -80,7 +107,17 @@ test('without --yes and without a terminal: exit 2 before connecting', () => {
 
 test('init writes a valid commented settings.ini and never overwrites one', () => {
   const target = join(home, 'new.ini');
-  const r = cli('init', 'shop', '--repository', 'git@example.com:me/shop.git', '--hosts', 'ubuntu@10.0.0.5', '-c', target, '--yes');
+  const r = cli(
+    'init',
+    'shop',
+    '--repository',
+    'git@example.com:me/shop.git',
+    '--hosts',
+    'ubuntu@10.0.0.5',
+    '-c',
+    target,
+    '--yes',
+  );
   assert.equal(r.code, 0, r.output);
   const text = readFileSync(target, 'utf8');
   assert.match(text, /^project_name = shop$/m);
@@ -115,7 +152,12 @@ test('--version prints the version of package.json', () => {
 test('--json: exactly one JSON document on stdout, also for usage and settings errors', () => {
   const bad = join(home, 'bad-json.ini');
   writeFileSync(bad, '[DEPLOY]\nproject_name = x\n');
-  for (const args of [['x', 'deploy', '--yes', '--json', '-c', bad], ['NOME_APP', 'deploy', '--json', '-c', file], ['NOME_APP', 'deplyo', '--json', '-c', file], ['nope', 'status', '--json', '-c', file]]) {
+  for (const args of [
+    ['x', 'deploy', '--yes', '--json', '-c', bad],
+    ['NOME_APP', 'deploy', '--json', '-c', file],
+    ['NOME_APP', 'deplyo', '--json', '-c', file],
+    ['nope', 'status', '--json', '-c', file],
+  ]) {
     const r = cli(...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.output}`);
     const doc = JSON.parse(r.stdout);
@@ -129,10 +171,28 @@ test('--json: exactly one JSON document on stdout, also for usage and settings e
 });
 
 test('init names only the placeholders it really wrote', () => {
-  const all = cli('init', 'shop', '--repository', 'git@example.com:me/shop.git', '--hosts', 'ubuntu@10.0.0.5', '-c', join(home, 'all.ini'), '--yes');
+  const all = cli(
+    'init',
+    'shop',
+    '--repository',
+    'git@example.com:me/shop.git',
+    '--hosts',
+    'ubuntu@10.0.0.5',
+    '-c',
+    join(home, 'all.ini'),
+    '--yes',
+  );
   assert.equal(all.code, 0, all.output);
   assert.doesNotMatch(all.stdout, /placeholder/);
-  const some = cli('init', 'shop', '--repository', 'git@example.com:me/shop.git', '-c', join(home, 'some.ini'), '--yes');
+  const some = cli(
+    'init',
+    'shop',
+    '--repository',
+    'git@example.com:me/shop.git',
+    '-c',
+    join(home, 'some.ini'),
+    '--yes',
+  );
   assert.match(some.stdout, /placeholders: edit deploy_hosts\)/);
   assert.doesNotMatch(readFileSync(join(home, 'all.ini'), 'utf8'), /placeholder/);
 });

@@ -21,7 +21,10 @@ test('keepalives unanswered: recorded with what they were, not thrown', () => {
   watchConnection(conn, { intervalMs: 2000, countMax: 2 });
   assert.equal(connectionEnded(conn), undefined);
   // Without a listener, emit('error') would throw here (and, from a timer, crash the CLI).
-  (conn as unknown as EventEmitter).emit('error', Object.assign(new Error('Keepalive timeout'), { level: 'client-timeout' }));
+  (conn as unknown as EventEmitter).emit(
+    'error',
+    Object.assign(new Error('Keepalive timeout'), { level: 'client-timeout' }),
+  );
   (conn as unknown as EventEmitter).emit('close');
   assert.match(connectionEnded(conn)!, /no answer to 2 SSH keepalives sent 2 s apart/);
 });
@@ -40,7 +43,10 @@ test('a reset, or the server closing: each said as such; the first cause wins', 
 
 test('the error names the host and the step', () => {
   const e = new ConnectionLostError('ubuntu@10.0.0.2', 'build release r1', 'the connection was reset (ECONNRESET)');
-  assert.equal(e.message, 'ubuntu@10.0.0.2: connection lost during "build release r1": the connection was reset (ECONNRESET)');
+  assert.equal(
+    e.message,
+    'ubuntu@10.0.0.2: connection lost during "build release r1": the connection was reset (ECONNRESET)',
+  );
   assert.match(e.hint!, /ssh ubuntu@10\.0\.0\.2/);
   assert.equal(e.exitCode, 1);
 });
@@ -48,7 +54,10 @@ test('the error names the host and the step', () => {
 test('ServerAliveInterval and ServerAliveCountMax from ~/.ssh/config; 0 does not turn keepalives off', () => {
   const dir = mkdtempSync(join(tmpdir(), 'deploy-keepalive-'));
   const file = join(dir, 'config');
-  writeFileSync(file, 'Host quick\n  ServerAliveInterval 2\n  ServerAliveCountMax 2\nHost slow\n  ServerAliveInterval 30\nHost off\n  ServerAliveInterval 0\n  ServerAliveCountMax 0\n');
+  writeFileSync(
+    file,
+    'Host quick\n  ServerAliveInterval 2\n  ServerAliveCountMax 2\nHost slow\n  ServerAliveInterval 30\nHost off\n  ServerAliveInterval 0\n  ServerAliveCountMax 0\n',
+  );
   const config = new SshConfig(file);
   const at = (host: string): HostSpec => ({ user: 'u', host, port: 22, label: `u@${host}`, roles: ['web'] });
   assert.deepEqual(config.route(at('quick'), { proxyJump: [] }).keepalive, { intervalMs: 2000, countMax: 2 });
@@ -58,13 +67,28 @@ test('ServerAliveInterval and ServerAliveCountMax from ~/.ssh/config; 0 does not
 });
 
 test('the root shell: a channel error fails the step under way and every later one, and is not thrown', async () => {
-  const channel = new EventEmitter() as EventEmitter & { stderr: EventEmitter; write(s: string): boolean; end(s?: string): void };
+  const channel = new EventEmitter() as EventEmitter & {
+    stderr: EventEmitter;
+    write(s: string): boolean;
+    end(s?: string): void;
+  };
   channel.stderr = new EventEmitter();
   channel.write = () => true;
   channel.end = () => undefined;
   const shell = new RootShell(channel as unknown as ShellChannel);
-  const step = shell.run('true', () => undefined, () => undefined);
+  const step = shell.run(
+    'true',
+    () => undefined,
+    () => undefined,
+  );
   channel.emit('error', new Error('write after end'));
   await assert.rejects(step, /write after end/);
-  await assert.rejects(shell.run('true', () => undefined, () => undefined), /write after end/);
+  await assert.rejects(
+    shell.run(
+      'true',
+      () => undefined,
+      () => undefined,
+    ),
+    /write after end/,
+  );
 });

@@ -23,7 +23,10 @@ import { HOOK_FAILED_STATUS, HookFailedError } from '../../src/fleet/golive.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deploy-engine-'));
 const file = join(dir, 'settings.ini');
-writeFileSync(file, '[DEPLOY]\nproject_name = demo\nrepository = git@example.com:me/demo.git\ndeploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2\n');
+writeFileSync(
+  file,
+  '[DEPLOY]\nproject_name = demo\nrepository = git@example.com:me/demo.git\ndeploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2\n',
+);
 process.env.DEPLOY_LOG_DIR = join(dir, 'logs');
 
 /** What a scripted host does for a step: fail it, wait for something first, or answer these values. */
@@ -36,7 +39,12 @@ interface Behaviour {
 
 const COMMIT = 'a'.repeat(40);
 const DEFAULT_VALUES: Record<string, Record<string, string>> = {
-  prepare: { resolved: `${COMMIT} branch main`, live_slot: 'a', live_release: '{"release":"20261124T000000-bbbbbbbb","commit":"' + 'b'.repeat(40) + '"}\nchanged', repaired: '' },
+  prepare: {
+    resolved: `${COMMIT} branch main`,
+    live_slot: 'a',
+    live_release: `{"release":"20261124T000000-bbbbbbbb","commit":"${'b'.repeat(40)}"}\nchanged`,
+    repaired: '',
+  },
   abandon: { live: 'live a 20261124T000000-bbbbbbbb' },
   abort: { decision: 'stopping' },
 };
@@ -59,14 +67,30 @@ class ScriptedHost implements Executor {
     // Reported as the SSH executor reports them: the lines and the summary come from these.
     currentReporter?.stepStart(this.host.label, step.title);
     await b.before?.();
-    const done = (status: 'changed' | 'failed') => currentReporter?.stepDone({ host: this.host.label, id: step.id, title: step.title, status, durationMs: 1 });
+    const done = (status: 'changed' | 'failed') =>
+      currentReporter?.stepDone({ host: this.host.label, id: step.id, title: step.title, status, durationMs: 1 });
     if (b.fail) {
       const index = typeof b.fail.index === 'number' ? b.fail.index : b.fail.index(code);
       done('failed');
-      throw new RemoteCommandError(this.host.label, step.title, `command ${index}`, b.fail.status, b.fail.stderr ?? '', index);
+      throw new RemoteCommandError(
+        this.host.label,
+        step.title,
+        `command ${index}`,
+        b.fail.status,
+        b.fail.stderr ?? '',
+        index,
+      );
     }
     done('changed');
-    return { step, host: this.host.label, status: 'changed', durationMs: 1, stdout: '', commands: [], values: { ...DEFAULT_VALUES[step.id], ...b.values } };
+    return {
+      step,
+      host: this.host.label,
+      status: 'changed',
+      durationMs: 1,
+      stdout: '',
+      commands: [],
+      values: { ...DEFAULT_VALUES[step.id], ...b.values },
+    };
   }
   async attach(_c: Sh): Promise<number> {
     return 0;
@@ -87,7 +111,10 @@ const captureStderr = () => {
 };
 
 /** Runs `deploy` on the two scripted hosts; script(host, step) says what each does. */
-async function deploy(script: (host: string, stepId: string) => Behaviour, extra: Partial<DeployOptions> = {}): Promise<unknown> {
+async function deploy(
+  script: (host: string, stepId: string) => Behaviour,
+  extra: Partial<DeployOptions> = {},
+): Promise<unknown> {
   hosts = {};
   const restore = captureStderr();
   try {
@@ -135,7 +162,15 @@ test('all goes well: every phase on every host, the switch last', async () => {
 
 test('lock contention: exit 4; only the host whose lock this run took is cleaned up', async () => {
   const err = await deploy((host, id) =>
-    host === '10.0.0.2' && id === 'prepare' ? { fail: { index: LOCK_COMMAND, status: LOCKED_STATUS, stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}' } } : {},
+    host === '10.0.0.2' && id === 'prepare'
+      ? {
+          fail: {
+            index: LOCK_COMMAND,
+            status: LOCKED_STATUS,
+            stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}',
+          },
+        }
+      : {},
   );
   assert.ok(err instanceof LockedError, String(err));
   assert.match((err as Error).message, /locked by ci@runner \(pid 42\) since 2026-11-24 10:00:00 UTC: deploy main/);
@@ -144,27 +179,62 @@ test('lock contention: exit 4; only the host whose lock this run took is cleaned
 });
 
 test('a failure after the lock was taken (fetch) still cleans up that host', async () => {
-  const err = await deploy((host, id) => (host === '10.0.0.2' && id === 'prepare' ? { fail: { index: LOCK_COMMAND + 3, status: 128, stderr: 'fatal: could not read from remote' } } : {}));
+  const err = await deploy((host, id) =>
+    host === '10.0.0.2' && id === 'prepare'
+      ? { fail: { index: LOCK_COMMAND + 3, status: 128, stderr: 'fatal: could not read from remote' } }
+      : {},
+  );
   assert.ok(err instanceof RemoteCommandError);
   assert.deepEqual(hosts['10.0.0.2'].steps, ['prepare', 'abandon']);
 });
 
 test('a ref that does not exist, found under the lock: bad usage (exit 2), every host cleaned up, nothing built', async () => {
-  const err = await deploy((_host, id) => (id === 'prepare' ? { fail: { index: LOCK_COMMAND + 4, status: NO_REF_STATUS, stderr: 'no branch, tag or commit named nope in git@example.com:me/demo.git' } } : {}));
+  const err = await deploy((_host, id) =>
+    id === 'prepare'
+      ? {
+          fail: {
+            index: LOCK_COMMAND + 4,
+            status: NO_REF_STATUS,
+            stderr: 'no branch, tag or commit named nope in git@example.com:me/demo.git',
+          },
+        }
+      : {},
+  );
   assert.ok(err instanceof UsageError, String(err));
   assert.equal(err.exitCode, 2);
-  assert.match(err.message, /^ubuntu@10\.0\.0\.\d: no branch, tag or commit named nope in git@example\.com:me\/demo\.git$/);
-  for (const h of ['10.0.0.1', '10.0.0.2']) assert.deepEqual(hosts[h].steps, ['prepare', 'abandon'], 'the lock is given back');
+  assert.match(
+    err.message,
+    /^ubuntu@10\.0\.0\.\d: no branch, tag or commit named nope in git@example\.com:me\/demo\.git$/,
+  );
+  for (const h of ['10.0.0.1', '10.0.0.2'])
+    assert.deepEqual(hosts[h].steps, ['prepare', 'abandon'], 'the lock is given back');
 });
 
 test('rollback to a release one host does not have: bad usage (exit 2), as a name no host has; locks given back', async () => {
   const line = (name: string) => `${name}\tbuilt\t{"ref":"main","commit":"${'c'.repeat(40)}"}`;
-  const releases: Record<string, string> = { '10.0.0.1': [line('20261124T000002-cccccccc'), line('20261124T000001-bbbbbbbb')].join('\n'), '10.0.0.2': line('20261124T000002-cccccccc') };
+  const releases: Record<string, string> = {
+    '10.0.0.1': [line('20261124T000002-cccccccc'), line('20261124T000001-bbbbbbbb')].join('\n'),
+    '10.0.0.2': line('20261124T000002-cccccccc'),
+  };
   const run = async (target: string) => {
     hosts = {};
     const restore = captureStderr();
     try {
-      await rollbackCommand({ app: 'demo', config: file, yes: true, verbose: false, dryRun: false, json: true, target, openExecutor: async (h) => (hosts[h.host] = new ScriptedHost(h, (id) => (id === 'inspect' ? { values: { releases: releases[h.host], live_release: '20261124T000002-cccccccc', live_slot: 'a' } } : {}))) });
+      await rollbackCommand({
+        app: 'demo',
+        config: file,
+        yes: true,
+        verbose: false,
+        dryRun: false,
+        json: true,
+        target,
+        openExecutor: async (h) =>
+          (hosts[h.host] = new ScriptedHost(h, (id) =>
+            id === 'inspect'
+              ? { values: { releases: releases[h.host], live_release: '20261124T000002-cccccccc', live_slot: 'a' } }
+              : {},
+          )),
+      });
       return undefined;
     } catch (e) {
       return e;
@@ -181,14 +251,20 @@ test('rollback to a release one host does not have: bad usage (exit 2), as a nam
 });
 
 test('a host not set up (fails before the lock): no clean-up there, no claim it kept serving', async () => {
-  const err = await deploy((host, id) => (host === '10.0.0.2' && id === 'prepare' ? { fail: { index: 1, status: 1, stderr: 'demo is not set up on this server' } } : {}));
+  const err = await deploy((host, id) =>
+    host === '10.0.0.2' && id === 'prepare'
+      ? { fail: { index: 1, status: 1, stderr: 'demo is not set up on this server' } }
+      : {},
+  );
   assert.ok(err instanceof RemoteCommandError);
   assert.deepEqual(hosts['10.0.0.2'].steps, ['prepare']);
   assert.doesNotMatch(messages, /10\.0\.0\.2: .*kept serving/);
 });
 
 test('the new release fails on the second host: no host switches', async () => {
-  const err = await deploy((host, id) => (host === '10.0.0.2' && id === 'start' ? { fail: { index: 9, status: 1, stderr: 'health check failed' } } : {}));
+  const err = await deploy((host, id) =>
+    host === '10.0.0.2' && id === 'start' ? { fail: { index: 9, status: 1, stderr: 'health check failed' } } : {},
+  );
   assert.ok(err instanceof RemoteCommandError);
   for (const h of ['10.0.0.1', '10.0.0.2']) assert.deepEqual(hosts[h].steps, ['prepare', 'build', 'start', 'abandon']);
   assert.match(messages, /10\.0\.0\.1: 20261124T000000-bbbbbbbb kept serving/);
@@ -255,15 +331,20 @@ test('Ctrl-C before the switch: each host is said to serve its previous release,
     },
   }));
   assert.ok(err instanceof InterruptedError, String(err));
-  for (const h of ['ubuntu@10.0.0.1', 'ubuntu@10.0.0.2']) assert.deepEqual(row(h), ['20261124T000000-bbbbbbbb', 'stopped before the switch (SIGINT)']);
+  for (const h of ['ubuntu@10.0.0.1', 'ubuntu@10.0.0.2'])
+    assert.deepEqual(row(h), ['20261124T000000-bbbbbbbb', 'stopped before the switch (SIGINT)']);
 });
 
 test('a rollout stopped at its second batch: the first batch serves the new release, the failed batch and the one never reached their previous one', async () => {
-  const rolling = settings('rolling', 'deploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2, ubuntu@10.0.0.3\nbatch_size = 1\n');
+  const rolling = settings(
+    'rolling',
+    'deploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2, ubuntu@10.0.0.3\nbatch_size = 1\n',
+  );
   let release = '';
   const err = await deploy(
     (host, id) => {
-      if (host === '10.0.0.2' && id === 'start') return { fail: { index: 4, status: 1, stderr: 'health check failed' } };
+      if (host === '10.0.0.2' && id === 'start')
+        return { fail: { index: 4, status: 1, stderr: 'health check failed' } };
       return {};
     },
     { config: rolling },
@@ -273,44 +354,93 @@ test('a rollout stopped at its second batch: the first batch serves the new rele
   assert.deepEqual(row('ubuntu@10.0.0.1'), [release, 'switched before the rollout stopped']);
   assert.equal(row('ubuntu@10.0.0.2')[0], '20261124T000000-bbbbbbbb');
   assert.equal(row('ubuntu@10.0.0.2')[1], undefined, 'its own failure: the table says where it failed (its step)');
-  assert.equal(currentReporter!.result.hosts['ubuntu@10.0.0.2'].steps.find((st) => st.status === 'failed')?.id, 'start');
-  assert.deepEqual(row('ubuntu@10.0.0.3'), ['20261124T000000-bbbbbbbb', 'not reached (the rollout stopped at batch 2)']);
+  assert.equal(
+    currentReporter!.result.hosts['ubuntu@10.0.0.2'].steps.find((st) => st.status === 'failed')?.id,
+    'start',
+  );
+  assert.deepEqual(row('ubuntu@10.0.0.3'), [
+    '20261124T000000-bbbbbbbb',
+    'not reached (the rollout stopped at batch 2)',
+  ]);
   assert.deepEqual(hosts['10.0.0.3'].steps, ['prepare', 'build', 'abandon']);
 });
 
 test('lock contention: the hosts that were not deployed do not say ok', async () => {
   const err = await deploy((host, id) =>
-    host === '10.0.0.2' && id === 'prepare' ? { fail: { index: LOCK_COMMAND, status: LOCKED_STATUS, stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}' } } : {},
+    host === '10.0.0.2' && id === 'prepare'
+      ? {
+          fail: {
+            index: LOCK_COMMAND,
+            status: LOCKED_STATUS,
+            stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}',
+          },
+        }
+      : {},
   );
   assert.ok(err instanceof LockedError);
-  assert.deepEqual(row('ubuntu@10.0.0.1'), ['20261124T000000-bbbbbbbb', 'not switched (ubuntu@10.0.0.2 is locked by another run)'], 'what its clean-up said it serves');
+  assert.deepEqual(
+    row('ubuntu@10.0.0.1'),
+    ['20261124T000000-bbbbbbbb', 'not switched (ubuntu@10.0.0.2 is locked by another run)'],
+    'what its clean-up said it serves',
+  );
   assert.deepEqual(row('ubuntu@10.0.0.2'), ['', 'locked by another run']);
 });
 
 // Issue 23, item 10.
-const hookIndex = (code: string[]) => code.findIndex((c) => c.includes('hook after_switch failed')) + 1;
+const hookIndex = (code: string[]) => code.findIndex((c) => c.startsWith('deploy_hook after_switch ')) + 1;
 
 test('a failing after_switch hook in a rolling deploy runs once per host, the rest of each switch finishes, the run ends with exit 5', async () => {
-  const rolling = settings('rolling-hook', 'deploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2\nbatch_size = 1\n[HOOKS]\nafter_switch = ./notify\n');
-  const err = await deploy((_host, id) => (id === 'finish' ? { fail: { index: hookIndex, status: 3, stderr: 'hook after_switch failed (exit status 3)' } } : {}), { config: rolling });
+  const rolling = settings(
+    'rolling-hook',
+    'deploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2\nbatch_size = 1\n[HOOKS]\nafter_switch = ./notify\n',
+  );
+  const err = await deploy(
+    (_host, id) =>
+      id === 'finish'
+        ? { fail: { index: hookIndex, status: 3, stderr: 'hook after_switch failed (exit status 3)' } }
+        : {},
+    { config: rolling },
+  );
   assert.ok(err instanceof HookFailedError, String(err));
   assert.equal(err.exitCode, HOOK_FAILED_STATUS);
-  assert.match(err.message, /is live on ubuntu@10\.0\.0\.1, ubuntu@10\.0\.0\.2, but the after_switch hook failed on ubuntu@10\.0\.0\.1, ubuntu@10\.0\.0\.2/);
+  assert.match(
+    err.message,
+    /is live on ubuntu@10\.0\.0\.1, ubuntu@10\.0\.0\.2, but the after_switch hook failed on ubuntu@10\.0\.0\.1, ubuntu@10\.0\.0\.2/,
+  );
   for (const h of ['10.0.0.1', '10.0.0.2']) {
-    assert.deepEqual(hosts[h].steps, ['prepare', 'build', 'start', 'switch', 'finish', 'after-hook-failed'], 'no abandon, no second finish with the hook');
+    assert.deepEqual(
+      hosts[h].steps,
+      ['prepare', 'build', 'start', 'switch', 'finish', 'after-hook-failed'],
+      'no abandon, no second finish with the hook',
+    );
     const [withHook, rest] = hosts[h].scripts.slice(-2);
     assert.equal(withHook.filter((c) => c.includes('./notify')).length, 1);
     assert.equal(rest.filter((c) => c.includes('./notify')).length, 0, 'the hook is not run again');
-    assert.ok(rest.some((c) => c.includes('deploy.lock') && c.includes('rm -rf')), 'the lock is released');
-    assert.ok(rest.some((c) => c.includes('after_switch failed (exit status 3)') && c.includes('deploy.log.jsonl')), 'the log says so');
+    assert.ok(
+      rest.some((c) => c.startsWith('deploy_unlock ') && c.includes('deploy.lock')),
+      'the lock is released',
+    );
+    assert.ok(
+      rest.some((c) => c.startsWith('deploy_log ') && c.includes('after_switch failed (exit status 3)')),
+      'the log says so',
+    );
     assert.equal(row(`ubuntu@${h}`)[1], 'ok, but after_switch failed (exit status 3)');
     assert.equal(row(`ubuntu@${h}`)[0], currentReporter!.result.release);
   }
 });
 
 test('a failing run-once after_switch hook runs on the primary only, once', async () => {
-  const once = settings('once-hook', 'deploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2\n[HOOKS]\nafter_switch = ./notify\nrun_once = after_switch\n');
-  const err = await deploy((host, id) => (host === '10.0.0.1' && id === 'switch' ? { fail: { index: hookIndex, status: 3, stderr: 'hook after_switch failed (exit status 3)' } } : {}), { config: once });
+  const once = settings(
+    'once-hook',
+    'deploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2\n[HOOKS]\nafter_switch = ./notify\nrun_once = after_switch\n',
+  );
+  const err = await deploy(
+    (host, id) =>
+      host === '10.0.0.1' && id === 'switch'
+        ? { fail: { index: hookIndex, status: 3, stderr: 'hook after_switch failed (exit status 3)' } }
+        : {},
+    { config: once },
+  );
   assert.ok(err instanceof HookFailedError, String(err));
   assert.deepEqual(hosts['10.0.0.1'].steps, ['prepare', 'build', 'start', 'switch', 'after-hook-failed']);
   assert.deepEqual(hosts['10.0.0.2'].steps, ['prepare', 'build', 'start', 'switch']);
@@ -319,7 +449,8 @@ test('a failing run-once after_switch hook runs on the primary only, once', asyn
 });
 
 // Issue 23, items 2 and 7: roles and the primary are the whole fleet's; every run locks the primary.
-const ROLES = '[HOSTS]\nweb = ubuntu@10.0.0.1, ubuntu@10.0.0.2\nworker = ubuntu@10.0.0.3\nprimary = ubuntu@10.0.0.1\n[APP]\ndatabase_url = postgresql://demo:pw@10.0.0.9:5432/demo\n[PROCESSES]\nworker = celery worker\n';
+const ROLES =
+  '[HOSTS]\nweb = ubuntu@10.0.0.1, ubuntu@10.0.0.2\nworker = ubuntu@10.0.0.3\nprimary = ubuntu@10.0.0.1\n[APP]\ndatabase_url = postgresql://demo:pw@10.0.0.9:5432/demo\n[PROCESSES]\nworker = celery worker\n';
 
 test('--hosts leaving the primary out: it is locked, builds, runs the run-once work, and is not switched; the web host gets no worker program', async () => {
   const roles = settings('roles', ROLES);
@@ -328,10 +459,19 @@ test('--hosts leaving the primary out: it is locked, builds, runs the run-once w
   assert.deepEqual(hosts['10.0.0.1'].steps, ['prepare', 'build', 'run-once', 'unlock']);
   assert.deepEqual(hosts['10.0.0.2'].steps, ['prepare', 'build', 'start+switch']);
   assert.equal(hosts['10.0.0.3'], undefined, 'a host neither selected nor the primary is not touched');
-  assert.ok(hosts['10.0.0.1'].scripts[2].some((c) => c.includes('manage.py migrate')), 'migrate runs on the primary');
-  assert.ok(!hosts['10.0.0.2'].scripts.flat().some((c) => c.includes('manage.py migrate')), 'and nowhere else');
-  assert.ok(!hosts['10.0.0.2'].scripts.flat().some((c) => c.includes('demo-process-worker.conf')), 'no worker program on a web host');
-  assert.deepEqual(row('ubuntu@10.0.0.1'), ['20261124T000000-bbbbbbbb', 'not switched (the primary, not in --hosts: locked, ran the run-once work)']);
+  assert.ok(
+    hosts['10.0.0.1'].scripts[2].some((c) => c.includes('migrate --noinput')),
+    'migrate runs on the primary',
+  );
+  assert.ok(!hosts['10.0.0.2'].scripts.flat().some((c) => c.includes('migrate --noinput')), 'and nowhere else');
+  assert.ok(
+    !hosts['10.0.0.2'].scripts.flat().some((c) => c.includes('demo-process-worker.conf')),
+    'no worker program on a web host',
+  );
+  assert.deepEqual(row('ubuntu@10.0.0.1'), [
+    '20261124T000000-bbbbbbbb',
+    'not switched (the primary, not in --hosts: locked, ran the run-once work)',
+  ]);
 });
 
 test('--hosts on the worker: the worker keeps its program, and the primary is still the one that migrates', async () => {
@@ -343,9 +483,21 @@ test('--hosts on the worker: the worker keeps its program, and the primary is st
   assert.ok(hosts['10.0.0.3'].scripts[2].some((c) => c.includes('demo-process-worker.conf')));
 });
 
-test('two --hosts runs: the second meets the primary\'s lock (exit 4), its own host given back', async () => {
+test("two --hosts runs: the second meets the primary's lock (exit 4), its own host given back", async () => {
   const roles = settings('roles', ROLES);
-  const err = await deploy((host, id) => (host === '10.0.0.1' && id === 'prepare' ? { fail: { index: LOCK_COMMAND, status: LOCKED_STATUS, stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}' } } : {}), { config: roles, hosts: '10.0.0.3' });
+  const err = await deploy(
+    (host, id) =>
+      host === '10.0.0.1' && id === 'prepare'
+        ? {
+            fail: {
+              index: LOCK_COMMAND,
+              status: LOCKED_STATUS,
+              stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}',
+            },
+          }
+        : {},
+    { config: roles, hosts: '10.0.0.3' },
+  );
   assert.ok(err instanceof LockedError, String(err));
   assert.deepEqual(hosts['10.0.0.3'].steps, ['prepare', 'abandon']);
   assert.deepEqual(hosts['10.0.0.1'].steps, ['prepare']);
@@ -353,15 +505,30 @@ test('two --hosts runs: the second meets the primary\'s lock (exit 4), its own h
 
 test('--lock-wait: a host locked by another run is waiting, not failed; the run goes on once the lock is free', async () => {
   let tries = 0;
-  const locked = { fail: { index: LOCK_COMMAND, status: LOCKED_STATUS, stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}' } };
-  const err = await deploy((host, id) => (host === '10.0.0.2' && id === 'prepare' && ++tries < 3 ? locked : {}), { lockWait: 30 });
+  const locked = {
+    fail: {
+      index: LOCK_COMMAND,
+      status: LOCKED_STATUS,
+      stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}',
+    },
+  };
+  const err = await deploy((host, id) => (host === '10.0.0.2' && id === 'prepare' && ++tries < 3 ? locked : {}), {
+    lockWait: 30,
+  });
   assert.equal(err, undefined, String(err));
   assert.doesNotMatch(messages, /✗|FAILED/);
-  assert.match(messages, /… waiting for the lock on ubuntu@10\.0\.0\.2 \(locked by ci@runner \(pid 42\) since 2026-11-24 10:00:00 UTC: deploy main\), \d+ s left/);
+  assert.match(
+    messages,
+    /… waiting for the lock on ubuntu@10\.0\.0\.2 \(locked by ci@runner \(pid 42\) since 2026-11-24 10:00:00 UTC: deploy main\), \d+ s left/,
+  );
   assert.equal((messages.match(/waiting for the lock/g) ?? []).length, 1, 'said once while the holder stays the same');
   assert.match(messages, /got the lock on every host/);
   assert.deepEqual(hosts['10.0.0.2'].steps, ['prepare', 'prepare', 'prepare', 'build', 'start', 'switch']);
-  assert.deepEqual(currentReporter!.result.hosts['ubuntu@10.0.0.2'].steps.map((st) => st.id), ['prepare', 'build', 'start', 'switch'], 'the attempts that waited are not steps of the run');
+  assert.deepEqual(
+    currentReporter!.result.hosts['ubuntu@10.0.0.2'].steps.map((st) => st.id),
+    ['prepare', 'build', 'start', 'switch'],
+    'the attempts that waited are not steps of the run',
+  );
 });
 
 test('--hosts with the primary unreachable: nothing changed, the primary named', async () => {
@@ -370,25 +537,45 @@ test('--hosts with the primary unreachable: nothing changed, the primary named',
   const restore = captureStderr();
   let err: unknown;
   try {
-    await deployCommand({ app: 'demo', config: roles, yes: true, verbose: false, dryRun: false, json: true, force: false, hosts: '10.0.0.2', openExecutor: async (h) => {
-      if (h.host === '10.0.0.1') throw new Error('ubuntu@10.0.0.1: connection refused');
-      return (hosts[h.host] = new ScriptedHost(h, () => ({})));
-    } });
+    await deployCommand({
+      app: 'demo',
+      config: roles,
+      yes: true,
+      verbose: false,
+      dryRun: false,
+      json: true,
+      force: false,
+      hosts: '10.0.0.2',
+      openExecutor: async (h) => {
+        if (h.host === '10.0.0.1') throw new Error('ubuntu@10.0.0.1: connection refused');
+        return (hosts[h.host] = new ScriptedHost(h, () => ({})));
+      },
+    });
   } catch (e) {
     err = e;
   } finally {
     restore();
   }
   assert.ok(err instanceof Error, String(err));
-  assert.match(err.message, /cannot reach 1 of 2 hosts, nothing was changed on any host:\n {2}ubuntu@10\.0\.0\.1: connection refused \(the primary, not in --hosts: every run locks it\)/);
+  assert.match(
+    err.message,
+    /cannot reach 1 of 2 hosts, nothing was changed on any host:\n {2}ubuntu@10\.0\.0\.1: connection refused \(the primary, not in --hosts: every run locks it\)/,
+  );
   assert.match((err as { hint?: string }).hint ?? '', /primary = /);
   assert.deepEqual(hosts['10.0.0.2'].steps, []);
 });
 
 test('deploy_user: the hosts are relabelled, and so is the primary (run-once work goes to it, not to the first host)', async () => {
   const key = join(dir, 'id_test');
-  writeFileSync(key, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACDNkZVbXp5d2x1ZWRlbW9rZXkxMjM0NTY3ODkwMTIzNAAAAJgAAAAAAAAAAAAAAAtzc2gtZWQyNTUxOQAAACDNkZVbXp5d2x1ZWRlbW9rZXkxMjM0NTY3ODkwMTIzNAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAM2RlVteXnXbHVlZGVtb2tleTEyMzQ1Njc4OTAxMjM0AAAAEHRlc3RAZXhhbXBsZS5jb20BAgMEBQ==\n-----END OPENSSH PRIVATE KEY-----\n', { mode: 0o600 });
-  const du = settings('deploy-user', `identity_file = ${key}\ndeploy_user = deployer\n[HOSTS]\nweb = ubuntu@10.0.0.1, ubuntu@10.0.0.2\nprimary = ubuntu@10.0.0.2\n[RUN_ONCE]\nwarm = python manage.py warm\n`);
+  writeFileSync(
+    key,
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACDNkZVbXp5d2x1ZWRlbW9rZXkxMjM0NTY3ODkwMTIzNAAAAJgAAAAAAAAAAAAAAAtzc2gtZWQyNTUxOQAAACDNkZVbXp5d2x1ZWRlbW9rZXkxMjM0NTY3ODkwMTIzNAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAM2RlVteXnXbHVlZGVtb2tleTEyMzQ1Njc4OTAxMjM0AAAAEHRlc3RAZXhhbXBsZS5jb20BAgMEBQ==\n-----END OPENSSH PRIVATE KEY-----\n',
+    { mode: 0o600 },
+  );
+  const du = settings(
+    'deploy-user',
+    `identity_file = ${key}\ndeploy_user = deployer\n[HOSTS]\nweb = ubuntu@10.0.0.1, ubuntu@10.0.0.2\nprimary = ubuntu@10.0.0.2\n[RUN_ONCE]\nwarm = python manage.py warm\n`,
+  );
   const err = await deploy(() => ({}), { config: du });
   assert.equal(err, undefined, String(err));
   assert.equal(hosts['10.0.0.1'].host.label, 'deployer@10.0.0.1');
@@ -399,13 +586,26 @@ test('deploy_user: the hosts are relabelled, and so is the primary (run-once wor
 
 test('--lock-wait: Ctrl-C while it waits stops waiting (no lock is held, nothing to clean up)', async () => {
   let tries = 0;
-  const locked = { fail: { index: LOCK_COMMAND, status: LOCKED_STATUS, stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}' } };
-  const err = await deploy((host, id) => {
-    if (host !== '10.0.0.2' || id !== 'prepare') return {};
-    return { ...locked, before: async () => void (++tries === 2 && process.emit('SIGINT', 'SIGINT')) };
-  }, { lockWait: 60 });
+  const locked = {
+    fail: {
+      index: LOCK_COMMAND,
+      status: LOCKED_STATUS,
+      stderr: 'locked: {"by":"ci@runner","pid":42,"since":"2026-11-24T10:00:00.000Z","what":"deploy main"}',
+    },
+  };
+  const err = await deploy(
+    (host, id) => {
+      if (host !== '10.0.0.2' || id !== 'prepare') return {};
+      return { ...locked, before: async () => void (++tries === 2 && process.emit('SIGINT', 'SIGINT')) };
+    },
+    { lockWait: 60 },
+  );
   assert.ok(err instanceof InterruptedError, String(err));
   assert.equal(tries, 2);
   assert.deepEqual(hosts['10.0.0.1'].steps, ['prepare', 'unlock', 'prepare', 'unlock']);
-  assert.deepEqual(row('ubuntu@10.0.0.1'), ['', 'stopped before the switch (SIGINT)'], 'no attempt went through: what it serves was not read');
+  assert.deepEqual(
+    row('ubuntu@10.0.0.1'),
+    ['', 'stopped before the switch (SIGINT)'],
+    'no attempt went through: what it serves was not read',
+  );
 });

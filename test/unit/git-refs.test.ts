@@ -11,13 +11,25 @@ import { parseSettings } from '../../src/settings/load.ts';
 import { NO_REF_STATUS, refError, resolveRef } from '../../src/steps/git.ts';
 import { djangoCommands, exportRelease } from '../../src/steps/build.ts';
 import { RemoteCommandError, UsageError } from '../../src/errors.ts';
+import { libraryFor } from '../../src/library.ts';
 
 let home: string;
 let work: string;
 let mirror: string;
 const commits: Record<string, string> = {};
-const settings = (extra = '') => parseSettings(`[DEPLOY]\nproject_name = myapp\nrepository = git@example.com:me/myapp.git\ndeploy_hosts = ubuntu@203.0.113.10\nhome = ${home}\n${extra}`, { app: 'myapp', file: 'settings.ini' });
-const git = (cwd: string, ...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'protocol.file.allow=always', ...a], { cwd, stdio: 'pipe' }).toString().trim();
+const settings = (extra = '') =>
+  parseSettings(
+    `[DEPLOY]\nproject_name = myapp\nrepository = git@example.com:me/myapp.git\ndeploy_hosts = ubuntu@203.0.113.10\nhome = ${home}\n${extra}`,
+    { app: 'myapp', file: 'settings.ini' },
+  );
+const git = (cwd: string, ...a: string[]) =>
+  execFileSync(
+    'git',
+    ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'protocol.file.allow=always', ...a],
+    { cwd, stdio: 'pipe' },
+  )
+    .toString()
+    .trim();
 const commit = (name: string, files: Record<string, string> = {}) => {
   for (const [f, content] of Object.entries({ VERSION: `${name}\n`, ...files })) {
     mkdirSync(join(work, f, '..'), { recursive: true });
@@ -28,8 +40,13 @@ const commit = (name: string, files: Record<string, string> = {}) => {
   commits[name] = git(work, 'rev-parse', 'HEAD');
 };
 /** The mirror the servers fetch into, brought up to date. */
-const fetch = () => (existsSync(mirror) ? git(mirror, 'fetch', '-q', '--prune', 'origin') : git(home, 'clone', '-q', '--mirror', work, mirror));
-const bash = (code: string) => spawnSync('bash', ['-c', `set -euo pipefail; ${code}`], { encoding: 'utf8' });
+const fetch = () =>
+  existsSync(mirror)
+    ? git(mirror, 'fetch', '-q', '--prune', 'origin')
+    : git(home, 'clone', '-q', '--mirror', work, mirror);
+/** The command, with the library functions it calls (remote/lib/), as a step's script gives them. */
+const bash = (code: string) =>
+  spawnSync('bash', ['-c', `set -euo pipefail\n${libraryFor(code)}${code}`], { encoding: 'utf8' });
 const resolve = (ref?: string, extra = '') => bash(String(resolveRef(settings(extra), ref).run));
 
 before(() => {
@@ -66,8 +83,12 @@ test('full ref names choose; tags, branches and commits resolve as before', () =
   assert.equal(resolve(commits.v1.slice(0, 10)).stdout.trim(), `${commits.v1} commit ${commits.v1.slice(0, 10)}`);
 });
 
-test("the default branch and the branch setting are branches: a tag of the same name is no ambiguity", () => {
-  assert.equal(resolve().stdout.trim(), `${commits.v2} branch main`, 'not "heads/main", as git symbolic-ref --short says when a tag shares the name');
+test('the default branch and the branch setting are branches: a tag of the same name is no ambiguity', () => {
+  assert.equal(
+    resolve().stdout.trim(),
+    `${commits.v2} branch main`,
+    'not "heads/main", as git symbolic-ref --short says when a tag shares the name',
+  );
   assert.equal(resolve(undefined, 'branch = main\n').stdout.trim(), `${commits.v2} branch main`);
   const tagOnly = resolve(undefined, 'branch = v1.0\n');
   assert.equal(tagOnly.status, NO_REF_STATUS);

@@ -12,8 +12,15 @@ const home = mkdtempSync(join(tmpdir(), 'deploy-json-errors-'));
 const bad = join(home, 'bad.ini');
 writeFileSync(bad, '[DEPLOY]\nproject_name = shop\ndeploy_hots = u@h\n');
 
-function json(...args: string[]): { code: number | null; doc: Record<string, unknown> & { error: { exit_status: number; message: string } } } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: home }, encoding: 'utf8', input: '' });
+function json(...args: string[]): {
+  code: number | null;
+  doc: Record<string, unknown> & { error: { exit_status: number; message: string } };
+} {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: home },
+    encoding: 'utf8',
+    input: '',
+  });
   return { code: r.status, doc: JSON.parse(r.stdout) };
 }
 

@@ -26,7 +26,8 @@ function blob(type: string): Buffer {
 }
 
 const b64 = (key: Buffer) => key.toString('base64');
-const line = (hosts: string, key: Buffer, marker = '') => `${marker ? `${marker} ` : ''}${hosts} ${keyType(key)} ${b64(key)}`;
+const line = (hosts: string, key: Buffer, marker = '') =>
+  `${marker ? `${marker} ` : ''}${hosts} ${keyType(key)} ${b64(key)}`;
 
 /** A known_hosts file with these lines, in a fresh directory. */
 function knownHosts(...lines: string[]): string {
@@ -47,11 +48,21 @@ test('known_hosts: unknown, recorded, known, changed — plain, [host]:port and 
   assert.equal(checkHostKey([file], '10.0.0.2', 22, key).status, 'unknown', 'another port is another entry');
   const changed = checkHostKey([file], '10.0.0.2', 2222, blob('ssh-ed25519'));
   assert.equal(changed.status, 'changed');
-  assert.deepEqual(changed.status === 'changed' && changed.known.map((e) => [e.file, e.line, e.type]), [[file, 1, 'ssh-ed25519']]);
+  assert.deepEqual(changed.status === 'changed' && changed.known.map((e) => [e.file, e.line, e.type]), [
+    [file, 1, 'ssh-ed25519'],
+  ]);
 
-  const hashed = knownHosts('# comment', line(hashedName('example.com'), key), line(hashedName('[example.com]:2222'), key));
+  const hashed = knownHosts(
+    '# comment',
+    line(hashedName('example.com'), key),
+    line(hashedName('[example.com]:2222'), key),
+  );
   assert.equal(checkHostKey([hashed], 'example.com', 22, key).status, 'known');
-  assert.equal(checkHostKey([hashed], 'EXAMPLE.com', 22, key).status, 'known', 'ssh lowercases the name before hashing');
+  assert.equal(
+    checkHostKey([hashed], 'EXAMPLE.com', 22, key).status,
+    'known',
+    'ssh lowercases the name before hashing',
+  );
   assert.equal(checkHostKey([hashed], 'example.com', 2222, key).status, 'known');
   assert.equal(checkHostKey([hashed], 'example.org', 22, key).status, 'unknown');
 });
@@ -82,7 +93,10 @@ test('known_hosts patterns: lists, * and ? wildcards, ! negations, case, [host]:
 
   assert.ok(matchHostField('a.example.com,b.example.com', 'b.example.com'));
   assert.ok(matchHostField('*.example.com,!db.example.com', 'web.example.com'));
-  assert.ok(!matchHostField('*.example.com,!db.example.com', 'db.example.com'), 'a matching negation rules the line out');
+  assert.ok(
+    !matchHostField('*.example.com,!db.example.com', 'db.example.com'),
+    'a matching negation rules the line out',
+  );
   assert.ok(!matchHostField('!db.example.com', 'web.example.com'), 'only negations: no positive match');
   assert.ok(!matchHostField('|1|bad', 'example.com'));
 
@@ -106,10 +120,29 @@ test('known_hosts markers: @revoked refuses, @cert-authority alone is reported, 
   const c = checkHostKey([onlyCa], 'web.example.com', 22, key);
   assert.equal(c.status, 'cert-authority');
   assert.equal(checkHostKey([onlyCa], 'other.org', 22, key).status, 'unknown', 'a CA for other hosts says nothing');
-  assert.equal(checkHostKey([knownHosts(line('*.example.com', ca, '@cert-authority'), line('web.example.com', key))], 'web.example.com', 22, key).status, 'known');
+  assert.equal(
+    checkHostKey(
+      [knownHosts(line('*.example.com', ca, '@cert-authority'), line('web.example.com', key))],
+      'web.example.com',
+      22,
+      key,
+    ).status,
+    'known',
+  );
 
-  assert.equal(checkHostKey([knownHosts(line('example.com', blob('ssh-ed25519'), '@bogus'))], 'example.com', 22, key).status, 'unknown');
-  assert.deepEqual(knownKeyTypes([knownHosts(line('example.com', ca, '@cert-authority'), line('example.com', blob('ssh-rsa')))], 'example.com', 22), ['ssh-rsa'], 'marker lines are not known key types');
+  assert.equal(
+    checkHostKey([knownHosts(line('example.com', blob('ssh-ed25519'), '@bogus'))], 'example.com', 22, key).status,
+    'unknown',
+  );
+  assert.deepEqual(
+    knownKeyTypes(
+      [knownHosts(line('example.com', ca, '@cert-authority'), line('example.com', blob('ssh-rsa')))],
+      'example.com',
+      22,
+    ),
+    ['ssh-rsa'],
+    'marker lines are not known key types',
+  );
 });
 
 test('known_hosts: the system file is read too, new keys go to the user file only; missing files are fine', () => {
@@ -135,19 +168,39 @@ test('recordHostKey starts a new line when the file does not end with one, and w
   writeFileSync(file, line('a.example.com', first)); // no final newline
   const second = blob('ssh-ed25519');
   recordHostKey(file, 'B.Example.com', 22, second);
-  assert.deepEqual(readFileSync(file, 'utf8').split('\n'), [line('a.example.com', first), line('b.example.com', second), '']);
+  assert.deepEqual(readFileSync(file, 'utf8').split('\n'), [
+    line('a.example.com', first),
+    line('b.example.com', second),
+    '',
+  ]);
   assert.equal(checkHostKey([file], 'a.example.com', 22, first).status, 'known');
   assert.equal(checkHostKey([file], 'b.example.com', 22, second).status, 'known');
 });
 
 test('host key algorithms: the known types first, in the default order, then the rest', () => {
   assert.deepEqual(preferredHostKeyAlgorithms([]), DEFAULT_HOST_KEY_ALGORITHMS);
-  assert.deepEqual(preferredHostKeyAlgorithms(['ecdsa-sha2-nistp256']).slice(0, 2), ['ecdsa-sha2-nistp256', 'ssh-ed25519']);
-  assert.deepEqual(preferredHostKeyAlgorithms(['ssh-rsa']).slice(0, 4), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519'], 'an RSA key under any of its signature algorithms');
-  assert.deepEqual(preferredHostKeyAlgorithms(['ssh-rsa', 'ecdsa-sha2-nistp256']).slice(0, 4), ['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+  assert.deepEqual(preferredHostKeyAlgorithms(['ecdsa-sha2-nistp256']).slice(0, 2), [
+    'ecdsa-sha2-nistp256',
+    'ssh-ed25519',
+  ]);
+  assert.deepEqual(
+    preferredHostKeyAlgorithms(['ssh-rsa']).slice(0, 4),
+    ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519'],
+    'an RSA key under any of its signature algorithms',
+  );
+  assert.deepEqual(preferredHostKeyAlgorithms(['ssh-rsa', 'ecdsa-sha2-nistp256']).slice(0, 4), [
+    'ecdsa-sha2-nistp256',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+    'ssh-rsa',
+  ]);
   assert.equal(preferredHostKeyAlgorithms(['ssh-dss'])[0], 'ssh-dss');
   assert.ok(!preferredHostKeyAlgorithms([]).includes('ssh-dss'));
-  assert.deepEqual(preferredHostKeyAlgorithms(['sk-ssh-ed25519@openssh.com']), DEFAULT_HOST_KEY_ALGORITHMS, 'types ssh2 cannot verify are not asked for');
+  assert.deepEqual(
+    preferredHostKeyAlgorithms(['sk-ssh-ed25519@openssh.com']),
+    DEFAULT_HOST_KEY_ALGORITHMS,
+    'types ssh2 cannot verify are not asked for',
+  );
   for (const types of [['ssh-ed25519'], ['ssh-rsa'], ['ecdsa-sha2-nistp521', 'ssh-dss']]) {
     const algos = preferredHostKeyAlgorithms(types);
     assert.equal(new Set(algos).size, algos.length, 'no duplicates');

@@ -18,10 +18,17 @@ const info = { since: '2026-11-24T10:00:00.000Z', message: 'x', by: 'me@laptop' 
 test('settings: maintenance is off by default, auto turns deploy --maintenance on; retry-after defaults to 300', () => {
   assert.equal(s.web.maintenanceAuto, false);
   assert.equal(s.web.maintenanceRetryAfter, 300);
-  const auto = parseSettings(seed.replace('[DEPLOY]', '[DEPLOY]\nmaintenance = auto\nmaintenance_retry_after = 60'), { app: 'NOME_APP', file: 'settings.ini' });
+  const auto = parseSettings(seed.replace('[DEPLOY]', '[DEPLOY]\nmaintenance = auto\nmaintenance_retry_after = 60'), {
+    app: 'NOME_APP',
+    file: 'settings.ini',
+  });
   assert.equal(auto.web.maintenanceAuto, true);
   assert.equal(auto.web.maintenanceRetryAfter, 60);
-  assert.throws(() => parseSettings(seed.replace('[DEPLOY]', '[DEPLOY]\nmaintenance = on'), { app: 'NOME_APP', file: 'settings.ini' }), /off or auto/);
+  assert.throws(
+    () =>
+      parseSettings(seed.replace('[DEPLOY]', '[DEPLOY]\nmaintenance = on'), { app: 'NOME_APP', file: 'settings.ini' }),
+    /off or auto/,
+  );
 });
 
 test('the page: the message HTML-escaped, self-contained, its PageInfo in a comment no message can close', () => {
@@ -35,7 +42,12 @@ test('the page: the message HTML-escaped, self-contained, its PageInfo in a comm
   assert.equal(comments.length, 1);
   // The status parser reads the comment back: the message as given.
   const back = M.parsePageState(`1764000000\n${comments[0]}`);
-  assert.deepEqual(back, { on: true, since: new Date(1764000000 * 1000).toISOString(), message: evil, by: 'me@laptop' });
+  assert.deepEqual(back, {
+    on: true,
+    since: new Date(1764000000 * 1000).toISOString(),
+    message: evil,
+    by: 'me@laptop',
+  });
   assert.match(String(M.maintenancePage(s, { ...info, message: M.DEFAULT_MESSAGE })), /down for maintenance/);
 });
 
@@ -43,15 +55,19 @@ test('maintenance on: checks setup, writes the page atomically as the app user (
   const page = M.maintenancePage(s, { ...info, message: 'Back at 14:00' });
   const st = M.maintenance(s, page);
   assert.equal(st.commands.length, 3);
-  assert.match(String(st.commands[0].run), /test -d \/opt\/django\/apps\/NOME_APP \|\|/);
-  assert.match(String(st.commands[1].run), /grep -qF \/opt\/django\/apps\/NOME_APP\/maintenance.html \/etc\/nginx\/sites-available\/NOME_APP 2>\/dev\/null \|\|/);
+  assert.equal(String(st.commands[0].run), 'deploy_require_set_up /opt/django/apps/NOME_APP NOME_APP');
+  assert.equal(
+    String(st.commands[1].run),
+    `deploy_site_knows_page ${PAGE} /etc/nginx/sites-available/NOME_APP NOME_APP`,
+  );
   const put = st.commands[2];
   assert.equal(put.as, 'app');
-  assert.equal(String(put.run), `tmp=$(mktemp ${PAGE}.XXXXXX) && { cat > "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" ${PAGE}; } || { rm -f "$tmp"; exit 1; }`);
+  // (test/unit/lib-maintenance.test.ts runs it: temp beside the page, 0644, mv.)
+  assert.equal(String(put.run), `deploy_put_page ${PAGE}`);
   assert.equal(put.unless, undefined, 'on again replaces the message');
   assert.match(String(put.stdin), /<p>Back at 14:00<\/p>/);
   // The dry run shows the page's content; the script runs the write as the app user.
-  assert.match(describeCommand(put, st, ctx), /\[django\] tmp=.*\n {2}<<'EOF'\n<!DOCTYPE html>/);
+  assert.match(describeCommand(put, st, ctx), /\[django\] deploy_put_page .*\n {2}<<'EOF'\n<!DOCTYPE html>/);
   assert.match(renderScript(st, ctx, true), /sudo -n -H -u django -- bash -s/);
 });
 
@@ -68,24 +84,45 @@ test('deploy --maintenance: the page goes up right before migrate, skipped like 
   const i = cmds.findIndex((c) => String(c.run).includes(PAGE));
   assert.equal(i, 0);
   assert.match(String(cmds[1].run), /c\('migrate'/);
-  assert.equal(String(cmds[0].unless), `test -e ${PAGE} || ${cmds[1].unless}`);
+  assert.equal(String(cmds[0].unless), `deploy_page_up_or ${PAGE} ${cmds[1].unless}`);
   assert.match(String(cmds[0].stdin), /"run":"feed"/);
   // With a test command the page waits for the tests (they run before migrate).
-  const t = parseSettings(seed.replace('[DEPLOY]', '[DEPLOY]\ntest_command = ./check'), { app: 'NOME_APP', file: 'settings.ini' });
-  const withTest = B.djangoCommands(t, 'r1', { web: true, migrate: true, primary: true, pageOn }).map((c) => String(c.run));
+  const t = parseSettings(seed.replace('[DEPLOY]', '[DEPLOY]\ntest_command = ./check'), {
+    app: 'NOME_APP',
+    file: 'settings.ini',
+  });
+  const withTest = B.djangoCommands(t, 'r1', { web: true, migrate: true, primary: true, pageOn }).map((c) =>
+    String(c.run),
+  );
   assert.ok(withTest.findIndex((r) => r.includes('./check')) < withTest.findIndex((r) => r.includes(PAGE)));
   assert.ok(withTest.findIndex((r) => r.includes(PAGE)) < withTest.findIndex((r) => r.includes("c('migrate'")));
   // No migrate here (shared database, or migrate = no): no page in the build.
-  assert.ok(!B.djangoCommands(s, 'r1', { web: true, migrate: false, primary: true, pageOn }).some((c) => String(c.run).includes(PAGE)));
+  assert.ok(
+    !B.djangoCommands(s, 'r1', { web: true, migrate: false, primary: true, pageOn }).some((c) =>
+      String(c.run).includes(PAGE),
+    ),
+  );
 });
 
 test("deploy --maintenance: the run's own page comes down after the switch and when the run is abandoned; never another", () => {
-  const g = { release: 'r1', slot: 'b' as const, token: 'feed', log: {}, prune: false, kind: 'deploy' as const, processes: false, primary: true };
-  const off = `if grep -qsF '"run":"feed"' ${PAGE}; then rm -f ${PAGE}; fi || true`;
+  const g = {
+    release: 'r1',
+    slot: 'b' as const,
+    token: 'feed',
+    log: {},
+    prune: false,
+    kind: 'deploy' as const,
+    processes: false,
+    primary: true,
+  };
+  const off = `deploy_page_off ${PAGE} '"run":"feed"'`;
   const sw = D.switchOver(s, { ...g, page: true }).commands.map((c) => String(c.run));
   const commit = sw.findIndex((r) => r.includes('live-b'));
   assert.equal(sw.indexOf(off), commit + 2, 'right after the commit and current');
-  assert.ok(!D.switchOver(s, g).commands.some((c) => String(c.run).includes(PAGE)), 'without --maintenance, the page is left alone');
+  assert.ok(
+    !D.switchOver(s, g).commands.some((c) => String(c.run).includes(PAGE)),
+    'without --maintenance, the page is left alone',
+  );
   assert.ok(D.abandon(s, { token: 'feed', log: {}, page: true }).commands.some((c) => String(c.run) === off));
   assert.ok(!D.abandon(s, { token: 'feed', log: {} }).commands.some((c) => String(c.run).includes(PAGE)));
 });
@@ -93,7 +130,16 @@ test("deploy --maintenance: the run's own page comes down after the switch and w
 test('status: the page read back on web hosts (mtime, who, message); off without it; nothing on workers', () => {
   assert.ok(status(s).commands.some((c) => c.name === 'maintenance'));
   assert.ok(!status(s, { roles: ['worker'] }).commands.some((c) => c.name === 'maintenance'));
-  const res = (v: Record<string, string>) => statusOf({ step: step('status', 'status', []), host: 'h', status: 'checked', durationMs: 0, stdout: '', commands: [], values: v });
+  const res = (v: Record<string, string>) =>
+    statusOf({
+      step: step('status', 'status', []),
+      host: 'h',
+      status: 'checked',
+      durationMs: 0,
+      stdout: '',
+      commands: [],
+      values: v,
+    });
   assert.deepEqual(res({ maintenance: 'off' }).maintenance, { on: false });
   assert.equal(res({}).maintenance, undefined);
   assert.deepEqual(res({ maintenance: '1764000000' }).maintenance, { on: true, since: '2025-11-24T16:00:00.000Z' });

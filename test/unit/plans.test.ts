@@ -4,13 +4,18 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { parseSettings } from '../../src/settings/load.ts';
 import * as S from '../../src/steps/setup.ts';
+import * as F from '../../src/steps/server-files.ts';
 import * as B from '../../src/steps/build.ts';
 import * as SL from '../../src/steps/slots.ts';
 import { step } from '../../src/plan.ts';
 import { PRELUDE, renderScript, parseOutput, describeCommand } from '../../src/render.ts';
+import { LIBRARY_TEXT } from '../../src/library.ts';
 import { raw, sh } from '../../src/shell.ts';
 
-const seed = readFileSync(new URL('../fixtures/seed000.ini', import.meta.url), 'utf8').replace('email_host_password =', 'email_host_password = hunter2');
+const seed = readFileSync(new URL('../fixtures/seed000.ini', import.meta.url), 'utf8').replace(
+  'email_host_password =',
+  'email_host_password = hunter2',
+);
 const s = parseSettings(seed, { app: 'NOME_APP', file: 'settings.ini' });
 const ctx = { appUser: s.appUser };
 const shown = (st: ReturnType<typeof S.packages>) => st.commands.map((c) => describeCommand(c, st, ctx)).join('\n');
@@ -18,18 +23,24 @@ const shown = (st: ReturnType<typeof S.packages>) => st.commands.map((c) => desc
 test('packages: one apt-get for what is missing, skipped when all are installed', () => {
   const st = S.packages(s);
   assert.equal(st.commands.length, 1);
-  assert.match(String(st.commands[0].run), /apt-get install -y -qq --no-install-recommends .*nginx supervisor git python3-venv python3-pip python3-dev build-essential/);
-  assert.match(String(st.commands[0].unless), /dpkg-query/);
+  assert.match(
+    String(st.commands[0].run),
+    /^deploy_apt_install nginx supervisor git python3-venv python3-pip python3-dev build-essential /,
+  );
+  assert.match(String(st.commands[0].unless), /^deploy_packages_installed nginx supervisor git /);
   assert.ok(st.privileged);
 });
 
 test('app user: a system user without a login shell, directories owned as the layout says', () => {
   const text = shown(S.appUser(s));
-  assert.match(text, /useradd --system --user-group --home-dir \/opt\/django --create-home --shell \/usr\/sbin\/nologin django/);
+  assert.match(
+    text,
+    /useradd --system --user-group --home-dir \/opt\/django --create-home --shell \/usr\/sbin\/nologin django/,
+  );
   // The home is root's; the app owns only its own directories in it, and makes everything below them itself.
-  assert.match(text, /\[root\] __root_only_dir "\$\(dirname \/opt\/django\)" && chown -h root:root \/opt\/django && chmod 0755 \/opt\/django/);
+  assert.match(text, /# skip if: deploy_home_is_roots \/opt\/django\n\[root\] deploy_home_to_root \/opt\/django\n/);
   assert.match(text, /\[root\] __app_dir_in_root_dir 0700 django \/opt\/django\/.ssh/);
-  assert.match(text, /\[django\] mkdir -p \/opt\/django\/apps\/NOME_APP\/slots && chmod 00755/);
+  assert.match(text, /\[django\] deploy_own_dir 00755 \/opt\/django\/apps\/NOME_APP\/slots\n/);
   assert.match(text, /\[root\] __root_dir 0750 root:django \/opt\/django\/configs\/apps/);
 });
 
@@ -42,9 +53,11 @@ test('deploy key: generated only when missing, as the app user', () => {
 test('config file: SECRET_KEY made on the server, kept if present; secrets redacted in what is shown', () => {
   const st = S.configFile(s);
   const cmd = st.commands[0];
-  assert.match(String(cmd.run), /__config '\^\(database_url\|email_host_password\)\[\[:space:\]\]\*=' - \/opt\/django\/configs\/apps\/NOME_APP.conf/);
-  assert.match(PRELUDE, /__config\(\) \{[^]*sed -n 's\/\^secret_key[^]*\/dev\/urandom/);
-  assert.match(String(cmd.run), /__put \/opt\/django\/configs\/apps\/NOME_APP.conf 0640 root:django/);
+  assert.equal(
+    String(cmd.run),
+    'deploy_config_file /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password',
+  );
+  assert.match(LIBRARY_TEXT, /__config\(\) \{[^]*sed -n 's\/\^secret_key[^]*\/dev\/urandom/);
   assert.match(String(cmd.stdin), /email_host_password = \[redacted\]/);
   assert.match(cmd.stdin!.reveal(), /email_host_password = hunter2/);
   assert.doesNotMatch(renderScript(st, ctx, false), /hunter2/);
@@ -52,24 +65,48 @@ test('config file: SECRET_KEY made on the server, kept if present; secrets redac
 });
 
 test('templates: nginx catch-all site, static and media from shared/, both slots, the switch file decides', () => {
-  const site = String(S.nginxSiteContent(s));
+  const site = String(F.nginxSiteContent(s));
   assert.match(site, /listen 80 default_server;\n\s+listen \[::\]:80 default_server;/);
   assert.match(site, /server_name _;/);
   // Static files: the live slot's release's own (the switch file decides), the other slot's as a fallback.
   assert.match(site, /set \$deploy_static \/opt\/django\/apps\/NOME_APP\/slots\/a\/.deploy-www;/);
-  assert.match(site, /if \(-f \/opt\/django\/apps\/NOME_APP\/slots\/live-b\) \{[^}]*set \$deploy_static \/opt\/django\/apps\/NOME_APP\/slots\/b\/.deploy-www;/);
-  assert.match(site, /location \/static\/ \{\n\s+root \$deploy_static;\n\s+try_files \$uri @deploy_NOME_APP_static_previous;/);
-  assert.match(site, /upstream deploy_NOME_APP_a \{\n\s+server 127.0.0.1:8032 max_fails=0;\n\s+server 127.0.0.1:8033 max_fails=0 backup;/);
-  assert.match(site, /upstream deploy_NOME_APP_b \{\n\s+server 127.0.0.1:8033 max_fails=0;\n\s+server 127.0.0.1:8032 max_fails=0 backup;/);
-  assert.match(site, /if \(-f \/opt\/django\/apps\/NOME_APP\/slots\/live-b\) \{\n\s+set \$deploy_upstream deploy_NOME_APP_b;/);
+  assert.match(
+    site,
+    /if \(-f \/opt\/django\/apps\/NOME_APP\/slots\/live-b\) \{[^}]*set \$deploy_static \/opt\/django\/apps\/NOME_APP\/slots\/b\/.deploy-www;/,
+  );
+  assert.match(
+    site,
+    /location \/static\/ \{\n\s+root \$deploy_static;\n\s+try_files \$uri @deploy_NOME_APP_static_previous;/,
+  );
+  assert.match(
+    site,
+    /upstream deploy_NOME_APP_a \{\n\s+server 127.0.0.1:8032 max_fails=0;\n\s+server 127.0.0.1:8033 max_fails=0 backup;/,
+  );
+  assert.match(
+    site,
+    /upstream deploy_NOME_APP_b \{\n\s+server 127.0.0.1:8033 max_fails=0;\n\s+server 127.0.0.1:8032 max_fails=0 backup;/,
+  );
+  assert.match(
+    site,
+    /if \(-f \/opt\/django\/apps\/NOME_APP\/slots\/live-b\) \{\n\s+set \$deploy_upstream deploy_NOME_APP_b;/,
+  );
   assert.match(site, /proxy_pass http:\/\/\$deploy_upstream;/);
   assert.match(site, /open_file_cache off;/);
-  const named = parseSettings(seed.replace('[APP]', 'server_name = example.com www.example.com\n[APP]'), { app: 'NOME_APP', file: 'x' });
-  assert.match(String(S.nginxSiteContent(named)), /listen 80;\n\s+listen \[::\]:80;\n\s+server_name example.com www.example.com;/);
+  const named = parseSettings(seed.replace('[APP]', 'server_name = example.com www.example.com\n[APP]'), {
+    app: 'NOME_APP',
+    file: 'x',
+  });
+  assert.match(
+    String(F.nginxSiteContent(named)),
+    /listen 80;\n\s+listen \[::\]:80;\n\s+server_name example.com www.example.com;/,
+  );
 });
 
 test('templates: supervisor slot runs gunicorn as the app user; the environment comes from the release, not this file', () => {
-  const withEnv = parseSettings(seed.replace('[APP]', '[ENV]\nAPI_KEY = sk-live-123\n[APP]'), { app: 'NOME_APP', file: 'x' });
+  const withEnv = parseSettings(seed.replace('[APP]', '[ENV]\nAPI_KEY = sk-live-123\n[APP]'), {
+    app: 'NOME_APP',
+    file: 'x',
+  });
   const conf = SL.supervisorConfig(withEnv, 'a');
   assert.match(String(conf), /^\[program:NOME_APP-a\]$/m);
   assert.match(String(conf), /^user=django$/m);
@@ -82,14 +119,28 @@ test('templates: supervisor slot runs gunicorn as the app user; the environment 
   assert.match(env.reveal(), /^DJANGO_SETTINGS_MODULE=NOME_APP.settings.prod$/m);
   assert.match(String(env), /^API_KEY=\[redacted\]$/m);
   const write = B.writeEnvFile(withEnv, 'r1');
-  assert.doesNotMatch(String(write.run), /sk-live/, 'the values go on stdin, never in the command');
-  assert.match(String(write.run), /umask 077/);
+  assert.equal(
+    String(write.run),
+    'deploy_write_env /opt/django/apps/NOME_APP/releases/r1/.deploy-env',
+    'the values go on stdin, never in the command',
+  );
+  assert.match(write.stdin!.reveal(), /^API_KEY=sk-live-123$/m);
 });
 
 test('pip honours system_site_packages, index and find-links', () => {
-  const offline = parseSettings(seed.replace('[APP]', 'system_site_packages = yes\npip_find_links = /srv/wheels\n[APP]'), { app: 'NOME_APP', file: 'x' });
-  assert.match(String(B.virtualenv(offline, 'r1').run), /-m venv --system-site-packages/);
-  assert.match(String(B.requirements(offline, 'r1').run), /pip install --find-links \/srv\/wheels --no-index -r requirements.txt/);
+  const offline = parseSettings(
+    seed.replace('[APP]', 'system_site_packages = yes\npip_find_links = /srv/wheels\n[APP]'),
+    { app: 'NOME_APP', file: 'x' },
+  );
+  // The options reach pip and the environment's key (remote/lib/build.sh; test/unit/lib-build.test.ts runs them).
+  assert.equal(
+    String(B.virtualenv(offline, 'r1').run),
+    'deploy_virtualenv /opt/django/apps/NOME_APP/releases/r1 /opt/django/virtualenvs/NOME_APP python3 true --find-links /srv/wheels --no-index',
+  );
+  assert.equal(
+    String(B.requirements(offline, 'r1').run),
+    'deploy_requirements /opt/django/apps/NOME_APP/releases/r1 python3 --find-links /srv/wheels --no-index',
+  );
   assert.match(String(B.gunicorn(offline, 'r1').unless), /import gunicorn/);
 });
 
@@ -100,7 +151,12 @@ function runLocally(st: ReturnType<typeof step>) {
 }
 
 test('script protocol: changed, already done, per-command output', () => {
-  const st = step('t', 'test', [{ run: raw('echo one') }, { run: raw('echo two'), unless: raw('true') }, { run: raw('echo three'), probe: true }], false);
+  const st = step(
+    't',
+    'test',
+    [{ run: raw('echo one') }, { run: raw('echo two'), unless: raw('true') }, { run: raw('echo three'), probe: true }],
+    false,
+  );
   const { code, parsed } = runLocally(st);
   assert.equal(code, 0);
   assert.deepEqual([...parsed.changed], [1]);
@@ -111,7 +167,12 @@ test('script protocol: changed, already done, per-command output', () => {
 });
 
 test('script protocol: the failing command is named with its status and stderr; later commands do not run', () => {
-  const st = step('t', 'test', [{ run: raw('echo ok') }, { run: sh`echo ${'bad thing'} >&2; exit 7` }, { run: raw('echo never') }], false);
+  const st = step(
+    't',
+    'test',
+    [{ run: raw('echo ok') }, { run: sh`echo ${'bad thing'} >&2; exit 7` }, { run: raw('echo never') }],
+    false,
+  );
   const { code, parsed } = runLocally(st);
   assert.equal(code, 7);
   assert.deepEqual(parsed.failed, { index: 2, status: 7 });
@@ -128,7 +189,12 @@ test('script protocol: commands cannot read the rest of the script from stdin', 
 });
 
 test('script protocol: a here-document feeds the first command of a pipeline', () => {
-  const st = step('t', 'test', [{ run: raw('tr a-z A-Z | cat'), stdin: { toString: () => 'x', reveal: () => 'hello' } }], false);
+  const st = step(
+    't',
+    'test',
+    [{ run: raw('tr a-z A-Z | cat'), stdin: { toString: () => 'x', reveal: () => 'hello' } }],
+    false,
+  );
   const { parsed } = runLocally(st);
   assert.equal(parsed.stdout[1], 'HELLO');
 });
@@ -142,7 +208,12 @@ test('a step guard skips the whole step', () => {
 });
 
 test('script protocol: output without a final newline does not hide the next marker', () => {
-  const st = step('t', 'test', [{ run: raw('printf partial') }, { run: raw('printf "no newline" >&2; exit 3') }], false);
+  const st = step(
+    't',
+    'test',
+    [{ run: raw('printf partial') }, { run: raw('printf "no newline" >&2; exit 3') }],
+    false,
+  );
   const { code, parsed } = runLocally(st);
   assert.equal(code, 3);
   assert.equal(parsed.stdout[1], 'partial');
@@ -160,7 +231,14 @@ test('switch: Ctrl-C and the script race for one decision file; whoever comes fi
   mkdirSync(`${t.appRoot}/slots`, { recursive: true });
   const tctx = { appUser: t.appUser };
   // Run locally as this user: the app user's commands too.
-  const bash = (st: ReturnType<typeof step>) => spawnSync('bash', ['-s'], { input: renderScript({ ...st, privileged: false, commands: st.commands.map((c) => ({ ...c, as: undefined })) }, tctx, true) });
+  const bash = (st: ReturnType<typeof step>) =>
+    spawnSync('bash', ['-s'], {
+      input: renderScript(
+        { ...st, privileged: false, commands: st.commands.map((c) => ({ ...c, as: undefined })) },
+        tctx,
+        true,
+      ),
+    });
   const point = step('p', 'abort point', [SW.abortPoint(t, 'tok1')], false);
   const request = { ...SW.abortRequest(t, 'tok1'), privileged: false };
   // Ctrl-C first: the script stops before the switch.
@@ -185,7 +263,19 @@ test('switch: the commit is one file; current follows the live slot', async () =
   symlinkSync(`${root}/releases/r2`, `${root}/slots/b`);
   symlinkSync(`${root}/releases/r1`, `${root}/current`);
   // Run locally as this user: the app user's commands too.
-  const bash = (cmds: ReturnType<typeof SW.switchTo>) => spawnSync('bash', ['-s'], { input: renderScript(step('t', 't', cmds.map((c) => ({ ...c, as: undefined })), false), { appUser: t.appUser }, true) });
+  const bash = (cmds: ReturnType<typeof SW.switchTo>) =>
+    spawnSync('bash', ['-s'], {
+      input: renderScript(
+        step(
+          't',
+          't',
+          cmds.map((c) => ({ ...c, as: undefined })),
+          false,
+        ),
+        { appUser: t.appUser },
+        true,
+      ),
+    });
   // A run killed right after the commit: the flag says b, current still names r1; repair fixes current.
   assert.equal(bash([SW.commitSwitch(t, 'b')]).status, 0);
   assert.ok(existsSync(`${root}/slots/live-b`));
@@ -202,14 +292,50 @@ test('every plan renders to a script bash can parse', async () => {
   const D = await import('../../src/steps/deploy.ts');
   const SW = await import('../../src/steps/switch.ts');
   const O = await import('../../src/steps/ops.ts');
-  const withAll = parseSettings(seed.replace('[APP]', 'test_command = python manage.py check\n[ENV]\nA = "$(touch /tmp/x)"\n[APP]'), { app: 'NOME_APP', file: 'x' });
+  const withAll = parseSettings(
+    seed.replace('[APP]', 'test_command = python manage.py check\n[ENV]\nA = "$(touch /tmp/x)"\n[APP]'),
+    { app: 'NOME_APP', file: 'x' },
+  );
   const lock = { by: 'me@here', pid: 1, since: 'now', what: 'deploy', token: 'tok' };
   const ref = { name: 'r1', commit: 'a'.repeat(40), ref: 'main' };
-  const g = { release: 'r1', slot: 'b' as const, token: 'tok', log: {}, prune: true, kind: 'deploy' as const, processes: false, primary: true };
+  const g = {
+    release: 'r1',
+    slot: 'b' as const,
+    token: 'tok',
+    log: {},
+    prune: true,
+    kind: 'deploy' as const,
+    processes: false,
+    primary: true,
+  };
   const plans = [
-    S.sudoCheck(), S.probeHome(withAll), S.packages(withAll), S.checkPackages(withAll), S.appUser(withAll), S.deployKey(withAll), S.repoAccess(withAll), S.virtualenvsDir(withAll), S.clone(withAll), S.configFile(withAll), S.gunicornConfig(withAll), S.supervisorConfigStep(withAll), S.nginxConfig(withAll), S.verifySite(withAll),
-    D.prepare(withAll, lock, 'v1'), D.prepare(withAll, lock, 'v1', D.configFingerprint(withAll), false), D.inspect(withAll, lock, false), D.build(withAll, ref), D.startNew(withAll, 'r1', 'b'), D.switchOver(withAll, g), D.startAndSwitch(withAll, g), D.abandon(withAll, { release: 'r1', slot: 'b', token: 'tok', log: {} }), D.inspect(withAll, lock), D.inspect(withAll),
-    SW.abortRequest(withAll, 'tok'), O.status(withAll), O.logs(withAll, 10, false),
+    S.sudoCheck(),
+    S.probeHome(withAll),
+    S.packages(withAll),
+    S.checkPackages(withAll),
+    S.appUser(withAll),
+    S.deployKey(withAll),
+    S.repoAccess(withAll),
+    S.virtualenvsDir(withAll),
+    S.clone(withAll),
+    S.configFile(withAll),
+    S.gunicornConfig(withAll),
+    S.supervisorConfigStep(withAll),
+    S.nginxConfig(withAll),
+    S.verifySite(withAll),
+    D.prepare(withAll, lock, 'v1'),
+    D.prepare(withAll, lock, 'v1', D.configFingerprint(withAll), false),
+    D.inspect(withAll, lock, false),
+    D.build(withAll, ref),
+    D.startNew(withAll, 'r1', 'b'),
+    D.switchOver(withAll, g),
+    D.startAndSwitch(withAll, g),
+    D.abandon(withAll, { release: 'r1', slot: 'b', token: 'tok', log: {} }),
+    D.inspect(withAll, lock),
+    D.inspect(withAll),
+    SW.abortRequest(withAll, 'tok'),
+    O.status(withAll),
+    O.logs(withAll, 10, false),
   ];
   for (const st of plans) {
     for (const reveal of [true, false]) {

@@ -7,7 +7,12 @@ import { DeployError, UsageError } from '../../src/errors.ts';
 
 const rel = (name: string, state: ReleaseInfo['state'] = 'built'): ReleaseInfo => ({ name, state });
 // Newest first, as parseReleases returns them.
-const releases = [rel('20261123T120500-v1.3.0'), rel('20261123T120400-cccccccc', 'failed'), rel('20261123T120300-bbbbbbbb'), rel('20261123T120200-aaaaaaaa')];
+const releases = [
+  rel('20261123T120500-v1.3.0'),
+  rel('20261123T120400-cccccccc', 'failed'),
+  rel('20261123T120300-bbbbbbbb'),
+  rel('20261123T120200-aaaaaaaa'),
+];
 
 test('rollback goes one back from the live release, skipping failed ones, until the oldest', () => {
   assert.equal(chooseTarget(releases, '20261123T120500-v1.3.0'), '20261123T120300-bbbbbbbb');
@@ -26,12 +31,27 @@ test('rollback current is the newest built release; a name or unique prefix sele
 test('release names show the version: the tag, else the short commit', () => {
   const at = new Date('2026-11-22T14:05:01.123Z');
   assert.equal(releaseName('a'.repeat(40), 'tag', 'v1.4.0', at), '20261122T140501-v1.4.0');
-  assert.equal(releaseName('0123456789abcdef'.repeat(2) + '01234567', 'branch', 'main', at), '20261122T140501-01234567');
-  assert.deepEqual(parseResolved(`${'f'.repeat(40)} tag v1.4.0\n`), { commit: 'f'.repeat(40), kind: 'tag', ref: 'v1.4.0' });
+  assert.equal(
+    releaseName(`${'0123456789abcdef'.repeat(2)}01234567`, 'branch', 'main', at),
+    '20261122T140501-01234567',
+  );
+  assert.deepEqual(parseResolved(`${'f'.repeat(40)} tag v1.4.0\n`), {
+    commit: 'f'.repeat(40),
+    kind: 'tag',
+    ref: 'v1.4.0',
+  });
   assert.equal(parseResolved('garbage'), undefined);
 });
 
 test('parseReleases reads the listing newest first, tolerating unreadable metadata', () => {
-  const out = parseReleases('20261123T120200-aaaaaaaa\tbuilt\t{"ref":"main","commit":"aaaa"}\n20261123T120300-bbbbbbbb\tfailed\tnot json\n');
-  assert.deepEqual(out.map((r) => [r.name, r.state, r.ref]), [['20261123T120300-bbbbbbbb', 'failed', undefined], ['20261123T120200-aaaaaaaa', 'built', 'main']]);
+  const out = parseReleases(
+    '20261123T120200-aaaaaaaa\tbuilt\t{"ref":"main","commit":"aaaa"}\n20261123T120300-bbbbbbbb\tfailed\tnot json\n',
+  );
+  assert.deepEqual(
+    out.map((r) => [r.name, r.state, r.ref]),
+    [
+      ['20261123T120300-bbbbbbbb', 'failed', undefined],
+      ['20261123T120200-aaaaaaaa', 'built', 'main'],
+    ],
+  );
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ini from 'ini';
 import { parseSettings } from '../../src/settings/load.ts';
-import { SettingsError, UsageError } from '../../src/errors.ts';
+import { type SettingsError, UsageError } from '../../src/errors.ts';
 import { BAD_INPUTS, DEFAULT_ARGS, HOSTILE_ACCEPTED, fillIn } from '../reliability/bad-inputs.ts';
 
 const PLACES = { host: '10.213.9.9', key: '/root/.ssh/testbed_ed25519', repo: 'git@10.213.9.8:/srv/git/demo.git' };
@@ -33,7 +33,10 @@ test('at least 70 bad inputs, each named once, built on the placeholders', () =>
   for (const { name, settings } of [...BAD_INPUTS, ...HOSTILE_ACCEPTED]) {
     // Also a plain replaceAll of the placeholders must not change anything else.
     assert.ok(!/(?<![@\uff20])HOST/.test(settings), `${name}: HOST only after @`);
-    assert.ok(settings.split('KEY').length <= 2 && !/KEY(?!$)/m.test(settings.replace(/^identity_file = KEY$/m, '')), `${name}: KEY only as identity_file`);
+    assert.ok(
+      settings.split('KEY').length <= 2 && !/KEY(?!$)/m.test(settings.replace(/^identity_file = KEY$/m, '')),
+      `${name}: KEY only as identity_file`,
+    );
     assert.ok(!settings.replace(/^repositorio = REPO$/m, '').includes('REPO'), `${name}: REPO only as repositorio`);
   }
 });
@@ -52,8 +55,12 @@ for (const input of BAD_INPUTS) {
 
 for (const accepted of HOSTILE_ACCEPTED) {
   test(`accepted literally: ${accepted.name}`, () => {
-    const s = parseSettings(fillIn(accepted.settings, PLACES), { app: (accepted.args ?? DEFAULT_ARGS)[0], file: 'settings.ini' });
+    const s = parseSettings(fillIn(accepted.settings, PLACES), {
+      app: (accepted.args ?? DEFAULT_ARGS)[0],
+      file: 'settings.ini',
+    });
     for (const [k, v] of Object.entries(accepted.env ?? {})) assert.equal(s.env[k]?.reveal(), v, k);
-    for (const [k, v] of Object.entries(accepted.email ?? {})) assert.equal((s.email[k] as { reveal(): string }).reveal(), v, k);
+    for (const [k, v] of Object.entries(accepted.email ?? {}))
+      assert.equal((s.email[k] as { reveal(): string }).reveal(), v, k);
   });
 }

@@ -29,7 +29,8 @@ test('yes/no and number keys: their defaults are values they accept', () => {
 
 test('literal defaults pass their own rule (load.ts uses them unchecked)', () => {
   for (const k of KEYS.filter((d) => d.rule && d.default)) {
-    for (const item of k.list ? list(k.default, k.list) : [k.default!]) assert.equal(k.rule!(item), undefined, `${k.key} = ${k.default}`);
+    for (const item of k.list ? list(k.default, k.list) : [k.default!])
+      assert.equal(k.rule!(item), undefined, `${k.key} = ${k.default}`);
   }
 });
 
@@ -37,17 +38,30 @@ test("every example in settings.example.ini loads, all set at once (the free sec
   let text = exampleSettings();
   // [HOSTS] replaces deploy_hosts: its own variant below.
   // env_file's example names a local file: tested on its own (settings-env-file.test.ts).
-  for (const k of KEYS.filter((d) => d.section !== 'HOSTS' && d.key !== 'env_file')) text = text.replace(new RegExp(`^; ${k.key} =`, 'm'), `${k.key} =`);
-  for (const [section, line] of Object.entries(FREE_EXAMPLES)) text = text.replace(new RegExp(`^; \\[${section}\\]$`, 'm'), `[${section}]`).replace(`; ${line}`, line);
+  for (const k of KEYS.filter((d) => d.section !== 'HOSTS' && d.key !== 'env_file'))
+    text = text.replace(new RegExp(`^; ${k.key} =`, 'm'), `${k.key} =`);
+  for (const [section, line] of Object.entries(FREE_EXAMPLES))
+    text = text.replace(new RegExp(`^; \\[${section}\\]$`, 'm'), `[${section}]`).replace(`; ${line}`, line);
   const s = parseSettings(text, { app: 'myapp', file: 'settings.ini' });
   assert.equal(s.runOnce.warm_cache, 'python manage.py warm_cache');
   assert.equal(s.parallel, 10);
   assert.deepEqual(s.batchSize, { percent: 25 });
-  assert.deepEqual(s.proxyJump.map((h) => h.label), ['ubuntu@bastion.example.com']);
+  assert.deepEqual(
+    s.proxyJump.map((h) => h.label),
+    ['ubuntu@bastion.example.com'],
+  );
   let byRole = text.replace(/^deploy_hosts = .*$/m, '').replace(/^; \[HOSTS\]$/m, '[HOSTS]');
-  for (const k of KEYS.filter((d) => d.section === 'HOSTS')) byRole = byRole.replace(new RegExp(`^; ${k.key} =`, 'm'), `${k.key} =`);
+  for (const k of KEYS.filter((d) => d.section === 'HOSTS'))
+    byRole = byRole.replace(new RegExp(`^; ${k.key} =`, 'm'), `${k.key} =`);
   const r = parseSettings(byRole, { app: 'myapp', file: 'settings.ini' });
-  assert.deepEqual(r.hosts.map((h) => [h.label, h.roles]), [['ubuntu@10.0.1.11', ['web']], ['ubuntu@10.0.1.12', ['web']], ['ubuntu@10.0.1.21', ['worker']]]);
+  assert.deepEqual(
+    r.hosts.map((h) => [h.label, h.roles]),
+    [
+      ['ubuntu@10.0.1.11', ['web']],
+      ['ubuntu@10.0.1.12', ['web']],
+      ['ubuntu@10.0.1.21', ['worker']],
+    ],
+  );
   assert.equal(r.primary, 'ubuntu@10.0.1.11');
   assert.equal(s.deployUser, 'deployer');
   assert.deepEqual(s.extraPackages, ['libpq-dev', 'python3-psycopg2']);

@@ -4,7 +4,23 @@ import { execFileSync } from 'node:child_process';
 import { quote, sh, Secret } from '../../src/shell.ts';
 
 test('quote() round-trips through bash for hostile strings', () => {
-  const values = ['plain', 'a b', "it's", '$(reboot)', 'x; touch /tmp/pwned', '`id`', 'a\nb', '', '*', '~/x', "'\"$\\", '-n', 'ünïcode', '{a,b}', '!event'];
+  const values = [
+    'plain',
+    'a b',
+    "it's",
+    '$(reboot)',
+    'x; touch /tmp/pwned',
+    '`id`',
+    'a\nb',
+    '',
+    '*',
+    '~/x',
+    '\'"$\\',
+    '-n',
+    'ünïcode',
+    '{a,b}',
+    '!event',
+  ];
   for (const v of values) {
     const out = execFileSync('bash', ['-c', `printf %s ${quote(v)}`]).toString();
     assert.equal(out, v, `quote(${JSON.stringify(v)}) = ${quote(v)}`);

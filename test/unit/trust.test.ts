@@ -15,8 +15,21 @@ const variants = TRUST_VARIANTS;
 const ALLOWED = [
   /(?:\btest|\[) (?:! )?-[edfLS] \S+/g,
   /\bstat -c \S+ \S+/g,
+  // The library's existence tests (remote/lib/): whether the switch file, or setup's directory, is there.
+  /deploy_live_slot \S+/g,
+  // The switch file again, which these only hand to deploy_live_slot (remote/lib/programs.sh, status.sh).
+  /deploy_when_live \S+/g,
+  /deploy_when_idle \S+/g,
+  /deploy_live_http \S+/g,
+  // Its DIR goes to the app user's shell only (sudo -u USER), as the sudo line below.
+  /deploy_follow_logs \S+ \S+ \S+ \S+/g,
+  /deploy_require_setup \S+/g,
+  // The stopping slot's marker (remote/lib/slots.sh): removed as the app user (sudo -u), once the slot stopped.
+  /deploy_stop_in_background \S+ \S+ \S+ \S+/g,
   /__app_dir_in_root_dir \S+ \S+ \S+/g,
-  /__give_to_app \S+ \S+( dir)?/g,
+  /__give_to_app(?: \S+)+/g,
+  // remote/lib/config.sh: root's copies of releases gone from the app's releases/ (it only tests that one exists).
+  /deploy_prune_kept \S+ \S+/g,
   /sudo -n (?:-H )?-u \S+ [^;&|]*/g,
 ];
 
@@ -30,7 +43,11 @@ test('no root command reads, writes, links, chowns or deletes in a tree the app 
           if (runsAs(cmd, st) === 'app') continue;
           rootCommands++;
           const rest = ALLOWED.reduce((t, re) => t.replace(re, ''), rootText(cmd, st));
-          assert.deepEqual(appPaths(s, rest), [], `${name}: ${command}, step ${st.id}, command ${i + 1} (as root) names:\n${rest}`);
+          assert.deepEqual(
+            appPaths(s, rest),
+            [],
+            `${name}: ${command}, step ${st.id}, command ${i + 1} (as root) names:\n${rest}`,
+          );
         }
       }
     }
@@ -38,7 +55,7 @@ test('no root command reads, writes, links, chowns or deletes in a tree the app 
   assert.ok(rootCommands > 100, `only ${rootCommands} root commands were looked at`);
 });
 
-test('what root installs comes from the settings or root\'s own copies, never from a release', () => {
+test("what root installs comes from the settings or root's own copies, never from a release", () => {
   for (const text of Object.values(variants)) {
     const s = parseSettings(text, { app: 'NOME_APP', file: 'settings.ini' });
     for (const steps of Object.values(catalog(s))) {
@@ -59,16 +76,25 @@ test('text from a server is shown with its control characters escaped', () => {
   assert.equal(terminalSafe('ünïcode ✓'), 'ünïcode ✓');
 });
 
-test('a file root reads or writes may not be set inside the app user\'s directories', () => {
+test("a file root reads or writes may not be set inside the app user's directories", () => {
   const problems = (extra: string) => {
     try {
-      parseSettings(seed.replace(/^arquivo_config = .*$/m, '').replace('[APP]', `${extra}\n[APP]`), { app: 'NOME_APP', file: 'settings.ini' });
+      parseSettings(seed.replace(/^arquivo_config = .*$/m, '').replace('[APP]', `${extra}\n[APP]`), {
+        app: 'NOME_APP',
+        file: 'settings.ini',
+      });
       return '';
     } catch (e) {
       return (e as Error).message;
     }
   };
-  assert.match(problems('config_file = /opt/django/apps/NOME_APP/shared/app.conf'), /config_file .*is inside \/opt\/django\/apps, which the app user writes/);
-  assert.match(problems('server_name = a.test\nssl = custom\nssl_certificate = /opt/django/.ssh/a.crt'), /ssl_certificate .*is inside \/opt\/django\/.ssh, which the app user writes/);
+  assert.match(
+    problems('config_file = /opt/django/apps/NOME_APP/shared/app.conf'),
+    /config_file .*is inside \/opt\/django\/apps, which the app user writes/,
+  );
+  assert.match(
+    problems('server_name = a.test\nssl = custom\nssl_certificate = /opt/django/.ssh/a.crt'),
+    /ssl_certificate .*is inside \/opt\/django\/.ssh, which the app user writes/,
+  );
   assert.equal(problems('config_file = /opt/django/configs/apps/x.conf'), '');
 });

@@ -1,0 +1,23 @@
+# logs, planned for test/golden/settings/deploy-user.ini (npm run golden writes this file)
+# ---- logs [logs, bash -s]
+# step: logs
+__step=logs
+__begin 1
+{ __ctl blog logs 10
+} </dev/null
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_37965bf3dccc'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_app_logs
+{ deploy_app_logs 10 /opt/django/apps/blog/shared/log
+} </dev/null
+__DEPLOY_EOF_37965bf3dccc
+
+# ---- follow logs [logs, bash -s]
+# step: logs
+__step=logs
+__begin 1
+{ deploy_follow_logs blog 10 django /opt/django/apps/blog/shared/log
+} </dev/null

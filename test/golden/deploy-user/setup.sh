@@ -1,0 +1,1860 @@
+# setup, planned for test/golden/settings/deploy-user.ini (npm run golden writes this file)
+# ---- sudo works [sudo, bash -s]
+# step: sudo
+__step=sudo
+__begin 1
+{ sudo -n true
+} </dev/null
+
+# ---- app user's home /opt/django [home, sudo -n bash -s]
+# step: home
+__step=home
+__begin 1
+{ deploy_home_state /opt/django django .ssh .cache apps virtualenvs configs
+} </dev/null
+
+# ---- gunicorn ports free of other apps [ports, sudo -n bash -s]
+# step: ports
+__step=ports
+__begin 1
+{ deploy_binds_free blog 127.0.0.1:8050 127.0.0.1:8051
+} </dev/null
+
+# ---- django is a service account [app-user-check, sudo -n bash -s]
+# step: app-user-check
+__step=app-user-check
+__begin 1
+{ deploy_app_user_risks django sudo adm wheel docker lxd disk shadow root
+} </dev/null
+
+# ---- system packages present [packages, sudo -n bash -s]
+# step: packages
+__step=packages
+__begin 1
+{ deploy_packages_present python3 no nginx certbot openssl supervisorctl git curl python3
+} </dev/null
+
+# ---- app user django and its directories [user, sudo -n bash -s]
+# step: user
+__step=user
+__begin 1
+if { { id -u django
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ useradd --system --user-group --home-dir /opt/django --create-home --shell /usr/sbin/nologin django
+} </dev/null
+__mark changed
+fi
+__begin 2
+if { { deploy_home_is_roots /opt/django
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ deploy_home_to_root /opt/django
+} </dev/null
+__mark changed
+fi
+__begin 3
+{ __app_dir_in_root_dir 0700 django /opt/django/.ssh
+} </dev/null
+__begin 4
+{ __app_dir_in_root_dir 0700 django /opt/django/.cache
+} </dev/null
+__begin 5
+{ __app_dir_in_root_dir 0755 django /opt/django/apps
+} </dev/null
+__begin 6
+{ __app_dir_in_root_dir 0755 django /opt/django/virtualenvs
+} </dev/null
+__begin 7
+{ __give_to_app --dir django /opt/django/apps/blog
+} </dev/null
+__begin 8
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6a29ed68e05d'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ [ "$(stat -c '%a %U' /opt/django/apps/blog)" = '755 django' ]
+} </dev/null
+__DEPLOY_EOF_6a29ed68e05d
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a0089e8ee503'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_own_dir
+{ deploy_own_dir 00755 /opt/django/apps/blog
+} </dev/null
+__DEPLOY_EOF_a0089e8ee503
+__mark changed
+fi
+__begin 9
+{ __give_to_app django /opt/django/apps/blog/slots /opt/django/apps/blog/deploy.lock
+} </dev/null
+__begin 10
+{ __give_to_app --dir django /opt/django/apps/blog/releases
+} </dev/null
+__begin 11
+{ __give_to_app --dir django /opt/django/apps/blog/shared
+} </dev/null
+__begin 12
+{ __give_to_app --dir django /opt/django/apps/blog/shared/media
+} </dev/null
+__begin 13
+{ __give_to_app --dir django /opt/django/apps/blog/shared/static
+} </dev/null
+__begin 14
+{ __give_to_app --dir django /opt/django/apps/blog/shared/data
+} </dev/null
+__begin 15
+{ __give_to_app --dir django /opt/django/apps/blog/shared/log
+} </dev/null
+__begin 16
+{ __give_to_app --dir django /opt/django/virtualenvs/blog
+} </dev/null
+__i=17
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c519b226ae4c'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_own_dir
+__step=user
+__begin 17
+if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/releases)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00755 /opt/django/apps/blog/releases
+) </dev/null
+__mark changed
+fi
+__begin 18
+if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/slots)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00755 /opt/django/apps/blog/slots
+) </dev/null
+__mark changed
+fi
+__begin 19
+if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00755 /opt/django/apps/blog/shared
+) </dev/null
+__mark changed
+fi
+__begin 20
+if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/media)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00755 /opt/django/apps/blog/shared/media
+) </dev/null
+__mark changed
+fi
+__begin 21
+if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/static)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00755 /opt/django/apps/blog/shared/static
+) </dev/null
+__mark changed
+fi
+__begin 22
+if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/data)" = '750 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00750 /opt/django/apps/blog/shared/data
+) </dev/null
+__mark changed
+fi
+__begin 23
+if ( [ "$(stat -c '%a %U' /opt/django/apps/blog/shared/log)" = '750 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00750 /opt/django/apps/blog/shared/log
+) </dev/null
+__mark changed
+fi
+__begin 24
+if ( [ "$(stat -c '%a %U' /opt/django/virtualenvs/blog)" = '755 django' ]
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_own_dir 00755 /opt/django/virtualenvs/blog
+) </dev/null
+__mark changed
+fi
+__DEPLOY_EOF_c519b226ae4c
+__begin 25
+{ __root_dir 0750 root:django /opt/django/configs/apps
+} </dev/null
+__begin 26
+{ __root_dir 0750 root:django /var/log/deploy/blog
+} </dev/null
+__begin 27
+{ __root_dir 0755 root:root /var/lib/deploy/apps/blog/releases
+} </dev/null
+
+# ---- deploy user deployer (no root) [deploy-user, sudo -n bash -s]
+# step: deploy-user
+__step=deploy-user
+__begin 1
+if { { id -u deployer
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ useradd --create-home --shell /bin/bash deployer
+} </dev/null
+__mark changed
+fi
+__begin 2
+if { { id -nG deployer | tr ' ' '
+' | grep -qx django
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ usermod -aG django deployer
+} </dev/null
+__mark changed
+fi
+__begin 3
+if { { ! id -nG deployer | tr ' ' '
+' | grep -qxE adm\|supervisor
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ deploy_leave_groups deployer adm supervisor
+} </dev/null
+__mark changed
+fi
+__begin 4
+{ deploy_authorized_keys deployer
+} <<'__DEPLOY_EOF_d9fd9eb69a21'
+ssh-ed25519 AAAA test
+__DEPLOY_EOF_d9fd9eb69a21
+__begin 5
+{ deploy_sudoers /etc/sudoers.d/deploy-blog-deployer deployer
+} <<'__DEPLOY_EOF_3a0e16875a46'
+# Written by `deploy blog setup`: deployer deploys blog without root.
+# It may become django, and run deploy-ctl for blog only (its programs: start, stop, status, logs).
+deployer ALL=(django) NOPASSWD: ALL
+deployer ALL=(root) NOPASSWD: /usr/local/sbin/deploy-ctl blog *
+__DEPLOY_EOF_3a0e16875a46
+
+# ---- deploy-ctl (start, stop and logs of the app's programs) [control, sudo -n bash -s]
+# step: control
+__step=control
+__begin 1
+{ __put /usr/local/sbin/deploy-ctl 0755 root:root
+} <<'__DEPLOY_EOF_f4e8d7a1009a'
+#!/bin/bash
+# deploy-ctl: what may be done as root to one app's programs, and nothing else.
+# Installed by `deploy APP setup` as /usr/local/sbin/deploy-ctl (from remote/deploy-ctl.sh).
+# A deploy user runs it through sudo, pinned to its own app by its sudoers rule
+# (`deploy-ctl APP *`); root's own runs use it too, so both go the same way.
+# It trusts only what root wrote: the app's list of programs and logs in
+# /var/lib/deploy/apps/APP/ctl.conf (setup and root's deploys write it from the settings).
+#
+#   deploy-ctl APP start PROGRAM             start it (its program file re-read first when it changed)
+#   deploy-ctl APP stop PROGRAM...           stop each and wait for it; a stopped or unknown one is fine
+#   deploy-ctl APP status PROGRAM...         "<program> <STATE> <detail>" per program
+#   deploy-ctl APP log PROGRAM LINES         the end of one program's log
+#   deploy-ctl APP logs LINES [follow]       the programs' logs and the site's nginx logs
+set -euo pipefail
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
+readonly SOCKET=/var/run/supervisor.sock
+
+die() {
+  printf 'deploy-ctl: %s\n' "$1" >&2
+  exit "${2:-2}"
+}
+
+[ "$#" -ge 2 ] || die 'usage: deploy-ctl APP start|stop|status|log|logs ...'
+app=$1 action=$2
+shift 2
+[[ $app =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$ ]] || die "not an app name: ${app@Q}"
+conf=/var/lib/deploy/apps/$app/ctl.conf
+{ [ -f "$conf" ] && [ ! -L "$conf" ]; } || die "$app is not set up for deploy-ctl on this server: run \`deploy $app setup\`" 1
+manager='' programs=' ' logdir='' sitelogs=()
+while read -r key value; do
+  case $key in
+    manager) manager=$value ;;
+    programs) programs=" $value " ;;
+    logs) logdir=$value ;;
+    site_logs) read -r -a sitelogs <<<"$value" ;;
+  esac
+done <"$conf"
+[ "$manager" = supervisor ] || [ "$manager" = systemd ] || die "$conf names no process manager" 1
+
+# known PROGRAM: one of this app's programs (never another app's: the list is root's, from the settings).
+known() {
+  case $programs in *" $1 "*) return 0 ;; esac
+  die "not a program of $app: ${1@Q}"
+}
+
+# rpc METHOD [STRING [BOOLEAN]]: supervisord's XML-RPC over its socket, the answer on one line
+# (curl: ~15 ms, where each supervisorctl start-up costs ~170 ms). Fails when nothing answers.
+rpc() {
+  local params=''
+  if [ "$#" -ge 2 ]; then params="<param><value><string>$2</string></value></param>"; fi
+  if [ "$#" -ge 3 ]; then params="$params<param><value><boolean>$3</boolean></value></param>"; fi
+  curl -s --max-time 60 --unix-socket "$SOCKET" http://localhost/RPC2 -H 'Content-Type: text/xml' \
+    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.$1</methodName><params>$params</params></methodCall>" | tr -d '\n'
+}
+
+# fault ANSWER: the fault's name (ALREADY_STARTED, NOT_RUNNING, SPAWN_ERROR...), empty when none.
+fault() {
+  case $1 in *'<fault>'*) sed -n 's:.*<name>faultString</name><value><string>\([A-Z_]*\).*:\1:p' <<<"$1" ;; esac
+}
+
+supervisor_up() {
+  [ -S "$SOCKET" ] || die "supervisor is not running on this server (no $SOCKET): systemctl start supervisor" 1
+}
+
+start() {
+  local p=$1 out f
+  known "$p"
+  if [ "$manager" = systemd ]; then
+    if [ "$(systemctl show -p NeedDaemonReload --value "$p.service")" = yes ]; then systemctl daemon-reload; fi
+    systemctl start "$p.service"
+    return
+  fi
+  supervisor_up
+  # A program added or changed since supervisord read it: update it first (stops and re-adds it).
+  if rpc reloadConfig | grep -qF "<string>$p</string>"; then supervisorctl update "$p" >/dev/null; fi
+  out=$(rpc startProcess "$p" 1) || die "supervisor did not answer on $SOCKET" 1
+  f=$(fault "$out")
+  case $f in
+    '' | ALREADY_STARTED) ;;
+    *) die "$p did not start: $f" 1 ;;
+  esac
+}
+
+stop() {
+  local p out f
+  for p in "$@"; do known "$p"; done
+  for p in "$@"; do
+    if [ "$manager" = systemd ]; then
+      systemctl stop "$p.service" 2>/dev/null || true
+      continue
+    fi
+    [ -S "$SOCKET" ] || return 0
+    out=$(rpc stopProcess "$p" 1) || die "supervisor did not answer on $SOCKET" 1
+    f=$(fault "$out")
+    case $f in
+      '' | NOT_RUNNING | BAD_NAME) ;;
+      *) die "$p did not stop: $f" 1 ;;
+    esac
+  done
+}
+
+status() {
+  local p st pid since
+  for p in "$@"; do known "$p"; done
+  if [ "$manager" = supervisor ]; then
+    supervisor_up
+    supervisorctl status "$@" 2>/dev/null || true
+    return
+  fi
+  for p in "$@"; do
+    st=$(systemctl show -p ActiveState --value "$p.service" 2>/dev/null || true)
+    pid=$(systemctl show -p MainPID --value "$p.service" 2>/dev/null || true)
+    since=$(systemctl show -p ActiveEnterTimestamp --value "$p.service" 2>/dev/null || true)
+    case $st in
+      active) echo "$p RUNNING pid $pid, since $since" ;;
+      activating) echo "$p STARTING" ;;
+      failed) echo "$p FATAL (systemd: failed)" ;;
+      *) echo "$p STOPPED" ;;
+    esac
+  done
+}
+
+lines() {
+  [[ $1 =~ ^[0-9]{1,7}$ ]] || die "not a number of lines: ${1@Q}"
+}
+
+log() {
+  local p=$1 n=$2
+  known "$p"
+  lines "$n"
+  if [ "$manager" = systemd ]; then
+    journalctl -q --no-pager -o cat -n "$n" -u "$p.service" 2>/dev/null || true
+  else
+    local name=${p#"$app"-}
+    case $name in a | b) name=gunicorn-$name ;; esac
+    tail -n "$n" "$logdir/$name.log" 2>/dev/null || true
+  fi
+}
+
+logs() {
+  local n=$1 follow=${2:-} files=() units=() p
+  lines "$n"
+  [ -z "$follow" ] || [ "$follow" = follow ] || die "logs LINES [follow], not ${follow@Q}"
+  for p in $programs; do units+=(-u "$p.service"); done
+  if [ "$manager" = supervisor ]; then
+    for p in "$logdir"/*.log; do [ -f "$p" ] && files+=("$p"); done
+  fi
+  for p in "${sitelogs[@]}"; do [ -f "$p" ] && files+=("$p"); done
+  if [ "$manager" = systemd ] && [ -n "$follow" ]; then
+    { echo '==> journal <=='; journalctl -q --no-pager -o short-iso -n "$n" -f "${units[@]}"; } &
+  elif [ "$manager" = systemd ]; then
+    echo '==> journal <=='
+    journalctl -q --no-pager -o short-iso -n "$n" "${units[@]}" 2>/dev/null || true
+  fi
+  if [ "${#files[@]}" -gt 0 ]; then
+    # One file alone gets no "==> file <==" heading from tail: ask for it.
+    tail -v -n "$n" ${follow:+-F} "${files[@]}" 2>/dev/null || true
+  fi
+  wait
+}
+
+case $action in
+  start) [ "$#" = 1 ] || die 'start PROGRAM'; start "$1" ;;
+  stop) [ "$#" -ge 1 ] || die 'stop PROGRAM...'; stop "$@" ;;
+  status) [ "$#" -ge 1 ] || die 'status PROGRAM...'; status "$@" ;;
+  log) [ "$#" = 2 ] || die 'log PROGRAM LINES'; log "$1" "$2" ;;
+  logs) { [ "$#" -ge 1 ] && [ "$#" -le 2 ]; } || die 'logs LINES [follow]'; logs "$@" ;;
+  *) die "unknown action ${action@Q}: start, stop, status, log or logs" ;;
+esac
+__DEPLOY_EOF_f4e8d7a1009a
+__begin 2
+{ deploy_ctl_conf /var/lib/deploy/apps/blog /var/lib/deploy/apps/blog/ctl.conf blog
+} <<'__DEPLOY_EOF_e28a98a42122'
+# blog: written by `deploy blog setup`; read by /usr/local/sbin/deploy-ctl.
+manager supervisor
+programs blog-a blog-b
+logs /var/log/deploy/blog
+site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
+__DEPLOY_EOF_e28a98a42122
+__begin 3
+if { { ! grep -qs 'Written by .deploy' /etc/supervisor/conf.d/00-deploy-socket.conf
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ rm -f /etc/supervisor/conf.d/00-deploy-socket.conf
+} </dev/null
+__mark changed
+fi
+__begin 4
+if { { deploy_socket_is_roots /var/run/supervisor.sock /etc/supervisor/conf.d/00-deploy-socket.conf
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ deploy_socket_to_root /var/run/supervisor.sock
+} </dev/null
+__mark changed
+fi
+
+# ---- lock [lock, sudo -n bash -s]
+# step: lock
+__step=lock
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b67cd628babb'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_lock deploy_page_left __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+__step=lock
+__begin 1
+( deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+) </dev/null
+__mark changed
+__begin 2
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+) </dev/null
+__begin 3
+( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
+) </dev/null
+__begin 4
+( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
+) </dev/null
+__begin 5
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
+) </dev/null
+__DEPLOY_EOF_b67cd628babb
+
+# ---- deploy key [deploy-key, sudo -n bash -s]
+# step: deploy-key
+__step=deploy-key
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_20f6b292368f'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+__step=deploy-key
+__begin 1
+if ( test -f /opt/django/.ssh/id_ed25519
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( ssh-keygen -q -t ed25519 -N '' -C django@blog-deploy -f /opt/django/.ssh/id_ed25519
+) </dev/null
+__mark changed
+fi
+__begin 2
+( cat /opt/django/.ssh/id_ed25519.pub
+) </dev/null
+__DEPLOY_EOF_20f6b292368f
+
+# ---- repository access [repo-access, sudo -n bash -s]
+# step: repo-access
+__step=repo-access
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8d7ceaf3c3fe'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C ls-remote --symref git@github.com:example/blog.git HEAD
+} </dev/null
+__DEPLOY_EOF_8d7ceaf3c3fe
+
+# ---- virtualenvs directory [virtualenvs, sudo -n bash -s]
+# step: virtualenvs
+__step=virtualenvs
+__begin 1
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a4034a64df04'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test -d /opt/django/virtualenvs/blog
+} </dev/null
+__DEPLOY_EOF_a4034a64df04
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f85362d434a1'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ mkdir -p /opt/django/virtualenvs/blog
+} </dev/null
+__DEPLOY_EOF_f85362d434a1
+__mark changed
+fi
+
+# ---- git clone (repository cache) [clone, sudo -n bash -s]
+# step: clone
+__step=clone
+__begin 1
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_13077359784e'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test -d /opt/django/apps/blog/repo
+} </dev/null
+__DEPLOY_EOF_13077359784e
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_281e1a6e2b5d'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_git
+{ deploy_git /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C clone --quiet --mirror git@github.com:example/blog.git /opt/django/apps/blog/repo
+} </dev/null
+__DEPLOY_EOF_281e1a6e2b5d
+__mark changed
+fi
+
+# ---- config file /opt/django/configs/apps/blog.conf [config, sudo -n bash -s]
+# step: config
+__step=config
+__begin 1
+{ deploy_config_file /opt/django/configs/apps/blog.conf django database_url,email_host_password
+} <<'__DEPLOY_EOF_36d1eadbf824'
+# blog: the app's configuration, written by `deploy blog setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
+static_root = /opt/django/apps/blog/current/.deploy-www/static
+media_root = /opt/django/apps/blog/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_36d1eadbf824
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_402321a5a752'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_refresh_secrets
+{ deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
+} <<'__DEPLOY_EOF_36d1eadbf824'
+# blog: the app's configuration, written by `deploy blog setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
+static_root = /opt/django/apps/blog/current/.deploy-www/static
+media_root = /opt/django/apps/blog/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_36d1eadbf824
+__DEPLOY_EOF_402321a5a752
+
+# ---- log rotation [logrotate, sudo -n bash -s]
+# step: logrotate
+__step=logrotate
+__begin 1
+{ deploy_put_mkdir /etc/logrotate.d/deploy-blog 0644 root:root
+} <<'__DEPLOY_EOF_8167f6495979'
+# blog: written by `deploy blog setup` from templates/logrotate.conf.
+# The programs' logs (gunicorn's slots and the processes'): supervisor writes them, appending, into
+# a directory only root can write, and does not rotate them itself. copytruncate: no process has
+# to reopen its log.
+/var/log/deploy/blog/*.log {
+    weekly
+    rotate 8
+    maxsize 50M
+    missingok
+    notifempty
+    compress
+    delaycompress
+    copytruncate
+}
+# The app's own logs, in its own directory: rotated as the app user (root never writes there).
+/opt/django/apps/blog/shared/log/*.log {
+    weekly
+    rotate 8
+    maxsize 50M
+    missingok
+    notifempty
+    compress
+    delaycompress
+    copytruncate
+    su django django
+}
+__DEPLOY_EOF_8167f6495979
+
+# ---- virtualenv [virtualenv, sudo -n bash -s]
+# step: virtualenv
+__step=virtualenv
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_32f588ab3b51'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+__step=virtualenv
+__begin 1
+if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_export /opt/django/apps/blog/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/blog/releases/NEW main
+) </dev/null
+__mark changed
+fi
+__begin 2
+if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
+__mark changed
+fi
+__begin 3
+( deploy_write_env /opt/django/apps/blog/releases/NEW/.deploy-env
+) <<'__DEPLOY_EOF_270cf67ed0aa'
+DJANGO_SETTINGS_MODULE=blog.settings.prod
+APP_CONFIG_FILE=/opt/django/apps/blog/releases/NEW/.deploy/app.conf
+__DEPLOY_EOF_270cf67ed0aa
+__mark changed
+__begin 4
+( deploy_release_dir /opt/django/apps/blog/releases/NEW/.deploy
+) </dev/null
+__mark changed
+__begin 5
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
+) <<'__DEPLOY_EOF_c0c22d41b779'
+# gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
+# deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
+# Each slot's --bind comes from its program (supervisor or systemd).
+# gunicorn_workers is not set: gunicorn's advice, 2 x the host's CPUs + 1 (at most 12).
+import multiprocessing
+workers = min(2 * multiprocessing.cpu_count() + 1, 12)
+threads = 1
+timeout = 30
+# A slot being retired finishes its in-flight requests within this time.
+graceful_timeout = 30
+keepalive = 5
+# Logs go to stdout/stderr: supervisor writes them to /opt/django/apps/blog/shared/log, systemd to the journal.
+accesslog = "-"
+errorlog = "-"
+capture_output = True
+forwarded_allow_ips = "127.0.0.1"
+__DEPLOY_EOF_c0c22d41b779
+__mark changed
+__begin 6
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
+) <<'__DEPLOY_EOF_ce5491adfe0d'
+# blog: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_blog_a {
+    server 127.0.0.1:8050 max_fails=0;
+    server 127.0.0.1:8051 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_blog_b {
+    server 127.0.0.1:8051 max_fails=0;
+    server 127.0.0.1:8050 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_blog_site {
+    127.0.0.1 blog;
+    ::1 blog;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_blog_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_blog_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_blog_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_blog_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_blog_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name blog.example.org;
+    server_tokens off;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    location ^~ /.well-known/acme-challenge/ {
+        root /var/lib/deploy/acme;
+        default_type text/plain;
+        try_files $uri =404;
+    }
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
+    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name blog.example.org;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_blog_a;
+    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
+    if (-f /opt/django/apps/blog/slots/live-b) {
+        set $deploy_upstream deploy_blog_b;
+        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/blog/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_blog_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_blog_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/blog/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_blog_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+    location @deploy_blog_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/blog/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_ce5491adfe0d
+__mark changed
+__begin 7
+( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
+) <<'__DEPLOY_EOF_6ffeb83b8eb0'
+# blog: the app's configuration, written by `deploy blog setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
+static_root = /opt/django/apps/blog/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/blog/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6ffeb83b8eb0
+__mark changed
+__DEPLOY_EOF_32f588ab3b51
+__begin 8
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_ce5491adfe0d'
+# blog: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_blog_a {
+    server 127.0.0.1:8050 max_fails=0;
+    server 127.0.0.1:8051 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_blog_b {
+    server 127.0.0.1:8051 max_fails=0;
+    server 127.0.0.1:8050 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_blog_site {
+    127.0.0.1 blog;
+    ::1 blog;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_blog_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_blog_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_blog_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_blog_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_blog_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name blog.example.org;
+    server_tokens off;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    location ^~ /.well-known/acme-challenge/ {
+        root /var/lib/deploy/acme;
+        default_type text/plain;
+        try_files $uri =404;
+    }
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
+    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name blog.example.org;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_blog_a;
+    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
+    if (-f /opt/django/apps/blog/slots/live-b) {
+        set $deploy_upstream deploy_blog_b;
+        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/blog/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_blog_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_blog_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/blog/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_blog_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+    location @deploy_blog_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/blog/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_ce5491adfe0d
+__begin 9
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_6ffeb83b8eb0'
+# blog: the app's configuration, written by `deploy blog setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
+static_root = /opt/django/apps/blog/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/blog/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6ffeb83b8eb0
+__begin 10
+{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
+} </dev/null
+__begin 11
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e8e6d2913261'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
+} </dev/null
+__DEPLOY_EOF_e8e6d2913261
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fd8019f3ab48'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: __pip deploy_virtualenv
+{ deploy_virtualenv /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
+} </dev/null
+__DEPLOY_EOF_fd8019f3ab48
+__mark changed
+fi
+
+# ---- gunicorn [gunicorn, sudo -n bash -s]
+# step: gunicorn
+__step=gunicorn
+__begin 1
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4b34882a4f7b'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ /opt/django/apps/blog/releases/NEW/.venv/bin/python -c 'import gunicorn'
+} </dev/null
+__DEPLOY_EOF_4b34882a4f7b
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69f16e966bac'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: __pip deploy_gunicorn
+{ deploy_gunicorn /opt/django/apps/blog/releases/NEW python3
+} </dev/null
+__DEPLOY_EOF_69f16e966bac
+__mark changed
+fi
+
+# ---- gunicorn config [gunicorn-config, sudo -n bash -s]
+# step: gunicorn-config
+__step=gunicorn-config
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea2c2bb748ec'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_own_file
+__step=gunicorn-config
+__begin 1
+( deploy_own_file /opt/django/apps/blog/gunicorn.conf.py 0644
+) <<'__DEPLOY_EOF_c0c22d41b779'
+# gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
+# deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
+# Each slot's --bind comes from its program (supervisor or systemd).
+# gunicorn_workers is not set: gunicorn's advice, 2 x the host's CPUs + 1 (at most 12).
+import multiprocessing
+workers = min(2 * multiprocessing.cpu_count() + 1, 12)
+threads = 1
+timeout = 30
+# A slot being retired finishes its in-flight requests within this time.
+graceful_timeout = 30
+keepalive = 5
+# Logs go to stdout/stderr: supervisor writes them to /opt/django/apps/blog/shared/log, systemd to the journal.
+accesslog = "-"
+errorlog = "-"
+capture_output = True
+forwarded_allow_ips = "127.0.0.1"
+__DEPLOY_EOF_c0c22d41b779
+__DEPLOY_EOF_ea2c2bb748ec
+
+# ---- supervisor config [supervisor-config, sudo -n bash -s]
+# step: supervisor-config
+__step=supervisor-config
+__begin 1
+{ __put /etc/systemd/system/deploy-blog-boot.service 0644 root:root
+} <<'__DEPLOY_EOF_0539e5702d55'
+# blog: written by `deploy blog setup` from templates/boot.service.
+# Whenever supervisor (re)starts (boot, package upgrade, restart), start the live gunicorn slot
+# only: the one nginx sends traffic to (/opt/django/apps/blog/slots/live-b present: slot b, else slot a). The
+# slot programs do not start by themselves: a started idle slot would answer as nginx's backup.
+[Unit]
+Description=Start the live slot of blog (deploy)
+After=supervisor.service
+PartOf=supervisor.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'for i in $(seq 120); do supervisorctl pid >/dev/null 2>&1 && break; sleep 0.5; done; if [ -e /opt/django/apps/blog/slots/live-b ]; then slot=b; else slot=a; fi; [ -e /opt/django/apps/blog/slots/$slot ] || exit 0; exec supervisorctl start blog-$slot'
+
+[Install]
+WantedBy=supervisor.service
+__DEPLOY_EOF_0539e5702d55
+__begin 2
+{ __put /etc/supervisor/conf.d/blog-a.conf 0644 root:root
+} <<'__DEPLOY_EOF_36228b03a811'
+; blog gunicorn, slot a: written by deploy from templates/supervisor.conf.
+; The slot directory is a symlink to the release this slot runs; deploy points it at
+; a new release only while the slot is stopped, so a running slot never changes code.
+; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
+; the app user's), read by the shell that starts gunicorn: it is never in this file.
+[program:blog-a]
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8050 blog.wsgi:application'
+directory=/opt/django/apps/blog/slots/a
+user=django
+environment=HOME="/opt/django",USER="django"
+; Not started by supervisord itself: deploy-blog-boot.service starts only the live slot
+; (a started idle slot would answer as nginx's backup while the live one boots).
+autostart=false
+autorestart=true
+startsecs=0
+startretries=3
+stopsignal=TERM
+stopwaitsecs=35
+; TERM goes to the gunicorn master only: it stops its workers gracefully itself (sending TERM
+; to the whole group makes workers die mid-request and gunicorn 20's logging trip over it).
+stopasgroup=false
+killasgroup=true
+redirect_stderr=true
+stdout_logfile=/var/log/deploy/blog/gunicorn-a.log
+; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
+stdout_logfile_maxbytes=0
+stdout_logfile_backups=0
+__DEPLOY_EOF_36228b03a811
+__begin 3
+{ __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root
+} <<'__DEPLOY_EOF_af242bf1dcc7'
+; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
+; The slot directory is a symlink to the release this slot runs; deploy points it at
+; a new release only while the slot is stopped, so a running slot never changes code.
+; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
+; the app user's), read by the shell that starts gunicorn: it is never in this file.
+[program:blog-b]
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
+directory=/opt/django/apps/blog/slots/b
+user=django
+environment=HOME="/opt/django",USER="django"
+; Not started by supervisord itself: deploy-blog-boot.service starts only the live slot
+; (a started idle slot would answer as nginx's backup while the live one boots).
+autostart=false
+autorestart=true
+startsecs=0
+startretries=3
+stopsignal=TERM
+stopwaitsecs=35
+; TERM goes to the gunicorn master only: it stops its workers gracefully itself (sending TERM
+; to the whole group makes workers die mid-request and gunicorn 20's logging trip over it).
+stopasgroup=false
+killasgroup=true
+redirect_stderr=true
+stdout_logfile=/var/log/deploy/blog/gunicorn-b.log
+; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
+stdout_logfile_maxbytes=0
+stdout_logfile_backups=0
+__DEPLOY_EOF_af242bf1dcc7
+__begin 4
+if { { deploy_boot_enabled deploy-blog-boot.service /etc/systemd/system/deploy-blog-boot.service
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ deploy_enable_boot deploy-blog-boot.service
+} </dev/null
+__mark changed
+fi
+__begin 5
+{ deploy_if_changed "$__step_changed" deploy_reread_programs supervisor 1
+} </dev/null
+
+# ---- HTTPS: challenge directory, renewal [certificate-prepare, sudo -n bash -s]
+# step: certificate-prepare
+__step=certificate-prepare
+__begin 1
+if { { test -d /var/lib/deploy/acme/.well-known/acme-challenge
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ install -d -m 0755 /var/lib/deploy/acme /var/lib/deploy/acme/.well-known /var/lib/deploy/acme/.well-known/acme-challenge
+} </dev/null
+__mark changed
+fi
+__begin 2
+{ deploy_put_mkdir /etc/letsencrypt/renewal-hooks/deploy/deploy-nginx-reload 0755 root:root
+} <<'__DEPLOY_EOF_d65d41736ee5'
+#!/bin/sh
+# Written by deploy from templates/certbot-deploy-hook.sh. certbot runs it after it renewed a
+# certificate (certbot.timer, twice a day): nginx then serves the new one. The reload is graceful
+# (requests under way finish on the old workers); a config nginx -t rejects leaves nginx as it is.
+nginx -t -q && systemctl reload nginx
+__DEPLOY_EOF_d65d41736ee5
+__begin 3
+if { { deploy_tls_linked /etc/nginx/deploy-tls/blog
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ deploy_tls_placeholder /etc/nginx/deploy-tls/blog blog.example.org
+} </dev/null
+__mark changed
+fi
+__begin 4
+if { { deploy_services_on certbot.timer
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ systemctl enable --quiet --now certbot.timer
+} </dev/null
+__mark changed
+fi
+
+# ---- HTTPS certificate for blog.example.org [certificate, sudo -n bash -s]
+# step: certificate
+__step=certificate
+__begin 1
+if { { deploy_tls_current /etc/nginx/deploy-tls/blog blog 2592000 blog.example.org
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ deploy_tls_obtain /etc/nginx/deploy-tls/blog blog /var/lib/deploy/acme https://acme-v02.api.letsencrypt.org/directory ops@example.org blog.example.org
+} </dev/null
+__mark changed
+fi
+__begin 2
+{ deploy_nginx_reload changed
+} </dev/null
+
+# ---- nginx config [nginx-config, sudo -n bash -s]
+# step: nginx-config
+__step=nginx-config
+__begin 1
+{ deploy_nginx_pending /etc/nginx/sites-available/blog.reload-pending
+} </dev/null
+__begin 2
+if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fa4789f2d8f9'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ test ! -e /opt/django/apps/blog/slots/live
+} </dev/null
+__DEPLOY_EOF_fa4789f2d8f9
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7536b4f57d09'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_live_from_legacy
+{ deploy_live_from_legacy /opt/django/apps/blog/slots/live /opt/django/apps/blog/slots/live-b
+} </dev/null
+__DEPLOY_EOF_7536b4f57d09
+__mark changed
+fi
+__begin 3
+{ __put /etc/nginx/sites-available/blog 0644 root:root
+} <<'__DEPLOY_EOF_ce5491adfe0d'
+# blog: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_blog_a {
+    server 127.0.0.1:8050 max_fails=0;
+    server 127.0.0.1:8051 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_blog_b {
+    server 127.0.0.1:8051 max_fails=0;
+    server 127.0.0.1:8050 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_blog_site {
+    127.0.0.1 blog;
+    ::1 blog;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_blog_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_blog_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_blog_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_blog_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_blog_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name blog.example.org;
+    server_tokens off;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    location ^~ /.well-known/acme-challenge/ {
+        root /var/lib/deploy/acme;
+        default_type text/plain;
+        try_files $uri =404;
+    }
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
+    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name blog.example.org;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_blog_a;
+    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
+    if (-f /opt/django/apps/blog/slots/live-b) {
+        set $deploy_upstream deploy_blog_b;
+        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/blog/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_blog_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_blog_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/blog/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_blog_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+    location @deploy_blog_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/blog/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_ce5491adfe0d
+__begin 4
+{ __link /etc/nginx/sites-available/blog /etc/nginx/sites-enabled/blog
+} </dev/null
+__begin 5
+{ __put /etc/nginx/sites-available/deploy-default-80 0644 root:root
+} <<'__DEPLOY_EOF_d0a06643df92'
+# Written by deploy from templates/nginx-default.conf: nginx's default server on port 80.
+# A request for a host name no site claims gets no answer at all (the connection is closed),
+# so no app's page or certificate ever answers for a name that is not its own.
+# Every app deployed to this server with server_name names shares this file.
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    access_log off;
+    return 444;
+}
+__DEPLOY_EOF_d0a06643df92
+__begin 6
+{ __link /etc/nginx/sites-available/deploy-default-80 /etc/nginx/sites-enabled/deploy-default-80
+} </dev/null
+__begin 7
+{ __put /etc/nginx/sites-available/deploy-default-443 0644 root:root
+} <<'__DEPLOY_EOF_9939138d3adc'
+# Written by deploy from templates/nginx-default.conf: nginx's default server on port 443.
+# A request for a host name no site claims gets no answer at all (the TLS handshake is refused),
+# so no app's page or certificate ever answers for a name that is not its own.
+# Every app deployed to this server with server_name names shares this file.
+server {
+    listen 443 ssl http2 default_server;
+    listen [::]:443 ssl http2 default_server;
+    ssl_reject_handshake on;
+    # The handshake's protocol is settled before the name is known: this server's list applies to all.
+    ssl_protocols TLSv1.2 TLSv1.3;
+    server_name _;
+    server_tokens off;
+    access_log off;
+    return 444;
+}
+__DEPLOY_EOF_9939138d3adc
+__begin 8
+{ __link /etc/nginx/sites-available/deploy-default-443 /etc/nginx/sites-enabled/deploy-default-443
+} </dev/null
+__begin 9
+{ __unlink /etc/nginx/sites-enabled/default
+} </dev/null
+__begin 10
+if { { [ "$(stat -c '%a %U:%G' /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log 2>/dev/null | sort -u)" = '640 www-data:adm' ]
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ deploy_nginx_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
+} </dev/null
+__mark changed
+fi
+__begin 11
+{ deploy_nginx_reload pending
+} </dev/null
+__begin 12
+{ rm -f /etc/nginx/sites-available/blog.reload-pending
+} </dev/null
+__begin 13
+if { { test ! -e /etc/nginx/sites-available/blog.upstream
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ rm -f /etc/nginx/sites-available/blog.upstream /etc/nginx/sites-available/blog.upstream.deploy-prev
+} </dev/null
+__mark changed
+fi
+
+# ---- django [django, sudo -n bash -s]
+# step: django
+__step=django
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7642ad732e25'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __load_env deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
+__step=django
+__begin 1
+if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_django /opt/django/apps/blog/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
+) </dev/null
+__mark changed
+fi
+__begin 2
+( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
+) </dev/null
+__begin 3
+( deploy_django_record /opt/django/apps/blog/releases/NEW
+) </dev/null
+__begin 4
+if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/blog/releases/NEW/.deploy-built
+) </dev/null
+__mark changed
+fi
+__DEPLOY_EOF_7642ad732e25
+
+# ---- live slot [live, sudo -n bash -s]
+# step: live
+__step=live
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ced8b1bd2dbe'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_live_slot_release deploy_live_slot
+{ deploy_live_slot_release /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots
+} </dev/null
+__DEPLOY_EOF_ced8b1bd2dbe
+__begin 2
+{ deploy_program_states blog blog-a blog-b
+} </dev/null
+
+# ---- start [start, sudo -n bash -s]
+# step: start
+__step=start
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_199b2f9a2ead'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/blog/slots/a.stopping 45
+} </dev/null
+__DEPLOY_EOF_199b2f9a2ead
+__begin 2
+{ deploy_stop_programs blog blog-a
+} </dev/null
+__begin 3
+{ deploy_require_free 127.0.0.1:8050 a
+} </dev/null
+__i=4
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4a0de491b5fe'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
+__step=start
+__begin 4
+( deploy_require_venv /opt/django/apps/blog/releases/NEW
+) </dev/null
+__begin 5
+( deploy_link_slot /opt/django/apps/blog/slots a /opt/django/apps/blog/releases/NEW
+) </dev/null
+__mark changed
+__DEPLOY_EOF_4a0de491b5fe
+__begin 6
+{ deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
+} </dev/null
+__begin 7
+{ __ctl blog start blog-a
+} </dev/null
+__mark changed
+__begin 8
+{ deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'
+} </dev/null
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_66e480db76bc'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_live_slot deploy_follow_current
+__step=start
+__begin 9
+if ( test ! -e /opt/django/apps/blog/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( rm -f /opt/django/apps/blog/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 10
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+) </dev/null
+__DEPLOY_EOF_66e480db76bc
+
+# ---- site answers through nginx [verify, sudo -n bash -s]
+# step: verify
+__step=verify
+__begin 1
+{ deploy_nginx_verify blog /var/log/nginx/blog.error.log https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
+} </dev/null
+
+# ---- processes [processes, sudo -n bash -s]
+# step: processes
+__step=processes
+__begin 1
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
+} </dev/null
+__begin 2
+{ deploy_update_programs supervisor
+} </dev/null
+
+# ---- unlock [unlock, sudo -n bash -s]
+# step: unlock
+__step=unlock
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4cc77e38f160'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_unlock
+{ deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
+} </dev/null
+__DEPLOY_EOF_4cc77e38f160

@@ -1,0 +1,23 @@
+# logs, planned for test/golden/settings/fleet.ini (npm run golden writes this file)
+# ---- logs [logs, sudo -n bash -s]
+# step: logs
+__step=logs
+__begin 1
+{ __ctl shop logs 10
+} </dev/null
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9d0ab981bdc2'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_app_logs
+{ deploy_app_logs 10 /opt/django/apps/shop/shared/log
+} </dev/null
+__DEPLOY_EOF_9d0ab981bdc2
+
+# ---- follow logs [logs, sudo -n bash -s]
+# step: logs
+__step=logs
+__begin 1
+{ deploy_follow_logs shop 10 django /opt/django/apps/shop/shared/log
+} </dev/null

@@ -1,0 +1,1517 @@
+# deploy, planned for test/golden/settings/one-host.ini (npm run golden writes this file)
+# ---- lock, fetch and resolve [prepare, sudo -n bash -s]
+# step: prepare
+__step=prepare
+__begin 1
+{ deploy_require_setup /opt/django/apps/NOME_APP/repo NOME_APP
+} </dev/null
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e5bc17d03cb'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_lock
+{ deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+} </dev/null
+__DEPLOY_EOF_7e5bc17d03cb
+__mark changed
+__begin 3
+{ deploy_require_services 'the site is down' nginx supervisor
+} </dev/null
+__begin 4
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e868b6012795'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_require_this_version
+{ deploy_require_this_version /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP /opt/django/apps/NOME_APP/slots NOME_APP
+} </dev/null
+__DEPLOY_EOF_e868b6012795
+__begin 5
+{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl NOME_APP
+} </dev/null
+__begin 6
+{ deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
+} <<'__DEPLOY_EOF_981ba4918084'
+# NOME_APP: written by `deploy NOME_APP setup`; read by /usr/local/sbin/deploy-ctl.
+manager supervisor
+programs NOME_APP-a NOME_APP-b
+logs /var/log/deploy/NOME_APP
+site_logs /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log
+__DEPLOY_EOF_981ba4918084
+__i=7
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_24f459a29a72'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+__step=prepare
+__begin 7
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+) </dev/null
+__begin 8
+( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
+) </dev/null
+__begin 9
+( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
+) </dev/null
+__begin 10
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
+) </dev/null
+__begin 11
+( deploy_fetch /opt/django/apps/NOME_APP/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
+) </dev/null
+__begin 12
+( deploy_resolve_ref /opt/django/apps/NOME_APP/repo main git@bitbucket.org:znc/e-hall.git
+) </dev/null
+__begin 13
+( deploy_clock /opt/django/apps/NOME_APP/releases
+) </dev/null
+__begin 14
+( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null
+__begin 15
+( deploy_live_fingerprint /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" [redacted]
+) </dev/null
+__DEPLOY_EOF_24f459a29a72
+
+# ---- build release NEW [build, sudo -n bash -s]
+# step: build
+__step=build
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_312df45d1c2f'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+__step=build
+__begin 1
+if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_export /opt/django/apps/NOME_APP/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/NOME_APP/releases/NEW main
+) </dev/null
+__mark changed
+fi
+__begin 2
+if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_finish_export /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/shared
+) <<'__DEPLOY_EOF_e3135646d5c0'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
+__DEPLOY_EOF_e3135646d5c0
+__mark changed
+fi
+__begin 3
+( deploy_write_env /opt/django/apps/NOME_APP/releases/NEW/.deploy-env
+) <<'__DEPLOY_EOF_d0677a8d0ef6'
+DJANGO_SETTINGS_MODULE=NOME_APP.settings.prod
+APP_CONFIG_FILE=/opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
+__DEPLOY_EOF_d0677a8d0ef6
+__mark changed
+__begin 4
+( deploy_release_dir /opt/django/apps/NOME_APP/releases/NEW/.deploy
+) </dev/null
+__mark changed
+__begin 5
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
+) <<'__DEPLOY_EOF_c749faf864a7'
+# gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
+# deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
+# Each slot's --bind comes from its program (supervisor or systemd).
+# gunicorn_workers is not set: gunicorn's advice, 2 x the host's CPUs + 1 (at most 12).
+import multiprocessing
+workers = min(2 * multiprocessing.cpu_count() + 1, 12)
+threads = 1
+timeout = 30
+# A slot being retired finishes its in-flight requests within this time.
+graceful_timeout = 30
+keepalive = 5
+# Logs go to stdout/stderr: supervisor writes them to /opt/django/apps/NOME_APP/shared/log, systemd to the journal.
+accesslog = "-"
+errorlog = "-"
+capture_output = True
+forwarded_allow_ips = "127.0.0.1"
+__DEPLOY_EOF_c749faf864a7
+__mark changed
+__begin 6
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
+) <<'__DEPLOY_EOF_328d73c2c153'
+# NOME_APP: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_NOME_APP_a {
+    server 127.0.0.1:8032 max_fails=0;
+    server 127.0.0.1:8033 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_NOME_APP_b {
+    server 127.0.0.1:8033 max_fails=0;
+    server 127.0.0.1:8032 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_NOME_APP_site {
+    127.0.0.1 NOME_APP;
+    ::1 NOME_APP;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_NOME_APP_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_NOME_APP_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_NOME_APP_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+    access_log /var/log/nginx/NOME_APP.access.log;
+    error_log /var/log/nginx/NOME_APP.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_NOME_APP_a;
+    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
+        set $deploy_upstream deploy_NOME_APP_b;
+        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_NOME_APP_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_NOME_APP_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/NOME_APP/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_NOME_APP_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+    location @deploy_NOME_APP_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/NOME_APP/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_328d73c2c153
+__mark changed
+__begin 7
+( deploy_release_config /opt/django/configs/apps/NOME_APP.conf NOME_APP /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
+) <<'__DEPLOY_EOF_6181fcf27f6f'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6181fcf27f6f
+__mark changed
+__DEPLOY_EOF_312df45d1c2f
+__begin 8
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_328d73c2c153'
+# NOME_APP: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_NOME_APP_a {
+    server 127.0.0.1:8032 max_fails=0;
+    server 127.0.0.1:8033 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_NOME_APP_b {
+    server 127.0.0.1:8033 max_fails=0;
+    server 127.0.0.1:8032 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_NOME_APP_site {
+    127.0.0.1 NOME_APP;
+    ::1 NOME_APP;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_NOME_APP_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_NOME_APP_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_NOME_APP_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+    access_log /var/log/nginx/NOME_APP.access.log;
+    error_log /var/log/nginx/NOME_APP.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_NOME_APP_a;
+    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
+        set $deploy_upstream deploy_NOME_APP_b;
+        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_NOME_APP_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_NOME_APP_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/NOME_APP/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_NOME_APP_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+    location @deploy_NOME_APP_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/NOME_APP/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_328d73c2c153
+__begin 9
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_6181fcf27f6f'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6181fcf27f6f
+__begin 10
+{ deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
+} </dev/null
+__i=11
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_030ede47c4bf'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __load_env __pip deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_refresh_secrets deploy_live_slot
+__step=build
+__begin 11
+( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
+) <<'__DEPLOY_EOF_58a325c7a9c7'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/current/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_58a325c7a9c7
+__begin 12
+if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_virtualenv /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
+) </dev/null
+__mark changed
+fi
+__begin 13
+if ( /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python -c 'import gunicorn'
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_gunicorn /opt/django/apps/NOME_APP/releases/NEW python3
+) </dev/null
+__mark changed
+fi
+__begin 14
+if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_requirements /opt/django/apps/NOME_APP/releases/NEW python3
+) </dev/null
+__mark changed
+fi
+__begin 15
+if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_django /opt/django/apps/NOME_APP/releases/NEW "c('collectstatic', interactive=False, verbosity=1)" "c('migrate', interactive=False)"
+) </dev/null
+__mark changed
+fi
+__begin 16
+( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
+) </dev/null
+__begin 17
+( deploy_django_record /opt/django/apps/NOME_APP/releases/NEW
+) </dev/null
+__begin 18
+if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
+) </dev/null
+__mark changed
+fi
+__DEPLOY_EOF_030ede47c4bf
+
+# ---- run once in NEW [run-once, sudo -n bash -s]
+# step: run-once
+__step=run-once
+
+
+# ---- start NEW in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
+# step: start+switch
+__step=start+switch
+__begin 1
+{ deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
+} <<'__DEPLOY_EOF_2e68a041f486'
+; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
+; The slot directory is a symlink to the release this slot runs; deploy points it at
+; a new release only while the slot is stopped, so a running slot never changes code.
+; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
+; the app user's), read by the shell that starts gunicorn: it is never in this file.
+[program:NOME_APP-b]
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
+directory=/opt/django/apps/NOME_APP/slots/b
+user=django
+environment=HOME="/opt/django",USER="django"
+; Not started by supervisord itself: deploy-NOME_APP-boot.service starts only the live slot
+; (a started idle slot would answer as nginx's backup while the live one boots).
+autostart=false
+autorestart=true
+startsecs=0
+startretries=3
+stopsignal=TERM
+stopwaitsecs=35
+; TERM goes to the gunicorn master only: it stops its workers gracefully itself (sending TERM
+; to the whole group makes workers die mid-request and gunicorn 20's logging trip over it).
+stopasgroup=false
+killasgroup=true
+redirect_stderr=true
+stdout_logfile=/var/log/deploy/NOME_APP/gunicorn-b.log
+; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
+stdout_logfile_maxbytes=0
+stdout_logfile_backups=0
+__DEPLOY_EOF_2e68a041f486
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/NOME_APP/slots/b.stopping 45
+} </dev/null
+__DEPLOY_EOF_3c829210b883
+__begin 3
+{ deploy_stop_programs NOME_APP NOME_APP-b
+} </dev/null
+__begin 4
+{ deploy_require_free 127.0.0.1:8033 b
+} </dev/null
+__i=5
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c7b0fe708f4c'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
+__step=start+switch
+__begin 5
+( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
+) </dev/null
+__begin 6
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW
+) </dev/null
+__mark changed
+__DEPLOY_EOF_c7b0fe708f4c
+__begin 7
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
+} </dev/null
+__begin 8
+{ __ctl NOME_APP start NOME_APP-b
+} </dev/null
+__mark changed
+__begin 9
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
+} </dev/null
+__begin 10
+{ deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes
+} <<'__DEPLOY_EOF_328d73c2c153'
+# NOME_APP: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_NOME_APP_a {
+    server 127.0.0.1:8032 max_fails=0;
+    server 127.0.0.1:8033 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_NOME_APP_b {
+    server 127.0.0.1:8033 max_fails=0;
+    server 127.0.0.1:8032 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_NOME_APP_site {
+    127.0.0.1 NOME_APP;
+    ::1 NOME_APP;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_NOME_APP_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_NOME_APP_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_NOME_APP_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+    access_log /var/log/nginx/NOME_APP.access.log;
+    error_log /var/log/nginx/NOME_APP.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_NOME_APP_a;
+    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
+        set $deploy_upstream deploy_NOME_APP_b;
+        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_NOME_APP_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_NOME_APP_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/NOME_APP/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_NOME_APP_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+    location @deploy_NOME_APP_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/NOME_APP/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_328d73c2c153
+__begin 11
+{ deploy_nginx_reload file /etc/nginx/sites-available/NOME_APP
+} </dev/null
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fa7c892ab4f'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_live_slot deploy_abort_point deploy_follow_current
+__step=start+switch
+__begin 12
+( deploy_abort_point /opt/django/apps/NOME_APP/deploy.decision-TOKEN
+) </dev/null
+__begin 13
+if ( test -e /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 14
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+) </dev/null
+__begin 15
+( touch /opt/django/apps/NOME_APP/slots/a.stopping
+) </dev/null
+__DEPLOY_EOF_5fa7c892ab4f
+__begin 16
+{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
+} </dev/null
+__begin 17
+{ deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
+} <<'__DEPLOY_EOF_58a325c7a9c7'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/current/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_58a325c7a9c7
+__begin 18
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
+} </dev/null
+__begin 19
+{ deploy_update_programs supervisor
+} </dev/null
+__i=20
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ad2cd80d368c'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __delete deploy_prune
+__step=start+switch
+__begin 20
+( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
+) </dev/null
+__begin 21
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
+) </dev/null
+__DEPLOY_EOF_ad2cd80d368c
+__begin 22
+{ deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
+} </dev/null
+__i=23
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cc6b9b35a900'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_log
+__step=start+switch
+__begin 23
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
+) </dev/null
+__begin 24
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
+) </dev/null
+__DEPLOY_EOF_cc6b9b35a900
+
+# ---- start NEW in slot b, health check [start, sudo -n bash -s]
+# step: start
+__step=start
+__begin 1
+{ deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
+} <<'__DEPLOY_EOF_2e68a041f486'
+; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
+; The slot directory is a symlink to the release this slot runs; deploy points it at
+; a new release only while the slot is stopped, so a running slot never changes code.
+; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
+; the app user's), read by the shell that starts gunicorn: it is never in this file.
+[program:NOME_APP-b]
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
+directory=/opt/django/apps/NOME_APP/slots/b
+user=django
+environment=HOME="/opt/django",USER="django"
+; Not started by supervisord itself: deploy-NOME_APP-boot.service starts only the live slot
+; (a started idle slot would answer as nginx's backup while the live one boots).
+autostart=false
+autorestart=true
+startsecs=0
+startretries=3
+stopsignal=TERM
+stopwaitsecs=35
+; TERM goes to the gunicorn master only: it stops its workers gracefully itself (sending TERM
+; to the whole group makes workers die mid-request and gunicorn 20's logging trip over it).
+stopasgroup=false
+killasgroup=true
+redirect_stderr=true
+stdout_logfile=/var/log/deploy/NOME_APP/gunicorn-b.log
+; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
+stdout_logfile_maxbytes=0
+stdout_logfile_backups=0
+__DEPLOY_EOF_2e68a041f486
+__begin 2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_wait_stopped
+{ deploy_wait_stopped /opt/django/apps/NOME_APP/slots/b.stopping 45
+} </dev/null
+__DEPLOY_EOF_3c829210b883
+__begin 3
+{ deploy_stop_programs NOME_APP NOME_APP-b
+} </dev/null
+__begin 4
+{ deploy_require_free 127.0.0.1:8033 b
+} </dev/null
+__i=5
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_355287996e79'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_require_venv deploy_replace_link deploy_link_slot
+__step=start
+__begin 5
+( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
+) </dev/null
+__begin 6
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW
+) </dev/null
+__mark changed
+__DEPLOY_EOF_355287996e79
+__begin 7
+{ deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
+} </dev/null
+__begin 8
+{ __ctl NOME_APP start NOME_APP-b
+} </dev/null
+__mark changed
+__begin 9
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
+} </dev/null
+__begin 10
+{ deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes
+} <<'__DEPLOY_EOF_328d73c2c153'
+# NOME_APP: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_NOME_APP_a {
+    server 127.0.0.1:8032 max_fails=0;
+    server 127.0.0.1:8033 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_NOME_APP_b {
+    server 127.0.0.1:8033 max_fails=0;
+    server 127.0.0.1:8032 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_NOME_APP_site {
+    127.0.0.1 NOME_APP;
+    ::1 NOME_APP;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_NOME_APP_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_NOME_APP_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_NOME_APP_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+    access_log /var/log/nginx/NOME_APP.access.log;
+    error_log /var/log/nginx/NOME_APP.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_NOME_APP_a;
+    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
+        set $deploy_upstream deploy_NOME_APP_b;
+        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_NOME_APP_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_NOME_APP_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/NOME_APP/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_NOME_APP_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+    location @deploy_NOME_APP_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/NOME_APP/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_328d73c2c153
+__begin 11
+{ deploy_nginx_reload file /etc/nginx/sites-available/NOME_APP
+} </dev/null
+
+# ---- ask the running step to stop before the switch [abort, sudo -n bash -s]
+# step: abort
+__step=abort
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_36f98d7d3801'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_abort_request
+{ deploy_abort_request /opt/django/apps/NOME_APP/deploy.decision-TOKEN
+} </dev/null
+__DEPLOY_EOF_36f98d7d3801
+
+# ---- switch traffic to NEW [switch, sudo -n bash -s]
+# step: switch
+__step=switch
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9af8867617b2'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_live_slot deploy_follow_current
+__step=switch
+__begin 1
+if ( test -e /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 2
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+) </dev/null
+__begin 3
+( touch /opt/django/apps/NOME_APP/slots/a.stopping
+) </dev/null
+__DEPLOY_EOF_9af8867617b2
+__begin 4
+{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
+} </dev/null
+__begin 5
+{ deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
+} <<'__DEPLOY_EOF_58a325c7a9c7'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/current/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_58a325c7a9c7
+__begin 6
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
+} </dev/null
+__begin 7
+{ deploy_update_programs supervisor
+} </dev/null
+__i=8
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d502383694ed'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __delete deploy_prune
+__step=switch
+__begin 8
+( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
+) </dev/null
+__begin 9
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
+) </dev/null
+__DEPLOY_EOF_d502383694ed
+__begin 10
+{ deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
+} </dev/null
+__i=11
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f1f800586ed8'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_log
+__step=switch
+__begin 11
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
+) </dev/null
+__begin 12
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
+) </dev/null
+__DEPLOY_EOF_f1f800586ed8
+
+# ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
+# step: switch
+__step=switch
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06dfb6e41c17'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_live_slot deploy_follow_current
+__step=switch
+__begin 1
+if ( test -e /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 2
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+) </dev/null
+__DEPLOY_EOF_06dfb6e41c17
+__begin 3
+{ deploy_check_through_nginx NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
+} </dev/null
+
+# ---- back to the previous release [revert, sudo -n bash -s]
+# step: revert
+__step=revert
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18bd21b943cb'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_live_slot deploy_follow_current
+__step=revert
+__begin 1
+if ( test ! -e /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( rm -f /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 2
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+) </dev/null
+__DEPLOY_EOF_18bd21b943cb
+
+# ---- stop the old slot, clean up [finish, sudo -n bash -s]
+# step: finish
+__step=finish
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2a6e108ea944'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+{ touch /opt/django/apps/NOME_APP/slots/a.stopping
+} </dev/null
+__DEPLOY_EOF_2a6e108ea944
+__begin 2
+{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
+} </dev/null
+__begin 3
+{ deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
+} <<'__DEPLOY_EOF_58a325c7a9c7'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/current/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_58a325c7a9c7
+__begin 4
+{ deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
+} </dev/null
+__begin 5
+{ deploy_update_programs supervisor
+} </dev/null
+__i=6
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d78bb901739a'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __delete deploy_prune
+__step=finish
+__begin 6
+( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
+) </dev/null
+__begin 7
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
+) </dev/null
+__DEPLOY_EOF_d78bb901739a
+__begin 8
+{ deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
+} </dev/null
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d0f1eb387c2b'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_log
+__step=finish
+__begin 9
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
+) </dev/null
+__begin 10
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
+) </dev/null
+__DEPLOY_EOF_d0f1eb387c2b
+
+# ---- clean up [abandon, sudo -n bash -s]
+# step: abandon
+__step=abandon
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c66fca1916'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: deploy_page_off
+{ deploy_page_off /opt/django/apps/NOME_APP/maintenance.html '"run":"TOKEN"'
+} </dev/null
+__DEPLOY_EOF_06c66fca1916
+__begin 2
+{ deploy_stop_idle "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" b NOME_APP NOME_APP-b
+} </dev/null
+__i=3
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ead592a6b749'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __delete deploy_prune deploy_abandon_release deploy_live_slot
+__step=abandon
+__begin 3
+( deploy_abandon_release /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
+) </dev/null
+__begin 4
+( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
+) </dev/null
+__begin 5
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP NEW
+) </dev/null
+__DEPLOY_EOF_ead592a6b749
+__begin 6
+{ deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
+} </dev/null
+__i=7
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5e0f2bd85907'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_live_now deploy_log deploy_live_slot
+__step=abandon
+__begin 7
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
+) </dev/null
+__begin 8
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
+) </dev/null
+__begin 9
+( deploy_live_now /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots
+) </dev/null
+__DEPLOY_EOF_5e0f2bd85907
+
+# ---- release the lock [unlock, sudo -n bash -s]
+# step: unlock
+__step=unlock
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7134f7eff387'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_log
+__step=unlock
+__begin 1
+( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
+) </dev/null
+__begin 2
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
+) </dev/null
+__DEPLOY_EOF_7134f7eff387
