@@ -18,6 +18,9 @@ import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive, runOnceOnPrimary } from '../fleet/golive.js';
 import { previewFiles } from '../fleet/preview.js';
+import { archiveOf, resolveOnThisMachine, whatToDeploy } from '../fleet/source.js';
+import type { ReleaseArchive } from '../source/archive.js';
+import { receiveRelease } from '../steps/source.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -47,6 +50,9 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
 
   // The dry run also shows what would change in each server file (it reads the hosts, changes nothing).
   if (opts.dryRun) await previewFiles(session);
+  // source = archive: the ref resolves on this machine before any host is locked (a bad one: exit 2).
+  const here = await resolveOnThisMachine(session, opts.ref);
+  let archive: ReleaseArchive | undefined;
   const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
   const fingerprint = D.configFingerprint(s);
   // Every run also locks the fleet's primary when --hosts leaves it out: runs on parts of the fleet wait for each other, and run-once work runs there.
@@ -88,7 +94,12 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       });
       // What the run deploys to: the hosts selected (the primary locked from outside them is not one).
       const prepared = all.slice(0, fleet.runs.length);
-      const resolved = prepared[0].resolved;
+      const resolved = whatToDeploy(
+        session,
+        here,
+        prepared.map((p, i) => ({ label: fleet.runs[i].ex.host.label, ...p })),
+        opts.ref,
+      );
       if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);
       log.commit = resolved.commit;
       log.ref = resolved.ref;
@@ -109,7 +120,14 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       const name = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime(all.map((p) => p.clock)));
       log.release = name;
       reporter.result.release = name;
-      const ref = { name, ...resolved, fingerprint, by: operator() };
+      if (here) archive = await archiveOf(session, here);
+      const ref = {
+        name,
+        ...resolved,
+        fingerprint,
+        by: operator(),
+        archive: archive ?? (s.source === 'url' ? { sha256: resolved.commit } : undefined),
+      };
       // The primary outside --hosts builds the release only to run the run-once work in it; it does not switch.
       const outside = fleet.outside && D.runOnce(s, name).commands.length ? [fleet.outside] : [];
       if (fleet.outside)
@@ -119,6 +137,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       await fleet.each(
         async (run) => {
           run.release = name;
+          if (archive) await run.ex.run(receiveRelease(s, name, archive));
           await run.ex.run(
             D.build(s, ref, {
               ...buildOn(s, run.ex.host),
@@ -153,6 +172,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   } catch (err) {
     throw withNextStep(err, s.app, 'deploy');
   } finally {
+    archive?.dispose();
     await fleet.close();
   }
   session.finish(opts.dryRun ? `dry run of deploy for ${s.app}` : `deploy of ${s.app} done`);

@@ -27,6 +27,8 @@ import { operator } from '../operator.js';
 import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
 import { Fleet, newLock } from '../fleet/fleet.js';
 import { asLockError } from '../fleet/cleanup.js';
+import { resolveOnThisMachine } from '../fleet/source.js';
+import { ArchiveSources, type FirstRelease } from './setup-source.js';
 
 export interface SetupOptions extends GlobalOptions {
   app: string;
@@ -101,6 +103,8 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
   );
   // --hosts leaving the primary out: setup locks it too (runs on parts of the fleet wait for each
   // other) and learns from it which release the fleet serves: a new host's first release is that one.
+  // source = archive: the ref resolves on this machine before any host is touched.
+  const sources = s.source === 'git' ? undefined : new ArchiveSources(session, await resolveOnThisMachine(session));
   const fleet = await Fleet.connect(session, { withPrimary: true });
   const setups: HostSetup[] = fleet.runs.map((run) => ({
     ex: run.ex,
@@ -129,7 +133,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     const live = primaryHost?.serves ? { ...primaryHost.serves, from: primaryHost.ex.host.label } : undefined;
     // A shared database gets its tables from the primary before any other host starts the app.
     const primary = B.sharedDatabase(s) && fleetSize > 1 ? ready.find((h) => h.ex.host.label === s.primary) : undefined;
-    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, live));
+    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, live, sources));
     // A primary outside the run that serves a release has migrated the database (its setup did, then every deploy).
     const migrated = !B.sharedDatabase(s) || fleetSize === 1 || !!primary?.done || !!outside?.serves;
     if (!migrated)
@@ -139,7 +143,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     await eachSettled(
       fleet,
       ready.filter((h) => h !== primary),
-      (h) => afterTheKeyGate(session, h, start && migrated, guard, live),
+      (h) => afterTheKeyGate(session, h, start && migrated, guard, live, sources),
     );
   } finally {
     await Promise.all(
@@ -149,6 +153,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
           h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined),
         ),
     );
+    await sources?.dispose();
     await fleet.close();
     guard.dispose();
   }
@@ -282,6 +287,8 @@ async function toTheKeyGate(
   } catch (err) {
     throw asLockError(err, s.app);
   }
+  // Releases that come as archives need no deploy key: the servers never reach the git host.
+  if (s.source !== 'git') return;
   h.key = (await run(S.deployKey(s))).values.public_key;
   if (ex.dryRun) {
     await run(S.repoAccess(s));
@@ -340,6 +347,7 @@ async function afterTheKeyGate(
   start: boolean,
   guard: InterruptGuard,
   fleet?: LiveRelease & { from: string },
+  sources?: ArchiveSources,
 ): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
@@ -349,22 +357,12 @@ async function afterTheKeyGate(
   const run = stepper(h, guard);
   await run(S.virtualenvsDir(s));
   const joins = !h.serves && fleet && fleet.from !== label ? fleet : undefined;
-  let cloned = await run(withResolve(s, S.clone(s), joins?.commit)).catch((err) => {
-    if (!joins || !(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) throw err;
-    return undefined;
-  });
-  if (!cloned && joins)
-    reporter.warn(
-      `${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`,
-    );
-  cloned ??= await run(withResolve(s, S.clone(s)));
-  const fromFleet = joins && cloned.values.resolved?.startsWith(joins.commit) ? joins : undefined;
-  const resolved = fromFleet
-    ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
-    : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
-  const release = fromFleet
-    ? fromFleet.release
-    : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  const first =
+    s.source === 'git'
+      ? await firstFromGit(session, run, label, joins)
+      : await sources!.first(run, label, joins, !h.serves);
+  const { resolved, release, fromFleet } = first;
+  const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator(), archive: first.archive };
   if (!ex.dryRun && !h.serves) {
     reporter.info(
       chalk.dim(
@@ -387,7 +385,6 @@ async function afterTheKeyGate(
   if (s.services.length) await run(S.services(s));
   // The first release: built only while no release is live; later versions come with `deploy`.
   const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
-  const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() };
   const on = buildOn(s, ex.host);
   await run(
     firstRelease(
@@ -649,6 +646,33 @@ function readDeployUserKeys(s: Session['settings']): string {
       }
     })
     .join('');
+}
+
+/** git: the host's mirror is cloned, and says which commit the first release is (the fleet's, else the branch head). */
+async function firstFromGit(
+  session: Session,
+  run: (st: Step) => Promise<StepResult>,
+  label: string,
+  joins?: LiveRelease & { from: string },
+): Promise<FirstRelease> {
+  const { settings: s, reporter } = session;
+  let cloned = await run(withResolve(s, S.clone(s), joins?.commit)).catch((err) => {
+    if (!joins || !(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) throw err;
+    return undefined;
+  });
+  if (!cloned && joins)
+    reporter.warn(
+      `${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`,
+    );
+  cloned ??= await run(withResolve(s, S.clone(s)));
+  const fromFleet = joins && cloned.values.resolved?.startsWith(joins.commit) ? joins : undefined;
+  const resolved = fromFleet
+    ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
+    : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
+  const release = fromFleet
+    ? fromFleet.release
+    : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  return { resolved, release, fromFleet };
 }
 
 /** The clone step also says which commit the first release will be (`ref`: the fleet's, else the branch head). */

@@ -1,5 +1,6 @@
 // The one executor that touches servers: each step goes as one script over the
 // host's single SSH connection, and every exit status is checked.
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
@@ -12,6 +13,7 @@ import {
   remoteShell,
   describeCommand,
   renderScript,
+  uploadCommand,
   MARK,
   type RenderContext,
 } from '../render.js';
@@ -84,7 +86,20 @@ export class SshExecutor implements Executor {
     try {
       const gone = this.lost(step.title);
       if (gone) throw gone;
-      if (step.privileged && !step.aside) {
+      if (step.upload) {
+        // The file is the command's input, on a channel of its own: streamed as the host takes it.
+        const err = lineSplitter(onLine(true));
+        const file = createReadStream(step.upload.file);
+        res = await this.ssh
+          .execCommand(uploadCommand(step, this.ctx), {
+            stdin: file,
+            noTrim: true,
+            onStderr: (c) => err.push(c),
+            onChannel: (ch) => ch.on('error', () => undefined),
+          })
+          .finally(() => file.destroy());
+        err.end();
+      } else if (step.privileged && !step.aside) {
         res = await (await this.rootShell()).run(script, onLine(false), onLine(true));
       } else {
         const out = lineSplitter(onLine(false));
@@ -125,6 +140,7 @@ export class SshExecutor implements Executor {
       const f = parsed.failed;
       if (f && f.index > 0)
         throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index], f.index);
+      if (step.upload) throw new RemoteCommandError(label, step.title, shown[0], res.code ?? -1, res.stderr, 1);
       throw new RemoteCommandError(
         label,
         step.title,
@@ -146,7 +162,7 @@ export class SshExecutor implements Executor {
     const result: StepResult = {
       step,
       host: label,
-      status: parsed.changed.size ? 'changed' : step.commands.every((c) => c.probe) ? 'checked' : 'ok',
+      status: parsed.changed.size || step.upload ? 'changed' : step.commands.every((c) => c.probe) ? 'checked' : 'ok',
       durationMs,
       stdout: parsed.stdout.join('\n'),
       commands,

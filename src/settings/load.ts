@@ -73,6 +73,7 @@ function validate(chosen: AppSections, options: LoadOptions, layout: Layout, pro
   c.warnings.push(...cutWarnings(layout, chosen.prefix));
   if (!chosen.sections.DEPLOY) problems.push(`missing section [${chosen.prefix}DEPLOY]`);
   for (const def of KEYS.filter((k) => k.required)) {
+    if (def.optionalWith && c.get(def.optionalWith.key) === def.optionalWith.value) continue;
     if (!c.isSet(def.key))
       problems.push(
         `${c.where(def.section, def.key)}: required${def.aliases ? ` (or ${def.aliases.join(', ')})` : ''}`,

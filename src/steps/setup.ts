@@ -72,7 +72,11 @@ export function systemPackages(s: Settings, web = true): string[] {
   return [
     ...new Set([
       ...SYSTEM_PACKAGES.filter(
-        (p) => (web || p !== 'nginx') && (s.processManager !== 'systemd' || p !== 'supervisor'),
+        (p) =>
+          (web || p !== 'nginx') &&
+          (s.processManager !== 'systemd' || p !== 'supervisor') &&
+          // Only git-sourced releases need git (and the ssh client that reaches the git host) on the servers.
+          (s.source === 'git' || (p !== 'git' && p !== 'openssh-client')),
       ),
       ...postgres,
       ...(web ? tlsPackages(s) : []),
@@ -96,7 +100,7 @@ export function checkPackages(s: Settings, web = true): Step {
   const commands = [
     ...(web ? ['nginx', ...tlsPackages(s)] : []),
     ...(s.processManager === 'systemd' ? [] : ['supervisorctl']),
-    'git',
+    ...(s.source === 'git' ? ['git'] : []),
     'curl',
     s.python,
   ];

@@ -54,6 +54,8 @@ export interface RunResult {
   ok: boolean;
   dry_run: boolean;
   release?: string;
+  /** source = archive: the archive sent to every host. */
+  archive?: { sha256: string; bytes: number };
   duration_ms?: number;
   log?: string | null;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */
