@@ -40,7 +40,7 @@ function sourceKeys(c: Checker, app: string) {
   c.value('repository_type');
   const branch = c.value('branch');
   const source = c.value('source') as Source;
-  const url = c.get('archive_url');
+  const url = c.value('archive_url') || undefined;
   const sha256 = c.value('archive_sha256') || undefined;
   if (source === 'url' && !c.isSet('archive_url')) c.report('source', 'source = url needs archive_url');
   for (const key of ['archive_url', 'archive_sha256'])

@@ -108,6 +108,7 @@ export const KEYS: KeyDef[] = [
     section: 'DEPLOY',
     key: 'source',
     default: 'git',
+    example: 'url',
     maxLength: 16,
     rule: (v) => (SOURCES.includes(v as Source) ? undefined : `${printable(v)} is not git, archive or url`),
     doc: 'Where releases come from (README "Where releases come from"): git, each server fetches the repository with its own deploy key; archive, this machine archives the commit from its own clone (with your credentials) and sends it to each server over SSH, so the servers need neither git nor a way to the git host; url, each server downloads archive_url with curl.',
@@ -122,7 +123,7 @@ export const KEYS: KeyDef[] = [
         ? undefined
         : 'not an http:// or https:// URL (no spaces, quotes or backslashes)',
     example: 'https://github.com/me/myapp/archive/refs/tags/{ref}.tar.gz',
-    doc: "source = url: where each server downloads a release, {ref} standing for the ref deployed (--ref, else branch). A tar archive (gzip, bzip2, xz or none) with one top directory, which is stripped (GitHub's myapp-1.2.3/). A secret: a token in it is never shown, logged or put on a command line.",
+    doc: "source = url: where each server downloads a release, {ref} standing for the ref deployed (--ref, else branch). A tar archive (gzip, bzip2, xz or none) with one top directory, which is stripped (GitHub's REPO-1.2.3/). A secret: a token in it is never shown, logged or put on a command line.",
   },
   {
     section: 'DEPLOY',
