@@ -40,7 +40,7 @@ logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_189f88ee751a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_428ccc917fc8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,18 +74,18 @@ __begin 14
 __begin 15
 ( deploy_live_fingerprint /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_189f88ee751a
+__DEPLOY_EOF_428ccc917fc8
 
 # ---- build release NEW [build, bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0e4fbf438d16'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b4823fa65dfc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
@@ -102,9 +102,9 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 __mark ok
 else
 ( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+) <<'__DEPLOY_EOF_08265a8fad24'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","source":"git","fingerprint":""}
+__DEPLOY_EOF_08265a8fad24
 __mark changed
 fi
 __begin 3
@@ -359,7 +359,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_0e4fbf438d16
+__DEPLOY_EOF_b4823fa65dfc
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'

@@ -40,7 +40,7 @@ logs /var/log/deploy/shop
 site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 __DEPLOY_EOF_46cb8dd143b3
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d9f3cadedd64'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7734e3acf4ea'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,18 +74,18 @@ __begin 14
 __begin 15
 ( deploy_live_fingerprint /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_d9f3cadedd64
+__DEPLOY_EOF_7734e3acf4ea
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fabb0dc37995'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6bc4ecfd5918'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
@@ -102,9 +102,9 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 __mark ok
 else
 ( deploy_finish_export /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+) <<'__DEPLOY_EOF_08265a8fad24'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","source":"git","fingerprint":""}
+__DEPLOY_EOF_08265a8fad24
 __mark changed
 fi
 __begin 3
@@ -385,7 +385,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_fabb0dc37995
+__DEPLOY_EOF_6bc4ecfd5918
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
