@@ -1,20 +1,23 @@
-// Runs every test file with node's test runner, three at a time, the longest first. On a
-// two-core machine a long file that starts last leaves the run waiting on it alone, and the
-// reliability files, started together at the end, loaded the machine until timeouts fired.
+// Runs every test file, three at a time, the longest first: node's own runner sorts the files it
+// is given by name, which started the long reliability files last and together, loading a
+// two-core machine until health checks timed out, and left the run waiting on them alone.
+// Each file runs in its own `node --test`; its output is printed whole when it ends.
 import { readdirSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /** Measured in CI runs: these take minutes each; everything else follows in directory order. */
 const LONGEST_FIRST = [
   'test/reliability/kill-points.test.ts',
   'test/reliability/trust-boundary.test.ts',
   'test/reliability/faults.test.ts',
+  'test/e2e/fleet-five.test.ts',
   'test/reliability/secrets.test.ts',
   'test/reliability/network-drop.test.ts',
-  'test/e2e/fleet-five.test.ts',
+  'test/e2e/fleet-roles.test.ts',
   'test/reliability/setup-interrupted.test.ts',
   'test/e2e/defects.test.ts',
 ];
+const CONCURRENCY = Number(process.env.DEPLOY_TEST_CONCURRENCY ?? 3);
 
 const inDir = (dir) =>
   readdirSync(dir)
@@ -22,11 +25,43 @@ const inDir = (dir) =>
     .sort()
     .map((f) => `${dir}/${f}`);
 const all = [...inDir('test/reliability'), ...inDir('test/e2e'), ...inDir('test/unit')];
-const files = [...LONGEST_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !LONGEST_FIRST.includes(f))];
+const only = process.argv.slice(2);
+const files = only.length
+  ? only
+  : [...LONGEST_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !LONGEST_FIRST.includes(f))];
 
-const run = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=3', ...process.argv.slice(2), ...files],
-  { stdio: 'inherit' },
+const failed = [];
+const started = Date.now();
+const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const t = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => out.push(d));
+    child.on('close', (code, signal) => {
+      process.stdout.write(`\n### ${file}\n${Buffer.concat(out).toString()}`);
+      const ok = code === 0;
+      if (!ok) failed.push(file);
+      process.stdout.write(
+        `### ${ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`} ${file} in ${seconds(Date.now() - t)}\n`,
+      );
+      resolve();
+    });
+  });
+}
+
+const queue = [...files];
+await Promise.all(
+  Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) await runFile(f);
+  }),
 );
-process.exit(run.status ?? 1);
+process.stdout.write(
+  `\n### ${files.length - failed.length} of ${files.length} test files passed in ${seconds(Date.now() - started)}${failed.length ? `; failed:\n${failed.map((f) => `###   ${f}`).join('\n')}` : ''}\n`,
+);
+process.exit(failed.length ? 1 : 0);

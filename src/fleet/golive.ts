@@ -227,7 +227,8 @@ async function rollOut(
       const switched = fleet.runs.filter((r) => r.switched && !r.lost).map((r) => r.ex.host.label);
       const rest = fleet.runs.filter((r) => !r.switched && !r.lost).map((r) => r.ex.host.label);
       const lost = fleet.runs.filter((r) => r.lost).map((r) => r.ex.host.label);
-      const why = (err as Error).message.split('\n')[0];
+      // The failing host's own words (a RemoteCommandError's stderr tail) say why: they stay.
+      const why = (err as Error).message;
       throw new DeployError(
         `the rollout stopped at batch ${i + 1} of ${groups.length} (${names}): ${why}\n  ${plan(batch[0]).release} is live on: ${switched.join(', ') || 'no host'}\n  the previous release is live on: ${rest.join(', ') || 'no host'}${lost.length ? `\n  unknown (unreachable): ${lost.join(', ')}` : ''}`,
         lost.length
