@@ -353,7 +353,6 @@ async function afterTheKeyGate(
   const { ex } = h;
   const L = layout(s);
   const label = ex.host.label;
-  const web = ex.host.roles.includes('web');
   const run = stepper(h, guard);
   await run(S.virtualenvsDir(s));
   const joins = !h.serves && fleet && fleet.from !== label ? fleet : undefined;
@@ -361,21 +360,9 @@ async function afterTheKeyGate(
     s.source === 'git'
       ? await firstFromGit(session, run, label, joins)
       : await sources!.first(run, label, joins, !h.serves);
-  const { resolved, release, fromFleet } = first;
+  const { resolved, release } = first;
   const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator(), archive: first.archive };
-  if (!ex.dryRun && !h.serves) {
-    reporter.info(
-      chalk.dim(
-        fromFleet
-          ? `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}), the release ${fromFleet.from} serves, not the head of the branch`
-          : `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}, the head of the branch)${fleet || (s.fleet ?? s.hosts).length === 1 ? '' : `: the primary (${s.primary}) serves no release yet to take instead`}`,
-      ),
-    );
-  } else if (!ex.dryRun && h.serves && fleet && fleet.from !== label && h.serves.release !== fleet.release) {
-    reporter.warn(
-      `${label} serves ${h.serves.release}, ${fleet.from} (the primary) serves ${fleet.release}: setup leaves a live release as it is; \`deploy ${s.app} deploy --hosts ${label}\` (or \`rollback ${fleet.release} --hosts ${label}\`) brings it in line`,
-    );
-  }
+  sayFirstRelease(session, h, first, fleet);
   h.serves ??= { release, ...resolved };
 
   // A rotated secret (database_url, email password) also replaces the old one in every kept release's copy.
@@ -398,22 +385,7 @@ async function afterTheKeyGate(
     ),
   );
   await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
-  await run(S.gunicornConfig(s));
-  if (web) await run(S.supervisorConfigStep(s));
-  // A live slot that runs but not where the settings now put it (gunicorn_bind changed): the live
-  // release starts in the other slot, on its new address, before nginx is told about it (below).
-  const moved = web ? await rebind(session, h, run) : undefined;
-  if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
-  if (web) await run(S.nginxConfig(s));
-  if (moved)
-    await run(
-      step('rebind-switch', `switch traffic to slot ${moved.to} (the new address)`, [
-        ...switchTo(s, moved.to),
-        ...stopSlotInBackground(s, moved.from),
-      ]),
-    );
-  if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
-  if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
+  await serverFiles(session, h, run);
   await run(
     firstRelease(
       step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [
@@ -435,18 +407,81 @@ async function afterTheKeyGate(
   // The fleet's primary only (whatever --hosts selects): the others' first release is one it has migrated.
   if (!on.migrate && (ex.host.label === s.primary || (s.fleet ?? s.hosts).length === 1))
     await run(firstRelease(D.runOnce(s, release)));
-  if (!start) {
-    reporter.info(`${label}: stopped before starting the app.`);
-    h.done = true;
-    return;
+  if (start) await startOnHost(session, h, run, release);
+  else reporter.info(`${label}: stopped before starting the app.`);
+  h.done = true;
+}
+
+/** What the run says of a host's first release (or of the live one it keeps). */
+function sayFirstRelease(
+  session: Session,
+  h: HostSetup,
+  first: FirstRelease,
+  fleet?: LiveRelease & { from: string },
+): void {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
+  const label = ex.host.label;
+  const { resolved, release, fromFleet } = first;
+  if (!ex.dryRun && !h.serves) {
+    reporter.info(
+      chalk.dim(
+        fromFleet
+          ? `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}), the release ${fromFleet.from} serves, not the head of the branch`
+          : `  ${label}: its first release is ${release} (${resolved.ref} ${resolved.commit.slice(0, 8)}, the head of the branch)${fleet || (s.fleet ?? s.hosts).length === 1 ? '' : `: the primary (${s.primary}) serves no release yet to take instead`}`,
+      ),
+    );
+  } else if (!ex.dryRun && h.serves && fleet && fleet.from !== label && h.serves.release !== fleet.release) {
+    reporter.warn(
+      `${label} serves ${h.serves.release}, ${fleet.from} (the primary) serves ${fleet.release}: setup leaves a live release as it is; \`deploy ${s.app} deploy --hosts ${label}\` (or \`rollback ${fleet.release} --hosts ${label}\`) brings it in line`,
+    );
   }
-  if (!web) {
+}
+
+/** The server files: gunicorn's, the programs (web), a moved address through the slot switch, nginx's site, its certificate. */
+async function serverFiles(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+  const s = session.settings;
+  const web = h.ex.host.roles.includes('web');
+  await run(S.gunicornConfig(s));
+  if (web) await run(S.supervisorConfigStep(s));
+  // A live slot that runs but not where the settings now put it (gunicorn_bind changed): the live
+  // release starts in the other slot, on its new address, before nginx is told about it (below).
+  const moved = web ? await rebind(session, h, run) : undefined;
+  if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
+  if (web) await run(S.nginxConfig(s));
+  if (moved)
+    await run(
+      step('rebind-switch', `switch traffic to slot ${moved.to} (the new address)`, [
+        ...switchTo(s, moved.to),
+        ...stopSlotInBackground(s, moved.from),
+      ]),
+    );
+  if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
+  if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
+}
+
+/**
+ * Start the live slot unless it runs (web: the first release on a new server, or the live slot's
+ * release when an earlier setup was cut short between linking the slot and starting it), or make
+ * the first release current (a worker); then the processes.
+ */
+async function startOnHost(
+  session: Session,
+  h: HostSetup,
+  run: (st: Step) => Promise<StepResult>,
+  release: string,
+): Promise<void> {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
+  const L = layout(s);
+  const label = ex.host.label;
+  const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
+  if (!ex.host.roles.includes('web')) {
     // A worker has no slots: its first release is simply made current.
     await run(
       firstRelease(step('current', `make ${release} current`, [{ run: replaceLink(L.release(release), L.current) }])),
     );
     if (runsProcesses(s, ex.host)) await run(startProcessesStep(s, true));
-    h.done = true;
     return;
   }
   // Start the live slot unless it runs: the first release on a new server, or the live slot's
@@ -470,7 +505,6 @@ async function afterTheKeyGate(
   await run(S.verifySite(s));
   if (s.web.ssl !== 'none') await checkServedCertificate(session, h, run);
   await run(startProcessesStep(s, runsProcesses(s, ex.host)));
-  h.done = true;
 }
 
 /**
