@@ -3,7 +3,8 @@
 // zero-downtime switch as a deploy (the live release starts in the idle slot, is
 // health-checked, gets the traffic), never a cold restart. Each runs under the fleet's lock.
 import chalk from 'chalk';
-import { startSession, type GlobalOptions } from '../session.js';
+import { startSession, type GlobalOptions, type Session } from '../session.js';
+import type { RunState } from '../fleet/run-state.js';
 import { step, type Command } from '../plan.js';
 import * as D from '../steps/deploy.js';
 import { UsageError, DeployError, withNextStep } from '../errors.js';
@@ -33,15 +34,7 @@ export interface ControlOptions extends GlobalOptions {
 export async function controlCommand(opts: ControlOptions): Promise<void> {
   const session = startSession(opts.app, opts.action, opts);
   const { settings: s, asker, reporter } = session;
-  const names = ['web', ...Object.keys(s.processes)];
-  if (opts.process !== undefined && !names.includes(opts.process)) {
-    const best = closest(opts.process, names);
-    const hint = distance(opts.process, best) <= 2 ? ` (did you mean ${best}?)` : '';
-    throw new UsageError(
-      `no process named ${printable(opts.process)}${hint}`,
-      `${s.app}'s processes: ${names.join(', ')}`,
-    );
-  }
+  checkProcess(s, opts.process);
   const web = opts.process === undefined || opts.process === 'web';
   const procs = opts.process === undefined ? Object.keys(s.processes) : opts.process === 'web' ? [] : [opts.process];
   const what = opts.process ?? 'every process';
@@ -74,29 +67,8 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
       );
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
       const seen = all.slice(0, fleet.runs.length);
-      if (opts.action === 'restart' && web && fleet.web.length) {
-        // The zero-downtime path: the live release again, in the idle slot; the processes restart after the switch.
-        const release = seen[fleet.runs.indexOf(fleet.web[0])].current || '<live release>';
-        const differ = fleet.web.filter((r) => seen[fleet.runs.indexOf(r)].current !== release);
-        if (differ.length && !opts.dryRun)
-          throw new DeployError(
-            `the web hosts do not run the same release (${differ.map((r) => r.ex.host.label).join(', ')} differ): deploy or roll back first`,
-          );
-        log.release = release;
-        await goLive(fleet, {
-          release,
-          liveSlots: seen.map((h) => h.live),
-          state,
-          kind: 'restart',
-          processes: procs.length > 0,
-        });
-        reporter.info(
-          chalk.green(
-            `${s.app}: restarted ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')} (${release})`,
-          ),
-        );
-        return;
-      }
+      if (opts.action === 'restart' && web && fleet.web.length)
+        return restartWeb(session, fleet, seen, state, log, procs.length > 0, what);
       await fleet.each(async (run: HostRun) => {
         const cmds = commandsFor(opts.action, s, run, web, procs);
         await run.ex.run(
@@ -144,4 +116,45 @@ export function commandsFor(action: Action, s: Settings, run: HostRun, web: bool
     if (action === 'restart') cmds.push(...restartProcesses(s, true, procs));
   }
   return cmds;
+}
+
+/** A name given on the command line that is not web nor a [PROCESSES] name: bad usage, with the closest. */
+function checkProcess(s: Settings, process?: string): void {
+  const names = ['web', ...Object.keys(s.processes)];
+  if (process !== undefined && !names.includes(process)) {
+    const best = closest(process, names);
+    const hint = distance(process, best) <= 2 ? ` (did you mean ${best}?)` : '';
+    throw new UsageError(`no process named ${printable(process)}${hint}`, `${s.app}'s processes: ${names.join(', ')}`);
+  }
+}
+
+/** restart web: the zero-downtime path, the live release again in the idle slot; the processes restart after the switch. */
+async function restartWeb(
+  session: Session,
+  fleet: Fleet,
+  seen: ReturnType<typeof D.parseInspect>[],
+  state: RunState,
+  log: Record<string, unknown>,
+  processes: boolean,
+  what: string,
+): Promise<void> {
+  const { settings: s, reporter } = session;
+  // The zero-downtime path: the live release again, in the idle slot; the processes restart after the switch.
+  const release = seen[fleet.runs.indexOf(fleet.web[0])].current || '<live release>';
+  const differ = fleet.web.filter((r) => seen[fleet.runs.indexOf(r)].current !== release);
+  if (differ.length && !session.opts.dryRun)
+    throw new DeployError(
+      `the web hosts do not run the same release (${differ.map((r) => r.ex.host.label).join(', ')} differ): deploy or roll back first`,
+    );
+  log.release = release;
+  await goLive(fleet, {
+    release,
+    liveSlots: seen.map((h) => h.live),
+    state,
+    kind: 'restart',
+    processes,
+  });
+  reporter.info(
+    chalk.green(`${s.app}: restarted ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')} (${release})`),
+  );
 }
