@@ -223,44 +223,12 @@ async function toTheKeyGate(
   o: { install: boolean; dependencies: boolean },
   guard: InterruptGuard,
 ): Promise<void> {
-  const { settings: s, reporter } = session;
+  const { settings: s } = session;
   const { ex } = h;
   const label = ex.host.label;
   const web = ex.host.roles.includes('web');
   const run = stepper(h, guard);
-  await run(S.sudoCheck()).catch((err) => {
-    if (err instanceof RemoteCommandError)
-      err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
-    throw err;
-  });
-  const home = (await run(S.probeHome(s))).values.home;
-  if (home.startsWith('foreign')) {
-    throw new UsageError(
-      `${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`,
-      'Choose another home in [DEPLOY] (nothing was changed on the server).',
-    );
-  }
-  if (!ex.dryRun)
-    reporter.info(
-      chalk.dim(
-        `  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`,
-      ),
-    );
-  await checkAppUser(session, h, run);
-  await run(S.bindsFree(s));
-  await checkSameInstall(session, h, run);
-  if (web) {
-    await run(S.defaultServerFree(s)).catch((err) => {
-      if (err instanceof RemoteCommandError)
-        throw new UsageError(
-          `${label}: ${err.stderr.trim().split('\n').at(-1)}`,
-          s.serverName === '_'
-            ? `Give ${s.app} server_name names (server_name = example.com), or another listen_port.`
-            : `Give that site server_name names too (with this tool: server_name = … in its settings, then setup), or give ${s.app} another listen_port.`,
-        );
-      throw err;
-    });
-  }
+  await checkHost(session, h, run);
   if (o.install) await run(S.packages(s, web));
   else if (!o.dependencies) await run(S.checkPackages(s, web));
   if (web && s.web.ssl === 'custom') {
@@ -299,6 +267,47 @@ async function toTheKeyGate(
   } catch (err) {
     if (!(err instanceof RemoteCommandError)) throw err;
     h.gated = err.stderr.trim().split('\n').slice(-2).join(' ');
+  }
+}
+
+/** What setup checks before it changes anything: sudo, the home, the app user, the ports, another install, the default server. */
+async function checkHost(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
+  const label = ex.host.label;
+  const web = ex.host.roles.includes('web');
+  await run(S.sudoCheck()).catch((err) => {
+    if (err instanceof RemoteCommandError)
+      err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
+    throw err;
+  });
+  const home = (await run(S.probeHome(s))).values.home;
+  if (home.startsWith('foreign')) {
+    throw new UsageError(
+      `${label}: home ${s.home} already exists, belongs to ${home.slice(8)} and is not empty: refusing to give it to ${s.appUser}`,
+      'Choose another home in [DEPLOY] (nothing was changed on the server).',
+    );
+  }
+  if (!ex.dryRun)
+    reporter.info(
+      chalk.dim(
+        `  ${label}: ${s.home} ${home === 'ours' ? 'exists: checking what is already done' : 'is missing: new server'}`,
+      ),
+    );
+  await checkAppUser(session, h, run);
+  await run(S.bindsFree(s));
+  await checkSameInstall(session, h, run);
+  if (web) {
+    await run(S.defaultServerFree(s)).catch((err) => {
+      if (err instanceof RemoteCommandError)
+        throw new UsageError(
+          `${label}: ${err.stderr.trim().split('\n').at(-1)}`,
+          s.serverName === '_'
+            ? `Give ${s.app} server_name names (server_name = example.com), or another listen_port.`
+            : `Give that site server_name names too (with this tool: server_name = … in its settings, then setup), or give ${s.app} another listen_port.`,
+        );
+      throw err;
+    });
   }
 }
 
