@@ -137,8 +137,10 @@ export async function withCleanup<T>(
     markNotSwitched(fleet, err, failure, state.guard.signal);
     // Hosts that switched (and were unlocked) before another failed serve the new release; the clean-up speaks for the others.
     const finished = fleet.runs.filter((run) => run.switched && !run.locked);
-    for (const r of finished)
-      r.outcome = `switched, then the run failed${err instanceof RemoteCommandError && err.host !== r.ex.host.label ? ` on ${err.host}` : ''}`;
+    for (const r of finished) {
+      const elsewhere = err instanceof RemoteCommandError && err.host !== r.ex.host.label;
+      r.outcome = `switched, then the run failed${elsewhere ? ` on ${err.host}` : ''}`;
+    }
     await Promise.all(fleet.all.filter((r) => r.locked).map((r) => cleanUp(fleet, r, lock.token, entry)));
     for (const r of finished)
       reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));

@@ -58,7 +58,8 @@ function parseText(text: string, { app, file, command }: LoadOptions, problems: 
   const chosen = chooseApp(apps, app);
   if (!chosen) {
     const known = [...apps.keys()];
-    const unknown = `unknown app ${printable(app)} in ${file}${suggest(app, known)}; known apps: ${known.map((k) => show(k)).join(', ')}`;
+    const names = known.map((k) => show(k)).join(', ');
+    const unknown = `unknown app ${printable(app)} in ${file}${suggest(app, known)}; known apps: ${names}`;
     // Problems with the file itself come first: a duplicated section can be why the app is missing.
     if (problems.length) throw settingsError([...problems, unknown], file);
     throw new UsageError(unknown);
