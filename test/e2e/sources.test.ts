@@ -5,7 +5,8 @@
 // url against an HTTP server on a test host, with a wrong checksum, a tar slip, a 404 and a page.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -18,7 +19,8 @@ import {
   type Host,
 } from '../testbed/index.ts';
 import { settingsFile, version, ROOT } from './fleet-helpers.ts';
-import { commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
+import { BIN, commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
+import { startLoad } from './load.ts';
 
 /** A home whose ssh reaches the git server with the testbed key: the operator's own credentials. */
 function operatorHome(git: GitServer): string {
@@ -169,6 +171,68 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     const r2 = await cli('rollback');
     assert.equal(r2.code, 0, r2.output);
     assert.equal(await version(host), 'v1');
+  });
+
+  it('archive: a run killed while it sends or unpacks leaves no release, the site serves, the next run cleans up (under load)', async () => {
+    const host = await bootHost('ready');
+    const url = await git.createRepo('kill');
+    const repo = demoRepo('v1');
+    await git.push('kill', repo);
+    const home = operatorHome(git);
+    const file = settingsFile(home, `deploy_hosts = ubuntu@${host.ip}\nsource = archive`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
+    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home });
+    const setup = await cli('setup', '--dependencies=no');
+    assert.equal(setup.code, 0, setup.output);
+    // 40 MB that does not compress: the transfer and the unpacking take long enough to be cut.
+    commitVersion(repo, 'v2', (d) => writeFileSync(join(d, 'blob.bin'), randomBytes(40 * 1024 * 1024)));
+    await git.push('kill', repo);
+    const load = startLoad(host.ip, '/', 40, 600);
+    for (const [when, after] of [
+      ['sending', /send the release archive/],
+      ['unpacking', /send the release archive/],
+    ] as const) {
+      // Killed as the transfer starts, or once the archive is on the host (its unpacking under way).
+      const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '-v'], {
+        env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' },
+      });
+      let out = '';
+      await new Promise<void>((resolve) => {
+        const onData = async (d: Buffer) => {
+          out += d;
+          if (!after.test(out) || child.killed) return;
+          if (when === 'unpacking')
+            await host.run(
+              `for i in $(seq 300); do ls -A ${ROOT}/releases | grep -q '^\\.unpack-' && exit 0; sleep 0.05; done; exit 1`,
+            );
+          child.kill('SIGKILL');
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('close', () => resolve());
+      });
+      assert.equal(await version(host), 'v1', `${when}: the site still serves v1\n${out}`);
+      const releases = (await host.run(`ls -A ${ROOT}/releases`)).split('\n').filter((n) => n && !n.startsWith('.'));
+      for (const r of releases)
+        assert.equal(
+          (await host.exec(`test -f ${ROOT}/releases/${r}/.deploy-release`)).code,
+          0,
+          `${when}: ${r} is whole`,
+        );
+      const unlock = await cli('unlock', '--force');
+      assert.equal(unlock.code, 0, unlock.output);
+    }
+    const d = await cli('deploy');
+    assert.equal(d.code, 0, d.output);
+    assert.equal(await version(host), 'v2');
+    assert.equal(
+      (await host.exec(`ls -A ${ROOT}/releases | grep -E '^\\.(incoming|unpack)-'`)).code,
+      1,
+      'the next run removed what was left',
+    );
+    const stats = await load.stop();
+    assert.deepEqual(stats.failures, {}, `no request failed (${stats.sent} sent)`);
+    assert.ok(stats.sent > 100);
   });
 
   it('url: each server downloads the tag archive, checks it, strips its top directory; bad archives change nothing', async () => {
