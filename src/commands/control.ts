@@ -4,25 +4,17 @@
 // health-checked, gets the traffic), never a cold restart. Each runs under the fleet's lock.
 import chalk from 'chalk';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
+import { controlStep, type Action } from '../steps/control.js';
 import type { RunState } from '../fleet/run-state.js';
-import { step, type Command } from '../plan.js';
 import * as D from '../steps/deploy.js';
 import { UsageError, DeployError, withNextStep } from '../errors.js';
 import { Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
-import { releaseLock } from '../steps/lock.js';
-import { healthCheck } from '../steps/slots.js';
-import { slotLog } from '../steps/manager/index.js';
-import { restartProcesses, runsProcesses, startProcesses, stopProcesses } from '../steps/processes.js';
-import { layout, liveSlotCode, SLOTS, type Slot } from '../layout.js';
-import { sh, type Sh } from '../shell.js';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Settings } from '../settings/types.js';
 import { printable } from '../printable.js';
-
-export type Action = 'start' | 'stop' | 'restart';
 
 export interface ControlOptions extends GlobalOptions {
   app: string;
@@ -70,14 +62,7 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
       if (opts.action === 'restart' && web && fleet.web.length)
         return restartWeb(session, fleet, seen, state, log, procs.length > 0, what);
       await fleet.each(async (run: HostRun) => {
-        const cmds = commandsFor(opts.action, s, run, web, procs);
-        await run.ex.run(
-          step(opts.action, `${opts.action} ${what}`, [
-            ...cmds,
-            releaseLock(s, lock.token),
-            D.appendDeployLog(s, { ...log, result: 'ok' }),
-          ]),
-        );
+        await run.ex.run(controlStep(s, run.ex.host, { action: opts.action, what, web, procs, lock, log }));
         run.locked = false;
       });
       reporter.info(
@@ -92,30 +77,6 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
     await fleet.close();
   }
   session.finish(opts.dryRun ? `dry run of ${opts.action} for ${s.app}` : `${opts.action} of ${s.app} done`);
-}
-
-/** One host's commands for start, stop, or a restart of processes only. */
-export function commandsFor(action: Action, s: Settings, run: HostRun, web: boolean, procs: string[]): Command[] {
-  const L = layout(s);
-  const on = runsProcesses(s, run.ex.host);
-  const cmds: Command[] = [];
-  const live = sh`"$(${liveSlotCode(L)})"`;
-  if (web && isWeb(run)) {
-    if (action === 'stop') cmds.push({ run: sh`__ctl ${s.project} stop ${s.project}-${live}` });
-    if (action === 'start') {
-      // Only the live slot: nginx sends traffic to it. Then prove it answers (its log read from this start on).
-      const whenLive = (slot: Slot, call: Sh) => sh`deploy_when_live ${L.liveFlag} ${slot} ${call}`;
-      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, slotLog(s, slot).mark), probe: true })));
-      cmds.push({ run: sh`__ctl ${s.project} start ${s.project}-${live}` });
-      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, healthCheck(s, slot).run), probe: true })));
-    }
-  }
-  if (on) {
-    if (action === 'stop') cmds.push(...stopProcesses(s, procs));
-    if (action === 'start') cmds.push(...startProcesses(s, true, procs));
-    if (action === 'restart') cmds.push(...restartProcesses(s, true, procs));
-  }
-  return cmds;
 }
 
 /** A name given on the command line that is not web nor a [PROCESSES] name: bad usage, with the closest. */

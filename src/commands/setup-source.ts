@@ -3,10 +3,11 @@
 // and its files, sent from this machine (archive, made once per setup run) or downloaded by the
 // host (url, in the build step: build.ts's exportRelease).
 import type { Session } from '../session.js';
-import { step, type Step, type StepResult } from '../plan.js';
-import { releaseName, releaseTime, serverClock } from '../steps/git.js';
+import type { Step, StepResult } from '../plan.js';
+import { releaseName, releaseTime } from '../steps/git.js';
 import { urlRef } from '../steps/deploy.js';
-import { archiveChecksum, receiveRelease } from '../steps/source.js';
+import { receiveRelease } from '../steps/source.js';
+import { readArchiveChecksum, readClock } from '../steps/setup-release.js';
 import { resolveHere, type Resolved } from '../source/local-repository.js';
 import { makeArchive, type ReleaseArchive } from '../source/archive.js';
 import type { ResolvedHere } from '../fleet/source.js';
@@ -53,9 +54,7 @@ export class ArchiveSources {
     const s = this.session.settings;
     if (s.source === 'url') {
       const ref = joins?.kind === 'url' ? joins.ref : urlRef(s);
-      const read = await run(
-        step('source', "read the archive's sha256 and the clock", [archiveChecksum(s, ref), serverClock(s)]),
-      );
+      const read = await run(readArchiveChecksum(s, ref));
       const sha256 = read.values.archive_sha256;
       const fromFleet = joins && joins.commit === sha256 ? joins : undefined;
       const resolved = { commit: sha256, kind: 'url', ref };
@@ -70,7 +69,7 @@ export class ArchiveSources {
     const resolved = fromFleet
       ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
       : this.here!.resolved;
-    const clock = fromFleet ? '' : (await run(step('clock', "read the server's clock", [serverClock(s)]))).values.clock;
+    const clock = fromFleet ? '' : (await run(readClock(s))).values.clock;
     const release =
       fromFleet?.release ?? releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([clock ?? '']));
     if (!building) return { resolved, release, fromFleet };

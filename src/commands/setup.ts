@@ -1,13 +1,9 @@
-// `deploy <app> setup`: seed 000's SETUP sequence on every host, ending with the app
-// live under supervisor behind nginx. Safe to run again: done steps report as such.
-import type { Settings } from '../settings/types.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
-import { onlyIf, step, type Step, type StepResult } from '../plan.js';
+import type { Step, StepResult } from '../plan.js';
 import { layout, type Slot } from '../layout.js';
-import { sh } from '../shell.js';
 import { DeployError, OperatorActionError, RemoteCommandError, UsageError, withNextStep } from '../errors.js';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Executor } from '../exec/executor.js';
@@ -16,12 +12,12 @@ import * as T from '../steps/tls.js';
 import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
 import { NO_REF_STATUS, parseResolved, releaseName, releaseTime, resolveRef, serverClock } from '../steps/git.js';
-import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
-import { healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground } from '../steps/slots.js';
-import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
-import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from '../steps/release-files.js';
-import { repair, switchTo } from '../steps/switch.js';
+import type { LockInfo } from '../steps/lock.js';
+import { otherSlot } from '../steps/slots.js';
+import { runsProcesses } from '../steps/processes.js';
+import { refreshReleaseSecrets } from '../steps/release-files.js';
 import * as D from '../steps/deploy.js';
+import * as R from '../steps/setup-release.js';
 import { configFingerprint } from '../steps/deploy.js';
 import { operator } from '../operator.js';
 import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
@@ -60,21 +56,11 @@ interface LiveRelease {
   kind: string;
 }
 
-/** The live release's .deploy-release (fingerprint left out), or nothing when no release is live. */
-function readLive(s: Settings, web: boolean) {
-  return {
-    run: sh`${D.releaseMeta(sh`${D.liveDir(s, web)}/.deploy-release`)} || true`,
-    as: 'app' as const,
-    probe: true,
-    name: 'live_release',
-    unless: sh`test ! -e ${layout(s).current}`,
-  };
-}
-
 function parseLive(text: string | undefined): LiveRelease | undefined {
   try {
     const m = JSON.parse(text || '{}') as Partial<LiveRelease>;
-    return m.release && m.commit && /^[0-9a-f]{40}$/.test(m.commit)
+    // A git release names its commit; a url release, its archive's sha256.
+    return m.release && m.commit && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(m.commit)
       ? { release: m.release, commit: m.commit, ref: m.ref ?? m.commit, kind: m.kind ?? 'commit' }
       : undefined;
   } catch {
@@ -149,9 +135,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     await Promise.all(
       [...setups, ...(outside ? [outside] : [])]
         .filter((h) => h.locked)
-        .map((h) =>
-          h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined),
-        ),
+        .map((h) => h.ex.run(R.unlock(s, h.lock)).catch(() => undefined)),
     );
     await sources?.dispose();
     await fleet.close();
@@ -166,20 +150,11 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
  */
 async function lockOutsidePrimary(session: Session, h: HostSetup): Promise<void> {
   const { settings: s, reporter } = session;
-  const L = layout(s);
+  const _L = layout(s);
   const web = h.ex.host.roles.includes('web');
   try {
     // Not set up (no app directory, maybe no app user): the step does nothing and reads nothing.
-    const res = await h.ex.run(
-      onlyIf(
-        sh`test -d ${L.root}`,
-        step('lock', 'take the deploy lock (the primary, not in --hosts) and read what it serves', [
-          { ...acquireLock(s, h.lock), probe: true },
-          { run: sh`echo yes`, probe: true, name: 'set_up' },
-          readLive(s, web),
-        ]),
-      ),
-    );
+    const res = await h.ex.run(R.lockOutsidePrimary(s, h.lock, web));
     h.locked = res.values.set_up === 'yes';
     h.serves = parseLive(res.values.live_release);
     h.reached = 'locked';
@@ -243,13 +218,7 @@ async function toTheKeyGate(
   await run(S.control(s));
   // From here on setup writes what deploys read: it holds the deploy lock like they do.
   try {
-    const locked = await run(
-      step('lock', 'take the deploy lock', [
-        { ...acquireLock(s, h.lock), probe: true },
-        ...repair(s),
-        readLive(s, web),
-      ]),
-    );
+    const locked = await run(R.lockAndReadLive(s, h.lock, web));
     h.locked = true;
     h.serves = parseLive(locked.values.live_release);
   } catch (err) {
@@ -360,7 +329,7 @@ async function afterTheKeyGate(
 ): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
-  const L = layout(s);
+  const _L = layout(s);
   const label = ex.host.label;
   const run = stepper(h, guard);
   await run(S.virtualenvsDir(s));
@@ -380,42 +349,15 @@ async function afterTheKeyGate(
   await run(S.logrotate(s));
   if (s.services.length) await run(S.services(s));
   // The first release: built only while no release is live; later versions come with `deploy`.
-  const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
   const on = buildOn(s, ex.host);
-  await run(
-    firstRelease(
-      step('virtualenv', 'virtualenv', [
-        ...B.exportRelease(s, ref),
-        B.writeEnvFile(s, release),
-        ...writeReleaseFiles(s, release),
-        ...keepReleaseFiles(s, release),
-        B.virtualenv(s, release),
-      ]),
-    ),
-  );
-  await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
+  await run(R.firstReleaseFiles(s, ref));
+  await run(R.firstReleaseGunicorn(s, release));
   await serverFiles(session, h, run);
-  await run(
-    firstRelease(
-      step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [
-        B.requirements(s, release),
-      ]),
-    ),
-  );
-  await run(
-    firstRelease(
-      step(
-        'django',
-        on.migrate
-          ? 'Django (collectstatic and migrate, when there is a manage.py)'
-          : 'Django (collectstatic, when there is a manage.py)',
-        [...B.djangoCommands(s, release, on), B.markBuilt(s, release)],
-      ),
-    ),
-  );
+  await run(R.firstReleaseRequirements(s, release));
+  await run(R.firstReleaseDjango(s, release, on));
   // The fleet's primary only (whatever --hosts selects): the others' first release is one it has migrated.
   if (!on.migrate && (ex.host.label === s.primary || (s.fleet ?? s.hosts).length === 1))
-    await run(firstRelease(D.runOnce(s, release)));
+    await run(R.firstReleaseOnly(s, D.runOnce(s, release)));
   if (start) await startOnHost(session, h, run, release);
   else reporter.info(`${label}: stopped before starting the app.`);
   h.done = true;
@@ -458,13 +400,7 @@ async function serverFiles(session: Session, h: HostSetup, run: (st: Step) => Pr
   const moved = web ? await rebind(session, h, run) : undefined;
   if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
   if (web) await run(S.nginxConfig(s));
-  if (moved)
-    await run(
-      step('rebind-switch', `switch traffic to slot ${moved.to} (the new address)`, [
-        ...switchTo(s, moved.to),
-        ...stopSlotInBackground(s, moved.from),
-      ]),
-    );
+  if (moved) await run(R.rebindSwitch(s, moved));
   if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
   if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
 }
@@ -482,15 +418,11 @@ async function startOnHost(
 ): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
-  const L = layout(s);
   const label = ex.host.label;
-  const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
   if (!ex.host.roles.includes('web')) {
     // A worker has no slots: its first release is simply made current.
-    await run(
-      firstRelease(step('current', `make ${release} current`, [{ run: replaceLink(L.release(release), L.current) }])),
-    );
-    if (runsProcesses(s, ex.host)) await run(startProcessesStep(s, true));
+    await run(R.makeCurrent(s, release));
+    if (runsProcesses(s, ex.host)) await run(R.processesStep(s, true));
     return;
   }
   // Start the live slot unless it runs: the first release on a new server, or the live slot's
@@ -502,18 +434,11 @@ async function startOnHost(
         chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``),
       );
   } else {
-    const target = live.release || release;
-    await run(
-      step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [
-        ...startSlot(s, live.slot, target),
-        healthCheck(s, live.slot),
-        ...switchTo(s, live.slot),
-      ]),
-    );
+    await run(R.startLive(s, live.slot, live.release || release));
   }
   await run(S.verifySite(s));
   if (s.web.ssl !== 'none') await checkServedCertificate(session, h, run);
-  await run(startProcessesStep(s, runsProcesses(s, ex.host)));
+  await run(R.processesStep(s, runsProcesses(s, ex.host)));
 }
 
 /**
@@ -539,12 +464,7 @@ async function rebind(
       `  ${h.ex.host.label}: the live slot ${live.slot} is not on ${layout(s).bind(live.slot)} yet: ${live.release} starts in slot ${to} on ${layout(s).bind(to)} first`,
     ),
   );
-  await run(
-    step('rebind', `start ${live.release} in slot ${to} on ${layout(s).bind(to)}, health check`, [
-      ...startSlot(s, to, live.release),
-      healthCheck(s, to),
-    ]),
-  );
+  await run(R.rebindStart(s, to, live.release));
   return { from: live.slot, to };
 }
 
@@ -591,7 +511,7 @@ async function checkServedCertificate(
   run: (st: Step) => Promise<StepResult>,
 ): Promise<void> {
   const { settings: s, reporter } = session;
-  const res = await run(step('certificate-served', 'the certificate nginx serves', T.servedCertificate(s), false));
+  const res = await run(R.servedCertificateStep(s));
   if (h.ex.dryRun) return;
   const cert = T.parseCertificate(res.values.certificate ?? '', res.values.renewal ?? '');
   const label = h.ex.host.label;
@@ -607,11 +527,6 @@ async function checkServedCertificate(
       `${label}: the certificate for ${cert.names.join(', ')} expires in ${cert.daysLeft} days (${cert.expires.slice(0, 10)})${s.web.ssl === 'custom' ? `: replace ${layout(s).certificate} and its key, then run setup again` : ': certbot should have renewed it; see `journalctl -u certbot` on the host'}`,
     );
   if (concerns.notRenewed) reporter.warn(`${label}: certbot.timer is not active: the certificate will not renew`);
-}
-
-/** [PROCESSES] programs written (or removed) and those not running started; running ones are left alone. */
-function startProcessesStep(s: Settings, on: boolean): Step {
-  return step('processes', 'processes', [...writeProcessPrograms(s, on), ...startProcesses(s, on)]);
 }
 
 /** Where each host stands; the exit status: a failure (1, or the one host's own), else a key to add (3), else 0. */

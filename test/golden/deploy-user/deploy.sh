@@ -1005,7 +1005,7 @@ __begin 19
 { deploy_update_programs supervisor
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8fc744278f84'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fceecdf1132a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1016,9 +1016,9 @@ __begin 20
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_8fc744278f84
+__DEPLOY_EOF_fceecdf1132a
 __begin 22
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -1385,7 +1385,7 @@ __begin 7
 { deploy_update_programs supervisor
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_504e1f7fa49e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b158d19f7b92'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1396,9 +1396,9 @@ __begin 8
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_504e1f7fa49e
+__DEPLOY_EOF_b158d19f7b92
 __begin 10
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -1517,7 +1517,7 @@ __begin 5
 { deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a5d591045b7d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2d6ac0e0e000'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1528,9 +1528,9 @@ __begin 6
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_a5d591045b7d
+__DEPLOY_EOF_2d6ac0e0e000
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null

@@ -1131,7 +1131,7 @@ __begin 24
 } </dev/null
 __mark changed
 __i=25
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8c4e42e2e5ea'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_409bc7aaf160'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1146,9 +1146,9 @@ __begin 26
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 27
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop 
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_8c4e42e2e5ea
+__DEPLOY_EOF_409bc7aaf160
 __begin 28
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
@@ -1582,7 +1582,7 @@ __begin 12
 } </dev/null
 __mark changed
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a1fffde90d99'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_47f72e4389e8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1597,9 +1597,9 @@ __begin 14
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 15
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop 
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_a1fffde90d99
+__DEPLOY_EOF_47f72e4389e8
 __begin 16
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
@@ -1790,7 +1790,7 @@ __begin 10
 } </dev/null
 __mark changed
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9933174a1b88'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_161e0c7501ea'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1805,9 +1805,9 @@ __begin 12
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
 __begin 13
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop 
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_9933174a1b88
+__DEPLOY_EOF_161e0c7501ea
 __begin 14
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null

@@ -924,7 +924,7 @@ __begin 19
 { deploy_update_programs supervisor
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ad2cd80d368c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_76a70a97ec31'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -935,9 +935,9 @@ __begin 20
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_ad2cd80d368c
+__DEPLOY_EOF_76a70a97ec31
 __begin 22
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
@@ -1277,7 +1277,7 @@ __begin 7
 { deploy_update_programs supervisor
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d502383694ed'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9d9a7d8ec67e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1288,9 +1288,9 @@ __begin 8
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_d502383694ed
+__DEPLOY_EOF_9d9a7d8ec67e
 __begin 10
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
@@ -1409,7 +1409,7 @@ __begin 5
 { deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d78bb901739a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c4f02f89c283'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1420,9 +1420,9 @@ __begin 6
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP 
+( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_d78bb901739a
+__DEPLOY_EOF_c4f02f89c283
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
