@@ -7,9 +7,7 @@ import { layout } from '../layout.js';
 import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import { buildOn, sharedDatabase } from '../steps/build.js';
-import { DEFAULT_MESSAGE, deployPageOn, type PageInfo } from '../steps/maintenance.js';
-import { step } from '../plan.js';
-import { sh } from '../shell.js';
+import { DEFAULT_MESSAGE, deployPageOn, pageUpForMigrate, type PageInfo } from '../steps/maintenance.js';
 import { refError, releaseName, releaseTime } from '../steps/git.js';
 import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkRef } from '../refs.js';
@@ -122,11 +120,7 @@ async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
   state.guard.check();
   // A shared database migrates once, on the primary: every web host's page goes up first.
   if (opts.maintenance && s.migrate && sharedDatabase(s)) {
-    const noManage = sh`test ! -f ${layout(s).release(name)}/manage.py`;
-    await fleet.each(
-      (run) => run.ex.run(step('maintenance', 'maintenance page on', [deployPageOn(s, r.page, noManage)])),
-      fleet.web,
-    );
+    await fleet.each((run) => run.ex.run(pageUpForMigrate(s, r.page, name)), fleet.web);
   }
   await runOnceOnPrimary(fleet, name);
   state.guard.check();

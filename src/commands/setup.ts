@@ -11,11 +11,10 @@ import * as S from '../steps/setup.js';
 import * as T from '../steps/tls.js';
 import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
-import { NO_REF_STATUS, parseResolved, releaseName, releaseTime, resolveRef, serverClock } from '../steps/git.js';
+import { NO_REF_STATUS, parseResolved, releaseName, releaseTime } from '../steps/git.js';
 import type { LockInfo } from '../steps/lock.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
-import { refreshReleaseSecrets } from '../steps/release-files.js';
 import * as D from '../steps/deploy.js';
 import * as R from '../steps/setup-release.js';
 import { configFingerprint } from '../steps/deploy.js';
@@ -343,9 +342,7 @@ async function afterTheKeyGate(
   sayFirstRelease(session, h, first, fleet);
   h.serves ??= { release, ...resolved };
 
-  // A rotated secret (database_url, email password) also replaces the old one in every kept release's copy.
-  const config = S.configFile(s);
-  await run({ ...config, commands: [...config.commands, refreshReleaseSecrets(s)] });
+  await run(R.configFileAndReleaseCopies(s));
   await run(S.logrotate(s));
   if (s.services.length) await run(S.services(s));
   // The first release: built only while no release is live; later versions come with `deploy`.
@@ -614,7 +611,7 @@ async function firstFromGit(
   joins?: LiveRelease & { from: string },
 ): Promise<FirstRelease> {
   const { settings: s, reporter } = session;
-  let cloned = await run(withResolve(s, S.clone(s), joins?.commit)).catch((err) => {
+  let cloned = await run(S.cloneAndResolve(s, joins?.commit)).catch((err) => {
     if (!joins || !(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) throw err;
     return undefined;
   });
@@ -622,7 +619,7 @@ async function firstFromGit(
     reporter.warn(
       `${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`,
     );
-  cloned ??= await run(withResolve(s, S.clone(s)));
+  cloned ??= await run(S.cloneAndResolve(s));
   const fromFleet = joins && cloned.values.resolved?.startsWith(joins.commit) ? joins : undefined;
   const resolved = fromFleet
     ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
@@ -631,9 +628,4 @@ async function firstFromGit(
     ? fromFleet.release
     : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
   return { resolved, release, fromFleet };
-}
-
-/** The clone step also says which commit the first release will be (`ref`: the fleet's, else the branch head). */
-function withResolve(s: Parameters<typeof S.clone>[0], st: Step, ref?: string): Step {
-  return { ...st, commands: [...st.commands, resolveRef(s, ref), serverClock(s)] };
 }

@@ -11,7 +11,8 @@ import type { BuildOn, ReleaseRef } from './build.js';
 import { acquireLock, releaseLock, type LockInfo } from './lock.js';
 import { healthCheck, replaceLink, startSlot, stopSlotInBackground } from './slots.js';
 import { startProcesses, writeProcessPrograms } from './processes.js';
-import { keepReleaseFiles, writeReleaseFiles } from './release-files.js';
+import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from './release-files.js';
+import { configFile } from './setup.js';
 import { repair, switchTo } from './switch.js';
 import { releaseMeta } from './deploy.js';
 import { servedCertificate } from './tls.js';
@@ -144,4 +145,10 @@ export function readArchiveChecksum(s: Settings, ref: string): Step {
 /** The server's clock, which names a release. */
 export function readClock(s: Settings): Step {
   return step('clock', "read the server's clock", [serverClock(s)]);
+}
+
+/** The config file; a rotated secret (database_url, email password) also replaces the old one in every kept release's copy. */
+export function configFileAndReleaseCopies(s: Settings): Step {
+  const config = configFile(s);
+  return { ...config, commands: [...config.commands, refreshReleaseSecrets(s)] };
 }
