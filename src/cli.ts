@@ -129,16 +129,27 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
 3 operator action needed (e.g. add the deploy key), 4 another run holds the lock.`,
     );
 
-  const globals = (cmd: Command) =>
-    cmd.optsWithGlobals() as {
-      config: string;
-      yes: boolean;
-      verbose: boolean;
-      dryRun: boolean;
-      json: boolean;
-      hosts?: string;
-    };
+  releaseCommands(program);
+  controlCommands(program);
+  outputCommands(program);
+  otherCommands(program);
+  return program;
+}
 
+/** The global options as a command sees them. */
+function globals(cmd: Command) {
+  return cmd.optsWithGlobals() as {
+    config: string;
+    yes: boolean;
+    verbose: boolean;
+    dryRun: boolean;
+    json: boolean;
+    hosts?: string;
+  };
+}
+
+/** setup, deploy and rollback. */
+function releaseCommands(program: Command): void {
   program
     .command('setup')
     .argument('<app>', 'app name from settings.ini')
@@ -206,7 +217,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
       const { rollbackCommand } = await import('./commands/rollback.js');
       await rollbackCommand({ ...globals(cmd), app, target, lockWait: o.lockWait });
     });
+}
 
+/** start, stop, restart, releases, unlock and status. */
+function controlCommands(program: Command): void {
   for (const [action, description] of [
     ['start', 'start the live release: web (the live gunicorn slot) and the processes, or one of them'],
     ['stop', 'stop web (the site stops answering) and the processes, or one of them'],
@@ -259,7 +273,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
       const { statusCommand } = await import('./commands/status.js');
       await statusCommand({ ...globals(cmd), app });
     });
+}
 
+/** logs and run. */
+function outputCommands(program: Command): void {
   program
     .command('logs')
     .argument('<app>', 'app name from settings.ini')
@@ -303,7 +320,10 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
       const { runCommandCommand } = await import('./commands/run.js');
       await runCommandCommand({ ...globals(cmd), app, command, host: o.host, all: o.all });
     });
+}
 
+/** maintenance and init. */
+function otherCommands(program: Command): void {
   program
     .command('maintenance')
     .argument('<app>', 'app name from settings.ini')
@@ -343,8 +363,6 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
       // The global --hosts chooses hosts among deploy_hosts; for init, which writes them, it gives them.
       await initCommand({ config: g.config, yes: g.yes, app, ...o, hosts: g.hosts });
     });
-
-  return program;
 }
 
 /** What the command line says the run is about: for the JSON document of a run that stopped before its reporter existed. */

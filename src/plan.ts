@@ -41,6 +41,18 @@ export interface Step {
   stream?: boolean;
   /** Run the step only when this check succeeds on the server; otherwise it is reported as already done. */
   onlyIf?: Sh;
+  /**
+   * A file of this machine's that the step's one command reads on its standard input (a release
+   * archive, source = archive): streamed over the host's connection, never held in memory.
+   */
+  upload?: Upload;
+}
+
+/** A file sent to a host (Step.upload): what it is, its size and its sha256, which the host checks. */
+export interface Upload {
+  file: string;
+  bytes: number;
+  sha256: string;
 }
 
 /** changed: something was done; ok: all already done; checked: the step only looks. */

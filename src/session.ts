@@ -48,21 +48,8 @@ function asUser(h: HostSpec, user: string): HostSpec {
 
 /** asks=false for commands that never ask (status, logs...): they work without a terminal. */
 export function startSession(app: string, command: string, opts: GlobalOptions, asks = true): Session {
-  const loaded = loadSettings({ app, file: opts.config, command });
-  // With deploy_user, every command but setup logs in as that user (no root); setup needs sudo.
-  const rootless = !!loaded.deployUser && command !== 'setup';
-  // Roles and the primary stay the whole fleet's whatever --hosts selects; with deploy_user every
-  // label names that user, the primary's included (it is found by its label).
-  const relabel = (h: HostSpec) => (rootless ? asUser(h, loaded.deployUser!) : h);
-  const fleet = loaded.hosts.map(relabel);
-  const selected = opts.hosts !== undefined ? selectHosts(loaded.hosts, opts.hosts) : loaded.hosts;
-  const primary = fleet[loaded.hosts.findIndex((h) => h.label === loaded.primary)]?.label ?? loaded.primary;
-  const settings: Settings = {
-    ...loaded,
-    fleet,
-    primary,
-    hosts: fleet.filter((_, i) => selected.includes(loaded.hosts[i])),
-  };
+  const { settings, rootless } = fleetSettings(loadSettings({ app, file: opts.config, command }), opts, command);
+  const fleet = settings.fleet ?? settings.hosts;
   // A missing or unusable key is a local problem: say so before asking or connecting.
   if (!opts.dryRun) checkIdentityFile(settings.identityFile);
   if (asks) requireAnswerable(opts.yes, opts.dryRun);
@@ -91,34 +78,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
   let sshModules = opts.dryRun || opts.openExecutor ? undefined : loadSsh();
   let sshConfig: InstanceType<Awaited<NonNullable<typeof sshModules>>[2]['SshConfig']> | undefined;
   let connector: InstanceType<Awaited<NonNullable<typeof sshModules>>[1]['Connector']> | undefined;
-  // Hosts connect at once: their host-key questions come one after the other.
-  let asking: Promise<unknown> = Promise.resolve();
-  const oneQuestionAtATime = <T>(ask: () => Promise<T>): Promise<T> => {
-    const answer = asking.then(ask, ask);
-    asking = answer.catch(() => undefined);
-    return answer;
-  };
-  const acceptNewHostKey = async (h: HostSpec, type: string, fp: string): Promise<boolean> => {
-    reporter.info(`${h.label}: new host key ${type} ${fp}`);
-    if (settings.strictHostKeys) {
-      throw new ConnectionError(
-        `${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`,
-        `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`,
-      );
-    }
-    // A dry run records nothing, not even a host key: the host is not read.
-    if (opts.dryRun) throw new ConnectionError(`${h.label}: unknown host key ${fp} (a dry run does not record it)`);
-    if (asker.yes) {
-      reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
-      return true;
-    }
-    if (!asker.interactive)
-      throw new ConnectionError(
-        `${h.label}: unknown host key ${fp}`,
-        'Run once with --yes to accept and record it, or connect with ssh by hand first.',
-      );
-    return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
-  };
+  const acceptNewHostKey = hostKeyQuestion(settings, reporter, asker, opts.dryRun);
   return {
     settings,
     reporter,
@@ -136,7 +96,7 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
       sshConfig ??= new SshConfig();
       // A dry run only reads (for its diff): a host that does not answer in 5 s is said so, not waited for (a ConnectTimeout in ~/.ssh/config still applies).
       connector ??= new Connector({
-        acceptNewHostKey: (h, type, fp) => oneQuestionAtATime(() => acceptNewHostKey(h, type, fp)),
+        acceptNewHostKey,
         ...(opts.dryRun ? { timeoutMs: 5000 } : {}),
       });
       // Reached as `ssh HOST` would: ~/.ssh/config, then proxy_jump's bastions.
@@ -155,4 +115,61 @@ export function startSession(app: string, command: string, opts: GlobalOptions, 
       reporter.finish(what, true, started);
     },
   };
+}
+
+/**
+ * The settings for this run: with deploy_user, every command but setup logs in as that user (no
+ * root; setup needs sudo). Roles and the primary stay the whole fleet's whatever --hosts selects;
+ * with deploy_user every label names that user, the primary's included (it is found by its label).
+ */
+function fleetSettings(
+  loaded: Settings,
+  opts: GlobalOptions,
+  command: string,
+): { settings: Settings; rootless: boolean } {
+  const rootless = !!loaded.deployUser && command !== 'setup';
+  const relabel = (h: HostSpec) => (rootless ? asUser(h, loaded.deployUser!) : h);
+  const fleet = loaded.hosts.map(relabel);
+  const selected = opts.hosts !== undefined ? selectHosts(loaded.hosts, opts.hosts) : loaded.hosts;
+  const primary = fleet[loaded.hosts.findIndex((h) => h.label === loaded.primary)]?.label ?? loaded.primary;
+  const hosts = fleet.filter((_, i) => selected.includes(loaded.hosts[i]));
+  return { settings: { ...loaded, fleet, primary, hosts }, rootless };
+}
+
+/** Whether to accept a host's new key: refused (strict_host_keys, dry runs), accepted (--yes), or asked, one host at a time. */
+function hostKeyQuestion(
+  settings: Settings,
+  reporter: Reporter,
+  asker: Asker,
+  dryRun: boolean,
+): (h: HostSpec, type: string, fp: string) => Promise<boolean> {
+  // Hosts connect at once: their host-key questions come one after the other.
+  let asking: Promise<unknown> = Promise.resolve();
+  const oneQuestionAtATime = <T>(ask: () => Promise<T>): Promise<T> => {
+    const answer = asking.then(ask, ask);
+    asking = answer.catch(() => undefined);
+    return answer;
+  };
+  const accept = async (h: HostSpec, type: string, fp: string): Promise<boolean> => {
+    reporter.info(`${h.label}: new host key ${type} ${fp}`);
+    if (settings.strictHostKeys) {
+      throw new ConnectionError(
+        `${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`,
+        `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`,
+      );
+    }
+    // A dry run records nothing, not even a host key: the host is not read.
+    if (dryRun) throw new ConnectionError(`${h.label}: unknown host key ${fp} (a dry run does not record it)`);
+    if (asker.yes) {
+      reporter.info(`${h.label}: accepted and recorded in ~/.ssh/known_hosts (--yes)`);
+      return true;
+    }
+    if (!asker.interactive)
+      throw new ConnectionError(
+        `${h.label}: unknown host key ${fp}`,
+        'Run once with --yes to accept and record it, or connect with ssh by hand first.',
+      );
+    return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
+  };
+  return (h, type, fp) => oneQuestionAtATime(() => accept(h, type, fp));
 }

@@ -4,7 +4,7 @@
 // write) and the attack suite (every such path, attacked on a real host).
 import { readFileSync } from 'node:fs';
 import type { Command, Step } from '../src/plan.ts';
-import type { Settings } from '../src/settings/types.ts';
+
 import { step } from '../src/plan.ts';
 import * as S from '../src/steps/setup.ts';
 import * as T from '../src/steps/tls.ts';
@@ -17,8 +17,8 @@ import * as P from '../src/steps/processes.ts';
 import { removeLock, readLock, acquireLock, releaseLock } from '../src/steps/lock.ts';
 import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from '../src/steps/release-files.ts';
 import { healthCheck, startSlot } from '../src/steps/slots.ts';
-import { commandsFor } from '../src/commands/control.ts';
-import type { HostRun } from '../src/fleet/fleet.ts';
+import { controlStep } from '../src/steps/control.ts';
+import type { HostSpec, Settings } from '../src/settings/types.ts';
 
 /** Seed 000's settings, and the variants the trust checks render every plan for. */
 export const SEED = readFileSync(new URL('./fixtures/seed000.ini', import.meta.url), 'utf8');
@@ -71,14 +71,10 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
     processes: true,
     primary: true,
   });
-  const host = { ex: { host: { roles: ['web'], label: 'h' } } } as unknown as HostRun;
+  const host = { roles: ['web'], label: 'h' } as unknown as HostSpec;
   const control = (action: 'start' | 'stop' | 'restart') => [
     D.inspect(s, lock),
-    step(action, action, [
-      ...commandsFor(action, s, host, true, Object.keys(s.processes)),
-      releaseLock(s, 'TOKEN'),
-      D.appendDeployLog(s, {}),
-    ]),
+    controlStep(s, host, { action, what: 'every process', web: true, procs: Object.keys(s.processes), lock, log: {} }),
   ];
   const first = (id: string, cmds: Command[]) => step(id, id, cmds);
   const tls =

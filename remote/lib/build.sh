@@ -2,15 +2,20 @@
 # Building a release beside the live one, as the app user: export, environment file, virtualenv,
 # pip, Django's collectstatic and migrate, and the operator's commands run in a release.
 
-# deploy_export REPO COMMIT DIR REF: export COMMIT (REF's) from the mirror REPO into DIR; a commit with git submodules is refused.
-deploy_export() {
+# deploy_check_submodules REPO COMMIT REF: refuse COMMIT (REF's) of the repository REPO when it has git submodules.
+deploy_check_submodules() {
   local subs
   # git archive would leave each submodule an empty directory, and their repositories are not
-  # the deploy key's to read: refused before anything is written.
-  cd "$1" && subs=$(git ls-tree -r --full-tree "$2" | awk -F $'\t' '$1 ~ / commit / { print $2 }' | paste -sd, -) && if [ -n "$subs" ]; then
-    echo "$4 (${2:0:8}) has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2
+  # the deploy key's to read: refused before anything is written (also on the operator's machine, source = archive).
+  subs=$(git -C "$1" ls-tree -r --full-tree "$2" | awk -F $'\t' '$1 ~ / commit / { print $2 }' | paste -sd, -)
+  if [ -n "$subs" ]; then
+    echo "$3 (${2:0:8}) has git submodules, which deploy does not export (git archive would leave them empty): $subs. Commit their files into the repository, or deploy a commit without submodules." >&2
     return 1
-  fi && rm -rf "$3" && mkdir -p "$3" && git archive --format=tar "$2" | tar -x -C "$3"
+  fi
+}
+# deploy_export REPO COMMIT DIR REF: export COMMIT (REF's) from the mirror REPO into DIR; a commit with git submodules is refused.
+deploy_export() {
+  deploy_check_submodules "$1" "$2" "$4" && cd "$1" && rm -rf "$3" && mkdir -p "$3" && git archive --format=tar "$2" | tar -x -C "$3"
 }
 # deploy_finish_export DIR SHARED < metadata: link the release DIR's media, data and log to SHARED's, then record what it is.
 deploy_finish_export() {

@@ -70,9 +70,11 @@ deploy_health_check() {
       deadline=0
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "health check failed: $url answered ${code:-nothing} $why; the slot's log ends with:" >&2
+      # The verdict comes last: an error shows the last lines, and they must say what failed.
+      echo "the slot's log ends with:" >&2
       __slot_log "$3" | tail -n 25 >&2 || true
-      err=$(__slot_log "$3" | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1)
+      echo "health check failed: $url answered ${code:-nothing} $why" >&2
+      err=$(__slot_log "$3" | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1) || true
       if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi
       return 1
     fi

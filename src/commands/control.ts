@@ -3,25 +3,18 @@
 // zero-downtime switch as a deploy (the live release starts in the idle slot, is
 // health-checked, gets the traffic), never a cold restart. Each runs under the fleet's lock.
 import chalk from 'chalk';
-import { startSession, type GlobalOptions } from '../session.js';
-import { step, type Command } from '../plan.js';
+import { startSession, type GlobalOptions, type Session } from '../session.js';
+import { controlStep, type Action } from '../steps/control.js';
+import type { RunState } from '../fleet/run-state.js';
 import * as D from '../steps/deploy.js';
 import { UsageError, DeployError, withNextStep } from '../errors.js';
 import { Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
-import { releaseLock } from '../steps/lock.js';
-import { healthCheck } from '../steps/slots.js';
-import { slotLog } from '../steps/manager/index.js';
-import { restartProcesses, runsProcesses, startProcesses, stopProcesses } from '../steps/processes.js';
-import { layout, liveSlotCode, SLOTS, type Slot } from '../layout.js';
-import { sh, type Sh } from '../shell.js';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Settings } from '../settings/types.js';
 import { printable } from '../printable.js';
-
-export type Action = 'start' | 'stop' | 'restart';
 
 export interface ControlOptions extends GlobalOptions {
   app: string;
@@ -33,15 +26,7 @@ export interface ControlOptions extends GlobalOptions {
 export async function controlCommand(opts: ControlOptions): Promise<void> {
   const session = startSession(opts.app, opts.action, opts);
   const { settings: s, asker, reporter } = session;
-  const names = ['web', ...Object.keys(s.processes)];
-  if (opts.process !== undefined && !names.includes(opts.process)) {
-    const best = closest(opts.process, names);
-    const hint = distance(opts.process, best) <= 2 ? ` (did you mean ${best}?)` : '';
-    throw new UsageError(
-      `no process named ${printable(opts.process)}${hint}`,
-      `${s.app}'s processes: ${names.join(', ')}`,
-    );
-  }
+  checkProcess(s, opts.process);
   const web = opts.process === undefined || opts.process === 'web';
   const procs = opts.process === undefined ? Object.keys(s.processes) : opts.process === 'web' ? [] : [opts.process];
   const what = opts.process ?? 'every process';
@@ -74,38 +59,10 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
       );
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
       const seen = all.slice(0, fleet.runs.length);
-      if (opts.action === 'restart' && web && fleet.web.length) {
-        // The zero-downtime path: the live release again, in the idle slot; the processes restart after the switch.
-        const release = seen[fleet.runs.indexOf(fleet.web[0])].current || '<live release>';
-        const differ = fleet.web.filter((r) => seen[fleet.runs.indexOf(r)].current !== release);
-        if (differ.length && !opts.dryRun)
-          throw new DeployError(
-            `the web hosts do not run the same release (${differ.map((r) => r.ex.host.label).join(', ')} differ): deploy or roll back first`,
-          );
-        log.release = release;
-        await goLive(fleet, {
-          release,
-          liveSlots: seen.map((h) => h.live),
-          state,
-          kind: 'restart',
-          processes: procs.length > 0,
-        });
-        reporter.info(
-          chalk.green(
-            `${s.app}: restarted ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')} (${release})`,
-          ),
-        );
-        return;
-      }
+      if (opts.action === 'restart' && web && fleet.web.length)
+        return restartWeb(session, fleet, seen, state, log, procs.length > 0, what);
       await fleet.each(async (run: HostRun) => {
-        const cmds = commandsFor(opts.action, s, run, web, procs);
-        await run.ex.run(
-          step(opts.action, `${opts.action} ${what}`, [
-            ...cmds,
-            releaseLock(s, lock.token),
-            D.appendDeployLog(s, { ...log, result: 'ok' }),
-          ]),
-        );
+        await run.ex.run(controlStep(s, run.ex.host, { action: opts.action, what, web, procs, lock, log }));
         run.locked = false;
       });
       reporter.info(
@@ -122,26 +79,43 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
   session.finish(opts.dryRun ? `dry run of ${opts.action} for ${s.app}` : `${opts.action} of ${s.app} done`);
 }
 
-/** One host's commands for start, stop, or a restart of processes only. */
-export function commandsFor(action: Action, s: Settings, run: HostRun, web: boolean, procs: string[]): Command[] {
-  const L = layout(s);
-  const on = runsProcesses(s, run.ex.host);
-  const cmds: Command[] = [];
-  const live = sh`"$(${liveSlotCode(L)})"`;
-  if (web && isWeb(run)) {
-    if (action === 'stop') cmds.push({ run: sh`__ctl ${s.project} stop ${s.project}-${live}` });
-    if (action === 'start') {
-      // Only the live slot: nginx sends traffic to it. Then prove it answers (its log read from this start on).
-      const whenLive = (slot: Slot, call: Sh) => sh`deploy_when_live ${L.liveFlag} ${slot} ${call}`;
-      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, slotLog(s, slot).mark), probe: true })));
-      cmds.push({ run: sh`__ctl ${s.project} start ${s.project}-${live}` });
-      cmds.push(...SLOTS.map((slot) => ({ run: whenLive(slot, healthCheck(s, slot).run), probe: true })));
-    }
+/** A name given on the command line that is not web nor a [PROCESSES] name: bad usage, with the closest. */
+function checkProcess(s: Settings, process?: string): void {
+  const names = ['web', ...Object.keys(s.processes)];
+  if (process !== undefined && !names.includes(process)) {
+    const best = closest(process, names);
+    const hint = distance(process, best) <= 2 ? ` (did you mean ${best}?)` : '';
+    throw new UsageError(`no process named ${printable(process)}${hint}`, `${s.app}'s processes: ${names.join(', ')}`);
   }
-  if (on) {
-    if (action === 'stop') cmds.push(...stopProcesses(s, procs));
-    if (action === 'start') cmds.push(...startProcesses(s, true, procs));
-    if (action === 'restart') cmds.push(...restartProcesses(s, true, procs));
-  }
-  return cmds;
+}
+
+/** restart web: the zero-downtime path, the live release again in the idle slot; the processes restart after the switch. */
+async function restartWeb(
+  session: Session,
+  fleet: Fleet,
+  seen: ReturnType<typeof D.parseInspect>[],
+  state: RunState,
+  log: Record<string, unknown>,
+  processes: boolean,
+  what: string,
+): Promise<void> {
+  const { settings: s, reporter } = session;
+  // The zero-downtime path: the live release again, in the idle slot; the processes restart after the switch.
+  const release = seen[fleet.runs.indexOf(fleet.web[0])].current || '<live release>';
+  const differ = fleet.web.filter((r) => seen[fleet.runs.indexOf(r)].current !== release);
+  if (differ.length && !session.opts.dryRun)
+    throw new DeployError(
+      `the web hosts do not run the same release (${differ.map((r) => r.ex.host.label).join(', ')} differ): deploy or roll back first`,
+    );
+  log.release = release;
+  await goLive(fleet, {
+    release,
+    liveSlots: seen.map((h) => h.live),
+    state,
+    kind: 'restart',
+    processes,
+  });
+  reporter.info(
+    chalk.green(`${s.app}: restarted ${what} on ${fleet.runs.map((r) => r.ex.host.label).join(', ')} (${release})`),
+  );
 }

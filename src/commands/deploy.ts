@@ -2,14 +2,12 @@
 // live one on every host and switch to it only when it is proven good (README "Releases",
 // "Many servers"). What happens across hosts is in src/fleet/.
 import chalk from 'chalk';
-import { startSession, type GlobalOptions } from '../session.js';
+import { startSession, type GlobalOptions, type Session } from '../session.js';
 import { layout } from '../layout.js';
 import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import { buildOn, sharedDatabase } from '../steps/build.js';
-import { DEFAULT_MESSAGE, deployPageOn } from '../steps/maintenance.js';
-import { step } from '../plan.js';
-import { sh } from '../shell.js';
+import { DEFAULT_MESSAGE, deployPageOn, pageUpForMigrate, type PageInfo } from '../steps/maintenance.js';
 import { refError, releaseName, releaseTime } from '../steps/git.js';
 import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkRef } from '../refs.js';
@@ -18,6 +16,13 @@ import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive, runOnceOnPrimary } from '../fleet/golive.js';
 import { previewFiles } from '../fleet/preview.js';
+import { archiveOf, resolveOnThisMachine, whatToDeploy, type ResolvedHere } from '../fleet/source.js';
+import type { ReleaseArchive } from '../source/archive.js';
+import { receiveRelease } from '../steps/source.js';
+import type { Resolved } from '../source/local-repository.js';
+import type { RunState } from '../fleet/run-state.js';
+import type { LockInfo } from '../steps/lock.js';
+import type { Secret } from '../shell.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -47,8 +52,9 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
 
   // The dry run also shows what would change in each server file (it reads the hosts, changes nothing).
   if (opts.dryRun) await previewFiles(session);
+  // source = archive: the ref resolves on this machine before any host is locked (a bad one: exit 2).
+  const here = await resolveOnThisMachine(session, opts.ref);
   const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
-  const fingerprint = D.configFingerprint(s);
   // Every run also locks the fleet's primary when --hosts leaves it out: runs on parts of the fleet wait for each other, and run-once work runs there.
   const fleet = await Fleet.connect(session, { withPrimary: true });
   const log: Record<string, unknown> = {
@@ -62,98 +68,157 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   // The page this run puts up names its run: it takes down only its own, never one put up by hand.
   const page = { since: log.time as string, message: DEFAULT_MESSAGE, by: lock.by, run: lock.token };
   if (opts.maintenance) fleet.web.forEach((run) => (run.page = true));
+  const run: DeployRun = {
+    session,
+    opts,
+    fleet,
+    lock,
+    log,
+    page,
+    here,
+    hosts,
+    what,
+    fingerprint: D.configFingerprint(s),
+  };
   try {
-    await withCleanup(fleet, lock, log, true, async (state) => {
-      // 1. the fleet's lock; repair what a cut-short run left, fetch, resolve, read what is live
-      // A name that does not exist (or is both a branch and a tag) is found only here, under the
-      // lock: it is still bad usage (exit 2), and the clean-up gives the lock back, nothing built.
-      const all = await lockFleet(
-        fleet,
-        lock,
-        opts.lockWait ?? 0,
-        async (run) =>
-          D.parsePrepare(
-            await run.ex
-              .run(D.prepare(s, lock, opts.ref, fingerprint, isWeb(run)))
-              .catch((e) => Promise.reject(refError(e))),
-          ),
-        () => state.guard.check(),
-      );
-      all.forEach((p, i) => {
-        fleet.all[i].serves = p.current.release;
-        if (p.repaired)
-          reporter.info(
-            chalk.yellow(`${fleet.all[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`),
-          );
-      });
-      // What the run deploys to: the hosts selected (the primary locked from outside them is not one).
-      const prepared = all.slice(0, fleet.runs.length);
-      const resolved = prepared[0].resolved;
-      if (!resolved) throw new DeployError(`could not resolve ${what} in the repository`);
-      log.commit = resolved.commit;
-      log.ref = resolved.ref;
-
-      const live = prepared.every((p) => p.current.commit === resolved.commit && p.sameConfig);
-      if (live && !opts.force) {
-        return nothingToDo(
-          fleet,
-          lock,
-          log,
-          chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${hosts}: nothing to do.`) +
-            chalk.dim(' Use --force to redeploy it.'),
-        );
-      }
-      state.guard.check();
-
-      // 2. build beside the live release on every host; 3. what must run once, on the primary
-      const name = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime(all.map((p) => p.clock)));
-      log.release = name;
-      reporter.result.release = name;
-      const ref = { name, ...resolved, fingerprint, by: operator() };
-      // The primary outside --hosts builds the release only to run the run-once work in it; it does not switch.
-      const outside = fleet.outside && D.runOnce(s, name).commands.length ? [fleet.outside] : [];
-      if (fleet.outside)
-        fleet.outside.outcome = outside.length
-          ? 'not switched (the primary, not in --hosts: locked, ran the run-once work)'
-          : 'not switched (the primary, not in --hosts: locked)';
-      await fleet.each(
-        async (run) => {
-          run.release = name;
-          await run.ex.run(
-            D.build(s, ref, {
-              ...buildOn(s, run.ex.host),
-              force: opts.force,
-              pageOn: run.page ? (skip) => deployPageOn(s, page, skip) : undefined,
-            }),
-          );
-        },
-        [...fleet.runs, ...outside],
-      );
-      state.guard.check();
-      // A shared database migrates once, on the primary: every web host's page goes up first.
-      if (opts.maintenance && s.migrate && sharedDatabase(s)) {
-        const noManage = sh`test ! -f ${layout(s).release(name)}/manage.py`;
-        await fleet.each(
-          (run) => run.ex.run(step('maintenance', 'maintenance page on', [deployPageOn(s, page, noManage)])),
-          fleet.web,
-        );
-      }
-      await runOnceOnPrimary(fleet, name);
-      state.guard.check();
-
-      // 4. start in the idle slots and prove it answers; 5. switch (all at once, or batch by batch)
-      await goLive(fleet, { release: name, liveSlots: prepared.map((p) => p.live), state });
-      reporter.info(
-        chalk.green(`${name} is live on ${hosts}`) +
-          chalk.dim(
-            ` (${resolved.ref} ${resolved.commit.slice(0, 8)}${fleet.runs.length === 1 && fleet.runs[0].started ? `, slot ${fleet.runs[0].started}` : ''}; ${layout(s).current})`,
-          ),
-      );
-    });
+    await withCleanup(fleet, lock, log, true, (state) => deployOnFleet(run, state));
   } catch (err) {
     throw withNextStep(err, s.app, 'deploy');
   } finally {
+    run.archive?.dispose();
     await fleet.close();
   }
   session.finish(opts.dryRun ? `dry run of deploy for ${s.app}` : `deploy of ${s.app} done`);
+}
+
+/** What one deploy run works with, from its start to its clean-up. */
+interface DeployRun {
+  session: Session;
+  opts: DeployOptions;
+  fleet: Fleet;
+  lock: LockInfo;
+  log: Record<string, unknown>;
+  page: PageInfo;
+  here?: ResolvedHere;
+  /** The hosts, as the operator reads them. */
+  hosts: string;
+  /** What the operator asked for (a ref, the branch, the default branch). */
+  what: string;
+  fingerprint: Secret;
+  archive?: ReleaseArchive;
+}
+
+/** Under the fleet's lock: read, build, run once, go live. */
+async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
+  const { session, opts, fleet } = r;
+  const { settings: s, reporter } = session;
+  const read = await lockAndRead(r, state);
+  if (!read) return;
+  const { resolved, prepared, name } = read;
+  // 2. build beside the live release on every host; 3. what must run once, on the primary
+  await buildEverywhere(r, name, resolved);
+  state.guard.check();
+  // A shared database migrates once, on the primary: every web host's page goes up first.
+  if (opts.maintenance && s.migrate && sharedDatabase(s)) {
+    await fleet.each((run) => run.ex.run(pageUpForMigrate(s, r.page, name)), fleet.web);
+  }
+  await runOnceOnPrimary(fleet, name);
+  state.guard.check();
+
+  // 4. start in the idle slots and prove it answers; 5. switch (all at once, or batch by batch)
+  await goLive(fleet, { release: name, liveSlots: prepared.map((p) => p.live), state });
+  const slot = fleet.runs.length === 1 && fleet.runs[0].started ? `, slot ${fleet.runs[0].started}` : '';
+  reporter.info(
+    chalk.green(`${name} is live on ${r.hosts}`) +
+      chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}${slot}; ${layout(s).current})`),
+  );
+}
+
+/**
+ * 1. the fleet's lock; repair what a cut-short run left, fetch, resolve, read what is live. A
+ * name that does not exist (or is both a branch and a tag) is found only here, under the lock:
+ * it is still bad usage (exit 2), and the clean-up gives the lock back, nothing built. Nothing
+ * to do (that commit live everywhere, with the same server files): said, and undefined.
+ */
+async function lockAndRead(r: DeployRun, state: RunState) {
+  const { session, opts, fleet, lock, log } = r;
+  const { settings: s, reporter } = session;
+  const all = await lockFleet(
+    fleet,
+    lock,
+    opts.lockWait ?? 0,
+    async (run) =>
+      D.parsePrepare(
+        await run.ex
+          .run(D.prepare(s, lock, opts.ref, r.fingerprint, isWeb(run)))
+          .catch((e) => Promise.reject(refError(e))),
+      ),
+    () => state.guard.check(),
+  );
+  all.forEach((p, i) => {
+    fleet.all[i].serves = p.current.release;
+    if (p.repaired)
+      reporter.info(
+        chalk.yellow(`${fleet.all[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`),
+      );
+  });
+  // What the run deploys to: the hosts selected (the primary locked from outside them is not one).
+  const prepared = all.slice(0, fleet.runs.length);
+  const labelled = prepared.map((p, i) => ({ label: fleet.runs[i].ex.host.label, ...p }));
+  const resolved = whatToDeploy(session, r.here, labelled, opts.ref);
+  if (!resolved) throw new DeployError(`could not resolve ${r.what} in the repository`);
+  log.commit = resolved.commit;
+  log.ref = resolved.ref;
+
+  const live = prepared.every((p) => p.current.commit === resolved.commit && p.sameConfig);
+  if (live && !opts.force) {
+    await nothingToDo(
+      fleet,
+      lock,
+      log,
+      chalk.green(`${resolved.ref} (${resolved.commit.slice(0, 8)}) is already live on ${r.hosts}: nothing to do.`) +
+        chalk.dim(' Use --force to redeploy it.'),
+    );
+    return undefined;
+  }
+  state.guard.check();
+  const name = releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime(all.map((p) => p.clock)));
+  log.release = name;
+  reporter.result.release = name;
+  return { resolved, prepared, name };
+}
+
+/** 2. The release built beside the live one on every host (sent first, with source = archive). */
+async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved): Promise<void> {
+  const { session, opts, fleet } = r;
+  const s = session.settings;
+  if (r.here) r.archive = await archiveOf(session, r.here);
+  const archive = r.archive;
+  const ref = {
+    name,
+    ...resolved,
+    fingerprint: r.fingerprint,
+    by: operator(),
+    archive: archive ?? (s.source === 'url' ? { sha256: resolved.commit } : undefined),
+  };
+  // The primary outside --hosts builds the release only to run the run-once work in it; it does not switch.
+  const outside = fleet.outside && D.runOnce(s, name).commands.length ? [fleet.outside] : [];
+  if (fleet.outside)
+    fleet.outside.outcome = outside.length
+      ? 'not switched (the primary, not in --hosts: locked, ran the run-once work)'
+      : 'not switched (the primary, not in --hosts: locked)';
+  await fleet.each(
+    async (run) => {
+      run.release = name;
+      if (archive) await run.ex.run(receiveRelease(s, name, archive));
+      await run.ex.run(
+        D.build(s, ref, {
+          ...buildOn(s, run.ex.host),
+          force: opts.force,
+          pageOn: run.page ? (skip) => deployPageOn(s, r.page, skip) : undefined,
+        }),
+      );
+    },
+    [...fleet.runs, ...outside],
+  );
 }

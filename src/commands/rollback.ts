@@ -82,20 +82,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
           state,
           kind: 'rollback',
         });
-      // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
-      const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();
-      const target =
-        !opts.target && lives.length > 1
-          ? lives[0]
-          : chooseTarget(seen[0].releases, seen[0].current, opts.target, s.app);
-      for (const [i, h] of seen.entries()) {
-        if (h.releases.some((r) => r.name === target && r.state === 'built')) continue;
-        // A name given that a host lacks is bad usage, as one no host has (chooseTarget): exit 2.
-        const missing = `${fleet.runs[i].ex.host.label} does not have release ${target}`;
-        throw opts.target
-          ? new UsageError(missing, `See \`deploy ${s.app} releases\` for what each host keeps.`)
-          : new DeployError(missing);
-      }
+      const target = targetOn(fleet, seen, opts.target);
       log.release = target;
       reporter.result.release = target;
       const already = fleet.runs.filter((_, i) => seen[i].current === target);
@@ -131,4 +118,24 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
     await fleet.close();
   }
   session.finish(opts.dryRun ? `dry run of rollback for ${s.app}` : `rollback of ${s.app} done`);
+}
+
+/**
+ * The release to go back to: the one named, else the one before the live one; after a rollout
+ * that stopped part way (hosts differ), the older of the two. Every host must keep it, built.
+ */
+function targetOn(fleet: Fleet, seen: ReturnType<typeof D.parseInspect>[], named?: string): string {
+  const s = fleet.settings;
+  // After a rollout that stopped part way, hosts differ: no target means all back to the older one.
+  const lives = [...new Set(seen.map((h) => h.current).filter(Boolean))].sort();
+  const target = !named && lives.length > 1 ? lives[0] : chooseTarget(seen[0].releases, seen[0].current, named, s.app);
+  for (const [i, h] of seen.entries()) {
+    if (h.releases.some((r) => r.name === target && r.state === 'built')) continue;
+    // A name given that a host lacks is bad usage, as one no host has (chooseTarget): exit 2.
+    const missing = `${fleet.runs[i].ex.host.label} does not have release ${target}`;
+    throw named
+      ? new UsageError(missing, `See \`deploy ${s.app} releases\` for what each host keeps.`)
+      : new DeployError(missing);
+  }
+  return target;
 }

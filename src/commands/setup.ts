@@ -1,13 +1,9 @@
-// `deploy <app> setup`: seed 000's SETUP sequence on every host, ending with the app
-// live under supervisor behind nginx. Safe to run again: done steps report as such.
-import type { Settings } from '../settings/types.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
-import { onlyIf, step, type Step, type StepResult } from '../plan.js';
+import type { Step, StepResult } from '../plan.js';
 import { layout, type Slot } from '../layout.js';
-import { sh } from '../shell.js';
 import { DeployError, OperatorActionError, RemoteCommandError, UsageError, withNextStep } from '../errors.js';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Executor } from '../exec/executor.js';
@@ -15,18 +11,19 @@ import * as S from '../steps/setup.js';
 import * as T from '../steps/tls.js';
 import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
-import { NO_REF_STATUS, parseResolved, releaseName, releaseTime, resolveRef, serverClock } from '../steps/git.js';
-import { acquireLock, releaseLock, type LockInfo } from '../steps/lock.js';
-import { healthCheck, otherSlot, replaceLink, startSlot, stopSlotInBackground } from '../steps/slots.js';
-import { runsProcesses, startProcesses, writeProcessPrograms } from '../steps/processes.js';
-import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from '../steps/release-files.js';
-import { repair, switchTo } from '../steps/switch.js';
+import { NO_REF_STATUS, parseResolved, releaseName, releaseTime } from '../steps/git.js';
+import type { LockInfo } from '../steps/lock.js';
+import { otherSlot } from '../steps/slots.js';
+import { runsProcesses } from '../steps/processes.js';
 import * as D from '../steps/deploy.js';
+import * as R from '../steps/setup-release.js';
 import { configFingerprint } from '../steps/deploy.js';
 import { operator } from '../operator.js';
 import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
 import { Fleet, newLock } from '../fleet/fleet.js';
 import { asLockError } from '../fleet/cleanup.js';
+import { resolveOnThisMachine } from '../fleet/source.js';
+import { ArchiveSources, type FirstRelease } from './setup-source.js';
 
 export interface SetupOptions extends GlobalOptions {
   app: string;
@@ -58,21 +55,11 @@ interface LiveRelease {
   kind: string;
 }
 
-/** The live release's .deploy-release (fingerprint left out), or nothing when no release is live. */
-function readLive(s: Settings, web: boolean) {
-  return {
-    run: sh`${D.releaseMeta(sh`${D.liveDir(s, web)}/.deploy-release`)} || true`,
-    as: 'app' as const,
-    probe: true,
-    name: 'live_release',
-    unless: sh`test ! -e ${layout(s).current}`,
-  };
-}
-
 function parseLive(text: string | undefined): LiveRelease | undefined {
   try {
     const m = JSON.parse(text || '{}') as Partial<LiveRelease>;
-    return m.release && m.commit && /^[0-9a-f]{40}$/.test(m.commit)
+    // A git release names its commit; a url release, its archive's sha256.
+    return m.release && m.commit && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(m.commit)
       ? { release: m.release, commit: m.commit, ref: m.ref ?? m.commit, kind: m.kind ?? 'commit' }
       : undefined;
   } catch {
@@ -101,6 +88,8 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
   );
   // --hosts leaving the primary out: setup locks it too (runs on parts of the fleet wait for each
   // other) and learns from it which release the fleet serves: a new host's first release is that one.
+  // source = archive: the ref resolves on this machine before any host is touched.
+  const sources = s.source === 'git' ? undefined : new ArchiveSources(session, await resolveOnThisMachine(session));
   const fleet = await Fleet.connect(session, { withPrimary: true });
   const setups: HostSetup[] = fleet.runs.map((run) => ({
     ex: run.ex,
@@ -129,7 +118,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     const live = primaryHost?.serves ? { ...primaryHost.serves, from: primaryHost.ex.host.label } : undefined;
     // A shared database gets its tables from the primary before any other host starts the app.
     const primary = B.sharedDatabase(s) && fleetSize > 1 ? ready.find((h) => h.ex.host.label === s.primary) : undefined;
-    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, live));
+    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, live, sources));
     // A primary outside the run that serves a release has migrated the database (its setup did, then every deploy).
     const migrated = !B.sharedDatabase(s) || fleetSize === 1 || !!primary?.done || !!outside?.serves;
     if (!migrated)
@@ -139,16 +128,15 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     await eachSettled(
       fleet,
       ready.filter((h) => h !== primary),
-      (h) => afterTheKeyGate(session, h, start && migrated, guard, live),
+      (h) => afterTheKeyGate(session, h, start && migrated, guard, live, sources),
     );
   } finally {
     await Promise.all(
       [...setups, ...(outside ? [outside] : [])]
         .filter((h) => h.locked)
-        .map((h) =>
-          h.ex.run(step('unlock', 'release the lock', [releaseLock(s, h.lock.token)])).catch(() => undefined),
-        ),
+        .map((h) => h.ex.run(R.unlock(s, h.lock)).catch(() => undefined)),
     );
+    await sources?.dispose();
     await fleet.close();
     guard.dispose();
   }
@@ -161,20 +149,11 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
  */
 async function lockOutsidePrimary(session: Session, h: HostSetup): Promise<void> {
   const { settings: s, reporter } = session;
-  const L = layout(s);
+  const _L = layout(s);
   const web = h.ex.host.roles.includes('web');
   try {
     // Not set up (no app directory, maybe no app user): the step does nothing and reads nothing.
-    const res = await h.ex.run(
-      onlyIf(
-        sh`test -d ${L.root}`,
-        step('lock', 'take the deploy lock (the primary, not in --hosts) and read what it serves', [
-          { ...acquireLock(s, h.lock), probe: true },
-          { run: sh`echo yes`, probe: true, name: 'set_up' },
-          readLive(s, web),
-        ]),
-      ),
-    );
+    const res = await h.ex.run(R.lockOutsidePrimary(s, h.lock, web));
     h.locked = res.values.set_up === 'yes';
     h.serves = parseLive(res.values.live_release);
     h.reached = 'locked';
@@ -218,11 +197,53 @@ async function toTheKeyGate(
   o: { install: boolean; dependencies: boolean },
   guard: InterruptGuard,
 ): Promise<void> {
-  const { settings: s, reporter } = session;
+  const { settings: s } = session;
   const { ex } = h;
   const label = ex.host.label;
   const web = ex.host.roles.includes('web');
   const run = stepper(h, guard);
+  await checkHost(session, h, run);
+  if (o.install) await run(S.packages(s, web));
+  else if (!o.dependencies) await run(S.checkPackages(s, web));
+  if (web && s.web.ssl === 'custom') {
+    await run(T.checkCustomCertificate(s)).catch((err) => {
+      if (err instanceof RemoteCommandError)
+        err.hint = `Put the certificate (with its chain) and its key where ssl_certificate and ssl_certificate_key say on ${label} (or change them), one covering ${s.serverName}, then run setup again.`;
+      throw err;
+    });
+  }
+  await run(S.appUser(s));
+  if (s.deployUser) await run(S.deployUserAccess(s, ex.dryRun ? '<public keys>\n' : readDeployUserKeys(s)));
+  await run(S.control(s));
+  // From here on setup writes what deploys read: it holds the deploy lock like they do.
+  try {
+    const locked = await run(R.lockAndReadLive(s, h.lock, web));
+    h.locked = true;
+    h.serves = parseLive(locked.values.live_release);
+  } catch (err) {
+    throw asLockError(err, s.app);
+  }
+  // Releases that come as archives need no deploy key: the servers never reach the git host.
+  if (s.source !== 'git') return;
+  h.key = (await run(S.deployKey(s))).values.public_key;
+  if (ex.dryRun) {
+    await run(S.repoAccess(s));
+    return;
+  }
+  try {
+    await run(S.repoAccess(s));
+  } catch (err) {
+    if (!(err instanceof RemoteCommandError)) throw err;
+    h.gated = err.stderr.trim().split('\n').slice(-2).join(' ');
+  }
+}
+
+/** What setup checks before it changes anything: sudo, the home, the app user, the ports, another install, the default server. */
+async function checkHost(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
+  const label = ex.host.label;
+  const web = ex.host.roles.includes('web');
   await run(S.sudoCheck()).catch((err) => {
     if (err instanceof RemoteCommandError)
       err.hint = `${ex.host.user} needs passwordless sudo on ${ex.host.host} (a NOPASSWD line in /etc/sudoers.d).`;
@@ -255,43 +276,6 @@ async function toTheKeyGate(
         );
       throw err;
     });
-  }
-  if (o.install) await run(S.packages(s, web));
-  else if (!o.dependencies) await run(S.checkPackages(s, web));
-  if (web && s.web.ssl === 'custom') {
-    await run(T.checkCustomCertificate(s)).catch((err) => {
-      if (err instanceof RemoteCommandError)
-        err.hint = `Put the certificate (with its chain) and its key where ssl_certificate and ssl_certificate_key say on ${label} (or change them), one covering ${s.serverName}, then run setup again.`;
-      throw err;
-    });
-  }
-  await run(S.appUser(s));
-  if (s.deployUser) await run(S.deployUserAccess(s, ex.dryRun ? '<public keys>\n' : readDeployUserKeys(s)));
-  await run(S.control(s));
-  // From here on setup writes what deploys read: it holds the deploy lock like they do.
-  try {
-    const locked = await run(
-      step('lock', 'take the deploy lock', [
-        { ...acquireLock(s, h.lock), probe: true },
-        ...repair(s),
-        readLive(s, web),
-      ]),
-    );
-    h.locked = true;
-    h.serves = parseLive(locked.values.live_release);
-  } catch (err) {
-    throw asLockError(err, s.app);
-  }
-  h.key = (await run(S.deployKey(s))).values.public_key;
-  if (ex.dryRun) {
-    await run(S.repoAccess(s));
-    return;
-  }
-  try {
-    await run(S.repoAccess(s));
-  } catch (err) {
-    if (!(err instanceof RemoteCommandError)) throw err;
-    h.gated = err.stderr.trim().split('\n').slice(-2).join(' ');
   }
 }
 
@@ -340,31 +324,53 @@ async function afterTheKeyGate(
   start: boolean,
   guard: InterruptGuard,
   fleet?: LiveRelease & { from: string },
+  sources?: ArchiveSources,
 ): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
-  const L = layout(s);
+  const _L = layout(s);
   const label = ex.host.label;
-  const web = ex.host.roles.includes('web');
   const run = stepper(h, guard);
   await run(S.virtualenvsDir(s));
   const joins = !h.serves && fleet && fleet.from !== label ? fleet : undefined;
-  let cloned = await run(withResolve(s, S.clone(s), joins?.commit)).catch((err) => {
-    if (!joins || !(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) throw err;
-    return undefined;
-  });
-  if (!cloned && joins)
-    reporter.warn(
-      `${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`,
-    );
-  cloned ??= await run(withResolve(s, S.clone(s)));
-  const fromFleet = joins && cloned.values.resolved?.startsWith(joins.commit) ? joins : undefined;
-  const resolved = fromFleet
-    ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
-    : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
-  const release = fromFleet
-    ? fromFleet.release
-    : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  const first =
+    s.source === 'git'
+      ? await firstFromGit(session, run, label, joins)
+      : await sources!.first(run, label, joins, !h.serves);
+  const { resolved, release } = first;
+  const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator(), archive: first.archive };
+  sayFirstRelease(session, h, first, fleet);
+  h.serves ??= { release, ...resolved };
+
+  await run(R.configFileAndReleaseCopies(s));
+  await run(S.logrotate(s));
+  if (s.services.length) await run(S.services(s));
+  // The first release: built only while no release is live; later versions come with `deploy`.
+  const on = buildOn(s, ex.host);
+  await run(R.firstReleaseFiles(s, ref));
+  await run(R.firstReleaseGunicorn(s, release));
+  await serverFiles(session, h, run);
+  await run(R.firstReleaseRequirements(s, release));
+  await run(R.firstReleaseDjango(s, release, on));
+  // The fleet's primary only (whatever --hosts selects): the others' first release is one it has migrated.
+  if (!on.migrate && (ex.host.label === s.primary || (s.fleet ?? s.hosts).length === 1))
+    await run(R.firstReleaseOnly(s, D.runOnce(s, release)));
+  if (start) await startOnHost(session, h, run, release);
+  else reporter.info(`${label}: stopped before starting the app.`);
+  h.done = true;
+}
+
+/** What the run says of a host's first release (or of the live one it keeps). */
+function sayFirstRelease(
+  session: Session,
+  h: HostSetup,
+  first: FirstRelease,
+  fleet?: LiveRelease & { from: string },
+): void {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
+  const label = ex.host.label;
+  const { resolved, release, fromFleet } = first;
   if (!ex.dryRun && !h.serves) {
     reporter.info(
       chalk.dim(
@@ -378,29 +384,12 @@ async function afterTheKeyGate(
       `${label} serves ${h.serves.release}, ${fleet.from} (the primary) serves ${fleet.release}: setup leaves a live release as it is; \`deploy ${s.app} deploy --hosts ${label}\` (or \`rollback ${fleet.release} --hosts ${label}\`) brings it in line`,
     );
   }
-  h.serves ??= { release, ...resolved };
+}
 
-  // A rotated secret (database_url, email password) also replaces the old one in every kept release's copy.
-  const config = S.configFile(s);
-  await run({ ...config, commands: [...config.commands, refreshReleaseSecrets(s)] });
-  await run(S.logrotate(s));
-  if (s.services.length) await run(S.services(s));
-  // The first release: built only while no release is live; later versions come with `deploy`.
-  const firstRelease = (st: Step) => onlyIf(sh`test ! -e ${L.current}`, st);
-  const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator() };
-  const on = buildOn(s, ex.host);
-  await run(
-    firstRelease(
-      step('virtualenv', 'virtualenv', [
-        ...B.exportRelease(s, ref),
-        B.writeEnvFile(s, release),
-        ...writeReleaseFiles(s, release),
-        ...keepReleaseFiles(s, release),
-        B.virtualenv(s, release),
-      ]),
-    ),
-  );
-  await run(firstRelease(step('gunicorn', 'gunicorn', [B.gunicorn(s, release)])));
+/** The server files: gunicorn's, the programs (web), a moved address through the slot switch, nginx's site, its certificate. */
+async function serverFiles(session: Session, h: HostSetup, run: (st: Step) => Promise<StepResult>): Promise<void> {
+  const s = session.settings;
+  const web = h.ex.host.roles.includes('web');
   await run(S.gunicornConfig(s));
   if (web) await run(S.supervisorConfigStep(s));
   // A live slot that runs but not where the settings now put it (gunicorn_bind changed): the live
@@ -408,48 +397,29 @@ async function afterTheKeyGate(
   const moved = web ? await rebind(session, h, run) : undefined;
   if (web && s.web.ssl === 'letsencrypt') await run(T.prepareLetsencrypt(s));
   if (web) await run(S.nginxConfig(s));
-  if (moved)
-    await run(
-      step('rebind-switch', `switch traffic to slot ${moved.to} (the new address)`, [
-        ...switchTo(s, moved.to),
-        ...stopSlotInBackground(s, moved.from),
-      ]),
-    );
+  if (moved) await run(R.rebindSwitch(s, moved));
   if (web && s.web.ssl === 'letsencrypt') await run(T.obtainCertificate(s));
   if (web && s.web.ssl === 'custom') await run(T.reloadForNewCertificate(s));
-  await run(
-    firstRelease(
-      step('requirements', 'requirements (pip install -r requirements.txt, when there is one)', [
-        B.requirements(s, release),
-      ]),
-    ),
-  );
-  await run(
-    firstRelease(
-      step(
-        'django',
-        on.migrate
-          ? 'Django (collectstatic and migrate, when there is a manage.py)'
-          : 'Django (collectstatic, when there is a manage.py)',
-        [...B.djangoCommands(s, release, on), B.markBuilt(s, release)],
-      ),
-    ),
-  );
-  // The fleet's primary only (whatever --hosts selects): the others' first release is one it has migrated.
-  if (!on.migrate && (ex.host.label === s.primary || (s.fleet ?? s.hosts).length === 1))
-    await run(firstRelease(D.runOnce(s, release)));
-  if (!start) {
-    reporter.info(`${label}: stopped before starting the app.`);
-    h.done = true;
-    return;
-  }
-  if (!web) {
+}
+
+/**
+ * Start the live slot unless it runs (web: the first release on a new server, or the live slot's
+ * release when an earlier setup was cut short between linking the slot and starting it), or make
+ * the first release current (a worker); then the processes.
+ */
+async function startOnHost(
+  session: Session,
+  h: HostSetup,
+  run: (st: Step) => Promise<StepResult>,
+  release: string,
+): Promise<void> {
+  const { settings: s, reporter } = session;
+  const { ex } = h;
+  const label = ex.host.label;
+  if (!ex.host.roles.includes('web')) {
     // A worker has no slots: its first release is simply made current.
-    await run(
-      firstRelease(step('current', `make ${release} current`, [{ run: replaceLink(L.release(release), L.current) }])),
-    );
-    if (runsProcesses(s, ex.host)) await run(startProcessesStep(s, true));
-    h.done = true;
+    await run(R.makeCurrent(s, release));
+    if (runsProcesses(s, ex.host)) await run(R.processesStep(s, true));
     return;
   }
   // Start the live slot unless it runs: the first release on a new server, or the live slot's
@@ -461,19 +431,11 @@ async function afterTheKeyGate(
         chalk.dim(`  ${label}: a release is already live; new versions go out with \`deploy ${s.app} deploy\``),
       );
   } else {
-    const target = live.release || release;
-    await run(
-      step('start', `start ${target} in slot ${live.slot} and switch traffic to it`, [
-        ...startSlot(s, live.slot, target),
-        healthCheck(s, live.slot),
-        ...switchTo(s, live.slot),
-      ]),
-    );
+    await run(R.startLive(s, live.slot, live.release || release));
   }
   await run(S.verifySite(s));
   if (s.web.ssl !== 'none') await checkServedCertificate(session, h, run);
-  await run(startProcessesStep(s, runsProcesses(s, ex.host)));
-  h.done = true;
+  await run(R.processesStep(s, runsProcesses(s, ex.host)));
 }
 
 /**
@@ -499,12 +461,7 @@ async function rebind(
       `  ${h.ex.host.label}: the live slot ${live.slot} is not on ${layout(s).bind(live.slot)} yet: ${live.release} starts in slot ${to} on ${layout(s).bind(to)} first`,
     ),
   );
-  await run(
-    step('rebind', `start ${live.release} in slot ${to} on ${layout(s).bind(to)}, health check`, [
-      ...startSlot(s, to, live.release),
-      healthCheck(s, to),
-    ]),
-  );
+  await run(R.rebindStart(s, to, live.release));
   return { from: live.slot, to };
 }
 
@@ -551,7 +508,7 @@ async function checkServedCertificate(
   run: (st: Step) => Promise<StepResult>,
 ): Promise<void> {
   const { settings: s, reporter } = session;
-  const res = await run(step('certificate-served', 'the certificate nginx serves', T.servedCertificate(s), false));
+  const res = await run(R.servedCertificateStep(s));
   if (h.ex.dryRun) return;
   const cert = T.parseCertificate(res.values.certificate ?? '', res.values.renewal ?? '');
   const label = h.ex.host.label;
@@ -567,11 +524,6 @@ async function checkServedCertificate(
       `${label}: the certificate for ${cert.names.join(', ')} expires in ${cert.daysLeft} days (${cert.expires.slice(0, 10)})${s.web.ssl === 'custom' ? `: replace ${layout(s).certificate} and its key, then run setup again` : ': certbot should have renewed it; see `journalctl -u certbot` on the host'}`,
     );
   if (concerns.notRenewed) reporter.warn(`${label}: certbot.timer is not active: the certificate will not renew`);
-}
-
-/** [PROCESSES] programs written (or removed) and those not running started; running ones are left alone. */
-function startProcessesStep(s: Settings, on: boolean): Step {
-  return step('processes', 'processes', [...writeProcessPrograms(s, on), ...startProcesses(s, on)]);
 }
 
 /** Where each host stands; the exit status: a failure (1, or the one host's own), else a key to add (3), else 0. */
@@ -651,7 +603,29 @@ function readDeployUserKeys(s: Session['settings']): string {
     .join('');
 }
 
-/** The clone step also says which commit the first release will be (`ref`: the fleet's, else the branch head). */
-function withResolve(s: Parameters<typeof S.clone>[0], st: Step, ref?: string): Step {
-  return { ...st, commands: [...st.commands, resolveRef(s, ref), serverClock(s)] };
+/** git: the host's mirror is cloned, and says which commit the first release is (the fleet's, else the branch head). */
+async function firstFromGit(
+  session: Session,
+  run: (st: Step) => Promise<StepResult>,
+  label: string,
+  joins?: LiveRelease & { from: string },
+): Promise<FirstRelease> {
+  const { settings: s, reporter } = session;
+  let cloned = await run(S.cloneAndResolve(s, joins?.commit)).catch((err) => {
+    if (!joins || !(err instanceof RemoteCommandError) || err.status !== NO_REF_STATUS) throw err;
+    return undefined;
+  });
+  if (!cloned && joins)
+    reporter.warn(
+      `${label}: the commit of ${joins.release} (the release ${joins.from} serves) is no longer in the repository: its first release is the branch head`,
+    );
+  cloned ??= await run(S.cloneAndResolve(s));
+  const fromFleet = joins && cloned.values.resolved?.startsWith(joins.commit) ? joins : undefined;
+  const resolved = fromFleet
+    ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
+    : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
+  const release = fromFleet
+    ? fromFleet.release
+    : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  return { resolved, release, fromFleet };
 }

@@ -1,6 +1,7 @@
 // `deploy <app> status`: per host, what nginx really serves and whether it answers.
 import chalk from 'chalk';
-import { startSession, type GlobalOptions } from '../session.js';
+import { startSession, type GlobalOptions, type Session } from '../session.js';
+import type { Settings } from '../settings/types.js';
 import { requiredServices, status, statusOf, type HttpCheck } from '../steps/ops.js';
 import { ConnectionError, DeployError, UsageError } from '../errors.js';
 import { parseLock, type LockInfo } from '../steps/lock.js';
@@ -52,7 +53,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
   try {
     await fleet.each(async (run) => {
       try {
-        await showStatus(run);
+        await showStatus(session, run, down);
       } catch (err) {
         if (!(err instanceof ConnectionLostError)) throw err;
         unreachable.push({ label: run.ex.host.label, why: err.message });
@@ -84,64 +85,75 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
       `not running: ${down.join(', ')}`,
       `Start ${down.length === 1 ? 'it' : 'them'} on the host (sudo systemctl start ${[...new Set(down.map((d) => d.split(' ')[0]))].join(' ')}), then check \`deploy ${s.app} status\` again.`,
     );
+}
 
-  async function showStatus(run: HostRun): Promise<void> {
-    const res = await run.ex.run(status(s, run.ex.host));
-    if (opts.dryRun) return;
-    const st = statusOf(res);
-    const label = run.ex.host.label;
-    const web = st.live_slot !== undefined;
-    const holder = parseLock(st.lock);
-    reporter.hostData(label, 'status', {
-      ...st,
-      lock: holder ? { ...holder, token: undefined, holder: holderState(holder), text: describeLock(holder) } : null,
-    });
-    // What the server says (release metadata, process lines, the page's message) is shown with its control characters escaped.
-    const safe = (v: unknown) => terminalSafe(String(v ?? ''));
-    const r = st.release;
-    const rows: [string, string][] = [
-      [
-        'release',
-        r?.name
-          ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}`
-          : chalk.yellow(web ? 'none (run setup)' : 'none: `current` names no release (run setup)'),
-      ],
-    ];
-    if (web) rows.push(['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`]);
-    if (web && st.slot_link === false)
-      rows.push([
-        'slot link',
-        chalk.yellow(
-          `slots/${st.live_slot} is missing (removed, or a run cut off): its gunicorn serves on, from ${r?.name ? `${safe(r.name)} (current)` : 'the release it started in'}; the next deploy or rollback puts a link back`,
-        ),
-      ]);
-    else rows.push(['role', 'worker: no site, no slots; `current` is its live release']);
-    if (web && st.slot_link !== false && r?.name && st.current !== r.name)
-      rows.push([
-        'current',
-        chalk.yellow(
-          `${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`,
-        ),
-      ]);
-    for (const [name, state] of Object.entries(st.services))
-      rows.push([safe(name), state === 'active' ? state : chalk.red(safe(state || 'not installed'))]);
-    for (const [name, p] of Object.entries(st.processes))
-      rows.push([safe(name), safe(`${p.state} ${p.detail}`.trim())]);
-    if (web) {
-      rows.push([
-        'health',
-        `slot ${st.live_slot}: ${(good(st.health ?? null) ? chalk.green : chalk.red)(check(st.health ?? null))}`,
-      ]);
-      rows.push(['site', (good(st.site ?? null) ? chalk.green : chalk.red)(check(st.site ?? null))]);
-    }
-    if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance, holder)]);
-    if (s.web.ssl !== 'none' && web) rows.push(['certificate', certificateRow(st.certificate)]);
-    rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
-    rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);
-    rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);
-    rows.push(['disk free', st.disk_free]);
-    reporter.info([chalk.bold(label), ...rows.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join('\n'));
-    for (const name of requiredServices(s, run.ex.host))
-      if (st.services[name] !== 'active') down.push(`${name} on ${label} (${st.services[name] || 'not installed'})`);
+/** One host's status: read, put in --json, shown; a required service that is not running goes to `down`. */
+async function showStatus(session: Session, run: HostRun, down: string[]): Promise<void> {
+  const { settings: s, reporter } = session;
+  const res = await run.ex.run(status(s, run.ex.host));
+  if (session.opts.dryRun) return;
+  const st = statusOf(res);
+  const label = run.ex.host.label;
+  const holder = parseLock(st.lock);
+  reporter.hostData(label, 'status', {
+    ...st,
+    lock: holder ? { ...holder, token: undefined, holder: holderState(holder), text: describeLock(holder) } : null,
+  });
+  const rows = statusRows(s, st, holder);
+  reporter.info([chalk.bold(label), ...rows.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join('\n'));
+  for (const name of requiredServices(s, run.ex.host))
+    if (st.services[name] !== 'active') down.push(`${name} on ${label} (${st.services[name] || 'not installed'})`);
+}
+
+/** Status's rows for one host, as the operator reads them. */
+function statusRows(
+  s: Settings,
+  st: ReturnType<typeof statusOf>,
+  holder: ReturnType<typeof parseLock>,
+): [string, string][] {
+  const web = st.live_slot !== undefined;
+  // What the server says (release metadata, process lines, the page's message) is shown with its control characters escaped.
+  const safe = (v: unknown) => terminalSafe(String(v ?? ''));
+  const r = st.release;
+  const rows: [string, string][] = [
+    [
+      'release',
+      r?.name
+        ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}`
+        : chalk.yellow(web ? 'none (run setup)' : 'none: `current` names no release (run setup)'),
+    ],
+  ];
+  if (web) rows.push(['live slot', `${st.live_slot} (nginx sends traffic to ${s.project}-${st.live_slot})`]);
+  if (web && st.slot_link === false)
+    rows.push([
+      'slot link',
+      chalk.yellow(
+        `slots/${st.live_slot} is missing (removed, or a run cut off): its gunicorn serves on, from ${r?.name ? `${safe(r.name)} (current)` : 'the release it started in'}; the next deploy or rollback puts a link back`,
+      ),
+    ]);
+  else rows.push(['role', 'worker: no site, no slots; `current` is its live release']);
+  if (web && st.slot_link !== false && r?.name && st.current !== r.name)
+    rows.push([
+      'current',
+      chalk.yellow(
+        `${safe(st.current) || 'missing'}: behind the live slot after an interrupted run (the next deploy or rollback repairs it)`,
+      ),
+    ]);
+  for (const [name, state] of Object.entries(st.services))
+    rows.push([safe(name), state === 'active' ? state : chalk.red(safe(state || 'not installed'))]);
+  for (const [name, p] of Object.entries(st.processes)) rows.push([safe(name), safe(`${p.state} ${p.detail}`.trim())]);
+  if (web) {
+    rows.push([
+      'health',
+      `slot ${st.live_slot}: ${(good(st.health ?? null) ? chalk.green : chalk.red)(check(st.health ?? null))}`,
+    ]);
+    rows.push(['site', (good(st.site ?? null) ? chalk.green : chalk.red)(check(st.site ?? null))]);
   }
+  if (st.maintenance) rows.push(['maintenance', maintenanceText(st.maintenance, holder)]);
+  if (s.web.ssl !== 'none' && web) rows.push(['certificate', certificateRow(st.certificate)]);
+  rows.push(['lock', holder ? chalk.yellow(`held by ${describeLock(holder)}`) : 'free']);
+  rows.push(['releases', `${st.releases.count} kept, ${st.releases.size}`]);
+  rows.push(['environments', `${st.environments.count}, ${st.environments.size}`]);
+  rows.push(['disk free', st.disk_free]);
+  return rows;
 }

@@ -5,11 +5,8 @@
 // would break a colleague's running deploy), --yes --force does. Whatever is removed is named.
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
-import { onlyIf, step } from '../plan.js';
-import { layout } from '../layout.js';
-import { sh } from '../shell.js';
 import { LockedError } from '../errors.js';
-import { parseLock, readLock, removeLock } from '../steps/lock.js';
+import { parseLock, readLockStep, removeLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { Fleet } from '../fleet/fleet.js';
 
@@ -20,10 +17,7 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
   try {
     const one = async (run: (typeof fleet.runs)[number]) => {
       const label = run.ex.host.label;
-      // No app directory (setup cut off before it, or never run): no lock, and no app user to read it.
-      const res = await run.ex.run(
-        onlyIf(sh`test -d ${layout(s).root}`, step('lock-info', 'read the lock', [readLock(s)])),
-      );
+      const res = await run.ex.run(readLockStep(s));
       const holder = parseLock(res.values.lock ?? '');
       if (!holder && !opts.dryRun) {
         reporter.info(`${label}: not locked`);

@@ -7,6 +7,7 @@ import type { HostSpec } from '../settings/types.js';
 import { PRELUDE, remoteShell, describeCommand, renderScript, renderStepBody, type RenderContext } from '../render.js';
 import { LIBRARY_TEXT } from '../library.js';
 import type { Reporter } from '../ui/output.js';
+import { size } from '../printable.js';
 import type { Executor, IssueListener } from './executor.js';
 
 export class PrinterExecutor implements Executor {
@@ -32,6 +33,10 @@ export class PrinterExecutor implements Executor {
     this.reporter.info(
       chalk.bold(`${this.host.label}  ${step.title}`) + chalk.dim(`  [${step.id}, via ${remoteShell(step, this.ctx)}]`),
     );
+    if (step.upload)
+      this.reporter.info(
+        `    sends ${step.upload.file} (${size(step.upload.bytes)}, sha256 ${step.upload.sha256}) over this host's SSH connection to the command's standard input`,
+      );
     if (this.reporter.verbose) {
       if (!this.preludeShown)
         this.reporter.info(

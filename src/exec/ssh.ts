@@ -1,5 +1,6 @@
 // The one executor that touches servers: each step goes as one script over the
 // host's single SSH connection, and every exit status is checked.
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
@@ -12,6 +13,7 @@ import {
   remoteShell,
   describeCommand,
   renderScript,
+  uploadCommand,
   MARK,
   type RenderContext,
 } from '../render.js';
@@ -21,6 +23,9 @@ import type { Executor, IssueListener } from './executor.js';
 import { RootShell } from './root-shell.js';
 import { terminalSafe } from '../printable.js';
 import { connectionEnded, ConnectionLostError } from '../ssh/lost.js';
+
+/** What a step's channel gave back: no exit status when the connection went under it. */
+type Sent = { stdout: string; stderr: string; code: number | null; signal?: string | null };
 
 export class SshExecutor implements Executor {
   readonly dryRun = false;
@@ -56,8 +61,37 @@ export class SshExecutor implements Executor {
     this.reporter.log(`--- ${label} step ${step.id}: ${step.title} (${remoteShell(step, this.ctx)})`);
     this.reporter.stepStart(label, step.title);
     const started = performance.now();
+    this.roundTrips++;
+    const script = renderScript(step, this.ctx, true);
+    this.onWire?.(label, script);
+    let res: Sent | undefined;
+    let failure: unknown;
+    try {
+      const gone = this.lost(step.title);
+      if (gone) throw gone;
+      res = await this.send(step, script, this.lineHandler(step, shown));
+    } catch (e) {
+      failure = e;
+    }
+    // This run closed the connection under the step (Ctrl-C ends `logs -f` so): not a failure of the step.
+    if (this.closing && (!res || res.code === null))
+      throw new DeployError(`${label}: the connection was closed during "${step.title}"`);
+    // A step cut off by the loss of its connection has no exit status: the loss is its failure.
+    const gone = res && res.code !== null ? undefined : this.lost(step.title);
+    if (gone || !res) {
+      const durationMs = performance.now() - started;
+      this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs });
+      if (gone) this.reporter.hostData(label, 'result', `connection lost at "${step.title}"`);
+      throw gone ?? failure;
+    }
+    return this.result(step, shown, res, performance.now() - started);
+  }
+
+  /** What to do with each line the step prints: its markers move the display on, the rest is shown or logged. */
+  private lineHandler(step: Step, shown: string[]): (isErr: boolean) => (line: string) => void {
+    const label = this.host.label;
     let running = 0;
-    const onLine = (isErr: boolean) => (line: string) => {
+    return (isErr) => (line) => {
       if (line.startsWith(MARK)) {
         const [word, i] = line.slice(1).split(' ');
         if (word === 'begin' && !isErr) {
@@ -69,69 +103,49 @@ export class SshExecutor implements Executor {
         if (word === 'warn') this.reporter.warn(`${label}: ${terminalSafe(line.slice(line.indexOf(' ') + 1))}`);
         return;
       }
-      this.reporter.remote(
-        label,
-        line,
-        isErr,
-        this.reporter.verbose || !!step.stream || !!step.commands[running - 1]?.show,
-      );
+      const show = this.reporter.verbose || !!step.stream || !!step.commands[running - 1]?.show;
+      this.reporter.remote(label, line, isErr, show);
     };
-    this.roundTrips++;
-    const script = renderScript(step, this.ctx, true);
-    this.onWire?.(label, script);
-    let res: { stdout: string; stderr: string; code: number | null; signal?: string | null } | undefined;
-    let failure: unknown;
-    try {
-      const gone = this.lost(step.title);
-      if (gone) throw gone;
-      if (step.privileged && !step.aside) {
-        res = await (await this.rootShell()).run(script, onLine(false), onLine(true));
-      } else {
-        const out = lineSplitter(onLine(false));
-        const err = lineSplitter(onLine(true));
-        res = await this.ssh.execCommand(remoteShell(step, this.ctx), {
-          stdin: script,
-          noTrim: true,
-          onStdout: (c) => out.push(c),
-          onStderr: (c) => err.push(c),
-          onChannel: (ch) => ch.on('error', () => undefined),
-        });
-        out.end();
-        err.end();
-      }
-    } catch (e) {
-      failure = e;
+  }
+
+  /** The step's script through root's shell, or the login's; an upload's file on a channel of its own. */
+  private async send(step: Step, script: string, onLine: (isErr: boolean) => (line: string) => void): Promise<Sent> {
+    const out = lineSplitter(onLine(false));
+    const err = lineSplitter(onLine(true));
+    const channel = { noTrim: true, onChannel: (ch: ClientChannel) => ch.on('error', () => undefined) };
+    if (step.upload) {
+      // The file is the command's input: streamed as the host takes it, never held in memory.
+      const file = createReadStream(step.upload.file);
+      const res = await this.ssh
+        .execCommand(uploadCommand(step, this.ctx), { ...channel, stdin: file, onStderr: (c) => err.push(c) })
+        .finally(() => file.destroy());
+      err.end();
+      return res;
     }
-    // This run closed the connection under the step (Ctrl-C ends `logs -f` so): not a failure of the step.
-    if (this.closing && (!res || res.code === null))
-      throw new DeployError(`${label}: the connection was closed during "${step.title}"`);
-    // A step cut off by the loss of its connection has no exit status: the loss is its failure.
-    const gone = res && res.code !== null ? undefined : this.lost(step.title);
-    if (gone || !res) {
-      this.reporter.stepDone({
-        host: label,
-        id: step.id,
-        title: step.title,
-        status: 'failed',
-        durationMs: performance.now() - started,
-      });
-      if (gone) this.reporter.hostData(label, 'result', `connection lost at "${step.title}"`);
-      throw gone ?? failure;
-    }
-    const durationMs = performance.now() - started;
+    if (step.privileged && !step.aside) return (await this.rootShell()).run(script, onLine(false), onLine(true));
+    const res = await this.ssh.execCommand(remoteShell(step, this.ctx), {
+      ...channel,
+      stdin: script,
+      onStdout: (c) => out.push(c),
+      onStderr: (c) => err.push(c),
+    });
+    out.end();
+    err.end();
+    return res;
+  }
+
+  /** The step's result from what it printed, or the error of the command that failed. */
+  private result(step: Step, shown: string[], res: Sent, durationMs: number): StepResult {
+    const label = this.host.label;
     const parsed = parseOutput(res.stdout, res.stderr, step.commands.length);
     if (res.code !== 0) {
       this.reporter.stepDone({ host: label, id: step.id, title: step.title, status: 'failed', durationMs });
       const f = parsed.failed;
       if (f && f.index > 0)
         throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index], f.index);
-      throw new RemoteCommandError(
-        label,
-        step.title,
-        remoteShell(step, this.ctx),
-        res.code ?? -1,
-        res.stderr || (res.signal ? `killed by ${res.signal}` : ''),
-      );
+      if (step.upload) throw new RemoteCommandError(label, step.title, shown[0], res.code ?? -1, res.stderr, 1);
+      const why = res.stderr || (res.signal ? `killed by ${res.signal}` : '');
+      throw new RemoteCommandError(label, step.title, remoteShell(step, this.ctx), res.code ?? -1, why);
     }
     const commands = step.commands.map((_, i) => ({
       index: i + 1,
@@ -143,10 +157,12 @@ export class SshExecutor implements Executor {
     const values = Object.fromEntries(
       step.commands.flatMap((c, i) => (c.name ? [[c.name, parsed.stdout[i + 1].trim()]] : [])),
     );
+    const changed = parsed.changed.size || step.upload;
+    const status = changed ? 'changed' : step.commands.every((c) => c.probe) ? 'checked' : 'ok';
     const result: StepResult = {
       step,
       host: label,
-      status: parsed.changed.size ? 'changed' : step.commands.every((c) => c.probe) ? 'checked' : 'ok',
+      status,
       durationMs,
       stdout: parsed.stdout.join('\n'),
       commands,

@@ -134,26 +134,13 @@ export async function withCleanup<T>(
       failed_step: step,
       duration_s: Math.round((performance.now() - session.started) / 100) / 10,
     };
-    // What a host that neither failed itself nor switched became: the summary says why it did not switch.
-    const where = err instanceof RemoteCommandError || err instanceof ConnectionLostError ? err.host : undefined;
-    const why =
-      err instanceof InterruptedError || state.guard.signal
-        ? `stopped before the switch (${state.guard.signal ?? 'SIGINT'})`
-        : failure instanceof LockedError
-          ? `not switched (${
-              fleet.all
-                .filter((r) => r.outcome === LOCKED_BY_ANOTHER)
-                .map((r) => r.ex.host.label)
-                .join(', ') || 'a host'
-            } is locked by another run)`
-          : `not switched (the run failed${where ? ` on ${where}` : ''})`;
-    for (const r of fleet.all)
-      if (!r.outcome && !r.failed && !r.lost)
-        r.outcome = r.outside ? `not switched (the primary, not in --hosts)` : why;
+    markNotSwitched(fleet, err, failure, state.guard.signal);
     // Hosts that switched (and were unlocked) before another failed serve the new release; the clean-up speaks for the others.
     const finished = fleet.runs.filter((run) => run.switched && !run.locked);
-    for (const r of finished)
-      r.outcome = `switched, then the run failed${err instanceof RemoteCommandError && err.host !== r.ex.host.label ? ` on ${err.host}` : ''}`;
+    for (const r of finished) {
+      const elsewhere = err instanceof RemoteCommandError && err.host !== r.ex.host.label;
+      r.outcome = `switched, then the run failed${elsewhere ? ` on ${err.host}` : ''}`;
+    }
     await Promise.all(fleet.all.filter((r) => r.locked).map((r) => cleanUp(fleet, r, lock.token, entry)));
     for (const r of finished)
       reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));
@@ -251,4 +238,23 @@ async function cleanUp(fleet: Fleet, r: HostRun, token: string, entry: Record<st
       `${label}: could not clean up (${(e as Error).message.split('\n')[0]}): the lock stays until \`deploy ${s.app} unlock\`; the next run repairs the rest.`,
     );
   }
+}
+
+/** Why each host that neither failed itself nor switched did not switch: the summary's words. */
+function markNotSwitched(fleet: Fleet, err: unknown, failure: unknown, signal: string | undefined): void {
+  // What a host that neither failed itself nor switched became: the summary says why it did not switch.
+  const where = err instanceof RemoteCommandError || err instanceof ConnectionLostError ? err.host : undefined;
+  const why =
+    err instanceof InterruptedError || signal
+      ? `stopped before the switch (${signal ?? 'SIGINT'})`
+      : failure instanceof LockedError
+        ? `not switched (${
+            fleet.all
+              .filter((r) => r.outcome === LOCKED_BY_ANOTHER)
+              .map((r) => r.ex.host.label)
+              .join(', ') || 'a host'
+          } is locked by another run)`
+        : `not switched (the run failed${where ? ` on ${where}` : ''})`;
+  for (const r of fleet.all)
+    if (!r.outcome && !r.failed && !r.lost) r.outcome = r.outside ? `not switched (the primary, not in --hosts)` : why;
 }

@@ -2,7 +2,7 @@
 // own rule and literal default come from the key table, through the Checker; what is written
 // here is what the table cannot say. Keys are read in a fixed order, which is the order of
 // their problems, so the parts run in the order deriveSettings calls them.
-import { HOOK_NAMES, KEYS, type HookName } from './schema.js';
+import { HOOK_NAMES, KEYS, type HookName, type Source } from './schema.js';
 import { MAX_VALUE, PATTERNS, configFileRule, list, textProblem, type Rule } from './rules.js';
 import type { Checker } from './checker.js';
 import { batchSize, fleetHosts, parseHost } from './hosts.js';
@@ -38,7 +38,15 @@ function sourceKeys(c: Checker, app: string) {
   const repository = c.value('repository');
   // Checked only: git is the one type there is.
   c.value('repository_type');
-  return { name, repository, branch: c.value('branch') };
+  const branch = c.value('branch');
+  const source = c.value('source') as Source;
+  const url = c.value('archive_url') || undefined;
+  const sha256 = c.value('archive_sha256') || undefined;
+  if (source === 'url' && !c.isSet('archive_url')) c.report('source', 'source = url needs archive_url');
+  for (const key of ['archive_url', 'archive_sha256'])
+    if (source !== 'url' && c.isSet(key)) c.report(key, `read only with source = url (source is ${source})`);
+  const archive = source === 'url' && url ? { url: new Secret(url), sha256 } : undefined;
+  return { name, repository, branch, source, archive };
 }
 
 /** The hosts and the accounts on them; deploy_user's public key files are read for setup only. */
@@ -184,6 +192,8 @@ function settingsOf(c: Checker, p: Parts): Settings {
     file: p.file,
     repository: p.repository,
     branch: p.branch || undefined,
+    source: p.source,
+    archive: p.archive,
     hosts: p.hosts,
     primary: p.primary,
     parallel: c.int('parallel'),

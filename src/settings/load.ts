@@ -58,7 +58,8 @@ function parseText(text: string, { app, file, command }: LoadOptions, problems: 
   const chosen = chooseApp(apps, app);
   if (!chosen) {
     const known = [...apps.keys()];
-    const unknown = `unknown app ${printable(app)} in ${file}${suggest(app, known)}; known apps: ${known.map((k) => show(k)).join(', ')}`;
+    const names = known.map((k) => show(k)).join(', ');
+    const unknown = `unknown app ${printable(app)} in ${file}${suggest(app, known)}; known apps: ${names}`;
     // Problems with the file itself come first: a duplicated section can be why the app is missing.
     if (problems.length) throw settingsError([...problems, unknown], file);
     throw new UsageError(unknown);
@@ -73,6 +74,7 @@ function validate(chosen: AppSections, options: LoadOptions, layout: Layout, pro
   c.warnings.push(...cutWarnings(layout, chosen.prefix));
   if (!chosen.sections.DEPLOY) problems.push(`missing section [${chosen.prefix}DEPLOY]`);
   for (const def of KEYS.filter((k) => k.required)) {
+    if (def.optionalWith && c.get(def.optionalWith.key) === def.optionalWith.value) continue;
     if (!c.isSet(def.key))
       problems.push(
         `${c.where(def.section, def.key)}: required${def.aliases ? ` (or ${def.aliases.join(', ')})` : ''}`,

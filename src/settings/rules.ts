@@ -192,8 +192,36 @@ const ETC_FILES = new Set([
   'pam.conf',
   'sysctl.conf',
 ]);
-const ETC_DIRS =
-  /^\/etc\/(sudoers\.d|cron\.[a-z]+|profile\.d|pam\.d|ssh|systemd|ld\.so\.conf\.d|apt|sysctl\.d|modprobe\.d|modules-load\.d|udev|init\.d|rc[0-6S]\.d|logrotate\.d|security|nginx|supervisor|default|environment\.d|tmpfiles\.d|polkit-1|dbus-1|network|netplan|NetworkManager)(\/|$)/;
+/** Directories of /etc whose files the system runs or trusts (as regular expressions). */
+const ETC_DIR_NAMES = [
+  'sudoers\\.d',
+  'cron\\.[a-z]+',
+  'profile\\.d',
+  'pam\\.d',
+  'ssh',
+  'systemd',
+  'ld\\.so\\.conf\\.d',
+  'apt',
+  'sysctl\\.d',
+  'modprobe\\.d',
+  'modules-load\\.d',
+  'udev',
+  'init\\.d',
+  'rc[0-6S]\\.d',
+  'logrotate\\.d',
+  'security',
+  'nginx',
+  'supervisor',
+  'default',
+  'environment\\.d',
+  'tmpfiles\\.d',
+  'polkit-1',
+  'dbus-1',
+  'network',
+  'netplan',
+  'NetworkManager',
+];
+const ETC_DIRS = new RegExp(`^/etc/(${ETC_DIR_NAMES.join('|')})(/|$)`);
 
 export type Rule = (value: string) => string | undefined;
 

@@ -22,6 +22,11 @@ import {
   trueFalseRule,
   type Rule,
 } from './rules.js';
+import { printable } from '../printable.js';
+
+/** Where releases come from (README "Where releases come from"). */
+export const SOURCES = ['git', 'archive', 'url'] as const;
+export type Source = (typeof SOURCES)[number];
 
 export type SectionName = 'DEPLOY' | 'HOSTS' | 'HOOKS' | 'APP' | 'EMAIL';
 
@@ -49,6 +54,8 @@ export interface KeyDef {
   maxLength?: number;
   /** Tabs are allowed (shell commands); other control characters never are. */
   tabs?: boolean;
+  /** A required key that this other key's value makes optional (repository, with source = url). */
+  optionalWith?: { key: string; value: string };
   /** Checks the value (each item, for a list); it depends on this value only. */
   rule?: Rule;
   /** A list split at this separator: the rule checks each item, and each bad one is reported. */
@@ -77,7 +84,8 @@ export const KEYS: KeyDef[] = [
     maxLength: 1024,
     example: 'git@github.com:me/myapp.git',
     rule: repositoryRule,
-    doc: 'Git URL the servers clone with their deploy key.',
+    optionalWith: { key: 'source', value: 'url' },
+    doc: "Git URL or path of the app's repository: the servers clone it with their deploy key (source = git), or this machine archives its commits (source = archive). Not needed with source = url.",
   },
   {
     section: 'DEPLOY',
@@ -95,6 +103,35 @@ export const KEYS: KeyDef[] = [
     example: 'main',
     rule: branchRule,
     doc: 'Branch to deploy (always the branch, refs/heads/<branch>, even when a tag has the same name).',
+  },
+  {
+    section: 'DEPLOY',
+    key: 'source',
+    default: 'git',
+    example: 'url',
+    maxLength: 16,
+    rule: (v) => (SOURCES.includes(v as Source) ? undefined : `${printable(v)} is not git, archive or url`),
+    doc: 'Where releases come from (README "Where releases come from"): git, each server fetches the repository with its own deploy key; archive, this machine archives the commit from its own clone (with your credentials) and sends it to each server over SSH, so the servers need neither git nor a way to the git host; url, each server downloads archive_url with curl.',
+  },
+  {
+    section: 'DEPLOY',
+    key: 'archive_url',
+    secret: true,
+    maxLength: 2048,
+    rule: (v) =>
+      /^https?:\/\/[^\s"'\\]+$/.test(v)
+        ? undefined
+        : 'not an http:// or https:// URL (no spaces, quotes or backslashes)',
+    example: 'https://github.com/me/myapp/archive/refs/tags/{ref}.tar.gz',
+    doc: "source = url: where each server downloads a release, {ref} standing for the ref deployed (--ref, else branch). A tar archive (gzip, bzip2, xz or none) with one top directory, which is stripped (GitHub's REPO-1.2.3/). A secret: a token in it is never shown, logged or put on a command line.",
+  },
+  {
+    section: 'DEPLOY',
+    key: 'archive_sha256',
+    maxLength: 64,
+    rule: (v) => (/^[0-9a-f]{64}$/.test(v) ? undefined : 'not a sha256 (64 lower-case hexadecimal digits)'),
+    defaultDoc: "read from the .sha256 file beside the archive ({url}.sha256, sha256sum's format)",
+    doc: "source = url: the archive's sha256. Either way a server refuses an archive whose sha256 differs, with nothing changed.",
   },
   {
     section: 'DEPLOY',

@@ -1,4 +1,4 @@
-import type { HookName } from './schema.js';
+import type { HookName, Source } from './schema.js';
 import type { Secret } from '../shell.js';
 
 /** web: gunicorn behind nginx; worker: the app's other processes only, no nginx. */
@@ -26,8 +26,13 @@ export interface Settings {
   /** project_name: names paths, supervisor programs and the nginx site. */
   project: string;
   file: string;
+  /** '' with source = url, where it is not needed. */
   repository: string;
   branch?: string;
+  /** Where releases come from: git (the servers' own clones), archive (sent from this machine), url (downloaded by the servers). */
+  source: Source;
+  /** source = url: the archive's URL template ({ref}) and its sha256 when fixed (else read from {url}.sha256). */
+  archive?: { url: Secret; sha256?: string };
   /** The hosts this run works on (--hosts selects some). */
   hosts: HostSpec[];
   /**

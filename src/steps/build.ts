@@ -4,6 +4,7 @@ import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode } from '../layout.js';
 import { Masked, quote, Secret, sh, type Sh } from '../shell.js';
+import { downloadRelease } from './source.js';
 
 export interface ReleaseRef {
   /** Directory name under releases/. */
@@ -21,6 +22,8 @@ export interface ReleaseRef {
   by?: string;
   /** When it was deployed (ISO 8601); default: now. */
   time?: string;
+  /** source = archive or url: the archive the release was unpacked from (with url, `commit` is its sha256 too). */
+  archive?: { sha256: string; bytes?: number };
 }
 
 /**
@@ -39,15 +42,26 @@ export function exportRelease(s: Settings, r: ReleaseRef): Command[] {
     commit: r.commit,
     time: r.time ?? new Date().toISOString(),
     by: r.by ?? '',
+    source: s.source,
+    ...(r.archive ? { sha256: r.archive.sha256, ...(r.archive.bytes ? { bytes: r.archive.bytes } : {}) } : {}),
     fingerprint: '@FP@',
   }).split('@FP@');
   const meta = new Masked(`${head}${r.fingerprint ?? ''}${tail}\n`, `${head}${r.fingerprint?.reveal() ?? ''}${tail}\n`);
+  // source = archive: the upload step (source.ts) has unpacked it already.
+  const files: Command[] =
+    s.source === 'git'
+      ? [
+          {
+            run: sh`deploy_export ${L.repo} ${r.commit} ${dir} ${r.ref}`,
+            as: 'app',
+            unless: sh`test -f ${dir}/.deploy-release`,
+          },
+        ]
+      : s.source === 'url'
+        ? [downloadRelease(s, r.name, r.ref, r.archive?.sha256 ?? r.commit)]
+        : [];
   return [
-    {
-      run: sh`deploy_export ${L.repo} ${r.commit} ${dir} ${r.ref}`,
-      as: 'app',
-      unless: sh`test -f ${dir}/.deploy-release`,
-    },
+    ...files,
     {
       run: sh`deploy_finish_export ${dir} ${L.shared}`,
       stdin: meta,

@@ -12,6 +12,8 @@ import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
 import { healthCheck, siteUrl, otherSlot, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
 import { abortPoint, repair, switchTo } from './switch.js';
 import { hook } from './hooks.js';
+import { archiveChecksum } from './source.js';
+import { UsageError } from '../errors.js';
 import { controlFiles, programFile, programOf, requiredServices } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
 import {
@@ -125,19 +127,45 @@ export function prepare(
   web = true,
 ): Step {
   const L = layout(s);
+  // What names the release: git resolves the ref in the server's mirror; archive, on this
+  // machine (before this step); url, by the archive's sha256.
+  const source: Command[] =
+    s.source === 'git'
+      ? [{ run: sh`deploy_fetch ${L.repo} ${gitSsh(s)}`, as: 'app', probe: true }, resolveRef(s, ref)]
+      : s.source === 'url'
+        ? [archiveChecksum(s, urlRef(s, ref))]
+        : [];
   const cmds = [
-    requireSetUp(s, L.repo),
+    requireSetUp(s, s.source === 'git' ? L.repo : L.releases),
     acquireLock(s, lock),
     requireServices(s, web),
     ...requireThisVersion(s, web),
     ...controlFiles(s, false),
     ...repair(s),
-    { run: sh`deploy_fetch ${L.repo} ${gitSsh(s)}`, as: 'app', probe: true },
-    resolveRef(s, ref),
+    ...source,
     serverClock(s),
     ...readLive(s, fingerprint, web),
   ] satisfies Command[];
-  return step('prepare', 'lock, fetch and resolve', cmds);
+  const title = {
+    git: 'lock, fetch and resolve',
+    archive: 'lock and read what is live',
+    url: "lock and read the archive's sha256",
+  };
+  return step('prepare', title[s.source], cmds);
+}
+
+/**
+ * source = url: the ref that fills archive_url's {ref}: --ref, else the branch setting. An
+ * archive_url without {ref} always names the same archive: its ref is "archive".
+ */
+export function urlRef(s: Settings, ref?: string): string {
+  const given = ref ?? s.branch;
+  if (given) return given;
+  if (s.archive && !s.archive.url.reveal().includes('{ref}')) return 'archive';
+  throw new UsageError(
+    'source = url needs the ref to put in archive_url ({ref})',
+    'Say it with --ref (a tag: --ref 1.2.3), or set branch in [DEPLOY].',
+  );
 }
 
 /** What prepare() found on one host. */
@@ -148,6 +176,8 @@ export function parsePrepare(res: StepResult): {
   live: Slot;
   repaired: string;
   clock: string;
+  /** source = url: the archive's sha256, as this host read it. */
+  archiveSha256?: string;
 } {
   const v = res.values;
   const [meta = '', same = ''] = (v.live_release ?? '').split('\n');
@@ -164,6 +194,7 @@ export function parsePrepare(res: StepResult): {
     live: v.live_slot === 'b' ? 'b' : 'a',
     repaired: v.repaired ?? '',
     clock: v.clock ?? '',
+    archiveSha256: v.archive_sha256 || undefined,
   };
 }
 
@@ -193,7 +224,7 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
 export function prune(s: Settings, alsoKeep = ''): Command {
   const L = layout(s);
   return {
-    run: sh`deploy_prune ${s.keepReleases} ${L.releases} ${L.current} ${L.slots} ${s.venvsDir} ${alsoKeep ? [alsoKeep] : []}`,
+    run: sh`deploy_prune ${[String(s.keepReleases), L.releases, L.current, L.slots, s.venvsDir, ...(alsoKeep ? [alsoKeep] : [])]}`,
     as: 'app',
     probe: true,
   };

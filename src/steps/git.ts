@@ -85,6 +85,7 @@ export function releaseName(commit: string, kind: string, ref: string, now = new
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, '');
-  const label = kind === 'tag' && /^[A-Za-z0-9._-]+$/.test(ref) ? ref : commit.slice(0, 8);
+  // source = url: the ref named the archive (its "commit" is the archive's sha256).
+  const label = (kind === 'tag' || kind === 'url') && /^[A-Za-z0-9._-]+$/.test(ref) ? ref : commit.slice(0, 8);
   return `${stamp}-${label}`;
 }

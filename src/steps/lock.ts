@@ -1,7 +1,7 @@
 // The deploy lock: a directory made with mkdir (atomic) holding who took it. Only the run
 // that took it (its token) releases it; `unlock` removes a lock whose holder is gone. It lives in
 // the app's directory, so the app user takes and gives it back: root never writes there.
-import { step, type Command, type Step } from '../plan.js';
+import { onlyIf, step, type Command, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { sh } from '../shell.js';
@@ -47,4 +47,9 @@ export function parseLock(text: string): Partial<LockInfo> | undefined {
   } catch {
     return {};
   }
+}
+
+/** The lock's holder, when there is an app directory (setup cut off before it, or never run: no lock, no app user to read it). */
+export function readLockStep(s: Settings): Step {
+  return onlyIf(sh`test -d ${layout(s).root}`, step('lock-info', 'read the lock', [readLock(s)]));
 }

@@ -131,3 +131,9 @@ export function parsePageState(text: string): MaintenanceState {
   }
   return state;
 }
+
+/** A shared database migrates once, on the primary: every web host's page goes up first (not for a release without manage.py). */
+export function pageUpForMigrate(s: Settings, info: PageInfo, release: string): Step {
+  const noManage = sh`test ! -f ${layout(s).release(release)}/manage.py`;
+  return step('maintenance', 'maintenance page on', [deployPageOn(s, info, noManage)]);
+}

@@ -6,7 +6,7 @@ import { DEPLOY_CTL, layout, type Slot } from '../layout.js';
 import { raw, sh } from '../shell.js';
 import { renderTemplate } from '../templates.js';
 import { nginxErrorLog, nginxReload } from './nginx.js';
-import { gitCommand } from './git.js';
+import { gitCommand, resolveRef, serverClock } from './git.js';
 import { siteUrl, supervisorPrograms } from './slots.js';
 import { controlFiles, programOf, programStates } from './manager.js';
 import { tlsPackages } from './tls.js';
@@ -72,7 +72,11 @@ export function systemPackages(s: Settings, web = true): string[] {
   return [
     ...new Set([
       ...SYSTEM_PACKAGES.filter(
-        (p) => (web || p !== 'nginx') && (s.processManager !== 'systemd' || p !== 'supervisor'),
+        (p) =>
+          (web || p !== 'nginx') &&
+          (s.processManager !== 'systemd' || p !== 'supervisor') &&
+          // Only git-sourced releases need git (and the ssh client that reaches the git host) on the servers.
+          (s.source === 'git' || (p !== 'git' && p !== 'openssh-client')),
       ),
       ...postgres,
       ...(web ? tlsPackages(s) : []),
@@ -96,7 +100,7 @@ export function checkPackages(s: Settings, web = true): Step {
   const commands = [
     ...(web ? ['nginx', ...tlsPackages(s)] : []),
     ...(s.processManager === 'systemd' ? [] : ['supervisorctl']),
-    'git',
+    ...(s.source === 'git' ? ['git'] : []),
     'curl',
     s.python,
   ];
@@ -422,4 +426,10 @@ export function services(s: Settings): Step {
   return step('services', `services ${s.services.join(', ')}`, [
     { run: sh`systemctl enable --quiet --now ${s.services}`, unless: sh`deploy_services_on ${s.services}` },
   ]);
+}
+
+/** The clone step also says which commit the first release will be (`ref`: the fleet's, else the branch head). */
+export function cloneAndResolve(s: Settings, ref?: string): Step {
+  const st = clone(s);
+  return { ...st, commands: [...st.commands, resolveRef(s, ref), serverClock(s)] };
 }

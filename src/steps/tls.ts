@@ -55,7 +55,7 @@ export function prepareLetsencrypt(s: Settings): Step {
   const hook = renderTemplate('certbot-deploy-hook.sh', {}, s.file);
   return step('certificate-prepare', 'HTTPS: challenge directory, renewal', [
     {
-      run: sh`install -d -m 0755 ${L.acmeRoot} ${`${L.acmeRoot}/.well-known`} ${`${L.acmeRoot}/.well-known/acme-challenge`}`,
+      run: sh`install -d -m 0755 ${[L.acmeRoot, `${L.acmeRoot}/.well-known`, `${L.acmeRoot}/.well-known/acme-challenge`]}`,
       unless: sh`test -d ${`${L.acmeRoot}/.well-known/acme-challenge`}`,
     },
     { run: sh`deploy_put_mkdir ${RENEWAL_HOOK} 0755 root:root`, stdin: hook, reportsChange: true },
@@ -74,7 +74,7 @@ export function obtainCertificate(s: Settings): Step {
   const { server, email = '' } = s.web.acme;
   return step('certificate', `HTTPS certificate for ${s.serverName}`, [
     {
-      run: sh`deploy_tls_obtain ${L.tlsLinks} ${lineage(s)} ${L.acmeRoot} ${server} ${email} ${s.serverName.split(' ')}`,
+      run: sh`deploy_tls_obtain ${[L.tlsLinks, lineage(s), L.acmeRoot, server, email, ...s.serverName.split(' ')]}`,
       unless: sh`deploy_tls_current ${L.tlsLinks} ${lineage(s)} ${RENEW_BEFORE} ${names(s)}`,
     },
     { run: nginxReload('changed'), probe: true },

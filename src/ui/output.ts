@@ -54,6 +54,8 @@ export interface RunResult {
   ok: boolean;
   dry_run: boolean;
   release?: string;
+  /** source = archive: the archive sent to every host. */
+  archive?: { sha256: string; bytes: number };
   duration_ms?: number;
   log?: string | null;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */
@@ -216,7 +218,8 @@ export class Reporter {
     const status = dry ? 'dry' : r.status;
     const record = { id: r.id, title: r.title, status: r.status, duration_ms: Math.round(r.durationMs) };
     const colour = status === 'failed' ? chalk.red : status === 'changed' ? chalk.green : chalk.dim;
-    const line = `${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`)}`;
+    const took = chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`);
+    const line = `${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${took}`;
     if (!dry) this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`);
     if (this.held && !dry) {
       this.held.push({ record: { ...record, host: r.host }, line });

@@ -65,7 +65,7 @@ const PLAN = await setupPlan();
 const ALL = PLAN.flatMap((st) => st.commands.map((_, i) => `${st.id}:${i + 1}`));
 const START = PLAN.find((st) => st.id === 'start');
 /** The command of the start step that points slots/a at the first release. */
-const LINK = (START?.commands.findIndex((c) => c.includes(`${ROOT}/slots/a.tmp`)) ?? -2) + 1;
+const LINK = (START?.commands.findIndex((c) => c.includes(`deploy_link_slot ${ROOT}/slots a `)) ?? -2) + 1;
 /** Start points past the link: each on a fresh host. */
 const AFTER_LINK = START ? START.commands.slice(LINK).map((_, i) => `start:${LINK + i + 1}`) : [];
 const SEQUENCE = ALL.filter((p) => !AFTER_LINK.includes(p) && !(p in KNOWN_BUGS));

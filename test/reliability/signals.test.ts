@@ -22,7 +22,7 @@ function deployWithSignals(
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, '-c', b.file, 'demo', 'deploy', '--yes', '--force', '--ref', ref], {
-      env: { PATH: process.env.PATH ?? '', HOME: b.home, NO_COLOR: '1', DEPLOY_PAUSE_AT: `start+switch:${n}:3` },
+      env: { PATH: process.env.PATH ?? '', HOME: b.home, NO_COLOR: '1', DEPLOY_PAUSE_AT: `start+switch:${n}:10` },
     });
     let output = '';
     let sent = false;

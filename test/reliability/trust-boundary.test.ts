@@ -283,8 +283,9 @@ async function runAttack(
   const problems = await check(host, canaries, out, log);
   // The site serves through the command: but after `stop`, and but where the plant took away a
   // directory of the running app's own (its releases, a release, shared files). The app user can
-  // break its own site that way whatever the tool does; the site must serve again once restored.
-  const ownTree = /^\/opt\/django\/apps\/demo\/(releases(\/[^/.][^/]*)?|shared(\/[^/]+)?|current)$/.test(a.path);
+  // break its own site that way whatever the tool does (its whole app directory too); the site
+  // must serve again once restored.
+  const ownTree = /^\/opt\/django\/apps\/demo(\/(releases(\/[^/.][^/]*)?|shared(\/[^/]+)?|current))?$/.test(a.path);
   if (a.command !== 'stop' && !ownTree) {
     const page = await served(host);
     if (!/^good-[ab]$|^HTTP 503$/.test(page)) problems.push(`the site does not serve: ${page}`);

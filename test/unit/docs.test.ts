@@ -73,7 +73,7 @@ test('docs/settings.md is generated from the key table (npm run settings-docs re
 function documentedDefaults(): Map<string, string> {
   const rows = new Map<string, string>();
   for (const line of settingsPage.split('\n')) {
-    const m = /^\| `([a-z_]+)`[^|]*\|([^|]*)\|/.exec(line);
+    const m = /^\| `([a-z0-9_]+)`[^|]*\|([^|]*)\|/.exec(line);
     if (m) rows.set(m[1], m[2].replaceAll('`', '').trim());
   }
   return rows;

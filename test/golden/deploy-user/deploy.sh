@@ -40,7 +40,7 @@ logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_189f88ee751a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_428ccc917fc8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,18 +74,18 @@ __begin 14
 __begin 15
 ( deploy_live_fingerprint /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_189f88ee751a
+__DEPLOY_EOF_428ccc917fc8
 
 # ---- build release NEW [build, bash -s]
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0e4fbf438d16'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b4823fa65dfc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
@@ -102,9 +102,9 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 __mark ok
 else
 ( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+) <<'__DEPLOY_EOF_08265a8fad24'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","source":"git","fingerprint":""}
+__DEPLOY_EOF_08265a8fad24
 __mark changed
 fi
 __begin 3
@@ -359,7 +359,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_0e4fbf438d16
+__DEPLOY_EOF_b4823fa65dfc
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -1005,7 +1005,7 @@ __begin 19
 { deploy_update_programs supervisor
 } </dev/null
 __i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8fc744278f84'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fceecdf1132a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1016,9 +1016,9 @@ __begin 20
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 21
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_8fc744278f84
+__DEPLOY_EOF_fceecdf1132a
 __begin 22
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -1385,7 +1385,7 @@ __begin 7
 { deploy_update_programs supervisor
 } </dev/null
 __i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_504e1f7fa49e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b158d19f7b92'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1396,9 +1396,9 @@ __begin 8
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 9
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_504e1f7fa49e
+__DEPLOY_EOF_b158d19f7b92
 __begin 10
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -1517,7 +1517,7 @@ __begin 5
 { deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a5d591045b7d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2d6ac0e0e000'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1528,9 +1528,9 @@ __begin 6
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
 __begin 7
-( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog 
+( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_a5d591045b7d
+__DEPLOY_EOF_2d6ac0e0e000
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null

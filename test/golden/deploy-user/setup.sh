@@ -467,7 +467,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b67cd628babb'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a508183bc084'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -490,7 +490,7 @@ __begin 4
 __begin 5
 ( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_b67cd628babb
+__DEPLOY_EOF_a508183bc084
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -676,12 +676,12 @@ __DEPLOY_EOF_8167f6495979
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_32f588ab3b51'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_22e9c403acfe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
@@ -698,9 +698,9 @@ if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
 __mark ok
 else
 ( deploy_finish_export /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+) <<'__DEPLOY_EOF_08265a8fad24'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","source":"git","fingerprint":""}
+__DEPLOY_EOF_08265a8fad24
 __mark changed
 fi
 __begin 3
@@ -955,7 +955,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_32f588ab3b51
+__DEPLOY_EOF_22e9c403acfe
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'

@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f918dee6695f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0b5e2293c3e3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,9 +53,9 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_f918dee6695f
+__DEPLOY_EOF_0b5e2293c3e3
 
-# ---- start [start, bash -s]
+# ---- start every process [start, bash -s]
 # step: start
 __step=start
 __begin 1
@@ -75,7 +75,7 @@ __begin 5
 { deploy_when_live /opt/django/apps/blog/slots/live-b b deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fd40f6692d2d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fc37863f993f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -86,6 +86,6 @@ __begin 6
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 7
-( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_fd40f6692d2d
+__DEPLOY_EOF_fc37863f993f

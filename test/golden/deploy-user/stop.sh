@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f918dee6695f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0b5e2293c3e3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,9 +53,9 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_f918dee6695f
+__DEPLOY_EOF_0b5e2293c3e3
 
-# ---- stop [stop, bash -s]
+# ---- stop every process [stop, bash -s]
 # step: stop
 __step=stop
 __begin 1
@@ -63,7 +63,7 @@ __begin 1
 } </dev/null
 __mark changed
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_49d3156606b4'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf7dc30c60e0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,6 +74,6 @@ __begin 2
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
 __begin 3
-( deploy_log /opt/django/apps/blog/deploy.log.jsonl \{\}
+( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_49d3156606b4
+__DEPLOY_EOF_cf7dc30c60e0

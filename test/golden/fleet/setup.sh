@@ -418,7 +418,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f09dc6452144'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d0250078309f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -441,7 +441,7 @@ __begin 4
 __begin 5
 ( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_f09dc6452144
+__DEPLOY_EOF_d0250078309f
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -627,12 +627,12 @@ __DEPLOY_EOF_f788bc705791
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8b970238ee83'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f56f51a7ad2f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
 __step=virtualenv
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
@@ -649,9 +649,9 @@ if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
 __mark ok
 else
 ( deploy_finish_export /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/shared
-) <<'__DEPLOY_EOF_e3135646d5c0'
-{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","fingerprint":""}
-__DEPLOY_EOF_e3135646d5c0
+) <<'__DEPLOY_EOF_08265a8fad24'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","source":"git","fingerprint":""}
+__DEPLOY_EOF_08265a8fad24
 __mark changed
 fi
 __begin 3
@@ -932,7 +932,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_8b970238ee83
+__DEPLOY_EOF_f56f51a7ad2f
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'

@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_372f8904a757'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7a718370a2ab'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,9 +53,9 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_372f8904a757
+__DEPLOY_EOF_7a718370a2ab
 
-# ---- start [start, sudo -n bash -s]
+# ---- start every process [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
@@ -75,7 +75,7 @@ __begin 5
 { deploy_when_live /opt/django/apps/shop/slots/live-b b deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_adf3229a3c46'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6b77d5d56e56'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -86,6 +86,6 @@ __begin 6
 ( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 7
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_adf3229a3c46
+__DEPLOY_EOF_6b77d5d56e56

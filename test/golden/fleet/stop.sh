@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_372f8904a757'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7a718370a2ab'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,9 +53,9 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_372f8904a757
+__DEPLOY_EOF_7a718370a2ab
 
-# ---- stop [stop, sudo -n bash -s]
+# ---- stop every process [stop, sudo -n bash -s]
 # step: stop
 __step=stop
 __begin 1
@@ -63,7 +63,7 @@ __begin 1
 } </dev/null
 __mark changed
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_88888b93f74c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_51c85225498a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,6 +74,6 @@ __begin 2
 ( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 3
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl \{\}
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_88888b93f74c
+__DEPLOY_EOF_51c85225498a

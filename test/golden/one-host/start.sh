@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b7b8a0c0e88f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fc21d498d68'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,9 +53,9 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_b7b8a0c0e88f
+__DEPLOY_EOF_5fc21d498d68
 
-# ---- start [start, sudo -n bash -s]
+# ---- start every process [start, sudo -n bash -s]
 # step: start
 __step=start
 __begin 1
@@ -75,7 +75,7 @@ __begin 5
 { deploy_when_live /opt/django/apps/NOME_APP/slots/live-b b deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_00826cced758'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_472728641b3d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -86,6 +86,6 @@ __begin 6
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 7
-( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_00826cced758
+__DEPLOY_EOF_472728641b3d

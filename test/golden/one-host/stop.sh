@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b7b8a0c0e88f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fc21d498d68'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,9 +53,9 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_b7b8a0c0e88f
+__DEPLOY_EOF_5fc21d498d68
 
-# ---- stop [stop, sudo -n bash -s]
+# ---- stop every process [stop, sudo -n bash -s]
 # step: stop
 __step=stop
 __begin 1
@@ -63,7 +63,7 @@ __begin 1
 } </dev/null
 __mark changed
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fc8f2d271f6a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d8a04440c8da'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,6 +74,6 @@ __begin 2
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
 __begin 3
-( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl \{\}
+( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_fc8f2d271f6a
+__DEPLOY_EOF_d8a04440c8da
