@@ -73,7 +73,7 @@ async function killAndRecover(b: Bench, command: 'deploy' | 'rollback', point: s
   return { point, command, paused, after: now };
 }
 
-describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 40 * 60_000 }, () => {
+describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 75 * 60_000 }, () => {
   after(stopAll);
 
   it('the site keeps serving, status tells the truth, unlock and a new deploy work, no request fails, no data is lost', async () => {
