@@ -31,6 +31,9 @@ const FREE_MORE: Partial<Record<(typeof FREE_SECTIONS)[number], string>> = {
     "The live release is the one `current` points at. A simple command is `exec`'d; a compound one keeps its shell, and the stop signal (`process_stop_signal`) goes to its whole process group. After each switch (deploy, rollback) a process is stopped gracefully and started in the new release; one that does not stay up 1 s fails the run with its log. `a` and `b` are taken (the slots). `deploy myapp start|stop|restart NAME` acts on one ([Operations](operations.md#start-stop-restart)).",
 };
 
+/** The Portuguese keys of the original fabfile, as the docs show them. */
+const aliases = KEYS.flatMap((k) => (k.aliases ?? []).map((a) => `\`${a}\``)).join(', ');
+
 const INTRO = `# Settings: settings.ini
 
 <!-- Generated from src/settings/schema.ts by \`npm run settings-docs\`: edit the schema, not this file. -->
@@ -53,7 +56,7 @@ value short where it was likely not meant (anywhere in a shell command: hooks, \
 that keeps the rest (secrets are never shown).
 
 A settings.ini written for the original Fabric scripts loads as written: their Portuguese keys
-are aliases (${KEYS.flatMap((k) => (k.aliases ?? []).map((a) => `\`${a}\``)).join(', ')}), and a quoted value with a comment after
+are aliases (${aliases}), and a quoted value with a comment after
 it (\`gunicorn_bind = "127.0.0.1:8032"  # ip e porta\`) keeps what is inside the quotes.`;
 
 const VALIDATION = `## How the file is checked

@@ -224,7 +224,7 @@ export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true,
 export function prune(s: Settings, alsoKeep = ''): Command {
   const L = layout(s);
   return {
-    run: sh`deploy_prune ${[String(s.keepReleases), L.releases, L.current, L.slots, s.venvsDir, ...(alsoKeep ? [alsoKeep] : [])]}`,
+    run: sh`deploy_prune ${s.keepReleases} ${[L.releases, L.current, L.slots, s.venvsDir, ...(alsoKeep ? [alsoKeep] : [])]}`,
     as: 'app',
     probe: true,
   };

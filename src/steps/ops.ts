@@ -2,7 +2,7 @@
 import { step, value, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveRelease, liveSlotCode, SLOTS } from '../layout.js';
-import { sh, type Sh } from '../shell.js';
+import { raw, sh, type Sh } from '../shell.js';
 import { libraryFor } from '../library.js';
 import { LOAD_ENV } from './build.js';
 import { readLock } from './lock.js';
@@ -159,6 +159,7 @@ export function logs(s: Settings, lines: number, follow: boolean): Step {
  */
 export function runCommand(s: Settings, command: string): Sh {
   const L = layout(s);
-  const inner = sh`cd "$(readlink -f ${L.slots}/"$(${liveSlotCode(L)})")" && ${LOAD_ENV} && PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin" exec bash -c ${command}`;
+  const path = 'PATH="$PWD/.venv/bin:/usr/local/bin:/usr/bin:/bin"';
+  const inner = sh`cd "$(readlink -f ${L.slots}/"$(${liveSlotCode(L)})")" && ${LOAD_ENV} && ${raw(path)} exec bash -c ${command}`;
   return sh`sudo -n -H -u ${s.appUser} -- bash -c ${`${libraryFor(String(inner))}${inner}`}`;
 }

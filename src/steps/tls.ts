@@ -53,10 +53,11 @@ export function prepareLetsencrypt(s: Settings): Step {
   const L = layout(s);
   const links = L.tlsLinks;
   const hook = renderTemplate('certbot-deploy-hook.sh', {}, s.file);
+  const challenges = `${L.acmeRoot}/.well-known/acme-challenge`;
   return step('certificate-prepare', 'HTTPS: challenge directory, renewal', [
     {
-      run: sh`install -d -m 0755 ${[L.acmeRoot, `${L.acmeRoot}/.well-known`, `${L.acmeRoot}/.well-known/acme-challenge`]}`,
-      unless: sh`test -d ${`${L.acmeRoot}/.well-known/acme-challenge`}`,
+      run: sh`install -d -m 0755 ${[L.acmeRoot, `${L.acmeRoot}/.well-known`, challenges]}`,
+      unless: sh`test -d ${challenges}`,
     },
     { run: sh`deploy_put_mkdir ${RENEWAL_HOOK} 0755 root:root`, stdin: hook, reportsChange: true },
     { run: sh`deploy_tls_placeholder ${links} ${siteName(s)}`, unless: sh`deploy_tls_linked ${links}` },
