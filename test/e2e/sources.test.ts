@@ -22,6 +22,10 @@ import { settingsFile, version, ROOT } from './fleet-helpers.ts';
 import { BIN, commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 import { startLoad } from './load.ts';
 
+/** Why the archive tests are skipped for now (issue 18 is in progress). */
+const ARCHIVE_TESTS_PENDING =
+  "issue 18 in progress: a test host cannot change its own routes (ip route needs the host's netns), and the operator's access to the test git server is not set up yet";
+
 /** A home whose ssh reaches the git server with the testbed key: the operator's own credentials. */
 function operatorHome(git: GitServer): string {
   const home = tempDir();
@@ -58,7 +62,9 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
   });
   after(stopAll);
 
-  it('archive: a fleet of three behind a bastion, none able to reach the git host, one without git: setup, deploy, rollback', { skip: 'issue 18 in progress: the test hosts cannot change their own routes (ip route needs the host's netns) and the operator's git access to the test git server is not set up yet' }, async () => {
+  it('archive: a fleet of three behind a bastion, none able to reach the git host, one without git: setup, deploy, rollback', {
+    skip: ARCHIVE_TESTS_PENDING,
+  }, async () => {
     const [bastion, ...hosts] = await Promise.all([
       bootHost('ready'),
       bootHost('ready'),
@@ -118,7 +124,9 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     for (const h of hosts) assert.equal(await version(h), 'v1');
   });
 
-  it('archive and git on one host: git → archive → git, and rollbacks across modes', { skip: 'issue 18 in progress: the test hosts cannot change their own routes (ip route needs the host's netns) and the operator's git access to the test git server is not set up yet' }, async () => {
+  it('archive and git on one host: git → archive → git, and rollbacks across modes', {
+    skip: ARCHIVE_TESTS_PENDING,
+  }, async () => {
     const host = await bootHost('ready');
     const url = await git.createRepo('switch');
     const repo = demoRepo('v1');
@@ -173,7 +181,9 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     assert.equal(await version(host), 'v1');
   });
 
-  it('archive: a run killed while it sends or unpacks leaves no release, the site serves, the next run cleans up (under load)', { skip: 'issue 18 in progress: the test hosts cannot change their own routes (ip route needs the host's netns) and the operator's git access to the test git server is not set up yet' }, async () => {
+  it('archive: a run killed while it sends or unpacks leaves no release, the site serves, the next run cleans up (under load)', {
+    skip: ARCHIVE_TESTS_PENDING,
+  }, async () => {
     const host = await bootHost('ready');
     const url = await git.createRepo('kill');
     const repo = demoRepo('v1');
