@@ -9,8 +9,8 @@ import { urlRef } from '../steps/deploy.js';
 import { receiveRelease } from '../steps/source.js';
 import { readArchiveChecksum, readClock } from '../steps/setup-release.js';
 import { resolveHere, type Resolved } from '../source/local-repository.js';
-import { makeArchive, type ReleaseArchive } from '../source/archive.js';
-import type { ResolvedHere } from '../fleet/source.js';
+import type { ReleaseArchive } from '../source/archive.js';
+import { archiveOf, type ResolvedHere } from '../fleet/source.js';
 
 /** A release as its .deploy-release names it, on the host it was read from. */
 export interface FleetRelease {
@@ -89,7 +89,7 @@ export class ArchiveSources {
   private archiveOf(r: Resolved): Promise<ReleaseArchive> {
     let made = this.archives.get(r.commit);
     if (!made) {
-      made = makeArchive(this.here!.repo, r.commit, r.ref);
+      made = archiveOf(this.session, { repo: this.here!.repo, resolved: r });
       this.archives.set(r.commit, made);
     }
     return made;

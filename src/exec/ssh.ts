@@ -110,28 +110,25 @@ export class SshExecutor implements Executor {
 
   /** The step's script through root's shell, or the login's; an upload's file on a channel of its own. */
   private async send(step: Step, script: string, onLine: (isErr: boolean) => (line: string) => void): Promise<Sent> {
+    if (step.privileged && !step.aside && !step.upload)
+      return (await this.rootShell()).run(script, onLine(false), onLine(true));
     const out = lineSplitter(onLine(false));
     const err = lineSplitter(onLine(true));
-    const channel = { noTrim: true, onChannel: (ch: ClientChannel) => ch.on('error', () => undefined) };
-    if (step.upload) {
-      // The file is the command's input: streamed as the host takes it, never held in memory.
-      const file = createReadStream(step.upload.file);
-      const res = await this.ssh
-        .execCommand(uploadCommand(step, this.ctx), { ...channel, stdin: file, onStderr: (c) => err.push(c) })
-        .finally(() => file.destroy());
+    // An upload's file is its command's input: streamed as the host takes it, never held in memory.
+    const file = step.upload ? createReadStream(step.upload.file) : undefined;
+    try {
+      return await this.ssh.execCommand(step.upload ? uploadCommand(step, this.ctx) : remoteShell(step, this.ctx), {
+        noTrim: true,
+        stdin: file ?? script,
+        onStdout: (c) => out.push(c),
+        onStderr: (c) => err.push(c),
+        onChannel: (ch) => ch.on('error', () => undefined),
+      });
+    } finally {
+      file?.destroy();
+      out.end();
       err.end();
-      return res;
     }
-    if (step.privileged && !step.aside) return (await this.rootShell()).run(script, onLine(false), onLine(true));
-    const res = await this.ssh.execCommand(remoteShell(step, this.ctx), {
-      ...channel,
-      stdin: script,
-      onStdout: (c) => out.push(c),
-      onStderr: (c) => err.push(c),
-    });
-    out.end();
-    err.end();
-    return res;
   }
 
   /** The step's result from what it printed, or the error of the command that failed. */
