@@ -32,6 +32,14 @@ export interface LoadStats {
 // not the tool's. Past this many unanswered requests the load waits instead (counted as held).
 const MAX_IN_FLIGHT = 200;
 
+/**
+ * The steady load of the long reliability tests, per host. Each request runs Django (with a write
+ * to SQLite): 40 a second cost a third of a core, and three such hosts for the kill-point suite's
+ * whole run were the largest single cost of the suite on a two-core CI machine. Ten a second
+ * still sends thousands of requests across every switch, kill and cut.
+ */
+export const STEADY_RATE = Number(process.env.DEPLOY_LOAD_RATE ?? 10);
+
 export function startLoad(
   host: string,
   path = '/health',

@@ -20,7 +20,7 @@ import {
 } from '../testbed/index.ts';
 import { settingsFile, version, ROOT } from './fleet-helpers.ts';
 import { BIN, commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
-import { startLoad } from './load.ts';
+import { STEADY_RATE, startLoad } from './load.ts';
 
 /** Why the archive tests are skipped for now (issue 18 is in progress). */
 const ARCHIVE_TESTS_PENDING =
@@ -197,7 +197,7 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     // 40 MB that does not compress: the transfer and the unpacking take long enough to be cut.
     commitVersion(repo, 'v2', (d) => writeFileSync(join(d, 'blob.bin'), randomBytes(40 * 1024 * 1024)));
     await git.push('kill', repo);
-    const load = startLoad(host.ip, '/', 40, 600);
+    const load = startLoad(host.ip, '/', STEADY_RATE, 600);
     for (const [when, after] of [
       ['sending', /send the release archive/],
       ['unpacking', /send the release archive/],

@@ -10,7 +10,7 @@ import { BIN } from '../e2e/helpers.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
 import { bench, report, ROOT, served, snapshotData, statusOf, type Bench } from './helpers.ts';
-import { startLoad } from '../e2e/load.ts';
+import { STEADY_RATE, startLoad } from '../e2e/load.ts';
 
 /** Deploy `ref`, paused `seconds` before command `n` of start+switch; send `signals` (ms apart) once paused. */
 function deployWithSignals(
@@ -53,7 +53,7 @@ describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
     const s = loadSettings({ app: 'demo', file: b.file });
     abortAt = D.startNew(s, 'r', 'b').commands.length + 1;
     checkData = await snapshotData(b.host);
-    load = startLoad(b.host.ip, '/', 40, 3600);
+    load = startLoad(b.host.ip, '/', STEADY_RATE, 3600);
   });
   after(stopAll);
 
@@ -128,6 +128,6 @@ describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
       seconds: Math.round((performance.now() - started) / 1000),
     });
     assert.deepEqual(stats.failures, {}, `${stats.sent} requests`);
-    assert.ok(stats.rate >= 36, `rate ${stats.rate}`);
+    assert.ok(stats.rate >= STEADY_RATE * 0.9, `rate ${stats.rate}`);
   });
 });
