@@ -2,6 +2,7 @@
 // deploy over one ssh exec, on two identical test hosts, interleaved, median of N runs.
 // Also the CLI's own start-up. Run as root: npm run bench   (BENCH_RUNS=5 by default)
 // `npm run bench -- --peers`: against Fabric, Capistrano and the bare script (bench/peers.ts).
+// `npm run bench -- --sources`: git against archive, pip on each host against built once (bench/sources.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,11 @@ async function main() {
     await peers();
     await stopAll();
     render();
+    return;
+  }
+  // --sources: git against archive, pip on each host against built once (bench/sources.ts).
+  if (process.argv.includes('--sources')) {
+    await (await import('./sources.ts')).sourcesBench();
     return;
   }
   await ensureImages();

@@ -46,6 +46,11 @@ export interface Step {
    * archive, source = archive): streamed over the host's connection, never held in memory.
    */
   upload?: Upload;
+  /**
+   * A file of this machine's that the step's one command writes on its standard output (an
+   * environment built once, sent on to the fleet's other hosts): streamed to disk, never held in memory.
+   */
+  download?: string;
 }
 
 /** A file sent to a host (Step.upload): what it is, its size and its sha256, which the host checks. */

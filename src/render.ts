@@ -222,14 +222,14 @@ function renderAppGroup(group: Numbered[], step: Step, ctx: RenderContext, revea
 }
 
 /**
- * An upload step's command line (Step.upload): the app user's bash runs its one command, with the
- * library functions it calls, given as bash's argument, and reads the uploaded file on its standard
- * input. Nothing secret may be in it: it shows in the server's process list.
+ * The command line of a step that streams a file (Step.upload, Step.download): the app user's bash
+ * runs its one command, with the library functions it calls, given as bash's argument; the file
+ * is its standard input or output. Nothing secret may be in it: it shows in the server's process list.
  */
-export function uploadCommand(step: Step, ctx: RenderContext): string {
+export function streamCommand(step: Step, ctx: RenderContext): string {
   const [cmd] = step.commands;
   if (step.commands.length !== 1 || cmd.as !== 'app' || cmd.stdin || cmd.unless || String(cmd.run) !== cmd.run.reveal())
-    throw new Error(`step ${step.id}: an upload is one app command, without input, condition or secret`);
+    throw new Error(`step ${step.id}: a file's transfer is one app command, without input, condition or secret`);
   const code = String(cmd.run);
   return `sudo -n -H -u ${quote(ctx.appUser)} -- bash -c ${quote(appScript(code, libraryFor(code)))}`;
 }

@@ -57,11 +57,12 @@ __delete() {
     __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
   fi
 }
-# deploy_finish_deletes RELEASES VENVS: delete what killed runs left while deleting (.deleting-*) or receiving an archive (.incoming-*, .unpack-*).
+# deploy_finish_deletes RELEASES VENVS: delete what killed runs left while deleting (.deleting-*) or receiving an archive (.incoming-*, .unpack-*) or an environment (*.incoming, *.unpack).
 deploy_finish_deletes() {
   local d
   # Also what an archive's transfer or unpacking left (remote/lib/archive.sh): never a release yet.
-  for d in "$1"/.deleting-* "$2"/.deleting-* "$1"/.incoming-* "$1"/.unpack-*; do
+  # ...and what an environment's (deploy_receive_venv, remote/lib/build.sh).
+  for d in "$1"/.deleting-* "$2"/.deleting-* "$1"/.incoming-* "$1"/.unpack-* "$2"/*.incoming "$2"/*.unpack; do
     if [ -e "$d" ]; then __delete "$d"; fi
   done
 }

@@ -6,12 +6,13 @@ import { startSession, type GlobalOptions, type Session } from '../session.js';
 import { layout } from '../layout.js';
 import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
-import { buildOn, sharedDatabase } from '../steps/build.js';
+import { buildOn, sharedDatabase, type BuildOn } from '../steps/build.js';
 import { DEFAULT_MESSAGE, deployPageOn, pageUpForMigrate, type PageInfo } from '../steps/maintenance.js';
 import { refError, releaseName, releaseTime } from '../steps/git.js';
 import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkRef } from '../refs.js';
-import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
+import { Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
+import { buildOnce } from '../fleet/build-once.js';
 import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive, runOnceOnPrimary } from '../fleet/golive.js';
@@ -207,18 +208,23 @@ async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved): 
     fleet.outside.outcome = outside.length
       ? 'not switched (the primary, not in --hosts: locked, ran the run-once work)'
       : 'not switched (the primary, not in --hosts: locked)';
-  await fleet.each(
-    async (run) => {
-      run.release = name;
-      if (archive) await run.ex.run(receiveRelease(s, name, archive));
-      await run.ex.run(
-        D.build(s, ref, {
-          ...buildOn(s, run.ex.host),
-          force: opts.force,
-          pageOn: run.page ? (skip) => deployPageOn(s, r.page, skip) : undefined,
-        }),
-      );
-    },
-    [...fleet.runs, ...outside],
-  );
+  const builders = [...fleet.runs, ...outside];
+  const on = (run: HostRun): BuildOn => ({
+    ...buildOn(s, run.ex.host),
+    force: opts.force,
+    pageOn: run.page ? (skip) => deployPageOn(s, r.page, skip) : undefined,
+  });
+  const receive = async (run: HostRun) => {
+    run.release = name;
+    if (archive) await run.ex.run(receiveRelease(s, name, archive));
+  };
+  // One host (or build_once = no): one step. A fleet: an environment the hosts need is built once (fleet/build-once.ts).
+  if (builders.length === 1 || !s.buildOnce)
+    await fleet.each((run) => receive(run).then(() => run.ex.run(D.build(s, ref, on(run)))), builders);
+  else
+    await buildOnce(fleet, builders, {
+      before: receive,
+      files: (run) => D.buildFiles(s, ref, on(run)),
+      environment: (run) => D.buildEnvironment(s, ref, on(run)),
+    });
 }

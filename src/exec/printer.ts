@@ -37,6 +37,10 @@ export class PrinterExecutor implements Executor {
       this.reporter.info(
         `    sends ${step.upload.file} (${size(step.upload.bytes)}, sha256 ${step.upload.sha256}) over this host's SSH connection to the command's standard input`,
       );
+    if (step.download)
+      this.reporter.info(
+        `    receives the command's standard output over this host's SSH connection into ${step.download}`,
+      );
     if (this.reporter.verbose) {
       if (!this.preludeShown)
         this.reporter.info(

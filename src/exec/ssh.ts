@@ -1,6 +1,7 @@
 // The one executor that touches servers: each step goes as one script over the
 // host's single SSH connection, and every exit status is checked.
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
@@ -13,7 +14,7 @@ import {
   remoteShell,
   describeCommand,
   renderScript,
-  uploadCommand,
+  streamCommand,
   MARK,
   type RenderContext,
 } from '../render.js';
@@ -108,8 +109,9 @@ export class SshExecutor implements Executor {
     };
   }
 
-  /** The step's script through root's shell, or the login's; an upload's file on a channel of its own. */
+  /** The step's script through root's shell, or the login's; an upload's or a download's file on a channel of its own. */
   private async send(step: Step, script: string, onLine: (isErr: boolean) => (line: string) => void): Promise<Sent> {
+    if (step.download) return this.receive(step, step.download, onLine(true));
     if (step.privileged && !step.aside && !step.upload)
       return (await this.rootShell()).run(script, onLine(false), onLine(true));
     const out = lineSplitter(onLine(false));
@@ -117,7 +119,7 @@ export class SshExecutor implements Executor {
     // An upload's file is its command's input: streamed as the host takes it, never held in memory.
     const file = step.upload ? createReadStream(step.upload.file) : undefined;
     try {
-      return await this.ssh.execCommand(step.upload ? uploadCommand(step, this.ctx) : remoteShell(step, this.ctx), {
+      return await this.ssh.execCommand(step.upload ? streamCommand(step, this.ctx) : remoteShell(step, this.ctx), {
         noTrim: true,
         stdin: file ?? script,
         onStdout: (c) => out.push(c),
@@ -131,6 +133,31 @@ export class SshExecutor implements Executor {
     }
   }
 
+  /** A download's command, its standard output written to `file` as it comes (node-ssh's execCommand would keep it all in memory, as text). */
+  private receive(step: Step, file: string, onErr: (line: string) => void): Promise<Sent> {
+    const err = lineSplitter(onErr);
+    let stderr = '';
+    return new Promise<Sent>((resolve, reject) => {
+      this.conn.exec(streamCommand(step, this.ctx), (e, channel) => {
+        if (e) return reject(e);
+        const out = createWriteStream(file);
+        channel.pipe(out);
+        channel.stderr.on('data', (c: Buffer) => ((stderr += c), err.push(c)));
+        for (const stream of [channel, channel.stderr, out]) stream.on('error', () => undefined);
+        let code: number | null = null;
+        let signal: string | null = null;
+        channel.on('exit', (c: number | null, sig?: string) => ((code = c), (signal = sig ?? null)));
+        channel.on('close', () => {
+          err.end();
+          finished(out).then(
+            () => resolve({ stdout: '', stderr, code, signal }),
+            (werr: unknown) => reject(werr),
+          );
+        });
+      });
+    });
+  }
+
   /** The step's result from what it printed, or the error of the command that failed. */
   private result(step: Step, shown: string[], res: Sent, durationMs: number): StepResult {
     const label = this.host.label;
@@ -140,7 +167,8 @@ export class SshExecutor implements Executor {
       const f = parsed.failed;
       if (f && f.index > 0)
         throw new RemoteCommandError(label, step.title, shown[f.index - 1], f.status, parsed.stderr[f.index], f.index);
-      if (step.upload) throw new RemoteCommandError(label, step.title, shown[0], res.code ?? -1, res.stderr, 1);
+      if (step.upload || step.download)
+        throw new RemoteCommandError(label, step.title, shown[0], res.code ?? -1, res.stderr, 1);
       const why = res.stderr || (res.signal ? `killed by ${res.signal}` : '');
       throw new RemoteCommandError(label, step.title, remoteShell(step, this.ctx), res.code ?? -1, why);
     }

@@ -211,6 +211,7 @@ function settingsOf(c: Checker, p: Parts): Settings {
     configFile: p.configFile,
     python: p.python,
     systemSitePackages: c.bool('system_site_packages'),
+    buildOnce: c.bool('build_once'),
     pipIndexUrl: p.pipIndexUrl,
     pipFindLinks: p.pipFindLinks,
     extraPackages: p.extraPackages,

@@ -414,6 +414,14 @@ export const KEYS: KeyDef[] = [
   },
   {
     section: 'DEPLOY',
+    key: 'build_once',
+    maxLength: 16,
+    kind: 'bool',
+    default: 'yes',
+    doc: 'On a fleet, a new virtualenv is built on one host (the primary when it needs it) and sent to the hosts that need the same one on the same architecture and OS release, instead of pip running on each. no: every host runs pip.',
+  },
+  {
+    section: 'DEPLOY',
     key: 'pip_index_url',
     maxLength: 2048,
     example: 'https://pypi.example.com/simple',

@@ -72,6 +72,8 @@ export interface Settings {
 
   python: string;
   systemSitePackages: boolean;
+  /** A fleet's new virtualenv built on one host and sent to the others (fleet/build-once.ts). */
+  buildOnce: boolean;
   pipIndexUrl?: string;
   pipFindLinks?: string;
   extraPackages: string[];

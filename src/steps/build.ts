@@ -99,7 +99,7 @@ export function writeEnvFile(s: Settings, release: string): Command {
 /** Shell code that exports the release's environment (run from inside the release directory); the library's is __load_env. */
 export const LOAD_ENV: Sh = sh`set -a && . ./.deploy-env && set +a`;
 
-function pipOptions(s: Settings): string[] {
+export function pipOptions(s: Settings): string[] {
   const opts: string[] = [];
   if (s.pipIndexUrl) opts.push('--index-url', s.pipIndexUrl);
   if (s.pipFindLinks) opts.push('--find-links', s.pipFindLinks);

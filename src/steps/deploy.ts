@@ -13,6 +13,7 @@ import { healthCheck, siteUrl, otherSlot, startSlot, stopSlotInBackground, super
 import { abortPoint, repair, switchTo } from './switch.js';
 import { hook } from './hooks.js';
 import { archiveChecksum } from './source.js';
+import { environmentState } from './environment.js';
 import { UsageError } from '../errors.js';
 import { controlFiles, programFile, programOf, requiredServices } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
@@ -200,20 +201,43 @@ export function parsePrepare(res: StepResult): {
 
 /** Round trip 2: the new release, built beside the live one (which nothing here touches). */
 export function build(s: Settings, r: B.ReleaseRef, on: B.BuildOn = { web: true, migrate: true, primary: true }): Step {
-  return step('build', `build release ${r.name}`, [
+  return step('build', `build release ${r.name}`, [...releaseFiles(s, r, on), ...releaseEnvironment(s, r.name, on)]);
+}
+
+/**
+ * On a fleet, the build in two steps, with the environment's state between them: what the
+ * release needs is then known on every host before any runs pip (fleet/build-once.ts).
+ */
+export function buildFiles(s: Settings, r: B.ReleaseRef, on: B.BuildOn): Step {
+  return step('build', `build release ${r.name}: its files`, [...releaseFiles(s, r, on), environmentState(s, r.name)]);
+}
+
+export function buildEnvironment(s: Settings, r: B.ReleaseRef, on: B.BuildOn): Step {
+  return step('build-env', `build release ${r.name}: its environment, static files and migrations`, [
+    ...releaseEnvironment(s, r.name, on),
+  ]);
+}
+
+function releaseFiles(s: Settings, r: B.ReleaseRef, on: B.BuildOn): Command[] {
+  return [
     ...B.exportRelease(s, r),
     B.writeEnvFile(s, r.name),
     ...writeReleaseFiles(s, r.name),
     ...keepReleaseFiles(s, r.name),
     refreshReleaseSecrets(s),
     ...hook(s, 'before_build', r.name, on),
-    B.virtualenv(s, r.name),
-    B.gunicorn(s, r.name),
-    B.requirements(s, r.name),
-    ...B.djangoCommands(s, r.name, on),
-    ...hook(s, 'after_build', r.name, on),
-    B.markBuilt(s, r.name),
-  ]);
+  ];
+}
+
+function releaseEnvironment(s: Settings, name: string, on: B.BuildOn): Command[] {
+  return [
+    B.virtualenv(s, name),
+    B.gunicorn(s, name),
+    B.requirements(s, name),
+    ...B.djangoCommands(s, name, on),
+    ...hook(s, 'after_build', name, on),
+    B.markBuilt(s, name),
+  ];
 }
 
 /**

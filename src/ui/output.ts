@@ -56,6 +56,8 @@ export interface RunResult {
   release?: string;
   /** source = archive: the archive sent to every host. */
   archive?: { sha256: string; bytes: number };
+  /** Environments built once and sent to the other hosts instead of each running pip (fleet/build-once.ts). */
+  environments?: { venv: string; built_on: string; sent_to: string[]; sha256: string; bytes: number }[];
   duration_ms?: number;
   log?: string | null;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */

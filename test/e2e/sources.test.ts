@@ -22,23 +22,68 @@ import { settingsFile, version, ROOT } from './fleet-helpers.ts';
 import { BIN, commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 import { STEADY_RATE, startLoad } from './load.ts';
 
-/** Why the archive tests are skipped for now (issue 18 is in progress). */
-const ARCHIVE_TESTS_PENDING =
-  "issue 18 in progress: a test host cannot change its own routes (ip route needs the host's netns), and the operator's access to the test git server is not set up yet";
-
-/** A home whose ssh reaches the git server with the testbed key: the operator's own credentials. */
-function operatorHome(git: GitServer): string {
+/**
+ * A home whose ssh reaches the git server with the testbed key: the operator's own credentials.
+ * ssh reads ~/.ssh/config from the user's passwd entry, not $HOME: the runs name it in
+ * GIT_SSH_COMMAND, as an operator with a second ssh configuration would.
+ */
+function operatorHome(git: GitServer): { home: string; env: Record<string, string> } {
   const home = tempDir();
   mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+  const config = join(home, '.ssh', 'config');
   writeFileSync(
-    join(home, '.ssh', 'config'),
-    `Host ${git.ip}\n  User git\n  IdentityFile ${TESTBED_KEY}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`,
+    config,
+    `Host ${git.ip}\n  User git\n  IdentityFile ${TESTBED_KEY}\n  IdentitiesOnly yes\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`,
   );
-  return home;
+  return { home, env: { GIT_SSH_COMMAND: `ssh -F ${config}` } };
+}
+
+/** No way from the host to the git server: what a locked-down network does (iptables in the host's netns). */
+function cutFromGit(h: Host, git: GitServer): void {
+  execFileSync('ip', [
+    'netns',
+    'exec',
+    h.netns,
+    'iptables',
+    '-w',
+    '-I',
+    'OUTPUT',
+    '-d',
+    `${git.ip}/32`,
+    '-j',
+    'REJECT',
+  ]);
 }
 
 const tag = (dir: string, name: string) =>
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'tag', name], { cwd: dir });
+
+/** A wheel of the package `buildonce` (pip installs it without an index). */
+const WHEEL = 'buildonce-1.0-py3-none-any.whl';
+function wheel(): Buffer {
+  return execFileSync('python3', [
+    '-c',
+    [
+      'import io, sys, zipfile',
+      'b = io.BytesIO()',
+      'z = zipfile.ZipFile(b, "w")',
+      'z.writestr("buildonce/__init__.py", "VALUE = \'built once\'\\n")',
+      'z.writestr("buildonce-1.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: buildonce\\nVersion: 1.0\\n")',
+      'z.writestr("buildonce-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")',
+      'z.writestr("buildonce-1.0.dist-info/RECORD", "")',
+      'z.close()',
+      'sys.stdout.buffer.write(b.getvalue())',
+    ].join('\n'),
+  ]);
+}
+
+/** Every process's command line, every 50 ms, into /root/ps.txt: the host's own process accounting. */
+const SAMPLER = `setsid -f nice -n -10 bash -c 'echo $$ > /root/ps.pid; while :; do ps -e -ww -o args=; sleep 0.05; done > /root/ps.txt 2>&1' </dev/null >/dev/null 2>&1`;
+/** How many samples saw pip install. The sampler stops first: it must not see the grep's own command line. */
+async function pipRuns(h: Host): Promise<number> {
+  await h.run('kill "$(cat /root/ps.pid)"');
+  return Number((await h.run(`grep -c -- '-m pip .*install' /root/ps.txt || true`)).trim());
+}
 
 /** What each release's .deploy-release says of its source, by release name. */
 async function sources(host: Host): Promise<Record<string, string>> {
@@ -62,9 +107,7 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
   });
   after(stopAll);
 
-  it('archive: a fleet of three behind a bastion, none able to reach the git host, one without git: setup, deploy, rollback', {
-    skip: ARCHIVE_TESTS_PENDING,
-  }, async () => {
+  it('archive: a fleet of three behind a bastion, none able to reach the git host, one without git: setup, deploy, rollback', async () => {
     const [bastion, ...hosts] = await Promise.all([
       bootHost('ready'),
       bootHost('ready'),
@@ -76,18 +119,17 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     await git.push('fleet', repo);
     for (const h of hosts) {
       await h.sshOnlyFrom(bastion.ip);
-      // No way to the git host: what a locked-down network does.
-      await h.run(`ip route add prohibit ${git.ip}/32`);
+      cutFromGit(h, git);
       assert.notEqual((await h.exec(`timeout 5 bash -c 'echo > /dev/tcp/${git.ip}/22'`)).code, 0);
     }
     await hosts[2].run('apt-get remove -y -qq git >/dev/null 2>&1; ! command -v git');
-    const home = operatorHome(git);
+    const { home, env } = operatorHome(git);
     const file = settingsFile(
       home,
       `deploy_hosts = ${hosts.map((h) => `ubuntu@${h.ip}`).join(', ')}\nproxy_jump = ubuntu@${bastion.ip}\nsource = archive`,
     );
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
-    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home });
+    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home, env });
 
     const setup = await cli('setup', '--dependencies=no');
     assert.equal(setup.code, 0, setup.output);
@@ -98,12 +140,42 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
       assert.equal((await h.exec(`test -e ${ROOT}/repo`)).code, 1, 'no clone');
     }
 
-    commitVersion(repo, 'v2');
+    // 2.0 changes the requirements: a package of its own, as a wheel in the repository (no index here).
+    commitVersion(repo, 'v2', (d) => {
+      mkdirSync(join(d, 'wheels'));
+      writeFileSync(join(d, 'wheels', WHEEL), wheel());
+      writeFileSync(
+        join(d, 'requirements.txt'),
+        `${readFileSync(join(d, 'requirements.txt'), 'utf8')}./wheels/${WHEEL}\n`,
+      );
+    });
     tag(repo, '2.0');
     await git.push('fleet', repo);
+    // Process accounting on every host through the deploy: who ran pip.
+    for (const h of hosts) await h.run(SAMPLER);
     const deploy = await cli('deploy', '--ref', '2.0', '--json');
     assert.equal(deploy.code, 0, deploy.output);
     const result = JSON.parse(deploy.stdout);
+    const pips = await Promise.all(hosts.map((h) => pipRuns(h)));
+    assert.ok(pips[0] > 0, `pip ran on the primary (${pips[0]} samples)`);
+    assert.deepEqual(pips.slice(1), [0, 0], 'pip never ran on the other hosts: they received the environment');
+    assert.deepEqual(
+      result.environments?.[0]?.sent_to,
+      hosts.slice(1).map((h) => `ubuntu@${h.ip}`),
+    );
+    for (const h of hosts) {
+      const venv = (await h.run(`readlink ${ROOT}/releases/${result.release}/.venv`)).trim();
+      assert.equal(
+        (await h.run(`sudo -u django ${venv}/bin/python -c 'import buildonce; print(buildonce.VALUE)'`)).trim(),
+        'built once',
+        `${h.ip}: the environment has the new requirement`,
+      );
+      assert.equal(
+        (await h.exec(`test -f ${venv}/.deploy-shipped`)).code,
+        h === hosts[0] ? 1 : 0,
+        `${h.ip}: the environment was ${h === hosts[0] ? 'built here' : 'received'}`,
+      );
+    }
     assert.match(result.archive.sha256, /^[0-9a-f]{64}$/);
     assert.ok(result.archive.bytes > 1000, `archive size ${result.archive.bytes}`);
     assert.match(result.release, /-2\.0$/, 'the release carries the tag');
@@ -124,14 +196,12 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     for (const h of hosts) assert.equal(await version(h), 'v1');
   });
 
-  it('archive and git on one host: git → archive → git, and rollbacks across modes', {
-    skip: ARCHIVE_TESTS_PENDING,
-  }, async () => {
+  it('archive and git on one host: git → archive → git, and rollbacks across modes', async () => {
     const host = await bootHost('ready');
     const url = await git.createRepo('switch');
     const repo = demoRepo('v1');
     await git.push('switch', repo);
-    const home = operatorHome(git);
+    const { home, env } = operatorHome(git);
     const file = settingsFile(home, `deploy_hosts = ubuntu@${host.ip}`);
     const settings = (source: string) =>
       writeFileSync(
@@ -142,7 +212,7 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
           .replace('[DEPLOY]\n', `[DEPLOY]\nsource = ${source}\n`),
       );
     settings('git');
-    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home });
+    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home, env });
     const { second } = await setupThroughKeyGate(
       git,
       host,
@@ -181,21 +251,20 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     assert.equal(await version(host), 'v1');
   });
 
-  it('archive: a run killed while it sends or unpacks leaves no release, the site serves, the next run cleans up (under load)', {
-    skip: ARCHIVE_TESTS_PENDING,
-  }, async () => {
+  it('archive: a run killed while it sends or unpacks leaves no release, the site serves, the next run cleans up (under load)', async () => {
     const host = await bootHost('ready');
     const url = await git.createRepo('kill');
     const repo = demoRepo('v1');
     await git.push('kill', repo);
-    const home = operatorHome(git);
+    const { home, env } = operatorHome(git);
     const file = settingsFile(home, `deploy_hosts = ubuntu@${host.ip}\nsource = archive`);
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
-    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home });
+    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home, env });
     const setup = await cli('setup', '--dependencies=no');
     assert.equal(setup.code, 0, setup.output);
-    // 40 MB that does not compress: the transfer and the unpacking take long enough to be cut.
-    commitVersion(repo, 'v2', (d) => writeFileSync(join(d, 'blob.bin'), randomBytes(40 * 1024 * 1024)));
+    // 100 MB that does not compress: the transfer and the unpacking take long enough to be cut,
+    // and the controller must stream it (its peak memory is measured below).
+    commitVersion(repo, 'v2', (d) => writeFileSync(join(d, 'blob.bin'), randomBytes(100 * 1024 * 1024)));
     await git.push('kill', repo);
     const load = startLoad(host.ip, '/', STEADY_RATE, 600);
     for (const [when, after] of [
@@ -204,7 +273,7 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     ] as const) {
       // Killed as the transfer starts, or once the archive is on the host (its unpacking under way).
       const child = spawn(process.execPath, [BIN, '-c', file, 'demo', 'deploy', '--yes', '-v'], {
-        env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' },
+        env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...env },
       });
       let out = '';
       await new Promise<void>((resolve) => {
@@ -232,8 +301,34 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
       const unlock = await cli('unlock', '--force');
       assert.equal(unlock.code, 0, unlock.output);
     }
-    const d = await cli('deploy');
+    // The deploy that completes, under getrusage: the CLI's peak resident memory.
+    const measured = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        'python3',
+        [
+          '-c',
+          'import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)',
+          process.execPath,
+          BIN,
+          '-c',
+          file,
+          'demo',
+          'deploy',
+          '--yes',
+        ],
+        { env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...env } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    const d = { code: measured.status, output: `${measured.stdout}${measured.stderr}` };
     assert.equal(d.code, 0, d.output);
+    const rssKb = Number(measured.stderr.trim().split('\n').at(-1));
+    console.error(`sources: a 100 MB archive deployed with a peak RSS of ${(rssKb / 1024).toFixed(0)} MB`);
+    assert.ok(rssKb > 0 && rssKb < 200 * 1024, `the controller's peak RSS was ${rssKb} KB (at most 200 MB)`);
     assert.equal(await version(host), 'v2');
     assert.equal(
       (await host.exec(`ls -A ${ROOT}/releases | grep -E '^\\.(incoming|unpack)-'`)).code,

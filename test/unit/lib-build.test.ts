@@ -179,3 +179,40 @@ test("deploy_hook: the operator's command in the release, with its environment a
   assert.equal(failed.stderr, 'hook before_build failed (exit status 3)\n');
   assert.equal(bash(String(sh`deploy_release_bash ${t.dir} ${'exit 4'}`)).status, 4);
 });
+
+test('deploy_venv_state, deploy_send_venv, deploy_receive_venv: an environment built once, checked and put in place elsewhere', () => {
+  const t = release();
+  writeFileSync(join(t.dir, 'requirements.txt'), 'Django==5.0\n');
+  const venvs = join(t.root, 'virtualenvs');
+  const state = bash(String(sh`deploy_venv_state ${[t.dir, venvs, t.python, 'true']}`), { env: t.env });
+  assert.equal(state.status, 0, state.stderr);
+  const [venv, complete, platform] = state.stdout.trim().split(' ');
+  assert.equal(venv.startsWith(`${venvs}/`), true);
+  assert.equal(complete, 'no');
+  assert.match(platform, /^\S+\/\S+-\S+$/, 'architecture/os-version');
+  // Not complete: nothing to send.
+  assert.notEqual(bash(String(sh`deploy_send_venv ${venv}`)).status, 0);
+  mkdirSync(join(venv, 'bin'), { recursive: true });
+  writeFileSync(join(venv, 'bin', 'tool'), '#!/bin/sh\n');
+  chmodSync(join(venv, 'bin', 'tool'), 0o755);
+  symlinkSync('/usr/bin/python3', join(venv, 'bin', 'python'));
+  writeFileSync(join(venv, '.deploy-complete'), '');
+  const other = join(t.root, 'elsewhere', 'virtualenvs', 'k');
+  mkdirSync(join(other, '..'), { recursive: true });
+  const ship = (sum: string) =>
+    bash(
+      `deploy_send_venv ${venv} > ${t.root}/env.tgz && deploy_receive_venv ${other} "${sum || '$(sha256sum ' + t.root + '/env.tgz | cut -c1-64)'}" ubuntu@primary < ${t.root}/env.tgz`,
+    );
+  const bad = ship('0'.repeat(64));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /damaged .*refused, nothing changed/);
+  assert.equal(existsSync(other), false);
+  const ok = ship('');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(readlinkSync(join(other, 'bin', 'python')), '/usr/bin/python3', 'its links as they were made');
+  assert.equal(statSync(join(other, 'bin', 'tool')).mode & 0o111, 0o111, 'executables stay executable');
+  assert.equal(readFileSync(join(other, '.deploy-shipped'), 'utf8'), 'ubuntu@primary\n');
+  assert.equal(existsSync(`${other}.incoming`) || existsSync(`${other}.unpack`), false, 'nothing left beside it');
+  const again = bash(String(sh`deploy_venv_state ${[t.dir, venvs, t.python, 'true']}`), { env: t.env });
+  assert.equal(again.stdout.split(' ')[1], 'yes');
+});

@@ -9,7 +9,7 @@ import * as D from '../../src/steps/deploy.ts';
 import { exportRelease } from '../../src/steps/build.ts';
 import { systemPackages } from '../../src/steps/setup.ts';
 import { archiveUrl, checksumUrl, receiveRelease } from '../../src/steps/source.ts';
-import { renderScript, uploadCommand } from '../../src/render.ts';
+import { renderScript, streamCommand } from '../../src/render.ts';
 import { localPath } from '../../src/source/local-repository.ts';
 
 const seed = readFileSync(new URL('../fixtures/seed000.ini', import.meta.url), 'utf8');
@@ -110,11 +110,11 @@ test('archive: the upload is one app command whose line shows no secret; git and
   const s = parse(withDeploy('source = archive'));
   const up = receiveRelease(s, 'r1', { file: '/tmp/a.tar.gz', bytes: 2048, sha256: 'e'.repeat(64) });
   assert.equal(up.title, 'send the release archive (2.0 kB) and unpack it as r1');
-  const line = uploadCommand(up, ctx);
+  const line = streamCommand(up, ctx);
   assert.match(line, /^sudo -n -H -u django -- bash -c /);
   assert.match(line, /deploy_unpack_archive\(\) \{/, 'the functions it calls travel with it');
   assert.match(line, /deploy_receive_archive \/opt\/django\/apps\/NOME_APP\/releases r1 e{64} python3/);
-  assert.throws(() => uploadCommand({ ...up, commands: [...up.commands, ...up.commands] }, ctx), /one app command/);
+  assert.throws(() => streamCommand({ ...up, commands: [...up.commands, ...up.commands] }, ctx), /one app command/);
   assert.ok(!systemPackages(s).includes('git'));
   assert.ok(!systemPackages(s).includes('openssh-client'));
   assert.ok(systemPackages(parse(seed)).includes('git'));

@@ -1,0 +1,84 @@
+// Build once for the fleet (README "Where releases come from"): every host lays out the release's
+// files and says which environment it needs; where two or more hosts need the same new one on
+// the same platform, one of them (the primary, if it is one of them) builds it while the others
+// wait, and they receive it instead of running pip. Every other host builds as before, at once.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import chalk from 'chalk';
+import type { Step } from '../plan.js';
+import { size } from '../printable.js';
+import { sha256Of } from '../source/archive.js';
+import {
+  parseEnvironmentState,
+  receiveEnvironment,
+  sendEnvironment,
+  type EnvironmentState,
+} from '../steps/environment.js';
+import type { Fleet, HostRun } from './fleet.js';
+
+export interface BuildSteps {
+  /** Anything the host needs first (the release archive, source = archive). */
+  before?(run: HostRun): Promise<void>;
+  /** The release's files, ending with the environment's state (D.buildFiles). */
+  files(run: HostRun): Step;
+  /** Its environment, static files and migrations (D.buildEnvironment). */
+  environment(run: HostRun): Step;
+}
+
+/** Hosts that need the same environment, not built yet, on the same platform: the first builds it. */
+export function shareGroups(runs: HostRun[], states: (EnvironmentState | undefined)[], primary?: HostRun): HostRun[][] {
+  const byKey = new Map<string, HostRun[]>();
+  runs.forEach((run, i) => {
+    const st = states[i];
+    if (!st || st.complete) return;
+    const key = `${st.venv} ${st.platform}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), run]);
+  });
+  return [...byKey.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => (primary && g.includes(primary) ? [primary, ...g.filter((r) => r !== primary)] : g));
+}
+
+export async function buildOnce(fleet: Fleet, runs: HostRun[], steps: BuildSteps): Promise<void> {
+  const { reporter } = fleet.session;
+  const states = await fleet.each(async (run) => {
+    await steps.before?.(run);
+    return parseEnvironmentState((await run.ex.run(steps.files(run))).values.environment);
+  }, runs);
+  const shared = shareGroups(runs, states, fleet.primary);
+  const receivers = new Set(shared.flatMap((g) => g.slice(1)));
+  // The builders, and every host that has nothing to receive, at once.
+  await fleet.each(
+    (run) => run.ex.run(steps.environment(run)),
+    runs.filter((r) => !receivers.has(r)),
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-environment-'));
+  try {
+    for (const [n, [builder, ...others]] of shared.entries()) {
+      const venv = states[runs.indexOf(builder)]!.venv;
+      const file = join(dir, `environment-${n}.tar.gz`);
+      await fleet.each((run) => run.ex.run(sendEnvironment(venv, file)), [builder]);
+      const archive = { file, bytes: statSync(file).size, sha256: await sha256Of(file) };
+      const from = builder.ex.host.label;
+      reporter.info(
+        chalk.dim(
+          `  environment ${venv} built once on ${from} (${size(archive.bytes)}), sent to ${others.map((r) => r.ex.host.label).join(', ')}`,
+        ),
+      );
+      (reporter.result.environments ??= []).push({
+        venv,
+        built_on: from,
+        sent_to: others.map((r) => r.ex.host.label),
+        sha256: archive.sha256,
+        bytes: archive.bytes,
+      });
+      await fleet.each(async (run) => {
+        await run.ex.run(receiveEnvironment(venv, archive, from));
+        await run.ex.run(steps.environment(run));
+      }, others);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
