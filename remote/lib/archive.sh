@@ -8,7 +8,11 @@
 # deploy_receive_archive RELEASES NAME SHA256 PYTHON < archive: keep the archive sent on stdin, then unpack it as the release NAME.
 deploy_receive_archive() {
   rm -rf "$1/.incoming-$2" "$1/.unpack-$2"
-  cat >"$1/.incoming-$2"
+  if ! cat >"$1/.incoming-$2"; then
+    rm -f "$1/.incoming-$2"
+    echo "could not receive the release archive (cat's words above): nothing changed" >&2
+    return 1
+  fi
   deploy_unpack_archive "$1" "$2" "$3" "$4" keep
 }
 # __curl_config: curl reading its URL from stdin (a curl config): a token in it never shows in a process list.

@@ -84,7 +84,11 @@ deploy_receive_venv() {
     return 0
   fi
   rm -rf "$in" "$tmp"
-  cat >"$in"
+  if ! cat >"$in"; then
+    rm -f "$in"
+    echo "could not receive the environment (cat's words above): nothing changed" >&2
+    return 1
+  fi
   got=$(sha256sum "$in" | cut -d' ' -f1)
   if [ "$got" != "$2" ]; then
     rm -f "$in"
@@ -92,7 +96,12 @@ deploy_receive_venv() {
     return 1
   fi
   # As the app user, who built it on FROM: its links (bin/python to the system's) stay as they were made.
-  mkdir -p "$tmp" && tar -C "$tmp" -xzf "$in" && rm -f "$in" && echo "$3" >"$tmp/.deploy-shipped" && rm -rf "$1" && mv -T "$tmp" "$1"
+  if ! { mkdir -p "$tmp" && tar -C "$tmp" -xzf "$in"; }; then
+    rm -rf "$tmp" "$in"
+    echo "could not unpack the environment (tar's words above): nothing changed" >&2
+    return 1
+  fi
+  rm -f "$in" && echo "$3" >"$tmp/.deploy-shipped" && rm -rf "$1" && mv -T "$tmp" "$1"
 }
 # deploy_gunicorn DIR PYTHON PIP_OPTION...: install gunicorn into the release DIR's environment.
 deploy_gunicorn() {

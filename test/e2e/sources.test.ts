@@ -340,6 +340,37 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     assert.ok(stats.sent > 100);
   });
 
+  it('archive: a full disk while unpacking is refused cleanly; the live release serves, nothing half-made is left', async () => {
+    const host = await bootHost('ready');
+    const releases = `${ROOT}/releases`;
+    // Releases on a disk of their own (60 MB), as in faults' disk-full test: the app user first.
+    await host.run(
+      'useradd --system --user-group --home-dir /opt/django --create-home --shell /usr/sbin/nologin django',
+    );
+    await host.smallFs(releases, 60 * 1024, 'root:root');
+    const url = await git.createRepo('full');
+    const repo = demoRepo('v1');
+    await git.push('full', repo);
+    const { home, env } = operatorHome(git);
+    const file = settingsFile(home, `deploy_hosts = ubuntu@${host.ip}\nsource = archive`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
+    const cli = (...a: string[]) => runCli(['-c', file, 'demo', ...a, '--yes'], { home, env });
+    const setup = await cli('setup', '--dependencies=no');
+    assert.equal(setup.code, 0, setup.output);
+    // 40 MB that does not compress: its archive fits beside the releases, not twice.
+    commitVersion(repo, 'v2', (d) => writeFileSync(join(d, 'blob.bin'), randomBytes(40 * 1024 * 1024)));
+    await git.push('full', repo);
+    const before = (await host.run(`ls -A ${releases}`)).trim();
+    const full = await cli('deploy');
+    assert.equal(full.code, 1, full.output);
+    assert.match(full.stderr, /no space left on device/i, 'the error says the disk is full');
+    assert.match(full.stderr, new RegExp(`ubuntu@${host.ip.replaceAll('.', '\\.')}`), 'the error names the host');
+    assert.equal(await version(host), 'v1', 'the live release keeps serving');
+    assert.equal((await host.run(`ls -A ${releases}`)).trim(), before, 'nothing half-made is left in releases/');
+    const unlock = await cli('unlock');
+    assert.equal(unlock.code, 0, unlock.output);
+  });
+
   it('url: each server downloads the tag archive, checks it, strips its top directory; bad archives change nothing', async () => {
     const [www, host] = await Promise.all([bootHost('ready'), bootHost('ready')]);
     const repo = demoRepo('v1');
