@@ -28,7 +28,7 @@ export async function releasesCommand(opts: GlobalOptions & { app: string }): Pr
       // What a release says of itself is the app user's file: shown with its control characters escaped.
       const safe = (v?: string) => terminalSafe(String(v ?? ''));
       lines.push(
-        `  ${safe(r.name).padEnd(34)} ${safe(r.ref).padEnd(14)} ${safe(r.commit).slice(0, 8).padEnd(8)}  ${safe(r.time).replace('T', ' ').slice(0, 19)}  ${safe(r.by)} ${mark}`,
+        `  ${safe(r.name).padEnd(34)} ${safe(r.ref).padEnd(14)} ${safe(r.commit).slice(0, 8).padEnd(8)} ${safe(r.source).padEnd(7)}  ${safe(r.time).replace('T', ' ').slice(0, 19)}  ${safe(r.by)} ${mark}`,
       );
     }
     if (holder) lines.push(chalk.yellow(`  locked by ${describeLock(holder)}`));

@@ -119,7 +119,7 @@ function statusRows(
     [
       'release',
       r?.name
-        ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}`
+        ? `${safe(r.name)}  ${safe(r.ref)} ${safe(r.commit).slice(0, 8)} from ${safe(r.source ?? 'git')}  deployed ${safe(r.time).replace('T', ' ').slice(0, 19)} by ${safe(r.by) || '?'}`
         : chalk.yellow(web ? 'none (run setup)' : 'none: `current` names no release (run setup)'),
     ],
   ];

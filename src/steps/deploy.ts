@@ -462,6 +462,8 @@ export interface ReleaseInfo {
   commit?: string;
   time?: string;
   by?: string;
+  /** Where its files came from (settings `source`); releases made before it was recorded came from git. */
+  source?: string;
 }
 
 export function parseReleases(stdout: string): ReleaseInfo[] {
@@ -483,6 +485,7 @@ export function parseReleases(stdout: string): ReleaseInfo[] {
         commit: meta.commit,
         time: meta.time,
         by: meta.by,
+        source: meta.source ?? (json ? 'git' : undefined),
       };
     })
     .sort((a, b) => (a.name < b.name ? 1 : -1));

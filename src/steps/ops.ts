@@ -71,7 +71,7 @@ export interface HostStatus {
   live_slot?: 'a' | 'b';
   /** Web hosts: whether the live slot's link (slots/<slot>) is there; the release is then current's. */
   slot_link?: boolean;
-  release: { name?: string; ref?: string; commit?: string; time?: string; by?: string } | null;
+  release: { name?: string; ref?: string; commit?: string; time?: string; by?: string; source?: string } | null;
   /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
   current: string;
   processes: Record<string, { state: string; detail: string }>;
@@ -105,7 +105,7 @@ export function statusOf(res: StepResult): HostStatus {
   let release: HostStatus['release'] = null;
   try {
     const r = JSON.parse(v.release || 'null');
-    release = r && { name: r.release, ref: r.ref, commit: r.commit, time: r.time, by: r.by };
+    release = r && { name: r.release, ref: r.ref, commit: r.commit, time: r.time, by: r.by, source: r.source ?? 'git' };
   } catch {
     /* unreadable release file, or a dry run's placeholder */
   }

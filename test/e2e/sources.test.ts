@@ -228,6 +228,9 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
     const a = await cli('deploy');
     assert.equal(a.code, 0, a.output);
     assert.equal(await version(host), 'v2');
+    const st = await cli('status');
+    assert.equal(st.code, 0, st.output);
+    assert.match(st.stdout, /release .* from archive /, 'status says where the live release came from');
 
     settings('git');
     commitVersion(repo, 'v3');
