@@ -2,6 +2,7 @@
 // (release names are placeholders: NEW for the one a deploy builds, OLD for one it rolls back to).
 // The trust-boundary checks read it: the unit test (no root command names a path the app can
 // write) and the attack suite (every such path, attacked on a real host).
+import { receiveEnvironment, sendEnvironment } from '../src/steps/environment.ts';
 import { readFileSync } from 'node:fs';
 import type { Command, Step } from '../src/plan.ts';
 
@@ -122,6 +123,15 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
     deploy: [
       D.prepare(s, lock, 'main'),
       D.build(s, ref, on),
+      // On a fleet, the build in two steps, and an environment built once sent to the others.
+      D.buildFiles(s, ref, on),
+      D.buildEnvironment(s, ref, on),
+      sendEnvironment(`${s.venvsDir}/0123456789abcdef`, '/tmp/deploy-environment-x/environment-0.tar.gz'),
+      receiveEnvironment(
+        `${s.venvsDir}/0123456789abcdef`,
+        { file: '/tmp/deploy-environment-x/environment-0.tar.gz', bytes: 123456, sha256: 'e'.repeat(64) },
+        'ubuntu@primary',
+      ),
       D.runOnce(s, NEW),
       D.startAndSwitch(s, go(NEW, 'deploy')),
       D.startNew(s, NEW, 'b'),

@@ -61,7 +61,7 @@ __delete() {
 deploy_finish_deletes() {
   local d
   # Also what an archive's transfer or unpacking left (remote/lib/archive.sh): never a release yet.
-  # ...and what an environment's (deploy_receive_venv, remote/lib/build.sh).
+  # ...and what receiving an environment left (remote/lib/build.sh).
   for d in "$1"/.deleting-* "$2"/.deleting-* "$1"/.incoming-* "$1"/.unpack-* "$2"/*.incoming "$2"/*.unpack; do
     if [ -e "$d" ]; then __delete "$d"; fi
   done

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import type { Step } from '../plan.js';
+import { RemoteCommandError } from '../errors.js';
 import { size } from '../printable.js';
 import { sha256Of } from '../source/archive.js';
 import {
@@ -58,9 +59,23 @@ export async function buildOnce(fleet: Fleet, runs: HostRun[], steps: BuildSteps
     for (const [n, [builder, ...others]] of shared.entries()) {
       const venv = states[runs.indexOf(builder)]!.venv;
       const file = join(dir, `environment-${n}.tar.gz`);
-      await fleet.each((run) => run.ex.run(sendEnvironment(venv, file)), [builder]);
-      const archive = { file, bytes: statSync(file).size, sha256: await sha256Of(file) };
       const from = builder.ex.host.label;
+      // The builder's release is built: if its environment cannot be fetched, the others build their own.
+      const fetched = await builder.ex.run(sendEnvironment(venv, file)).then(
+        () => true,
+        (err: unknown) => {
+          if (!(err instanceof RemoteCommandError)) throw err;
+          reporter.warn(
+            `could not fetch the environment from ${from} (${err.message.split('\n')[0]}): the other hosts build their own`,
+          );
+          return false;
+        },
+      );
+      if (!fetched) {
+        await fleet.each((run) => run.ex.run(steps.environment(run)), others);
+        continue;
+      }
+      const archive = { file, bytes: statSync(file).size, sha256: await sha256Of(file) };
       reporter.info(
         chalk.dim(
           `  environment ${venv} built once on ${from} (${size(archive.bytes)}), sent to ${others.map((r) => r.ex.host.label).join(', ')}`,

@@ -21,6 +21,7 @@ import {
 import { settingsFile, version, ROOT } from './fleet-helpers.ts';
 import { BIN, commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 import { STEADY_RATE, startLoad } from './load.ts';
+import { report } from '../reliability/helpers.ts';
 
 /**
  * A home whose ssh reaches the git server with the testbed key: the operator's own credentials.
@@ -339,6 +340,15 @@ describe('releases without git on the servers', { timeout: 30 * 60_000 }, () => 
       'the next run removed what was left',
     );
     const stats = await load.stop();
+    // In the reliability suite's table, beside kill-points: the kills during the transfer and the unpacking.
+    report({
+      test: 'kill-points (archive: sending, unpacking)',
+      faults: 2,
+      requests: stats.sent,
+      failed: Object.values(stats.failures).reduce((a, b) => a + b, 0),
+      data_lost: 0,
+      peak_rss_kb: rssKb,
+    });
     assert.deepEqual(stats.failures, {}, `no request failed (${stats.sent} sent)`);
     assert.ok(stats.sent > 100);
   });

@@ -50,7 +50,11 @@ trap __on_exit EXIT
 # deploy_receive_archive RELEASES NAME SHA256 PYTHON < archive: keep the archive sent on stdin, then unpack it as the release NAME.
 deploy_receive_archive() {
   rm -rf "$1/.incoming-$2" "$1/.unpack-$2"
-  cat >"$1/.incoming-$2"
+  if ! cat >"$1/.incoming-$2"; then
+    rm -f "$1/.incoming-$2"
+    echo "could not receive the release archive (cat's words above): nothing changed" >&2
+    return 1
+  fi
   deploy_unpack_archive "$1" "$2" "$3" "$4" keep
 }
 # __curl_config: curl reading its URL from stdin (a curl config): a token in it never shows in a process list.
@@ -201,6 +205,12 @@ __pip() {
   shift
   if .venv/bin/python -c 'import pip' 2>/dev/null; then .venv/bin/python -m pip "$@"; else "$python" -m pip --python .venv/bin/python "$@"; fi
 }
+# __venv_key PYTHON SSP PIP_OPTION...: the environment's name for the release in the current directory: its requirements, Python and options.
+__venv_key() {
+  local python=$1 ssp=$2
+  shift 2
+  { cat requirements.txt 2>/dev/null || true; "$python" -c 'import sys; print(sys.version)'; echo "ssp=$ssp pip=$*"; } | sha256sum | cut -c1-16
+}
 # deploy_virtualenv DIR VENVS PYTHON SSP PIP_OPTION...: give the release DIR its environment in VENVS, one per requirements, Python and options.
 deploy_virtualenv() {
   local dir=$1 venvs=$2 python=$3 ssp=$4 key venv
@@ -210,9 +220,55 @@ deploy_virtualenv() {
   # An unchanged release reuses its environment; a changed one gets a new one beside it, so the
   # running release is never disturbed. With the host's pip, the environment gets none of its own
   # (--without-pip skips ensurepip, most of venv's time): __pip aims the host's at it.
-  cd "$dir" && key=$({ cat requirements.txt 2>/dev/null || true; "$python" -c 'import sys; print(sys.version)'; echo "ssp=$ssp pip=$*"; } | sha256sum | cut -c1-16) && venv=$venvs/$key && if [ ! -f "$venv/.deploy-complete" ]; then
+  cd "$dir" && key=$(__venv_key "$python" "$ssp" "$@") && venv=$venvs/$key && if [ ! -f "$venv/.deploy-complete" ]; then
     rm -rf "$venv" && if "$python" -m pip --version >/dev/null 2>&1; then "$python" -m venv --without-pip "${args[@]}" "$venv"; else "$python" -m venv "${args[@]}" "$venv"; fi
   fi && ln -sfn "$venv" .venv
+}
+# deploy_venv_state DIR VENVS PYTHON SSP PIP_OPTION...: "VENV yes|no PLATFORM": the environment the release DIR needs, whether it is complete here, and this host's platform (what a shipped environment must match).
+deploy_venv_state() {
+  local dir=$1 venvs=$2 python=$3 ssp=$4 key complete=no arch os
+  shift 4
+  key=$(cd "$dir" && __venv_key "$python" "$ssp" "$@") || return
+  if [ -f "$venvs/$key/.deploy-complete" ]; then complete=yes; fi
+  arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
+  # shellcheck source=/dev/null
+  os=$(. /etc/os-release && echo "$ID-$VERSION_ID")
+  echo "$venvs/$key $complete $arch/$os"
+}
+# deploy_send_venv VENV: a complete environment as a gzipped tar on stdout (built once, shipped to the fleet's other hosts).
+deploy_send_venv() {
+  if [ ! -f "$1/.deploy-complete" ]; then
+    echo "$1 is not a complete environment: nothing to send" >&2
+    return 1
+  fi
+  tar -C "$1" -czf - .
+}
+# deploy_receive_venv VENV SHA256 FROM < archive: check the environment sent on stdin and put it in place as VENV (unless one is complete there).
+deploy_receive_venv() {
+  local in="$1.incoming" tmp="$1.unpack" got
+  if [ -f "$1/.deploy-complete" ]; then
+    cat >/dev/null
+    return 0
+  fi
+  rm -rf "$in" "$tmp"
+  if ! cat >"$in"; then
+    rm -f "$in"
+    echo "could not receive the environment (cat's words above): nothing changed" >&2
+    return 1
+  fi
+  got=$(sha256sum "$in" | cut -d' ' -f1)
+  if [ "$got" != "$2" ]; then
+    rm -f "$in"
+    echo "the environment sent is damaged (sha256 $got, expected $2): refused, nothing changed" >&2
+    return 1
+  fi
+  # As the app user, who built it on FROM: its links (bin/python to the system's) stay as they were made.
+  if ! { mkdir -p "$tmp" && tar -C "$tmp" -xzf "$in"; }; then
+    rm -rf "$tmp" "$in"
+    echo "could not unpack the environment (tar's words above): nothing changed" >&2
+    return 1
+  fi
+  rm -f "$in" && echo "$3" >"$tmp/.deploy-shipped" && rm -rf "$1" && mv -T "$tmp" "$1"
 }
 # deploy_gunicorn DIR PYTHON PIP_OPTION...: install gunicorn into the release DIR's environment.
 deploy_gunicorn() {
@@ -969,11 +1025,12 @@ __delete() {
     __warn "could not delete all of $(cd "$(dirname "$1")" && pwd)/$(basename "$1"): something in it is not the app user's (made by root, or a directory without write permission); it was left there and the deploy went on: remove it with sudo rm -rf -- $(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
   fi
 }
-# deploy_finish_deletes RELEASES VENVS: delete what killed runs left while deleting (.deleting-*) or receiving an archive (.incoming-*, .unpack-*).
+# deploy_finish_deletes RELEASES VENVS: delete what killed runs left while deleting (.deleting-*) or receiving an archive (.incoming-*, .unpack-*) or an environment (*.incoming, *.unpack).
 deploy_finish_deletes() {
   local d
   # Also what an archive's transfer or unpacking left (remote/lib/archive.sh): never a release yet.
-  for d in "$1"/.deleting-* "$2"/.deleting-* "$1"/.incoming-* "$1"/.unpack-*; do
+  # ...and what receiving an environment left (remote/lib/build.sh).
+  for d in "$1"/.deleting-* "$2"/.deleting-* "$1"/.incoming-* "$1"/.unpack-* "$2"/*.incoming "$2"/*.unpack; do
     if [ -e "$d" ]; then __delete "$d"; fi
   done
 }

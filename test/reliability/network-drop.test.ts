@@ -219,7 +219,9 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
       seconds[p.phase] = Math.round(r.afterCut * 10) / 10;
       try {
         assertFailedRun(r, victim, p.phase);
-        assert.ok(r.afterCut < 30, `${p.phase}: the run ended ${r.afterCut.toFixed(1)} s after the cut`);
+        // The cut is seen in 4-6 s (keepalive 2 s × 2); the rest is the clean-up on the reachable
+        // hosts, which on the suite's loaded two cores took 32 s once (CI): well under a minute.
+        assert.ok(r.afterCut < 50, `${p.phase}: the run ended ${r.afterCut.toFixed(1)} s after the cut`);
         // The table, every host in it.
         assert.match(r.output, /^ {2}host +role +release +result +time$/m, `${p.phase}: the table:\n${r.output}`);
         for (const h of hosts)

@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0b5e2293c3e3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3bf36381f51a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,7 +53,7 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_0b5e2293c3e3
+__DEPLOY_EOF_3bf36381f51a
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, bash -s]
 # step: start+switch

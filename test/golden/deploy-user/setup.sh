@@ -467,7 +467,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a508183bc084'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a6d8b9b47f87'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -490,7 +490,7 @@ __begin 4
 __begin 5
 ( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_a508183bc084
+__DEPLOY_EOF_a6d8b9b47f87
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -1188,14 +1188,14 @@ __DEPLOY_EOF_e8e6d2913261
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fd8019f3ab48'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cd3fa66eaba3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_virtualenv
+# + library: __pip __venv_key deploy_virtualenv
 { deploy_virtualenv /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
 } </dev/null
-__DEPLOY_EOF_fd8019f3ab48
+__DEPLOY_EOF_cd3fa66eaba3
 __mark changed
 fi
 

@@ -418,7 +418,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d0250078309f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_89d758293ee4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -441,7 +441,7 @@ __begin 4
 __begin 5
 ( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_d0250078309f
+__DEPLOY_EOF_89d758293ee4
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -1164,14 +1164,14 @@ __DEPLOY_EOF_96388877d7b8
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bcb285d138fe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b2be7324397f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_virtualenv
+# + library: __pip __venv_key deploy_virtualenv
 { deploy_virtualenv /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
 } </dev/null
-__DEPLOY_EOF_bcb285d138fe
+__DEPLOY_EOF_b2be7324397f
 __mark changed
 fi
 

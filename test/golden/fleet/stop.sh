@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7a718370a2ab'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_462c51d437d3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,7 +53,7 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_7a718370a2ab
+__DEPLOY_EOF_462c51d437d3
 
 # ---- stop every process [stop, sudo -n bash -s]
 # step: stop

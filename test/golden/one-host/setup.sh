@@ -418,7 +418,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_768b8add6172'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7cee245886c1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -441,7 +441,7 @@ __begin 4
 __begin 5
 ( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
 ) </dev/null
-__DEPLOY_EOF_768b8add6172
+__DEPLOY_EOF_7cee245886c1
 
 # ---- deploy key [deploy-key, sudo -n bash -s]
 # step: deploy-key
@@ -1085,14 +1085,14 @@ __DEPLOY_EOF_1caa96535fc2
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b9488f3c26e3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c07960b2d843'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: __pip deploy_virtualenv
+# + library: __pip __venv_key deploy_virtualenv
 { deploy_virtualenv /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
 } </dev/null
-__DEPLOY_EOF_b9488f3c26e3
+__DEPLOY_EOF_c07960b2d843
 __mark changed
 fi
 

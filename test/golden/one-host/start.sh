@@ -19,7 +19,7 @@ __begin 3
 { deploy_require_services 'the site is down' nginx supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fc21d498d68'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_aa3d6f75231c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -53,7 +53,7 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_5fc21d498d68
+__DEPLOY_EOF_aa3d6f75231c
 
 # ---- start every process [start, sudo -n bash -s]
 # step: start
