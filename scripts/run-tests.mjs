@@ -8,14 +8,17 @@ import { spawn } from 'node:child_process';
 /** Measured in CI runs: these take minutes each; everything else follows in directory order. */
 const LONGEST_FIRST = [
   'test/reliability/kill-points.test.ts',
+  'test/reliability/setup-interrupted.test.ts',
   'test/reliability/trust-boundary.test.ts',
-  'test/reliability/faults.test.ts',
+  'test/e2e/sources.test.ts',
+  'test/reliability/network-drop.test.ts',
   'test/e2e/fleet-five.test.ts',
   'test/reliability/secrets.test.ts',
-  'test/reliability/network-drop.test.ts',
-  'test/e2e/fleet-roles.test.ts',
-  'test/reliability/setup-interrupted.test.ts',
+  'test/reliability/faults.test.ts',
   'test/e2e/defects.test.ts',
+  'test/e2e/setup.test.ts',
+  'test/e2e/fleet-roles.test.ts',
+  'test/e2e/fleet-subsets.test.ts',
 ];
 const CONCURRENCY = Number(process.env.DEPLOY_TEST_CONCURRENCY ?? 3);
 

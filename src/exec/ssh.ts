@@ -70,6 +70,8 @@ export class SshExecutor implements Executor {
     try {
       const gone = this.lost(step.title);
       if (gone) throw gone;
+      // A file's transfer has no markers (its command reads or writes the file): it begins now.
+      if (step.upload || step.download) this.reporter.command(label, shown[0]);
       res = await this.send(step, script, this.lineHandler(step, shown));
     } catch (e) {
       failure = e;

