@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DeployError } from '../errors.js';
 import type { Upload } from '../plan.js';
-import { libraryHere, runHere } from './local-repository.js';
+import { libraryHere, runHere, STREAM_BIG_FILES } from './local-repository.js';
 
 export interface ReleaseArchive extends Upload {
   /** Removes the archive (the run is over). */
@@ -33,7 +33,16 @@ export async function makeArchive(repo: string, commit: string, ref: string): Pr
   const dir = mkdtempSync(join(tmpdir(), 'deploy-archive-'));
   const file = join(dir, `${commit.slice(0, 12)}.tar.gz`);
   const dispose = () => rmSync(dir, { recursive: true, force: true });
-  const made = await runHere('git', ['-C', repo, 'archive', '--format=tar.gz', '-o', file, commit]);
+  const made = await runHere('git', [
+    '-C',
+    repo,
+    ...STREAM_BIG_FILES,
+    'archive',
+    '--format=tar.gz',
+    '-o',
+    file,
+    commit,
+  ]);
   if (made.code !== 0) {
     dispose();
     throw new DeployError(`git archive of ${ref} (${commit.slice(0, 8)}) failed: ${made.stderr.trim()}`);

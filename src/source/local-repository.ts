@@ -12,6 +12,12 @@ import { DeployError, UsageError } from '../errors.js';
 import { NO_REF_STATUS, parseResolved } from '../steps/git.js';
 import type { Settings } from '../settings/types.js';
 
+/**
+ * git reads a blob whole into memory below core.bigFileThreshold (512 MB): a 100 MB file in a
+ * release took this machine's git archive to 200 MB. Above the threshold it streams them.
+ */
+export const STREAM_BIG_FILES = ['-c', 'core.bigFileThreshold=1m'];
+
 export interface Resolved {
   commit: string;
   kind: string;
@@ -72,14 +78,14 @@ export async function localRepository(s: Settings): Promise<string> {
   }
   const dir = mirrorDir(s.repository);
   if (existsSync(dir)) {
-    const r = await runHere('git', ['-C', dir, 'fetch', '--prune', '--quiet', 'origin']);
+    const r = await runHere('git', ['-C', dir, ...STREAM_BIG_FILES, 'fetch', '--prune', '--quiet', 'origin']);
     if (r.code !== 0) throw gitFailed('fetch', s.repository, r);
     return dir;
   }
   mkdirSync(dirname(dir), { recursive: true });
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
-  const r = await runHere('git', ['clone', '--mirror', '--quiet', s.repository, partial]);
+  const r = await runHere('git', [...STREAM_BIG_FILES, 'clone', '--mirror', '--quiet', s.repository, partial]);
   if (r.code !== 0) {
     rmSync(partial, { recursive: true, force: true });
     throw gitFailed('clone', s.repository, r);
