@@ -100,7 +100,7 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
       for (const h of hosts)
         assert.match(
           screen,
-          new RegExp(`^. ubuntu@${h.ip.replace(/\./g, '\\.')} +build release \\S+ +[\\d.]+ m?s$`, 'm'),
+          new RegExp(`^. ubuntu@${h.ip.replace(/\./g, '\\.')} +build release \\S+(?:: its files)? +[\\d.]+ m?s$`, 'm'),
           screen,
         );
       for (let i = 0; i < 300 && !/exit=\d+/.test(screen); i++) {
