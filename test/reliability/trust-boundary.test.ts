@@ -113,7 +113,6 @@ function targets(file: string): Attack[] {
     ReturnType<typeof catalog>[CommandName],
   ][]) {
     const paths = new Set<string>();
-    const rootNamed = new Set<string>();
     for (const st of steps) {
       for (const cmd of st.commands) {
         const root = runsAs(cmd, st) !== 'app';
@@ -125,13 +124,12 @@ function targets(file: string): Attack[] {
           if (/TOKEN|XXXXXX|%C/.test(p) || /[-.,:]$/.test(p)) continue;
           const path = p.replace(new RegExp(`\\b${NEW}\\b`, 'g'), LIVE).replace(new RegExp(`\\b${OLD}\\b`, 'g'), OTHER);
           paths.add(path);
-          if (root) rootNamed.add(path);
         }
       }
     }
     // The deploy user's own home: setup (root) writes its keys there.
     if (command === 'setup')
-      for (const p of ['/home/deployer/.ssh', '/home/deployer/.ssh/authorized_keys']) rootNamed.add(p), paths.add(p);
+      for (const p of ['/home/deployer/.ssh', '/home/deployer/.ssh/authorized_keys']) paths.add(p);
     // One kind per path, in turn (two of each kind, so that root's host and the deploy user's both
     // meet both): both kinds for every path root names took a third of the suite's time on a
     // two-core CI machine, and each kind is still planted at every command's paths.
