@@ -1,7 +1,8 @@
 // Runs every test file, three at a time, the longest first: node's own runner sorts the files it
 // is given by name, which started the long reliability files last and together, loading a
 // two-core machine until health checks timed out, and left the run waiting on them alone.
-// Each file runs in its own `node --test`; its output is printed whole when it ends.
+// Each file runs in its own `node --test`; its output is printed whole when it ends, and the
+// failures again at the very end, where a log cut to its tail (as CI shows it) still has them.
 import { readdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 
@@ -34,6 +35,7 @@ const files = only.length
   : [...LONGEST_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !LONGEST_FIRST.includes(f))];
 
 const failed = [];
+const failures = [];
 const started = Date.now();
 const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 
@@ -49,7 +51,10 @@ function runFile(file) {
     child.on('close', (code, signal) => {
       process.stdout.write(`\n### ${file}\n${Buffer.concat(out).toString()}`);
       const ok = code === 0;
-      if (!ok) failed.push(file);
+      if (!ok) {
+        failed.push(file);
+        failures.push(`### ${file}\n${failingBlocks(Buffer.concat(out).toString())}`);
+      }
       process.stdout.write(
         `### ${ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`} ${file} in ${seconds(Date.now() - t)}\n`,
       );
@@ -58,12 +63,29 @@ function runFile(file) {
   });
 }
 
+/** The `not ok` lines of a TAP log with the YAML block under each (its error and where), shortened. */
+function failingBlocks(tap) {
+  const lines = tap.split('\n');
+  const kept = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*not ok /.test(lines[i])) continue;
+    const block = [lines[i]];
+    for (let j = i + 1; j < lines.length && block.length < 40; j++) {
+      block.push(lines[j]);
+      if (/^\s*\.\.\.$/.test(lines[j])) break;
+    }
+    kept.push(block.map((l) => l.slice(0, 400)).join('\n'));
+  }
+  return kept.length ? kept.join('\n') : lines.slice(-40).join('\n');
+}
+
 const queue = [...files];
 await Promise.all(
   Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
     for (let f = queue.shift(); f; f = queue.shift()) await runFile(f);
   }),
 );
+if (failures.length) process.stdout.write(`\n### What failed, again\n${failures.join('\n')}\n`);
 process.stdout.write(
   `\n### ${files.length - failed.length} of ${files.length} test files passed in ${seconds(Date.now() - started)}${failed.length ? `; failed:\n${failed.map((f) => `###   ${f}`).join('\n')}` : ''}\n`,
 );
