@@ -14,12 +14,9 @@ import { NO_REF_STATUS } from '../../src/steps/git.ts';
 import { InterruptedError } from '../../src/interrupt.ts';
 import { LOCK_COMMAND } from '../../src/steps/deploy.ts';
 import { LOCKED_STATUS } from '../../src/steps/lock.ts';
-import type { Executor } from '../../src/exec/executor.ts';
-import type { Step, StepResult } from '../../src/plan.ts';
-import type { HostSpec } from '../../src/settings/types.ts';
-import type { Sh } from '../../src/shell.ts';
 import { currentReporter } from '../../src/ui/output.ts';
 import { HOOK_FAILED_STATUS, HookFailedError } from '../../src/fleet/golive.ts';
+import { ScriptedHost, type Behaviour } from '../support/scripted-host.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deploy-engine-'));
 const file = join(dir, 'settings.ini');
@@ -28,78 +25,6 @@ writeFileSync(
   '[DEPLOY]\nproject_name = demo\nrepository = git@example.com:me/demo.git\ndeploy_hosts = ubuntu@10.0.0.1, ubuntu@10.0.0.2\n',
 );
 process.env.DEPLOY_LOG_DIR = join(dir, 'logs');
-
-/** What a scripted host does for a step: fail it, wait for something first, or answer these values. */
-interface Behaviour {
-  /** index: which command fails (1-based), or a function of the step's commands (their code) finding it. */
-  fail?: { index: number | ((commands: string[]) => number); status: number; stderr?: string };
-  before?: () => Promise<void>;
-  values?: Record<string, string>;
-}
-
-const COMMIT = 'a'.repeat(40);
-const DEFAULT_VALUES: Record<string, Record<string, string>> = {
-  prepare: {
-    resolved: `${COMMIT} branch main`,
-    live_slot: 'a',
-    live_release: `{"release":"20261124T000000-bbbbbbbb","commit":"${'b'.repeat(40)}"}\nchanged`,
-    repaired: '',
-  },
-  abandon: { live: 'live a 20261124T000000-bbbbbbbb' },
-  abort: { decision: 'stopping' },
-};
-
-class ScriptedHost implements Executor {
-  readonly dryRun = false;
-  readonly roundTrips = 0;
-  readonly steps: string[] = [];
-  /** Each step's commands (their code, as the dry run shows it). */
-  readonly scripts: string[][] = [];
-  constructor(
-    readonly host: HostSpec,
-    private readonly script: (stepId: string) => Behaviour,
-  ) {}
-  async run(step: Step): Promise<StepResult> {
-    // A fleet builds in two steps (files, then environment: fleet/build-once.ts), one phase here.
-    const code = step.commands.map((c) => String(c.run));
-    if (step.id !== 'build-env') this.steps.push(step.id), this.scripts.push(code);
-    const b = this.script(step.id);
-    // Reported as the SSH executor reports them: the lines and the summary come from these.
-    currentReporter?.stepStart(this.host.label, step.title);
-    await b.before?.();
-    const done = (status: 'changed' | 'failed') =>
-      currentReporter?.stepDone({ host: this.host.label, id: step.id, title: step.title, status, durationMs: 1 });
-    if (b.fail) {
-      const index = typeof b.fail.index === 'number' ? b.fail.index : b.fail.index(code);
-      done('failed');
-      throw new RemoteCommandError(
-        this.host.label,
-        step.title,
-        `command ${index}`,
-        b.fail.status,
-        b.fail.stderr ?? '',
-        index,
-      );
-    }
-    done('changed');
-    return {
-      step,
-      host: this.host.label,
-      status: 'changed',
-      durationMs: 1,
-      stdout: '',
-      commands: [],
-      values: { ...DEFAULT_VALUES[step.id], ...b.values },
-    };
-  }
-  async attach(_c: Sh): Promise<number> {
-    return 0;
-  }
-  async capture(): Promise<{ code: number; stdout: string; stderr: string }> {
-    return { code: 0, stdout: '', stderr: '' };
-  }
-  async close(): Promise<void> {}
-}
 
 let hosts: Record<string, ScriptedHost>;
 let messages: string;
