@@ -31,9 +31,30 @@ export interface FirstRelease {
   archive?: { sha256: string; bytes?: number };
 }
 
+/**
+ * The first releases of one setup run, named once per commit: hosts set up together read their
+ * clocks a second or more apart, and a first release named on each host's own clock differed
+ * between them, so a later rollback to it found it on no other host.
+ */
+export class FirstNames {
+  private readonly times = new Map<string, Date>();
+
+  name(r: Resolved, clock: string): string {
+    const key = `${r.kind} ${r.ref} ${r.commit}`;
+    const own = releaseTime([clock]);
+    // The shared time must still come after this host's newest release (names sort by time).
+    const after = releaseTime([`0\n${clock.trim().split('\n')[1] ?? ''}`], new Date(0));
+    const shared = this.times.get(key);
+    const t = shared && shared >= after ? shared : own;
+    if (!shared) this.times.set(key, t);
+    return releaseName(r.commit, r.kind, r.ref, t);
+  }
+}
+
 export class ArchiveSources {
   /** One archive per commit for the whole setup run, made when a host first needs it. */
   private readonly archives = new Map<string, Promise<ReleaseArchive>>();
+  readonly names = new FirstNames();
 
   constructor(
     private readonly session: Session,
@@ -58,7 +79,7 @@ export class ArchiveSources {
       const sha256 = read.values.archive_sha256;
       const fromFleet = joins && joins.commit === sha256 ? joins : undefined;
       const resolved = { commit: sha256, kind: 'url', ref };
-      const release = fromFleet?.release ?? releaseName(sha256, 'url', ref, releaseTime([read.values.clock ?? '']));
+      const release = fromFleet?.release ?? this.names.name(resolved, read.values.clock ?? '');
       return { resolved, release, fromFleet, archive: { sha256 } };
     }
     const fromFleet = joins && (await this.hasCommit(joins.commit)) ? joins : undefined;
@@ -70,8 +91,7 @@ export class ArchiveSources {
       ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
       : this.here!.resolved;
     const clock = fromFleet ? '' : (await run(readClock(s))).values.clock;
-    const release =
-      fromFleet?.release ?? releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([clock ?? '']));
+    const release = fromFleet?.release ?? this.names.name(resolved, clock ?? '');
     if (!building) return { resolved, release, fromFleet };
     const archive = await this.archiveOf(resolved);
     await run(receiveRelease(s, release, archive));

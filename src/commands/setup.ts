@@ -11,7 +11,7 @@ import * as S from '../steps/setup.js';
 import * as T from '../steps/tls.js';
 import * as B from '../steps/build.js';
 import { buildOn } from '../steps/build.js';
-import { NO_REF_STATUS, parseResolved, releaseName, releaseTime } from '../steps/git.js';
+import { NO_REF_STATUS, parseResolved } from '../steps/git.js';
 import type { LockInfo } from '../steps/lock.js';
 import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
@@ -23,7 +23,7 @@ import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
 import { Fleet, newLock } from '../fleet/fleet.js';
 import { asLockError } from '../fleet/cleanup.js';
 import { resolveOnThisMachine } from '../fleet/source.js';
-import { ArchiveSources, type FirstRelease } from './setup-source.js';
+import { ArchiveSources, type FirstNames, type FirstRelease } from './setup-source.js';
 
 export interface SetupOptions extends GlobalOptions {
   app: string;
@@ -89,7 +89,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
   // --hosts leaving the primary out: setup locks it too (runs on parts of the fleet wait for each
   // other) and learns from it which release the fleet serves: a new host's first release is that one.
   // source = archive: the ref resolves on this machine before any host is touched.
-  const sources = s.source === 'git' ? undefined : new ArchiveSources(session, await resolveOnThisMachine(session));
+  const sources = new ArchiveSources(session, s.source === 'git' ? undefined : await resolveOnThisMachine(session));
   const fleet = await Fleet.connect(session, { withPrimary: true });
   const setups: HostSetup[] = fleet.runs.map((run) => ({
     ex: run.ex,
@@ -118,7 +118,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     const live = primaryHost?.serves ? { ...primaryHost.serves, from: primaryHost.ex.host.label } : undefined;
     // A shared database gets its tables from the primary before any other host starts the app.
     const primary = B.sharedDatabase(s) && fleetSize > 1 ? ready.find((h) => h.ex.host.label === s.primary) : undefined;
-    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, live, sources));
+    if (primary) await eachSettled(fleet, [primary], (h) => afterTheKeyGate(session, h, start, guard, sources, live));
     // A primary outside the run that serves a release has migrated the database (its setup did, then every deploy).
     const migrated = !B.sharedDatabase(s) || fleetSize === 1 || !!primary?.done || !!outside?.serves;
     if (!migrated)
@@ -128,7 +128,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     await eachSettled(
       fleet,
       ready.filter((h) => h !== primary),
-      (h) => afterTheKeyGate(session, h, start && migrated, guard, live, sources),
+      (h) => afterTheKeyGate(session, h, start && migrated, guard, sources, live),
     );
   } finally {
     await Promise.all(
@@ -136,7 +136,7 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
         .filter((h) => h.locked)
         .map((h) => h.ex.run(R.unlock(s, h.lock)).catch(() => undefined)),
     );
-    await sources?.dispose();
+    await sources.dispose();
     await fleet.close();
     guard.dispose();
   }
@@ -323,8 +323,8 @@ async function afterTheKeyGate(
   h: HostSetup,
   start: boolean,
   guard: InterruptGuard,
+  sources: ArchiveSources,
   fleet?: LiveRelease & { from: string },
-  sources?: ArchiveSources,
 ): Promise<void> {
   const { settings: s, reporter } = session;
   const { ex } = h;
@@ -335,8 +335,8 @@ async function afterTheKeyGate(
   const joins = !h.serves && fleet && fleet.from !== label ? fleet : undefined;
   const first =
     s.source === 'git'
-      ? await firstFromGit(session, run, label, joins)
-      : await sources!.first(run, label, joins, !h.serves);
+      ? await firstFromGit(session, run, label, sources.names, joins)
+      : await sources.first(run, label, joins, !h.serves);
   const { resolved, release } = first;
   const ref = { name: release, ...resolved, fingerprint: configFingerprint(s), by: operator(), archive: first.archive };
   sayFirstRelease(session, h, first, fleet);
@@ -608,6 +608,7 @@ async function firstFromGit(
   session: Session,
   run: (st: Step) => Promise<StepResult>,
   label: string,
+  names: FirstNames,
   joins?: LiveRelease & { from: string },
 ): Promise<FirstRelease> {
   const { settings: s, reporter } = session;
@@ -624,8 +625,6 @@ async function firstFromGit(
   const resolved = fromFleet
     ? { commit: fromFleet.commit, kind: fromFleet.kind, ref: fromFleet.ref }
     : (parseResolved(cloned.values.resolved) ?? { commit: '<commit>', kind: 'branch', ref: '<ref>' });
-  const release = fromFleet
-    ? fromFleet.release
-    : releaseName(resolved.commit, resolved.kind, resolved.ref, releaseTime([cloned.values.clock ?? '']));
+  const release = fromFleet ? fromFleet.release : names.name(resolved, cloned.values.clock ?? '');
   return { resolved, release, fromFleet };
 }
