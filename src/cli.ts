@@ -18,6 +18,7 @@ const COMMANDS = new Set([
   'logs',
   'run',
   'maintenance',
+  'hosts',
   'start',
   'stop',
   'restart',
@@ -322,7 +323,7 @@ function outputCommands(program: Command): void {
     });
 }
 
-/** maintenance and init. */
+/** maintenance, hosts and init. */
 function otherCommands(program: Command): void {
   program
     .command('maintenance')
@@ -345,6 +346,24 @@ function otherCommands(program: Command): void {
     .action(async (app: string, action: 'on' | 'off', o: { message?: string }, cmd: Command) => {
       const { maintenanceCommand } = await import('./commands/maintenance.js');
       await maintenanceCommand({ ...globals(cmd), app, action, message: o.message });
+    });
+
+  program
+    .command('hosts')
+    .argument('<app>', 'app name from settings.ini')
+    .addArgument(
+      new Argument('<trust>', "read every host's key, bastions first, and record the new ones").choices(['trust']),
+    )
+    .description(
+      "show every host's SSH key fingerprint (bastions included) and record the new ones in ~/.ssh/known_hosts",
+    )
+    .addHelpText(
+      'after',
+      '\nA key that CHANGED is never overwritten (exit 1). Without a terminal it needs --yes (or --dry-run).\n\nExamples:\n  deploy myapp hosts trust            shows the table, asks once\n  deploy myapp hosts trust --dry-run  only shows it\n  deploy myapp hosts trust --yes      records the new keys unattended',
+    )
+    .action(async (app: string, _action: 'trust', _o: unknown, cmd: Command) => {
+      const { hostsTrustCommand } = await import('./commands/hosts.js');
+      await hostsTrustCommand({ ...globals(cmd), app });
     });
 
   program

@@ -155,7 +155,7 @@ function hostKeyQuestion(
     if (settings.strictHostKeys) {
       throw new ConnectionError(
         `${h.label}: unknown host key ${type} ${fp}, and strict_host_keys = yes`,
-        `Add the host's key to ~/.ssh/known_hosts first: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it.`,
+        `Record the fleet's keys first: \`deploy ${settings.app} hosts trust\` shows every host's fingerprint and records them after one confirmation. Or by hand: ssh-keyscan -p ${h.port} ${h.host}, check its fingerprint (ssh-keygen -lf) against the server's (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/^ecdsa-.*/, 'ecdsa')}_key.pub on it), then append it to ~/.ssh/known_hosts.`,
       );
     }
     // A dry run records nothing, not even a host key: the host is not read.
@@ -167,7 +167,7 @@ function hostKeyQuestion(
     if (!asker.interactive)
       throw new ConnectionError(
         `${h.label}: unknown host key ${fp}`,
-        'Run once with --yes to accept and record it, or connect with ssh by hand first.',
+        `Check and record the keys with \`deploy ${settings.app} hosts trust\` (in a terminal, or with --yes), or run once with --yes to accept and record it.`,
       );
     return asker.confirm(`Is ${fp} the host key of ${h.host}? Accept and record it?`, false);
   };

@@ -24,6 +24,8 @@ export interface ConnectOptions {
   acceptNewHostKey: (host: HostSpec, type: string, fingerprint: string) => Promise<boolean>;
   /** The user's known_hosts (default ~/.ssh/known_hosts): read, and where new keys are recorded. */
   knownHostsFile?: string;
+  /** false: a new key accepted is trusted for this connection only, not recorded (`hosts trust` records keys itself, after its one confirmation). */
+  recordNewHostKeys?: boolean;
   /** Read too, never written (default /etc/ssh/ssh_known_hosts). */
   systemKnownHostsFile?: string;
   timeoutMs?: number;
@@ -93,7 +95,7 @@ function hostKeyVerifier(opts: ConnectOptions, files: string[], userFile: string
         problem = new ConnectionError(`${host.label}: host key ${fp} not accepted`);
         return false;
       }
-      recordHostKey(userFile, host.host, host.port, key);
+      if (opts.recordNewHostKeys !== false) recordHostKey(userFile, host.host, host.port, key);
       return true;
     } catch (err) {
       problem = err as Error;

@@ -32,6 +32,21 @@ export class Connector {
 
   /** Connects to the route's host, through its bastions; release() when done with it. */
   async open(route: Route): Promise<NodeSSH> {
+    return connect({
+      ...this.common,
+      host: route.spec,
+      identityFile: route.identityFile,
+      timeoutMs: route.timeoutMs ?? this.common.timeoutMs,
+      keepalive: route.keepalive ?? this.common.keepalive,
+      sock: await this.tunnel(route),
+    });
+  }
+
+  /**
+   * A stream to the route's host through its bastions (each connected to once and shared, as
+   * open() does), or undefined when it has none: nothing is sent to the host itself. release() when done.
+   */
+  async tunnel(route: Route): Promise<ClientChannel | undefined> {
     let via: { conn: NodeSSH; hop: Hop } | undefined;
     for (const [i, hop] of route.jumps.entries()) {
       const key = this.key(route, i);
@@ -53,14 +68,7 @@ export class Connector {
       entry.users++;
       via = { conn: await entry.conn, hop };
     }
-    return connect({
-      ...this.common,
-      host: route.spec,
-      identityFile: route.identityFile,
-      timeoutMs: route.timeoutMs ?? this.common.timeoutMs,
-      keepalive: route.keepalive ?? this.common.keepalive,
-      sock: via ? await forward(via.conn, via.hop, route.spec) : undefined,
-    });
+    return via ? forward(via.conn, via.hop, route.spec) : undefined;
   }
 
   /** The route's host is done: bastions nobody else uses are closed. */

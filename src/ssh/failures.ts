@@ -79,11 +79,14 @@ function at(e: KnownHostsEntry): string {
 }
 
 /** ssh-keygen -R for each file holding an offending entry. */
-function removeHint(host: HostSpec, known: KnownHostsEntry[]): string {
+export function removeCommands(host: { host: string; port: number }, known: KnownHostsEntry[]): string {
   const name = hostPattern(host.host, host.port);
   const files = [...new Set(known.map((e) => e.file))];
-  const commands = files.map((f) => `ssh-keygen -R '${name}' -f ${f}`).join(' and ');
-  return `If the server was reinstalled or its host keys replaced on purpose, remove the old key with: ${commands}; then run again (--yes records the new key).`;
+  return files.map((f) => `ssh-keygen -R '${name}' -f ${f}`).join(' and ');
+}
+
+function removeHint(host: HostSpec, known: KnownHostsEntry[]): string {
+  return `If the server was reinstalled or its host keys replaced on purpose, remove the old key with: ${removeCommands(host, known)}; then run again (--yes records the new key).`;
 }
 
 /** Why a presented host key is refused (anything but known or unknown), as a ConnectionError. */
