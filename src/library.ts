@@ -42,9 +42,13 @@ export const LIBRARY: LibraryFunction[] = readdirSync(remoteDir('lib'))
 const byName = new Map(LIBRARY.map((f) => [f.name, f]));
 const callPattern = new RegExp(`(?<![A-Za-z0-9_])(${LIBRARY.map((f) => f.name).join('|')})(?![A-Za-z0-9_])`, 'g');
 
-/** The names of the library functions `code` calls, directly or through the ones it calls. */
-export function calledFunctions(code: string): Set<string> {
-  const seen = new Set<string>();
+/** Each function and those it calls, directly or not: found once per function, not once per script. */
+const reached = new Map<string, string[]>();
+
+function reaches(name: string): string[] {
+  let names = reached.get(name);
+  if (names) return names;
+  const seen = new Set([name]);
   const visit = (text: string) => {
     for (const m of text.matchAll(callPattern)) {
       if (seen.has(m[1])) continue;
@@ -52,16 +56,36 @@ export function calledFunctions(code: string): Set<string> {
       visit(byName.get(m[1])!.text);
     }
   };
-  visit(code);
+  visit(byName.get(name)!.text);
+  reached.set(name, (names = [...seen]));
+  return names;
+}
+
+/** The names of the library functions `code` calls, directly or through the ones it calls. */
+export function calledFunctions(code: string): Set<string> {
+  const seen = new Set<string>();
+  for (const m of code.matchAll(callPattern)) if (!seen.has(m[1])) for (const n of reaches(m[1])) seen.add(n);
   return seen;
 }
 
+/**
+ * Scripts already seen, and the library each carries: every host of a fleet sends the same steps,
+ * and scanning each again for the functions it calls cost a 1,000-host deploy seconds of CPU.
+ * Bounded: a run's scripts are a few dozen kinds.
+ */
+const carried = new Map<string, string>();
+
 /** The definitions a script needs for `code`, in the library's order ('' when it calls none). */
 export function libraryFor(code: string): string {
+  let text = carried.get(code);
+  if (text !== undefined) return text;
   const names = calledFunctions(code);
-  return LIBRARY.filter((f) => names.has(f.name))
+  text = LIBRARY.filter((f) => names.has(f.name))
     .map((f) => `${f.text}\n`)
     .join('');
+  if (carried.size >= 256) carried.clear();
+  carried.set(code, text);
+  return text;
 }
 
 /** The whole library, as `--dry-run -v` prints it once. */

@@ -66,7 +66,7 @@ section, key and line, with "did you mean" for misspelt keys. Values that reach 
 are validated (names, paths, hosts) and, in any case, quoted by one function. A key or
 section given twice is an error naming both lines (a plain INI reader would silently keep the
 last); the file must be UTF-8 (a leading BOM is fine); values are one line, at most 4096
-characters, without control characters (tabs only in \`test_command\`, hooks and \`[COMMANDS]\`).
+characters (a list of hosts: 65,536), without control characters (tabs only in \`test_command\`, hooks and \`[COMMANDS]\`).
 \`[ENV]\` values are secrets passed literally (\`$\`, quotes and backticks are fine) and, like
 the e-mail password and \`database_url\`, never appear in an error.`;
 

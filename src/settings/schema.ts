@@ -66,6 +66,9 @@ export interface KeyDef {
   max?: number;
 }
 
+/** A list of hosts: at about 20 characters a host, room for a fleet of 3,000 (any other value: 4096 characters). */
+export const HOST_LIST_LENGTH = 65_536;
+
 export const KEYS: KeyDef[] = [
   {
     section: 'DEPLOY',
@@ -136,6 +139,7 @@ export const KEYS: KeyDef[] = [
   {
     section: 'DEPLOY',
     key: 'deploy_hosts',
+    maxLength: HOST_LIST_LENGTH,
     defaultDoc: 'required, unless [HOSTS] lists the hosts',
     setInExample: true,
     example: 'ubuntu@203.0.113.10, ubuntu@203.0.113.11:2222',
@@ -541,6 +545,7 @@ export const KEYS: KeyDef[] = [
   {
     section: 'HOSTS',
     key: 'web',
+    maxLength: HOST_LIST_LENGTH,
     list: /,/,
     example: 'ubuntu@10.0.1.11, ubuntu@10.0.1.12',
     rule: hostRule,
@@ -549,6 +554,7 @@ export const KEYS: KeyDef[] = [
   {
     section: 'HOSTS',
     key: 'worker',
+    maxLength: HOST_LIST_LENGTH,
     list: /,/,
     example: 'ubuntu@10.0.1.21',
     rule: hostRule,

@@ -5,9 +5,28 @@ import { dirname } from 'node:path';
 import type { Settings } from '../settings/types.js';
 import { layout } from '../layout.js';
 import { renderTemplate } from '../templates.js';
+import type { Masked } from '../shell.js';
+
+/**
+ * Each file rendered once per settings: every host of a fleet gets the same one, and one of a
+ * fleet of hundreds is big (the config file's default allowed_hosts names every host).
+ */
+const rendered = new WeakMap<Settings, Map<string, Masked>>();
+
+function once(s: Settings, key: string, render: () => Masked): Masked {
+  let files = rendered.get(s);
+  if (!files) rendered.set(s, (files = new Map()));
+  let file = files.get(key);
+  if (!file) files.set(key, (file = render()));
+  return file;
+}
 
 /** The config file as the settings make it, for a release (its static files are its own) or, without one, the live release (`current`). */
-export function configFileContent(s: Settings, release?: string) {
+export function configFileContent(s: Settings, release?: string): Masked {
+  return once(s, `config ${release ?? ''}`, () => configFile(s, release));
+}
+
+function configFile(s: Settings, release?: string): Masked {
   const L = layout(s);
   return renderTemplate(
     'config_template.conf',
@@ -34,7 +53,11 @@ export const CONFIG_SECRET_KEYS = ['database_url', 'email_host_password'];
 /** Those keys as remote/lib/config.sh's functions take them (SECRETS: name,name). */
 export const CONFIG_SECRET_NAMES = CONFIG_SECRET_KEYS.join(',');
 
-export function gunicornConfigContent(s: Settings) {
+export function gunicornConfigContent(s: Settings): Masked {
+  return once(s, 'gunicorn', () => gunicornConfig(s));
+}
+
+function gunicornConfig(s: Settings): Masked {
   return renderTemplate(
     'gunicorn.conf.py',
     {
@@ -48,7 +71,11 @@ export function gunicornConfigContent(s: Settings) {
   );
 }
 
-export function nginxSiteContent(s: Settings) {
+export function nginxSiteContent(s: Settings): Masked {
+  return once(s, 'nginx', () => nginxSite(s));
+}
+
+function nginxSite(s: Settings): Masked {
   const L = layout(s);
   const W = s.web;
   return renderTemplate(

@@ -1,20 +1,10 @@
-// Several hosts on a terminal: one live line per host (its current step and time), redrawn in
-// place by log-update, instead of every host's step lines interleaving. Lines printed while it
-// shows (warnings, questions' answers) go above it.
-import chalk from 'chalk';
-import { formatMs } from './format.js';
-
-interface Line {
-  step: string;
-  started: number;
-  state: 'running' | 'done' | 'failed';
-  steps: number;
-}
-
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+// Several hosts on a terminal: a live board (board-view.ts says what it shows) redrawn in place
+// by log-update, instead of every host's step lines interleaving. Lines printed while it shows
+// (warnings, failures, questions' answers) go above it.
+import { addFinished, boardText, phaseOf, stepKey, type BoardState } from './board-view.js';
 
 export class Board {
-  private readonly lines = new Map<string, Line>();
+  private readonly state: BoardState = { hosts: new Map(), finished: new Map() };
   private update?: ((text: string) => void) & { clear(): void; done(): void };
   private ticker?: NodeJS.Timeout;
   private frame = 0;
@@ -24,7 +14,13 @@ export class Board {
     hosts: string[],
   ) {
     for (const h of hosts)
-      this.lines.set(h, { step: 'connecting', started: performance.now(), state: 'running', steps: 0 });
+      this.state.hosts.set(h, {
+        step: 'connecting',
+        phase: phaseOf('connecting', 'running'),
+        started: performance.now(),
+        state: 'running',
+        steps: 0,
+      });
     void import('log-update').then(({ createLogUpdate }) => {
       this.update = createLogUpdate(this.out, { showCursor: true }) as unknown as typeof this.update;
       this.ticker = setInterval(() => this.render(), 100);
@@ -34,15 +30,23 @@ export class Board {
   }
 
   start(host: string, step: string): void {
-    const line = this.lines.get(host);
-    if (line) Object.assign(line, { step, started: performance.now(), state: 'running' });
+    const line = this.state.hosts.get(host);
+    if (line)
+      Object.assign(line, { step, phase: phaseOf(step, 'running'), started: performance.now(), state: 'running' });
   }
 
-  done(host: string, step: string, failed: boolean): void {
-    const line = this.lines.get(host);
+  done(host: string, step: string, failed: boolean, durationMs?: number): void {
+    const line = this.state.hosts.get(host);
     if (!line) return;
     line.steps++;
-    Object.assign(line, { step, state: failed ? 'failed' : 'done' });
+    Object.assign(line, { step, phase: phaseOf(step, failed ? 'failed' : 'done'), state: failed ? 'failed' : 'done' });
+    if (failed) line.failed ??= step;
+    else if (durationMs !== undefined) {
+      const key = stepKey(step);
+      const times = this.state.finished.get(key) ?? [];
+      if (!times.length) this.state.finished.set(key, times);
+      addFinished(times, durationMs);
+    }
   }
 
   /** Prints text above the board. */
@@ -54,22 +58,9 @@ export class Board {
 
   private render(): void {
     if (!this.update) return;
-    this.frame = (this.frame + 1) % FRAMES.length;
-    const width = Math.max(...[...this.lines.keys()].map((h) => h.length));
-    const now = performance.now();
-    const text = [...this.lines.entries()]
-      .map(([host, l]) => {
-        const mark =
-          l.state === 'running'
-            ? chalk.cyan(FRAMES[this.frame])
-            : l.state === 'failed'
-              ? chalk.red('✗')
-              : chalk.green('✓');
-        const time = l.state === 'running' ? chalk.dim(formatMs(now - l.started)) : chalk.dim(`after ${l.steps} steps`);
-        return `${mark} ${host.padEnd(width)}  ${l.step}  ${time}`;
-      })
-      .join('\n');
-    this.update(text);
+    this.frame = (this.frame + 1) % 1000;
+    const screen = { rows: this.out.rows || 24, columns: this.out.columns || 80, frame: this.frame };
+    this.update(boardText(this.state, performance.now(), screen));
   }
 
   stop(): void {

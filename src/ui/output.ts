@@ -1,13 +1,16 @@
 // What the operator sees: one line per finished step and host, a spinner while steps
 // run (on a terminal), streamed remote output with -v, a summary, a JSON result with
-// --json, and always a full log file (redacted, timed) for reading a CI failure afterwards.
-import { appendFileSync, mkdirSync } from 'node:fs';
+// --json, and always a full log file (redacted, timed) for reading a CI failure afterwards,
+// with each host's part of it in a file of its own when there are several (host-logs.ts).
+import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import type { StepStatus } from '../plan.js';
 import { formatMs } from './format.js';
 import { Board } from './board.js';
+import { HostLogs } from './host-logs.js';
+import { hostTable } from './table.js';
 import { terminalSafe } from '../printable.js';
 
 export interface ReporterOptions {
@@ -60,6 +63,8 @@ export interface RunResult {
   environments?: { venv: string; built_on: string; sent_to: string[]; sha256: string; bytes: number }[];
   duration_ms?: number;
   log?: string | null;
+  /** Several hosts: the directory of each host's own log (<host>.log). */
+  host_logs?: string;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */
   hosts: Record<string, HostResult>;
   error?: {
@@ -86,6 +91,10 @@ export class Reporter {
   readonly verbose: boolean;
   readonly json: boolean;
   logFile: string | null;
+  /** The log file, open for the run: one write per line, not an open and a close as well. */
+  private logFd?: number;
+  /** Several hosts: each one's lines also in a file of its own. */
+  private hostLogs?: HostLogs;
   readonly result: RunResult;
   private readonly out: NodeJS.WriteStream;
   private readonly running = new Map<string, { title: string; started: number }>();
@@ -113,12 +122,12 @@ export class Reporter {
       hosts: {},
       log: this.logFile,
     };
+    // The run before this one in the same process (tests) is over: its log is closed.
+    currentReporter?.closeLog();
     if (this.logFile) {
       try {
         mkdirSync(join(this.logFile, '..'), { recursive: true, mode: 0o700 });
-        appendFileSync(this.logFile, `# deploy ${process.argv.slice(2).join(' ')}  (${new Date().toISOString()})\n`, {
-          mode: 0o600,
-        });
+        this.writeLog(`# deploy ${process.argv.slice(2).join(' ')}  (${new Date().toISOString()})\n`);
       } catch {
         this.logFile = null;
         this.result.log = null;
@@ -127,14 +136,38 @@ export class Reporter {
     currentReporter = this;
   }
 
-  /** Log file only: commands, outputs, timings (already redacted by the caller). */
-  log(text: string): void {
-    if (!this.logFile) return;
+  private writeLog(text: string): void {
+    this.logFd ??= openSync(this.logFile!, 'a', 0o600);
+    writeSync(this.logFd, text);
+  }
+
+  /** The log file is closed (the run is over); a line logged later opens it again. */
+  closeLog(): void {
+    this.hostLogs?.close();
+    if (this.logFd === undefined) return;
     try {
-      const at = `[${(performance.now() / 1000).toFixed(3)}] `;
-      appendFileSync(this.logFile, at + (text.endsWith('\n') ? text : `${text}\n`));
+      closeSync(this.logFd);
+    } catch {
+      /* already closed */
+    }
+    this.logFd = undefined;
+  }
+
+  /**
+   * Log file only: commands, outputs, timings (already redacted by the caller). A line of one of
+   * the run's hosts (`host` given, or the line starts with its name) also goes to its own log.
+   */
+  log(text: string, host?: string): void {
+    if (!this.logFile) return;
+    const line = `[${(performance.now() / 1000).toFixed(3)}] ${text.endsWith('\n') ? text : `${text}\n`}`;
+    try {
+      this.writeLog(line);
     } catch {
       /* a full disk must not break a deploy */
+    }
+    if (this.hostLogs) {
+      const of = host ?? hostNamed(text);
+      if (of !== undefined) this.hostLogs.line(of, line);
     }
   }
 
@@ -145,6 +178,13 @@ export class Reporter {
     board: boolean,
   ): void {
     this.roles = new Map([...fleet, ...hosts].map((h) => [h.label, h.roles]));
+    if (this.logFile && hosts.length > 1) {
+      this.hostLogs = new HostLogs(
+        this.logFile,
+        hosts.map((h) => h.label),
+      );
+      this.result.host_logs = this.hostLogs.dir;
+    }
     if (board && hosts.length > 1 && this.out.isTTY && !this.verbose && !this.json)
       this.board = new Board(
         this.out,
@@ -172,13 +212,13 @@ export class Reporter {
   /** A remote output line: shown with -v (or when streaming), always logged; its control characters escaped. */
   remote(host: string, line: string, isErr = false, show = this.verbose): void {
     const text = terminalSafe(line);
-    this.log(`${host} ${isErr ? '!' : '|'} ${text}`);
+    this.log(`${host} ${isErr ? '!' : '|'} ${text}`, host);
     if (show) this.print(`${chalk.dim(`${host} ${isErr ? '!' : '|'}`)} ${text}`);
   }
 
   /** A remote command as it starts, shown with -v. */
   command(host: string, text: string): void {
-    this.log(`${host} $ ${text}`);
+    this.log(`${host} $ ${text}`, host);
     if (this.verbose) this.print(`${chalk.cyan(`${host} $`)} ${text}`);
   }
 
@@ -222,7 +262,10 @@ export class Reporter {
     const colour = status === 'failed' ? chalk.red : status === 'changed' ? chalk.green : chalk.dim;
     const took = chalk.dim(`${WORD[status]}, ${formatMs(r.durationMs)}`);
     const line = `${colour(SYMBOL[status])} ${r.host}  ${r.title}  ${took}`;
-    if (!dry) this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`);
+    if (!dry) {
+      this.log(`${SYMBOL[status]} ${r.host} ${r.title} ${WORD[status]} ${formatMs(r.durationMs)}`, r.host);
+      this.hostLogs?.flush(r.host);
+    }
     if (this.held && !dry) {
       this.held.push({ record: { ...record, host: r.host }, line });
       return;
@@ -234,7 +277,7 @@ export class Reporter {
     (this.result.hosts[host] ??= { steps: [] }).steps.push(record);
     if (dry) return;
     if (this.board) {
-      this.board.done(host, record.title, record.status === 'failed');
+      this.board.done(host, record.title, record.status === 'failed', record.duration_ms);
       if (record.status === 'failed') this.print(line);
       return;
     }
@@ -269,9 +312,17 @@ export class Reporter {
     this.stopSpinner();
     this.result.ok = ok;
     this.result.duration_ms = Math.round(performance.now() - startedAt);
-    if (Object.keys(this.result.hosts).length > 1) this.table();
+    if (Object.keys(this.result.hosts).length > 1) this.table(false);
     this.print(chalk.bold(`${summary} in ${formatMs(this.result.duration_ms)}`));
     if (this.logFile) this.print(chalk.dim(`log: ${this.logFile}`));
+    this.sayHostLogs();
+    this.closeLog();
+  }
+
+  /** Where each host's own log is, once there is one. */
+  private sayHostLogs(): void {
+    this.hostLogs?.flush();
+    if (this.hostLogs?.written) this.print(chalk.dim(`each host's log: ${this.hostLogs.dir}/`));
   }
 
   stopSpinner(): void {
@@ -281,34 +332,38 @@ export class Reporter {
     this.board = undefined;
   }
 
-  /** host, role, release, result, time: one row per host. */
-  table(): void {
+  /**
+   * host, role, release, result, time: a row per host, or with many, a block per result (table.ts).
+   * atEnd: nothing follows it but the error (the CLI's), so it says where each host's log is.
+   */
+  table(atEnd = true): void {
     this.stopSpinner();
     // In the fleet's order, whichever host answered first.
-    const order = [...this.roles.keys()];
-    const at = (host: string) => (order.includes(host) ? order.indexOf(host) : order.length);
+    const order = new Map([...this.roles.keys()].map((h, i) => [h, i]));
+    const at = (host: string) => order.get(host) ?? order.size;
     const rows = Object.entries(this.result.hosts)
       .sort(([a], [b]) => at(a) - at(b))
       .map(([host, h]) => {
         const failed = h.steps.find((s) => s.status === 'failed');
-        const time = formatMs(h.steps.reduce((n, s) => n + s.duration_ms, 0));
         const result = typeof h.result === 'string' ? h.result : failed ? `failed at "${failed.title}"` : 'ok';
         // What the host said it serves; never the run's release just because the run had one.
         const release = typeof h.release === 'string' ? h.release : '';
-        return [host, (this.roles.get(host) ?? []).join(','), release, result, time];
+        const ms = h.steps.reduce((n, s) => n + s.duration_ms, 0);
+        return { host, role: (this.roles.get(host) ?? []).join(','), release, result, ms };
       });
-    const head = ['host', 'role', 'release', 'result', 'time'];
-    const widths = head.map((_, i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
-    this.print(chalk.dim(line(head)));
-    for (const r of rows)
-      this.print(
-        line(r).replace(r[3], /^(failed|not |stopped|connection lost|unknown)/.test(r[3]) ? chalk.red(r[3]) : r[3]),
-      );
+    // Not a terminal (CI's log): wrapped as on a wide one.
+    for (const line of hostTable(rows, this.out.columns || 100)) this.print(line);
+    if (atEnd) this.sayHostLogs();
   }
 
   /** --json: the result document on stdout. */
   emitJson(): void {
     process.stdout.write(`${JSON.stringify(this.result, null, 2)}\n`);
   }
+}
+
+/** The host a log line is about, when it starts with one's name (`--- host step …`, `host: …`). */
+function hostNamed(text: string): string | undefined {
+  const m = /^(?:--- |connecting to |connected to |WARNING )?(\S+)/.exec(text);
+  return m ? m[1].replace(/:$/, '') : undefined;
 }
