@@ -11,6 +11,7 @@
 #   deploy-ctl APP status PROGRAM...         "<program> <STATE> <detail>" per program
 #   deploy-ctl APP log PROGRAM LINES         the end of one program's log
 #   deploy-ctl APP logs LINES [follow]       the programs' logs and the site's nginx logs
+#   deploy-ctl APP access-log                the end of the site's nginx access log (a canary's watch counts its answers)
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
 readonly SOCKET=/var/run/supervisor.sock
@@ -20,7 +21,7 @@ die() {
   exit "${2:-2}"
 }
 
-[ "$#" -ge 2 ] || die 'usage: deploy-ctl APP start|stop|status|log|logs ...'
+[ "$#" -ge 2 ] || die 'usage: deploy-ctl APP start|stop|status|log|logs|access-log ...'
 app=$1 action=$2
 shift 2
 [[ $app =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$ ]] || die "not an app name: ${app@Q}"
@@ -159,11 +160,18 @@ logs() {
   wait
 }
 
+# access_log: the last 64 MB of the site's access log, at most (a canary looks minutes back, not days).
+access_log() {
+  [ "${#sitelogs[@]}" -gt 0 ] || return 0
+  tail -c 67108864 "${sitelogs[0]}" 2>/dev/null || true
+}
+
 case $action in
   start) [ "$#" = 1 ] || die 'start PROGRAM'; start "$1" ;;
   stop) [ "$#" -ge 1 ] || die 'stop PROGRAM...'; stop "$@" ;;
   status) [ "$#" -ge 1 ] || die 'status PROGRAM...'; status "$@" ;;
   log) [ "$#" = 2 ] || die 'log PROGRAM LINES'; log "$1" "$2" ;;
   logs) { [ "$#" -ge 1 ] && [ "$#" -le 2 ]; } || die 'logs LINES [follow]'; logs "$@" ;;
-  *) die "unknown action ${action@Q}: start, stop, status, log or logs" ;;
+  access-log) [ "$#" = 0 ] || die 'access-log'; access_log ;;
+  *) die "unknown action ${action@Q}: start, stop, status, log, logs or access-log" ;;
 esac

@@ -11,6 +11,7 @@ import * as S from '../src/steps/setup.ts';
 import * as T from '../src/steps/tls.ts';
 import * as B from '../src/steps/build.ts';
 import * as D from '../src/steps/deploy.ts';
+import { canaryWatch } from '../src/steps/canary.ts';
 import * as SW from '../src/steps/switch.ts';
 import * as O from '../src/steps/ops.ts';
 import * as M from '../src/steps/maintenance.ts';
@@ -138,6 +139,7 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
       SW.abortRequest(s, 'TOKEN'),
       D.switchOver(s, go(NEW, 'deploy')),
       D.switchBatch(s, go(NEW, 'deploy')),
+      canaryWatch(s, 60),
       D.revertBatch(s, 'a'),
       D.finishSwitch(s, go(NEW, 'deploy')),
       D.abandon(s, { release: NEW, slot: 'b', token: 'TOKEN', log: {}, page: true }),

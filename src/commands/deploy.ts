@@ -11,11 +11,12 @@ import { DEFAULT_MESSAGE, deployPageOn, pageUpForMigrate, type PageInfo } from '
 import { refError, releaseName, releaseTime } from '../steps/git.js';
 import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkRef } from '../refs.js';
-import { Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
+import { type Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
 import { buildOnce } from '../fleet/build-once.js';
 import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive, runOnceOnPrimary } from '../fleet/golive.js';
+import { connectWithBudget, eachOrLeaveBehind, leftBehindError } from '../fleet/budget.js';
 import { previewFiles } from '../fleet/preview.js';
 import { archiveOf, resolveOnThisMachine, whatToDeploy, type ResolvedHere } from '../fleet/source.js';
 import type { ReleaseArchive } from '../source/archive.js';
@@ -57,7 +58,8 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   const here = await resolveOnThisMachine(session, opts.ref);
   const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
   // Every run also locks the fleet's primary when --hosts leaves it out: runs on parts of the fleet wait for each other, and run-once work runs there.
-  const fleet = await Fleet.connect(session, { withPrimary: true });
+  // With max_failed_hosts, hosts that cannot be reached may be left behind (fleet/budget.ts).
+  const fleet = await connectWithBudget(session);
   const log: Record<string, unknown> = {
     time: new Date().toISOString(),
     operator: lock.by,
@@ -89,6 +91,8 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
     run.archive?.dispose();
     await fleet.close();
   }
+  const behind = leftBehindError(fleet, String(log.release ?? ''), String(log.commit ?? ''), s.hosts.length);
+  if (behind) throw behind;
   session.finish(opts.dryRun ? `dry run of deploy for ${s.app}` : `deploy of ${s.app} done`);
 }
 
@@ -116,8 +120,9 @@ async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
   const read = await lockAndRead(r, state);
   if (!read) return;
   const { resolved, prepared, name } = read;
+  const liveSlot = new Map(fleet.runs.map((run, i) => [run, prepared[i].live]));
   // 2. build beside the live release on every host; 3. what must run once, on the primary
-  await buildEverywhere(r, name, resolved);
+  await buildEverywhere(r, name, resolved, state);
   state.guard.check();
   // A shared database migrates once, on the primary: every web host's page goes up first.
   if (opts.maintenance && s.migrate && sharedDatabase(s)) {
@@ -127,10 +132,11 @@ async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
   state.guard.check();
 
   // 4. start in the idle slots and prove it answers; 5. switch (all at once, or batch by batch)
-  await goLive(fleet, { release: name, liveSlots: prepared.map((p) => p.live), state });
+  await goLive(fleet, { release: name, liveSlots: fleet.runs.map((run) => liveSlot.get(run)!), state });
   const slot = fleet.runs.length === 1 && fleet.runs[0].started ? `, slot ${fleet.runs[0].started}` : '';
+  const live = fleet.leftBehind.length ? fleet.runs.map((run) => run.ex.host.label).join(', ') : r.hosts;
   reporter.info(
-    chalk.green(`${name} is live on ${r.hosts}`) +
+    chalk.green(`${name} is live on ${live}`) +
       chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}${slot}; ${layout(s).current})`),
   );
 }
@@ -190,7 +196,7 @@ async function lockAndRead(r: DeployRun, state: RunState) {
 }
 
 /** 2. The release built beside the live one on every host (sent first, with source = archive). */
-async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved): Promise<void> {
+async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved, state: RunState): Promise<void> {
   const { session, opts, fleet } = r;
   const s = session.settings;
   if (r.here) r.archive = await archiveOf(session, r.here);
@@ -219,12 +225,20 @@ async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved): 
     if (archive) await run.ex.run(receiveRelease(s, name, archive));
   };
   // One host (or build_once = no): one step. A fleet: an environment the hosts need is built once (fleet/build-once.ts).
+  // A host whose build fails may be left behind (max_failed_hosts).
+  const each = (fn: (run: HostRun) => Promise<unknown>, runs: HostRun[]) =>
+    eachOrLeaveBehind(fleet, state, 'build', fn, runs);
   if (builders.length === 1 || !s.buildOnce)
-    await fleet.each((run) => receive(run).then(() => run.ex.run(D.build(s, ref, on(run)))), builders);
+    await each((run) => receive(run).then(() => run.ex.run(D.build(s, ref, on(run)))), builders);
   else
-    await buildOnce(fleet, builders, {
-      before: receive,
-      files: (run) => D.buildFiles(s, ref, on(run)),
-      environment: (run) => D.buildEnvironment(s, ref, on(run)),
-    });
+    await buildOnce(
+      fleet,
+      builders,
+      {
+        before: receive,
+        files: (run) => D.buildFiles(s, ref, on(run)),
+        environment: (run) => D.buildEnvironment(s, ref, on(run)),
+      },
+      each,
+    );
 }

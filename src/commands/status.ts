@@ -50,10 +50,11 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     throw local.err;
   }
   const unreachable = failed.map((f) => ({ label: f.host.label, why: f.err.message }));
+  const serves = new Map<string, string>();
   try {
     await fleet.each(async (run) => {
       try {
-        await showStatus(session, run, down);
+        serves.set(run.ex.host.label, await showStatus(session, run, down));
       } catch (err) {
         if (!(err instanceof ConnectionLostError)) throw err;
         unreachable.push({ label: run.ex.host.label, why: err.message });
@@ -62,6 +63,7 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
   } finally {
     await fleet.close();
   }
+  showDrift(session, serves);
   for (const { label, why } of unreachable) {
     const text = why.split('\n')[0].replace(`${label}: `, '');
     reporter.hostData(label, 'unreachable', text);
@@ -87,11 +89,31 @@ export async function statusCommand(opts: GlobalOptions & { app: string }): Prom
     );
 }
 
-/** One host's status: read, put in --json, shown; a required service that is not running goes to `down`. */
-async function showStatus(session: Session, run: HostRun, down: string[]): Promise<void> {
+/**
+ * The fleet runs more than one release (a deploy left hosts behind, a rollout stopped, a run on
+ * part of the fleet): which hosts run which, in the fleet's order, newest release first.
+ */
+function showDrift(session: Session, serves: Map<string, string>): void {
+  const by = new Map<string, string[]>();
+  for (const h of session.settings.hosts) {
+    const release = serves.get(h.label);
+    if (release !== undefined) by.set(release, [...(by.get(release) ?? []), h.label]);
+  }
+  if (by.size < 2) return;
+  const groups = [...by.entries()].sort(([a], [b]) => b.localeCompare(a));
+  session.reporter.result.drift = Object.fromEntries(groups);
+  session.reporter.info(
+    chalk.yellow(
+      `${by.size} releases live:\n${groups.map(([r, hosts]) => `  ${terminalSafe(r || 'none')} on ${hosts.join(', ')}`).join('\n')}`,
+    ),
+  );
+}
+
+/** One host's status: read, put in --json, shown; a required service that is not running goes to `down`. Its live release. */
+async function showStatus(session: Session, run: HostRun, down: string[]): Promise<string> {
   const { settings: s, reporter } = session;
   const res = await run.ex.run(status(s, run.ex.host));
-  if (session.opts.dryRun) return;
+  if (session.opts.dryRun) return '';
   const st = statusOf(res);
   const label = run.ex.host.label;
   const holder = parseLock(st.lock);
@@ -103,6 +125,7 @@ async function showStatus(session: Session, run: HostRun, down: string[]): Promi
   reporter.info([chalk.bold(label), ...rows.map(([k, v]) => `  ${k.padEnd(13)} ${v}`)].join('\n'));
   for (const name of requiredServices(s, run.ex.host))
     if (st.services[name] !== 'active') down.push(`${name} on ${label} (${st.services[name] || 'not installed'})`);
+  return st.release?.name ?? '';
 }
 
 /** Status's rows for one host, as the operator reads them. */

@@ -41,22 +41,38 @@ export function shareGroups(runs: HostRun[], states: (EnvironmentState | undefin
     .map((g) => (primary && g.includes(primary) ? [primary, ...g.filter((r) => r !== primary)] : g));
 }
 
-export async function buildOnce(fleet: Fleet, runs: HostRun[], steps: BuildSteps): Promise<void> {
+/** How the hosts' work runs: fleet.each, or a deploy's that may leave failing hosts behind (fleet/budget.ts). */
+export type EachHost = (fn: (run: HostRun) => Promise<unknown>, runs: HostRun[]) => Promise<unknown>;
+
+export async function buildOnce(
+  fleet: Fleet,
+  hosts: HostRun[],
+  steps: BuildSteps,
+  each: EachHost = (fn, runs) => fleet.each(fn, runs),
+): Promise<void> {
   const { reporter } = fleet.session;
-  const states = await fleet.each(async (run) => {
+  const found = new Map<HostRun, EnvironmentState | undefined>();
+  await each(async (run) => {
     await steps.before?.(run);
-    return parseEnvironmentState((await run.ex.run(steps.files(run))).values.environment);
-  }, runs);
+    found.set(run, parseEnvironmentState((await run.ex.run(steps.files(run))).values.environment));
+  }, hosts);
+  const runs = hosts.filter((r) => !r.behind);
+  const states = runs.map((r) => found.get(r));
   const shared = shareGroups(runs, states, fleet.primary);
   const receivers = new Set(shared.flatMap((g) => g.slice(1)));
   // The builders, and every host that has nothing to receive, at once.
-  await fleet.each(
+  await each(
     (run) => run.ex.run(steps.environment(run)),
     runs.filter((r) => !receivers.has(r)),
   );
   const dir = mkdtempSync(join(tmpdir(), 'deploy-environment-'));
   try {
     for (const [n, [builder, ...others]] of shared.entries()) {
+      // Its builder was left behind (max_failed_hosts): the others build their own.
+      if (builder.behind) {
+        await each((run) => run.ex.run(steps.environment(run)), others);
+        continue;
+      }
       const venv = states[runs.indexOf(builder)]!.venv;
       const file = join(dir, `environment-${n}.tar.gz`);
       const from = builder.ex.host.label;
@@ -72,7 +88,7 @@ export async function buildOnce(fleet: Fleet, runs: HostRun[], steps: BuildSteps
         },
       );
       if (!fetched) {
-        await fleet.each((run) => run.ex.run(steps.environment(run)), others);
+        await each((run) => run.ex.run(steps.environment(run)), others);
         continue;
       }
       const archive = { file, bytes: statSync(file).size, sha256: await sha256Of(file) };
@@ -88,7 +104,7 @@ export async function buildOnce(fleet: Fleet, runs: HostRun[], steps: BuildSteps
         sha256: archive.sha256,
         bytes: archive.bytes,
       });
-      await fleet.each(async (run) => {
+      await each(async (run) => {
         await run.ex.run(receiveEnvironment(venv, archive, from));
         await run.ex.run(steps.environment(run));
       }, others);

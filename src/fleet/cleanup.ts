@@ -101,7 +101,14 @@ export async function withCleanup<T>(
     log,
     lock,
     prune,
+    leaveBehind: (run, err) => cleanUp(fleet, run, lock.token, failedEntry(err)),
   };
+  const failedEntry = (err: unknown) => ({
+    ...log,
+    result: 'failed',
+    failed_step: failedStep(err),
+    duration_s: Math.round((performance.now() - session.started) / 100) / 10,
+  });
   state.guard = guardInterrupts((signal) => askToStop(fleet, state, signal));
   try {
     const result = await body(state);
@@ -120,20 +127,7 @@ export async function withCleanup<T>(
     const interrupted = caught instanceof RemoteCommandError && caught.status === INTERRUPTED_STATUS;
     const err = interrupted ? new InterruptedError(state.guard.signal ?? 'SIGINT') : caught;
     const failure = asLockError(err, session.settings.app);
-    const step =
-      err instanceof RemoteCommandError
-        ? err.step
-        : err instanceof InterruptedError
-          ? 'interrupted'
-          : err instanceof ConnectionLostError && err.step
-            ? err.step
-            : 'aborted';
-    const entry = {
-      ...log,
-      result: 'failed',
-      failed_step: step,
-      duration_s: Math.round((performance.now() - session.started) / 100) / 10,
-    };
+    const entry = failedEntry(err);
     markNotSwitched(fleet, err, failure, state.guard.signal);
     // Hosts that switched (and were unlocked) before another failed serve the new release; the clean-up speaks for the others.
     const finished = fleet.runs.filter((run) => run.switched && !run.locked);
@@ -151,6 +145,13 @@ export async function withCleanup<T>(
     state.guard.dispose();
     reportHosts(fleet);
   }
+}
+
+/** The step a failure names in the deploy log. */
+function failedStep(err: unknown): string {
+  if (err instanceof RemoteCommandError) return err.step;
+  if (err instanceof InterruptedError) return 'interrupted';
+  return err instanceof ConnectionLostError && err.step ? err.step : 'aborted';
 }
 
 /** The run went through: the primary it locked from outside --hosts gets its lock back (its built release, if any, stays: a kept release). */

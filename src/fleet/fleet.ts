@@ -44,6 +44,8 @@ export interface HostRun {
   hookRan?: boolean;
   /** ...and failed: the release stays live, the run finishes, and the command exits HOOK_FAILED_STATUS. */
   hookFailed?: Error;
+  /** Left behind (max_failed_hosts, fleet/budget.ts): why. It is cleaned up and out of the rest of the run. */
+  behind?: string;
 }
 
 export const isWeb = (run: HostRun): boolean => run.ex.host.roles.includes('web');
@@ -61,14 +63,28 @@ export function newLock(what: string): LockInfo {
 export class Fleet {
   private readonly limit: ReturnType<typeof pLimit>;
 
+  /** Hosts that could not be reached and were left out (max_failed_hosts): never connected. */
+  readonly unreached: { label: string; why: string }[] = [];
+
   private constructor(
     readonly session: Session,
-    /** The hosts --hosts selected (all, without it): what the run works on. */
-    readonly runs: HostRun[],
+    /** The hosts --hosts selected (all, without it), connected. */
+    private readonly members: HostRun[],
     /** The fleet's primary when --hosts leaves it out and the run locks it (connect's withPrimary). */
     readonly outside?: HostRun,
   ) {
     this.limit = pLimit(session.settings.parallel);
+  }
+
+  /** What the run works on: the hosts selected and connected, but those left behind. */
+  get runs(): HostRun[] {
+    return this.members.filter((r) => !r.behind);
+  }
+
+  /** The hosts this run left behind (max_failed_hosts): unreachable, or failed before their switch; what each serves. */
+  get leftBehind(): { label: string; why: string; serves?: string }[] {
+    const failed = this.members.filter((r) => r.behind);
+    return [...this.unreached, ...failed.map((r) => ({ label: r.ex.host.label, why: r.behind!, serves: r.serves }))];
   }
 
   /**
@@ -137,9 +153,9 @@ export class Fleet {
     return this.runs.filter((r) => !isWeb(r));
   }
 
-  /** Every host this run locks: the selected ones, and the primary when it is outside them. */
+  /** Every host this run connected: the selected ones (those left behind too), and the primary when it is outside them. */
   get all(): HostRun[] {
-    return this.outside ? [...this.runs, this.outside] : this.runs;
+    return this.outside ? [...this.members, this.outside] : this.members;
   }
 
   /** Where run-once work goes: always the fleet's primary (in this run, or locked from outside it); never another host. */

@@ -26,9 +26,16 @@ import { otherSlot } from '../steps/slots.js';
 import { runsProcesses } from '../steps/processes.js';
 import type { RunState } from './run-state.js';
 import { failedOn, isWeb, type Fleet, type HostRun } from './fleet.js';
+import { eachOrLeaveBehind } from './budget.js';
+import { hostsOf } from '../settings/hosts.js';
+import type { HostShare } from '../settings/types.js';
+import { canaryVerdict, canaryWatch, parseWatch } from '../steps/canary.js';
 
 /** Exit status of a run whose release went live everywhere it switched, but whose after_switch (or after_rollback) hook failed somewhere. */
 export const HOOK_FAILED_STATUS = 5;
+
+/** The canary's watch found it worse than the release before it: it goes back, the run stops. */
+export class CanaryError extends DeployError {}
 
 /** The release is live and the run finished (lock released, old slots stopped); the operator's hook after the switch failed on some hosts. */
 export class HookFailedError extends DeployError {
@@ -36,9 +43,9 @@ export class HookFailedError extends DeployError {
 }
 
 /** The web hosts in batches of batch_size (a count or a percentage, at least one host each). */
-export function batches<T>(hosts: T[], size: { count: number } | { percent: number } | undefined): T[][] {
+export function batches<T>(hosts: T[], size: HostShare | undefined): T[][] {
   if (!size || !hosts.length) return [hosts];
-  const n = 'count' in size ? size.count : Math.max(1, Math.floor((hosts.length * size.percent) / 100));
+  const n = hostsOf(size, hosts.length, 1);
   const out: T[][] = [];
   for (let i = 0; i < hosts.length; i += n) out.push(hosts.slice(i, i + n));
   return out;
@@ -130,6 +137,11 @@ export async function goLive(
     page: run.page,
   });
   const { web, workers } = fleet;
+  // A deploy may leave hosts whose new slot fails behind (max_failed_hosts); a rollback or restart goes everywhere or nowhere.
+  const start = (runs: HostRun[]) => {
+    const fn = (run: HostRun) => run.ex.run(startNew(s, g.release, run.started!, plan(run)));
+    return kind === 'deploy' ? eachOrLeaveBehind(fleet, g.state, 'health check', fn, runs) : fleet.each(fn, runs);
+  };
   const switched = (run: HostRun) => {
     run.locked = false;
     run.switched = true;
@@ -147,9 +159,11 @@ export async function goLive(
     switched(run);
     return hookFailures(fleet, g.release, name);
   }
-  const groups = batches(web, s.batchSize);
-  if (groups.length <= 1) {
-    await fleet.each((run) => run.ex.run(startNew(s, g.release, run.started!, plan(run))), web);
+  // A deploy's canary goes live first, alone, and is watched (a fleet's; one web host has no one to follow it).
+  const canary = kind === 'deploy' && web.length > 1 ? s.canary : undefined;
+  const groups = canary ? canaryFirst(web, canary.hosts, s.batchSize) : batches(web, s.batchSize);
+  if (groups.length <= 1 && !canary) {
+    await start(web);
     // The fleet's last stop point: past it, every host switches.
     g.state.guard.check();
     g.state.switching = true;
@@ -159,16 +173,36 @@ export async function goLive(
     });
     return hookFailures(fleet, g.release, name);
   }
-  await rollOut(fleet, groups, plan, g.state);
+  await rollOut(fleet, groups, plan, g.state, start, canary);
   g.state.switching = true;
   await fleet.each(
     async (run) => {
       await runSwitching(fleet, run, isWeb(run) ? finishSwitch(s, plan(run)) : activateWorker(s, plan(run)), plan(run));
       switched(run);
     },
-    [...web, ...workers],
+    [...web, ...workers].filter((r) => !r.behind),
   );
   return hookFailures(fleet, g.release, name);
+}
+
+/** The canary hosts (at least one), then the others in batches of batch_size (all at once without). */
+export function canaryFirst<T>(web: T[], canary: HostShare, size: HostShare | undefined): T[][] {
+  const n = hostsOf(canary, web.length, 1);
+  const rest = web.slice(n);
+  return rest.length ? [web.slice(0, n), ...batches(rest, size)] : [web.slice(0, n)];
+}
+
+/** The canary is live: each host watched at once, then judged together; one that does not pass throws. */
+async function watchCanary(fleet: Fleet, runs: HostRun[], canary: NonNullable<Settings['canary']>): Promise<void> {
+  const { reporter } = fleet.session;
+  const names = runs.map((r) => r.ex.host.label).join(', ');
+  reporter.info(`canary ${names}: live; watching it for ${canary.waitS} s before the other hosts follow`);
+  const results = await fleet.each((run) => run.ex.run(canaryWatch(fleet.settings, canary.waitS)), runs);
+  const watched = results.flatMap((res, i) => parseWatch(runs[i].ex.host.label, res) ?? []);
+  if (watched.length < runs.length) return;
+  const verdict = canaryVerdict(watched, canary.max5xxPercent);
+  if (!verdict.ok) throw new CanaryError(verdict.text);
+  reporter.info(`canary passed: ${verdict.text}`);
 }
 
 /** Every host finished its switch; the hook failed on some: said once, for all of them. */
@@ -195,19 +229,32 @@ async function rollOut(
   groups: HostRun[][],
   plan: (run: HostRun) => GoLive,
   state: RunState,
+  start: (runs: HostRun[]) => Promise<unknown>,
+  canary?: Settings['canary'],
 ): Promise<void> {
   const s = fleet.settings;
   for (const [i, batch] of groups.entries()) {
     state.guard.check();
     const names = batch.map((r) => r.ex.host.label).join(', ');
-    fleet.session.reporter.info(`batch ${i + 1} of ${groups.length}: ${names}`);
+    const watched = i === 0 && canary;
+    fleet.session.reporter.info(watched ? `canary: ${names}` : `batch ${i + 1} of ${groups.length}: ${names}`);
     try {
-      await fleet.each((run) => run.ex.run(startNew(s, plan(run).release, run.started!, plan(run))), batch);
+      await start(batch);
       state.guard.check();
-      await fleet.each(async (run) => {
-        await run.ex.run(switchBatch(s, plan(run)));
-        run.switched = true;
-      }, batch);
+      await fleet.each(
+        async (run) => {
+          await run.ex.run(switchBatch(s, plan(run)));
+          run.switched = true;
+        },
+        batch.filter((r) => !r.behind),
+      );
+      if (watched)
+        await watchCanary(
+          fleet,
+          batch.filter((r) => !r.behind),
+          canary,
+        );
+      state.guard.check();
     } catch (err) {
       // This batch goes back where it switched; the slots this run started there stop in the clean-up.
       await Promise.allSettled(
@@ -216,13 +263,13 @@ async function rollOut(
           .map((r) =>
             r.ex.run(revertBatch(s, otherSlot(r.started!))).then(() => {
               r.switched = false;
-              r.outcome = 'back on its previous release (its batch failed)';
+              r.outcome = `back on its previous release (${watched ? 'the canary did not pass' : 'its batch failed'})`;
             }),
           ),
       );
-      for (const later of groups.slice(i + 1).flat())
-        later.outcome = `not reached (the rollout stopped at batch ${i + 1})`;
-      for (const w of fleet.workers) w.outcome = `not switched (the rollout stopped at batch ${i + 1})`;
+      const where = watched ? 'the canary did not pass' : `the rollout stopped at batch ${i + 1}`;
+      for (const later of groups.slice(i + 1).flat()) later.outcome = `not reached (${where})`;
+      for (const w of fleet.workers) w.outcome = `not switched (${where})`;
       // A host whose connection was lost may have switched or not: it is not counted as either.
       const switched = fleet.runs.filter((r) => r.switched && !r.lost).map((r) => r.ex.host.label);
       const rest = fleet.runs.filter((r) => !r.switched && !r.lost).map((r) => r.ex.host.label);
@@ -230,7 +277,7 @@ async function rollOut(
       // The failing host's own words (a RemoteCommandError's stderr tail) say why: they stay.
       const why = (err as Error).message;
       throw new DeployError(
-        `the rollout stopped at batch ${i + 1} of ${groups.length} (${names}): ${why}\n  ${plan(batch[0]).release} is live on: ${switched.join(', ') || 'no host'}\n  the previous release is live on: ${rest.join(', ') || 'no host'}${lost.length ? `\n  unknown (unreachable): ${lost.join(', ')}` : ''}`,
+        `${watched ? `the canary (${names}) did not pass, it went back` : `the rollout stopped at batch ${i + 1} of ${groups.length} (${names})`}: ${why}\n  ${plan(batch[0]).release} is live on: ${switched.join(', ') || 'no host'}\n  the previous release is live on: ${rest.join(', ') || 'no host'}${lost.length ? `\n  unknown (unreachable): ${lost.join(', ')}` : ''}`,
         lost.length
           ? `Once ${lost.join(', ')} answer${lost.length === 1 ? 's' : ''} again: \`deploy ${s.app} unlock\`, then deploy again, or bring every host back with \`deploy ${s.app} rollback\`.`
           : `Fix the cause and deploy again, or bring every host back with \`deploy ${s.app} rollback\`.`,

@@ -2,6 +2,7 @@
 // clean-up (cleanup.ts) that answers a signal or a failure.
 import type { InterruptGuard } from '../interrupt.js';
 import type { LockInfo } from '../steps/lock.js';
+import type { HostRun } from './fleet.js';
 
 /** Where the run is, so a signal gets the right answer. */
 export interface RunState {
@@ -15,4 +16,6 @@ export interface RunState {
   log: Record<string, unknown>;
   lock: LockInfo;
   prune: boolean;
+  /** Cleans up one host that failed on its own and is left behind (fleet/budget.ts), as a failed run would. */
+  leaveBehind(run: HostRun, err: unknown): Promise<void>;
 }

@@ -5,7 +5,7 @@
 import { HOOK_NAMES, KEYS, type HookName, type Source } from './schema.js';
 import { MAX_VALUE, PATTERNS, configFileRule, list, textProblem, type Rule } from './rules.js';
 import type { Checker } from './checker.js';
-import { batchSize, fleetHosts, parseHost } from './hosts.js';
+import { fleetHosts, hostShare, parseHost } from './hosts.js';
 import { accounts, authorisedKeys } from './accounts.js';
 import { envFile } from './env-file.js';
 import { webSettings } from './web.js';
@@ -197,7 +197,9 @@ function settingsOf(c: Checker, p: Parts): Settings {
     hosts: p.hosts,
     primary: p.primary,
     parallel: c.int('parallel'),
-    batchSize: batchSize(c),
+    batchSize: hostShare(c, 'batch_size'),
+    maxFailedHosts: hostShare(c, 'max_failed_hosts') ?? { count: 0 },
+    canary: canaryOf(c),
     proxyJump: list(c.get('proxy_jump')).flatMap((label) => parseHost(c, 'proxy_jump', label, []) ?? []),
     identityFile: c.value('identity_file') || undefined,
     strictHostKeys: c.bool('strict_host_keys'),
@@ -245,4 +247,12 @@ function settingsOf(c: Checker, p: Parts): Settings {
     services: c.items('services'),
     hooks: p.hooks,
   };
+}
+
+/** canary and how it is watched; undefined without canary. */
+function canaryOf(c: Checker): Settings['canary'] {
+  const hosts = hostShare(c, 'canary');
+  if (!hosts) return undefined;
+  const max = c.value('canary_max_5xx');
+  return { hosts, waitS: c.int('canary_wait'), max5xxPercent: c.ok('canary_max_5xx') ? Number(max.slice(0, -1)) : 1 };
 }

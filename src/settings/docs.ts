@@ -8,6 +8,8 @@ import { FREE_EXAMPLES, FREE_SECTIONS, KEYS, SECTION_DOCS, type KeyDef, type Sec
 const SEE: Record<string, [text: string, href: string]> = {
   deploy_hosts: ['Reaching hosts', 'ssh.md#reaching-hosts'],
   batch_size: ['Many servers', 'many-servers.md#when-something-fails'],
+  max_failed_hosts: ['Leaving failed hosts behind', 'many-servers.md#leaving-failed-hosts-behind'],
+  canary: ['Canaries', 'many-servers.md#canaries'],
   proxy_jump: ['Reaching hosts', 'ssh.md#reaching-hosts'],
   identity_file: ['SSH keys', 'ssh.md#ssh-keys'],
   strict_host_keys: ['Host keys in CI', 'ssh.md#host-keys-in-ci'],

@@ -2,7 +2,7 @@
 // batches of a rolling deploy.
 import { PATTERNS, list } from './rules.js';
 import type { Checker } from './checker.js';
-import type { HostSpec, Role, Settings } from './types.js';
+import type { HostShare, HostSpec, Role } from './types.js';
 import { printable } from '../printable.js';
 
 /** One [user@]host[:port] as a HostSpec; undefined (reported under key) when it is not one. */
@@ -66,9 +66,14 @@ export function fleetHosts(c: Checker): { hosts: HostSpec[]; primary: string } {
   return { hosts, primary: match?.label ?? '' };
 }
 
-/** batch_size as a count or a percentage of the web hosts. */
-export function batchSize(c: Checker): Settings['batchSize'] {
-  const v = c.value('batch_size');
-  if (!v || !c.ok('batch_size')) return undefined;
+/** batch_size, canary, max_failed_hosts: a count or a percentage of the hosts. */
+export function hostShare(c: Checker, key: string): HostShare | undefined {
+  const v = c.value(key);
+  if (!v || !c.ok(key)) return undefined;
   return v.endsWith('%') ? { percent: Number(v.slice(0, -1)) } : { count: Number(v) };
+}
+
+/** How many of `total` hosts a share names: a percentage rounds down (at least `least`). */
+export function hostsOf(share: HostShare, total: number, least = 0): number {
+  return 'count' in share ? share.count : Math.max(least, Math.floor((total * share.percent) / 100));
 }

@@ -377,6 +377,20 @@ export const hostRule: Rule = (v) => {
     : `${printable(v)} is not [user@]host[:port]`;
 };
 
+/** A number of hosts (0 or more) or a percentage (0% to 100%). */
+export const failureBudgetRule: Rule = (v) => {
+  const m = /^(\d{1,4})(%?)$/.exec(v);
+  return m && (!m[2] || Number(m[1]) <= 100)
+    ? undefined
+    : `${printable(v)} is not a number of hosts (0 or more) or a percentage (0% to 100%)`;
+};
+
+/** A percentage, up to three decimals: 1%, 0.5%. */
+export const percentRule: Rule = (v) => {
+  const m = /^(\d{1,3}(?:\.\d{1,3})?)%$/.exec(v);
+  return m && Number(m[1]) <= 100 ? undefined : `${printable(v)} is not a percentage (0% to 100%, e.g. 0.5%)`;
+};
+
 /** A number of hosts (1 or more) or a percentage (1% to 100%). */
 export const batchSizeRule: Rule = (v) => {
   const m = /^(\d{1,4})(%?)$/.exec(v);

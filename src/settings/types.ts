@@ -18,6 +18,9 @@ export interface HostSpec {
 }
 
 /** Everything a run needs, validated once. Paths are absolute remote paths. */
+/** A number of hosts, or a percentage of them. */
+export type HostShare = { count: number } | { percent: number };
+
 export interface Settings {
   /** The name given on the command line. */
   app: string;
@@ -45,7 +48,11 @@ export interface Settings {
   /** Hosts worked on at once (parallel). */
   parallel: number;
   /** Web hosts switched at once in a rolling deploy (batch_size); undefined: all at once. */
-  batchSize?: { count: number } | { percent: number };
+  batchSize?: HostShare;
+  /** deploy: hosts that may fail before their switch and be left out (max_failed_hosts). */
+  maxFailedHosts: HostShare;
+  /** deploy: web hosts that go live first and are watched (canary, canary_wait, canary_max_5xx in percent). */
+  canary?: { hosts: HostShare; waitS: number; max5xxPercent: number };
   /** proxy_jump: bastions every host is reached through, in order (as OpenSSH's ProxyJump). */
   proxyJump: HostSpec[];
   identityFile?: string;

@@ -65,6 +65,8 @@ export interface RunResult {
   log?: string | null;
   /** Several hosts: the directory of each host's own log (<host>.log). */
   host_logs?: string;
+  /** status: the fleet runs more than one release: each release and the hosts that run it. */
+  drift?: Record<string, string[]>;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */
   hosts: Record<string, HostResult>;
   error?: {

@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_5364a3fbc015
 __begin 5
-{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl blog
+{ deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl blog
 } </dev/null
 __begin 6
 { deploy_ctl_conf /var/lib/deploy/apps/blog /var/lib/deploy/apps/blog/ctl.conf blog
@@ -2078,6 +2078,13 @@ __begin 2
 __DEPLOY_EOF_4389373e55fe
 __begin 3
 { deploy_check_through_nginx blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
+} </dev/null
+
+# ---- watch the canary for 60 s (health path, 5xx answers) [canary, bash -s]
+# step: canary
+__step=canary
+__begin 1
+{ deploy_canary_watch blog 60 blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
 } </dev/null
 
 # ---- back to the previous release [revert, bash -s]

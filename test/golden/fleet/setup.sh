@@ -213,7 +213,7 @@ __begin 27
 __step=control
 __begin 1
 { __put /usr/local/sbin/deploy-ctl 0755 root:root
-} <<'__DEPLOY_EOF_f4e8d7a1009a'
+} <<'__DEPLOY_EOF_c3a77d172be5'
 #!/bin/bash
 # deploy-ctl: what may be done as root to one app's programs, and nothing else.
 # Installed by `deploy APP setup` as /usr/local/sbin/deploy-ctl (from remote/deploy-ctl.sh).
@@ -227,6 +227,7 @@ __begin 1
 #   deploy-ctl APP status PROGRAM...         "<program> <STATE> <detail>" per program
 #   deploy-ctl APP log PROGRAM LINES         the end of one program's log
 #   deploy-ctl APP logs LINES [follow]       the programs' logs and the site's nginx logs
+#   deploy-ctl APP access-log                the end of the site's nginx access log (a canary's watch counts its answers)
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
 readonly SOCKET=/var/run/supervisor.sock
@@ -236,7 +237,7 @@ die() {
   exit "${2:-2}"
 }
 
-[ "$#" -ge 2 ] || die 'usage: deploy-ctl APP start|stop|status|log|logs ...'
+[ "$#" -ge 2 ] || die 'usage: deploy-ctl APP start|stop|status|log|logs|access-log ...'
 app=$1 action=$2
 shift 2
 [[ $app =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$ ]] || die "not an app name: ${app@Q}"
@@ -375,15 +376,22 @@ logs() {
   wait
 }
 
+# access_log: the last 64 MB of the site's access log, at most (a canary looks minutes back, not days).
+access_log() {
+  [ "${#sitelogs[@]}" -gt 0 ] || return 0
+  tail -c 67108864 "${sitelogs[0]}" 2>/dev/null || true
+}
+
 case $action in
   start) [ "$#" = 1 ] || die 'start PROGRAM'; start "$1" ;;
   stop) [ "$#" -ge 1 ] || die 'stop PROGRAM...'; stop "$@" ;;
   status) [ "$#" -ge 1 ] || die 'status PROGRAM...'; status "$@" ;;
   log) [ "$#" = 2 ] || die 'log PROGRAM LINES'; log "$1" "$2" ;;
   logs) { [ "$#" -ge 1 ] && [ "$#" -le 2 ]; } || die 'logs LINES [follow]'; logs "$@" ;;
-  *) die "unknown action ${action@Q}: start, stop, status, log or logs" ;;
+  access-log) [ "$#" = 0 ] || die 'access-log'; access_log ;;
+  *) die "unknown action ${action@Q}: start, stop, status, log, logs or access-log" ;;
 esac
-__DEPLOY_EOF_f4e8d7a1009a
+__DEPLOY_EOF_c3a77d172be5
 __begin 2
 { deploy_ctl_conf /var/lib/deploy/apps/shop /var/lib/deploy/apps/shop/ctl.conf shop
 } <<'__DEPLOY_EOF_46cb8dd143b3'

@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 } </dev/null
 __DEPLOY_EOF_e868b6012795
 __begin 5
-{ deploy_ctl_current f4e8d7a1009a4065ec15328cbcbbe0a1394e5b1fe6f141e865a3ca0d87b15676 /usr/local/sbin/deploy-ctl NOME_APP
+{ deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl NOME_APP
 } </dev/null
 __begin 6
 { deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
@@ -1916,6 +1916,13 @@ __begin 2
 __DEPLOY_EOF_06dfb6e41c17
 __begin 3
 { deploy_check_through_nginx NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
+} </dev/null
+
+# ---- watch the canary for 60 s (health path, 5xx answers) [canary, sudo -n bash -s]
+# step: canary
+__step=canary
+__begin 1
+{ deploy_canary_watch NOME_APP 60 NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
 } </dev/null
 
 # ---- back to the previous release [revert, sudo -n bash -s]
