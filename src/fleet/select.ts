@@ -20,9 +20,12 @@ export function selectHosts(hosts: HostSpec[], spec: string): HostSpec[] {
     .filter(Boolean);
   if (!wanted.length)
     throw new UsageError('--hosts names no host', `Name one or more of: ${hosts.map((h) => h.label).join(', ')}`);
+  // Each name once, not each host's names again for every name given: --hosts may list hundreds.
+  const named = new Map<string, HostSpec[]>();
+  for (const h of hosts) for (const n of new Set(names(h))) named.set(n, [...(named.get(n) ?? []), h]);
   const chosen = new Set<HostSpec>();
   for (const w of wanted) {
-    const match = hosts.filter((h) => names(h).includes(w.toLowerCase()));
+    const match = named.get(w.toLowerCase()) ?? [];
     if (!match.length) {
       const all = hosts.flatMap((h) => [h.label, h.host]);
       const best = all.length ? closest(w, all) : '';

@@ -2,9 +2,13 @@
 // directory beside the run's log (<run log without .log>/<host>.log): with hundreds of hosts, the
 // one log interleaves them all, and one host's story is what a failure needs. The run's log stays
 // whole. A host's lines are kept until its step ends, then written at once (one write per step,
-// not per line); whatever is left is written when the run ends, or the process exits.
+// not per line), or sooner once they are many (`logs -f` streams for as long as it is left
+// running); whatever is left is written when the run ends, or the process exits.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** A host's lines kept at most (characters) before they are written, its step over or not. */
+const KEEP = 64 * 1024;
 
 /** Every HostLogs with lines not yet written: one exit hook writes them all. */
 const open = new Set<HostLogs>();
@@ -13,7 +17,7 @@ let hooked = false;
 export class HostLogs {
   readonly dir: string;
   private readonly files = new Map<string, string>();
-  private readonly pending = new Map<string, string[]>();
+  private readonly pending = new Map<string, { lines: string[]; size: number }>();
   private made = false;
   /** Something went wrong (a full disk, no permission): the run goes on without them. */
   private broken = false;
@@ -37,9 +41,13 @@ export class HostLogs {
 
   line(host: string, text: string): void {
     if (this.broken || !this.files.has(host)) return;
-    const lines = this.pending.get(host);
-    if (lines) lines.push(text);
-    else this.pending.set(host, [text]);
+    const kept = this.pending.get(host);
+    if (!kept) this.pending.set(host, { lines: [text], size: text.length });
+    else {
+      kept.lines.push(text);
+      kept.size += text.length;
+      if (kept.size > KEEP) this.flush(host);
+    }
   }
 
   /** Writes what `host` (default: every host) has pending. */
@@ -52,10 +60,10 @@ export class HostLogs {
         this.made = true;
       }
       for (const h of hosts) {
-        const lines = this.pending.get(h);
-        if (!lines) continue;
+        const kept = this.pending.get(h);
+        if (!kept) continue;
         this.pending.delete(h);
-        appendFileSync(this.files.get(h)!, lines.join(''), { mode: 0o600 });
+        appendFileSync(this.files.get(h)!, kept.lines.join(''), { mode: 0o600 });
       }
     } catch {
       // A full disk must not break a deploy; the run's own log says what it could.

@@ -141,3 +141,17 @@ test('one host: no directory of host logs', () => {
   assert.deepEqual(readdirSync(dir), ['one.log']);
   assert.equal(r.result.host_logs, undefined);
 });
+
+test("a step that streams (logs -f): its host's lines are written as they pile up, not kept until it ends", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-summary-'));
+  const logFile = join(dir, 'logs.log');
+  const r = new Reporter({ verbose: false, json: true, command: 'logs', app: 'demo', logFile });
+  const hosts = ['ubuntu@10.0.0.1', 'ubuntu@10.0.0.2'].map((label) => ({ label, roles: ['web'] }));
+  r.useHosts(hosts, hosts, false);
+  for (let i = 0; i < 1000; i++) r.remote('ubuntu@10.0.0.1', `GET /${i} 200 ${'x'.repeat(100)}`, false, false);
+  const written = readFileSync(join(dir, 'logs', 'ubuntu@10.0.0.1.log'), 'utf8');
+  assert.ok(written.length > 64 * 1024, 'written before the step ended');
+  assert.match(written, /GET \/0 200/);
+  r.closeLog();
+  assert.match(readFileSync(join(dir, 'logs', 'ubuntu@10.0.0.1.log'), 'utf8'), /GET \/999 200/, 'the rest at the end');
+});
