@@ -30,7 +30,7 @@ function perHost(rows: HostRow[]): string[] {
   return [chalk.dim(line(head)), ...cells.map((c) => line(c).replace(c[3], BAD.test(c[3]) ? chalk.red(c[3]) : c[3]))];
 }
 
-/** `ok (87)  release …  1.2 s–4.5 s`, then its hosts, wrapped; what went well first, the rest in the fleet's order. */
+/** `ok (87)  release …  1.2 s to 4.5 s`, then its hosts, wrapped; blocks of a kind in the fleet's order. */
 function grouped(rows: HostRow[], columns: number): string[] {
   const roles = new Set(rows.map((r) => r.role)).size > 1;
   const groups = new Map<string, HostRow[]>();
@@ -40,9 +40,10 @@ function grouped(rows: HostRow[], columns: number): string[] {
     if (group) group.push(r);
     else groups.set(key, [r]);
   }
-  const ok = [...groups.values()].filter((g) => g[0].result === 'ok');
-  const rest = [...groups.values()].filter((g) => g[0].result !== 'ok');
-  return [...ok, ...rest].flatMap((g) => {
+  // What went well, then where it failed (the cause), then what that made of the others.
+  const rank = (result: string) => (result === 'ok' ? 0 : /^(failed|connection lost)/.test(result) ? 1 : 2);
+  const ordered = [...groups.values()].sort((a, b) => rank(a[0].result) - rank(b[0].result));
+  return ordered.flatMap((g) => {
     const { result, release, role } = g[0];
     const times = g.map((r) => r.ms);
     const [least, most] = [Math.min(...times), Math.max(...times)];

@@ -45,20 +45,20 @@ test('up to 20 hosts: a row per host, as before', () => {
   );
 });
 
-test('past 20 hosts: a block per result and release, what went well first, the hosts wrapped', () => {
+test('past 20 hosts: a block per result and release, what went well first, then what failed, the hosts wrapped', () => {
   const table = plain(
     hostTable(
       rows(100, (i) =>
         i % 25 === 3
           ? { result: 'failed at "build release x: its environment"', release: OLD }
-          : i >= 90
+          : i >= 90 || i === 0
             ? { result: 'not switched (the run failed on ubuntu@10.0.0.4)', release: OLD }
             : {},
       ),
       80,
     ),
   );
-  assert.equal(table[0], `  ok (86)  release ${NEW}  1.0 s to 9.9 s`);
+  assert.equal(table[0], `  ok (85)  release ${NEW}  1.1 s to 9.9 s`);
   const ok = table.slice(
     1,
     table.findIndex((l, i) => i > 0 && !l.startsWith('    ')),
@@ -67,14 +67,15 @@ test('past 20 hosts: a block per result and release, what went well first, the h
     ok.every((l) => l.length <= 76 + 4),
     'wrapped to the width',
   );
-  assert.equal(ok.join(' ').split(', ').length, 86, 'every host named once');
-  assert.match(ok[0], /^ {4}ubuntu@10\.0\.0\.1, ubuntu@10\.0\.0\.2, ubuntu@10\.0\.0\.3, ubuntu@10\.0\.0\.5,/);
+  assert.equal(ok.join(' ').split(', ').length, 85, 'every host named once');
+  assert.match(ok[0], /^ {4}ubuntu@10\.0\.0\.2, ubuntu@10\.0\.0\.3, ubuntu@10\.0\.0\.5, ubuntu@10\.0\.0\.6,/);
   const failed = table.findIndex((l) => l.startsWith('  failed'));
   assert.equal(table[failed], `  failed at "build release x: its environment" (4)  release ${OLD}  1.3 s to 8.8 s`);
   assert.equal(table[failed + 1], '    ubuntu@10.0.0.4, ubuntu@10.0.0.29, ubuntu@10.0.0.54, ubuntu@10.0.0.79');
   const rest = table.findIndex((l) => l.startsWith('  not switched'));
-  assert.equal(rest, failed + 2, 'the blocks in the order of their first host');
-  assert.match(table[rest], /^ {2}not switched \(the run failed on ubuntu@10\.0\.0\.4\) \(10\) {2}release /);
+  assert.equal(failed, ok.length + 1, 'what failed right after what went well');
+  assert.equal(rest, failed + 2, 'then what that made of the others');
+  assert.match(table[rest], /^ {2}not switched \(the run failed on ubuntu@10\.0\.0\.4\) \(11\) {2}release /);
   assert.doesNotMatch(table.join('\n'), /role/, 'one role: not said');
 });
 
