@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a fresh Debian 12 machine (as root):
-# the testbed's Debian packages, the npm packages, the compiled CLI and the test-host images.
+# the testbed's Debian packages, the npm packages, the compiled CLI and the test-host images
+# (Debian 12, and Debian 13's base).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -18,5 +19,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
-echo "prepare: test-host images (first time: about 80 s)"
-bash test/testbed/testbed.sh images
+echo "prepare: test-host images (first time: about 80 s, and 2-4 min more for Debian 13's)"
+# Debian 12's base, ready and db; Debian 13's base for test/e2e/debian13.test.ts (a bare host).
+bash test/testbed/testbed.sh images base ready db base-trixie

@@ -12,6 +12,7 @@ const LONGEST_FIRST = [
   'test/reliability/setup-interrupted.test.ts',
   'test/reliability/trust-boundary.test.ts',
   'test/e2e/sources.test.ts',
+  'test/e2e/debian13.test.ts',
   'test/reliability/network-drop.test.ts',
   'test/e2e/fleet-five.test.ts',
   'test/reliability/secrets.test.ts',

@@ -2,6 +2,7 @@
 //
 //   import { bootHost, bootGitServer, stopAll, TESTBED_KEY } from '../testbed/index.ts';
 //   const host = await bootHost('ready');           // real Debian 12, ssh root@host.ip
+//   const trixie = await bootHost('ready-trixie');  // the same on Debian 13
 //   after(stopAll);
 //   await host.reboot({ hard: true });              // faults: reboot, link, blockSsh, smallFs
 //
@@ -17,8 +18,19 @@ export const TESTBED_SCRIPT: string = fileURLToPath(new URL('./testbed.sh', impo
 /** Private key (no passphrase) accepted by root@ and ubuntu@ on every host. */
 export const TESTBED_KEY: string = `${process.env.DEPLOY_TESTBED_CACHE ?? '/var/cache/deploy-testbed'}/id_ed25519`;
 
-/** base: debootstrap + ssh, sudo; ready: + nginx, supervisor, Django, Flask, gunicorn, psycopg2, pip, logrotate; db: ready + PostgreSQL. */
-export type Image = 'base' | 'ready' | 'db';
+/**
+ * base: debootstrap + ssh, sudo; ready: + nginx, supervisor, Django, Flask, gunicorn, psycopg2, pip, logrotate,
+ * certbot, pebble; db: ready + PostgreSQL. All Debian 12 (bookworm); `-trixie` ones the same on Debian 13.
+ */
+export type Image = 'base' | 'ready' | 'db' | 'base-trixie' | 'ready-trixie' | 'db-trixie';
+
+/** The Debian release a host runs. */
+export type Suite = 'bookworm' | 'trixie';
+
+/** The image of this kind for a Debian release: imageFor('ready', 'trixie') is 'ready-trixie'. */
+export function imageFor(kind: 'base' | 'ready' | 'db', suite: Suite = 'bookworm'): Image {
+  return suite === 'bookworm' ? kind : `${kind}-${suite}`;
+}
 
 export interface ExecResult {
   code: number;
@@ -75,7 +87,8 @@ export interface GitServer extends Host {
 const live = new Set<string>();
 let counter = 0;
 let handlersInstalled = false;
-let imagesReady: Promise<void> | undefined;
+/** Image builds asked for by this process, by the images' names ('' for the default set). */
+const imagesReady = new Map<string, Promise<void>>();
 
 function testbed(args: string[], opts: { stderrToParent?: boolean } = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
@@ -142,19 +155,28 @@ function hostName(prefix?: string): string {
   return `${base}-${++counter}`;
 }
 
-/** Build the base and ready images if they are not cached yet (minutes, once per machine). */
-export function ensureImages(): Promise<void> {
-  imagesReady ??= (async () => {
-    await testbedOk(['images'], { stderrToParent: true });
-    await testbedOk(['reap']); // hosts left by SIGKILLed test processes
-  })();
-  imagesReady.catch(() => (imagesReady = undefined));
-  return imagesReady;
+/**
+ * Build images if they are not cached yet (minutes, once per machine): by default the Debian 12
+ * ones (base, ready, db); name others to have them too, e.g. ensureImages(['ready-trixie']).
+ */
+export function ensureImages(images: Image[] = []): Promise<void> {
+  const key = images.join(' ');
+  let ready = imagesReady.get(key);
+  if (!ready) {
+    ready = (async () => {
+      if (key) await ensureImages(); // the defaults, and the reaping
+      await testbedOk(['images', ...images], { stderrToParent: true });
+      if (!key) await testbedOk(['reap']); // hosts left by SIGKILLed test processes
+    })();
+    imagesReady.set(key, ready);
+    ready.catch(() => imagesReady.delete(key));
+  }
+  return ready;
 }
 
 /** Boot a fresh host from an image (about 1 s once the images exist). */
 export async function bootHost(image: Image = 'ready', prefix?: string): Promise<Host> {
-  await ensureImages();
+  await ensureImages(image.includes('-') ? [image] : []);
   installHandlers();
   const name = hostName(prefix);
   live.add(name);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# testbed.sh - real Debian 12 test hosts (systemd-nspawn containers) for the
-# deploy tool's end-to-end tests.  Needs root.  See README.md beside this file.
+# testbed.sh - real Debian 12 (bookworm) and 13 (trixie) test hosts (systemd-nspawn
+# containers) for the deploy tool's end-to-end tests.  Needs root.  See README.md beside this file.
 #
-#   testbed.sh images                    build (once, cached) the base and ready images
-#   testbed.sh up NAME [base|ready|db]   boot a host, print its IP (db: ready + PostgreSQL)
+#   testbed.sh images [IMAGE...]         build (once, cached) these images (default: base ready db)
+#   testbed.sh up NAME [IMAGE]           boot a host, print its IP (default image: ready)
+#        IMAGE: base, ready, db (ready + PostgreSQL): Debian 12; base-trixie, ready-trixie,
+#        db-trixie: the same on Debian 13
 #   testbed.sh down NAME...              stop hosts (idempotent)
 #   testbed.sh down-all                  stop every host and clear leftovers of crashed runs
 #   testbed.sh reap                      stop hosts whose owner process (DEPLOY_TESTBED_OWNER) died
@@ -34,7 +36,10 @@ readonly NET_PREFIX=10.213
 readonly NET=$NET_PREFIX.0.0/16
 # Where traffic to a testbed address goes while that host's veth is down.
 readonly SINK=dtsink0 SINK_PEER=dtsink1
-readonly SUITE=bookworm
+# Debian releases: an image NAME is Debian 12 (bookworm), NAME-trixie is Debian 13.
+readonly DEFAULT_SUITE=bookworm OTHER_SUITES=(trixie)
+readonly IMAGES=(base ready db base-trixie ready-trixie db-trixie)
+readonly DEFAULT_IMAGES=(base ready db)
 # Bump when the image recipe changes: cached images of another version are rebuilt.
 readonly IMAGE_VERSION=7
 readonly BASE_PACKAGES=openssh-server,systemd,systemd-sysv,dbus,iproute2,sudo,ca-certificates,curl,libnss-myhostname
@@ -202,18 +207,44 @@ build_cleanup() {
   umount -l "$BUILD_DIR/proc" 2>/dev/null || true
 }
 
+# image_suite IMAGE: the Debian release an image is built from (ready-trixie: trixie).
+image_suite() {
+  local suite
+  for suite in "${OTHER_SUITES[@]}"; do
+    [[ $1 == *-"$suite" ]] && { printf '%s\n' "$suite"; return; }
+  done
+  printf '%s\n' "$DEFAULT_SUITE"
+}
+
+# image_kind IMAGE: base, ready or db.
+image_kind() { printf '%s\n' "${1%%-*}"; }
+
+# image_of KIND SUITE: the image name (ready + trixie: ready-trixie; ready + bookworm: ready).
+image_of() {
+  if [[ $2 == "$DEFAULT_SUITE" ]]; then printf '%s\n' "$1"; else printf '%s-%s\n' "$1" "$2"; fi
+}
+
+valid_image() {
+  local i
+  for i in "${IMAGES[@]}"; do [[ $1 == "$i" ]] && return 0; done
+  die "image must be one of ${IMAGES[*]}, not '$1'"
+}
+
 build_base() {
-  local dir=$CACHE/base.tmp mirror pub
+  local name=$1 suite dir=$CACHE/$1.tmp mirror pub
+  suite=$(image_suite "$name")
   remove_tree "$dir"
   mirror=$(mirror)
-  log "building image 'base' from $mirror (about 90 s; log: $CACHE/build.log)"
+  log "building image '$name' (Debian $suite) from $mirror (about 90 s; log: $CACHE/build.log)"
   BUILD_DIR=$dir
-  debootstrap --variant=minbase --include="$BASE_PACKAGES" "$SUITE" "$dir" "$mirror" \
+  debootstrap --variant=minbase --include="$BASE_PACKAGES" "$suite" "$dir" "$mirror" \
     >>"$CACHE/build.log" 2>&1 || { tail -n 30 "$CACHE/build.log" >&2; die "debootstrap failed"; }
   chroot_prepare "$dir"
-  # same sources as this machine (main, updates, security) when it uses deb822 sources
+  # same sources as this machine (main, updates, security) when it uses deb822 sources, for
+  # the image's release: bookworm, bookworm-updates, bookworm-security become trixie...
   if [[ -r /etc/apt/sources.list.d/debian.sources ]]; then
-    cp /etc/apt/sources.list.d/debian.sources "$dir/etc/apt/sources.list.d/debian.sources"
+    sed -E "/^Suites:/s/\b(bookworm|trixie)(-[a-z]+)?\b/$suite\2/g" /etc/apt/sources.list.d/debian.sources \
+      >"$dir/etc/apt/sources.list.d/debian.sources"
     rm -f "$dir/etc/apt/sources.list"
   fi
   chroot "$dir" useradd -m -s /bin/bash ubuntu
@@ -233,39 +264,41 @@ build_base() {
   printf 'UseDNS no\nMaxStartups 200:30:400\n' >"$dir/etc/ssh/sshd_config.d/testbed.conf"
   chroot_finish "$dir"
   BUILD_DIR=
-  install_image base "$dir"
-  rm -f "$CACHE/ready.complete"
-  image_stamp >"$CACHE/base.complete"
+  install_image "$name" "$dir"
+  rm -f "$CACHE/$(image_of ready "$suite").complete"
+  image_stamp "$name" >"$CACHE/$name.complete"
 }
 
 build_ready() {
-  local dir=$CACHE/ready.tmp
+  local name=$1 suite dir=$CACHE/$1.tmp
+  suite=$(image_suite "$name")
   remove_tree "$dir"
-  log "building image 'ready' (a couple of minutes; log: $CACHE/build.log)"
-  cp -a --reflink=auto "$CACHE/base" "$dir"
+  log "building image '$name' (a couple of minutes; log: $CACHE/build.log)"
+  cp -a --reflink=auto "$CACHE/$(image_of base "$suite")" "$dir"
   BUILD_DIR=$dir
   chroot_prepare "$dir"
   { chroot "$dir" apt-get update -q &&
     chroot "$dir" apt-get install -y -q "${READY_PACKAGES[@]}"; } \
-    >>"$CACHE/build.log" 2>&1 || { tail -n 30 "$CACHE/build.log" >&2; die "apt-get install failed in image 'ready'"; }
+    >>"$CACHE/build.log" 2>&1 || { tail -n 30 "$CACHE/build.log" >&2; die "apt-get install failed in image '$name'"; }
   chroot "$dir" systemctl enable ssh.service nginx.service supervisor.service >>"$CACHE/build.log" 2>&1
   chroot_finish "$dir"
   BUILD_DIR=
-  install_image ready "$dir"
-  rm -f "$CACHE/db.complete"
-  image_stamp >"$CACHE/ready.complete"
+  install_image "$name" "$dir"
+  rm -f "$CACHE/$(image_of db "$suite").complete"
+  image_stamp "$name" >"$CACHE/$name.complete"
 }
 
 build_db() {
-  local dir=$CACHE/db.tmp
+  local name=$1 suite dir=$CACHE/$1.tmp
+  suite=$(image_suite "$name")
   remove_tree "$dir"
-  log "building image 'db' (PostgreSQL; log: $CACHE/build.log)"
-  cp -a --reflink=auto "$CACHE/ready" "$dir"
+  log "building image '$name' (PostgreSQL; log: $CACHE/build.log)"
+  cp -a --reflink=auto "$CACHE/$(image_of ready "$suite")" "$dir"
   BUILD_DIR=$dir
   chroot_prepare "$dir"
   { chroot "$dir" apt-get update -q &&
     chroot "$dir" apt-get install -y -q "${DB_PACKAGES[@]}"; } \
-    >>"$CACHE/build.log" 2>&1 || { tail -n 30 "$CACHE/build.log" >&2; die "apt-get install failed in image 'db'"; }
+    >>"$CACHE/build.log" 2>&1 || { tail -n 30 "$CACHE/build.log" >&2; die "apt-get install failed in image '$name'"; }
   # Listen on the host's address, and let the test hosts' network in with a password.
   local conf
   conf=$(find "$dir/etc/postgresql" -name postgresql.conf | head -n 1)
@@ -274,49 +307,77 @@ build_db() {
   chroot "$dir" systemctl enable postgresql.service >>"$CACHE/build.log" 2>&1
   chroot_finish "$dir"
   BUILD_DIR=
-  install_image db "$dir"
-  image_stamp >"$CACHE/db.complete"
+  install_image "$name" "$dir"
+  image_stamp "$name" >"$CACHE/$name.complete"
 }
 
-# What a finished image's .complete file holds: recipe version and baked-in key.
-image_stamp() { printf 'v%s %s\n' "$IMAGE_VERSION" "$(cat "$KEY.pub")"; }
+# What a finished image's .complete file holds: recipe version, release (other than
+# bookworm, whose stamps predate trixie images) and baked-in key.
+image_stamp() {
+  local suite
+  suite=$(image_suite "$1")
+  if [[ $suite == "$DEFAULT_SUITE" ]]; then
+    printf 'v%s %s\n' "$IMAGE_VERSION" "$(cat "$KEY.pub")"
+  else
+    printf 'v%s %s %s\n' "$IMAGE_VERSION" "$suite" "$(cat "$KEY.pub")"
+  fi
+}
 
 image_ok() { # image_ok NAME: finished, current recipe, built for the current key
   [[ -s $KEY.pub && -f $CACHE/$1.complete && -d $CACHE/$1 ]] &&
-    [[ $(cat "$CACHE/$1.complete") == "$(image_stamp)" ]]
+    [[ $(cat "$CACHE/$1.complete") == "$(image_stamp "$1")" ]]
 }
 
+# images_ok IMAGE...: every one finished and current.
+images_ok() {
+  local i
+  for i; do image_ok "$i" || return 1; done
+}
+
+# images [IMAGE...]: build the images asked for (default: base, ready and db, Debian 12) and
+# those they are made from (ready-trixie: base-trixie first); cached ones are kept.
 cmd_images() {
   need_root
-  if image_ok base && image_ok ready && image_ok db && [[ ! -d $CACHE/old ]]; then return 0; fi
+  local want=() i kind suite
+  (($# > 0)) || set -- "${DEFAULT_IMAGES[@]}"
+  for i; do
+    valid_image "$i"
+    kind=$(image_kind "$i") suite=$(image_suite "$i")
+    want+=("$(image_of base "$suite")")
+    [[ $kind == base ]] || want+=("$(image_of ready "$suite")")
+    [[ $kind != db ]] || want+=("$(image_of db "$suite")")
+  done
+  # each once, parents first (the order of IMAGES)
+  local order=() w
+  for i in "${IMAGES[@]}"; do
+    for w in "${want[@]}"; do
+      if [[ $w == "$i" ]]; then
+        order+=("$i")
+        break
+      fi
+    done
+  done
+  if images_ok "${order[@]}" && [[ ! -d $CACHE/old ]]; then return 0; fi
   ensure_tools
   mkdir -p "$CACHE"
   exec 8>"$CACHE/.lock"
   flock 8
   ensure_key
   prune_old_images
-  if image_ok base && image_ok ready && image_ok db; then # built by another run meanwhile
+  if images_ok "${order[@]}"; then # built by another run meanwhile
     exec 8>&-
     return 0
   fi
   trap build_cleanup EXIT
   trap 'exit 130' INT TERM HUP
   : >"$CACHE/build.log"
-  local t0=$SECONDS
-  if ! image_ok base; then
-    build_base
-    log "image 'base' built in $((SECONDS - t0)) s"
-  fi
-  t0=$SECONDS
-  if ! image_ok ready; then
-    build_ready
-    log "image 'ready' built in $((SECONDS - t0)) s"
-  fi
-  t0=$SECONDS
-  if ! image_ok db; then
-    build_db
-    log "image 'db' built in $((SECONDS - t0)) s"
-  fi
+  local t0
+  for i in "${order[@]}"; do
+    image_ok "$i" && continue
+    t0=$SECONDS
+    "build_$(image_kind "$i")" "$i"
+    log "image '$i' built in $((SECONDS - t0)) s"
+  done
   trap - EXIT INT TERM HUP
   exec 8>&-
 }
@@ -558,11 +619,11 @@ up_failed() {
 
 cmd_up() {
   need_root
-  [[ $# -ge 1 && $# -le 2 ]] || die "usage: testbed.sh up NAME [base|ready|db]"
+  [[ $# -ge 1 && $# -le 2 ]] || die "usage: testbed.sh up NAME [IMAGE]"
   local name=$1 image=${2:-ready}
   valid_name "$name"
-  [[ $image == base || $image == ready || $image == db ]] || die "image must be base, ready or db, not '$image'"
-  image_ok "$image" || cmd_images
+  valid_image "$image"
+  image_ok "$image" || cmd_images "$image"
   ensure_tools
   mkdir -p "$STATE"
 
