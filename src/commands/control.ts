@@ -2,6 +2,7 @@
 // gunicorn slots) or a [PROCESSES] name; none means all. A restart of web is the same
 // zero-downtime switch as a deploy (the live release starts in the idle slot, is
 // health-checked, gets the traffic), never a cold restart. Each runs under the fleet's lock.
+import { hostsLogged } from '../fleet/select.js';
 import chalk from 'chalk';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import { controlStep, type Action } from '../steps/control.js';
@@ -46,7 +47,7 @@ export async function controlCommand(opts: ControlOptions): Promise<void> {
     operator: lock.by,
     command: opts.action,
     process: opts.process ?? 'all',
-    hosts: s.hosts.map((h) => h.label),
+    hosts: hostsLogged(s.hosts),
   };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {

@@ -1,6 +1,7 @@
 // `deploy <app> deploy [--ref REF] [--force] [--lock-wait S]`: build a new release beside the
 // live one on every host and switch to it only when it is proven good (README "Releases",
 // "Many servers"). What happens across hosts is in src/fleet/.
+import { hostsText, hostsLogged } from '../fleet/select.js';
 import chalk from 'chalk';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import { layout } from '../layout.js';
@@ -45,7 +46,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
       `--maintenance needs maintenance = auto in ${s.app}'s [DEPLOY] settings`,
       'Set maintenance = auto (a deploy may then put the maintenance page up while it migrates), or deploy without --maintenance.',
     );
-  const hosts = s.hosts.map((h) => h.label).join(', ');
+  const hosts = hostsText(s.hosts);
   const what = opts.ref ?? s.branch ?? "the repository's default branch";
   const during = opts.maintenance
     ? ' The maintenance page goes up while it migrates, until the new release is live.'
@@ -65,7 +66,7 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
     operator: lock.by,
     command: 'deploy',
     ref: opts.ref ?? s.branch ?? 'HEAD',
-    hosts: s.hosts.map((h) => h.label),
+    hosts: hostsLogged(s.hosts),
     ...(opts.maintenance ? { maintenance: true } : {}),
   };
   // The page this run puts up names its run: it takes down only its own, never one put up by hand.
@@ -134,7 +135,7 @@ async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
   // 4. start in the idle slots and prove it answers; 5. switch (all at once, or batch by batch)
   await goLive(fleet, { release: name, liveSlots: fleet.runs.map((run) => liveSlot.get(run)!), state });
   const slot = fleet.runs.length === 1 && fleet.runs[0].started ? `, slot ${fleet.runs[0].started}` : '';
-  const live = fleet.leftBehind.length ? fleet.runs.map((run) => run.ex.host.label).join(', ') : r.hosts;
+  const live = fleet.leftBehind.length ? hostsText(fleet.runs.map((run) => run.ex.host)) : r.hosts;
   reporter.info(
     chalk.green(`${name} is live on ${live}`) +
       chalk.dim(` (${resolved.ref} ${resolved.commit.slice(0, 8)}${slot}; ${layout(s).current})`),

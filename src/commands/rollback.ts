@@ -1,5 +1,6 @@
 // `deploy <app> rollback [current|<release>]`: back to a kept release. Nothing is rebuilt:
 // the release and its environment boot in the idle slot, are health-checked, switched to.
+import { hostsText, hostsLogged } from '../fleet/select.js';
 import chalk from 'chalk';
 import { startSession, type GlobalOptions } from '../session.js';
 import * as D from '../steps/deploy.js';
@@ -53,7 +54,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   if (opts.target !== undefined) checkReleaseName(opts.target, opts.app);
   const session = startSession(opts.app, 'rollback', opts);
   const { settings: s, asker, reporter } = session;
-  const hosts = s.hosts.map((h) => h.label).join(', ');
+  const hosts = hostsText(s.hosts);
   const lock = newLock(`rollback ${opts.target ?? ''}`.trim());
   // The fleet's primary is locked too when --hosts leaves it out: runs on parts of the fleet wait for each other.
   const fleet = await Fleet.connect(session, { withPrimary: true });
@@ -62,7 +63,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
     operator: lock.by,
     command: 'rollback',
     target: opts.target ?? 'previous',
-    hosts: s.hosts.map((h) => h.label),
+    hosts: hostsLogged(s.hosts),
   };
   try {
     await withCleanup(fleet, lock, log, false, async (state) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostsText } from '../fleet/select.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
@@ -75,7 +76,7 @@ function parseLive(text: string | undefined): LiveRelease | undefined {
 export async function setupCommand(opts: SetupOptions): Promise<void> {
   const session = startSession(opts.app, 'setup', opts);
   const { settings: s, asker, reporter } = session;
-  const hosts = s.hosts.map((h) => h.label).join(', ');
+  const hosts = hostsText(s.hosts);
   const deps = opts.dependencies ? 'with system packages' : 'without system packages (--dependencies=no)';
   if (!(await asker.confirm(`Set up ${s.app} on ${hosts} ${deps}?`))) return reporter.info('Nothing done.');
   // Questions first, all at once: the hosts then work unattended, side by side.

@@ -1,6 +1,7 @@
 // When a release operation stops early (a failure, a signal): every host this run locked is
 // cleaned up, and each says what it really serves.
 import chalk from 'chalk';
+import pLimit from 'p-limit';
 import { runsProcesses, writeProcessPrograms } from '../steps/processes.js';
 import { LockedError, RemoteCommandError } from '../errors.js';
 import { describeLock } from '../lock-holder.js';
@@ -135,7 +136,9 @@ export async function withCleanup<T>(
       const elsewhere = err instanceof RemoteCommandError && err.host !== r.ex.host.label;
       r.outcome = `switched, then the run failed${elsewhere ? ` on ${err.host}` : ''}`;
     }
-    await Promise.all(fleet.all.filter((r) => r.locked).map((r) => cleanUp(fleet, r, lock.token, entry)));
+    // At most `parallel` at once, as every other phase (a fleet of hundreds cleans up in turn).
+    const limit = pLimit(session.settings.parallel);
+    await Promise.all(fleet.all.filter((r) => r.locked).map((r) => limit(() => cleanUp(fleet, r, lock.token, entry))));
     for (const r of finished)
       reporter.info(chalk.yellow(`${r.ex.host.label}: ${r.target} is live (it switched before the failure)`));
     if (failure instanceof ConnectionLostError)

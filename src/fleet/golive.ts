@@ -27,6 +27,7 @@ import { runsProcesses } from '../steps/processes.js';
 import type { RunState } from './run-state.js';
 import { failedOn, isWeb, type Fleet, type HostRun } from './fleet.js';
 import { eachOrLeaveBehind } from './budget.js';
+import { hostsText } from './select.js';
 import { hostsOf } from '../settings/hosts.js';
 import type { HostShare } from '../settings/types.js';
 import { canaryVerdict, canaryWatch, parseWatch } from '../steps/canary.js';
@@ -237,7 +238,8 @@ async function rollOut(
     state.guard.check();
     const names = batch.map((r) => r.ex.host.label).join(', ');
     const watched = i === 0 && canary;
-    fleet.session.reporter.info(watched ? `canary: ${names}` : `batch ${i + 1} of ${groups.length}: ${names}`);
+    const shown = hostsText(batch.map((r) => r.ex.host));
+    fleet.session.reporter.info(watched ? `canary: ${shown}` : `batch ${i + 1} of ${groups.length}: ${shown}`);
     try {
       await start(batch);
       state.guard.check();

@@ -46,3 +46,14 @@ export function outsidePrimary(s: Settings): HostSpec | undefined {
   if (s.hosts.some((h) => h.label === s.primary)) return undefined;
   return (s.fleet ?? s.hosts).find((h) => h.label === s.primary);
 }
+
+/** The hosts as a question or a line names them: each one up to ten, past that their number and the first three. */
+export function hostsText(hosts: HostSpec[]): string {
+  const labels = hosts.map((h) => h.label);
+  return labels.length <= 10 ? labels.join(', ') : `${labels.length} hosts (${labels.slice(0, 3).join(', ')}, …)`;
+}
+
+/** The hosts as a deploy log line records them: each one up to twenty, past that their number (every host's line carries it). */
+export function hostsLogged(hosts: HostSpec[]): string[] | number {
+  return hosts.length <= 20 ? hosts.map((h) => h.label) : hosts.length;
+}

@@ -77,7 +77,7 @@ test('deploy_health_check prints the status once the slot answers', async () => 
   try {
     const r = bash(
       String(
-        sh`deploy_health_check 20 ${`http://127.0.0.1:${port}/`} ${join(root, 'no.log')} -H ${'Host: example.org'}`,
+        sh`deploy_health_check 60 ${`http://127.0.0.1:${port}/`} ${join(root, 'no.log')} -H ${'Host: example.org'}`,
       ),
     );
     assert.equal(r.status, 0, r.stderr);
