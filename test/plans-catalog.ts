@@ -139,7 +139,7 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
       SW.abortRequest(s, 'TOKEN'),
       D.switchOver(s, go(NEW, 'deploy')),
       D.switchBatch(s, go(NEW, 'deploy')),
-      canaryWatch(s, 60),
+      canaryWatch(s, 60, '1796439600'),
       D.revertBatch(s, 'a'),
       D.finishSwitch(s, go(NEW, 'deploy')),
       D.abandon(s, { release: NEW, slot: 'b', token: 'TOKEN', log: {}, page: true }),

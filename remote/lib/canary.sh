@@ -32,12 +32,11 @@ deploy_access_counts() {
     }
     END { print requests + 0, errors + 0 }'
 }
-# deploy_canary_watch APP SECONDS PROJECT URL CURL_ARG...: for SECONDS, check URL through nginx every two seconds (failing twice in a row ends the watch); print "health ok" or why not, then "before R E" and "during R E": requests and 5xx in APP's access log in as long before the watch, and during it.
+# deploy_canary_watch APP SECONDS SINCE PROJECT URL CURL_ARG...: for SECONDS, check URL through nginx every two seconds (failing twice in a row ends the watch); print "health ok" or why not, then "before R E" and "during R E": requests and 5xx in APP's access log from the switch at epoch second SINCE to the watch's end, and in as long before the switch.
 deploy_canary_watch() {
-  local app=$1 wait=$2 start end failed=0 why='' log
-  shift 2
-  start=$(date +%s)
-  end=$((start + wait))
+  local app=$1 wait=$2 since=$3 end failed=0 why='' log
+  shift 3
+  end=$(($(date +%s) + wait))
   while [ "$(date +%s)" -lt "$end" ]; do
     if why=$(deploy_check_through_nginx "$@" -A deploy-canary 2>&1 >/dev/null); then
       failed=0
@@ -52,6 +51,6 @@ deploy_canary_watch() {
   # nginx writes a request's line when it ends: a moment for the last ones.
   sleep 1
   log=$(__ctl "$app" access-log)
-  echo "before $(printf '%s\n' "$log" | deploy_access_counts $((start - (end - start))) "$start")"
-  echo "during $(printf '%s\n' "$log" | deploy_access_counts "$start" "$end")"
+  echo "before $(printf '%s\n' "$log" | deploy_access_counts $((since - (end - since))) "$since")"
+  echo "during $(printf '%s\n' "$log" | deploy_access_counts "$since" "$end")"
 }

@@ -25,6 +25,8 @@ export interface HostRun {
   target?: string;
   /** The switch went through on this host (its lock released with it, or at the end of a rollout). */
   switched?: boolean;
+  /** A rolling batch's switch: the host's clock then (epoch seconds), where a canary's watch counts from. */
+  switchedAt?: string;
   /** deploy --maintenance: this run may put its maintenance page up here (it takes it down however the run ends). */
   page?: boolean;
   /** The host's connection was lost: what it did last, and what it serves, are unknown. */

@@ -198,7 +198,10 @@ async function watchCanary(fleet: Fleet, runs: HostRun[], canary: NonNullable<Se
   const { reporter } = fleet.session;
   const names = runs.map((r) => r.ex.host.label).join(', ');
   reporter.info(`canary ${names}: live; watching it for ${canary.waitS} s before the other hosts follow`);
-  const results = await fleet.each((run) => run.ex.run(canaryWatch(fleet.settings, canary.waitS)), runs);
+  const results = await fleet.each(
+    (run) => run.ex.run(canaryWatch(fleet.settings, canary.waitS, run.switchedAt ?? '')),
+    runs,
+  );
   const watched = results.flatMap((res, i) => parseWatch(runs[i].ex.host.label, res) ?? []);
   if (watched.length < runs.length) return;
   const verdict = canaryVerdict(watched, canary.max5xxPercent);
@@ -245,7 +248,7 @@ async function rollOut(
       state.guard.check();
       await fleet.each(
         async (run) => {
-          await run.ex.run(switchBatch(s, plan(run)));
+          run.switchedAt = (await run.ex.run(switchBatch(s, plan(run)))).values.switched_at;
           run.switched = true;
         },
         batch.filter((r) => !r.behind),

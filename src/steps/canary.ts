@@ -7,10 +7,11 @@ import type { Settings } from '../settings/types.js';
 import { sh } from '../shell.js';
 import { siteUrl } from './slots.js';
 
-export function canaryWatch(s: Settings, seconds: number): Step {
+/** The watch of one canary host, whose switch was at epoch second `since` (its clock: switchBatch's switched_at). */
+export function canaryWatch(s: Settings, seconds: number, since: string): Step {
   const { curlArgs, url } = siteUrl(s);
   return step('canary', `watch the canary for ${seconds} s (health path, 5xx answers)`, [
-    value('canary', sh`deploy_canary_watch ${s.project} ${seconds} ${s.project} ${url} ${curlArgs}`),
+    value('canary', sh`deploy_canary_watch ${s.project} ${seconds} ${since} ${s.project} ${url} ${curlArgs}`),
   ]);
 }
 

@@ -2,7 +2,7 @@
 // gunicorn slot, health-check, switch (steps/switch.ts), stop the old slot, prune.
 // Round trips per host: a deploy 3 (4 with several hosts), a rollback 2 (3), a no-op 2.
 import { createHash } from 'node:crypto';
-import { step, type Command, type Step, type StepResult } from '../plan.js';
+import { step, value, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { Secret, sh, type Sh } from '../shell.js';
@@ -359,6 +359,8 @@ export function verifyThroughNginx(s: Settings): Command {
 export function switchBatch(s: Settings, g: GoLive): Step {
   return step('switch', `switch traffic to ${g.release}, check through nginx`, [
     ...switchTo(s, g.slot),
+    // The server's clock at its switch: a canary's watch counts the answers before and after it.
+    value('switched_at', sh`date +%s`),
     verifyThroughNginx(s),
   ]);
 }

@@ -49,13 +49,13 @@ test('deploy_canary_watch: the health path twice failing ends the watch; the cou
     functions: `__ctl() { [ "$2" = access-log ] && cat "$D/access.log"; }\nsleep() { :; }\ndate() { local t; t=$(cat "$D/clock"); echo $((t + 2)) >"$D/clock"; echo "$t"; }\n`,
   };
   const good = runLibrary(
-    `echo ${now} >"$D/clock"; deploy_check_through_nginx() { echo 200; }; deploy_canary_watch demo 4 demo http://127.0.0.1/ -H "Host: x"`,
+    `echo ${now} >"$D/clock"; deploy_check_through_nginx() { echo 200; }; deploy_canary_watch demo 4 ${now} demo http://127.0.0.1/ -H "Host: x"`,
     common,
   );
   assert.equal(good.status, 0, good.stderr);
   assert.deepEqual(good.stdout.split('\n'), ['health ok', 'before 2 1', 'during 2 1']);
   const bad = runLibrary(
-    `echo ${now} >"$D/clock"; deploy_check_through_nginx() { echo "through nginx, $2 answered 502" >&2; return 1; }; deploy_canary_watch demo 60 demo http://127.0.0.1/`,
+    `echo ${now} >"$D/clock"; deploy_check_through_nginx() { echo "through nginx, $2 answered 502" >&2; return 1; }; deploy_canary_watch demo 60 ${now} demo http://127.0.0.1/`,
     common,
   );
   assert.equal(bad.status, 0, bad.stderr);

@@ -2077,6 +2077,9 @@ __begin 2
 ) </dev/null
 __DEPLOY_EOF_4389373e55fe
 __begin 3
+{ date +%s
+} </dev/null
+__begin 4
 { deploy_check_through_nginx blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
 } </dev/null
 
@@ -2084,7 +2087,7 @@ __begin 3
 # step: canary
 __step=canary
 __begin 1
-{ deploy_canary_watch blog 60 blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
+{ deploy_canary_watch blog 60 1796439600 blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
 } </dev/null
 
 # ---- back to the previous release [revert, bash -s]

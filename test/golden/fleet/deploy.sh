@@ -2316,6 +2316,9 @@ __begin 2
 ) </dev/null
 __DEPLOY_EOF_19596e71b1d1
 __begin 3
+{ date +%s
+} </dev/null
+__begin 4
 { deploy_check_through_nginx shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
 } </dev/null
 
@@ -2323,7 +2326,7 @@ __begin 3
 # step: canary
 __step=canary
 __begin 1
-{ deploy_canary_watch shop 60 shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
+{ deploy_canary_watch shop 60 1796439600 shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
 } </dev/null
 
 # ---- back to the previous release [revert, sudo -n bash -s]

@@ -1915,6 +1915,9 @@ __begin 2
 ) </dev/null
 __DEPLOY_EOF_06dfb6e41c17
 __begin 3
+{ date +%s
+} </dev/null
+__begin 4
 { deploy_check_through_nginx NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
 } </dev/null
 
@@ -1922,7 +1925,7 @@ __begin 3
 # step: canary
 __step=canary
 __begin 1
-{ deploy_canary_watch NOME_APP 60 NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
+{ deploy_canary_watch NOME_APP 60 1796439600 NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
 } </dev/null
 
 # ---- back to the previous release [revert, sudo -n bash -s]
