@@ -74,15 +74,10 @@ export async function eachOrLeaveBehind(
   fn: (run: HostRun) => Promise<unknown>,
   runs: HostRun[] = fleet.runs,
 ): Promise<void> {
-  const results = await Promise.allSettled(
-    runs.map((run) =>
-      fleet.each(fn, [run]).then(
-        () => undefined,
-        (err: unknown) => ({ run, err }),
-      ),
-    ),
+  const results = await fleet.settle(fn, runs);
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [{ run: runs[i], err: r.reason as unknown }] : [],
   );
-  const failed = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
   if (!failed.length) return;
   const left = fleet.leftBehind.length + failed.length;
   const tolerable =

@@ -94,6 +94,12 @@ export async function withCleanup<T>(
 ): Promise<T> {
   const { session } = fleet;
   const { reporter } = session;
+  const failedEntry = (err: unknown) => ({
+    ...log,
+    result: 'failed',
+    failed_step: failedStep(err),
+    duration_s: Math.round((performance.now() - session.started) / 100) / 10,
+  });
   const state: RunState = {
     guard: undefined as unknown as InterruptGuard,
     switching: false,
@@ -104,12 +110,6 @@ export async function withCleanup<T>(
     prune,
     leaveBehind: (run, err) => cleanUp(fleet, run, lock.token, failedEntry(err)),
   };
-  const failedEntry = (err: unknown) => ({
-    ...log,
-    result: 'failed',
-    failed_step: failedStep(err),
-    duration_s: Math.round((performance.now() - session.started) / 100) / 10,
-  });
   state.guard = guardInterrupts((signal) => askToStop(fleet, state, signal));
   try {
     const result = await body(state);

@@ -172,10 +172,15 @@ export class Fleet {
 
   /** fn on each of `runs` (default: all), at most `parallel` at once; the first error once all are done. */
   async each<T>(fn: (run: HostRun) => Promise<T>, runs: HostRun[] = this.runs): Promise<T[]> {
-    const results = await Promise.allSettled(runs.map((run) => this.limit(() => fn(run)).catch(failedOn(run))));
+    const results = await this.settle(fn, runs);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
     if (failed) throw failed.reason;
     return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+  }
+
+  /** fn on each of `runs`, at most `parallel` at once, every outcome kept (a failing host marked, for the table). */
+  settle<T>(fn: (run: HostRun) => Promise<T>, runs: HostRun[] = this.runs): Promise<PromiseSettledResult<T>[]> {
+    return Promise.allSettled(runs.map((run) => this.limit(() => fn(run)).catch(failedOn(run))));
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
 import { ROOT, settingsFile, version } from './fleet-helpers.ts';
-import { commitVersion, demoRepo, runCli, tempDir } from './helpers.ts';
+import { commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 import { startLoad, STEADY_RATE } from './load.ts';
 
 /** v3's bug: a page that answers 500 (v2 answers 404 there: not a server error). */
@@ -53,10 +53,13 @@ describe('fleets: canary and failure budget', { timeout: 20 * 60_000 }, () => {
       '[HOOKS]\nafter_build = test ! -e /etc/deploy-test-fail-build\n',
     );
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
-    const first = await cli('setup', '--yes', '--dependencies=no');
+    const { first, second } = await setupThroughKeyGate(
+      git,
+      hosts,
+      ['-c', file, 'demo', 'setup', '--yes', '--dependencies=no'],
+      home,
+    );
     assert.equal(first.code, 3, first.output);
-    for (const h of hosts) await git.authorize((await h.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
-    const second = await cli('setup', '--yes', '--dependencies=no');
     assert.equal(second.code, 0, second.output);
     assert.deepEqual(await Promise.all(hosts.map(version)), ['v1', 'v1', 'v1']);
   });

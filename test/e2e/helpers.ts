@@ -109,17 +109,17 @@ export async function httpGet(
   return { status: res.status, body: await res.text(), server: res.headers.get('server') };
 }
 
-/** Run setup, expect the deploy-key gate (exit 3), grant the key, run again. */
+/** Run setup, expect the deploy-key gate (exit 3), grant every host's key, run again. */
 export async function setupThroughKeyGate(
   git: GitServer,
-  host: Host,
+  hosts: Host | Host[],
   args: string[],
   home: string,
 ): Promise<{ first: CliResult; second: CliResult }> {
   const first = await runCli(args, { home });
   if (first.code !== 3) return { first, second: first };
-  const pub = (await host.run('cat /opt/django/.ssh/id_ed25519.pub')).trim();
-  await git.authorize(pub);
+  for (const host of [hosts].flat())
+    await git.authorize((await host.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
   const second = await runCli(args, { home });
   return { first, second };
 }
