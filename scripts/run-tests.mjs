@@ -64,20 +64,27 @@ function runFile(file) {
   });
 }
 
-/** The `not ok` lines of a TAP log with the YAML block under each (its error and where), shortened. */
+/**
+ * The `not ok` lines of a TAP log with the start of the YAML block under each (its error and
+ * where), a few short lines each: CI shows only the log's tail, and one long error (an assertion
+ * quoting a whole command's output) pushed the other failures out of it. A suite's own line
+ * ("1 subtest failed") says nothing its failing subtest does not.
+ */
 function failingBlocks(tap) {
   const lines = tap.split('\n');
   const kept = [];
   for (let i = 0; i < lines.length; i++) {
     if (!/^\s*not ok /.test(lines[i])) continue;
     const block = [lines[i]];
-    for (let j = i + 1; j < lines.length && block.length < 40; j++) {
-      block.push(lines[j]);
+    for (let j = i + 1; j < lines.length && block.length < 14; j++) {
       if (/^\s*\.\.\.$/.test(lines[j])) break;
+      if (/^\s*(---|duration_ms:|type:|code:)/.test(lines[j])) continue;
+      block.push(lines[j]);
     }
-    kept.push(block.map((l) => l.slice(0, 400)).join('\n'));
+    if (block.some((l) => /failureType: 'subtestsFailed'/.test(l))) continue;
+    kept.push(block.map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l)).join('\n'));
   }
-  return kept.length ? kept.join('\n') : lines.slice(-40).join('\n');
+  return kept.length ? kept.join('\n') : lines.slice(-20).join('\n');
 }
 
 const queue = [...files];

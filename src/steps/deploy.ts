@@ -358,9 +358,10 @@ export function verifyThroughNginx(s: Settings): Command {
 /** Rolling deploys: a batch host switches (and is checked through its nginx); its old slot keeps running until the rollout is done. */
 export function switchBatch(s: Settings, g: GoLive): Step {
   return step('switch', `switch traffic to ${g.release}, check through nginx`, [
-    ...switchTo(s, g.slot),
-    // The server's clock at its switch: a canary's watch counts the answers before and after it.
+    // The server's clock just before its switch: a canary's watch counts the answers before and
+    // after it. Read after the switch, a new release's first answers in that second counted as before.
     value('switched_at', sh`date +%s`),
+    ...switchTo(s, g.slot),
     verifyThroughNginx(s),
   ]);
 }
