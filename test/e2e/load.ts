@@ -3,6 +3,7 @@
 import { request, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import assert from 'node:assert/strict';
 
 /** Send the load over HTTPS to port 443: SNI and Host header `servername`, verified against `ca`. */
 export interface LoadTls {
@@ -136,4 +137,21 @@ export function startLoad(
       return stats;
     },
   };
+}
+
+/**
+ * The same load for `seconds` with nothing deployed meanwhile, in the same run: requests that
+ * fail here fail because of the machine (a starved two-core runner), not a deploy, and a test
+ * that saw them could not judge one: it stops and says so rather than pass or blame the tool.
+ */
+export async function controlPeriod(host: string, path: string, ratePerS: number, seconds = 10): Promise<LoadStats> {
+  const load = startLoad(host, path, ratePerS, seconds + 5);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const stats = await load.stop();
+  assert.deepEqual(
+    stats.failures,
+    {},
+    `the control period (the same load for ${seconds} s, no deploy) lost requests of ${stats.sent}: this machine cannot judge a deploy now`,
+  );
+  return stats;
 }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { stopAll } from '../testbed/index.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
-import { STEADY_RATE, startLoad } from '../e2e/load.ts';
+import { STEADY_RATE, controlPeriod, startLoad } from '../e2e/load.ts';
 import { bench, killAt, report, served, snapshotData, statusOf, type Bench } from './helpers.ts';
 
 const WORKERS = Number(process.env.DEPLOY_RELIABILITY_WORKERS ?? 3);
@@ -117,7 +117,9 @@ describe('SIGKILL at every step boundary of deploy and rollback', { timeout: 45 
         const checkData = await snapshotData(b.host);
         // Half the steady rate on each of three hosts: thousands of requests across the kills, at
         // a cost the two-core machine running the rest of the suite can carry.
-        const load = startLoad(b.host.ip, '/', STEADY_RATE / 2, 3600);
+        // The page without its write (a load on SQLite judges SQLite), first with no deploy running.
+        await controlPeriod(b.host.ip, '/version', STEADY_RATE / 2);
+        const load = startLoad(b.host.ip, '/version', STEADY_RATE / 2, 3600);
         const mine = jobs.filter((_, i) => i % benches.length === w);
         // A kill point that fails stops this worker; its error is thrown once the load is stopped.
         const failure = await (async () => {

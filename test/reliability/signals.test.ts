@@ -10,7 +10,7 @@ import { BIN } from '../e2e/helpers.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
 import { bench, report, ROOT, served, snapshotData, statusOf, type Bench } from './helpers.ts';
-import { STEADY_RATE, startLoad } from '../e2e/load.ts';
+import { STEADY_RATE, controlPeriod, startLoad } from '../e2e/load.ts';
 
 /** Deploy `ref`, paused `seconds` before command `n` of start+switch; send `signals` (ms apart) once paused. */
 function deployWithSignals(
@@ -53,7 +53,9 @@ describe('signals during a deploy', { timeout: 15 * 60_000 }, () => {
     const s = loadSettings({ app: 'demo', file: b.file });
     abortAt = D.startNew(s, 'r', 'b').commands.length + 1;
     checkData = await snapshotData(b.host);
-    load = startLoad(b.host.ip, '/', STEADY_RATE, 3600);
+    // The page without its write (a load on SQLite judges SQLite), first with no deploy running.
+    await controlPeriod(b.host.ip, '/version', STEADY_RATE);
+    load = startLoad(b.host.ip, '/version', STEADY_RATE, 3600);
   });
   after(stopAll);
 

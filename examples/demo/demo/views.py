@@ -24,6 +24,11 @@ def home(request):
     return HttpResponse(html)
 
 
+def version(request):
+    """The release's page without the visit it records: a load that judges a deploy, not SQLite."""
+    return HttpResponse(f"<!doctype html>\n<h1>demo app {escape(VERSION)}</h1>\n")
+
+
 def health(request):
     return HttpResponse("ok", content_type="text/plain")
 

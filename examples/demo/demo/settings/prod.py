@@ -76,7 +76,10 @@ def parse_database_url(url):
             raise ImproperlyConfigured(
                 f"sqlite database_url must be absolute (sqlite:////path/to/db.sqlite3), got {url!r}."
             )
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+        # SQLite takes one writer at a time; while a deploy runs two slots (and its migrations)
+        # on one file, a write waits up to 30 s for the lock instead of sqlite3's 5 s, after
+        # which the request would fail with "database is locked".
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"timeout": 30}}
 
     parts = urlsplit(url)
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
