@@ -92,18 +92,20 @@ describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
       process.execPath,
       [BIN, '-c', file, 'demo', 'deploy', '--yes', '--force', '--hosts', hosts[2].ip],
       {
-        env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1:5' },
+        // Paused for 30 s: the run that must find the lock taken starts only once this one holds
+        // it, and on a loaded machine its connections and lock step alone took more than 5 s.
+        env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', DEPLOY_PAUSE_AT: 'build:1:30' },
       },
     );
     const holderDone = new Promise((r) => holder.on('close', r));
     let out = '';
     holder.stdout.on('data', (d) => (out += d));
     holder.stderr.on('data', (d) => (out += d));
-    for (let i = 0; i < 300 && !/paused before/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 1200 && !/paused before/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
     assert.match(out, /paused before/);
     const failing = await cli('demo', 'deploy', '--yes');
     assert.equal(failing.code, 4, 'without --lock-wait: exit 4 at once');
-    const waited = await cli('demo', 'deploy', '--yes', '--lock-wait', '60');
+    const waited = await cli('demo', 'deploy', '--yes', '--lock-wait', '180');
     await holderDone;
     assert.equal(waited.code, 0, waited.output);
     assert.match(waited.output, /waiting for the lock/);
