@@ -8,7 +8,8 @@ export const ROOT = '/opt/django/apps/demo';
 /** The demo app's version as the host's nginx serves it, or what went wrong. */
 export async function version(host: Host): Promise<string> {
   try {
-    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(10000) });
+    // 60 s, as the load's own requests: Django's first page after a setup took over 10 s on a loaded machine.
+    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(60000) });
     return /demo app (\S+)<\/h1>/.exec(await res.text())?.[1] ?? `HTTP ${res.status}`;
   } catch (e) {
     return `error ${(e as Error).message}`;

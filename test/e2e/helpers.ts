@@ -105,7 +105,8 @@ export async function httpGet(
   host: Host,
   path = '/',
 ): Promise<{ status: number; body: string; server: string | null }> {
-  const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(30000) });
+  // 60 s, as the load's own requests: slow on a loaded machine is not down.
+  const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(60000) });
   return { status: res.status, body: await res.text(), server: res.headers.get('server') };
 }
 

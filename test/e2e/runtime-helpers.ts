@@ -104,7 +104,8 @@ export async function runtimeDemo(manager: 'supervisor' | 'systemd'): Promise<Ru
       return (await host.exec(`cat /proc/${pid}/cwd/VERSION`)).stdout.trim();
     },
     page: async () => {
-      const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(10000) });
+      // 60 s, as the load's own requests: slow on a loaded machine is not down.
+      const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(60000) });
       return (await res.text()).match(/demo app (v\w+)/)?.[1];
     },
   } as Runtime;
