@@ -2055,15 +2055,18 @@ __DEPLOY_EOF_366390061a52
 # ---- switch traffic to NEW, check through nginx [switch, bash -s]
 # step: switch
 __step=switch
-__i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4389373e55fe'
+__begin 1
+{ date +%s
+} </dev/null
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b06d9094d114'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_live_slot deploy_follow_current
 __step=switch
-__begin 1
+__begin 2
 if ( test -e /opt/django/apps/blog/slots/live-b
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2072,13 +2075,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 2
+__begin 3
 ( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
-__DEPLOY_EOF_4389373e55fe
-__begin 3
-{ date +%s
-} </dev/null
+__DEPLOY_EOF_b06d9094d114
 __begin 4
 { deploy_check_through_nginx blog https://blog.example.org:443/ -k --resolve blog.example.org:443:127.0.0.1
 } </dev/null

@@ -2294,15 +2294,18 @@ __DEPLOY_EOF_fbb418e6f3be
 # ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
 # step: switch
 __step=switch
-__i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_19596e71b1d1'
+__begin 1
+{ date +%s
+} </dev/null
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a2e51030aebd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_live_slot deploy_follow_current
 __step=switch
-__begin 1
+__begin 2
 if ( test -e /opt/django/apps/shop/slots/live-b
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2311,13 +2314,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 2
+__begin 3
 ( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_19596e71b1d1
-__begin 3
-{ date +%s
-} </dev/null
+__DEPLOY_EOF_a2e51030aebd
 __begin 4
 { deploy_check_through_nginx shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
 } </dev/null

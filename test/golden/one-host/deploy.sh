@@ -1893,15 +1893,18 @@ __DEPLOY_EOF_f1f800586ed8
 # ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
 # step: switch
 __step=switch
-__i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06dfb6e41c17'
+__begin 1
+{ date +%s
+} </dev/null
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b8030fdce772'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_live_slot deploy_follow_current
 __step=switch
-__begin 1
+__begin 2
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1910,13 +1913,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 2
+__begin 3
 ( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
-__DEPLOY_EOF_06dfb6e41c17
-__begin 3
-{ date +%s
-} </dev/null
+__DEPLOY_EOF_b8030fdce772
 __begin 4
 { deploy_check_through_nginx NOME_APP http://127.0.0.1:80/ -H 'Host: 107.22.193.179'
 } </dev/null
