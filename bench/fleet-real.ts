@@ -13,12 +13,12 @@
 // and must serve the expected version: a figure from a broken run is never printed.
 // source = archive from a local work tree: no git server, no deploy keys, no key gate.
 // Prints one JSON line per phase and a summary line; the hosts are always stopped at the end.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootHost, ensureImages, stopAll, TESTBED_KEY, type Host } from '../test/testbed/index.ts';
-import { BIN, ROOT, commitVersion, tempDir } from '../test/e2e/helpers.ts';
+import { BIN, commitVersion, exampleRepo, tempDir } from '../test/e2e/helpers.ts';
 import { startLoad, type LoadStats } from '../test/e2e/load.ts';
 
 const { values: args } = parseArgs({
@@ -67,22 +67,6 @@ async function bootFleet(): Promise<Host[]> {
     process.stderr.write(`booted ${hosts.length} of ${HOSTS} hosts\n`);
   }
   return hosts;
-}
-
-/** examples/flask as a git work tree (VERSION v1, on main): the repository archive mode reads here. */
-function flaskRepo(dir: string): string {
-  const repo = join(dir, 'repo');
-  cpSync(join(ROOT, 'examples', APP), repo, { recursive: true, filter: (src) => !/__pycache__|\.pyc$/.test(src) });
-  writeFileSync(join(repo, 'VERSION'), 'v1\n');
-  const git = (...a: string[]) =>
-    execFileSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...a], {
-      cwd: repo,
-      stdio: 'pipe',
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-qm', 'flask v1');
-  return repo;
 }
 
 /** settings.ini for the Flask app (as test/e2e/flask.test.ts has it), one gunicorn worker per slot; `extra` adds [DEPLOY] lines. */
@@ -234,7 +218,8 @@ async function phase(
 }
 
 async function run(hosts: Host[], dir: string): Promise<Phase[]> {
-  const repo = flaskRepo(dir);
+  // examples/flask as a git work tree (VERSION v1, on main): the repository archive mode reads here.
+  const repo = exampleRepo('flask', 'v1');
   const file = settings(dir, 'settings.ini', repo, hosts);
   const rolling = settings(dir, 'rolling.ini', repo, hosts, `batch_size = ${args.batch}\n`);
   const next = (v: string) => commitVersion(repo, v);

@@ -2,8 +2,7 @@
 // judged by what the server really shows (its nginx, its processes, its files).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   bootGitServer,
@@ -14,27 +13,11 @@ import {
   type GitServer,
   type Host,
 } from '../testbed/index.ts';
-import { cleanup, commitVersion, ROOT as REPO_ROOT, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
+import { cleanup, commitVersion, exampleRepo, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 
 const APP = 'flask';
 const ROOT = `/opt/django/apps/${APP}`;
 const SERVER_NAME = 'flask.example.test';
-
-/** examples/flask as a git work tree, its VERSION set, committed on main. */
-function flaskRepo(version: string): string {
-  const dir = tempDir('deploy-flask-repo-');
-  cpSync(join(REPO_ROOT, 'examples', APP), dir, { recursive: true, filter: (src) => !/__pycache__|\.pyc$/.test(src) });
-  writeFileSync(join(dir, 'VERSION'), `${version}\n`);
-  const git = (...a: string[]) =>
-    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], {
-      cwd: dir,
-      stdio: 'pipe',
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-qm', `flask ${version}`);
-  return dir;
-}
 
 describe('a plain WSGI (Flask) app: setup, deploy, rollback', { timeout: 10 * 60_000 }, () => {
   let git: GitServer;
@@ -61,7 +44,7 @@ describe('a plain WSGI (Flask) app: setup, deploy, rollback', { timeout: 10 * 60
     await ensureImages();
     [git, host] = await Promise.all([bootGitServer(), bootHost('ready')]);
     const url = await git.createRepo(APP);
-    repo = flaskRepo('v1');
+    repo = exampleRepo('flask', 'v1');
     assert.ok(!existsSync(join(repo, 'requirements.txt')), 'nothing to fetch from PyPI');
     assert.ok(!existsSync(join(repo, 'manage.py')), 'not a Django project');
     await git.push(APP, repo);

@@ -2,14 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TESTBED_KEY, type Host } from '../testbed/index.ts';
+import { ANSWER_WAIT_MS } from './load.ts';
 
 export const ROOT = '/opt/django/apps/demo';
 
 /** The demo app's version as the host's nginx serves it, or what went wrong. */
 export async function version(host: Host): Promise<string> {
   try {
-    // 60 s, as the load's own requests: Django's first page after a setup took over 10 s on a loaded machine.
-    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(60000) });
+    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
     return /demo app (\S+)<\/h1>/.exec(await res.text())?.[1] ?? `HTTP ${res.status}`;
   } catch (e) {
     return `error ${(e as Error).message}`;

@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ANSWER_WAIT_MS } from './load.ts';
 import { TESTBED_KEY, bootGitServer, bootHost, ensureImages, type Host, type GitServer } from '../testbed/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,30 +42,36 @@ export function runCli(
   });
 }
 
-/** The example app as a git work tree, its VERSION set, committed on main. */
-export function demoRepo(version = 'v1'): string {
-  const dir = tempDir('deploy-demo-repo-');
-  cpSync(join(ROOT, 'examples', 'demo'), dir, { recursive: true });
-  writeFileSync(join(dir, 'VERSION'), `${version}\n`);
-  const git = (...a: string[]) =>
+/** git in `dir`, as a test author (no identity is configured on a fresh machine). */
+function gitIn(dir: string): (...args: string[]) => Buffer {
+  return (...a) =>
     execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], {
       cwd: dir,
       stdio: 'pipe',
     });
+}
+
+/** examples/<app> as a git work tree (without Python's caches), its VERSION set, committed on main. */
+export function exampleRepo(app: 'demo' | 'flask', version = 'v1'): string {
+  const dir = tempDir(`deploy-${app}-repo-`);
+  cpSync(join(ROOT, 'examples', app), dir, { recursive: true, filter: (src) => !/__pycache__|\.pyc$/.test(src) });
+  writeFileSync(join(dir, 'VERSION'), `${version}\n`);
+  const git = gitIn(dir);
   git('init', '-q', '-b', 'main');
   git('add', '-A');
-  git('commit', '-qm', `demo ${version}`);
+  git('commit', '-qm', `${app} ${version}`);
   return dir;
+}
+
+/** The example app (examples/demo) as a git work tree, its VERSION set, committed on main. */
+export function demoRepo(version = 'v1'): string {
+  return exampleRepo('demo', version);
 }
 
 export function commitVersion(dir: string, version: string, extra?: (dir: string) => void): void {
   writeFileSync(join(dir, 'VERSION'), `${version}\n`);
   extra?.(dir);
-  const git = (...a: string[]) =>
-    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...a], {
-      cwd: dir,
-      stdio: 'pipe',
-    });
+  const git = gitIn(dir);
   git('add', '-A');
   git('commit', '-qm', `demo ${version}`);
 }
@@ -105,8 +112,7 @@ export async function httpGet(
   host: Host,
   path = '/',
 ): Promise<{ status: number; body: string; server: string | null }> {
-  // 60 s, as the load's own requests: slow on a loaded machine is not down.
-  const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(60000) });
+  const res = await fetch(`http://${host.ip}${path}`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
   return { status: res.status, body: await res.text(), server: res.headers.get('server') };
 }
 

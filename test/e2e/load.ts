@@ -39,6 +39,13 @@ const MAX_IN_FLIGHT = 200;
  * whole run were the largest single cost of the suite on a two-core CI machine. Ten a second
  * still sends thousands of requests across every switch, kill and cut.
  */
+/**
+ * How long a request waits for its answer: longer than nginx's proxy_read_timeout, so a request
+ * stuck upstream comes back as nginx's 504 (a failure), while a merely slow answer on a loaded
+ * machine is not a failed request. The tests' page checks wait as long: slow is not down.
+ */
+export const ANSWER_WAIT_MS = 60_000;
+
 export const STEADY_RATE = Number(process.env.DEPLOY_LOAD_RATE ?? 10);
 
 export function startLoad(
@@ -73,9 +80,7 @@ export function startLoad(
         stats.maxMs = Math.max(stats.maxMs, Math.round(ms));
         if (ms > 5000) stats.slow++;
       };
-      // Longer than nginx's proxy_read_timeout: a request stuck upstream comes back as nginx's
-      // 504 (a failure); a merely slow answer on a loaded machine is not a failed request.
-      const options = { host, path, agent: false as const, timeout: 60000, headers: { connection: 'close' } };
+      const options = { host, path, agent: false as const, timeout: ANSWER_WAIT_MS, headers: { connection: 'close' } };
       // A fresh TLS handshake per request too: a certificate swap shows in the very next one.
       const send = tls
         ? (cb: (res: IncomingMessage) => void) =>

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, type GitServer, type Host } from '../testbed/index.ts';
+import { ANSWER_WAIT_MS } from './load.ts';
 import {
   commitVersion,
   demoRepo,
@@ -104,8 +105,7 @@ export async function runtimeDemo(manager: 'supervisor' | 'systemd'): Promise<Ru
       return (await host.exec(`cat /proc/${pid}/cwd/VERSION`)).stdout.trim();
     },
     page: async () => {
-      // 60 s, as the load's own requests: slow on a loaded machine is not down.
-      const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(60000) });
+      const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
       return (await res.text()).match(/demo app (v\w+)/)?.[1];
     },
   } as Runtime;

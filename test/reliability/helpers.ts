@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Host } from '../testbed/index.ts';
+import { ANSWER_WAIT_MS } from '../e2e/load.ts';
 import { BIN, commitVersion, liveDemo, runCli, type CliResult, type LiveDemo } from '../e2e/helpers.ts';
 
 export const ROOT = '/opt/django/apps/demo';
@@ -53,8 +54,7 @@ export async function bench(extra = ''): Promise<Bench> {
 /** The version the site shows through nginx, or what went wrong. */
 export async function served(host: Host): Promise<string> {
   try {
-    // As long as the load's own requests wait (load.ts): on a loaded machine slow is not down.
-    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(60000) });
+    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
     const body = await res.text();
     return res.status === 200
       ? (/demo app (\S+)<\/h1>/.exec(body)?.[1] ?? `200 without a version`)
