@@ -3,7 +3,9 @@
 // two-core machine until health checks timed out, and left the run waiting on them alone.
 // Each file runs in its own `node --test`; its output is printed whole when it ends, and the
 // failures again at the very end, where a log cut to its tail (as CI shows it) still has them.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 
 /** Measured in CI runs: these take minutes each; everything else follows in directory order. */
@@ -43,13 +45,18 @@ const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 function runFile(file) {
   return new Promise((resolve) => {
     const t = Date.now();
+    // What the tool keeps between runs (logs, each host's times: src/fleet/host-times.ts) stays
+    // the file's own: never this machine's, never another file's.
+    const state = mkdtempSync(join(tmpdir(), 'deploy-test-state-'));
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', file], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_STATE_HOME: state },
     });
     const out = [];
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => out.push(d));
     child.on('close', (code, signal) => {
+      rmSync(state, { recursive: true, force: true });
       process.stdout.write(`\n### ${file}\n${Buffer.concat(out).toString()}`);
       const ok = code === 0;
       if (!ok) {

@@ -230,7 +230,10 @@ async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved, s
   const each = (fn: (run: HostRun) => Promise<unknown>, runs: HostRun[]) =>
     eachOrLeaveBehind(fleet, state, 'build', fn, runs);
   if (builders.length === 1 || !s.buildOnce)
-    await each((run) => receive(run).then(() => run.ex.run(D.build(s, ref, on(run)))), builders);
+    await each(
+      (run) => receive(run).then(() => run.ex.run(D.build(s, ref, on(run)))),
+      fleet.slowestFirst(builders, 'build'),
+    );
   else
     await buildOnce(
       fleet,

@@ -63,7 +63,10 @@ export async function buildOnce(
   // The builders, and every host that has nothing to receive, at once.
   await each(
     (run) => run.ex.run(steps.environment(run)),
-    runs.filter((r) => !receivers.has(r)),
+    fleet.slowestFirst(
+      runs.filter((r) => !receivers.has(r)),
+      'build-env',
+    ),
   );
   const dir = mkdtempSync(join(tmpdir(), 'deploy-environment-'));
   try {

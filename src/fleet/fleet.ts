@@ -12,6 +12,7 @@ import type { HostSpec } from '../settings/types.js';
 import { outsidePrimary } from './select.js';
 import { operator } from '../operator.js';
 import type { LockInfo } from '../steps/lock.js';
+import { loadHostTimes, longestFirst, saveHostTimes, TIMED_STEPS, type TimedStep } from './host-times.js';
 
 export interface HostRun {
   ex: Executor;
@@ -64,6 +65,8 @@ export function newLock(what: string): LockInfo {
 
 export class Fleet {
   private readonly limit: ReturnType<typeof pLimit>;
+  /** Each host's time in the long steps, from the runs before (fleet/host-times.ts). */
+  private readonly times: ReturnType<typeof loadHostTimes>;
 
   /** Hosts that could not be reached and were left out (max_failed_hosts): never connected. */
   readonly unreached: { label: string; why: string }[] = [];
@@ -76,6 +79,12 @@ export class Fleet {
     readonly outside?: HostRun,
   ) {
     this.limit = pLimit(session.settings.parallel);
+    this.times = loadHostTimes(session.settings.app);
+  }
+
+  /** `runs` in the order to start `step` on them: the slowest last time first (fleet/host-times.ts). */
+  slowestFirst(runs: HostRun[], step: TimedStep): HostRun[] {
+    return runs.length > this.settings.parallel ? longestFirst(runs, (r) => r.ex.host.label, this.times, step) : runs;
   }
 
   /** What the run works on: the hosts selected and connected, but those left behind. */
@@ -185,6 +194,11 @@ export class Fleet {
 
   async close(): Promise<void> {
     await Promise.all(this.all.map((r) => r.ex.close()));
+    const { reporter, opts, settings } = this.session;
+    const timed = Object.values(reporter.result.hosts).some((h) =>
+      h.steps.some((st) => (TIMED_STEPS as readonly string[]).includes(st.id)),
+    );
+    if (timed && !opts.dryRun) saveHostTimes(settings.app, this.times, reporter.result);
   }
 }
 

@@ -139,8 +139,9 @@ export async function goLive(
   });
   const { web, workers } = fleet;
   // A deploy may leave hosts whose new slot fails behind (max_failed_hosts); a rollback or restart goes everywhere or nowhere.
-  const start = (runs: HostRun[]) => {
+  const start = (batch: HostRun[]) => {
     const fn = (run: HostRun) => run.ex.run(startNew(s, g.release, run.started!, plan(run)));
+    const runs = fleet.slowestFirst(batch, 'start');
     return kind === 'deploy' ? eachOrLeaveBehind(fleet, g.state, 'health check', fn, runs) : fleet.each(fn, runs);
   };
   const switched = (run: HostRun) => {

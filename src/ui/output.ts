@@ -30,10 +30,13 @@ const WORD: Record<StepStatus | 'dry', string> = {
 
 export { formatMs };
 
+/** What this machine keeps between runs (logs, host-times): $XDG_STATE_HOME/deploy. */
+export function stateDir(): string {
+  return join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'deploy');
+}
+
 export function defaultLogFile(app: string, command: string): string {
-  const dir =
-    process.env.DEPLOY_LOG_DIR ??
-    join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'deploy', 'logs');
+  const dir = process.env.DEPLOY_LOG_DIR ?? join(stateDir(), 'logs');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return join(dir, `${app}-${command}-${stamp}.log`);
 }
