@@ -11,22 +11,11 @@ import { join } from 'node:path';
 import { bootGitServer, bootHost, stopAll, TESTBED_KEY, type GitServer, type Host } from '../testbed/index.ts';
 import { commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, type CliResult } from './helpers.ts';
 import { startLoad, STEADY_RATE } from './load.ts';
+import { WORKER } from './runtime-helpers.ts';
 import { fileSerial, httpsGet, parseHead, rawHttp } from './tls-helpers.ts';
 
 const NAMES = ['app.test', 'www.app.test'];
 const CRT = '/etc/ssl/private/httpd/app.test/app.test.crt';
-
-const WORKER = `import signal, time
-version = open("VERSION").read().strip()
-print(f"worker {version} started", flush=True)
-stop = False
-def on_term(*_):
-    global stop
-    stop = True
-signal.signal(signal.SIGTERM, on_term)
-while not stop:
-    time.sleep(0.2)
-`;
 
 /** A settings.ini for the demo app as PROJECT, its gunicorn on PORT (and PORT + 1), in a fresh directory. */
 function settings(project: string, repo: string, host: Host, port: number, extra: string): string {

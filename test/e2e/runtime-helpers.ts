@@ -18,7 +18,12 @@ import {
 
 export const APP_ROOT = '/opt/django/apps/demo';
 
-const WORKER = `import os, signal, sys, time
+/**
+ * worker.py, the [PROCESSES] worker of the runtime tests and of debian13's: says its release
+ * (VERSION, read from its working directory) and GREETING when it starts, and says it stopped
+ * gracefully on SIGTERM.
+ */
+export const WORKER = `import os, signal, sys, time
 version = open("VERSION").read().strip()
 print(f"worker {version} started, greeting={os.environ.get('GREETING', 'unset')}", flush=True)
 stop = False
