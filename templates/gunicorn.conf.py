@@ -9,6 +9,12 @@ import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 <% } -%>
 threads = <%= threads %>
+<% if (preload) { -%>
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
+<% } -%>
 timeout = <%= timeout %>
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = <%= timeout %>

@@ -222,6 +222,7 @@ function settingsOf(c: Checker, p: Parts): Settings {
     gunicornWorkers: c.isSet('gunicorn_workers') ? c.int('gunicorn_workers') : undefined,
     gunicornThreads: c.int('gunicorn_threads'),
     gunicornTimeout: c.int('gunicorn_timeout'),
+    gunicornPreload: c.bool('gunicorn_preload'),
     wsgiApp: p.wsgiApp,
     serverName: p.serverName,
     web: webSettings(c, p.serverNames, p.home),

@@ -327,6 +327,14 @@ export const KEYS: KeyDef[] = [
   },
   {
     section: 'DEPLOY',
+    key: 'gunicorn_preload',
+    maxLength: 16,
+    kind: 'bool',
+    default: 'yes',
+    doc: "Import the app once in each slot's gunicorn master and fork its workers from it (gunicorn's preload_app): a slot answers as soon after its start with 9 workers as with 1, and the workers share the app's memory. Set no for an app that starts threads or opens connections when it is imported (each worker needs its own).",
+  },
+  {
+    section: 'DEPLOY',
     key: 'wsgi_app',
     maxLength: 255,
     defaultDoc: '<first part of settings_file>.wsgi:application',

@@ -91,6 +91,8 @@ export interface Settings {
   gunicornWorkers?: number;
   gunicornThreads: number;
   gunicornTimeout: number;
+  /** gunicorn's preload_app: the app imported once in the master, the workers forked from it. */
+  gunicornPreload: boolean;
   wsgiApp: string;
   /** server_name's names joined by single spaces, as nginx takes them ('_': the catch-all site). */
   serverName: string;

@@ -65,6 +65,7 @@ function gunicornConfig(s: Settings): Masked {
       workers: s.gunicornWorkers,
       threads: s.gunicornThreads,
       timeout: s.gunicornTimeout,
+      preload: s.gunicornPreload,
       logDir: layout(s).log,
     },
     s.file,

@@ -80,7 +80,7 @@ __DEPLOY_EOF_9d78550038f2
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b4823fa65dfc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fe53f6f1daf8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -120,7 +120,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_c0c22d41b779'
+) <<'__DEPLOY_EOF_d6d7f4c5951b'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -128,6 +128,10 @@ __begin 5
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -137,7 +141,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c0c22d41b779
+__DEPLOY_EOF_d6d7f4c5951b
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
@@ -359,7 +363,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_b4823fa65dfc
+__DEPLOY_EOF_fe53f6f1daf8
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -671,7 +675,7 @@ __DEPLOY_EOF_aaddebd3674a
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b4823fa65dfc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fe53f6f1daf8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -711,7 +715,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_c0c22d41b779'
+) <<'__DEPLOY_EOF_d6d7f4c5951b'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -719,6 +723,10 @@ __begin 5
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -728,7 +736,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c0c22d41b779
+__DEPLOY_EOF_d6d7f4c5951b
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
@@ -950,7 +958,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_b4823fa65dfc
+__DEPLOY_EOF_fe53f6f1daf8
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'

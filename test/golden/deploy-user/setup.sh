@@ -684,7 +684,7 @@ __DEPLOY_EOF_8167f6495979
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_22e9c403acfe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d8b8893da832'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -724,7 +724,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_c0c22d41b779'
+) <<'__DEPLOY_EOF_d6d7f4c5951b'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -732,6 +732,10 @@ __begin 5
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -741,7 +745,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c0c22d41b779
+__DEPLOY_EOF_d6d7f4c5951b
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
@@ -963,7 +967,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_22e9c403acfe
+__DEPLOY_EOF_d8b8893da832
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -1236,7 +1240,7 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea2c2bb748ec'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_54d13b1cd1bf'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1245,7 +1249,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 __step=gunicorn-config
 __begin 1
 ( deploy_own_file /opt/django/apps/blog/gunicorn.conf.py 0644
-) <<'__DEPLOY_EOF_c0c22d41b779'
+) <<'__DEPLOY_EOF_d6d7f4c5951b'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -1253,6 +1257,10 @@ __begin 1
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -1262,8 +1270,8 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c0c22d41b779
-__DEPLOY_EOF_ea2c2bb748ec
+__DEPLOY_EOF_d6d7f4c5951b
+__DEPLOY_EOF_54d13b1cd1bf
 
 # ---- supervisor config [supervisor-config, sudo -n bash -s]
 # step: supervisor-config

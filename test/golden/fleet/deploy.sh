@@ -80,7 +80,7 @@ __DEPLOY_EOF_23577cc032bd
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6bc4ecfd5918'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e134d78213d2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -121,12 +121,16 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_df1979654a06'
+) <<'__DEPLOY_EOF_acc3772a3c70'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
 workers = 3
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -136,7 +140,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_df1979654a06
+__DEPLOY_EOF_acc3772a3c70
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
@@ -385,7 +389,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_6bc4ecfd5918
+__DEPLOY_EOF_e134d78213d2
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
@@ -709,7 +713,7 @@ __DEPLOY_EOF_01d223b93919
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6bc4ecfd5918'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e134d78213d2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -750,12 +754,16 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_df1979654a06'
+) <<'__DEPLOY_EOF_acc3772a3c70'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
 workers = 3
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -765,7 +773,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_df1979654a06
+__DEPLOY_EOF_acc3772a3c70
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
@@ -1014,7 +1022,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_6bc4ecfd5918
+__DEPLOY_EOF_e134d78213d2
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'

@@ -80,7 +80,7 @@ __DEPLOY_EOF_d4b223bc91b8
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bb4f99d0aa87'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72fd8f623546'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -120,7 +120,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_c749faf864a7'
+) <<'__DEPLOY_EOF_bf07764a3d95'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -128,6 +128,10 @@ __begin 5
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -137,7 +141,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c749faf864a7
+__DEPLOY_EOF_bf07764a3d95
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
@@ -332,7 +336,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_bb4f99d0aa87
+__DEPLOY_EOF_72fd8f623546
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
@@ -617,7 +621,7 @@ __DEPLOY_EOF_5e76ef526d22
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bb4f99d0aa87'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72fd8f623546'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -657,7 +661,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_c749faf864a7'
+) <<'__DEPLOY_EOF_bf07764a3d95'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -665,6 +669,10 @@ __begin 5
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -674,7 +682,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c749faf864a7
+__DEPLOY_EOF_bf07764a3d95
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
@@ -869,7 +877,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_bb4f99d0aa87
+__DEPLOY_EOF_72fd8f623546
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'

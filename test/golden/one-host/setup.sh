@@ -635,7 +635,7 @@ __DEPLOY_EOF_aa7eef07141b
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_11e3f90b31ad'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8ce588c6c4d3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -675,7 +675,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_c749faf864a7'
+) <<'__DEPLOY_EOF_bf07764a3d95'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -683,6 +683,10 @@ __begin 5
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -692,7 +696,7 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c749faf864a7
+__DEPLOY_EOF_bf07764a3d95
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
@@ -887,7 +891,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_11e3f90b31ad
+__DEPLOY_EOF_8ce588c6c4d3
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
@@ -1133,7 +1137,7 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_50e4f6b4eb29'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d80931d6ee34'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1142,7 +1146,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 __step=gunicorn-config
 __begin 1
 ( deploy_own_file /opt/django/apps/NOME_APP/gunicorn.conf.py 0644
-) <<'__DEPLOY_EOF_c749faf864a7'
+) <<'__DEPLOY_EOF_bf07764a3d95'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -1150,6 +1154,10 @@ __begin 1
 import multiprocessing
 workers = min(2 * multiprocessing.cpu_count() + 1, 12)
 threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
 timeout = 30
 # A slot being retired finishes its in-flight requests within this time.
 graceful_timeout = 30
@@ -1159,8 +1167,8 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_c749faf864a7
-__DEPLOY_EOF_50e4f6b4eb29
+__DEPLOY_EOF_bf07764a3d95
+__DEPLOY_EOF_d80931d6ee34
 
 # ---- supervisor config [supervisor-config, sudo -n bash -s]
 # step: supervisor-config
