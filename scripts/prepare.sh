@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for pkg in debootstrap systemd-container iptables iproute2 openssh-client git curl tmux shellcheck; do
+for pkg in debootstrap systemd-container iptables iproute2 openssh-client git curl tmux shellcheck zsh fish; do
   dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null | grep -q '^ii' || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then

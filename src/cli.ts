@@ -24,6 +24,8 @@ const COMMANDS = new Set([
   'restart',
   'init',
   'help',
+  'completion',
+  '__complete',
 ]);
 
 /** The options every command takes, anywhere before `--`. */
@@ -134,6 +136,7 @@ Exit status: 0 done, 1 failure, 2 bad usage or settings (nothing touched),
   controlCommands(program);
   outputCommands(program);
   otherCommands(program);
+  completionCommands(program);
   return program;
 }
 
@@ -381,6 +384,31 @@ function otherCommands(program: Command): void {
       const g = globals(cmd);
       // The global --hosts chooses hosts among deploy_hosts; for init, which writes them, it gives them.
       await initCommand({ config: g.config, yes: g.yes, app, ...o, hosts: g.hosts });
+    });
+}
+
+/** completion, and the hidden __complete its scripts call at each Tab. */
+function completionCommands(program: Command): void {
+  program
+    .command('completion')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .description('print the completion script for bash, zsh or fish (commands, options, apps, processes)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  deploy completion bash > ~/.local/share/bash-completion/completions/deploy\n  deploy completion zsh > ~/.zsh/completions/_deploy     a directory in $fpath\n  deploy completion fish > ~/.config/fish/completions/deploy.fish',
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish', _o: unknown, cmd: Command) => {
+      const { completionCommand } = await import('./commands/completion.js');
+      await completionCommand(shell, cmd.parent!);
+    });
+
+  program
+    .command('__complete', { hidden: true })
+    .argument('<words>', 'apps, processes or commands')
+    .argument('[app]')
+    .action(async (words: string, app: string | undefined, _o: unknown, cmd: Command) => {
+      const { completeCommand } = await import('./commands/completion.js');
+      completeCommand(words, app, globals(cmd).config);
     });
 }
 
