@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
 import { ROOT, settingsFile, version } from './fleet-helpers.ts';
-import { commitVersion, demoRepo, runCli, tempDir } from './helpers.ts';
+import { commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 
 describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout: 20 * 60_000 }, () => {
   let git: GitServer;
@@ -50,10 +50,13 @@ describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout:
   after(stopAll);
 
   it('setup: every key at once; the primary migrates the database first; the worker gets no nginx site', async () => {
-    const first = await cli('demo', 'setup', '--yes', '--dependencies=no');
+    const { first, second } = await setupThroughKeyGate(
+      git,
+      [...web, worker],
+      ['-c', file, 'demo', 'setup', '--yes', '--dependencies=no'],
+      home,
+    );
     assert.equal(first.code, 3, first.output);
-    for (const h of [...web, worker]) await git.authorize((await h.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
-    const second = await cli('demo', 'setup', '--yes', '--dependencies=no');
     assert.equal(second.code, 0, second.output);
     assert.deepEqual(await Promise.all(web.map(version)), ['v1', 'v1']);
     assert.equal(await ddl('pages_visit'), 1, 'the first migration ran once, on the shared database');

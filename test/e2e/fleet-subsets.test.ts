@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
 import { ROOT, settingsFile, version } from './fleet-helpers.ts';
-import { BIN, commitVersion, demoRepo, runCli, tempDir, type CliResult } from './helpers.ts';
+import { BIN, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, type CliResult } from './helpers.ts';
 
 const PROGRAM = '/etc/supervisor/conf.d/demo-process-worker.conf';
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -108,10 +108,13 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
       `database_url = postgresql://demo:pg-secret-1@${db.ip}:5432/demo\n[HOSTS]\nweb = ${label(w1)}, ${label(w2)}\nworker = ${label(wk)}\nprimary = ${label(w1)}\n[PROCESSES]\nworker = sleep infinity\n`,
     );
     writeFileSync(file, readFileSync(file, 'utf8').replace('REPO', url));
-    const first = await cli('demo', 'setup', '--yes', '--dependencies=no');
+    const { first, second } = await setupThroughKeyGate(
+      git,
+      [w1, w2, wk],
+      ['-c', file, 'demo', 'setup', '--yes', '--dependencies=no'],
+      home,
+    );
     assert.equal(first.code, 3, first.output);
-    for (const h of [w1, w2, wk]) await git.authorize((await h.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
-    const second = await cli('demo', 'setup', '--yes', '--dependencies=no');
     assert.equal(second.code, 0, second.output);
     assert.deepEqual(await Promise.all([w1, w2].map(version)), ['v1', 'v1']);
   });

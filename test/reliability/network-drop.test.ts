@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
-import { BIN, commitVersion, demoRepo, runCli, tempDir, writeSettings } from '../e2e/helpers.ts';
+import { BIN, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings } from '../e2e/helpers.ts';
 import { ROOT, version } from '../e2e/fleet-helpers.ts';
 import { report, sleep } from './helpers.ts';
 
@@ -136,10 +136,13 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
     appendFileSync(file, '\n[RUN_ONCE]\nwarm = echo warm\n');
     mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
     sshConfig(QUICK_KEEPALIVE);
-    const first = await cli('demo', 'setup', '--dependencies=no', '--yes');
+    const { first, second } = await setupThroughKeyGate(
+      git,
+      hosts,
+      ['-c', file, 'demo', 'setup', '--dependencies=no', '--yes'],
+      home,
+    );
     assert.equal(first.code, 3, first.output);
-    for (const h of hosts) await git.authorize((await h.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
-    const second = await cli('demo', 'setup', '--dependencies=no', '--yes');
     assert.equal(second.code, 0, second.output);
     assert.deepEqual(await versions(), ['v1', 'v1', 'v1']);
   });
