@@ -6,6 +6,9 @@ export const EXIT = {
   USAGE: 2,
   OPERATOR_ACTION: 3,
   LOCKED: 4,
+  // 5 and 6 are fleet/golive.ts's HOOK_FAILED_STATUS and fleet/budget.ts's LEFT_BEHIND_STATUS.
+  /** A [LOCAL_HOOKS] before_deploy or before_rollback failed on this machine: no host was touched. */
+  LOCAL_HOOK_FAILED: 7,
 } as const;
 
 export class DeployError extends Error {

@@ -26,6 +26,7 @@ import type { Resolved } from '../source/local-repository.js';
 import type { RunState } from '../fleet/run-state.js';
 import type { LockInfo } from '../steps/lock.js';
 import type { Secret } from '../shell.js';
+import { LocalHooks } from '../local-hooks.js';
 
 export interface DeployOptions extends GlobalOptions {
   app: string;
@@ -57,10 +58,12 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
   if (opts.dryRun) await previewFiles(session);
   // source = archive: the ref resolves on this machine before any host is locked (a bad one: exit 2).
   const here = await resolveOnThisMachine(session, opts.ref);
+  // [LOCAL_HOOKS] before_deploy, on this machine, before any host is connected to: its failure stops here (exit 7).
+  const hooks = await LocalHooks.before(session, 'deploy', here?.resolved ?? { ref: opts.ref ?? s.branch });
   const lock = newLock(`deploy ${opts.ref ?? s.branch ?? 'HEAD'}`);
   // Every run also locks the fleet's primary when --hosts leaves it out: runs on parts of the fleet wait for each other, and run-once work runs there.
   // With max_failed_hosts, hosts that cannot be reached may be left behind (fleet/budget.ts).
-  const fleet = await connectWithBudget(session);
+  const fleet = await hooks.watch(connectWithBudget(session));
   const log: Record<string, unknown> = {
     time: new Date().toISOString(),
     operator: lock.by,
@@ -83,16 +86,18 @@ export async function deployCommand(opts: DeployOptions): Promise<void> {
     hosts,
     what,
     fingerprint: D.configFingerprint(s),
+    hooks,
   };
   try {
     await withCleanup(fleet, lock, log, true, (state) => deployOnFleet(run, state));
   } catch (err) {
-    throw withNextStep(err, s.app, 'deploy');
+    throw await hooks.end(withNextStep(err, s.app, 'deploy'));
   } finally {
     run.archive?.dispose();
     await fleet.close();
   }
   const behind = leftBehindError(fleet, String(log.release ?? ''), String(log.commit ?? ''), s.hosts.length);
+  await hooks.end(behind);
   if (behind) throw behind;
   session.finish(opts.dryRun ? `dry run of deploy for ${s.app}` : `deploy of ${s.app} done`);
 }
@@ -112,6 +117,8 @@ interface DeployRun {
   what: string;
   fingerprint: Secret;
   archive?: ReleaseArchive;
+  /** [LOCAL_HOOKS]: told in lockAndRead what each host served before the run. */
+  hooks: LocalHooks;
 }
 
 /** Under the fleet's lock: read, build, run once, go live. */
@@ -170,6 +177,7 @@ async function lockAndRead(r: DeployRun, state: RunState) {
         chalk.yellow(`${fleet.all[i].ex.host.label}: repaired what an interrupted run left: ${p.repaired}`),
       );
   });
+  r.hooks.read(fleet, log);
   // What the run deploys to: the hosts selected (the primary locked from outside them is not one).
   const prepared = all.slice(0, fleet.runs.length);
   const labelled = prepared.map((p, i) => ({ label: fleet.runs[i].ex.host.label, ...p }));

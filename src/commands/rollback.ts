@@ -10,6 +10,7 @@ import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
+import { LocalHooks } from '../local-hooks.js';
 
 export interface RollbackOptions extends GlobalOptions {
   app: string;
@@ -55,9 +56,11 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
   const session = startSession(opts.app, 'rollback', opts);
   const { settings: s, asker, reporter } = session;
   const hosts = hostsText(s.hosts);
+  // [LOCAL_HOOKS] before_rollback, on this machine, before any host is connected to: its failure stops here (exit 7).
+  const hooks = await LocalHooks.before(session, 'rollback');
   const lock = newLock(`rollback ${opts.target ?? ''}`.trim());
   // The fleet's primary is locked too when --hosts leaves it out: runs on parts of the fleet wait for each other.
-  const fleet = await Fleet.connect(session, { withPrimary: true });
+  const fleet = await hooks.watch(Fleet.connect(session, { withPrimary: true }));
   const log: Record<string, unknown> = {
     time: new Date().toISOString(),
     operator: lock.by,
@@ -75,6 +78,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
         () => state.guard.check(),
       );
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
+      hooks.read(fleet, log, all[0]?.releases);
       const seen = all.slice(0, fleet.runs.length);
       if (opts.dryRun)
         return goLive(fleet, {
@@ -114,10 +118,11 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });
   } catch (err) {
-    throw withNextStep(err, s.app, 'rollback');
+    throw await hooks.end(withNextStep(err, s.app, 'rollback'));
   } finally {
     await fleet.close();
   }
+  await hooks.end();
   session.finish(opts.dryRun ? `dry run of rollback for ${s.app}` : `rollback of ${s.app} done`);
 }
 

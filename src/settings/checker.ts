@@ -1,7 +1,7 @@
 // The Checker holds the chosen app's values and every problem found, so that one run reports
 // them all. It reads each key through the key table (schema.ts), its rule and its default, so
 // that a value is checked the same way wherever it is read.
-import { KEYS, keyDef, type SectionName } from './schema.js';
+import { KEYED_SECTIONS, KEYS, keyDef, type SectionName } from './schema.js';
 import { BOOL, MAX_VALUE, list, textProblem, type Rule } from './rules.js';
 import { suggest, where } from './messages.js';
 import { isSection, unquote } from './ini-values.js';
@@ -36,9 +36,10 @@ export class Checker {
     return where(`${this.prefix}${section}`, key, this.layout.lines.get(`${this.prefix}${section}\0${key}`));
   }
 
-  /** Where a schema key was set (under the alias it was written as). */
+  /** Where a schema key (named by its id) was set (under the alias it was written as). */
   at(key: string): string {
-    return this.where(keyDef(key).section, this.values.get(key)?.raw ?? key);
+    const def = keyDef(key);
+    return this.where(def.section, this.values.get(key)?.raw ?? def.key);
   }
 
   report(key: string, message: string): void {
@@ -126,7 +127,7 @@ export class Checker {
    * message says what is wrong without showing the value).
    */
   collect(): void {
-    for (const section of ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL'] as SectionName[]) {
+    for (const section of KEYED_SECTIONS) {
       const defs = KEYS.filter((k) => k.section === section);
       for (const [key, value] of this.entries(section)) {
         if (isSection(value)) continue;
@@ -143,9 +144,10 @@ export class Checker {
           continue;
         }
         // Set twice (also through an alias) is reported by scanLayout, with both lines.
-        this.values.set(def.key, { value: unquote(value), section, raw: key });
+        const id = def.id ?? def.key;
+        this.values.set(id, { value: unquote(value), section, raw: key });
         const problem = textProblem(unquote(value), def.maxLength ?? MAX_VALUE, !!def.tabs);
-        if (problem) this.report(def.key, problem);
+        if (problem) this.report(id, problem);
       }
     }
   }

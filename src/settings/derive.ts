@@ -2,7 +2,7 @@
 // own rule and literal default come from the key table, through the Checker; what is written
 // here is what the table cannot say. Keys are read in a fixed order, which is the order of
 // their problems, so the parts run in the order deriveSettings calls them.
-import { HOOK_NAMES, KEYS, type HookName, type Source } from './schema.js';
+import { HOOK_NAMES, KEYS, LOCAL_HOOK_NAMES, type HookName, type Source } from './schema.js';
 import { MAX_VALUE, PATTERNS, configFileRule, list, textProblem, type Rule } from './rules.js';
 import type { Checker } from './checker.js';
 import { fleetHosts, hostShare, parseHost } from './hosts.js';
@@ -165,7 +165,7 @@ function sectionKeys(c: Checker, file: string, deployUser: string | undefined) {
       'systemd does not work with deploy_user yet (deploy_user controls supervisor through its socket): use supervisor, or no deploy_user',
     );
   const commands = c.free('COMMANDS', PATTERNS.commandName, COMMAND_NAME, commandRule);
-  return { env, runOnce, processes, hooks, processManager, commands };
+  return { env, runOnce, processes, hooks, localHooks: localHookSettings(c, env), processManager, commands };
 }
 
 /** [HOOKS]: each hook's command, and whether it runs on the primary only (run_once). */
@@ -181,6 +181,22 @@ function hookSettings(c: Checker): Settings['hooks'] {
     if (HOOK_NAMES.includes(name as HookName) && !hooks[name as HookName])
       c.report('run_once', `${name} is not set in [HOOKS]`);
   return hooks;
+}
+
+/** [LOCAL_HOOKS]: each hook's command, and pass_env's names, which must be [ENV]'s (or env_file's). */
+function localHookSettings(c: Checker, env: Record<string, string>): Settings['localHooks'] {
+  const commands: Settings['localHooks']['commands'] = {};
+  for (const name of LOCAL_HOOK_NAMES) {
+    const command = c.value(`local_${name}`);
+    if (command.trim()) commands[name] = command;
+    else if (c.isSet(`local_${name}`)) c.report(`local_${name}`, 'empty command');
+  }
+  const passEnv: Settings['localHooks']['passEnv'] = {};
+  for (const name of c.items('local_pass_env')) {
+    if (Object.hasOwn(env, name)) passEnv[name] = new Secret(env[name]);
+    else if (PATTERNS.envKey.test(name)) c.report('local_pass_env', `${name} is not set in [ENV] (nor in env_file)`);
+  }
+  return { commands, passEnv, timeoutS: c.int('local_timeout') };
 }
 
 /** The Settings, in their declared order. The keys read here come last, in this order, after every part's. */
@@ -247,6 +263,7 @@ function settingsOf(c: Checker, p: Parts): Settings {
     processStop: { signal: c.value('process_stop_signal'), timeout: c.int('process_stop_timeout') },
     services: c.items('services'),
     hooks: p.hooks,
+    localHooks: p.localHooks,
   };
 }
 

@@ -2,7 +2,15 @@
 // (example.ts). `npm run settings-docs` rewrites the committed file, and a unit test checks that
 // the file is this function's output, so the reference never drifts from the schema.
 // The prose around the tables lives here; what a key means lives in schema.ts, once.
-import { FREE_EXAMPLES, FREE_SECTIONS, KEYS, SECTION_DOCS, type KeyDef, type SectionName } from './schema.js';
+import {
+  FREE_EXAMPLES,
+  FREE_SECTIONS,
+  KEYED_SECTIONS,
+  KEYS,
+  SECTION_DOCS,
+  type KeyDef,
+  type SectionName,
+} from './schema.js';
 
 /** Pages the reference sends a key's reader to (paths relative to docs/). */
 const SEE: Record<string, [text: string, href: string]> = {
@@ -75,12 +83,13 @@ the e-mail password and \`database_url\`, never appear in an error.`;
 /** What each keyed section's heading says after the schema's own text, if anything. */
 const SECTION_MORE: Partial<Record<SectionName, string>> = {
   HOSTS: 'See [Many servers](many-servers.md).',
+  LOCAL_HOOKS: 'See [Local hooks](operations.md#local-hooks): the environment, the JSON file and examples.',
 };
 
 /** The whole page. */
 export function settingsDocs(): string {
   const out = [INTRO];
-  for (const section of ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL'] as SectionName[]) {
+  for (const section of KEYED_SECTIONS) {
     out.push(`## [${section}]`);
     const words = [SECTION_DOCS[section] ? markdown(SECTION_DOCS[section]) : '', SECTION_MORE[section] ?? ''].filter(
       Boolean,

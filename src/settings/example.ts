@@ -1,7 +1,7 @@
 // settings.example.ini, written from the key table: `deploy init` writes it with the user's
 // values, and `npm run settings-example` rewrites the committed file (a unit test checks
 // that the file is this function's output, so the two never drift apart).
-import { FREE_EXAMPLES, FREE_SECTIONS, KEYS, SECTION_DOCS, type KeyDef, type SectionName } from './schema.js';
+import { FREE_EXAMPLES, FREE_SECTIONS, KEYED_SECTIONS, KEYS, SECTION_DOCS, type KeyDef } from './schema.js';
 
 export interface ExampleValues {
   /** project_name; also replaces `myapp` in the examples. */
@@ -45,7 +45,7 @@ export function exampleSettings(
     ...comment('The file is UTF-8; values are one line, without control characters.'),
     ...comment(`Portuguese keys from the original fabfile are accepted: ${aliases.join(', ')}.`),
   ];
-  for (const section of ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL'] as SectionName[]) {
+  for (const section of KEYED_SECTIONS) {
     // [HOSTS] replaces deploy_hosts: shown, but commented out whole, so that the file sets one.
     out.push('', section === 'HOSTS' ? `; [${section}]` : `[${section}]`);
     if (SECTION_DOCS[section]) out.push(...comment(forApp(SECTION_DOCS[section])));

@@ -30,14 +30,31 @@ import { printable } from '../printable.js';
 export const SOURCES = ['git', 'archive', 'url'] as const;
 export type Source = (typeof SOURCES)[number];
 
-export type SectionName = 'DEPLOY' | 'HOSTS' | 'HOOKS' | 'APP' | 'EMAIL';
+export type SectionName = 'DEPLOY' | 'HOSTS' | 'HOOKS' | 'LOCAL_HOOKS' | 'APP' | 'EMAIL';
+/** The sections of fixed keys, in the order of the example file and the docs. */
+export const KEYED_SECTIONS: SectionName[] = ['DEPLOY', 'HOSTS', 'HOOKS', 'LOCAL_HOOKS', 'APP', 'EMAIL'];
 
 export const HOOK_NAMES = ['before_build', 'after_build', 'before_switch', 'after_switch', 'after_rollback'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
+/** [LOCAL_HOOKS]: commands run on this machine around a deploy or a rollback (src/local-hooks.ts). */
+export const LOCAL_HOOK_NAMES = [
+  'before_deploy',
+  'after_deploy',
+  'after_failure',
+  'before_rollback',
+  'after_rollback',
+] as const;
+export type LocalHookName = (typeof LOCAL_HOOK_NAMES)[number];
+
 export interface KeyDef {
   section: SectionName;
   key: string;
+  /**
+   * The name the code reads the key by (keyDef, the Checker), when it is not `key`: [LOCAL_HOOKS]'
+   * keys are local_<key>, as its after_rollback is also a key of [HOOKS].
+   */
+  id?: string;
   aliases?: string[];
   required?: boolean;
   /** Shown in settings.example.ini and docs/settings.md (both generated from this table). */
@@ -661,6 +678,67 @@ export const KEYS: KeyDef[] = [
   },
 
   {
+    section: 'LOCAL_HOOKS',
+    key: 'before_deploy',
+    id: 'local_before_deploy',
+    tabs: true,
+    example: 'npm ci && npm run build',
+    doc: 'Run on this machine once the deploy is confirmed, before any host is connected to; failing stops the deploy with nothing touched (exit 7).',
+  },
+  {
+    section: 'LOCAL_HOOKS',
+    key: 'after_deploy',
+    id: 'local_after_deploy',
+    tabs: true,
+    example: 'curl -fsS --data-binary @"$DEPLOY_CHANGES_FILE" "$CHAT_WEBHOOK_URL"',
+    doc: 'Run on this machine after a deploy that went live (DEPLOY_RESULT ok, or partial when it exits 5 or 6) or had nothing to do; a failure is a warning.',
+  },
+  {
+    section: 'LOCAL_HOOKS',
+    key: 'after_failure',
+    id: 'local_after_failure',
+    tabs: true,
+    example: 'curl -fsS --data-binary @"$DEPLOY_CHANGES_FILE" "$CHAT_WEBHOOK_URL"',
+    doc: 'Run on this machine when a deploy or rollback fails once it has started (not when a before hook failed); a failure is a warning.',
+  },
+  {
+    section: 'LOCAL_HOOKS',
+    key: 'before_rollback',
+    id: 'local_before_rollback',
+    tabs: true,
+    example: 'echo "rolling back $DEPLOY_APP on $DEPLOY_HOSTS"',
+    doc: 'Run on this machine before a rollback connects to any host; failing stops it with nothing touched (exit 7).',
+  },
+  {
+    section: 'LOCAL_HOOKS',
+    key: 'after_rollback',
+    id: 'local_after_rollback',
+    tabs: true,
+    example: 'curl -fsS --data-binary @"$DEPLOY_CHANGES_FILE" "$CHAT_WEBHOOK_URL"',
+    doc: 'Run on this machine after a rollback that went live or had nothing to do; a failure is a warning.',
+  },
+  {
+    section: 'LOCAL_HOOKS',
+    key: 'pass_env',
+    id: 'local_pass_env',
+    list: /[\s,]+/,
+    example: 'SENTRY_ENVIRONMENT',
+    rule: matches(PATTERNS.envKey, 'a variable name'),
+    doc: "[ENV] names (those env_file adds included), comma or space separated, whose values the local hooks get in their environment; no other secret of the settings reaches them. Their values are redacted from the hooks' output.",
+  },
+  {
+    section: 'LOCAL_HOOKS',
+    key: 'timeout',
+    id: 'local_timeout',
+    maxLength: 16,
+    kind: 'int',
+    min: 1,
+    max: 86400,
+    default: '300',
+    doc: 'Seconds a local hook may run; then it is killed (its whole process group) and counts as failed.',
+  },
+
+  {
     section: 'APP',
     key: 'settings_file',
     maxLength: 255,
@@ -733,7 +811,7 @@ export const KEYS: KeyDef[] = [
 
 /** Sections whose keys are free-form. */
 export const FREE_SECTIONS = ['ENV', 'COMMANDS', 'RUN_ONCE', 'PROCESSES'] as const;
-export const SECTIONS = ['DEPLOY', 'HOSTS', 'HOOKS', 'APP', 'EMAIL', ...FREE_SECTIONS] as const;
+export const SECTIONS = ['DEPLOY', 'HOSTS', 'HOOKS', 'LOCAL_HOOKS', 'APP', 'EMAIL', ...FREE_SECTIONS] as const;
 
 /** What settings.example.ini says under a section's header, before its keys (`myapp` is the app's name). */
 export const SECTION_DOCS: Partial<Record<(typeof SECTIONS)[number], string>> = {
@@ -742,6 +820,8 @@ export const SECTION_DOCS: Partial<Record<(typeof SECTIONS)[number], string>> = 
   COMMANDS: 'Named shortcuts for `deploy myapp run NAME`.',
   HOSTS:
     'Instead of deploy_hosts: hosts by role (Capistrano-like). Every host gets the release; web hosts serve it behind nginx; the primary runs what must run once.',
+  LOCAL_HOOKS:
+    "Shell commands run on this machine, not on the servers, with `bash -c` in this file's directory, before and after `deploy myapp deploy` and `rollback`. They get the operator's environment and DEPLOY_* variables (the run's app, ref, commit, release, hosts and result; DEPLOY_CHANGES_FILE, a JSON summary), and none of the settings' secrets but the [ENV] values pass_env names. Their output is shown on stderr and logged, each line after the hook's name. --dry-run prints them and runs none.",
   HOOKS:
     "Shell commands run in the release directory as the app user, with its environment and virtualenv, under the run's lock; output shown with its step. A failing hook before the switch stops the deploy with nothing changed.",
   PROCESSES:
@@ -758,9 +838,9 @@ export const FREE_EXAMPLES: Record<(typeof FREE_SECTIONS)[number], string> = {
   PROCESSES: 'worker = celery -A myapp worker --loglevel INFO',
 };
 
-/** The key's definition; keys are the table's, so a name missing here is a bug, not input. */
+/** The key's definition by the name the code reads it by (its id, else its key); a name missing here is a bug, not input. */
 export function keyDef(key: string): KeyDef {
-  const def = KEYS.find((d) => d.key === key);
+  const def = KEYS.find((d) => (d.id ?? d.key) === key);
   if (!def) throw new Error(`no settings key ${key}`);
   return def;
 }

@@ -1,4 +1,4 @@
-import type { HookName, Source } from './schema.js';
+import type { HookName, LocalHookName, Source } from './schema.js';
 import type { Secret } from '../shell.js';
 
 /** web: gunicorn behind nginx; worker: the app's other processes only, no nginx. */
@@ -126,6 +126,16 @@ export interface Settings {
   services: string[];
   /** [HOOKS]: shell commands at points of a deploy or rollback; once: on the primary only. */
   hooks: Partial<Record<HookName, { command: string; once: boolean }>>;
+  /** [LOCAL_HOOKS]: shell commands run on this machine around a deploy or rollback (src/local-hooks.ts). */
+  localHooks: LocalHooks;
+}
+
+export interface LocalHooks {
+  commands: Partial<Record<LocalHookName, string>>;
+  /** pass_env: the [ENV] names (env_file's too) the hooks get, with their values. */
+  passEnv: Record<string, Secret>;
+  /** Seconds a hook may run before it is killed and counts as failed. */
+  timeoutS: number;
 }
 
 /** The web edge: nginx's ports, HTTPS and its certificate, uploads, the maintenance page. */

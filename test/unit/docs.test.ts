@@ -69,12 +69,14 @@ test('docs/settings.md is generated from the key table (npm run settings-docs re
   );
 });
 
-/** docs/settings.md's tables: key -> its default cell, backticks removed. */
+/** docs/settings.md's tables: `SECTION key` (a key name may be two sections', as after_rollback) -> its default cell, backticks removed. */
 function documentedDefaults(): Map<string, string> {
   const rows = new Map<string, string>();
+  let section = '';
   for (const line of settingsPage.split('\n')) {
+    section = /^## \[([A-Z_]+)\]$/.exec(line)?.[1] ?? section;
     const m = /^\| `([a-z0-9_]+)`[^|]*\|([^|]*)\|/.exec(line);
-    if (m) rows.set(m[1], m[2].replaceAll('`', '').trim());
+    if (m) rows.set(`${section} ${m[1]}`, m[2].replaceAll('`', '').trim());
   }
   return rows;
 }
@@ -83,7 +85,7 @@ test("docs/settings.md's tables show each key's default as the key table does", 
   const rows = documentedDefaults();
   for (const k of KEYS) {
     const expected = k.required ? 'required' : (k.defaultDoc ?? k.default ?? '');
-    assert.equal(rows.get(k.key), expected, `docs/settings.md's row for ${k.key}: default column`);
+    assert.equal(rows.get(`${k.section} ${k.key}`), expected, `docs/settings.md's row for ${k.key}: default column`);
     assert.equal(defaultCell(k).replaceAll('`', ''), expected);
   }
   assert.equal(rows.size, KEYS.length, 'one row per key, and no row for a key that does not exist');
