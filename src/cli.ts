@@ -13,6 +13,7 @@ const COMMANDS = new Set([
   'deploy',
   'rollback',
   'releases',
+  'history',
   'unlock',
   'status',
   'logs',
@@ -252,6 +253,16 @@ function controlCommands(program: Command): void {
     .action(async (app: string, _o: unknown, cmd: Command) => {
       const { releasesCommand } = await import('./commands/releases.js');
       await releasesCommand({ ...globals(cmd), app });
+    });
+
+  program
+    .command('history')
+    .argument('<app>', 'app name from settings.ini')
+    .description("the runs recorded on the servers (every host's log merged), newest first")
+    .option('-n, --entries <count>', 'how many runs (default 20)')
+    .action(async (app: string, o: { entries?: string }, cmd: Command) => {
+      const { historyCommand } = await import('./commands/history.js');
+      await historyCommand({ ...globals(cmd), app, entries: o.entries });
     });
 
   program

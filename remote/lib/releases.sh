@@ -50,6 +50,10 @@ deploy_clock() {
 deploy_log() {
   printf '%s\n' "$2" >>"$1" || true
 }
+# deploy_log_tail LOG N: the last N entries of the deploy log (nothing before the first run).
+deploy_log_tail() {
+  tail -n "$2" -- "$1" 2>/dev/null || true
+}
 # __delete DIR: delete DIR; what the app user cannot delete is left, with a warning saying how to remove it.
 __delete() {
   # A file root made in a release, or a directory without write permission, must not stop the run.

@@ -9,6 +9,11 @@ import { LockedError } from '../errors.js';
 import { parseLock, readLockStep, removeLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { Fleet } from '../fleet/fleet.js';
+import { appendDeployLog } from '../steps/deploy.js';
+import { operator } from '../operator.js';
+import type { LockInfo } from '../steps/lock.js';
+import type { Settings } from '../settings/types.js';
+import type { Command as RemoteCommand } from '../plan.js';
 
 export async function unlockCommand(opts: GlobalOptions & { app: string; force: boolean }): Promise<void> {
   const session = startSession(opts.app, 'unlock', opts);
@@ -49,7 +54,7 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
         reporter.hostData(label, 'unlocked', false);
         return;
       }
-      await run.ex.run(removeLock(s, holder?.token));
+      await run.ex.run(removeLock(s, holder?.token, holder && interrupted(s, holder, label)));
       reporter.hostData(label, 'unlocked', true);
       reporter.info(
         chalk.green(opts.dryRun ? `${label}: the lock would be removed` : `${label}: removed the lock of ${whose}`),
@@ -61,4 +66,21 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
   } finally {
     await fleet.close();
   }
+}
+
+/**
+ * The run whose lock is removed was killed (or is given up on): its entry in the host's deploy
+ * log, under its own start time, operator and command, so that `history` keeps it once the
+ * lock is gone.
+ */
+function interrupted(s: Settings, holder: Partial<LockInfo>, label: string): RemoteCommand {
+  const [command, ...ref] = (holder.what ?? '').split(' ');
+  return appendDeployLog(s, {
+    time: holder.since,
+    operator: holder.by,
+    command: command || undefined,
+    ref: ref.join(' ') || undefined,
+    hosts: [label],
+    result: `interrupted (its lock removed by ${operator()} at ${new Date().toISOString()})`,
+  });
 }

@@ -32,11 +32,11 @@ export function readLock(s: Settings): Command {
   return { run: sh`deploy_lock_info ${layout(s).lock}`, as: 'app', probe: true, name: 'lock' };
 }
 
-/** Removes the lock if it still is the one the operator was shown (not a newer run's). */
-export function removeLock(s: Settings, token: string | undefined): Step {
+/** Removes the lock if it still is the one the operator was shown (not a newer run's); then `logged` (its run's entry in the deploy log). */
+export function removeLock(s: Settings, token: string | undefined, logged?: Command): Step {
   const lock = layout(s).lock;
   const run = token ? sh`deploy_remove_lock ${lock} ${token}` : sh`rm -rf ${lock}`;
-  return step('unlock', 'remove the lock', [{ run, as: 'app' }]);
+  return step('unlock', 'remove the lock', [{ run, as: 'app' }, ...(logged ? [logged] : [])]);
 }
 
 export function parseLock(text: string): Partial<LockInfo> | undefined {

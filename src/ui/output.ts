@@ -68,6 +68,8 @@ export interface RunResult {
   log?: string | null;
   /** Several hosts: the directory of each host's own log (<host>.log). */
   host_logs?: string;
+  /** history: the runs recorded on the servers, merged, newest first. */
+  history?: import('../history.js').HistoryRow[];
   /** status: the fleet runs more than one release: each release and the hosts that run it. */
   drift?: Record<string, string[]>;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */

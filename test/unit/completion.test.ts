@@ -76,6 +76,7 @@ test("the scripts' words come from commander's command tree", () => {
       'deploy',
       'rollback',
       'releases',
+      'history',
       'unlock',
       'status',
       'logs',
