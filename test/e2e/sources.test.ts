@@ -21,6 +21,7 @@ import {
 import { settingsFile, version, ROOT } from './fleet-helpers.ts';
 import { BIN, commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
 import { STEADY_RATE, startLoad } from './load.ts';
+import { startSampler, type Sampler } from './sampler.ts';
 import { report } from '../reliability/helpers.ts';
 
 /**
@@ -78,12 +79,9 @@ function wheel(): Buffer {
   ]);
 }
 
-/** Every process's command line, every 50 ms, into /root/ps.txt: the host's own process accounting. */
-const SAMPLER = `setsid -f nice -n -10 bash -c 'echo $$ > /root/ps.pid; while :; do ps -e -ww -o args=; sleep 0.05; done > /root/ps.txt 2>&1' </dev/null >/dev/null 2>&1`;
-/** How many samples saw pip install. The sampler stops first: it must not see the grep's own command line. */
-async function pipRuns(h: Host): Promise<number> {
-  await h.run('kill "$(cat /root/ps.pid)"');
-  return Number((await h.run(`grep -c -- '-m pip .*install' /root/ps.txt || true`)).trim());
+/** Stops a host's process sampler: how many distinct pip install command lines it saw. */
+async function pipRuns(sampler: Sampler): Promise<number> {
+  return (await sampler.stop()).lines.filter((l) => /-m pip .*install/.test(l)).length;
 }
 
 /** What each release's .deploy-release says of its source, by release name. */
@@ -153,12 +151,12 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     tag(repo, '2.0');
     await git.push('fleet', repo);
     // Process accounting on every host through the deploy: who ran pip.
-    for (const h of hosts) await h.run(SAMPLER);
+    const samplers = await Promise.all(hosts.map((h) => startSampler(h)));
     const deploy = await cli('deploy', '--ref', '2.0', '--json');
     assert.equal(deploy.code, 0, deploy.output);
     const result = JSON.parse(deploy.stdout);
-    const pips = await Promise.all(hosts.map((h) => pipRuns(h)));
-    assert.ok(pips[0] > 0, `pip ran on the primary (${pips[0]} samples)`);
+    const pips = await Promise.all(samplers.map(pipRuns));
+    assert.ok(pips[0] > 0, `pip ran on the primary (${pips[0]} command lines)`);
     assert.deepEqual(pips.slice(1), [0, 0], 'pip never ran on the other hosts: they received the environment');
     assert.deepEqual(
       result.environments?.[0]?.sent_to,

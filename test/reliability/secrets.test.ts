@@ -24,6 +24,7 @@ import {
   type Host,
 } from '../testbed/index.ts';
 import { cleanup, demoRepo, httpGet, runCli, tempDir, type CliResult } from '../e2e/helpers.ts';
+import { startSampler, type Sampler } from '../e2e/sampler.ts';
 import { report } from './helpers.ts';
 
 const APP = '/opt/django/apps/demo';
@@ -88,29 +89,6 @@ function found(text: string): string[] {
     .map(([k]) => k);
 }
 
-/** The process sampler (perl is in every Debian: perl-base is essential). */
-const SAMPLER = String.raw`$| = 1;
-my (%seen, %name);
-while (1) {
-  print "#sample\n";
-  opendir(my $proc, '/proc') or die "/proc: $!";
-  for my $pid (grep { /^[0-9]+$/ } readdir $proc) {
-    open(my $f, '<', "/proc/$pid/cmdline") or next;
-    my $args = do { local $/; <$f> };
-    close $f;
-    next unless defined $args && length $args;
-    $args =~ s/\0+$//;
-    $args =~ tr/\0/ /;
-    my $uid = (stat "/proc/$pid")[4];
-    next unless defined $uid;
-    $name{$uid} //= getpwuid($uid) // $uid;
-    my $line = "$name{$uid} $args";
-    print "$line\n" unless $seen{$line}++;
-  }
-  closedir $proc;
-  select(undef, undef, undef, 0.02);
-}`;
-
 describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
   let git: GitServer;
   let host: Host;
@@ -124,6 +102,7 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
   let sampleRate = 0;
   let staleCopies = 0;
   let processLines = 0;
+  let sampler: Sampler;
   let scannedFiles = 0;
 
   /** The CLI with its own log directory; the run is kept for the leak checks. */
@@ -169,16 +148,8 @@ describe('secrets never leak', { timeout: 20 * 60_000 }, () => {
     writeFileSync(file, settingsText(url, host));
     dryFile = join(home, 'settings-db.ini');
     writeFileSync(dryFile, settingsText(url, host, `database_url = postgresql://app:${DB}@db.example/app\n`));
-    // Every process's command line, from before setup until the last command ran: one perl
-    // process reading /proc every 20 ms. (It was `ps` every 50 ms: a fork and exec per sample,
-    // whose rate fell to 4 a second on a loaded machine; reading /proc in place keeps it.)
-    // Each distinct "user command line" is written once; a line "#sample" marks every pass.
-    await host.run(`cat > /root/ps-sampler.pl <<'EOF'
-${SAMPLER}
-EOF`);
-    await host.run(
-      `setsid -f nice -n -10 bash -c 'umask 077; echo $$ > /root/ps-sampler.pid; date +%s.%N > /root/ps-sampler.start; exec perl /root/ps-sampler.pl > /root/ps-samples.txt 2>&1' </dev/null >/dev/null 2>&1`,
-    );
+    // Every process's command line, from before setup until the last command ran (/proc read every 20 ms).
+    sampler = await startSampler(host);
     // A process the sampler must see: proof that it watches.
     await host.run(`bash -c 'sleep 0.5; true' ${CANARY}`);
   });
@@ -290,15 +261,9 @@ EOF`);
   });
 
   it('no process on the server ever had a secret on its command line (/proc read every 20 ms through every run above)', async () => {
-    const [since, until] = (
-      await host.run('kill "$(cat /root/ps-sampler.pid)"; cat /root/ps-sampler.start; date +%s.%N')
-    )
-      .trim()
-      .split('\n')
-      .map(Number);
-    const lived = until - since;
-    samples = Number((await host.run("grep -c '^#sample' /root/ps-samples.txt")).trim());
-    const lines = (await host.run("grep -v '^#sample' /root/ps-samples.txt | sort -u")).split('\n');
+    const seen = await sampler.stop();
+    const { lines, seconds: lived } = seen;
+    samples = seen.samples;
     processLines = lines.length;
     sampleRate = samples / lived;
     // It aims at 50 a second. The samples that prove it watched are the canary's and the build's,
