@@ -12,8 +12,8 @@ import {
   type GitServer,
   type Host,
 } from '../testbed/index.ts';
-import { settingsFile, version } from './fleet-helpers.ts';
-import { demoRepo, runCli, tempDir } from './helpers.ts';
+import { settingsFile } from './fleet-helpers.ts';
+import { demoRepo, runCli, served, tempDir } from './helpers.ts';
 
 describe('many servers: hosts behind a bastion', { timeout: 15 * 60_000 }, () => {
   let git: GitServer;
@@ -36,7 +36,7 @@ describe('many servers: hosts behind a bastion', { timeout: 15 * 60_000 }, () =>
     const second =
       first.code === 3 ? await runCli(['-c', file, 'demo', 'setup', '--yes', '--dependencies=no'], { home }) : first;
     assert.equal(second.code, 0, second.output);
-    assert.equal(await version(target), 'v1');
+    assert.equal(await served(target), 'v1');
     const st = await runCli(['-c', file, 'demo', 'status'], { home });
     assert.equal(st.code, 0, st.output);
     return readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8');

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
-import { ROOT, settingsFile, version } from './fleet-helpers.ts';
-import { commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
+import { ROOT, settingsFile } from './fleet-helpers.ts';
+import { commitVersion, demoRepo, runCli, served, setupThroughKeyGate, tempDir } from './helpers.ts';
 import { startLoad, STEADY_RATE } from './load.ts';
 
 /** v3's bug: a page that answers 500 (v2 answers 404 there: not a server error). */
@@ -61,7 +61,7 @@ describe('fleets: canary and failure budget', { timeout: 20 * 60_000 }, () => {
     );
     assert.equal(first.code, 3, first.output);
     assert.equal(second.code, 0, second.output);
-    assert.deepEqual(await Promise.all(hosts.map(version)), ['v1', 'v1', 'v1']);
+    assert.deepEqual(await Promise.all(hosts.map(served)), ['v1', 'v1', 'v1']);
   });
   after(stopAll);
 
@@ -76,7 +76,7 @@ describe('fleets: canary and failure budget', { timeout: 20 * 60_000 }, () => {
       res.output,
       /canary passed: 5xx answers 0\.0% \(0 of \d+\) before the switch, 0\.0% \(0 of [1-9]\d*\) since/,
     );
-    assert.deepEqual(await Promise.all(hosts.map(version)), ['v2', 'v2', 'v2']);
+    assert.deepEqual(await Promise.all(hosts.map(served)), ['v2', 'v2', 'v2']);
     for (const s of stats) assert.deepEqual(s.failures, {}, `failed requests: ${JSON.stringify(s.failures)}`);
   });
 
@@ -92,7 +92,7 @@ describe('fleets: canary and failure budget', { timeout: 20 * 60_000 }, () => {
     );
     assert.match(res.output, /the previous release is live on: ubuntu@[\d.]+, ubuntu@[\d.]+, ubuntu@[\d.]+/);
     // What the servers show: every host serves v2, the canary's new slot stopped, the others never built a running v3.
-    assert.deepEqual(await Promise.all(hosts.map(version)), ['v2', 'v2', 'v2']);
+    assert.deepEqual(await Promise.all(hosts.map(served)), ['v2', 'v2', 'v2']);
     for (const h of hosts) assert.equal(await runningSlots(h), 1, `${h.ip}: one slot runs`);
     // The 500s came from the canary only, while it was watched; the others answered v2's 404.
     assert.ok((stats[0].failures['HTTP 500'] ?? 0) > 0, JSON.stringify(stats[0].failures));
@@ -111,7 +111,7 @@ describe('fleets: canary and failure budget', { timeout: 20 * 60_000 }, () => {
       res.output,
       new RegExp(`is live on 2 of 3 hosts; 1 left behind \\(max_failed_hosts = 1\\):\\n  ${behind}: failed at build`),
     );
-    assert.deepEqual(await Promise.all(hosts.map(version)), ['v4', 'v4', 'v2']);
+    assert.deepEqual(await Promise.all(hosts.map(served)), ['v4', 'v4', 'v2']);
     for (const s of stats) assert.deepEqual(s.failures, {}, `failed requests: ${JSON.stringify(s.failures)}`);
     // Cleaned up: its lock released, its new release marked failed, one slot running.
     assert.equal((await hosts[2].exec(`test -e ${ROOT}/deploy.lock`)).code, 1, 'no lock left');
@@ -132,6 +132,6 @@ describe('fleets: canary and failure budget', { timeout: 20 * 60_000 }, () => {
     assert.ok(hint, res.output);
     const catchUp = await cli('deploy', '--yes', '--hosts', hint[1], '--ref', hint[2]);
     assert.equal(catchUp.code, 0, catchUp.output);
-    assert.deepEqual(await Promise.all(hosts.map(version)), ['v4', 'v4', 'v4']);
+    assert.deepEqual(await Promise.all(hosts.map(served)), ['v4', 'v4', 'v4']);
   });
 });

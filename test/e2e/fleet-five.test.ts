@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
-import { ROOT, settingsFile, version } from './fleet-helpers.ts';
-import { BIN, commitVersion, demoRepo, runCli, tempDir } from './helpers.ts';
+import { ROOT, settingsFile } from './fleet-helpers.ts';
+import { BIN, commitVersion, demoRepo, runCli, served, tempDir } from './helpers.ts';
 
 describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
   let git: GitServer;
@@ -17,7 +17,7 @@ describe('many servers: five hosts', { timeout: 20 * 60_000 }, () => {
   let home: string;
   let file: string;
   const cli = (...args: string[]) => runCli(['-c', file, ...args], { home });
-  const versions = () => Promise.all(hosts.map(version));
+  const versions = () => Promise.all(hosts.map(served));
   const push = async (v: string) => {
     commitVersion(repo, v);
     await git.push('demo', repo);

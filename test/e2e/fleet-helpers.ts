@@ -1,20 +1,9 @@
-// Shared by the many-servers tests: what a host serves, and a settings.ini for the demo app.
+// Shared by the many-servers tests: the app's root on a host, and a settings.ini for the demo app.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TESTBED_KEY, type Host } from '../testbed/index.ts';
-import { ANSWER_WAIT_MS } from './load.ts';
+import { TESTBED_KEY } from '../testbed/index.ts';
 
 export const ROOT = '/opt/django/apps/demo';
-
-/** The demo app's version as the host's nginx serves it, or what went wrong. */
-export async function version(host: Host): Promise<string> {
-  try {
-    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
-    return /demo app (\S+)<\/h1>/.exec(await res.text())?.[1] ?? `HTTP ${res.status}`;
-  } catch (e) {
-    return `error ${(e as Error).message}`;
-  }
-}
 
 /**
  * settings.ini with `deploy` lines in [DEPLOY] and `rest` in [APP] (and after); REPO stands for the repository.

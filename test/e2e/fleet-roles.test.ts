@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
-import { ROOT, settingsFile, version } from './fleet-helpers.ts';
-import { commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
+import { ROOT, settingsFile } from './fleet-helpers.ts';
+import { commitVersion, demoRepo, runCli, served, setupThroughKeyGate, tempDir } from './helpers.ts';
 
 describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout: 20 * 60_000 }, () => {
   let git: GitServer;
@@ -58,7 +58,7 @@ describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout:
     );
     assert.equal(first.code, 3, first.output);
     assert.equal(second.code, 0, second.output);
-    assert.deepEqual(await Promise.all(web.map(version)), ['v1', 'v1']);
+    assert.deepEqual(await Promise.all(web.map(served)), ['v1', 'v1']);
     assert.equal(await ddl('pages_visit'), 1, 'the first migration ran once, on the shared database');
     assert.equal((await worker.exec('test -e /etc/nginx/sites-enabled/demo')).code, 1, 'no nginx site on the worker');
     assert.match(await worker.run(`readlink ${ROOT}/current`), /releases\/\d{8}T\d{6}-/);
@@ -89,7 +89,7 @@ describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout:
     const migrates = r.output.split('\n').filter((l) => /\| .*Applying pages\.0002_note/.test(l));
     assert.equal(migrates.length, 1, migrates.join('\n'));
     assert.match(migrates[0], new RegExp(`^ubuntu@${web[0].ip.replace(/\./g, '\\.')} \\|`));
-    assert.deepEqual(await Promise.all(web.map(version)), ['v2', 'v2']);
+    assert.deepEqual(await Promise.all(web.map(served)), ['v2', 'v2']);
     const release = (await web[0].run(`basename $(readlink ${ROOT}/current)`)).trim();
     assert.equal(
       (await worker.run(`basename $(readlink ${ROOT}/current)`)).trim(),
@@ -139,6 +139,6 @@ describe('many servers: web and worker hosts on a shared PostgreSQL', { timeout:
     const r = await runCli(['-c', failing, 'demo', 'deploy', '--yes'], { home });
     assert.equal(r.code, 1, r.output);
     assert.match(r.stderr, /run once/);
-    assert.deepEqual(await Promise.all(web.map(version)), ['v2', 'v2']);
+    assert.deepEqual(await Promise.all(web.map(served)), ['v2', 'v2']);
   });
 });

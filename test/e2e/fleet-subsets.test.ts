@@ -10,8 +10,17 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
-import { ROOT, settingsFile, version } from './fleet-helpers.ts';
-import { BIN, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, type CliResult } from './helpers.ts';
+import { ROOT, settingsFile } from './fleet-helpers.ts';
+import {
+  BIN,
+  commitVersion,
+  demoRepo,
+  runCli,
+  served,
+  setupThroughKeyGate,
+  tempDir,
+  type CliResult,
+} from './helpers.ts';
 
 const PROGRAM = '/etc/supervisor/conf.d/demo-process-worker.conf';
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -116,7 +125,7 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     );
     assert.equal(first.code, 3, first.output);
     assert.equal(second.code, 0, second.output);
-    assert.deepEqual(await Promise.all([w1, w2].map(version)), ['v1', 'v1']);
+    assert.deepEqual(await Promise.all([w1, w2].map(served)), ['v1', 'v1']);
   });
   after(stopAll);
 
@@ -169,9 +178,9 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     );
     assert.equal(await ddl('pages_note'), 1);
     assert.equal(await migrated('0002_note'), 1);
-    assert.equal(await version(w2), 'v2');
+    assert.equal(await served(w2), 'v2');
     assert.equal(await workerVersion(), 'v2');
-    assert.equal(await version(w1), 'v1', 'the primary was locked and migrated, not switched');
+    assert.equal(await served(w1), 'v1', 'the primary was locked and migrated, not switched');
     for (const h of [w1, w2, wk]) assert.equal(await locked(h), false, 'every lock given back');
     assert.match(row(ra.stdout, w1)?.result ?? '', /not deployed|locked|primary/, ra.stdout);
   });
@@ -214,7 +223,7 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
   it('item 9: Ctrl-C before the switch: the table says what each host serves and that it did not switch', async () => {
     await push('v3b');
     const before = await Promise.all([w1, w2, wk].map(current));
-    const served = await Promise.all([w1, w2].map(version));
+    const serving = await Promise.all([w1, w2].map(served));
     const d = background(['demo', 'deploy', '--yes'], { DEPLOY_PAUSE_AT: 'build:1:4' });
     await until(() => /paused before/.test(d.res.output), 60_000);
     d.child.kill('SIGINT');
@@ -229,7 +238,7 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
       assert.doesNotMatch(got.result, /^ok/, `${h.ip}: ${got.result}`);
       assert.match(got.result, /stopped|interrupted|not switched/);
     }
-    assert.deepEqual(await Promise.all([w1, w2].map(version)), served);
+    assert.deepEqual(await Promise.all([w1, w2].map(served)), serving);
   });
 
   it('item 10: a failing after_switch hook in a rolling deploy runs once per host, is reported, and the run finishes (lock released, old slot stopped): exit 5', async () => {
@@ -253,7 +262,7 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
       assert.equal(await locked(h), false, `${h.ip}: lock released`);
       assert.match(row(r.stdout, h)?.result ?? '', /after_switch/, r.stdout);
     }
-    assert.deepEqual(await Promise.all([w1, w2].map(version)), ['v4', 'v4']);
+    assert.deepEqual(await Promise.all([w1, w2].map(served)), ['v4', 'v4']);
     assert.equal(await workerVersion(), 'v4');
     for (const h of [w1, w2]) {
       let n = 2;

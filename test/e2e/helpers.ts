@@ -116,6 +116,21 @@ export async function httpGet(
   return { status: res.status, body: await res.text(), server: res.headers.get('server') };
 }
 
+/** The demo app's version its page shows through the host's nginx (an answer but 200: `HTTP <status>`), or what went wrong. */
+export async function served(host: Host): Promise<string> {
+  try {
+    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
+    const body = await res.text();
+    return res.status === 200
+      ? (/demo app (\S+)<\/h1>/.exec(body)?.[1] ?? `200 without a version`)
+      : `HTTP ${res.status}`;
+  } catch (e) {
+    // fetch's own message ("fetch failed") hides why: refused, reset, timed out.
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    return `error ${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
+  }
+}
+
 /** Run setup, expect the deploy-key gate (exit 3), grant every host's key, run again. */
 export async function setupThroughKeyGate(
   git: GitServer,

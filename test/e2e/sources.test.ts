@@ -18,8 +18,8 @@ import {
   type GitServer,
   type Host,
 } from '../testbed/index.ts';
-import { settingsFile, version, ROOT } from './fleet-helpers.ts';
-import { BIN, commitVersion, demoRepo, readLog, runCli, setupThroughKeyGate, tempDir } from './helpers.ts';
+import { settingsFile, ROOT } from './fleet-helpers.ts';
+import { BIN, commitVersion, demoRepo, readLog, runCli, served, setupThroughKeyGate, tempDir } from './helpers.ts';
 import { STEADY_RATE, startLoad } from './load.ts';
 import { startSampler, type Sampler } from './sampler.ts';
 import { report } from '../reliability/helpers.ts';
@@ -134,7 +134,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     assert.equal(setup.code, 0, setup.output);
     assert.doesNotMatch(setup.output, /deploy key/i);
     for (const h of hosts) {
-      assert.equal(await version(h), 'v1');
+      assert.equal(await served(h), 'v1');
       assert.equal((await h.exec('test -e /opt/django/.ssh/id_ed25519')).code, 1, 'no deploy key was made');
       assert.equal((await h.exec(`test -e ${ROOT}/repo`)).code, 1, 'no clone');
     }
@@ -181,7 +181,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     // Made once for the run: one archive, the same bytes on every host.
     assert.equal((readLog(deploy).match(/archive of 2\.0 /g) ?? []).length, 1);
     for (const h of hosts) {
-      assert.equal(await version(h), 'v2');
+      assert.equal(await served(h), 'v2');
       assert.equal((await sources(h))[result.release], '"source":"archive"');
       assert.equal(
         (await h.exec(`ls -A ${ROOT}/releases | grep -E '^\\.(incoming|unpack)-'`)).code,
@@ -192,7 +192,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
 
     const back = await cli('rollback');
     assert.equal(back.code, 0, back.output);
-    for (const h of hosts) assert.equal(await version(h), 'v1');
+    for (const h of hosts) assert.equal(await served(h), 'v1');
   });
 
   it('archive and git on one host: git → archive → git, and rollbacks across modes', async () => {
@@ -219,14 +219,14 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
       home,
     );
     assert.equal(second.code, 0, second.output);
-    assert.equal(await version(host), 'v1');
+    assert.equal(await served(host), 'v1');
 
     settings('archive');
     commitVersion(repo, 'v2');
     await git.push('switch', repo);
     const a = await cli('deploy');
     assert.equal(a.code, 0, a.output);
-    assert.equal(await version(host), 'v2');
+    assert.equal(await served(host), 'v2');
     const st = await cli('status');
     assert.equal(st.code, 0, st.output);
     assert.match(st.stdout, /release .* from archive /, 'status says where the live release came from');
@@ -236,7 +236,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     await git.push('switch', repo);
     const g = await cli('deploy');
     assert.equal(g.code, 0, g.output);
-    assert.equal(await version(host), 'v3');
+    assert.equal(await served(host), 'v3');
     const kinds = Object.values(await sources(host)).sort();
     assert.deepEqual(
       kinds,
@@ -247,10 +247,10 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     // Back to the release the archive made, then to the one git made.
     const r1 = await cli('rollback');
     assert.equal(r1.code, 0, r1.output);
-    assert.equal(await version(host), 'v2');
+    assert.equal(await served(host), 'v2');
     const r2 = await cli('rollback');
     assert.equal(r2.code, 0, r2.output);
-    assert.equal(await version(host), 'v1');
+    assert.equal(await served(host), 'v1');
   });
 
   it('archive: a run killed while it sends or unpacks leaves no release, the site serves, the next run cleans up (under load)', async () => {
@@ -292,7 +292,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
         child.stderr.on('data', onData);
         child.on('close', () => resolve());
       });
-      assert.equal(await version(host), 'v1', `${when}: the site still serves v1\n${out}`);
+      assert.equal(await served(host), 'v1', `${when}: the site still serves v1\n${out}`);
       // What the kill left is never taken for a release: an archive unpacked in full but not built
       // (the server finishes what the cut channel started) is listed as incomplete, never built.
       const listed = await cli('releases', '--json');
@@ -338,7 +338,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     const rssKb = Number(measured.stderr.trim().split('\n').at(-1));
     console.error(`sources: a 100 MB archive deployed with a peak RSS of ${(rssKb / 1024).toFixed(0)} MB`);
     assert.ok(rssKb > 0 && rssKb < 200 * 1024, `the controller's peak RSS was ${rssKb} KB (at most 200 MB)`);
-    assert.equal(await version(host), 'v2');
+    assert.equal(await served(host), 'v2');
     assert.equal(
       (await host.exec(`ls -A ${ROOT}/releases | grep -E '^\\.(incoming|unpack)-'`)).code,
       1,
@@ -383,7 +383,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     assert.equal(full.code, 1, full.output);
     assert.match(full.stderr, /no space left on device/i, 'the error says the disk is full');
     assert.match(full.stderr, new RegExp(`ubuntu@${host.ip.replaceAll('.', '\\.')}`), 'the error names the host');
-    assert.equal(await version(host), 'v1', 'the live release keeps serving');
+    assert.equal(await served(host), 'v1', 'the live release keeps serving');
     assert.equal((await host.run(`ls -A ${releases}`)).trim(), before, 'nothing half-made is left in releases/');
     const unlock = await cli('unlock');
     assert.equal(unlock.code, 0, unlock.output);
@@ -431,10 +431,10 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
 
     const setup = await cli('setup', '--dependencies=no');
     assert.equal(setup.code, 0, setup.output);
-    assert.equal(await version(host), 'v1');
+    assert.equal(await served(host), 'v1');
     const d2 = await cli('deploy', '--ref', '2.0');
     assert.equal(d2.code, 0, d2.output);
-    assert.equal(await version(host), 'v2');
+    assert.equal(await served(host), 'v2');
     const live = (await host.run(`readlink ${ROOT}/current`)).trim();
     assert.match(live, /-2\.0$/);
     const again = await cli('deploy', '--ref', '2.0');
@@ -452,7 +452,7 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
       assert.equal(r.code, 1, `${ref}: ${r.output}`);
       assert.match(r.output, said, ref);
       assert.match(r.output, new RegExp(host.ip.replace(/\./g, '\\.')), `${ref}: the error names the host`);
-      assert.equal(await version(host), 'v2', `${ref}: the live release is untouched`);
+      assert.equal(await served(host), 'v2', `${ref}: the live release is untouched`);
       assert.equal((await host.exec('test -e /tmp/deploy-slipped')).code, 1);
       assert.equal((await host.exec(`ls -A ${ROOT}/releases | grep -E '^\\.(incoming|unpack)-'`)).code, 1);
     }
@@ -462,6 +462,6 @@ describe('releases without git on the servers', { concurrency: true, timeout: 30
     }
     const back = await cli('rollback');
     assert.equal(back.code, 0, back.output);
-    assert.equal(await version(host), 'v1');
+    assert.equal(await served(host), 'v1');
   });
 });

@@ -13,12 +13,21 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { stopAll, ensureImages, bootGitServer, bootHost, type Host } from '../testbed/index.ts';
-import { BIN, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings } from '../e2e/helpers.ts';
+import {
+  BIN,
+  commitVersion,
+  demoRepo,
+  runCli,
+  served,
+  setupThroughKeyGate,
+  tempDir,
+  writeSettings,
+} from '../e2e/helpers.ts';
 import { STEADY_RATE, startLoad, type LoadStats } from '../e2e/load.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
 import { abortPoint, commitSwitch } from '../../src/steps/switch.ts';
-import { bench, ROOT, report, served, sleep, snapshotData, statusOf, type Bench } from './helpers.ts';
+import { bench, ROOT, report, sleep, snapshotData, statusOf, type Bench } from './helpers.ts';
 
 const RATE = STEADY_RATE;
 

@@ -1,12 +1,11 @@
 // Shared by the reliability suite: a live demo with tagged good and broken versions, a CLI run
-// cut at a named point (DEPLOY_PAUSE_AT), what the server really serves, the data's checksum,
-// and a report file the suite's figures go to (RELIABILITY.md is made from it).
+// cut at a named point (DEPLOY_PAUSE_AT), the data's checksum, and a report file the suite's
+// figures go to (RELIABILITY.md is made from it). What a host serves: served() in ../e2e/helpers.ts.
 import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Host } from '../testbed/index.ts';
-import { ANSWER_WAIT_MS } from '../e2e/load.ts';
 import { BIN, commitVersion, liveDemo, runCli, type CliResult, type LiveDemo } from '../e2e/helpers.ts';
 
 export const ROOT = '/opt/django/apps/demo';
@@ -49,21 +48,6 @@ export async function bench(extra = ''): Promise<Bench> {
   const first = await cli('demo', 'deploy', '--yes', '--ref', 'good-a');
   assert.equal(first.code, 0, first.output);
   return { ...demo, cli };
-}
-
-/** The version the site shows through nginx, or what went wrong. */
-export async function served(host: Host): Promise<string> {
-  try {
-    const res = await fetch(`http://${host.ip}/`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
-    const body = await res.text();
-    return res.status === 200
-      ? (/demo app (\S+)<\/h1>/.exec(body)?.[1] ?? `200 without a version`)
-      : `HTTP ${res.status}`;
-  } catch (e) {
-    // fetch's own message ("fetch failed") hides why: refused, reset, timed out.
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return `error ${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
-  }
 }
 
 /**

@@ -12,7 +12,8 @@ import { stopAll } from '../testbed/index.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
 import { STEADY_RATE, controlPeriod, startLoad } from '../e2e/load.ts';
-import { bench, killAt, report, served, snapshotData, statusOf, type Bench } from './helpers.ts';
+import { served } from '../e2e/helpers.ts';
+import { bench, killAt, report, snapshotData, statusOf, type Bench } from './helpers.ts';
 
 const WORKERS = Number(process.env.DEPLOY_RELIABILITY_WORKERS ?? 3);
 

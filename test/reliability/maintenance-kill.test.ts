@@ -4,7 +4,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { stopAll } from '../testbed/index.ts';
-import { bench, killAt, report, served, type Bench } from './helpers.ts';
+import { served } from '../e2e/helpers.ts';
+import { bench, killAt, report, type Bench } from './helpers.ts';
 
 const PAGE = '/opt/django/apps/demo/maintenance.html';
 

@@ -12,8 +12,17 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGitServer, bootHost, ensureImages, stopAll, type GitServer, type Host } from '../testbed/index.ts';
-import { BIN, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings } from '../e2e/helpers.ts';
-import { ROOT, version } from '../e2e/fleet-helpers.ts';
+import {
+  BIN,
+  commitVersion,
+  demoRepo,
+  runCli,
+  served,
+  setupThroughKeyGate,
+  tempDir,
+  writeSettings,
+} from '../e2e/helpers.ts';
+import { ROOT } from '../e2e/fleet-helpers.ts';
 import { report, sleep } from './helpers.ts';
 
 const QUICK_KEEPALIVE = 'Host *\n  ServerAliveInterval 2\n  ServerAliveCountMax 2\n  ConnectTimeout 3\n';
@@ -121,7 +130,7 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
   let file: string;
   let n = 1;
   const cli = (...args: string[]) => runCli(['-c', file, ...args], { home });
-  const versions = (of: Host[] = hosts) => Promise.all(of.map(version));
+  const versions = (of: Host[] = hosts) => Promise.all(of.map(served));
   const locked = async (h: Host) => (await h.exec(`test -e ${ROOT}/deploy.lock`)).code === 0;
   const sshConfig = (text: string) => writeFileSync(join(home, '.ssh', 'config'), text);
 
@@ -242,7 +251,7 @@ describe('network drop: one host of three cut for good', { timeout: 40 * 60_000 
         const expected = hosts.map((_h, i) => (p.served[i] === 'new' ? next : old));
         for (const h of reachable) {
           assert.equal(
-            await version(h),
+            await served(h),
             expected[hosts.indexOf(h)],
             `${p.phase}: ${label(h)} serves ${expected[hosts.indexOf(h)]}:\n${r.output}`,
           );

@@ -18,9 +18,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { stopAll, ensureImages, bootGitServer, bootHost, type GitServer, type Host } from '../testbed/index.ts';
-import { BIN, cleanup, demoRepo, runCli, tempDir, writeSettings, type CliResult } from '../e2e/helpers.ts';
+import { BIN, cleanup, demoRepo, runCli, served, tempDir, writeSettings, type CliResult } from '../e2e/helpers.ts';
 import { setupCommand } from '../../src/commands/setup.ts';
-import { report, served, ROOT } from './helpers.ts';
+import { report, ROOT } from './helpers.ts';
 
 const CONFIG = '/opt/django/configs/apps/demo.conf';
 const KEY = '/opt/django/.ssh/id_ed25519';

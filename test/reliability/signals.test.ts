@@ -6,10 +6,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { stopAll } from '../testbed/index.ts';
-import { BIN } from '../e2e/helpers.ts';
+import { BIN, served } from '../e2e/helpers.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
-import { bench, report, ROOT, served, snapshotData, statusOf, type Bench } from './helpers.ts';
+import { bench, report, ROOT, snapshotData, statusOf, type Bench } from './helpers.ts';
 import { STEADY_RATE, controlPeriod, startLoad } from '../e2e/load.ts';
 
 /** Deploy `ref`, paused `seconds` before command `n` of start+switch; send `signals` (ms apart) once paused. */

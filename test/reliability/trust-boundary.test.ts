@@ -18,8 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { stopAll, type Host } from '../testbed/index.ts';
 import { loadSettings } from '../../src/settings/load.ts';
 import { appPaths, catalog, NEW, OLD, rootText, runsAs, type CommandName } from '../plans-catalog.ts';
-import { bench, report, served, type Bench } from './helpers.ts';
-import { runCli, type CliResult } from '../e2e/helpers.ts';
+import { bench, report, type Bench } from './helpers.ts';
+import { runCli, served, type CliResult } from '../e2e/helpers.ts';
 
 const APP = '/opt/django/apps/demo';
 const CANARY = 'TRUST-CANARY-7f3a9c';

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopAll } from '../testbed/index.ts';
-import { runCli, tempDir } from '../e2e/helpers.ts';
+import { runCli, served, tempDir } from '../e2e/helpers.ts';
 import { setupApp } from '../e2e/web-helpers.ts';
-import { bench, served, type Bench } from './helpers.ts';
+import { bench, type Bench } from './helpers.ts';
 
 const APP = '/opt/django/apps/demo';
 const CONFIG = '/opt/django/configs/apps/demo.conf';
