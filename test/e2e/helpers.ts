@@ -52,7 +52,7 @@ function gitIn(dir: string): (...args: string[]) => Buffer {
 }
 
 /** examples/<app> as a git work tree (without Python's caches), its VERSION set, committed on main. */
-export function exampleRepo(app: 'demo' | 'flask', version = 'v1'): string {
+export function exampleRepo(app: 'demo' | 'flask' | 'shop', version = 'v1'): string {
   const dir = tempDir(`deploy-${app}-repo-`);
   cpSync(join(ROOT, 'examples', app), dir, { recursive: true, filter: (src) => !/__pycache__|\.pyc$/.test(src) });
   writeFileSync(join(dir, 'VERSION'), `${version}\n`);

@@ -57,8 +57,7 @@ describe('a realistic Django project (shop): setup, then a deploy', { timeout: 1
     await ensureImages();
     [git, host] = await Promise.all([bootGitServer(), bootHost('ready')]);
     const url = await git.createRepo(APP);
-    // exampleRepo's parameter names the apps it was written for; it copies any examples/<app>.
-    repo = exampleRepo(APP as Parameters<typeof exampleRepo>[0], 'v1');
+    repo = exampleRepo(APP, 'v1');
     await git.push(APP, repo);
     home = tempDir();
     file = join(home, 'settings.ini');
