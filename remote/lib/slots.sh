@@ -74,7 +74,9 @@ deploy_health_check() {
       echo "the slot's log ends with:" >&2
       __slot_log "$3" | tail -n 25 >&2 || true
       echo "health check failed: $url answered ${code:-nothing} $why" >&2
-      err=$(__slot_log "$3" | grep -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)' | grep -v HaltServer | tail -n 1) || true
+      # A traceback's last line; or, when the app was imported in gunicorn's master
+      # (gunicorn_preload) and raised a RuntimeError, the one line gunicorn prints for it.
+      err=$(__slot_log "$3" | grep -E '^([A-Za-z_][A-Za-z0-9_.]*(Error|Exception)(:|$)|Error: )' | grep -v HaltServer | tail -n 1) || true
       if [ -n "$err" ]; then echo "the app's error: $err" >&2; fi
       return 1
     fi

@@ -54,6 +54,8 @@ test('a fleet bigger than parallel: the next deploy builds and starts its slowes
       yes: true,
       verbose: false,
       dryRun: false,
+      // Its lines on stderr: on stdout they would cut into the test runner's own messages.
+      json: true,
       force: false,
       openExecutor: async (h) =>
         new ScriptedHost(h, (step) => {
