@@ -62,25 +62,18 @@ export function mergeHistory(
   me?: string,
 ): HistoryRow[] {
   const runs = new Map<string, { entry: LogEntry; results: Map<string, string[]>; hosts: string[] }>();
+  /** `label` says `result` of the run `e` names: one row per run, each field from whichever host has it. */
+  const record = (e: LogEntry, result: string, label: string) => {
+    let run = runs.get(key(e));
+    if (!run) runs.set(key(e), (run = { entry: { ...e }, results: new Map(), hosts: [] }));
+    // A run that failed on one host logged less there.
+    for (const [k, v] of Object.entries(e)) if (run.entry[k] === undefined && v !== undefined) run.entry[k] = v;
+    run.results.set(result, [...(run.results.get(result) ?? []), label]);
+    if (!run.hosts.includes(label)) run.hosts.push(label);
+  };
   for (const h of hosts) {
-    for (const e of h.entries) {
-      let run = runs.get(key(e));
-      if (!run) runs.set(key(e), (run = { entry: e, results: new Map(), hosts: [] }));
-      // Each field from whichever host has it (a run that failed on one host logged less there).
-      for (const [k, v] of Object.entries(e)) if (run.entry[k] === undefined && v !== undefined) run.entry[k] = v;
-      const result = e.result ?? '?';
-      run.results.set(result, [...(run.results.get(result) ?? []), h.label]);
-      if (!run.hosts.includes(h.label)) run.hosts.push(h.label);
-    }
+    for (const e of h.entries) record(e, e.result ?? '?', h.label);
     if (h.lock?.since) {
-      const e: LogEntry = {
-        time: h.lock.since,
-        operator: h.lock.by,
-        command: h.lock.what?.split(' ')[0],
-        ref: h.lock.what?.split(' ').slice(1).join(' ') || undefined,
-      };
-      let run = runs.get(key(e));
-      if (!run) runs.set(key(e), (run = { entry: e, results: new Map(), hosts: [] }));
       const state = holderState(h.lock, me);
       const result =
         state === 'running here'
@@ -88,8 +81,7 @@ export function mergeHistory(
           : state === 'gone'
             ? `interrupted: its process is gone, its lock is held (\`unlock\` removes it)`
             : `running or interrupted: its lock is held (${describeLock(h.lock, me)})`;
-      run.results.set(result, [...(run.results.get(result) ?? []), h.label]);
-      if (!run.hosts.includes(h.label)) run.hosts.push(h.label);
+      record(lockedRun(h.lock), result, h.label);
     }
   }
   return [...runs.values()]
@@ -107,4 +99,10 @@ export function mergeHistory(
     }))
     .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0))
     .slice(0, limit);
+}
+
+/** The run a lock names, as its deploy-log entry would (`what` is "deploy main", "rollback", "setup"). */
+export function lockedRun(lock: Partial<LockInfo>): LogEntry & { time: string } {
+  const [command, ...ref] = (lock.what ?? '').split(' ');
+  return { time: lock.since ?? '', operator: lock.by, command: command || undefined, ref: ref.join(' ') || undefined };
 }

@@ -10,6 +10,7 @@ import { parseLock, readLockStep, removeLock } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
 import { Fleet } from '../fleet/fleet.js';
 import { appendDeployLog } from '../steps/deploy.js';
+import { lockedRun } from '../history.js';
 import { operator } from '../operator.js';
 import type { LockInfo } from '../steps/lock.js';
 import type { Settings } from '../settings/types.js';
@@ -74,12 +75,10 @@ export async function unlockCommand(opts: GlobalOptions & { app: string; force: 
  * lock is gone.
  */
 function interrupted(s: Settings, holder: Partial<LockInfo>, label: string): RemoteCommand {
-  const [command, ...ref] = (holder.what ?? '').split(' ');
   return appendDeployLog(s, {
+    ...lockedRun(holder),
+    // No start time (a lock without readable info): no entry history could place.
     time: holder.since,
-    operator: holder.by,
-    command: command || undefined,
-    ref: ref.join(' ') || undefined,
     hosts: [label],
     result: `interrupted (its lock removed by ${operator()} at ${new Date().toISOString()})`,
   });
