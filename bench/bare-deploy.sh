@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The baseline the benchmark compares against: the same release deploy as `deploy`, on the
 # same layout, written as a bare bash script sent over one `ssh host sudo bash -s`.
-# Usage (on the server, as root): bare-deploy.sh deploy|rollback
+# Usage (on the server, as root): [BENCH_APP=demo|shop] bare-deploy.sh deploy|rollback
 set -euo pipefail
-APP=/opt/django/apps/demo
+NAME=${BENCH_APP:-demo}
+APP=/opt/django/apps/$NAME
 U="sudo -u django -H"
-ENV="DJANGO_SETTINGS_MODULE=demo.settings.prod APP_CONFIG_FILE=/opt/django/configs/apps/demo.conf"
+ENV="DJANGO_SETTINGS_MODULE=$NAME.settings.prod APP_CONFIG_FILE=/opt/django/configs/apps/$NAME.conf"
 cd /
 if [ "$1" = deploy ]; then
   $U git -C $APP/repo -c core.sshCommand='ssh -i /opt/django/.ssh/id_ed25519 -o StrictHostKeyChecking=accept-new' fetch --prune --quiet origin
@@ -17,7 +18,7 @@ if [ "$1" = deploy ]; then
   # The app's environment, read by the slot's program (as deploy's releases have it).
   $U sh -c "umask 077 && printf '%s\n' $ENV > $rel/.deploy-env"
   key=$( { cat "$rel/requirements.txt"; python3 --version; } | sha256sum | cut -c1-16)
-  venv=/opt/django/virtualenvs/demo/bare-$key
+  venv=/opt/django/virtualenvs/$NAME/bare-$key
   if [ ! -f "$venv/.ok" ]; then
     $U python3 -m venv --system-site-packages "$venv"
     $U "$venv/bin/pip" install -q --disable-pip-version-check --no-index -r "$rel/requirements.txt"
@@ -34,6 +35,6 @@ else
 fi
 ln -sfn "$rel" $APP/slots/a
 ln -sfn "$rel" $APP/current.tmp && mv -T $APP/current.tmp $APP/current
-supervisorctl restart demo-a >/dev/null
+supervisorctl restart "$NAME-a" >/dev/null
 # Keep 5 releases, as the others do (a new deploy's oldest first).
 [ "$1" != deploy ] || ls -1 $APP/releases | sort | head -n -5 | sed "s|^|$APP/releases/|" | xargs -r rm -rf

@@ -1,13 +1,16 @@
 // Benchmark (not a test): `deploy` against a bare bash script doing the same release
 // deploy over one ssh exec, on two identical test hosts, interleaved, median of N runs.
 // Also the CLI's own start-up. Run as root: npm run bench   (BENCH_RUNS=5 by default)
+// At the tool's default settings (gunicorn_workers unset: 2 × CPUs + 1; gunicorn_preload: yes); the bare
+// script's gunicorn gets the same worker count, without preload. BENCH_APP=demo|shop (default shop).
 // `npm run bench -- --peers`: against Fabric, Capistrano and the bare script (bench/peers.ts).
 // `npm run bench -- --sources`: git against archive, pip on each host against built once (bench/sources.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootHost, bootGitServer, ensureImages, stopAll, TESTBED_KEY, type Host } from '../test/testbed/index.ts';
-import { BIN, ROOT, commitVersion, demoRepo, runCli, setupThroughKeyGate, tempDir, writeSettings } from '../test/e2e/helpers.ts';
+import { BIN, ROOT, commitVersion, exampleRepo, runCli, setupThroughKeyGate, tempDir, writeSettings } from '../test/e2e/helpers.ts';
+import { benchApp, defaultWorkers, runningWorkers } from './peers.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Hosts of the fleet scenario (a code-change deploy to 1 host and to this many). */
@@ -15,6 +18,7 @@ const FLEET = Number(process.env.BENCH_FLEET ?? 10);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const BARE = readFileSync(join(ROOT, 'bench', 'bare-deploy.sh'), 'utf8');
+const APP = benchApp();
 const BARE_COMMANDS = BARE.split('\n').filter((l) => /^\s*(\$U|ln|supervisorctl|cd|key=|commit=|rel=|cur=|prev=|\(cd)/.test(l)).length;
 
 interface Sample {
@@ -34,7 +38,7 @@ async function ours(args: string[], home: string, file: string): Promise<Sample>
 
 function bare(host: Host, mode: 'deploy' | 'rollback'): Sample {
   const t = performance.now();
-  const r = spawnSync('ssh', ['-i', TESTBED_KEY, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `ubuntu@${host.ip}`, `sudo -n bash -s -- ${mode}`], { input: BARE });
+  const r = spawnSync('ssh', ['-i', TESTBED_KEY, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `ubuntu@${host.ip}`, `sudo -n env BENCH_APP=${APP} bash -s -- ${mode}`], { input: BARE });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`bare ${mode} failed: ${r.stderr}`);
   return { ms, execs: 1, commands: BARE_COMMANDS };
@@ -56,6 +60,14 @@ function timed(args: string[], home: string): Timed {
   const seconds = (v: string) => Number(/(\d+)m([\d.]+)s/.exec(v)![1]) * 60 + Number(/(\d+)m([\d.]+)s/.exec(v)![2]);
   const [user, sys] = r.stdout.trim().split('\n').pop()!.split(/\s+/);
   return { ms, cpuMs: (seconds(user) + seconds(sys)) * 1000 };
+}
+
+/** Every host's live gunicorn runs `n` workers. */
+async function expectWorkers(hosts: Host[], n: number): Promise<void> {
+  for (const h of hosts) {
+    const got = await runningWorkers(h, n);
+    if (got !== n) throw new Error(`${h.name} runs ${got} gunicorn workers, not ${n}`);
+  }
 }
 
 function startup(args: string[], home?: string): number {
@@ -84,47 +96,56 @@ async function main() {
   }
   await ensureImages();
   const git = await bootGitServer();
+  const { cpus, workers } = await defaultWorkers(git);
   const [a, b] = await Promise.all([bootHost('ready'), bootHost('ready')]);
-  const url = await git.createRepo('demo');
-  const repo = demoRepo('v1');
-  await git.push('demo', repo);
+  const url = await git.createRepo(APP);
+  const repo = exampleRepo(APP, 'v1');
+  await git.push(APP, repo);
+  const requirements = readFileSync(join(repo, 'requirements.txt'), 'utf8').replace(/\n*$/, '\n');
   const home = tempDir();
-  const file = writeSettings(home, { repo: url, hosts: [a], extra: 'keep_releases = 50\n' });
-  const fileB = writeSettings(tempDir(), { repo: url, hosts: [b] });
+  // No gunicorn_workers line: the tool's default.
+  const file = writeSettings(home, { repo: url, hosts: [a], app: APP, workers: 'default', extra: 'keep_releases = 50\n' });
+  // The bare script's releases have no .deploy/: their gunicorn reads the shared gunicorn.conf.py
+  // setup writes from these settings (the same workers, no preload, as a hand-written setup has it).
+  const fileB = writeSettings(tempDir(), { repo: url, hosts: [b], app: APP, workers: 'default', extra: 'gunicorn_preload = no\n' });
   for (const [h, f] of [[a, file], [b, fileB]] as const) {
-    const { second } = await setupThroughKeyGate(git, h, ['demo', 'setup', '--dependencies=no', '--yes', '-c', f], home);
+    const { second } = await setupThroughKeyGate(git, h, [APP, 'setup', '--dependencies=no', '--yes', '-c', f], home);
     if (second.code !== 0) throw new Error(second.output);
   }
   // The fleet: FLEET more hosts, set up in one run (every deploy key at once), deployed to together.
   const fleet = await Promise.all(Array.from({ length: FLEET }, () => bootHost('ready')));
   const fleetHome = tempDir();
-  const fleetFile = writeSettings(fleetHome, { repo: url, hosts: fleet });
-  const gate = await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', fleetFile], { home: fleetHome });
+  const fleetFile = writeSettings(fleetHome, { repo: url, hosts: fleet, app: APP, workers: 'default' });
+  const gate = await runCli([APP, 'setup', '--dependencies=no', '--yes', '-c', fleetFile], { home: fleetHome });
   if (gate.code === 3) for (const h of fleet) await git.authorize((await h.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
-  const fleetSetup = gate.code === 3 ? await runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', fleetFile], { home: fleetHome }) : gate;
+  const fleetSetup = gate.code === 3 ? await runCli([APP, 'setup', '--dependencies=no', '--yes', '-c', fleetFile], { home: fleetHome }) : gate;
   if (fleetSetup.code !== 0) throw new Error(fleetSetup.output);
+  await expectWorkers([a, b, fleet[0]], workers);
   const fleetResults: { one: Timed[]; many: Timed[] } = { one: [], many: [] };
   // The bare host runs a stock supervisor program (startsecs left at its default, 1 s), as a hand-written setup would.
-  await b.run("sed -i '/^startsecs=0$/d' /etc/supervisor/conf.d/demo-a.conf && supervisorctl update demo-a >/dev/null");
+  await b.run(`sed -i '/^startsecs=0$/d' /etc/supervisor/conf.d/${APP}-a.conf && supervisorctl update ${APP}-a >/dev/null`);
   const results: Record<string, { ours: Sample[]; bare: Sample[] }> = {};
   const add = (k: string, o: Sample, br: Sample) => ((results[k] ??= { ours: [], bare: [] }).ours.push(o), results[k].bare.push(br));
   for (let i = 0; i < RUNS; i++) {
     commitVersion(repo, `c${i}`);
-    await git.push('demo', repo);
-    add('redeploy after a code change', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
-    commitVersion(repo, `r${i}`, (d) => writeFileSync(join(d, 'requirements.txt'), `Django>=3.2\ngunicorn>=20\n# change ${i}\n`));
-    await git.push('demo', repo);
-    add('redeploy with a changed requirement', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
-    add('deploy of the live commit', await ours(['demo', 'deploy'], home, file), bare(b, 'deploy'));
-    add('rollback', await ours(['demo', 'rollback'], home, file), bare(b, 'rollback'));
+    await git.push(APP, repo);
+    add('redeploy after a code change', await ours([APP, 'deploy'], home, file), bare(b, 'deploy'));
+    // The app's own requirements and a comment: pip satisfies them offline, only their hash changes.
+    commitVersion(repo, `r${i}`, (d) => writeFileSync(join(d, 'requirements.txt'), `${requirements}# change ${i}\n`));
+    await git.push(APP, repo);
+    add('redeploy with a changed requirement', await ours([APP, 'deploy'], home, file), bare(b, 'deploy'));
+    add('deploy of the live commit', await ours([APP, 'deploy'], home, file), bare(b, 'deploy'));
+    add('rollback', await ours([APP, 'rollback'], home, file), bare(b, 'rollback'));
     commitVersion(repo, `f${i}`);
-    await git.push('demo', repo);
-    fleetResults.one.push(timed(['demo', 'deploy', '--yes', '-c', file], home));
-    fleetResults.many.push(timed(['demo', 'deploy', '--yes', '-c', fleetFile], fleetHome));
+    await git.push(APP, repo);
+    fleetResults.one.push(timed([APP, 'deploy', '--yes', '-c', file], home));
+    fleetResults.many.push(timed([APP, 'deploy', '--yes', '-c', fleetFile], fleetHome));
     process.stderr.write(`run ${i + 1}/${RUNS} done\n`);
   }
   // The dry run reads the host's files for their diff (one connection, one read-only step): measured while the hosts are up.
-  const dryRun = startup(['demo', 'deploy', '--dry-run', '-c', file], home);
+  const dryRun = startup([APP, 'deploy', '--dry-run', '-c', file], home);
+  // The bare script's own restarts kept the count.
+  await expectWorkers([b], workers);
   await stopAll();
 
   const rows = [['scenario', 'deploy', 'bare script', 'ratio', 'deploy: ssh conns / round trips / commands', 'bare: conns / round trips / commands']];
@@ -142,9 +163,10 @@ async function main() {
   const cpuMany = median(fleetResults.many.map((r) => r.cpuMs));
   rows.push([`  controller CPU (user+sys): ${FLEET} hosts vs 1`, fmt(cpuMany), fmt(cpuOne), `${(cpuMany / cpuOne).toFixed(2)}x`, `${fmt((cpuMany - cpuOne) / (FLEET - 1))} per extra host`, '']);
   rows.push(['deploy --help (start-up)', fmt(startup(['--help'])), '', '', '', '']);
-  rows.push(['deploy demo deploy --dry-run', fmt(dryRun), '', '', '', '']);
+  rows.push([`deploy ${APP} deploy --dry-run`, fmt(dryRun), '', '', '', '']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`\nmedian of ${RUNS} runs, interleaved, this machine's test hosts (ready image)\n`);
+  console.log(`\nmedian of ${RUNS} runs, interleaved, this machine's test hosts (ready image); app ${APP}`);
+  console.log(`deploy at its defaults: gunicorn_workers unset = ${workers} (2 × CPUs + 1, at most 12; ${cpus} CPUs), gunicorn_preload = yes; bare script: ${workers} workers, no preload\n`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
 }
 

@@ -4,11 +4,13 @@
 // SSH connections and remote commands are counted on the servers (bench/peers/count-shell.sh and
 // sshd's log); failed requests under a steady load through nginx. Writes bench/results.json,
 // then bench/render.ts makes BENCHMARKS.md and bench/benchmarks.png from it.
+// This tool runs at its default settings (no gunicorn_workers: 2 × CPUs + 1, gunicorn_preload on);
+// the peers' gunicorn gets the same worker count. BENCH_APP=demo|shop (default shop) picks the app.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootHost, bootGitServer, ensureImages, TESTBED_KEY, type GitServer, type Host } from '../test/testbed/index.ts';
-import { ROOT, commitVersion, demoRepo, runCli, tempDir, writeSettings } from '../test/e2e/helpers.ts';
+import { ROOT, commitVersion, exampleRepo, runCli, tempDir, writeSettings } from '../test/e2e/helpers.ts';
 import { startLoad } from '../test/e2e/load.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -19,6 +21,49 @@ const PEERS = join(ROOT, 'bench', 'peers');
 export const CONTENDERS = ['deploy', 'fabric', 'capistrano', 'bare'] as const;
 type Contender = (typeof CONTENDERS)[number];
 export const SCENARIOS = ['first deploy after setup', 'redeploy, no change', 'redeploy, code change', 'redeploy, changed requirement', 'rollback', `code change to ${FLEET} hosts`] as const;
+
+/** The example app the benchmarks deploy: BENCH_APP, shop by default (the realistic one). */
+export function benchApp(): 'demo' | 'shop' {
+  const app = process.env.BENCH_APP ?? 'shop';
+  if (app !== 'demo' && app !== 'shop') throw new Error(`BENCH_APP must be demo or shop, not ${app}`);
+  return app;
+}
+const APP = benchApp();
+
+/** The settings every contender runs with, as results.json records them. */
+export interface BenchSettings {
+  app: string;
+  /** The test hosts' CPUs, as gunicorn's config counts them. */
+  cpus: number;
+  /** gunicorn workers per slot: this tool's default for these CPUs, and the peers' --workers. */
+  workers: number;
+  /** Whether gunicorn_workers was left at the tool's default (not written in settings.ini). */
+  defaultWorkers: boolean;
+  /** This tool's gunicorn_preload (its default: yes); the peers never preload. */
+  preload: boolean;
+}
+
+/** The worker count this tool uses when gunicorn_workers is unset: templates/gunicorn.conf.py's
+ * formula, run by the host's own Python (a test host sees this machine's CPUs). */
+export async function defaultWorkers(h: Host): Promise<{ cpus: number; workers: number }> {
+  const out = await h.run(`python3 -c 'import multiprocessing as m; n = m.cpu_count(); print(n, min(2 * n + 1, 12))'`);
+  const [cpus, workers] = out.trim().split(' ').map(Number);
+  return { cpus, workers };
+}
+
+/** gunicorn workers running on a host (gunicorn processes whose parent is gunicorn), waiting up to
+ * 10 s for them to reach `want`: a peer's restart returns before all its workers have forked. */
+export async function runningWorkers(h: Host, want: number): Promise<number> {
+  // [g]: the pattern does not match the shell running it; any title (setproctitle's too) names gunicorn.
+  const count = "ps -eo pid=,ppid=,args= | awk '/[g]unicorn/ { p[$1] = $2 } END { n = 0; for (k in p) if (p[k] in p) n++; print n }'";
+  let n = 0;
+  for (let i = 0; i < 20; i++) {
+    n = Number((await h.run(count)).trim());
+    if (n === want) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return n;
+}
 
 export interface Sample {
   ms: number;
@@ -54,13 +99,13 @@ function exec(cmd: string, args: string[], opts: { cwd?: string; env?: Record<st
 const SSH = ['-i', TESTBED_KEY, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
 const BARE = readFileSync(join(ROOT, 'bench', 'bare-deploy.sh'), 'utf8');
 // The peers' own HOME: no known_hosts or ssh config of this machine's root gets in the way.
-const peerHome = tempDir('bench-peers-home-');
+let peerHome = '';
 
 /** One deploy or rollback by a contender, on all its hosts at once. */
 async function act(t: Target, action: 'deploy' | 'rollback'): Promise<void> {
-  const env = { HOME: peerHome };
+  const env = { HOME: peerHome, BENCH_APP: APP };
   if (t.who === 'deploy') {
-    const r = await runCli(['demo', action, '--yes', '-c', t.file!], { home: t.home! });
+    const r = await runCli([APP, action, '--yes', '-c', t.file!], { home: t.home! });
     if (r.code !== 0) throw new Error(`deploy ${action} failed:\n${r.output}`);
   } else if (t.who === 'fabric') {
     const task = t.hosts.length > 1 ? ['fleet', `--targets=${t.hosts.map((h) => `django@${h.ip}`).join(',')}`] : ['-H', `django@${t.hosts[0].ip}`, action];
@@ -69,7 +114,7 @@ async function act(t: Target, action: 'deploy' | 'rollback'): Promise<void> {
     await exec('cap', ['bench', action === 'deploy' ? 'deploy' : 'deploy:rollback'], { cwd: join(PEERS, 'capistrano'), env: { ...env, BENCH_HOSTS: t.hosts.map((h) => h.ip).join(','), BENCH_KEY: TESTBED_KEY, BENCH_REPO: repoUrl } });
   } else {
     // One ssh per host, all at once: the script on stdin of one `sudo bash -s`.
-    await Promise.all(t.hosts.map((h) => exec('ssh', [...SSH, `ubuntu@${h.ip}`, `sudo -n bash -s -- ${action}`], { input: BARE })));
+    await Promise.all(t.hosts.map((h) => exec('ssh', [...SSH, `ubuntu@${h.ip}`, `sudo -n env BENCH_APP=${APP} bash -s -- ${action}`], { input: BARE })));
   }
 }
 
@@ -102,14 +147,17 @@ async function measure(t: Target, action: 'deploy' | 'rollback', load: boolean):
 }
 
 let repoUrl = '';
+/** gunicorn workers per slot, found on the first test host before any contender is set up. */
+let workers = 0;
 
 /** Set up a contender's hosts (not timed), the way each is meant to be set up. */
 async function prepare(git: GitServer, who: Contender, hosts: Host[]): Promise<Target> {
   const t: Target = { who, hosts };
   if (who === 'deploy') {
     t.home = tempDir();
-    t.file = writeSettings(t.home, { repo: repoUrl, hosts });
-    const setup = () => runCli(['demo', 'setup', '--dependencies=no', '--yes', '-c', t.file!], { home: t.home! });
+    // Its defaults: no gunicorn_workers line (2 × CPUs + 1), gunicorn_preload unset (yes).
+    t.file = writeSettings(t.home, { repo: repoUrl, hosts, app: APP, workers: 'default' });
+    const setup = () => runCli([APP, 'setup', '--dependencies=no', '--yes', '-c', t.file!], { home: t.home! });
     let r = await setup();
     if (r.code === 3) {
       for (const h of hosts) await git.authorize((await h.run('cat /opt/django/.ssh/id_ed25519.pub')).trim());
@@ -120,7 +168,7 @@ async function prepare(git: GitServer, who: Contender, hosts: Host[]): Promise<T
     const script = readFileSync(join(PEERS, 'setup-host.sh'), 'utf8');
     await Promise.all(
       hosts.map(async (h) => {
-        const setup = () => h.exec(`bash -s ${repoUrl} <<'SETUP'\n${script}\nSETUP`);
+        const setup = () => h.exec(`bash -s ${repoUrl} ${APP} ${workers} <<'SETUP'\n${script}\nSETUP`);
         let r = await setup();
         if (r.code === 3) (await git.authorize(r.stdout.trim()), (r = await setup()));
         if (r.code !== 0) throw new Error(`peer setup on ${h.name} failed:\n${r.stderr}`);
@@ -143,11 +191,17 @@ function ensureTools(): void {
 export async function peers(): Promise<string> {
   ensureTools();
   await ensureImages();
+  peerHome = tempDir('bench-peers-home-');
   const git = await bootGitServer();
-  repoUrl = await git.createRepo('demo');
-  const repo = demoRepo('v1');
-  const push = async (version: string, extra?: (dir: string) => void) => (commitVersion(repo, version, extra), await git.push('demo', repo));
-  await git.push('demo', repo);
+  const found = await defaultWorkers(git);
+  workers = found.workers;
+  const settings: BenchSettings = { app: APP, cpus: found.cpus, workers, defaultWorkers: true, preload: true };
+  process.stderr.write(`app ${APP}; ${found.cpus} CPUs on the test hosts: ${workers} gunicorn workers for every contender\n`);
+  repoUrl = await git.createRepo(APP);
+  const repo = exampleRepo(APP, 'v1');
+  const push = async (version: string, extra?: (dir: string) => void) => (commitVersion(repo, version, extra), await git.push(APP, repo));
+  await git.push(APP, repo);
+  const requirements = readFileSync(join(repo, 'requirements.txt'), 'utf8').replace(/\n*$/, '\n');
   const samples: Record<string, Record<string, Sample[]>> = {};
   const add = (scenario: string, who: Contender, s: Sample) => ((samples[scenario] ??= {})[who] ??= []).push(s);
 
@@ -155,6 +209,7 @@ export async function peers(): Promise<string> {
   const fleets = await Promise.all(CONTENDERS.map(async (who) => prepare(git, who, await Promise.all(Array.from({ length: FLEET }, () => bootHost('ready'))))));
   for (const t of fleets) if (t.who !== 'deploy') await act(t, 'deploy');
   for (const t of fleets) await Promise.all(t.hosts.map((h) => counts(h).then(([c]) => accepted.set(h, c))));
+  await checkWorkers(fleets);
   process.stderr.write(`fleets ready (${FLEET} hosts each)\n`);
 
   for (let i = 0; i < RUNS; i++) {
@@ -170,8 +225,8 @@ export async function peers(): Promise<string> {
     await each(SCENARIOS[1], 'deploy');
     await push(`code${i}`);
     await each(SCENARIOS[2], 'deploy');
-    // A requirement set pip satisfies offline (from Debian's packages): only its hash changes.
-    await push(`req${i}`, (d) => writeFileSync(join(d, 'requirements.txt'), `Django>=3.2\ngunicorn>=20\n# change ${i}\n`));
+    // The app's own requirements, which pip satisfies offline (from Debian's packages): only their hash changes.
+    await push(`req${i}`, (d) => writeFileSync(join(d, 'requirements.txt'), `${requirements}# change ${i}\n`));
     await each(SCENARIOS[3], 'deploy');
     await each(SCENARIOS[4], 'rollback');
     await push(`fleet${i}`);
@@ -184,8 +239,16 @@ export async function peers(): Promise<string> {
   const versions = await collectVersions(fleets[0].hosts[0]);
   const file = join(ROOT, 'bench', 'results.json');
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, fleet: FLEET, rate: RATE, noise, machine: machine(), versions, scenarios: SCENARIOS, contenders: CONTENDERS, samples }, null, 1) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, fleet: FLEET, rate: RATE, settings, noise, machine: machine(), versions, scenarios: SCENARIOS, contenders: CONTENDERS, samples }, null, 1) + '\n');
   return file;
+}
+
+/** Every contender's live gunicorn runs the same number of workers (one host of each fleet). */
+async function checkWorkers(fleets: Target[]): Promise<void> {
+  for (const t of fleets) {
+    const n = await runningWorkers(t.hosts[0], workers);
+    if (n !== workers) throw new Error(`${t.who} runs ${n} gunicorn workers on ${t.hosts[0].name}, not ${workers}`);
+  }
 }
 
 async function collectVersions(h: Host): Promise<Record<string, string>> {

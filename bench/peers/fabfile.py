@@ -6,18 +6,22 @@ one remote command per step, logged in as the deploy user.
     fab -i KEY -H django@HOST deploy
     fab -i KEY -H django@HOST rollback
     fab -i KEY fleet --targets django@HOST1,django@HOST2     # every host at once
+
+BENCH_APP=demo|shop names the example app (default demo).
 """
+import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 from fabric import Connection, task
 
-APP = "/opt/django/apps/demo"
-VENVS = "/opt/django/virtualenvs/demo"
+NAME = os.environ.get("BENCH_APP", "demo")
+APP = f"/opt/django/apps/{NAME}"
+VENVS = f"/opt/django/virtualenvs/{NAME}"
 BRANCH = "main"
 MAX_DEPLOYED_VERSIONS = 5
 # Inline, not Fabric's env=: that sends SSH environment requests, which sshd ignores by default.
-ENV = "DJANGO_SETTINGS_MODULE=demo.settings.prod APP_CONFIG_FILE=/opt/django/configs/apps/demo.conf"
+ENV = f"DJANGO_SETTINGS_MODULE={NAME}.settings.prod APP_CONFIG_FILE=/opt/django/configs/apps/{NAME}.conf"
 
 
 def _releases(c):
@@ -27,7 +31,7 @@ def _releases(c):
 def _switch(c, release):
     # Atomic: a new link renamed over `current`, never a moment without one.
     c.run(f"ln -sfn {APP}/releases/{release} {APP}/current.tmp && mv -T {APP}/current.tmp {APP}/current")
-    c.run("sudo -n supervisorctl restart demo-a", hide=True)
+    c.run(f"sudo -n supervisorctl restart {NAME}-a", hide=True)
 
 
 def _deploy(c):

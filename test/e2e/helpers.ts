@@ -80,23 +80,36 @@ export interface DemoSettings {
   repo: string;
   hosts: Host[];
   extra?: string;
+  /** Which example app: demo (the default) or shop (its settings module and its /health). */
+  app?: 'demo' | 'shop';
+  /** gunicorn_workers: a count, or 'default' for no line at all (the tool's own default, 2 × CPUs + 1).
+   * Unset: 2, unless `extra` sets it. */
+  workers?: number | 'default';
 }
 
-/** A settings.ini for the demo app in a fresh directory; returns its path. */
-export function writeSettings(dir: string, { repo, hosts, extra = '' }: DemoSettings): string {
+/** The gunicorn_workers line (with its reason), or none. */
+function workersLine(workers: DemoSettings['workers'], extra: string): string {
+  if (workers === 'default') return '';
+  if (workers !== undefined) return `gunicorn_workers = ${workers}\n`;
+  if (/gunicorn_workers/.test(extra)) return '';
+  return '# Two per slot (the default, 2 × CPUs + 1, would boot five): the suite runs many hosts on few cores.\ngunicorn_workers = 2\n';
+}
+
+/** A settings.ini for an example app (the demo unless `app` says) in a fresh directory; returns its path. */
+export function writeSettings(dir: string, { repo, hosts, extra = '', app = 'demo', workers }: DemoSettings): string {
   const file = join(dir, 'settings.ini');
   writeFileSync(
     file,
     `[DEPLOY]
-project_name = demo
+project_name = ${app}
 repositorio = ${repo}
 deploy_hosts = ${hosts.map((h) => `ubuntu@${h.ip}`).join(', ')}
 identity_file = ${TESTBED_KEY}
 gunicorn_bind = "127.0.0.1:8032"  # ip e porta
 system_site_packages = yes
-${/gunicorn_workers/.test(extra) ? '' : '# Two per slot (the default, 2 × CPUs + 1, would boot five): the suite runs many hosts on few cores.\ngunicorn_workers = 2\n'}${extra}
+${app === 'shop' ? 'health_path = /health\n' : ''}${workersLine(workers, extra)}${extra}
 [APP]
-settings_file = demo.settings.prod
+settings_file = ${app}.settings.prod
 debug = False
 
 [EMAIL]
