@@ -3,11 +3,13 @@
 # kept until its step succeeds (__restore puts it back when nginx -t rejects the new config).
 # __parent PATH: the directory PATH is in (dirname's answer for an absolute path, without a process).
 __parent() { local p=${1%/*}; printf '%s\n' "${p:-/}"; }
-# __root_only_dir DIR: DIR and every directory above it are real directories (no link on the
-# way) that only root can write. Root writes nothing anywhere else: in a directory another user
-# can write, that user could swap a file or a link in under root's hands (docs/threat-model.md).
+# __root_only_dir DIR [PATH]: DIR and every directory above it are real directories (no link on
+# the way) that only root can write. Root writes nothing anywhere else: in a directory another
+# user can write, that user could swap a file or a link in under root's hands
+# (docs/threat-model.md). PATH, when given, is read by the same stat: its "MODE USER:GROUP" is
+# left in __stat_of (empty when PATH does not exist), so a caller needs no process of its own.
 __root_only_dir() {
-  local p=$1 dirs=() uid mode i=0
+  local p=$1 dirs=() extra=() uid mode owner i=0
   # Up to /, without a process per level: every step of a setup or deploy writes through here.
   while :; do
     if [ "${p#/}" = "$p" ] || [ ! -d "$p" ] || [ -L "$p" ]; then echo "refusing to write in $1 as root: $p is not a plain directory" >&2; return 1; fi
@@ -15,12 +17,15 @@ __root_only_dir() {
     if [ "$p" = / ]; then break; fi
     p=${p%/*}; p=${p:-/}
   done
-  while read -r uid mode; do
+  __stat_of=''
+  if [ -n "${2:-}" ] && { [ -e "$2" ] || [ -L "$2" ]; }; then extra=("$2"); fi
+  while read -r uid mode owner; do
+    if [ "$i" -ge "${#dirs[@]}" ]; then __stat_of="$mode $owner"; i=$((i + 1)); continue; fi
     p=${dirs[i]}; i=$((i + 1))
     if [ "$uid" != 0 ] || (( 8#$mode & 8#022 )); then echo "refusing to write in $1 as root: $p can be written by another user than root" >&2; return 1; fi
-  done < <(stat -c '%u %a' -- "${dirs[@]}")
+  done < <(stat -c '%u %a %U:%G' -- "${dirs[@]}" "${extra[@]}")
   # Every level read: a stat that failed half-way leaves none unchecked.
-  [ "$i" = "${#dirs[@]}" ] || { echo "refusing to write in $1 as root: cannot read its directories" >&2; return 1; }
+  [ "$i" = "$((${#dirs[@]} + ${#extra[@]}))" ] || { echo "refusing to write in $1 as root: cannot read its directories" >&2; return 1; }
 }
 # __root_dir MODE OWNER:GROUP DIR: DIR exists, with that mode and owner, below directories only
 # root can write (those it has to make are root's, 0755).
@@ -28,9 +33,10 @@ __root_dir() {
   local up=$3
   while [ ! -e "$up" ] && [ ! -L "$up" ]; do up=${up%/*}; up=${up:-/}; done
   if [ "$up" = "$3" ]; then
-    __root_only_dir "$(__parent "$3")"
+    up=${3%/*}
+    __root_only_dir "${up:-/}" "$3"
     if [ ! -d "$3" ] || [ -L "$3" ]; then echo "$3 is not a plain directory: refusing to use it" >&2; return 1; fi
-    if [ "$(stat -c '%a %U:%G' -- "$3")" = "${1#0} $2" ]; then __mark ok; return 0; fi
+    if [ "$__stat_of" = "${1#0} $2" ]; then __mark ok; return 0; fi
   else
     __root_only_dir "$up"
   fi
@@ -39,13 +45,14 @@ __root_dir() {
 }
 # __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
 __put() {
-  local dst=$1 tmp content
+  local dst=$1 dir=${1%/*} tmp content old=''
   # The content, read once (no file holds a NUL byte): most often it is what the file already
-  # says, and then nothing is written, with two processes instead of ten.
+  # says, and then nothing is written, with one process (the stat) instead of ten.
   IFS= read -r -d '' content || true
-  __root_only_dir "$(__parent "$dst")"
-  if [ -f "$dst" ] && [ "$(stat -c '%a %U:%G' -- "$dst")" = "${2#0} $3" ] && printf '%s' "$content" | cmp -s - "$dst"; then
-    __mark ok; return 0
+  __root_only_dir "${dir:-/}" "$dst"
+  if [ -f "$dst" ] && [ ! -L "$dst" ] && [ "$__stat_of" = "${2#0} $3" ]; then
+    IFS= read -r -d '' old <"$dst" || true
+    if [ "$old" = "$content" ]; then __mark ok; return 0; fi
   fi
   tmp=$(mktemp "$dst.deploy-XXXXXX")
   printf '%s' "$content" >"$tmp"

@@ -168,8 +168,13 @@ deploy_services_state() {
 }
 # deploy_require_services WHY UNIT...: every UNIT runs; else fail, naming it, saying WHY that matters and how to start it.
 deploy_require_services() {
-  local why=$1 u
+  local why=$1 u states st n=0 up=1
   shift
+  # One process for all: is-active prints a state per unit (its status says only whether any is
+  # active). Which one is not is found only when one is not.
+  states=$(systemctl is-active "$@" 2>/dev/null) || true
+  while read -r st; do n=$((n + 1)); [ "$st" = active ] || up=0; done <<<"$states"
+  if [ "$up" = 1 ] && [ "$n" = "$#" ]; then return 0; fi
   for u in "$@"; do
     if ! systemctl is-active --quiet "$u"; then
       echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): $why; start it (sudo systemctl start $u), then run this again" >&2

@@ -494,11 +494,13 @@ deploy_install_site() {
 # kept until its step succeeds (__restore puts it back when nginx -t rejects the new config).
 # __parent PATH: the directory PATH is in (dirname's answer for an absolute path, without a process).
 __parent() { local p=${1%/*}; printf '%s\n' "${p:-/}"; }
-# __root_only_dir DIR: DIR and every directory above it are real directories (no link on the
-# way) that only root can write. Root writes nothing anywhere else: in a directory another user
-# can write, that user could swap a file or a link in under root's hands (docs/threat-model.md).
+# __root_only_dir DIR [PATH]: DIR and every directory above it are real directories (no link on
+# the way) that only root can write. Root writes nothing anywhere else: in a directory another
+# user can write, that user could swap a file or a link in under root's hands
+# (docs/threat-model.md). PATH, when given, is read by the same stat: its "MODE USER:GROUP" is
+# left in __stat_of (empty when PATH does not exist), so a caller needs no process of its own.
 __root_only_dir() {
-  local p=$1 dirs=() uid mode i=0
+  local p=$1 dirs=() extra=() uid mode owner i=0
   # Up to /, without a process per level: every step of a setup or deploy writes through here.
   while :; do
     if [ "${p#/}" = "$p" ] || [ ! -d "$p" ] || [ -L "$p" ]; then echo "refusing to write in $1 as root: $p is not a plain directory" >&2; return 1; fi
@@ -506,12 +508,15 @@ __root_only_dir() {
     if [ "$p" = / ]; then break; fi
     p=${p%/*}; p=${p:-/}
   done
-  while read -r uid mode; do
+  __stat_of=''
+  if [ -n "${2:-}" ] && { [ -e "$2" ] || [ -L "$2" ]; }; then extra=("$2"); fi
+  while read -r uid mode owner; do
+    if [ "$i" -ge "${#dirs[@]}" ]; then __stat_of="$mode $owner"; i=$((i + 1)); continue; fi
     p=${dirs[i]}; i=$((i + 1))
     if [ "$uid" != 0 ] || (( 8#$mode & 8#022 )); then echo "refusing to write in $1 as root: $p can be written by another user than root" >&2; return 1; fi
-  done < <(stat -c '%u %a' -- "${dirs[@]}")
+  done < <(stat -c '%u %a %U:%G' -- "${dirs[@]}" "${extra[@]}")
   # Every level read: a stat that failed half-way leaves none unchecked.
-  [ "$i" = "${#dirs[@]}" ] || { echo "refusing to write in $1 as root: cannot read its directories" >&2; return 1; }
+  [ "$i" = "$((${#dirs[@]} + ${#extra[@]}))" ] || { echo "refusing to write in $1 as root: cannot read its directories" >&2; return 1; }
 }
 # __root_dir MODE OWNER:GROUP DIR: DIR exists, with that mode and owner, below directories only
 # root can write (those it has to make are root's, 0755).
@@ -519,9 +524,10 @@ __root_dir() {
   local up=$3
   while [ ! -e "$up" ] && [ ! -L "$up" ]; do up=${up%/*}; up=${up:-/}; done
   if [ "$up" = "$3" ]; then
-    __root_only_dir "$(__parent "$3")"
+    up=${3%/*}
+    __root_only_dir "${up:-/}" "$3"
     if [ ! -d "$3" ] || [ -L "$3" ]; then echo "$3 is not a plain directory: refusing to use it" >&2; return 1; fi
-    if [ "$(stat -c '%a %U:%G' -- "$3")" = "${1#0} $2" ]; then __mark ok; return 0; fi
+    if [ "$__stat_of" = "${1#0} $2" ]; then __mark ok; return 0; fi
   else
     __root_only_dir "$up"
   fi
@@ -530,13 +536,14 @@ __root_dir() {
 }
 # __put PATH MODE OWNER:GROUP < content: replace PATH only when content or mode differ, keeping the old one for __restore.
 __put() {
-  local dst=$1 tmp content
+  local dst=$1 dir=${1%/*} tmp content old=''
   # The content, read once (no file holds a NUL byte): most often it is what the file already
-  # says, and then nothing is written, with two processes instead of ten.
+  # says, and then nothing is written, with one process (the stat) instead of ten.
   IFS= read -r -d '' content || true
-  __root_only_dir "$(__parent "$dst")"
-  if [ -f "$dst" ] && [ "$(stat -c '%a %U:%G' -- "$dst")" = "${2#0} $3" ] && printf '%s' "$content" | cmp -s - "$dst"; then
-    __mark ok; return 0
+  __root_only_dir "${dir:-/}" "$dst"
+  if [ -f "$dst" ] && [ ! -L "$dst" ] && [ "$__stat_of" = "${2#0} $3" ]; then
+    IFS= read -r -d '' old <"$dst" || true
+    if [ "$old" = "$content" ]; then __mark ok; return 0; fi
   fi
   tmp=$(mktemp "$dst.deploy-XXXXXX")
   printf '%s' "$content" >"$tmp"
@@ -1014,8 +1021,13 @@ deploy_services_state() {
 }
 # deploy_require_services WHY UNIT...: every UNIT runs; else fail, naming it, saying WHY that matters and how to start it.
 deploy_require_services() {
-  local why=$1 u
+  local why=$1 u states st n=0 up=1
   shift
+  # One process for all: is-active prints a state per unit (its status says only whether any is
+  # active). Which one is not is found only when one is not.
+  states=$(systemctl is-active "$@" 2>/dev/null) || true
+  while read -r st; do n=$((n + 1)); [ "$st" = active ] || up=0; done <<<"$states"
+  if [ "$up" = 1 ] && [ "$n" = "$#" ]; then return 0; fi
   for u in "$@"; do
     if ! systemctl is-active --quiet "$u"; then
       echo "$u is not running on this server ($(systemctl is-active "$u" 2>/dev/null || true)): $why; start it (sudo systemctl start $u), then run this again" >&2
@@ -1076,8 +1088,12 @@ deploy_live_now() {
 }
 # deploy_clock RELEASES: print the server's clock (seconds), then the newest release named by its time.
 deploy_clock() {
-  date -u +%s
-  { ls -1 "$1" 2>/dev/null || true; } | { grep -E '^[0-9]{8}T[0-9]{6}-' || true; } | sort | tail -n 1
+  # Builtins only (a no-op deploy runs this): the glob's names come sorted, and a release's
+  # name starts with its fixed-width time, so the last one is the newest.
+  local names
+  echo "$EPOCHSECONDS"
+  names=("$1"/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]-*)
+  if [ "${#names[@]}" -gt 0 ] && [ -e "${names[-1]}" ]; then echo "${names[-1]##*/}"; fi
 }
 # deploy_log LOG ENTRY: add ENTRY (one line of JSON) to the deploy log; a log that cannot be written stops nothing.
 deploy_log() {

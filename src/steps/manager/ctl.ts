@@ -45,7 +45,8 @@ export function controlFiles(s: Settings, install: boolean): Command[] {
   const L = layout(s);
   const ctlCommand: Command = install
     ? { run: sh`__put ${DEPLOY_CTL} 0755 root:root`, stdin: DEPLOY_CTL_FILE, reportsChange: true }
-    : { run: sh`deploy_ctl_current ${DEPLOY_CTL_DIGEST} ${DEPLOY_CTL} ${s.app}`, probe: true };
+    : // As the app user (the program is world-readable): it joins the checks after the lock, one user switch fewer.
+      { run: sh`deploy_ctl_current ${DEPLOY_CTL_DIGEST} ${DEPLOY_CTL} ${s.app}`, as: 'app', probe: true };
   const conf = ctlConf(s);
   return [
     ctlCommand,

@@ -5,31 +5,28 @@ __step=prepare
 __begin 1
 { deploy_require_setup /opt/django/apps/blog/repo blog
 } </dev/null
-__begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1671596a2e63'
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f66d2892c234'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_lock
-{ deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
-} </dev/null
-__DEPLOY_EOF_1671596a2e63
+# + remote/markers.sh
+# + library: deploy_lock deploy_ctl_current deploy_require_services deploy_require_this_version
+__step=prepare
+__begin 2
+( deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+) </dev/null
 __mark changed
 __begin 3
-{ deploy_require_services 'the site is down' nginx supervisor
-} </dev/null
+( deploy_require_services 'the site is down' nginx supervisor
+) </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5364a3fbc015'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_require_this_version
-{ deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
-} </dev/null
-__DEPLOY_EOF_5364a3fbc015
+( deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
+) </dev/null
 __begin 5
-{ deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl blog
-} </dev/null
+( deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl blog
+) </dev/null
+__DEPLOY_EOF_f66d2892c234
 __begin 6
 { deploy_ctl_conf /var/lib/deploy/apps/blog /var/lib/deploy/apps/blog/ctl.conf blog
 } <<'__DEPLOY_EOF_e28a98a42122'
@@ -40,7 +37,7 @@ logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9d78550038f2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_433bb7cd9563'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,7 +71,7 @@ __begin 14
 __begin 15
 ( deploy_live_fingerprint /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_9d78550038f2
+__DEPLOY_EOF_433bb7cd9563
 
 # ---- build release NEW [build, bash -s]
 # step: build

@@ -5,27 +5,21 @@ __step=inspect
 __begin 1
 { deploy_require_setup /opt/django/apps/blog/releases blog
 } </dev/null
-__begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1671596a2e63'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_lock
-{ deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
-} </dev/null
-__DEPLOY_EOF_1671596a2e63
-__mark changed
-__begin 3
-{ deploy_require_services 'the site is down' nginx supervisor
-} </dev/null
-__i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3bf36381f51a'
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b65e40a5f35a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock_info deploy_page_left deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_lock deploy_lock_info deploy_page_left deploy_require_services deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
+__begin 2
+( deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+) </dev/null
+__mark changed
+__begin 3
+( deploy_require_services 'the site is down' nginx supervisor
+) </dev/null
 __begin 4
 ( deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
 ) </dev/null
@@ -53,7 +47,7 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/blog/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_3bf36381f51a
+__DEPLOY_EOF_b65e40a5f35a
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, bash -s]
 # step: start+switch

@@ -5,31 +5,28 @@ __step=prepare
 __begin 1
 { deploy_require_setup /opt/django/apps/shop/repo shop
 } </dev/null
-__begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c01f42f3b8'
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0a13a4730d41'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_lock
-{ deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
-} </dev/null
-__DEPLOY_EOF_06c01f42f3b8
+# + remote/markers.sh
+# + library: deploy_lock deploy_ctl_current deploy_require_services deploy_require_this_version
+__step=prepare
+__begin 2
+( deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+) </dev/null
 __mark changed
 __begin 3
-{ deploy_require_services 'the site is down' nginx
-} </dev/null
+( deploy_require_services 'the site is down' nginx
+) </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2440cc6e5740'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_require_this_version
-{ deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
-} </dev/null
-__DEPLOY_EOF_2440cc6e5740
+( deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
+) </dev/null
 __begin 5
-{ deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl shop
-} </dev/null
+( deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl shop
+) </dev/null
+__DEPLOY_EOF_0a13a4730d41
 __begin 6
 { deploy_ctl_conf /var/lib/deploy/apps/shop /var/lib/deploy/apps/shop/ctl.conf shop
 } <<'__DEPLOY_EOF_46cb8dd143b3'
@@ -40,7 +37,7 @@ logs /var/log/deploy/shop
 site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 __DEPLOY_EOF_46cb8dd143b3
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_23577cc032bd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c6ce2a35e42d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,7 +71,7 @@ __begin 14
 __begin 15
 ( deploy_live_fingerprint /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_23577cc032bd
+__DEPLOY_EOF_c6ce2a35e42d
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build

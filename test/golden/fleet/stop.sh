@@ -5,27 +5,21 @@ __step=inspect
 __begin 1
 { deploy_require_setup /opt/django/apps/shop/releases shop
 } </dev/null
-__begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06c01f42f3b8'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_lock
-{ deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
-} </dev/null
-__DEPLOY_EOF_06c01f42f3b8
-__mark changed
-__begin 3
-{ deploy_require_services 'the site is down' nginx
-} </dev/null
-__i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_462c51d437d3'
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_35e234ae9bd3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock_info deploy_page_left deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
+# + library: deploy_lock deploy_lock_info deploy_page_left deploy_require_services deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
+__begin 2
+( deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+) </dev/null
+__mark changed
+__begin 3
+( deploy_require_services 'the site is down' nginx
+) </dev/null
 __begin 4
 ( deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
 ) </dev/null
@@ -53,7 +47,7 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/shop/deploy.lock
 ) </dev/null
-__DEPLOY_EOF_462c51d437d3
+__DEPLOY_EOF_35e234ae9bd3
 
 # ---- stop every process [stop, sudo -n bash -s]
 # step: stop

@@ -5,31 +5,28 @@ __step=prepare
 __begin 1
 { deploy_require_setup /opt/django/apps/NOME_APP/repo NOME_APP
 } </dev/null
-__begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7e5bc17d03cb'
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4c2e24c60409'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_lock
-{ deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
-} </dev/null
-__DEPLOY_EOF_7e5bc17d03cb
+# + remote/markers.sh
+# + library: deploy_lock deploy_ctl_current deploy_require_services deploy_require_this_version
+__step=prepare
+__begin 2
+( deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
+) </dev/null
 __mark changed
 __begin 3
-{ deploy_require_services 'the site is down' nginx supervisor
-} </dev/null
+( deploy_require_services 'the site is down' nginx supervisor
+) </dev/null
 __begin 4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e868b6012795'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + library: deploy_require_this_version
-{ deploy_require_this_version /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP /opt/django/apps/NOME_APP/slots NOME_APP
-} </dev/null
-__DEPLOY_EOF_e868b6012795
+( deploy_require_this_version /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP /opt/django/apps/NOME_APP/slots NOME_APP
+) </dev/null
 __begin 5
-{ deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl NOME_APP
-} </dev/null
+( deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl NOME_APP
+) </dev/null
+__DEPLOY_EOF_4c2e24c60409
 __begin 6
 { deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
 } <<'__DEPLOY_EOF_981ba4918084'
@@ -40,7 +37,7 @@ logs /var/log/deploy/NOME_APP
 site_logs /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log
 __DEPLOY_EOF_981ba4918084
 __i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d4b223bc91b8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7ae216451944'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -74,7 +71,7 @@ __begin 14
 __begin 15
 ( deploy_live_fingerprint /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" [redacted]
 ) </dev/null
-__DEPLOY_EOF_d4b223bc91b8
+__DEPLOY_EOF_7ae216451944
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
