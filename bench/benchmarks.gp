@@ -1,5 +1,5 @@
 # Wall time per scenario and contender, median with the min-max of the runs as error bars.
-# Called by bench/render.ts:  gnuplot -e "dat='bench/benchmarks.dat'; out='bench/benchmarks.png'; runs='5'; label='shop app, 5 gunicorn workers'" bench/benchmarks.gp
+# Called by bench/render.ts:  gnuplot -e "dat='bench/benchmarks.dat'; out='bench/benchmarks.png'; runs='5 runs'; label='shop app, 5 gunicorn workers'" bench/benchmarks.gp
 # benchmarks.dat: a tab-separated row per scenario (its label, then median min max per
 # contender, in seconds); the last row is the fleet scenario, drawn on its own scale.
 set terminal pngcairo size 1300,560 font "sans,11"
@@ -14,7 +14,7 @@ set yrange [0:*]
 set offsets 0, 0, graph 0.06, 0
 set ylabel "wall time, s (median; bars: min-max)"
 set key top left
-set multiplot layout 1,2 title "deploy vs Fabric, Capistrano and a bare script (".label.", ".runs." runs, interleaved)" font ",13"
+set multiplot layout 1,2 title "deploy vs Fabric, Capistrano and a bare script (".label.", ".runs.", interleaved)" font ",13"
 set size 0.74,0.92
 set origin 0,0
 plot dat every ::0::4 using 2:3:4:xtic(1) title "deploy" lc rgb "#1b7837", \

@@ -102,7 +102,7 @@ function plot(r: Results): void {
   const dat = join(ROOT, 'bench', 'benchmarks.dat');
   writeFileSync(dat, plotData(r));
   const s = settingsOf(r);
-  const vars = `dat='${dat}'; out='${join(ROOT, 'bench', 'benchmarks.png')}'; runs='${r.runs}'; label='${s.app} app, ${s.workers} gunicorn workers'`;
+  const vars = `dat='${dat}'; out='${join(ROOT, 'bench', 'benchmarks.png')}'; runs='${r.runs} run${r.runs === 1 ? '' : 's'}'; label='${s.app} app, ${s.workers} gunicorn workers'`;
   const gp = spawnSync('gnuplot', ['-e', vars, join(ROOT, 'bench', 'benchmarks.gp')], { encoding: 'utf8' });
   if (gp.status !== 0) throw new Error(`gnuplot failed (is gnuplot-nox installed?):\n${gp.stderr}`);
 }
