@@ -17,6 +17,7 @@ import { quote } from './shell.js';
 import { formatMs } from './ui/format.js';
 import { HOOK_FAILED_STATUS } from './fleet/golive.js';
 import { LEFT_BEHIND_STATUS } from './fleet/budget.js';
+import { ALREADY_LIVE, NOT_SWITCHED } from './fleet/cleanup.js';
 import type { Session } from './session.js';
 import type { LocalHookName } from './settings/schema.js';
 import type { Settings } from './settings/types.js';
@@ -46,11 +47,13 @@ export interface HookFacts {
   /** The command's exit status and error, after the run. */
   exitStatus?: number;
   error?: string;
+  /** What moves, per host, once the run read it (--json's `changes`). */
+  changes?: unknown;
 }
 
 /**
  * The JSON file a hook finds at DEPLOY_CHANGES_FILE: an object whose keys stay, and to which keys
- * are added (a later version adds `changes`: commits, migrations, requirements), so a reader
+ * are added (`changes`: what moved per host, as --json has it), so a reader
  * ignores the keys it does not know. Secrets are never in it.
  */
 export function summary(hook: LocalHookName, f: HookFacts): Record<string, unknown> {
@@ -69,6 +72,7 @@ export function summary(hook: LocalHookName, f: HookFacts): Record<string, unkno
     error: f.error ?? null,
     operator: f.operator,
     duration_s: f.durationS ?? null,
+    changes: f.changes ?? null,
   };
 }
 
@@ -342,9 +346,12 @@ export class LocalHooks {
   private outcome(err: unknown): RunOutcome {
     if (err instanceof DeployError && [HOOK_FAILED_STATUS, LEFT_BEHIND_STATUS].includes(err.exitCode)) return 'partial';
     if (err) return 'failed';
-    // fleet/cleanup.ts's nothingToDo marks every host it unlocks `already live`.
+    // fleet/cleanup.ts's nothingToDo marks every host it unlocks `already live`, or not switched
+    // when the operator said no: either way nothing changed.
     const runs = this.fleet?.runs ?? [];
-    return runs.length && runs.every((r) => r.outcome === 'already live') ? 'nothing to do' : 'ok';
+    return runs.length && runs.every((r) => r.outcome === ALREADY_LIVE || r.outcome === NOT_SWITCHED)
+      ? 'nothing to do'
+      : 'ok';
   }
 
   /** The facts at a hook's time: `result` is empty before the run. */
@@ -378,6 +385,7 @@ export class LocalHooks {
       durationS: result ? Math.round((performance.now() - this.session.started) / 100) / 10 : undefined,
       exitStatus: result ? (err instanceof DeployError ? err.exitCode : err ? EXIT.FAILURE : EXIT.OK) : undefined,
       error: err ? ((err as Error).message ?? String(err)) : undefined,
+      changes: this.session.reporter.result.changes,
     };
   }
 

@@ -15,7 +15,9 @@ import { checkRef } from '../refs.js';
 import { type Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
 import { buildOnce } from '../fleet/build-once.js';
 import { lockFleet } from '../fleet/lock.js';
-import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
+import { NOT_SWITCHED, nothingToDo, withCleanup } from '../fleet/cleanup.js';
+import { confirmSwitch, readChanges, serverFileReads } from '../fleet/changes.js';
+import type { StepResult } from '../plan.js';
 import { goLive, runOnceOnPrimary } from '../fleet/golive.js';
 import { connectWithBudget, eachOrLeaveBehind, leftBehindError } from '../fleet/budget.js';
 import { previewFiles } from '../fleet/preview.js';
@@ -129,9 +131,13 @@ async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
   if (!read) return;
   const { resolved, prepared, name } = read;
   const liveSlot = new Map(fleet.runs.map((run, i) => [run, prepared[i].live]));
-  // 2. build beside the live release on every host; 3. what must run once, on the primary
-  await buildEverywhere(r, name, resolved, state);
+  // 2. build beside the live release on every host; the change it brings, shown before traffic moves
+  const same = new Map(fleet.runs.map((run, i) => [run, prepared[i].sameConfig]));
+  const build = await buildEverywhere(r, name, resolved, state, same);
   state.guard.check();
+  if (!(await confirmChanges(r, name, same, build))) return;
+  state.guard.check();
+  // 3. what must run once, on the primary
   // A shared database migrates once, on the primary: every web host's page goes up first.
   if (opts.maintenance && s.migrate && sharedDatabase(s)) {
     await fleet.each((run) => run.ex.run(pageUpForMigrate(s, r.page, name)), fleet.web);
@@ -204,8 +210,47 @@ async function lockAndRead(r: DeployRun, state: RunState) {
   return { resolved, prepared, name };
 }
 
+/** What buildEverywhere did: its hosts, how each built, and each build's result (its change probe). */
+interface Built {
+  builders: HostRun[];
+  on: (run: HostRun) => BuildOn;
+  results: Map<HostRun, StepResult>;
+}
+
+/**
+ * The change the release brings on each host, shown (also with --yes; not in a dry run, which
+ * reads nothing). Asked, and said no: every lock is given back, nothing switched, and the
+ * release stays unmarked (no rollback goes to it). Said yes to a build that waited: migrate.
+ */
+async function confirmChanges(r: DeployRun, name: string, same: Map<HostRun, boolean>, b: Built): Promise<boolean> {
+  const { fleet, session, lock, log } = r;
+  if (session.opts.dryRun) return true;
+  const byHost = readChanges(fleet, b.results, same);
+  if (!(await confirmSwitch(fleet, name, byHost))) {
+    await nothingToDo(
+      fleet,
+      lock,
+      log,
+      chalk.yellow(
+        `Not switched: ${r.hosts} ${fleet.runs.length === 1 ? 'serves' : 'serve'} what ${fleet.runs.length === 1 ? 'it' : 'they'} served. ${name} is left unfinished (not migrated, never switched to) until a later deploy prunes it.`,
+      ),
+      NOT_SWITCHED,
+    );
+    return false;
+  }
+  const waited = b.builders.filter((run) => b.on(run).deferMigrate);
+  if (waited.length) await fleet.each((run) => run.ex.run(D.finishBuild(session.settings, name, b.on(run))), waited);
+  return true;
+}
+
 /** 2. The release built beside the live one on every host (sent first, with source = archive). */
-async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved, state: RunState): Promise<void> {
+async function buildEverywhere(
+  r: DeployRun,
+  name: string,
+  resolved: Resolved,
+  state: RunState,
+  same: Map<HostRun, boolean>,
+): Promise<Built> {
   const { session, opts, fleet } = r;
   const s = session.settings;
   if (r.here) r.archive = await archiveOf(session, r.here);
@@ -224,11 +269,19 @@ async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved, s
       ? 'not switched (the primary, not in --hosts: locked, ran the run-once work)'
       : 'not switched (the primary, not in --hosts: locked)';
   const builders = [...fleet.runs, ...outside];
+  // Asked before traffic switches: migrate waits for the yes (confirmChanges).
+  const asking = !session.asker.yes && !opts.dryRun;
   const on = (run: HostRun): BuildOn => ({
     ...buildOn(s, run.ex.host),
     force: opts.force,
     pageOn: run.page ? (skip) => deployPageOn(s, r.page, skip) : undefined,
+    changes: true,
+    deferMigrate: asking,
+    // A dry run reads the server files itself (previewFiles).
+    reads: opts.dryRun ? [] : serverFileReads(fleet, run, same.get(run) ?? true),
   });
+  const results = new Map<HostRun, StepResult>();
+  const keep = (run: HostRun) => (res: StepResult) => void results.set(run, res);
   const receive = async (run: HostRun) => {
     run.release = name;
     if (archive) await run.ex.run(receiveRelease(s, name, archive));
@@ -239,7 +292,7 @@ async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved, s
     eachOrLeaveBehind(fleet, state, 'build', fn, runs);
   if (builders.length === 1 || !s.buildOnce)
     await each(
-      (run) => receive(run).then(() => run.ex.run(D.build(s, ref, on(run)))),
+      (run) => receive(run).then(() => run.ex.run(D.build(s, ref, on(run))).then(keep(run))),
       fleet.slowestFirst(builders, 'build'),
     );
   else
@@ -250,7 +303,9 @@ async function buildEverywhere(r: DeployRun, name: string, resolved: Resolved, s
         before: receive,
         files: (run) => D.buildFiles(s, ref, on(run)),
         environment: (run) => D.buildEnvironment(s, ref, on(run)),
+        built: (run, res) => keep(run)(res),
       },
       each,
     );
+  return { builders, on, results };
 }

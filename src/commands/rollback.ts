@@ -8,6 +8,7 @@ import { DeployError, UsageError, withNextStep } from '../errors.js';
 import { checkReleaseName } from '../refs.js';
 import { Fleet, isWeb, newLock } from '../fleet/fleet.js';
 import { lockFleet } from '../fleet/lock.js';
+import { showLeaving } from '../fleet/changes.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
 import { LocalHooks } from '../local-hooks.js';
@@ -95,6 +96,9 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
         return nothingToDo(fleet, lock, log, chalk.green(`${target} is already live on ${hosts}: nothing to do.`));
       const moving = fleet.runs.filter((r) => !already.includes(r));
       const from = [...new Set(seen.filter((_, i) => moving.includes(fleet.runs[i])).map((h) => h.current))].join(', ');
+      // What going back takes away (commits, migrations it does not reverse), before the question.
+      await showLeaving(fleet, moving, target);
+      state.guard.check();
       if (
         !(await asker.confirm(
           `Roll ${s.app} back from ${from} to ${target} on ${moving.map((r) => r.ex.host.label).join(', ')}?`,

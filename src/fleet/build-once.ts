@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
-import type { Step } from '../plan.js';
+import type { Step, StepResult } from '../plan.js';
 import { RemoteCommandError } from '../errors.js';
 import { size } from '../printable.js';
 import { sha256Of } from '../source/archive.js';
@@ -25,6 +25,8 @@ export interface BuildSteps {
   files(run: HostRun): Step;
   /** Its environment, static files and migrations (D.buildEnvironment). */
   environment(run: HostRun): Step;
+  /** Each host's environment step's result, once it ran. */
+  built?(run: HostRun, res: StepResult): void;
 }
 
 /** Hosts that need the same environment, not built yet, on the same platform: the first builds it. */
@@ -51,6 +53,7 @@ export async function buildOnce(
   each: EachHost = (fn, runs) => fleet.each(fn, runs),
 ): Promise<void> {
   const { reporter } = fleet.session;
+  const environment = (run: HostRun) => run.ex.run(steps.environment(run)).then((res) => steps.built?.(run, res));
   const found = new Map<HostRun, EnvironmentState | undefined>();
   await each(async (run) => {
     await steps.before?.(run);
@@ -62,7 +65,7 @@ export async function buildOnce(
   const receivers = new Set(shared.flatMap((g) => g.slice(1)));
   // The builders, and every host that has nothing to receive, at once.
   await each(
-    (run) => run.ex.run(steps.environment(run)),
+    environment,
     fleet.slowestFirst(
       runs.filter((r) => !receivers.has(r)),
       'build-env',
@@ -73,7 +76,7 @@ export async function buildOnce(
     for (const [n, [builder, ...others]] of shared.entries()) {
       // Its builder was left behind (max_failed_hosts): the others build their own.
       if (builder.behind) {
-        await each((run) => run.ex.run(steps.environment(run)), others);
+        await each(environment, others);
         continue;
       }
       const venv = states[runs.indexOf(builder)]!.venv;
@@ -91,7 +94,7 @@ export async function buildOnce(
         },
       );
       if (!fetched) {
-        await each((run) => run.ex.run(steps.environment(run)), others);
+        await each(environment, others);
         continue;
       }
       const archive = { file, bytes: statSync(file).size, sha256: await sha256Of(file) };
@@ -109,7 +112,7 @@ export async function buildOnce(
       });
       await each(async (run) => {
         await run.ex.run(receiveEnvironment(venv, archive, from));
-        await run.ex.run(steps.environment(run));
+        await environment(run);
       }, others);
     }
   } finally {

@@ -26,18 +26,23 @@ export async function nothingToDo(
   lock: LockInfo,
   log: Record<string, unknown>,
   message: string,
+  outcome = ALREADY_LIVE,
 ): Promise<void> {
   const s = fleet.settings;
   await fleet.each(async (run) => {
-    const unlock = unlockStep(s, lock.token, { ...log, result: 'already live' });
+    const unlock = unlockStep(s, lock.token, { ...log, result: outcome });
     const stray =
       Object.keys(s.processes).length && !runsProcesses(s, run.ex.host) ? writeProcessPrograms(s, false) : [];
     await run.ex.run({ ...unlock, commands: [...stray, ...unlock.commands] });
     run.locked = false;
-    run.outcome = 'already live';
+    run.outcome = outcome;
   });
   fleet.session.reporter.info(message);
 }
+
+export const ALREADY_LIVE = 'already live';
+/** The operator said no to the switch, once they saw the change: the built release stays, unused. */
+export const NOT_SWITCHED = 'not switched (answered no)';
 
 /** The outcome of a host whose lock another run holds. */
 export const LOCKED_BY_ANOTHER = 'locked by another run';

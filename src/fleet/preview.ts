@@ -3,7 +3,7 @@
 // (one step, over a real connection); secrets show as [redacted] on both sides.
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
-import { step, value } from '../plan.js';
+import { step, value, type Step, type StepResult } from '../plan.js';
 import type { Session } from '../session.js';
 import type { HostSpec, Settings } from '../settings/types.js';
 import { layout, liveRelease, SLOTS } from '../layout.js';
@@ -81,12 +81,50 @@ function files(s: Settings, host: HostSpec): ServerFile[] {
   return out;
 }
 
+export interface FileChange {
+  path: string;
+  /** The unified diff, without its two header lines. */
+  patch: string[];
+  added: number;
+  removed: number;
+}
+
+/** The step that reads a host's server files (only reads), and which of them this deploy changes. */
+export function serverFiles(s: Settings, host: HostSpec): { step: Step; changed(res: StepResult): FileChange[] } {
+  const list = files(s, host);
+  return {
+    step: step(
+      'read-files',
+      'read the server files',
+      list.map((f, i) => value(`f${i}`, f.read, { as: 'app' })),
+    ),
+    changed: (res) =>
+      list.flatMap((f, i) => {
+        const now = res.values[`f${i}`] ?? '';
+        if (now.trim() === f.next.trim()) return [];
+        const patch = createTwoFilesPatch(
+          `${f.path} (on the server)`,
+          `${f.path} (this deploy)`,
+          `${now.trim()}\n`,
+          `${f.next.trim()}\n`,
+          '',
+          '',
+          { context: 2 },
+        )
+          .split('\n')
+          .slice(2);
+        const count = (c: string) => patch.filter((l) => l.startsWith(c) && !l.startsWith(c.repeat(3))).length;
+        return [{ path: f.path, patch, added: count('+'), removed: count('-') }];
+      }),
+  };
+}
+
 /** Prints, per host, the diff of each file that would change (or says that none would); a host that cannot be read is said so. */
 export async function previewFiles(session: Session): Promise<void> {
   const { settings: s, reporter } = session;
   await Promise.all(
     s.hosts.map(async (host) => {
-      const list = files(s, host);
+      const read = serverFiles(s, host);
       let ex;
       try {
         ex = await session.openSsh(host);
@@ -99,33 +137,15 @@ export async function previewFiles(session: Session): Promise<void> {
         return;
       }
       try {
-        const res = await ex.run(
-          step(
-            'read-files',
-            'read the server files (dry run)',
-            list.map((f, i) => value(`f${i}`, f.read, { as: 'app' })),
-          ),
-        );
-        const changed: string[] = [];
-        for (const [i, f] of list.entries()) {
-          const now = res.values[`f${i}`] ?? '';
-          if (now.trim() === f.next.trim()) continue;
-          changed.push(f.path);
-          const patch = createTwoFilesPatch(
-            `${f.path} (on the server)`,
-            `${f.path} (this deploy)`,
-            `${now.trim()}\n`,
-            `${f.next.trim()}\n`,
-            '',
-            '',
-            { context: 2 },
-          );
-          reporter.info(
-            `${chalk.bold(`${host.label}  ${f.path} would change:`)}\n${patch.split('\n').slice(2).map(colour).join('\n')}`,
-          );
-        }
+        const changed = read.changed(await ex.run(read.step));
+        for (const f of changed)
+          reporter.info(`${chalk.bold(`${host.label}  ${f.path} would change:`)}\n${f.patch.map(colour).join('\n')}`);
         if (!changed.length) reporter.info(`${host.label}: no server file would change`);
-        reporter.hostData(host.label, 'would_change', changed);
+        reporter.hostData(
+          host.label,
+          'would_change',
+          changed.map((f) => f.path),
+        );
       } catch (e) {
         reporter.info(
           chalk.yellow(

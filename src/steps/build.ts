@@ -156,6 +156,15 @@ export interface BuildOn {
   force?: boolean;
   /** deploy --maintenance: puts the page up, right before migrate (and only if migrate runs). */
   pageOn?: (skip: Sh) => Command;
+  /** The build reads what the release changes (steps/changes.ts) before migrate. */
+  changes?: boolean;
+  /** Read-only probes the build runs too (the server files, when their fingerprint changed): no round trip of their own. */
+  reads?: Command[];
+  /**
+   * The operator is asked before traffic switches: the build stops before migrate, which runs
+   * (with the release marked built) only once they say yes (deploy's finishBuild).
+   */
+  deferMigrate?: boolean;
 }
 
 /** A database other than sqlite is one all hosts share: migrations then run once, on the primary. */
@@ -196,6 +205,25 @@ export function djangoCommands(
   release: string,
   on: BuildOn = { web: true, migrate: true, primary: true },
 ): Command[] {
+  const p = djangoParts(s, release, on);
+  // One Django start-up for collectstatic and migrate, when no test command runs between them.
+  if (!s.testCommand) return [...p.page, ...p.django([...p.collect, ...p.migrate]), ...p.reuse, p.record];
+  return [...djangoBeforeMigrate(s, release, on), ...djangoMigrate(s, release, on)];
+}
+
+/** A deferred migrate's build (BuildOn.deferMigrate): collectstatic, its reuse and the test command. */
+export function djangoBeforeMigrate(s: Settings, release: string, on: BuildOn): Command[] {
+  const p = djangoParts(s, release, on);
+  return [...p.django(p.collect), ...p.reuse, ...p.test];
+}
+
+/** ...and what follows once the operator said yes: the page (--maintenance), migrate, the record of Django's inputs. */
+export function djangoMigrate(s: Settings, release: string, on: BuildOn): Command[] {
+  const p = djangoParts(s, release, on);
+  return [...p.page, ...p.django(p.migrate), p.record];
+}
+
+function djangoParts(s: Settings, release: string, on: BuildOn) {
   const dir = layout(s).release(release);
   // What collectstatic and migrate read (__django_inputs, remote/lib/build.sh) the same as the
   // live release's (recorded in its .deploy-django): nothing for them to do, and a Django start-up
@@ -208,14 +236,18 @@ export function djangoCommands(
     : sh`deploy_django_same ${dir} ${live}${collecting ? sh` static` : sh``}`;
   const django = (calls: string[]): Command[] =>
     calls.length ? [{ run: sh`deploy_django ${dir} ${calls}`, as: 'app', unless: skip }] : [];
-  const collect = collecting ? ["c('collectstatic', interactive=False, verbosity=1)"] : [];
   const migrate = s.migrate && on.migrate ? ["c('migrate', interactive=False)"] : [];
-  const page = migrate.length && on.pageOn ? [on.pageOn(skip)] : [];
-  const record: Command = { run: sh`deploy_django_record ${dir}`, as: 'app', probe: true };
-  const reuse: Command[] = collecting ? [{ run: sh`deploy_reuse_static ${dir} ${live}`, as: 'app', probe: true }] : [];
-  if (!s.testCommand) return [...page, ...django([...collect, ...migrate]), ...reuse, record];
-  const test: Command = { run: sh`deploy_release_bash ${dir} ${s.testCommand}`, as: 'app' };
-  return [...django(collect), ...reuse, test, ...page, ...django(migrate), record];
+  return {
+    django,
+    collect: collecting ? ["c('collectstatic', interactive=False, verbosity=1)"] : [],
+    migrate,
+    page: migrate.length && on.pageOn ? [on.pageOn(skip)] : [],
+    record: { run: sh`deploy_django_record ${dir}`, as: 'app', probe: true } satisfies Command,
+    reuse: collecting
+      ? [{ run: sh`deploy_reuse_static ${dir} ${live}`, as: 'app', probe: true } satisfies Command]
+      : [],
+    test: s.testCommand ? [{ run: sh`deploy_release_bash ${dir} ${s.testCommand}`, as: 'app' } satisfies Command] : [],
+  };
 }
 
 /** The release is complete: it may be switched to, now or by a rollback. */

@@ -14,6 +14,7 @@ import { abortPoint, repair, switchTo } from './switch.js';
 import { hook } from './hooks.js';
 import { archiveChecksum } from './source.js';
 import { environmentState } from './environment.js';
+import { changesProbe } from './changes.js';
 import { UsageError } from '../errors.js';
 import { controlFiles, programFile, programOf, requiredServices } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
@@ -232,14 +233,32 @@ function releaseFiles(s: Settings, r: B.ReleaseRef, on: B.BuildOn): Command[] {
 }
 
 function releaseEnvironment(s: Settings, name: string, on: B.BuildOn): Command[] {
-  return [
+  const env = [
     B.virtualenv(s, name),
     B.gunicorn(s, name),
     B.requirements(s, name),
-    ...B.djangoCommands(s, name, on),
-    ...hook(s, 'after_build', name, on),
-    B.markBuilt(s, name),
+    // Before migrate: which migrations will run is asked of Django while they have not.
+    ...(on.changes ? [changesProbe(s, name, on)] : []),
+    ...(on.reads ?? []),
   ];
+  if (on.deferMigrate) return [...env, ...B.djangoBeforeMigrate(s, name, on)];
+  return [...env, ...B.djangoCommands(s, name, on), ...completeRelease(s, name, on)];
+}
+
+/** The last of a build: after_build, then the release may be switched to (now, or by a rollback). */
+function completeRelease(s: Settings, name: string, on: B.BuildOn): Command[] {
+  return [...hook(s, 'after_build', name, on), B.markBuilt(s, name)];
+}
+
+/**
+ * A build whose migrate waited for the operator's yes (BuildOn.deferMigrate): migrate, and the
+ * release is complete. Said no, it stays unmarked, and no rollback can switch to it.
+ */
+export function finishBuild(s: Settings, name: string, on: B.BuildOn): Step {
+  return step('migrate', `migrate and complete release ${name}`, [
+    ...B.djangoMigrate(s, name, on),
+    ...completeRelease(s, name, on),
+  ]);
 }
 
 /**

@@ -70,6 +70,12 @@ export interface RunResult {
   host_logs?: string;
   /** history: the runs recorded on the servers, merged, newest first. */
   history?: import('../history.js').HistoryRow[];
+  /** deploy and rollback: what moves, per host, shown before traffic does (fleet/changes.ts). */
+  changes?: {
+    kind: 'deploy' | 'rollback';
+    release: string;
+    hosts: Record<string, import('../steps/changes.js').HostChanges | import('../steps/changes.js').Leaving>;
+  };
   /** status: the fleet runs more than one release: each release and the hosts that run it. */
   drift?: Record<string, string[]>;
   /** Per host: the steps run, and the command's data (status, releases, logs, run's output). */

@@ -232,6 +232,7 @@ test('the JSON summary: every key, null for what is not known, no secret', () =>
     error: null,
     operator: 'me@here',
     duration_s: 12.3,
+    changes: null,
   });
   const before = summary('before_deploy', {
     ...FACTS,
