@@ -36,7 +36,8 @@ export function readChanges(
 export async function confirmSwitch(fleet: Fleet, release: string, byHost: [string, HostChanges][]): Promise<boolean> {
   const { reporter, asker, settings: s } = fleet.session;
   reporter.result.changes = { kind: 'deploy', release, hosts: Object.fromEntries(byHost) };
-  reporter.stopSpinner();
+  // The question needs the terminal: a live board would draw over it (with --yes it stays).
+  if (!asker.yes) reporter.stopSpinner();
   reporter.info(changesText(release, byHost, s.source === 'git'));
   const n = fleet.runs.length;
   return asker.confirm(`Switch traffic on ${n} ${n === 1 ? 'host' : 'hosts'} to ${release}?`);
@@ -53,6 +54,5 @@ export async function showLeaving(fleet: Fleet, moving: HostRun[], target: strin
   }, moving);
   const byHost = moving.map((r) => [r.ex.host.label, byRun.get(r)!] as [string, Leaving]);
   reporter.result.changes = { kind: 'rollback', release: target, hosts: Object.fromEntries(byHost) };
-  reporter.stopSpinner();
   reporter.info(leavingText(target, byHost));
 }

@@ -211,6 +211,9 @@ describe('operator experience', { timeout: 10 * 60_000 }, () => {
     try {
       await waitFor(/Deploy .* of demo to ubuntu@\S+\?/);
       tmux('send-keys', '-t', session, 'y', 'Enter');
+      // Once built, the change, then the second question.
+      await waitFor(/Switch traffic on 1 host to \S+\?/, 60000);
+      tmux('send-keys', '-t', session, 'y', 'Enter');
       const done = await waitFor(/exit=\d+/, 60000);
       assert.match(done, /exit=0/);
       assert.match(done, /✓ ubuntu@\S+ +build release/);
