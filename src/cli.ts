@@ -14,6 +14,7 @@ const COMMANDS = new Set([
   'rollback',
   'releases',
   'history',
+  'check',
   'unlock',
   'status',
   'logs',
@@ -263,6 +264,17 @@ function controlCommands(program: Command): void {
     .action(async (app: string, o: { entries?: string }, cmd: Command) => {
       const { historyCommand } = await import('./commands/history.js');
       await historyCommand({ ...globals(cmd), app, entries: o.entries });
+    });
+
+  program
+    .command('check')
+    .argument('<app>', 'app name from settings.ini')
+    .description(
+      'read every host, change nothing: OS, sudo, disk, ports, clock, git host, Python, packages (setup runs it first)',
+    )
+    .action(async (app: string, _o: unknown, cmd: Command) => {
+      const { checkCommand } = await import('./commands/check.js');
+      await checkCommand({ ...globals(cmd), app });
     });
 
   program

@@ -9,6 +9,8 @@ export const EXIT = {
   // 5 and 6 are fleet/golive.ts's HOOK_FAILED_STATUS and fleet/budget.ts's LEFT_BEHIND_STATUS.
   /** A [LOCAL_HOOKS] before_deploy or before_rollback failed on this machine: no host was touched. */
   LOCAL_HOOK_FAILED: 7,
+  /** `check` (or setup's checks first) found what blocks setup or deploy on a host: nothing was changed. */
+  CHECK_BLOCKED: 8,
 } as const;
 
 export class DeployError extends Error {

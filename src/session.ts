@@ -127,7 +127,8 @@ function fleetSettings(
   opts: GlobalOptions,
   command: string,
 ): { settings: Settings; rootless: boolean } {
-  const rootless = !!loaded.deployUser && command !== 'setup';
+  // check reads what setup needs (sudo among it): it logs in as setup does.
+  const rootless = !!loaded.deployUser && command !== 'setup' && command !== 'check';
   const relabel = (h: HostSpec) => (rootless ? asUser(h, loaded.deployUser!) : h);
   const fleet = loaded.hosts.map(relabel);
   const selected = opts.hosts !== undefined ? selectHosts(loaded.hosts, opts.hosts) : loaded.hosts;

@@ -24,6 +24,7 @@ import { guardInterrupts, type InterruptGuard } from '../interrupt.js';
 import { Fleet, newLock } from '../fleet/fleet.js';
 import { asLockError } from '../fleet/cleanup.js';
 import { resolveOnThisMachine } from '../fleet/source.js';
+import { blockedError, checkFleet, checksText } from '../fleet/check.js';
 import { ArchiveSources, type FirstNames, type FirstRelease } from './setup-source.js';
 
 export interface SetupOptions extends GlobalOptions {
@@ -108,6 +109,8 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     : undefined;
   const fleetSize = (s.fleet ?? s.hosts).length;
   try {
+    // What would block setup (no sudo, no disk, the web ports taken, the git host out of reach) stops it here, before any change.
+    await preflight(fleet);
     if (outside) await lockOutsidePrimary(session, outside);
     await eachSettled(fleet, setups, (h) =>
       toTheKeyGate(session, h, { install, dependencies: opts.dependencies }, guard),
@@ -142,6 +145,21 @@ export async function setupCommand(opts: SetupOptions): Promise<void> {
     guard.dispose();
   }
   finishSetup(session, setups, outside);
+}
+
+/** `deploy <app> check` on every host first: its problems said, and the run stopped when one blocks (exit 8). */
+async function preflight(fleet: Fleet): Promise<void> {
+  const { reporter, opts } = fleet.session;
+  const checks = await checkFleet(fleet);
+  if (opts.dryRun) return;
+  const problems = checks.filter((h) => h.rows.some((r) => r.verdict !== 'ok'));
+  if (problems.length) reporter.info(checksText(problems, 'problems'));
+  else
+    reporter.info(
+      chalk.dim(`  checks: every one ok on ${checks.length === 1 ? 'the host' : `all ${checks.length} hosts`}`),
+    );
+  const blocked = blockedError(checks, 'setup', fleet.settings.app);
+  if (blocked) throw blocked;
 }
 
 /**
