@@ -167,7 +167,10 @@ export function verdicts(s: Settings, f: CheckFacts): CheckRow[] {
     {
       check: 'python',
       verdict: 'ok',
-      detail: python === 'missing' || !python ? `${s.python}: not installed yet (setup installs Debian's, with python3-venv)` : python,
+      detail:
+        python === 'missing' || !python
+          ? `${s.python}: not installed yet (setup installs Debian's, with python3-venv)`
+          : python,
     },
     {
       check: 'packages',
