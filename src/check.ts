@@ -10,6 +10,8 @@ export interface CheckRow {
   check: string;
   verdict: Verdict;
   detail: string;
+  /** It blocks deploys, not setup: setup gets as far as it can, and its own gate says what to do (the deploy key's). */
+  deployOnly?: boolean;
 }
 
 /** The Debian releases the test hosts run (README, "Servers"). */
@@ -130,6 +132,7 @@ function git(s: Settings, root?: Record<string, string>): CheckRow[] {
           check: 'git host',
           verdict: 'block',
           detail: `the server cannot connect to the repository's host (${s.repository})`,
+          deployOnly: true,
         },
   );
   const key = (root.deploy_key ?? '').trim();

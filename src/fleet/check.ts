@@ -84,14 +84,16 @@ export function checksText(all: HostChecks[], only?: 'problems'): string {
 }
 
 /** The error when a check blocks, naming the hosts and why. */
-export function blockedError(all: HostChecks[], what: string, app: string): CheckBlockedError | undefined {
-  const blocked = all.filter((h) => worst(h.rows) === 'block');
+export function blockedError(all: HostChecks[], what: 'check' | 'setup', app: string): CheckBlockedError | undefined {
+  // Setup goes as far as it can without the git host: its deploy-key gate says what to do there.
+  const blocking = (r: CheckRow) => r.verdict === 'block' && !(what === 'setup' && r.deployOnly);
+  const blocked = all.filter((h) => h.rows.some(blocking));
   if (!blocked.length) return undefined;
   const why = blocked
     .map(
       (h) =>
         `${h.host}: ${h.rows
-          .filter((r) => r.verdict === 'block')
+          .filter(blocking)
           .map((r) => `${r.check} (${r.detail})`)
           .join('; ')}`,
     )
