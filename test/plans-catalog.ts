@@ -21,6 +21,9 @@ import { keepReleaseFiles, refreshReleaseSecrets, writeReleaseFiles } from '../s
 import { healthCheck, startSlot } from '../src/steps/slots.ts';
 import { controlStep } from '../src/steps/control.ts';
 import type { HostSpec, Settings } from '../src/settings/types.ts';
+import { checkAsApp, checkAsLogin, checkAsRoot } from '../src/steps/check.ts';
+import { leavingProbe } from '../src/steps/changes.ts';
+import { serverFiles } from '../src/fleet/preview.ts';
 
 /** Seed 000's settings, and the variants the trust checks render every plan for. */
 export const SEED = readFileSync(new URL('./fixtures/seed000.ini', import.meta.url), 'utf8');
@@ -40,6 +43,7 @@ export const NEW = 'NEW';
 export const OLD = 'OLD';
 
 export type CommandName =
+  | 'check'
   | 'setup'
   | 'deploy'
   | 'rollback'
@@ -85,7 +89,10 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
       : s.web.ssl === 'custom'
         ? [T.checkCustomCertificate(s), T.reloadForNewCertificate(s)]
         : [];
+  // What a deploy's build also reads: its change, and the server files when their fingerprint changed.
+  const changes = { ...on, changes: true, reads: serverFiles(s, s.hosts[0]).step.commands };
   return {
+    check: [checkAsLogin(s, true), checkAsRoot(s, true), ...(checkAsApp(s) ? [checkAsApp(s)!] : [])],
     setup: [
       S.sudoCheck(),
       S.probeHome(s),
@@ -123,10 +130,13 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
     ],
     deploy: [
       D.prepare(s, lock, 'main'),
-      D.build(s, ref, on),
+      D.build(s, ref, changes),
+      // On a terminal: migrate waits for the operator's yes to the switch, then finishBuild.
+      { ...D.build(s, ref, { ...changes, deferMigrate: true }), id: 'build-asking' },
+      D.finishBuild(s, NEW, on),
       // On a fleet, the build in two steps, and an environment built once sent to the others.
-      D.buildFiles(s, ref, on),
-      D.buildEnvironment(s, ref, on),
+      D.buildFiles(s, ref, changes),
+      D.buildEnvironment(s, ref, changes),
       sendEnvironment(`${s.venvsDir}/0123456789abcdef`, '/tmp/deploy-environment-x/environment-0.tar.gz'),
       receiveEnvironment(
         `${s.venvsDir}/0123456789abcdef`,
@@ -147,6 +157,7 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
     ],
     rollback: [
       D.inspect(s, lock),
+      step('leaving', 'read what going back to OLD leaves', [leavingProbe(s, OLD, true)]),
       D.startAndSwitch(s, go(OLD, 'rollback')),
       D.abandon(s, { release: OLD, slot: 'b', token: 'TOKEN', log: {} }),
     ],

@@ -5,7 +5,7 @@ import { lookup } from 'node:dns/promises';
 import chalk from 'chalk';
 import { verdicts, worst, type CheckFacts, type CheckRow } from '../check.js';
 import { DeployError, EXIT } from '../errors.js';
-import { checkAsLogin, checkAsRoot } from '../steps/check.js';
+import { checkAsApp, checkAsLogin, checkAsRoot } from '../steps/check.js';
 import type { Fleet, HostRun } from './fleet.js';
 
 /** A check blocks setup or deploy on some host: nothing was changed. */
@@ -40,7 +40,12 @@ async function checkHost(fleet: Fleet, run: HostRun, resolved?: Record<string, s
   const login = await run.ex.run(checkAsLogin(s, web));
   const back = Date.now();
   const sudo = (login.values.sudo ?? '').trim() === 'yes';
-  const root = sudo ? (await run.ex.run(checkAsRoot(s, web))).values : undefined;
+  const asApp = checkAsApp(s);
+  // Before setup made the app user there is no deploy key: the step is skipped ("none").
+  const app = sudo && asApp ? (await run.ex.run(asApp)).values : {};
+  const root = sudo
+    ? { deploy_key: app.deploy_key || 'none', ...(await run.ex.run(checkAsRoot(s, web))).values }
+    : undefined;
   const facts: CheckFacts = {
     login: login.values,
     root,

@@ -2,7 +2,7 @@
 // user's step needs nothing but a shell; root's, which names the programs on the web ports and
 // asks the git host as the app user, runs only where sudo allows it (src/check.ts judges).
 import { layout } from '../layout.js';
-import { step, value, type Step } from '../plan.js';
+import { onlyIf, step, value, type Step } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { sh } from '../shell.js';
 import { systemPackages } from './setup.js';
@@ -41,14 +41,22 @@ export function checkAsLogin(s: Settings, web: boolean): Step {
   );
 }
 
-/** As root (where sudo allows): which programs listen on the web ports; the git host reached, and the deploy key accepted. */
+/** As root (where sudo allows): which programs listen on the web ports; the git host reached. */
 export function checkAsRoot(s: Settings, web: boolean): Step {
   const git = s.source === 'git' ? gitEndpoint(s.repository) : undefined;
-  return step('check-root', 'read the ports and the git host', [
+  return step('check-root', 'read the ports and reach the git host', [
     ...(web ? [value('listening', sh`deploy_check_listening ${webPorts(s).map(String)}`)] : []),
     ...(git ? [value('reach', sh`deploy_check_reach ${git.host} ${String(git.port)}`)] : []),
-    ...(git
-      ? [value('deploy_key', sh`deploy_check_deploy_key ${s.appUser} ${layout(s).deployKey} ${s.repository}`)]
-      : []),
   ]);
+}
+
+/** As the app user, once setup made it (source = git): is the deploy key accepted? */
+export function checkAsApp(s: Settings): Step | undefined {
+  if (s.source !== 'git') return undefined;
+  return onlyIf(
+    sh`id -u ${s.appUser}`,
+    step('check-app', 'ask the repository with the deploy key', [
+      value('deploy_key', sh`deploy_check_deploy_key ${layout(s).deployKey} ${s.repository}`, { as: 'app' }),
+    ]),
+  );
 }

@@ -491,11 +491,11 @@ deploy_check_reach() {
   # shellcheck disable=SC2016 # the inner bash expands them, from its own arguments
   if timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null; then echo yes; else echo no; fi
 }
-# deploy_check_deploy_key USER KEY REPO: as root: "none" before setup made USER and its deploy key KEY, else, asked as USER, "yes" when the repository REPO accepts the key, else "no: <git's last line>".
+# deploy_check_deploy_key KEY REPO: as the app user: "none" before setup made the deploy key KEY, else "yes" when the repository REPO accepts it, else "no: <git's last line>".
 deploy_check_deploy_key() {
   local out
-  { id -u "$1" >/dev/null 2>&1 && [ -f "$2" ]; } || { echo none; return 0; }
-  if out=$(cd / && timeout 20 sudo -n -H -u "$1" env GIT_SSH_COMMAND="ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=10 -i $2" git ls-remote --heads "$3" 2>&1); then
+  [ -f "$1" ] || { echo none; return 0; }
+  if out=$(GIT_SSH_COMMAND="ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=10 -i $1" timeout 20 git ls-remote --heads "$2" 2>&1); then
     echo yes
   else
     echo "no: $(printf '%s\n' "$out" | tail -n 1)"

@@ -608,12 +608,12 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_01d223b93919'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea0c894948a0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_refresh_secrets deploy_live_slot
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
 __begin 13
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
@@ -668,6 +668,27 @@ else
 __mark changed
 fi
 __begin 17
+( deploy_changes /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/repo yes
+) </dev/null
+__begin 18
+( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
+) </dev/null
+__begin 19
+( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
+) </dev/null
+__begin 20
+( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
+) </dev/null
+__begin 21
+( deploy_read /etc/nginx/sites-available/shop
+) </dev/null
+__begin 22
+( deploy_read /etc/systemd/system/shop-a.service
+) </dev/null
+__begin 23
+( deploy_read /etc/systemd/system/shop-b.service
+) </dev/null
+__begin 24
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -676,14 +697,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 18
+__begin 25
 ( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
-__begin 19
+__begin 26
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__begin 20
+__begin 27
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -692,10 +713,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 21
+__begin 28
 ( deploy_django_record /opt/django/apps/shop/releases/NEW
 ) </dev/null
-__begin 22
+__begin 29
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -704,7 +725,674 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_01d223b93919
+__DEPLOY_EOF_ea0c894948a0
+
+# ---- build release NEW [build-asking, sudo -n bash -s]
+# step: build-asking
+__step=build-asking
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf0a7ae468cc'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+__step=build-asking
+__begin 1
+if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_export /opt/django/apps/shop/repo cccccccccccccccccccccccccccccccccccccccc /opt/django/apps/shop/releases/NEW main
+) </dev/null
+__mark changed
+fi
+__begin 2
+if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_finish_export /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/shared
+) <<'__DEPLOY_EOF_08265a8fad24'
+{"release":"NEW","ref":"main","kind":"branch","commit":"cccccccccccccccccccccccccccccccccccccccc","time":"2026-12-04T10:00:00.000Z","by":"operator@laptop","source":"git","fingerprint":""}
+__DEPLOY_EOF_08265a8fad24
+__mark changed
+fi
+__begin 3
+( deploy_write_env /opt/django/apps/shop/releases/NEW/.deploy-env
+) <<'__DEPLOY_EOF_79f2bc9d2e35'
+STRIPE_KEY=[redacted]
+DJANGO_SETTINGS_MODULE=shop.settings.prod
+APP_CONFIG_FILE=/opt/django/apps/shop/releases/NEW/.deploy/app.conf
+__DEPLOY_EOF_79f2bc9d2e35
+__mark changed
+__begin 4
+( deploy_release_dir /opt/django/apps/shop/releases/NEW/.deploy
+) </dev/null
+__mark changed
+__begin 5
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
+) <<'__DEPLOY_EOF_acc3772a3c70'
+# gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
+# deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
+# Each slot's --bind comes from its program (supervisor or systemd).
+workers = 3
+threads = 1
+# gunicorn_preload = yes: the app is imported once, here in the slot's master, and each worker
+# is forked from it: the slot answers as soon with many workers as with one, and they share the
+# app's memory. A worker that gunicorn replaces (a timeout) is forked again, not imported again.
+preload_app = True
+timeout = 30
+# A slot being retired finishes its in-flight requests within this time.
+graceful_timeout = 30
+keepalive = 5
+# Logs go to stdout/stderr: supervisor writes them to /opt/django/apps/shop/shared/log, systemd to the journal.
+accesslog = "-"
+errorlog = "-"
+capture_output = True
+forwarded_allow_ips = "127.0.0.1"
+__DEPLOY_EOF_acc3772a3c70
+__mark changed
+__begin 6
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
+) <<'__DEPLOY_EOF_d242d74d3b4a'
+# shop: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_shop_a {
+    server 127.0.0.1:8040 max_fails=0;
+    server 127.0.0.1:8041 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_shop_b {
+    server 127.0.0.1:8041 max_fails=0;
+    server 127.0.0.1:8040 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_shop_site {
+    127.0.0.1 shop;
+    ::1 shop;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_shop_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_shop_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_shop_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_shop_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_shop_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_shop_a;
+    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
+    if (-f /opt/django/apps/shop/slots/live-b) {
+        set $deploy_upstream deploy_shop_b;
+        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/shop/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_shop_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_shop_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/shop/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_shop_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+    location @deploy_shop_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/shop/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_d242d74d3b4a
+__mark changed
+__begin 7
+( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
+) <<'__DEPLOY_EOF_a8e3b5c6fc65'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_a8e3b5c6fc65
+__mark changed
+__begin 8
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
+) <<'__DEPLOY_EOF_ff9fa98ee353'
+#!/bin/sh
+# shop process "worker": written into each release by deploy from templates/process.sh.
+# systemd runs it as django through /opt/django/apps/shop/current, so it starts in the live release.
+# cd -P: the release itself, not the `current` link (a later switch moves the link, not this process).
+cd -P "$(dirname "$0")/../.." || exit 1
+set -a && . ./.deploy-env && set +a
+PATH="$(pwd)/.venv/bin:$PATH"
+export PATH
+exec celery -A shop worker
+__DEPLOY_EOF_ff9fa98ee353
+__mark changed
+__begin 9
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
+) <<'__DEPLOY_EOF_8d838ff9f1d0'
+#!/bin/sh
+# shop process "clock": written into each release by deploy from templates/process.sh.
+# systemd runs it as django through /opt/django/apps/shop/current, so it starts in the live release.
+# cd -P: the release itself, not the `current` link (a later switch moves the link, not this process).
+cd -P "$(dirname "$0")/../.." || exit 1
+set -a && . ./.deploy-env && set +a
+PATH="$(pwd)/.venv/bin:$PATH"
+export PATH
+exec python manage.py run_clock
+__DEPLOY_EOF_8d838ff9f1d0
+__mark changed
+__DEPLOY_EOF_cf0a7ae468cc
+__begin 10
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_d242d74d3b4a'
+# shop: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_shop_a {
+    server 127.0.0.1:8040 max_fails=0;
+    server 127.0.0.1:8041 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_shop_b {
+    server 127.0.0.1:8041 max_fails=0;
+    server 127.0.0.1:8040 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_shop_site {
+    127.0.0.1 shop;
+    ::1 shop;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_shop_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_shop_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_shop_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_shop_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_shop_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_shop_a;
+    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
+    if (-f /opt/django/apps/shop/slots/live-b) {
+        set $deploy_upstream deploy_shop_b;
+        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/shop/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_shop_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_shop_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/shop/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_shop_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+    location @deploy_shop_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/shop/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_d242d74d3b4a
+__begin 11
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_a8e3b5c6fc65'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_a8e3b5c6fc65
+__begin 12
+{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
+} </dev/null
+__i=13
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_793653392be7'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+__step=build-asking
+__begin 13
+( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
+) <<'__DEPLOY_EOF_31c2b73f15e4'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/current/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_31c2b73f15e4
+__begin 14
+if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_virtualenv /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
+) </dev/null
+__mark changed
+fi
+__begin 15
+if ( /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_gunicorn /opt/django/apps/shop/releases/NEW python3
+) </dev/null
+__mark changed
+fi
+__begin 16
+if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_requirements /opt/django/apps/shop/releases/NEW python3
+) </dev/null
+__mark changed
+fi
+__begin 17
+( deploy_changes /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/repo yes
+) </dev/null
+__begin 18
+( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
+) </dev/null
+__begin 19
+( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
+) </dev/null
+__begin 20
+( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
+) </dev/null
+__begin 21
+( deploy_read /etc/nginx/sites-available/shop
+) </dev/null
+__begin 22
+( deploy_read /etc/systemd/system/shop-a.service
+) </dev/null
+__begin 23
+( deploy_read /etc/systemd/system/shop-b.service
+) </dev/null
+__begin 24
+if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_django /opt/django/apps/shop/releases/NEW "c('collectstatic', interactive=False, verbosity=1)"
+) </dev/null
+__mark changed
+fi
+__begin 25
+( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
+) </dev/null
+__begin 26
+( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
+) </dev/null
+__mark changed
+__DEPLOY_EOF_793653392be7
+
+# ---- migrate and complete release NEW [migrate, sudo -n bash -s]
+# step: migrate
+__step=migrate
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea437b442acf'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __load_env deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_live_slot
+__step=migrate
+__begin 1
+if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( deploy_django /opt/django/apps/shop/releases/NEW "c('migrate', interactive=False)"
+) </dev/null
+__mark changed
+fi
+__begin 2
+( deploy_django_record /opt/django/apps/shop/releases/NEW
+) </dev/null
+__begin 3
+if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/shop/releases/NEW/.deploy-built
+) </dev/null
+__mark changed
+fi
+__DEPLOY_EOF_ea437b442acf
 
 # ---- build release NEW: its files [build, sudo -n bash -s]
 # step: build
@@ -1282,12 +1970,12 @@ __DEPLOY_EOF_25babc273f74
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f214b1cd44fb'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61f465b30540'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static deploy_live_slot
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-env
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
@@ -1317,6 +2005,27 @@ else
 __mark changed
 fi
 __begin 4
+( deploy_changes /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/repo yes
+) </dev/null
+__begin 5
+( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
+) </dev/null
+__begin 6
+( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
+) </dev/null
+__begin 7
+( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
+) </dev/null
+__begin 8
+( deploy_read /etc/nginx/sites-available/shop
+) </dev/null
+__begin 9
+( deploy_read /etc/systemd/system/shop-a.service
+) </dev/null
+__begin 10
+( deploy_read /etc/systemd/system/shop-b.service
+) </dev/null
+__begin 11
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1325,14 +2034,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 5
+__begin 12
 ( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
-__begin 6
+__begin 13
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__begin 7
+__begin 14
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1341,10 +2050,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 8
+__begin 15
 ( deploy_django_record /opt/django/apps/shop/releases/NEW
 ) </dev/null
-__begin 9
+__begin 16
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1353,7 +2062,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_f214b1cd44fb
+__DEPLOY_EOF_61f465b30540
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/shop/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment

@@ -49,6 +49,19 @@ __begin 12
 ) </dev/null
 __DEPLOY_EOF_35e234ae9bd3
 
+# ---- read what going back to OLD leaves [leaving, sudo -n bash -s]
+# step: leaving
+__step=leaving
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4c23a0fc9706'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: __load_env deploy_manage __migration_files __release_commit __print_file deploy_changes deploy_leaving deploy_live_slot
+{ deploy_leaving /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/releases/OLD /opt/django/apps/shop/repo
+} </dev/null
+__DEPLOY_EOF_4c23a0fc9706
+
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
 __step=start+switch

@@ -49,6 +49,19 @@ __begin 12
 ) </dev/null
 __DEPLOY_EOF_5a22e02ed6d3
 
+# ---- read what going back to OLD leaves [leaving, sudo -n bash -s]
+# step: leaving
+__step=leaving
+__begin 1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c955195c269'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + library: __load_env deploy_manage __migration_files __release_commit __print_file deploy_changes deploy_leaving deploy_live_slot
+{ deploy_leaving /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" /opt/django/apps/NOME_APP/releases/OLD /opt/django/apps/NOME_APP/repo
+} </dev/null
+__DEPLOY_EOF_3c955195c269
+
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
 __step=start+switch
