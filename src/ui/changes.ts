@@ -63,12 +63,14 @@ export function changeLines(c: HostChanges, sourceGit: boolean): string[] {
         : '  migrations: none to run',
     );
   const r = c.requirements;
+  // The servers' text made safe first, then coloured: escaping after would print the colours' codes.
+  const t = terminalSafe;
   const req = [
-    ...r.added.map((l) => chalk.green(`+ ${l}`)),
-    ...r.removed.map((l) => chalk.red(`- ${l}`)),
-    ...r.changed.map((x) => `${x.from} -> ${x.to}`),
+    ...r.added.map((l) => chalk.green(`+ ${t(l)}`)),
+    ...r.removed.map((l) => chalk.red(`- ${t(l)}`)),
+    ...r.changed.map((x) => `${t(x.from)} -> ${t(x.to)}`),
   ];
-  out.push(req.length ? `  requirements: ${req.map(terminalSafe).join(', ')}` : '  requirements: unchanged');
+  out.push(req.length ? `  requirements: ${req.join(', ')}` : '  requirements: unchanged');
   out.push(
     c.server_files.length
       ? `  server files: ${c.server_files.map((f) => `${f.path} (+${f.added} -${f.removed})`).join(', ')}`
