@@ -315,12 +315,15 @@ __django_inputs() {
 # deploy_django_same DIR LIVE [static]: has the release DIR no manage.py, or the same inputs as the live release LIVE (and LIVE collected static files)?
 deploy_django_same() {
   local inputs
-  test ! -f "$1/manage.py" || { inputs=$(__django_inputs "$1") && [ "$(cat "$2/.deploy-django" 2>/dev/null)" = "$inputs" ] && { [ "${3:-}" != static ] || [ -d "$2/.deploy-www" ]; }; }
+  # The hash is kept beside (.deploy-django-inputs) for deploy_django_record: one walk of the tree per build, not two.
+  test ! -f "$1/manage.py" || { inputs=$(__django_inputs "$1") && { echo "$inputs" >"$1/.deploy-django-inputs"; } 2>/dev/null; [ "$(cat "$2/.deploy-django" 2>/dev/null)" = "$inputs" ] && { [ "${3:-}" != static ] || [ -d "$2/.deploy-www" ]; }; }
 }
-# deploy_django_record DIR: record what collectstatic and migrate read in the release DIR (the next deploy compares).
+# deploy_django_record DIR: record what collectstatic and migrate read in the release DIR (the next deploy compares), as deploy_django_same found it.
 deploy_django_record() {
-  local inputs
-  inputs=$(__django_inputs "$1") && echo "$inputs" >"$1/.deploy-django"
+  local inputs=''
+  if [ -f "$1/.deploy-django-inputs" ]; then inputs=$(<"$1/.deploy-django-inputs"); fi
+  if [ -z "$inputs" ]; then inputs=$(__django_inputs "$1"); fi
+  echo "$inputs" >"$1/.deploy-django"
 }
 # deploy_reuse_static DIR LIVE: give the release DIR the live release LIVE's collected files (hard links), unless it has its own.
 deploy_reuse_static() {

@@ -161,6 +161,17 @@ test("collectstatic and migrate are skipped when their inputs are the live relea
   rmSync(join(t.dir, 'manage.py'));
   assert.equal(same('static'), 0, 'no manage.py: nothing to run');
   writeFileSync(join(t.dir, 'manage.py'), '');
+  // The record is the hash deploy_django_same computed (kept beside), not a second walk of the tree.
+  same('static');
+  assert.equal(bash(String(sh`deploy_django_record ${t.dir}`)).status, 0);
+  assert.equal(
+    readFileSync(join(t.dir, '.deploy-django'), 'utf8'),
+    readFileSync(join(t.dir, '.deploy-django-inputs'), 'utf8'),
+  );
+  assert.notEqual(
+    readFileSync(join(t.dir, '.deploy-django'), 'utf8'),
+    readFileSync(join(live, '.deploy-django'), 'utf8'),
+  );
   assert.equal(bash(String(sh`deploy_reuse_static ${t.dir} ${live}`)).status, 0);
   assert.equal(
     statSync(join(t.dir, '.deploy-www', 'static', 'site.css')).ino,

@@ -583,7 +583,7 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06221bf94b72'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4856ebae9feb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -687,7 +687,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_06221bf94b72
+__DEPLOY_EOF_4856ebae9feb
 
 # ---- build release NEW [build-asking, bash -s]
 # step: build-asking
@@ -1199,12 +1199,12 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72380595969a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_214fa035b073'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 11
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
@@ -1291,13 +1291,13 @@ fi
 __begin 23
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_72380595969a
+__DEPLOY_EOF_214fa035b073
 
 # ---- migrate and complete release NEW [migrate, bash -s]
 # step: migrate
 __step=migrate
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4586e5726c1b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_67b2f048e078'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1325,7 +1325,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_4586e5726c1b
+__DEPLOY_EOF_67b2f048e078
 
 # ---- build release NEW: its files [build, bash -s]
 # step: build
@@ -1878,7 +1878,7 @@ __DEPLOY_EOF_c91efd386883
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_95e0ceeae2d7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3552e5cd4c75'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1957,7 +1957,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_95e0ceeae2d7
+__DEPLOY_EOF_3552e5cd4c75
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/blog/0123456789abcdef) to send it to the other hosts [send-environment, bash -s]
 # step: send-environment

@@ -1730,7 +1730,7 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7642ad732e25'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3ac186304f43'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1761,7 +1761,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_7642ad732e25
+__DEPLOY_EOF_3ac186304f43
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live

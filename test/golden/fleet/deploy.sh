@@ -608,7 +608,7 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea0c894948a0'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_13fe7964345c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -725,7 +725,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_ea0c894948a0
+__DEPLOY_EOF_13fe7964345c
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
@@ -1262,12 +1262,12 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_793653392be7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_390dc408e275'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 13
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
@@ -1358,13 +1358,13 @@ __begin 26
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_793653392be7
+__DEPLOY_EOF_390dc408e275
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
 __step=migrate
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea437b442acf'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a294e00dcd07'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1392,7 +1392,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_ea437b442acf
+__DEPLOY_EOF_a294e00dcd07
 
 # ---- build release NEW: its files [build, sudo -n bash -s]
 # step: build
@@ -1970,7 +1970,7 @@ __DEPLOY_EOF_25babc273f74
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61f465b30540'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_747f586f6ad7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2062,7 +2062,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_61f465b30540
+__DEPLOY_EOF_747f586f6ad7
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/shop/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment

@@ -1651,7 +1651,7 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b6324f0b7e62'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8a463d7417cd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1695,7 +1695,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_b6324f0b7e62
+__DEPLOY_EOF_8a463d7417cd
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live

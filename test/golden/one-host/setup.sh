@@ -1499,7 +1499,7 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f7c301e8a8cc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0cde6654622d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1530,7 +1530,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_f7c301e8a8cc
+__DEPLOY_EOF_0cde6654622d
 
 # ---- live slot [live, sudo -n bash -s]
 # step: live
