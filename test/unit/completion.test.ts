@@ -72,6 +72,7 @@ test("the scripts' words come from commander's command tree", () => {
   assert.deepEqual(
     commands?.sort(),
     [
+      'check',
       'setup',
       'deploy',
       'rollback',
