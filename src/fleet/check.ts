@@ -24,10 +24,15 @@ async function resolveNames(serverName: string): Promise<Record<string, string[]
   const out: Record<string, string[]> = {};
   await Promise.all(
     names.map(async (n) => {
-      out[n] = await lookup(n, { all: true }).then(
-        (as) => as.map((a) => a.address),
-        () => [],
-      );
+      // A resolver that does not answer in 2 s (none reachable) counts as no address: a warning, not a wait.
+      const late = new Promise<string[]>((done) => setTimeout(() => done([]), 2000).unref());
+      out[n] = await Promise.race([
+        lookup(n, { all: true }).then(
+          (as) => as.map((a) => a.address),
+          () => [],
+        ),
+        late,
+      ]);
     }),
   );
   return out;
