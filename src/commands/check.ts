@@ -19,8 +19,5 @@ export async function checkCommand(opts: GlobalOptions & { app: string }): Promi
   for (const h of all) reporter.hostData(h.host, 'checks', h.rows);
   reporter.info(checksText(all));
   const blocked = blockedError(all, 'check', session.settings.app);
-  if (blocked) {
-    blocked.message = `a check blocks setup or deploy: ${blocked.message.replace(/^check stopped before changing anything: /, '')}`;
-    throw blocked;
-  }
+  if (blocked) throw blocked;
 }

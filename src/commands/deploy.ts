@@ -16,7 +16,7 @@ import { type Fleet, isWeb, newLock, type HostRun } from '../fleet/fleet.js';
 import { buildOnce } from '../fleet/build-once.js';
 import { lockFleet } from '../fleet/lock.js';
 import { NOT_SWITCHED, nothingToDo, withCleanup } from '../fleet/cleanup.js';
-import { confirmSwitch, readChanges, serverFileReads } from '../fleet/changes.js';
+import { confirmSwitch, readChanges, serverFileReaders, type ServerFileReaders } from '../fleet/changes.js';
 import type { StepResult } from '../plan.js';
 import { goLive, runOnceOnPrimary } from '../fleet/golive.js';
 import { connectWithBudget, eachOrLeaveBehind, leftBehindError } from '../fleet/budget.js';
@@ -135,7 +135,7 @@ async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
   const same = new Map(fleet.runs.map((run, i) => [run, prepared[i].sameConfig]));
   const build = await buildEverywhere(r, name, resolved, state, same);
   state.guard.check();
-  if (!(await confirmChanges(r, name, same, build))) return;
+  if (!(await confirmChanges(r, name, build))) return;
   state.guard.check();
   // 3. what must run once, on the primary
   // A shared database migrates once, on the primary: every web host's page goes up first.
@@ -215,6 +215,10 @@ interface Built {
   builders: HostRun[];
   on: (run: HostRun) => BuildOn;
   results: Map<HostRun, StepResult>;
+  /** The server files each build read (where their fingerprint changed). */
+  readers: ServerFileReaders;
+  /** Migrate waits for the switch question (BuildOn.deferMigrate). */
+  deferred: boolean;
 }
 
 /**
@@ -222,10 +226,10 @@ interface Built {
  * reads nothing). Asked, and said no: every lock is given back, nothing switched, and the
  * release stays unmarked (no rollback goes to it). Said yes to a build that waited: migrate.
  */
-async function confirmChanges(r: DeployRun, name: string, same: Map<HostRun, boolean>, b: Built): Promise<boolean> {
+async function confirmChanges(r: DeployRun, name: string, b: Built): Promise<boolean> {
   const { fleet, session, lock, log } = r;
   if (session.opts.dryRun) return true;
-  const byHost = readChanges(fleet, b.results, same);
+  const byHost = readChanges(fleet, b.results, b.readers);
   if (!(await confirmSwitch(fleet, name, byHost))) {
     await nothingToDo(
       fleet,
@@ -238,8 +242,7 @@ async function confirmChanges(r: DeployRun, name: string, same: Map<HostRun, boo
     );
     return false;
   }
-  const waited = b.builders.filter((run) => b.on(run).deferMigrate);
-  if (waited.length) await fleet.each((run) => run.ex.run(D.finishBuild(session.settings, name, b.on(run))), waited);
+  if (b.deferred) await fleet.each((run) => run.ex.run(D.finishBuild(session.settings, name, b.on(run))), b.builders);
   return true;
 }
 
@@ -271,14 +274,15 @@ async function buildEverywhere(
   const builders = [...fleet.runs, ...outside];
   // Asked before traffic switches: migrate waits for the yes (confirmChanges).
   const asking = !session.asker.yes && !opts.dryRun;
+  // A dry run reads the server files itself (previewFiles).
+  const readers = serverFileReaders(fleet, opts.dryRun ? [] : builders, same);
   const on = (run: HostRun): BuildOn => ({
     ...buildOn(s, run.ex.host),
     force: opts.force,
     pageOn: run.page ? (skip) => deployPageOn(s, r.page, skip) : undefined,
     changes: true,
     deferMigrate: asking,
-    // A dry run reads the server files itself (previewFiles).
-    reads: opts.dryRun ? [] : serverFileReads(fleet, run, same.get(run) ?? true),
+    reads: readers.get(run)?.step.commands,
   });
   const results = new Map<HostRun, StepResult>();
   const keep = (run: HostRun) => (res: StepResult) => void results.set(run, res);
@@ -307,5 +311,5 @@ async function buildEverywhere(
       },
       each,
     );
-  return { builders, on, results };
+  return { builders, on, results, readers, deferred: asking };
 }

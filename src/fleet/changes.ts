@@ -3,31 +3,33 @@
 // it switches (commits, migrations it does not reverse). Shown on a terminal and with --yes,
 // in --json's `changes`, and in the local hooks' DEPLOY_CHANGES_FILE.
 import { parseChanges, parseLeaving, leavingProbe, type HostChanges, type Leaving } from '../steps/changes.js';
-import { step, type Command, type StepResult } from '../plan.js';
+import { step, type StepResult } from '../plan.js';
 import { changesText, leavingText } from '../ui/changes.js';
 import { serverFiles } from './preview.js';
 import type { Fleet, HostRun } from './fleet.js';
 
-/** The build's reads of a host's server files, when their fingerprint differs from the live release's. */
-export function serverFileReads(fleet: Fleet, run: HostRun, sameConfig: boolean): Command[] {
-  return sameConfig ? [] : serverFiles(fleet.settings, run.ex.host).step.commands;
+/** The server files' readers of the hosts whose live fingerprint differs (the build runs their reads; made once per host). */
+export type ServerFileReaders = Map<HostRun, ReturnType<typeof serverFiles>>;
+
+export function serverFileReaders(fleet: Fleet, runs: HostRun[], sameConfig: Map<HostRun, boolean>): ServerFileReaders {
+  return new Map(
+    runs.filter((run) => sameConfig.get(run) === false).map((run) => [run, serverFiles(fleet.settings, run.ex.host)]),
+  );
 }
 
 /** Each host's change, from its build's probes (`built`: the build step's result per host). */
 export function readChanges(
   fleet: Fleet,
   built: Map<HostRun, StepResult>,
-  sameConfig: Map<HostRun, boolean>,
+  readers: ServerFileReaders,
 ): [string, HostChanges][] {
   return fleet.runs
     .filter((run) => built.has(run))
     .map((run) => {
       const res = built.get(run)!;
       const c = parseChanges(res.values.changes ?? '');
-      if (sameConfig.get(run) === false)
-        c.server_files = serverFiles(fleet.settings, run.ex.host)
-          .changed(res)
-          .map(({ path, added, removed }) => ({ path, added, removed }));
+      const files = readers.get(run);
+      if (files) c.server_files = files.changed(res).map(({ path, added, removed }) => ({ path, added, removed }));
       return [run.ex.host.label, c];
     });
 }

@@ -109,7 +109,7 @@ export function blockedError(all: HostChecks[], what: 'check' | 'setup', app: st
     )
     .join('; ');
   return new CheckBlockedError(
-    `${what} stopped before changing anything: ${why}`,
+    what === 'setup' ? `setup stopped before changing anything: ${why}` : `a check blocks setup or deploy: ${why}`,
     `Fix what the check says on those hosts, then run it again (\`deploy ${app} check\` shows every check).`,
   );
 }

@@ -208,20 +208,22 @@ export function djangoCommands(
   const p = djangoParts(s, release, on);
   // One Django start-up for collectstatic and migrate, when no test command runs between them.
   if (!s.testCommand) return [...p.page, ...p.django([...p.collect, ...p.migrate]), ...p.reuse, p.record];
-  return [...djangoBeforeMigrate(s, release, on), ...djangoMigrate(s, release, on)];
+  return [...beforeMigrate(p), ...migrateAndRecord(p)];
 }
 
 /** A deferred migrate's build (BuildOn.deferMigrate): collectstatic, its reuse and the test command. */
 export function djangoBeforeMigrate(s: Settings, release: string, on: BuildOn): Command[] {
-  const p = djangoParts(s, release, on);
-  return [...p.django(p.collect), ...p.reuse, ...p.test];
+  return beforeMigrate(djangoParts(s, release, on));
 }
 
 /** ...and what follows once the operator said yes: the page (--maintenance), migrate, the record of Django's inputs. */
 export function djangoMigrate(s: Settings, release: string, on: BuildOn): Command[] {
-  const p = djangoParts(s, release, on);
-  return [...p.page, ...p.django(p.migrate), p.record];
+  return migrateAndRecord(djangoParts(s, release, on));
 }
+
+type DjangoParts = ReturnType<typeof djangoParts>;
+const beforeMigrate = (p: DjangoParts): Command[] => [...p.django(p.collect), ...p.reuse, ...p.test];
+const migrateAndRecord = (p: DjangoParts): Command[] => [...p.page, ...p.django(p.migrate), p.record];
 
 function djangoParts(s: Settings, release: string, on: BuildOn) {
   const dir = layout(s).release(release);

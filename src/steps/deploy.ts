@@ -16,7 +16,7 @@ import { archiveChecksum } from './source.js';
 import { environmentState } from './environment.js';
 import { changesProbe } from './changes.js';
 import { UsageError } from '../errors.js';
-import { controlFiles, programFile, programOf, requiredServices } from './manager.js';
+import { controlFiles, programFile, programOf, requireServices } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
 import {
   installNginxSite,
@@ -78,17 +78,6 @@ export function unlockStep(s: Settings, token: string, log: Record<string, unkno
 /** Fails with what to do when setup has not run on this server (dir is missing). */
 function requireSetUp(s: Settings, dir: string): Command {
   return { run: sh`deploy_require_setup ${dir} ${s.app}`, probe: true };
-}
-
-/** Fails, saying so, when a service the app needs is not running: a deploy would report a site live that nobody serves. */
-function requireServices(s: Settings, web: boolean): Command {
-  const services = requiredServices(s, { roles: web ? ['web'] : [] });
-  return {
-    run: sh`deploy_require_services ${web ? 'the site is down' : 'the processes of the app are down'} ${services}`,
-    // As the app user, beside the lock: one user switch fewer in every prepare (reading a unit's state needs no root).
-    as: 'app',
-    probe: true,
-  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { sh, type Sh } from '../shell.js';
 import { processManager, rereadPrograms, stopPrograms } from './manager/index.js';
 
 export { controlFiles, ctl, programOf, programStates, slotLog } from './manager/index.js';
-export { requiredServices } from './manager/services.js';
+export { requiredServices, requireServices } from './manager/services.js';
 
 export const programFile = (s: Settings, name: string) => processManager(s).programFile(name);
 export const slotProgramContent = (s: Settings, slot: Slot) => processManager(s).slotProgram(slot);
