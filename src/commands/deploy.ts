@@ -4,7 +4,8 @@
 import { hostsText, hostsLogged } from '../fleet/select.js';
 import chalk from 'chalk';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
-import { layout } from '../layout.js';
+import { layout, type Slot } from '../layout.js';
+import { otherSlot } from '../steps/slots.js';
 import { operator } from '../operator.js';
 import * as D from '../steps/deploy.js';
 import { buildOn, sharedDatabase, type BuildOn } from '../steps/build.js';
@@ -133,7 +134,9 @@ async function deployOnFleet(r: DeployRun, state: RunState): Promise<void> {
   const liveSlot = new Map(fleet.runs.map((run, i) => [run, prepared[i].live]));
   // 2. build beside the live release on every host; the change it brings, shown before traffic moves
   const same = new Map(fleet.runs.map((run, i) => [run, prepared[i].sameConfig]));
-  const build = await buildEverywhere(r, name, resolved, state, same);
+  // The slot the release will start in: a previous release left running there stops while it builds.
+  const idle = new Map(fleet.web.map((run) => [run, otherSlot(liveSlot.get(run)!)]));
+  const build = await buildEverywhere(r, name, resolved, state, same, idle);
   state.guard.check();
   if (!(await confirmChanges(r, name, build))) return;
   state.guard.check();
@@ -253,6 +256,7 @@ async function buildEverywhere(
   resolved: Resolved,
   state: RunState,
   same: Map<HostRun, boolean>,
+  idle: Map<HostRun, Slot>,
 ): Promise<Built> {
   const { session, opts, fleet } = r;
   const s = session.settings;
@@ -283,6 +287,7 @@ async function buildEverywhere(
     changes: true,
     deferMigrate: asking,
     reads: readers.get(run)?.step.commands,
+    idle: idle.get(run),
   });
   const results = new Map<HostRun, StepResult>();
   const keep = (run: HostRun) => (res: StepResult) => void results.set(run, res);

@@ -11,6 +11,7 @@ import { lockFleet } from '../fleet/lock.js';
 import { showLeaving } from '../fleet/changes.js';
 import { nothingToDo, withCleanup } from '../fleet/cleanup.js';
 import { goLive } from '../fleet/golive.js';
+import { slotRecord } from '../steps/slots.js';
 import { LocalHooks } from '../local-hooks.js';
 
 export interface RollbackOptions extends GlobalOptions {
@@ -113,11 +114,14 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
           log,
           chalk.dim(`${target} is already live on ${already.map((r) => r.ex.host.label).join(', ')}`),
         );
+      // Where the previous release still runs in the idle slot (keep_previous_slot), nothing starts.
+      const record = slotRecord(s, target);
       await goLive(fleet.only(moving), {
         release: target,
         liveSlots: moving.map((r) => seen[fleet.runs.indexOf(r)].live),
         state,
         kind: 'rollback',
+        warm: (r) => seen[fleet.runs.indexOf(r)]?.idleRecord === record,
       });
       reporter.info(chalk.green(`${target} is live on ${hosts}`));
     });

@@ -114,7 +114,15 @@ export function withoutHook(s: Settings, kind: GoLive['kind']): Settings {
 
 export async function goLive(
   fleet: Fleet,
-  g: { release: string; liveSlots: Slot[]; state: RunState; kind?: GoLive['kind']; processes?: boolean },
+  g: {
+    release: string;
+    liveSlots: Slot[];
+    state: RunState;
+    kind?: GoLive['kind'];
+    processes?: boolean;
+    /** A rollback's hosts whose idle slot still runs the release (keep_previous_slot). */
+    warm?: (run: HostRun) => boolean;
+  },
 ): Promise<void> {
   const s = fleet.settings;
   const { lock, log, prune } = g.state;
@@ -136,6 +144,7 @@ export async function goLive(
     programs: runsProcesses(s, run.ex.host),
     primary: run === primary,
     page: run.page,
+    warm: g.warm?.(run),
   });
   const { web, workers } = fleet;
   // A deploy may leave hosts whose new slot fails behind (max_failed_hosts); a rollback or restart goes everywhere or nowhere.

@@ -239,6 +239,7 @@ function settingsOf(c: Checker, p: Parts): Settings {
     gunicornThreads: c.int('gunicorn_threads'),
     gunicornTimeout: c.int('gunicorn_timeout'),
     gunicornPreload: c.bool('gunicorn_preload'),
+    keepPreviousSlot: c.bool('keep_previous_slot'),
     wsgiApp: p.wsgiApp,
     serverName: p.serverName,
     web: webSettings(c, p.serverNames, p.home),

@@ -525,6 +525,14 @@ export const KEYS: KeyDef[] = [
   },
   {
     section: 'DEPLOY',
+    key: 'keep_previous_slot',
+    maxLength: 16,
+    kind: 'bool',
+    default: 'yes',
+    doc: "After a deploy's switch, the previous release keeps running in the idle slot (its workers keep their memory), so a rollback to it moves traffic without starting anything: no boot, no import. The next deploy stops it while it builds; a rollback, a restart or a reboot leaves the idle slot stopped. no: the previous release's slot stops once its last requests are answered.",
+  },
+  {
+    section: 'DEPLOY',
     key: 'health_path',
     maxLength: 1024,
     default: '/',

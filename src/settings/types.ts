@@ -93,6 +93,8 @@ export interface Settings {
   gunicornTimeout: number;
   /** gunicorn's preload_app: the app imported once in the master, the workers forked from it. */
   gunicornPreload: boolean;
+  /** After a deploy's switch the previous release's slot keeps running, for a rollback without a boot. */
+  keepPreviousSlot: boolean;
   wsgiApp: string;
   /** server_name's names joined by single spaces, as nginx takes them ('_': the catch-all site). */
   serverName: string;

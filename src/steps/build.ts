@@ -2,7 +2,7 @@
 // Django's collectstatic/migrate, the test command. Everything runs as the app user.
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, liveSlotCode } from '../layout.js';
+import { layout, liveSlotCode, type Slot } from '../layout.js';
 import { Masked, quote, Secret, sh, type Sh } from '../shell.js';
 import { downloadRelease } from './source.js';
 
@@ -165,6 +165,8 @@ export interface BuildOn {
    * (with the release marked built) only once they say yes (deploy's finishBuild).
    */
   deferMigrate?: boolean;
+  /** The idle slot (a web host's): when a deploy left the previous release running there (keep_previous_slot), it stops in the background. */
+  idle?: Slot;
 }
 
 /** A database other than sqlite is one all hosts share: migrations then run once, on the primary. */

@@ -1,11 +1,7 @@
-// deploy and rollback plans: lock, fetch, build beside the live release, start it in the idle
-// gunicorn slot, health-check, switch (steps/switch.ts), stop the old slot, prune.
-// Round trips per host: a deploy 3 (4 with several hosts), a rollback 2 (3), a no-op 2.
-import { createHash } from 'node:crypto';
 import { step, value, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
-import { Secret, sh, type Sh } from '../shell.js';
+import { type Secret, sh, type Sh } from '../shell.js';
 import * as B from './build.js';
 import { gitSsh, parseResolved, resolveRef, serverClock } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
@@ -27,38 +23,9 @@ import {
   writeReleaseFiles,
 } from './release-files.js';
 import { deployPageOff } from './maintenance.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent } from './server-files.js';
 
-/** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
-export function configFingerprint(s: Settings): Secret {
-  const h = createHash('sha256');
-  for (const part of [
-    configFileContent(s),
-    gunicornConfigContent(s),
-    supervisorConfig(s, 'a'),
-    supervisorConfig(s, 'b'),
-    nginxSiteContent(s),
-    B.envFileContent(s),
-  ])
-    h.update(part.reveal());
-  h.update(
-    JSON.stringify([
-      s.wsgiApp,
-      s.systemSitePackages,
-      s.pipIndexUrl,
-      s.pipFindLinks,
-      s.python,
-      s.migrate,
-      s.collectstatic,
-      s.testCommand,
-      s.processes,
-      s.processManager,
-      s.processStop,
-      s.hooks,
-    ]),
-  );
-  return new Secret(h.digest('hex').slice(0, 16));
-}
+import { configFingerprint } from './fingerprint.js';
+export { configFingerprint };
 
 /** A release's .deploy-release without its fingerprint (what may be shown and logged). */
 export function releaseMeta(file: Sh): Sh {
@@ -212,6 +179,8 @@ export function buildEnvironment(s: Settings, r: B.ReleaseRef, on: B.BuildOn): S
 
 function releaseFiles(s: Settings, r: B.ReleaseRef, on: B.BuildOn): Command[] {
   return [
+    // The new release starts in the idle slot: the previous one, left running there for a rollback, stops meanwhile.
+    ...(on.idle ? stopSlotInBackground(s, on.idle, true) : []),
     ...B.exportRelease(s, r),
     B.writeEnvFile(s, r.name),
     ...writeReleaseFiles(s, r.name),
@@ -280,6 +249,8 @@ export interface GoLive {
   primary: boolean;
   /** deploy --maintenance: this run's page comes down once the release is live here. */
   page?: boolean;
+  /** A rollback whose release still runs in the idle slot (keep_previous_slot): it is used as it is. */
+  warm?: boolean;
 }
 
 /** After the switch on one host: config_file follows, processes restart in the new release, then after_switch/after_rollback. */
@@ -302,13 +273,13 @@ export function startNew(
   s: Settings,
   release: string,
   slot: Slot,
-  hooks: { kind: GoLive['kind']; primary: boolean } = { kind: 'deploy', primary: true },
+  hooks: { kind: GoLive['kind']; primary: boolean; warm?: boolean } = { kind: 'deploy', primary: true },
 ): Step {
   const unit = programFile(s, slot);
   return step('start', `start ${release} in slot ${slot}, health check`, [
     // Root writes the program; a deploy user (no root) can only check it is what the settings say.
     { run: sh`deploy_program_file ${unit}`, stdin: supervisorConfig(s, slot), reportsChange: true },
-    ...startSlot(s, slot, release),
+    ...startSlot(s, slot, release, hooks.kind === 'rollback' && hooks.warm),
     healthCheck(s, slot),
     // The release's site once its slot answers: a site that names other ports (gunicorn_bind
     // changed) then has the started slot as the live one's backup, until the switch.
@@ -321,7 +292,8 @@ export function startNew(
 function retireOldSlot(s: Settings, g: GoLive): Command[] {
   return [
     ...(g.page ? [deployPageOff(s, g.token)] : []),
-    ...stopSlotInBackground(s, otherSlot(g.slot)),
+    // After a deploy the previous release may keep running (keep_previous_slot): a rollback then needs no start.
+    ...(g.kind === 'deploy' && s.keepPreviousSlot ? [] : stopSlotInBackground(s, otherSlot(g.slot))),
     ...afterSwitch(s, g),
     { run: sh`rm -f ${layout(s).decision(g.token)}`, as: 'app', probe: true },
     ...(g.prune ? [prune(s), pruneKeptFiles(s)] : []),
@@ -454,17 +426,33 @@ export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
     readLock(s),
   );
+  // What the idle slot still runs (a deploy left the previous release running): a rollback to it starts nothing.
+  if (web)
+    cmds.push({
+      run: sh`deploy_idle_record ${L.slots} ${L.liveFlag} ${L.bind('a')} ${L.bind('b')}`,
+      as: 'app',
+      probe: true,
+      name: 'idle_record',
+    });
   return step(lock ? 'inspect' : 'releases', lock ? 'lock and read releases' : 'read releases', cmds);
 }
 
 /** What inspect() found on one host. */
-export function parseInspect(res: StepResult): { releases: ReleaseInfo[]; current: string; live: Slot; lock: string } {
+export function parseInspect(res: StepResult): {
+  releases: ReleaseInfo[];
+  current: string;
+  live: Slot;
+  lock: string;
+  /** What the idle slot still runs (slots.ts slotRecord), when it runs. */
+  idleRecord: string;
+} {
   const v = res.values;
   return {
     releases: parseReleases(v.releases ?? ''),
     current: v.live_release ?? '',
     live: v.live_slot === 'b' ? 'b' : 'a',
     lock: v.lock ?? '',
+    idleRecord: (v.idle_record ?? '').trim(),
   };
 }
 

@@ -3,7 +3,9 @@
 import type { Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, type Slot } from '../layout.js';
+import { createHash } from 'node:crypto';
 import { sh } from '../shell.js';
+import { configFingerprint } from './fingerprint.js';
 import {
   bootUnitContent,
   bootUnitFile,
@@ -86,21 +88,34 @@ export function stoppingMarker(s: Settings, slot: Slot): string {
   return `${layout(s).slots}/${slot}.stopping`;
 }
 
-/** Point the (stopped) slot at the release and start it. */
-export function startSlot(s: Settings, slot: Slot, release: string): Command[] {
+/**
+ * What a slot runs, as its record says (slots/<slot>.run): the release, and a digest of the
+ * settings' fingerprint at its start (the fingerprint itself is kept secret; its digest may be shown).
+ */
+export function slotRecord(s: Settings, release: string): string {
+  return `${release} ${createHash('sha256').update(configFingerprint(s).reveal()).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Point the (stopped) slot at the release and start it. warm (a rollback's, when the host's
+ * inspect found the idle slot still running that release with today's settings): it is not
+ * stopped first; its start is then a no-op (already started), and the health check proves it answers.
+ */
+export function startSlot(s: Settings, slot: Slot, release: string, warm = false): Command[] {
   const L = layout(s);
+  const cold = (cmd: Command): Command[] => (warm ? [] : [cmd]);
   return [
     // A previous switch stops the old slot in the background: let that finish first. gunicorn
     // may take up to its graceful timeout and supervisor then kills it; an older marker is stale.
     { run: sh`deploy_wait_stopped ${stoppingMarker(s, slot)} ${s.gunicornTimeout + 15}`, as: 'app', probe: true },
     // After a reboot, or a run killed after it started this slot, the idle slot may run: stop it
     // (the caller has made sure it is not the live one; a stopped or new program is fine).
-    { run: stopProgram(s, slot), probe: true },
+    ...cold({ run: stopProgram(s, slot), probe: true }),
     // Whatever else answers on the slot's address would pass the health check in its place.
-    { run: sh`deploy_require_free ${L.bind(slot)} ${slot}`, probe: true },
+    ...cold({ run: sh`deploy_require_free ${L.bind(slot)} ${slot}`, probe: true }),
     // A kept release whose virtualenv is gone cannot boot: say so now, not after health_timeout.
     { run: sh`deploy_require_venv ${L.release(release)}`, as: 'app', probe: true },
-    { run: sh`deploy_link_slot ${L.slots} ${slot} ${L.release(release)}`, as: 'app' },
+    { run: sh`deploy_link_slot ${L.slots} ${slot} ${L.release(release)} ${slotRecord(s, release)}`, as: 'app' },
     // Where this start's log begins: the health check reads only what follows.
     { run: slotLog(s, slot).mark, probe: true },
     // Usually a plain start; deploy-ctl re-reads the program first when it is new or changed.
@@ -128,18 +143,21 @@ function slotLogSource(s: Settings, slot: Slot): string {
 /**
  * Graceful stop of the retired slot, in the background: the run does not wait for it. It first
  * waits (up to 5 s) until no connection to the slot is open, so requests routed to it just
- * before the switch are answered; gunicorn then finishes whatever is in flight.
+ * before the switch are answered; gunicorn then finishes whatever is in flight. ifRunning: only
+ * when its record says it was left running (a deploy's build stops the previous release's slot).
  */
-export function stopSlotInBackground(s: Settings, slot: Slot): Command[] {
+export function stopSlotInBackground(s: Settings, slot: Slot, ifRunning = false): Command[] {
   const marker = stoppingMarker(s, slot);
-  // A socket has no connections to wait for (no port): the job then waits a second.
-  const port = TCP.exec(layout(s).bind(slot))?.[2] ?? '';
+  const running = ifRunning ? { unless: sh`[ ! -e ${`${layout(s).slots}/${slot}.run`} ]` } : {};
+  // A socket has no connections to wait for (no port): the job then waits a second. An idle slot left running gets no traffic: at once (-).
+  const port = ifRunning ? '-' : (TCP.exec(layout(s).bind(slot))?.[2] ?? '');
   return [
-    { run: sh`touch ${marker}`, as: 'app', probe: true },
-    // The marker goes as the app user (sudo -u), once the slot stopped: root never touches it.
+    { run: sh`touch ${marker}`, as: 'app', probe: true, ...running },
+    // The marker (and the slot's record) go as the app user (sudo -u), once the slot stopped: root never touches them.
     {
       run: sh`deploy_stop_in_background ${s.project} ${layout(s).program(slot)} ${s.appUser} ${marker} ${port}`,
       probe: true,
+      ...running,
     },
   ];
 }

@@ -1484,9 +1484,19 @@ deploy_require_venv() {
 deploy_replace_link() {
   ln -sfn "$1" "$2.tmp" && mv -T "$2.tmp" "$2"
 }
-# deploy_link_slot SLOTS SLOT DIR: point the (stopped) slot SLOT at the release DIR.
+# deploy_link_slot SLOTS SLOT DIR RECORD: point the (stopped) slot SLOT at the release DIR; its record (SLOT.run) says what it runs now.
 deploy_link_slot() {
-  mkdir -p "$1" && deploy_replace_link "$3" "$1/$2"
+  # The record: the release and the settings' fingerprint, for a rollback that may find the slot still running (deploy_slot_warm).
+  mkdir -p "$1" && rm -f "$1/$2.run" && deploy_replace_link "$3" "$1/$2" && printf '%s\n' "$4" >"$1/$2.run"
+}
+# deploy_idle_record SLOTS FLAG BIND_A BIND_B: what the idle slot runs (its record), when it still runs: not being stopped, listening on its address.
+deploy_idle_record() {
+  local idle=b bind=$4 had=
+  # FLAG present: b is live (deploy_live_slot).
+  if [ -e "$2" ]; then idle=a bind=$3; fi
+  if [ -f "$1/$idle.run" ] && [ ! -e "$1/$idle.stopping" ] && read -r had <"$1/$idle.run" && __addr_in_use "$bind"; then
+    echo "$had"
+  fi
 }
 # __slot_log LOG: print the slot's output since its start began: LOG is its log file (supervisor) or its unit (systemd).
 __slot_log() {
@@ -1533,20 +1543,24 @@ deploy_health_check() {
   done
   echo "$code"
 }
-# __stop_slot_job APP PROGRAM APP_USER MARKER [PORT]: the background stop: once PORT has no open connection, stop PROGRAM, then drop MARKER.
+# __stop_slot_job APP PROGRAM APP_USER MARKER [PORT|-]: the background stop: once PORT has no open connection (-: at once), stop PROGRAM, then drop MARKER.
 __stop_slot_job() {
-  sleep 0.2
+  # -: an idle slot (no traffic since an earlier switch), stopped at once.
+  if [ "${5:-}" = - ]; then
+    :
   # Requests routed to the slot just before the switch are answered first (5 s at most; a socket: 1 s).
-  if [ -n "${5:-}" ]; then
+  elif [ -n "${5:-}" ]; then
+    sleep 0.2
     for _ in $(seq 100); do
       [ -z "$(ss -Htn state established dport = :"$5" 2>/dev/null)" ] && break
       sleep 0.05
     done
   else
-    sleep 1
+    sleep 1.2
   fi
   __ctl "$1" stop "$2" || true
-  sudo -n -u "$3" rm -f "$4"
+  # MARKER is SLOTS/SLOT.stopping; the slot's record (SLOTS/SLOT.run) goes with it.
+  sudo -n -u "$3" rm -f "$4" "${4%.stopping}.run"
 }
 # deploy_stop_in_background APP PROGRAM APP_USER MARKER [PORT]: stop the retired slot's PROGRAM in a job of its own (__stop_slot_job).
 deploy_stop_in_background() {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { sh } from '../../src/shell.ts';
@@ -43,9 +43,35 @@ test('a slot is pointed at a release that has its virtualenv; one without says h
   chmodSync(join(release, '.venv', 'bin', 'python'), 0o755);
   assert.equal(bash(String(sh`deploy_require_venv ${release}`)).status, 0);
   const slots = join(root, 'slots');
-  assert.equal(bash(String(sh`deploy_link_slot ${slots} b ${release}`)).status, 0);
+  assert.equal(bash(String(sh`deploy_link_slot ${slots} b ${release} ${'20260101T000000-v1 f1'}`)).status, 0);
   assert.equal(readlinkSync(join(slots, 'b')), release);
   assert.ok(!existsSync(join(slots, 'b.tmp')));
+  assert.equal(readFileSync(join(slots, 'b.run'), 'utf8'), '20260101T000000-v1 f1\n', 'what the slot runs, recorded');
+});
+
+test("deploy_idle_record: the idle slot's record, only while it runs (not stopping, listening)", async () => {
+  const root = scratch('slots');
+  const slots = join(root, 'slots');
+  mkdirSync(slots);
+  const flag = join(slots, 'live-b');
+  const [a, b] = [await freePort(), await freePort()];
+  const idle = () =>
+    bash(String(sh`deploy_idle_record ${slots} ${flag} ${`127.0.0.1:${a}`} ${`127.0.0.1:${b}`}`)).stdout;
+  assert.equal(idle(), '', 'no record');
+  writeFileSync(join(slots, 'b.run'), 'r1 f1\n');
+  assert.equal(idle(), '', 'nothing listens on b (stopped, or the host rebooted)');
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(b, '127.0.0.1', done));
+  try {
+    assert.equal(idle(), 'r1 f1\n', 'a is live, b still runs r1');
+    writeFileSync(flag, '');
+    assert.equal(idle(), '', 'b is live: the idle slot is a, which has no record');
+    rmSync(flag);
+    writeFileSync(join(slots, 'b.stopping'), '');
+    assert.equal(idle(), '', 'being stopped');
+  } finally {
+    server.close();
+  }
 });
 
 test("deploy_health_check: fails at once, with the slot's log and the app's error, when gunicorn cannot start the app", async () => {

@@ -77,7 +77,7 @@ __DEPLOY_EOF_433bb7cd9563
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fe53f6f1daf8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c7a96432309c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -117,7 +117,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_d6d7f4c5951b'
+) <<'__DEPLOY_EOF_fc977eae74be'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -138,7 +138,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_d6d7f4c5951b
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_fc977eae74be
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
@@ -360,7 +375,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_fe53f6f1daf8
+__DEPLOY_EOF_c7a96432309c
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -693,7 +708,7 @@ __DEPLOY_EOF_4856ebae9feb
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_450280265f20'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_31b7e37aa20e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -733,7 +748,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_d6d7f4c5951b'
+) <<'__DEPLOY_EOF_fc977eae74be'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -754,7 +769,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_d6d7f4c5951b
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_fc977eae74be
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
@@ -976,7 +1006,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_450280265f20
+__DEPLOY_EOF_31b7e37aa20e
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -1331,7 +1361,7 @@ __DEPLOY_EOF_67b2f048e078
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fe53f6f1daf8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c7a96432309c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1371,7 +1401,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_d6d7f4c5951b'
+) <<'__DEPLOY_EOF_fc977eae74be'
 # gunicorn settings for blog: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -1392,7 +1422,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_d6d7f4c5951b
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_fc977eae74be
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
@@ -1614,7 +1659,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_fe53f6f1daf8
+__DEPLOY_EOF_c7a96432309c
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
@@ -2041,7 +2086,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef441784ebaf'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9984af353f59'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2052,10 +2097,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_ef441784ebaf
+__DEPLOY_EOF_9984af353f59
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
@@ -2263,7 +2308,7 @@ __begin 11
 { deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_db231b04276a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fc4182820cee'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2285,14 +2330,8 @@ fi
 __begin 14
 ( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
+__DEPLOY_EOF_fc4182820cee
 __begin 15
-( touch /opt/django/apps/blog/slots/a.stopping
-) </dev/null
-__DEPLOY_EOF_db231b04276a
-__begin 16
-{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
-} </dev/null
-__begin 17
 { deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -2317,45 +2356,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 18
+__begin 16
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
-__begin 19
+__begin 17
 { deploy_update_programs supervisor
 } </dev/null
-__i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fceecdf1132a'
+__i=18
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b328aa032f99'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=start+switch
-__begin 20
+__begin 18
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
-__begin 21
+__begin 19
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_fceecdf1132a
-__begin 22
+__DEPLOY_EOF_b328aa032f99
+__begin 20
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
-__i=23
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bcfdebfd2dc'
+__i=21
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9dd19a7effb2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=start+switch
-__begin 23
+__begin 21
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
-__begin 24
+__begin 22
 ( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_7bcfdebfd2dc
+__DEPLOY_EOF_9dd19a7effb2
 
 # ---- start NEW in slot b, health check [start, bash -s]
 # step: start
@@ -2407,7 +2446,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18cef4a46c65'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ed5d4f969067'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2418,10 +2457,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_18cef4a46c65
+__DEPLOY_EOF_ed5d4f969067
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
@@ -2646,7 +2685,7 @@ __DEPLOY_EOF_40cffa3a1df3
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5842f70fdd0c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4389373e55fe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2665,14 +2704,8 @@ fi
 __begin 2
 ( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
+__DEPLOY_EOF_4389373e55fe
 __begin 3
-( touch /opt/django/apps/blog/slots/a.stopping
-) </dev/null
-__DEPLOY_EOF_5842f70fdd0c
-__begin 4
-{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
-} </dev/null
-__begin 5
 { deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -2697,45 +2730,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 6
+__begin 4
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
-__begin 7
+__begin 5
 { deploy_update_programs supervisor
 } </dev/null
-__i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b158d19f7b92'
+__i=6
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6b65be3f066a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=switch
-__begin 8
+__begin 6
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
-__begin 9
+__begin 7
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_b158d19f7b92
-__begin 10
+__DEPLOY_EOF_6b65be3f066a
+__begin 8
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_366390061a52'
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e101bfda6c9d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=switch
-__begin 11
+__begin 9
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
-__begin 12
+__begin 10
 ( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_366390061a52
+__DEPLOY_EOF_e101bfda6c9d
 
 # ---- switch traffic to NEW, check through nginx [switch, bash -s]
 # step: switch
@@ -2804,17 +2837,6 @@ __DEPLOY_EOF_c14370520547
 # step: finish
 __step=finish
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_059946518ff2'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ touch /opt/django/apps/blog/slots/a.stopping
-} </dev/null
-__DEPLOY_EOF_059946518ff2
-__begin 2
-{ deploy_stop_in_background blog blog-a django /opt/django/apps/blog/slots/a.stopping 8050
-} </dev/null
-__begin 3
 { deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -2839,45 +2861,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 4
+__begin 2
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
-__begin 5
+__begin 3
 { deploy_update_programs supervisor
 } </dev/null
-__i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2d6ac0e0e000'
+__i=4
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f2470992b0a1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=finish
-__begin 6
+__begin 4
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
-__begin 7
+__begin 5
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_2d6ac0e0e000
-__begin 8
+__DEPLOY_EOF_f2470992b0a1
+__begin 6
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
-__i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2258484c68a7'
+__i=7
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_18b95e1c8b9c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=finish
-__begin 9
+__begin 7
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
-__begin 10
+__begin 8
 ( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_2258484c68a7
+__DEPLOY_EOF_18b95e1c8b9c
 
 # ---- clean up [abandon, bash -s]
 # step: abandon

@@ -77,7 +77,7 @@ __DEPLOY_EOF_c6ce2a35e42d
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e134d78213d2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e26f6e89863c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -118,7 +118,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_acc3772a3c70'
+) <<'__DEPLOY_EOF_2fddec2ff070'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -137,7 +137,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_acc3772a3c70
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_2fddec2ff070
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
@@ -386,7 +401,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_e134d78213d2
+__DEPLOY_EOF_e26f6e89863c
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
@@ -731,7 +746,7 @@ __DEPLOY_EOF_13fe7964345c
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf0a7ae468cc'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4bc6aee2f542'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -772,7 +787,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_acc3772a3c70'
+) <<'__DEPLOY_EOF_2fddec2ff070'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -791,7 +806,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_acc3772a3c70
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_2fddec2ff070
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
@@ -1040,7 +1070,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_cf0a7ae468cc
+__DEPLOY_EOF_4bc6aee2f542
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
@@ -1398,7 +1428,7 @@ __DEPLOY_EOF_a294e00dcd07
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e134d78213d2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e26f6e89863c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1439,7 +1469,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_acc3772a3c70'
+) <<'__DEPLOY_EOF_2fddec2ff070'
 # gunicorn settings for shop: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -1458,7 +1488,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_acc3772a3c70
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_2fddec2ff070
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
@@ -1707,7 +1752,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_e134d78213d2
+__DEPLOY_EOF_e26f6e89863c
 __begin 10
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
@@ -2163,7 +2208,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1ed11d3bcf5f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_be08b5b48c84'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2174,10 +2219,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_1ed11d3bcf5f
+__DEPLOY_EOF_be08b5b48c84
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null
@@ -2384,7 +2429,7 @@ __begin 11
 { deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4f18cf597e22'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4d7dc6d3cab2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2406,14 +2451,8 @@ fi
 __begin 14
 ( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
+__DEPLOY_EOF_4d7dc6d3cab2
 __begin 15
-( touch /opt/django/apps/shop/slots/a.stopping
-) </dev/null
-__DEPLOY_EOF_4f18cf597e22
-__begin 16
-{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
-} </dev/null
-__begin 17
 { deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -2438,7 +2477,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 18
+__begin 16
 { deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
@@ -2465,7 +2504,7 @@ SyslogIdentifier=shop-worker
 [Install]
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
-__begin 19
+__begin 17
 { deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
@@ -2492,13 +2531,13 @@ SyslogIdentifier=shop-clock
 [Install]
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
-__begin 20
+__begin 18
 { deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-*.service
 } </dev/null
-__begin 21
+__begin 19
 { deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
-__begin 22
+__begin 20
 if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
@@ -2508,51 +2547,51 @@ else
 } </dev/null
 __mark changed
 fi
-__begin 23
+__begin 21
 { deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
-__begin 24
+__begin 22
 { deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
-__i=25
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_409bc7aaf160'
+__i=23
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61bc74f255ee'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=start+switch
-__begin 25
+__begin 23
 ( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
 ) </dev/null
 __mark changed
-__begin 26
+__begin 24
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
-__begin 27
+__begin 25
 ( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_409bc7aaf160
-__begin 28
+__DEPLOY_EOF_61bc74f255ee
+__begin 26
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
-__i=29
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8cdff522c7ee'
+__i=27
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b6f1c83ecb05'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=start+switch
-__begin 29
+__begin 27
 ( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
-__begin 30
+__begin 28
 ( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_8cdff522c7ee
+__DEPLOY_EOF_b6f1c83ecb05
 
 # ---- start NEW in slot b, health check [start, sudo -n bash -s]
 # step: start
@@ -2600,7 +2639,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_376282b9263d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7d63941a7159'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2611,10 +2650,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_376282b9263d
+__DEPLOY_EOF_7d63941a7159
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null
@@ -2838,7 +2877,7 @@ __DEPLOY_EOF_6a5424eeec77
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2129e442a815'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_19596e71b1d1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2857,231 +2896,7 @@ fi
 __begin 2
 ( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
-__begin 3
-( touch /opt/django/apps/shop/slots/a.stopping
-) </dev/null
-__DEPLOY_EOF_2129e442a815
-__begin 4
-{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
-} </dev/null
-__begin 5
-{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
-} <<'__DEPLOY_EOF_31c2b73f15e4'
-# shop: the app's configuration, written by `deploy shop setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
-static_root = /opt/django/apps/shop/current/.deploy-www/static
-media_root = /opt/django/apps/shop/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_31c2b73f15e4
-__begin 6
-{ deploy_put_program /etc/systemd/system/shop-worker.service
-} <<'__DEPLOY_EOF_4cdb8342ce01'
-# shop process "worker": written by deploy from templates/process.service.
-# It starts in the release `current` points to; deploy and rollback restart it after the switch.
-# deploy-process: shop
-[Unit]
-Description=shop worker (deploy)
-After=network.target
-
-[Service]
-Type=simple
-User=django
-Group=django
-Environment=HOME=/opt/django USER=django
-WorkingDirectory=/opt/django/apps/shop/current
-ExecStart=/opt/django/apps/shop/current/.deploy/processes/worker
-Restart=always
-RestartSec=1
-KillSignal=SIGTERM
-TimeoutStopSec=30
-KillMode=mixed
-SyslogIdentifier=shop-worker
-
-[Install]
-WantedBy=multi-user.target
-__DEPLOY_EOF_4cdb8342ce01
-__begin 7
-{ deploy_put_program /etc/systemd/system/shop-clock.service
-} <<'__DEPLOY_EOF_9b20bb0768ff'
-# shop process "clock": written by deploy from templates/process.service.
-# It starts in the release `current` points to; deploy and rollback restart it after the switch.
-# deploy-process: shop
-[Unit]
-Description=shop clock (deploy)
-After=network.target
-
-[Service]
-Type=simple
-User=django
-Group=django
-Environment=HOME=/opt/django USER=django
-WorkingDirectory=/opt/django/apps/shop/current
-ExecStart=/opt/django/apps/shop/current/.deploy/processes/clock
-Restart=always
-RestartSec=1
-KillSignal=SIGTERM
-TimeoutStopSec=30
-KillMode=mixed
-SyslogIdentifier=shop-clock
-
-[Install]
-WantedBy=multi-user.target
-__DEPLOY_EOF_9b20bb0768ff
-__begin 8
-{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-*.service
-} </dev/null
-__begin 9
-{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
-} </dev/null
-__begin 10
-if { { deploy_units_enabled shop-worker.service shop-clock.service
-} </dev/null
-} </dev/null >/dev/null 2>&1; then
-__mark ok
-else
-{ systemctl enable --quiet shop-worker.service shop-clock.service
-} </dev/null
-__mark changed
-fi
-__begin 11
-{ deploy_stop_programs shop shop-worker shop-clock
-} </dev/null
-__mark changed
-__begin 12
-{ deploy_start_processes systemd shop worker clock
-} </dev/null
-__mark changed
-__i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_47f72e4389e8'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
-__step=switch
-__begin 13
-( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
-) </dev/null
-__mark changed
-__begin 14
-( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
-) </dev/null
-__begin 15
-( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
-) </dev/null
-__DEPLOY_EOF_47f72e4389e8
-__begin 16
-{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
-} </dev/null
-__i=17
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fbb418e6f3be'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: deploy_unlock deploy_log
-__step=switch
-__begin 17
-( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
-) </dev/null
-__begin 18
-( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
-) </dev/null
-__DEPLOY_EOF_fbb418e6f3be
-
-# ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
-# step: switch
-__step=switch
-__begin 1
-{ date +%s
-} </dev/null
-__i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a2e51030aebd'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
-__step=switch
-__begin 2
-if ( test -e /opt/django/apps/shop/slots/live-b
-) </dev/null >/dev/null 2>&1; then
-__mark ok
-else
-( touch /opt/django/apps/shop/slots/live-b
-) </dev/null
-__mark changed
-fi
-__begin 3
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
-) </dev/null
-__DEPLOY_EOF_a2e51030aebd
-__begin 4
-{ deploy_check_through_nginx shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
-} </dev/null
-
-# ---- watch the canary for 60 s (health path, 5xx answers) [canary, sudo -n bash -s]
-# step: canary
-__step=canary
-__begin 1
-{ deploy_canary_watch shop 60 1796439600 shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
-} </dev/null
-
-# ---- back to the previous release [revert, sudo -n bash -s]
-# step: revert
-__step=revert
-__i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5523bd1c69d1'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: deploy_live_slot deploy_follow_current
-__step=revert
-__begin 1
-if ( test ! -e /opt/django/apps/shop/slots/live-b
-) </dev/null >/dev/null 2>&1; then
-__mark ok
-else
-( rm -f /opt/django/apps/shop/slots/live-b
-) </dev/null
-__mark changed
-fi
-__begin 2
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
-) </dev/null
-__DEPLOY_EOF_5523bd1c69d1
-
-# ---- stop the old slot, clean up [finish, sudo -n bash -s]
-# step: finish
-__step=finish
-__begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_39a0da89dce6'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ touch /opt/django/apps/shop/slots/a.stopping
-} </dev/null
-__DEPLOY_EOF_39a0da89dce6
-__begin 2
-{ deploy_stop_in_background shop shop-a django /opt/django/apps/shop/slots/a.stopping 8040
-} </dev/null
+__DEPLOY_EOF_19596e71b1d1
 __begin 3
 { deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
@@ -3186,13 +3001,13 @@ __begin 10
 } </dev/null
 __mark changed
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_161e0c7501ea'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_07c2a661507f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
-__step=finish
+__step=switch
 __begin 11
 ( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
 ) </dev/null
@@ -3203,25 +3018,232 @@ __begin 12
 __begin 13
 ( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_161e0c7501ea
+__DEPLOY_EOF_07c2a661507f
 __begin 14
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=15
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3d703a781233'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e37f28644178'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
-__step=finish
+__step=switch
 __begin 15
 ( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
 __begin 16
 ( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_3d703a781233
+__DEPLOY_EOF_e37f28644178
+
+# ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
+# step: switch
+__step=switch
+__begin 1
+{ date +%s
+} </dev/null
+__i=2
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a2e51030aebd'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_live_slot deploy_follow_current
+__step=switch
+__begin 2
+if ( test -e /opt/django/apps/shop/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( touch /opt/django/apps/shop/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 3
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+) </dev/null
+__DEPLOY_EOF_a2e51030aebd
+__begin 4
+{ deploy_check_through_nginx shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
+} </dev/null
+
+# ---- watch the canary for 60 s (health path, 5xx answers) [canary, sudo -n bash -s]
+# step: canary
+__step=canary
+__begin 1
+{ deploy_canary_watch shop 60 1796439600 shop https://shop.example.com:443/ -k --resolve shop.example.com:443:127.0.0.1
+} </dev/null
+
+# ---- back to the previous release [revert, sudo -n bash -s]
+# step: revert
+__step=revert
+__i=1
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5523bd1c69d1'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_live_slot deploy_follow_current
+__step=revert
+__begin 1
+if ( test ! -e /opt/django/apps/shop/slots/live-b
+) </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+( rm -f /opt/django/apps/shop/slots/live-b
+) </dev/null
+__mark changed
+fi
+__begin 2
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+) </dev/null
+__DEPLOY_EOF_5523bd1c69d1
+
+# ---- stop the old slot, clean up [finish, sudo -n bash -s]
+# step: finish
+__step=finish
+__begin 1
+{ deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
+} <<'__DEPLOY_EOF_31c2b73f15e4'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/current/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_31c2b73f15e4
+__begin 2
+{ deploy_put_program /etc/systemd/system/shop-worker.service
+} <<'__DEPLOY_EOF_4cdb8342ce01'
+# shop process "worker": written by deploy from templates/process.service.
+# It starts in the release `current` points to; deploy and rollback restart it after the switch.
+# deploy-process: shop
+[Unit]
+Description=shop worker (deploy)
+After=network.target
+
+[Service]
+Type=simple
+User=django
+Group=django
+Environment=HOME=/opt/django USER=django
+WorkingDirectory=/opt/django/apps/shop/current
+ExecStart=/opt/django/apps/shop/current/.deploy/processes/worker
+Restart=always
+RestartSec=1
+KillSignal=SIGTERM
+TimeoutStopSec=30
+KillMode=mixed
+SyslogIdentifier=shop-worker
+
+[Install]
+WantedBy=multi-user.target
+__DEPLOY_EOF_4cdb8342ce01
+__begin 3
+{ deploy_put_program /etc/systemd/system/shop-clock.service
+} <<'__DEPLOY_EOF_9b20bb0768ff'
+# shop process "clock": written by deploy from templates/process.service.
+# It starts in the release `current` points to; deploy and rollback restart it after the switch.
+# deploy-process: shop
+[Unit]
+Description=shop clock (deploy)
+After=network.target
+
+[Service]
+Type=simple
+User=django
+Group=django
+Environment=HOME=/opt/django USER=django
+WorkingDirectory=/opt/django/apps/shop/current
+ExecStart=/opt/django/apps/shop/current/.deploy/processes/clock
+Restart=always
+RestartSec=1
+KillSignal=SIGTERM
+TimeoutStopSec=30
+KillMode=mixed
+SyslogIdentifier=shop-clock
+
+[Install]
+WantedBy=multi-user.target
+__DEPLOY_EOF_9b20bb0768ff
+__begin 4
+{ deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-*.service
+} </dev/null
+__begin 5
+{ deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
+} </dev/null
+__begin 6
+if { { deploy_units_enabled shop-worker.service shop-clock.service
+} </dev/null
+} </dev/null >/dev/null 2>&1; then
+__mark ok
+else
+{ systemctl enable --quiet shop-worker.service shop-clock.service
+} </dev/null
+__mark changed
+fi
+__begin 7
+{ deploy_stop_programs shop shop-worker shop-clock
+} </dev/null
+__mark changed
+__begin 8
+{ deploy_start_processes systemd shop worker clock
+} </dev/null
+__mark changed
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9963ce038701'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
+__step=finish
+__begin 9
+( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
+) </dev/null
+__mark changed
+__begin 10
+( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
+) </dev/null
+__begin 11
+( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
+) </dev/null
+__DEPLOY_EOF_9963ce038701
+__begin 12
+{ deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
+} </dev/null
+__i=13
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a2d8d7b53b89'
+set -euo pipefail
+cd "$HOME" 2>/dev/null || cd /
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+# + remote/markers.sh
+# + library: deploy_unlock deploy_log
+__step=finish
+__begin 13
+( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
+) </dev/null
+__begin 14
+( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
+) </dev/null
+__DEPLOY_EOF_a2d8d7b53b89
 
 # ---- clean up [abandon, sudo -n bash -s]
 # step: abandon

@@ -77,7 +77,7 @@ __DEPLOY_EOF_7ae216451944
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72fd8f623546'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5838aff14296'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -117,7 +117,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_bf07764a3d95'
+) <<'__DEPLOY_EOF_7af06ab54e3c'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -138,7 +138,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_bf07764a3d95
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_7af06ab54e3c
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
@@ -333,7 +348,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_72fd8f623546
+__DEPLOY_EOF_5838aff14296
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
@@ -639,7 +654,7 @@ __DEPLOY_EOF_5b96f5700325
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_49d48617b53c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_78acd6db6cc3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -679,7 +694,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_bf07764a3d95'
+) <<'__DEPLOY_EOF_7af06ab54e3c'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -700,7 +715,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_bf07764a3d95
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_7af06ab54e3c
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
@@ -895,7 +925,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_49d48617b53c
+__DEPLOY_EOF_78acd6db6cc3
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
@@ -1223,7 +1253,7 @@ __DEPLOY_EOF_0396c0d5c548
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_72fd8f623546'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5838aff14296'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1263,7 +1293,7 @@ __begin 4
 __mark changed
 __begin 5
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn.conf.py 0640
-) <<'__DEPLOY_EOF_bf07764a3d95'
+) <<'__DEPLOY_EOF_7af06ab54e3c'
 # gunicorn settings for NOME_APP: written into each release (.deploy/gunicorn.conf.py) by
 # deploy from templates/gunicorn.conf.py, so a rollback also brings back the previous values.
 # Each slot's --bind comes from its program (supervisor or systemd).
@@ -1284,7 +1314,22 @@ accesslog = "-"
 errorlog = "-"
 capture_output = True
 forwarded_allow_ips = "127.0.0.1"
-__DEPLOY_EOF_bf07764a3d95
+
+
+def worker_exit(server, worker):
+    # A worker that stopped as asked (booted, then told to exit) ends here once the app's exit
+    # handlers ran. Python's own teardown would free every object the app made, and with
+    # preload_app each free writes to a page shared with the master, which is then copied:
+    # half a second of CPU per worker, so a slot's stop took seconds. A worker that failed keeps
+    # the usual exit and its status.
+    if worker.booted and not worker.alive:
+        import atexit, logging, os, sys
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+__DEPLOY_EOF_7af06ab54e3c
 __mark changed
 __begin 6
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
@@ -1479,7 +1524,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_72fd8f623546
+__DEPLOY_EOF_5838aff14296
 __begin 8
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
@@ -1879,7 +1924,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c7b0fe708f4c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_953ae8ad72d5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1890,10 +1935,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_c7b0fe708f4c
+__DEPLOY_EOF_953ae8ad72d5
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
@@ -2074,7 +2119,7 @@ __begin 11
 { deploy_nginx_reload file /etc/nginx/sites-available/NOME_APP
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5fa7c892ab4f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_22a56f907164'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2096,14 +2141,8 @@ fi
 __begin 14
 ( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
+__DEPLOY_EOF_22a56f907164
 __begin 15
-( touch /opt/django/apps/NOME_APP/slots/a.stopping
-) </dev/null
-__DEPLOY_EOF_5fa7c892ab4f
-__begin 16
-{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
-} </dev/null
-__begin 17
 { deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -2128,45 +2167,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 18
+__begin 16
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
 } </dev/null
-__begin 19
+__begin 17
 { deploy_update_programs supervisor
 } </dev/null
-__i=20
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_76a70a97ec31'
+__i=18
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f92ae58e8156'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=start+switch
-__begin 20
+__begin 18
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
-__begin 21
+__begin 19
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_76a70a97ec31
-__begin 22
+__DEPLOY_EOF_f92ae58e8156
+__begin 20
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
-__i=23
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cc6b9b35a900'
+__i=21
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3e879b32a492'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=start+switch
-__begin 23
+__begin 21
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
-__begin 24
+__begin 22
 ( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_cc6b9b35a900
+__DEPLOY_EOF_3e879b32a492
 
 # ---- start NEW in slot b, health check [start, sudo -n bash -s]
 # step: start
@@ -2218,7 +2257,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_355287996e79'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d578236c39bf'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2229,10 +2268,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_355287996e79
+__DEPLOY_EOF_d578236c39bf
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
@@ -2430,7 +2469,7 @@ __DEPLOY_EOF_36f98d7d3801
 # step: switch
 __step=switch
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9af8867617b2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_06dfb6e41c17'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2449,14 +2488,8 @@ fi
 __begin 2
 ( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
+__DEPLOY_EOF_06dfb6e41c17
 __begin 3
-( touch /opt/django/apps/NOME_APP/slots/a.stopping
-) </dev/null
-__DEPLOY_EOF_9af8867617b2
-__begin 4
-{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
-} </dev/null
-__begin 5
 { deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -2481,45 +2514,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 6
+__begin 4
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
 } </dev/null
-__begin 7
+__begin 5
 { deploy_update_programs supervisor
 } </dev/null
-__i=8
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9d9a7d8ec67e'
+__i=6
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0cc209b79477'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=switch
-__begin 8
+__begin 6
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
-__begin 9
+__begin 7
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_9d9a7d8ec67e
-__begin 10
+__DEPLOY_EOF_0cc209b79477
+__begin 8
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f1f800586ed8'
+__i=9
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3246ac2c55b5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=switch
-__begin 11
+__begin 9
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
-__begin 12
+__begin 10
 ( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_f1f800586ed8
+__DEPLOY_EOF_3246ac2c55b5
 
 # ---- switch traffic to NEW, check through nginx [switch, sudo -n bash -s]
 # step: switch
@@ -2588,17 +2621,6 @@ __DEPLOY_EOF_18bd21b943cb
 # step: finish
 __step=finish
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2a6e108ea944'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-{ touch /opt/django/apps/NOME_APP/slots/a.stopping
-} </dev/null
-__DEPLOY_EOF_2a6e108ea944
-__begin 2
-{ deploy_stop_in_background NOME_APP NOME_APP-a django /opt/django/apps/NOME_APP/slots/a.stopping 8032
-} </dev/null
-__begin 3
 { deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -2623,45 +2645,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 4
+__begin 2
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
 } </dev/null
-__begin 5
+__begin 3
 { deploy_update_programs supervisor
 } </dev/null
-__i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c4f02f89c283'
+__i=4
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e1edbf1c56a0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=finish
-__begin 6
+__begin 4
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
-__begin 7
+__begin 5
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_c4f02f89c283
-__begin 8
+__DEPLOY_EOF_e1edbf1c56a0
+__begin 6
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
-__i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d0f1eb387c2b'
+__i=7
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_da568c515564'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=finish
-__begin 9
+__begin 7
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
-__begin 10
+__begin 8
 ( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_d0f1eb387c2b
+__DEPLOY_EOF_da568c515564
 
 # ---- clean up [abandon, sudo -n bash -s]
 # step: abandon
