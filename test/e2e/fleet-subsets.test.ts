@@ -241,12 +241,13 @@ describe('many servers: --hosts subsets of a fleet with roles', { timeout: 30 * 
     assert.deepEqual(await Promise.all([w1, w2].map(served)), serving);
   });
 
+  // keep_previous_slot = no: the old slot's stop is what shows the step finished after the hook.
   it('item 10: a failing after_switch hook in a rolling deploy runs once per host, is reported, and the run finishes (lock released, old slot stopped): exit 5', async () => {
     const rolling = join(home, 'rolling.ini');
     writeFileSync(
       rolling,
       readFileSync(file, 'utf8')
-        .replace('[DEPLOY]\n', '[DEPLOY]\nbatch_size = 1\n')
+        .replace('[DEPLOY]\n', '[DEPLOY]\nbatch_size = 1\nkeep_previous_slot = no\n')
         .replace('[PROCESSES]', `[HOOKS]\nafter_switch = "hostname >> ${ROOT}/shared/hook.log; exit 3"\n[PROCESSES]`),
     );
     await push('v4');

@@ -33,17 +33,18 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
   });
   after(stopAll);
 
-  it('deploy v2 switches the page to v2 and stops the old slot', async () => {
+  it('deploy v2 switches the page to v2 and keeps v1 running in the idle slot', async () => {
+    const v1 = (await host.run(`basename $(readlink ${ROOT}/current)`)).trim();
     await push('v2');
     const r = await cli('demo', 'deploy');
     assert.equal(r.code, 0, r.output);
     assert.equal(await page(), 'v2');
     assert.equal((await releases()).length, 2);
     assert.ok(await lockFree());
-    // The old slot stops gracefully in the background.
-    for (let i = 0; i < 50 && !/demo-a +STOPPED/.test(await slotStates()); i++)
-      await new Promise((r) => setTimeout(r, 100));
-    assert.match(await slotStates(), /demo-a +STOPPED[\s\S]*demo-b +RUNNING/);
+    // keep_previous_slot (the default): v1 keeps running in slot a, for a rollback that starts nothing.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.match(await slotStates(), /demo-a +RUNNING[\s\S]*demo-b +RUNNING/);
+    assert.equal((await host.run(`cat ${ROOT}/slots/a.run`)).split(' ')[0], v1);
     const log = (await host.run(`tail -n 1 ${ROOT}/deploy.log.jsonl`)).trim();
     const entry = JSON.parse(log);
     assert.equal(entry.result, 'ok');
@@ -62,9 +63,17 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
 
   it('rollback, rollback current, rollback to a named release', async () => {
     const [newest, oldest] = (await releases()).sort().reverse();
+    const pid = async (slot: string) => (await host.run(`supervisorctl pid demo-${slot}`)).trim();
+    const warm = await pid('a');
     let r = await cli('demo', 'rollback');
     assert.equal(r.code, 0, r.output);
     assert.equal(await page(), 'v1');
+    // v1 was still running in slot a: the same gunicorn serves it (nothing started); v2's slot stops.
+    assert.equal(await pid('a'), warm, 'the slot kept running was switched to as it was');
+    for (let i = 0; i < 50 && !/demo-b +STOPPED/.test(await slotStates()); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.match(await slotStates(), /demo-a +RUNNING[\s\S]*demo-b +STOPPED/);
+    assert.equal((await host.exec(`test -e ${ROOT}/slots/b.run`)).code, 1, "the stopped slot's record is gone");
     r = await cli('demo', 'rollback');
     assert.equal(r.code, 1, 'nothing older than the oldest');
     assert.match(r.stderr, /oldest release/);
