@@ -156,9 +156,11 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
       D.unlockStep(s, 'TOKEN', {}),
     ],
     rollback: [
-      D.inspect(s, lock),
+      D.inspect(s, lock, true, true),
       step('leaving', 'read what going back to OLD leaves', [leavingProbe(s, OLD, true)]),
       D.startAndSwitch(s, go(OLD, 'rollback')),
+      // The previous release still running in the idle slot (keep_previous_slot): nothing stopped first.
+      D.startAndSwitch(s, { ...go(OLD, 'rollback'), warm: true }),
       D.abandon(s, { release: OLD, slot: 'b', token: 'TOKEN', log: {} }),
     ],
     'maintenance on': [M.maintenance(s, M.maintenancePage(s, { since: 'now', message: 'm', by: 'me' }))],

@@ -76,7 +76,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
         fleet,
         lock,
         opts.lockWait ?? 0,
-        async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run)))),
+        async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run), !opts.target))),
         () => state.guard.check(),
       );
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));
@@ -98,7 +98,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
       const moving = fleet.runs.filter((r) => !already.includes(r));
       const from = [...new Set(seen.filter((_, i) => moving.includes(fleet.runs[i])).map((h) => h.current))].join(', ');
       // What going back takes away (commits, migrations it does not reverse), before the question.
-      await showLeaving(fleet, moving, target);
+      await showLeaving(fleet, moving, target, (r) => seen[fleet.runs.indexOf(r)]?.leavingPrevious ?? '');
       state.guard.check();
       if (
         !(await asker.confirm(

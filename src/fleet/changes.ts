@@ -2,7 +2,14 @@
 // the release (commits, files, migrations, requirements, server files), a rollback's loss before
 // it switches (commits, migrations it does not reverse). Shown on a terminal and with --yes,
 // in --json's `changes`, and in the local hooks' DEPLOY_CHANGES_FILE.
-import { parseChanges, parseLeaving, leavingProbe, type HostChanges, type Leaving } from '../steps/changes.js';
+import {
+  parseChanges,
+  parseLeaving,
+  leavingProbe,
+  leavingTarget,
+  type HostChanges,
+  type Leaving,
+} from '../steps/changes.js';
 import { step, type StepResult } from '../plan.js';
 import { changesText, leavingText } from '../ui/changes.js';
 import { serverFiles } from './preview.js';
@@ -46,10 +53,18 @@ export async function confirmSwitch(fleet: Fleet, release: string, byHost: [stri
 }
 
 /** A rollback's loss on each host that moves, read in one step per host, shown and recorded. */
-export async function showLeaving(fleet: Fleet, moving: HostRun[], target: string): Promise<void> {
+export async function showLeaving(
+  fleet: Fleet,
+  moving: HostRun[],
+  target: string,
+  read: (run: HostRun) => string = () => '',
+): Promise<void> {
   const { reporter, settings: s } = fleet.session;
   const byRun = new Map<HostRun, Leaving>();
   await fleet.each(async (run) => {
+    // Read already with the releases (inspect), when that was for this target.
+    const ready = read(run);
+    if (leavingTarget(ready) === target) return void byRun.set(run, parseLeaving(ready));
     const probe = leavingProbe(s, target, run.ex.host.roles.includes('web'));
     const res = await run.ex.run(step('leaving', `read what going back to ${target} leaves`, [probe]));
     byRun.set(run, parseLeaving(res.values.leaving ?? ''));

@@ -139,6 +139,22 @@ export function leavingProbe(s: Settings, target: string, web: boolean): Command
   };
 }
 
+/** leavingProbe for the rollback with no target, read with the releases (inspect): it finds that target itself and names it. */
+export function leavingPreviousProbe(s: Settings, web: boolean): Command {
+  const L = layout(s);
+  return {
+    run: sh`deploy_leaving_previous ${L.releases} ${liveDir(s, web)} ${s.source === 'git' ? L.repo : ''}`,
+    as: 'app',
+    probe: true,
+    name: 'leaving_previous',
+  };
+}
+
+/** The release leavingPreviousProbe read for ("== target NAME"), if any. */
+export function leavingTarget(text: string): string | undefined {
+  return sections(text).get('target')?.args.trim() || undefined;
+}
+
 /** "catalog/migrations/0002_sku.py" (any directories above) -> "catalog.0002_sku". */
 export function migrationName(path: string): string {
   const m = /([^/]+)\/migrations\/([^/]+)\.py$/.exec(path);

@@ -10,7 +10,7 @@ import { abortPoint, repair, switchTo } from './switch.js';
 import { hook } from './hooks.js';
 import { archiveChecksum } from './source.js';
 import { environmentState } from './environment.js';
-import { changesProbe } from './changes.js';
+import { changesProbe, leavingPreviousProbe } from './changes.js';
 import { UsageError } from '../errors.js';
 import { controlFiles, programFile, programOf, requireServices } from './manager.js';
 import { restartProcesses, writeProcessPrograms } from './processes.js';
@@ -415,7 +415,7 @@ export function parseAbandon(res: StepResult): { slot: Slot; release: string } |
 }
 
 /** One line per release: name, state (built|failed|incomplete), the .deploy-release JSON. Plus current, live slot, lock. */
-export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
+export function inspect(s: Settings, lock?: LockInfo, web = true, leaving = false): Step {
   const L = layout(s);
   const cmds: Command[] = [requireSetUp(s, L.releases)];
   if (lock) cmds.push(acquireLock(s, lock), requireServices(s, web), ...requireThisVersion(s, web), ...repair(s));
@@ -426,6 +426,8 @@ export function inspect(s: Settings, lock?: LockInfo, web = true): Step {
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
     readLock(s),
   );
+  // A rollback's: what going back to the release before the live one leaves, without a round trip of its own.
+  if (leaving) cmds.push(leavingPreviousProbe(s, web));
   // What the idle slot still runs (a deploy left the previous release running): a rollback to it starts nothing.
   if (web)
     cmds.push({
@@ -445,6 +447,8 @@ export function parseInspect(res: StepResult): {
   lock: string;
   /** What the idle slot still runs (slots.ts slotRecord), when it runs. */
   idleRecord: string;
+  /** What going back to the release before the live one leaves (steps/changes.ts leavingPreviousProbe), when asked. */
+  leavingPrevious: string;
 } {
   const v = res.values;
   return {
@@ -453,6 +457,7 @@ export function parseInspect(res: StepResult): {
     live: v.live_slot === 'b' ? 'b' : 'a',
     lock: v.lock ?? '',
     idleRecord: (v.idle_record ?? '').trim(),
+    leavingPrevious: v.leaving_previous ?? '',
   };
 }
 

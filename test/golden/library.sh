@@ -445,6 +445,23 @@ deploy_leaving() {
   # Lines only the live release has: migrations it may have applied that the target does not know.
   comm -13 <(__migration_files "$target") <(__migration_files "$live") | sed 's#^\./##'
 }
+# deploy_leaving_previous RELEASES LIVE REPO: deploy_leaving for a rollback with no target, read with the releases: to the newest built release older than the live one (LIVE, its directory), named first ("== target NAME").
+deploy_leaving_previous() {
+  local live=$2 name d prev=
+  name=$(readlink "$live") || return 0
+  name=${name##*/}
+  # The glob is sorted, and release names begin with their UTC time: stop at the live one.
+  for d in "$1"/*/; do
+    d=${d%/}
+    d=${d##*/}
+    [[ $d < $name ]] || break
+    if [ -f "$1/$d/.deploy-built" ]; then prev=$d; fi
+  done
+  if [ -n "$prev" ]; then
+    echo "== target $prev"
+    deploy_leaving "$live" "$1/$prev" "$3"
+  fi
+}
 # deploy_check_os: "<id> <version id> <pretty name>" of /etc/os-release.
 deploy_check_os() {
   local ID='' VERSION_ID='' PRETTY_NAME=''

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { sh } from '../../src/shell.ts';
 import { parseSettings } from '../../src/settings/load.ts';
 import * as D from '../../src/steps/deploy.ts';
-import { parseChanges, parseLeaving, requirementsDiff, type HostChanges } from '../../src/steps/changes.ts';
+import {
+  leavingTarget,
+  parseChanges,
+  parseLeaving,
+  requirementsDiff,
+  type HostChanges,
+} from '../../src/steps/changes.ts';
 import { changesText, leavingText, migrationsPerApp } from '../../src/ui/changes.ts';
 import { bash, scratch } from './lib-shell.ts';
 
@@ -93,6 +99,23 @@ test('going the other way: not an ancestor, and a rollback leaves the commit and
   assert.match(text, /^h1, h2: going back to r1 leaves$/m);
   assert.match(text, /1 migration applied since r1: catalog: 0002_sku/);
   assert.match(text, /warning: a rollback does not reverse migrations/);
+});
+
+test('deploy_leaving_previous finds the rollback with no target itself: the newest built release before the live one', () => {
+  const r = twoReleases();
+  const releases = join(r.old, '..');
+  const live = join(releases, '..', 'live');
+  execFileSync('ln', ['-sfn', r.next, live]);
+  const read = () => bash(sh`deploy_leaving_previous ${releases} ${live} ${r.repo}`.reveal());
+  assert.equal(read().stdout, '', 'r1 is not built: nothing to go back to');
+  writeFileSync(join(r.old, '.deploy-built'), '');
+  const text = read().stdout;
+  assert.equal(leavingTarget(text), 'r1');
+  assert.deepEqual(parseLeaving(text).migrations, ['catalog.0002_sku']);
+  assert.equal(parseLeaving(text).commits?.count, 1);
+  // Live on the older one: nothing before it.
+  execFileSync('ln', ['-sfn', r.old, live]);
+  assert.equal(read().stdout, '');
 });
 
 test('without a mirror (source = archive): no commits, and the migration files compared to decide whether to ask Django', () => {

@@ -407,3 +407,31 @@ test('the helper library every script starts with passes shellcheck', (t) => {
   const res = spawnSync('shellcheck', ['-s', 'bash', '-'], { encoding: 'utf8', input: PRELUDE });
   assert.equal(res.status, 0, res.stdout + res.stderr);
 });
+
+test("keep_previous_slot: a deploy's switch leaves the old slot running, a rollback's stops it; a warm rollback stops and checks nothing before its start", async () => {
+  const D = await import('../../src/steps/deploy.ts');
+  const g = { release: 'r2', slot: 'b' as const, token: 'tok', log: {}, prune: false, processes: false, primary: true };
+  const cmds = (st: ReturnType<typeof step>) => st.commands.map((c) => String(c.run)).join('\n');
+  const off = { ...s, keepPreviousSlot: false };
+  assert.equal(s.keepPreviousSlot, true, 'the default');
+  assert.doesNotMatch(cmds(D.switchOver(s, { ...g, kind: 'deploy' })), /deploy_stop_in_background/);
+  assert.match(cmds(D.switchOver(off, { ...g, kind: 'deploy' })), /deploy_stop_in_background \S+ \S+-a /);
+  assert.match(cmds(D.switchOver(s, { ...g, kind: 'rollback' })), /deploy_stop_in_background \S+ \S+-a /);
+  assert.match(cmds(D.switchOver(s, { ...g, kind: 'restart' })), /deploy_stop_in_background \S+ \S+-a /);
+  // The build stops the previous release's slot only when its record says it was left running, at once (-).
+  const build = cmds(
+    D.build(
+      s,
+      { name: 'r2', ref: 'main', kind: 'branch', commit: 'c'.repeat(40) },
+      { ...B.buildOn(s, { roles: ['web'], label: 'x' }), idle: 'a' },
+    ),
+  );
+  assert.match(build, /deploy_stop_in_background \S+ \S+-a \S+ \S+\/slots\/a\.stopping -/);
+  const cold = cmds(D.startNew(s, 'r1', 'b', { kind: 'rollback', primary: true }));
+  const warm = cmds(D.startNew(s, 'r1', 'b', { kind: 'rollback', primary: true, warm: true }));
+  assert.match(cold, /deploy_stop_programs[\s\S]*deploy_require_free/);
+  assert.doesNotMatch(warm, /deploy_stop_programs|deploy_require_free/);
+  assert.match(warm, /deploy_link_slot \S+ b \S+ 'r1 [0-9a-f]{12}'[\s\S]*start \S+-b[\s\S]*deploy_health_check/);
+  // A deploy never takes a slot as it is, even when asked.
+  assert.match(cmds(D.startNew(s, 'r1', 'b', { kind: 'deploy', primary: true, warm: true })), /deploy_stop_programs/);
+});
