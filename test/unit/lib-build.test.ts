@@ -13,6 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { sh } from '../../src/shell.ts';
 import { bash, scratch } from './lib-shell.ts';
@@ -23,6 +24,7 @@ echo "$* API_KEY=\${API_KEY:-}" >>"$STUB_LOG"
 case "$1 $2" in
   "-c import sys; print(sys.version)") echo "3.11.0 stub" ;;
   "-c import pip") exit 1 ;;
+  "- ") exit 1 ;;
   "-m pip") [ "$3" != --version ] || exit "\${HOST_PIP:-0}" ;;
   "-m venv") mkdir -p "\${@: -1}/bin" && cp "$0" "\${@: -1}/bin/python" ;;
 esac
@@ -100,6 +102,32 @@ test("deploy_requirements: pip with the options and the release's environment, t
   assert.equal(bash(String(sh`deploy_requirements ${[bare.dir, bare.python]}`), { env: bare.env }).status, 0);
   assert.equal(bare.calls(), '', 'no requirements.txt: no pip');
   assert.ok(existsSync(join(bare.dir, '.venv', '.deploy-complete')));
+});
+
+test('__requirements_met: pip is skipped only when every line is a plain requirement the environment satisfies', (t) => {
+  const python = spawnSync('python3', ['-c', 'import importlib.metadata as m; print(m.version("pip"))'], {
+    encoding: 'utf8',
+  });
+  if (python.status !== 0) return t.skip('no python3 with pip here');
+  const pip = python.stdout.trim();
+  const root = scratch('build');
+  mkdirSync(join(root, '.venv', 'bin'), { recursive: true });
+  symlinkSync(
+    spawnSync('bash', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim(),
+    join(root, '.venv', 'bin', 'python'),
+  );
+  const met = (text: string) => {
+    writeFileSync(join(root, 'requirements.txt'), text);
+    return bash(`cd ${root} && __requirements_met`).status === 0;
+  };
+  assert.equal(met(`# pinned\npip>=1.0  # the installer\n\n`), true);
+  assert.equal(met(`pip==${pip}\nno-such-thing>=1 ; python_version < "3"\n`), true, 'a marker that does not apply');
+  assert.equal(met('pip>=999\n'), false, 'another version');
+  assert.equal(met('no-such-package-anywhere\n'), false, 'missing');
+  assert.equal(met('-r other.txt\n'), false, 'an option: pip decides');
+  assert.equal(met('pip>=1 --hash=sha256:00\n'), false);
+  assert.equal(met('pip[extra]>=1\n'), false, 'extras');
+  assert.equal(met('pip @ https://example.org/pip.whl\n'), false, 'a URL');
 });
 
 test('deploy_gunicorn and deploy_django: pip and manage.py in the release', () => {

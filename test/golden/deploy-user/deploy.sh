@@ -598,12 +598,12 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4856ebae9feb'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f5420a40e87f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
 __begin 11
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
@@ -702,7 +702,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_4856ebae9feb
+__DEPLOY_EOF_f5420a40e87f
 
 # ---- build release NEW [build-asking, bash -s]
 # step: build-asking
@@ -1229,12 +1229,12 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_214fa035b073'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_dd74fb4e7c81'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 11
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
@@ -1321,7 +1321,7 @@ fi
 __begin 23
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_214fa035b073
+__DEPLOY_EOF_dd74fb4e7c81
 
 # ---- migrate and complete release NEW [migrate, bash -s]
 # step: migrate
@@ -1923,12 +1923,12 @@ __DEPLOY_EOF_c91efd386883
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3552e5cd4c75'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9e43f06e73ee'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-env
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
@@ -2002,7 +2002,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_3552e5cd4c75
+__DEPLOY_EOF_9e43f06e73ee
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/blog/0123456789abcdef) to send it to the other hosts [send-environment, bash -s]
 # step: send-environment

@@ -623,12 +623,12 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_13fe7964345c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f512bf495c85'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
 __begin 13
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
@@ -740,7 +740,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_13fe7964345c
+__DEPLOY_EOF_f512bf495c85
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
@@ -1292,12 +1292,12 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_390dc408e275'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5de4be1a7c1f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 13
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
@@ -1388,7 +1388,7 @@ __begin 26
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_390dc408e275
+__DEPLOY_EOF_5de4be1a7c1f
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -2015,12 +2015,12 @@ __DEPLOY_EOF_25babc273f74
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_747f586f6ad7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7d043a2ba09b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-env
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
@@ -2107,7 +2107,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_747f586f6ad7
+__DEPLOY_EOF_7d043a2ba09b
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/shop/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment

@@ -544,12 +544,12 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5b96f5700325'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_045829b50756'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
 __begin 11
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
@@ -648,7 +648,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_5b96f5700325
+__DEPLOY_EOF_045829b50756
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
@@ -1121,12 +1121,12 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9b3c16540fa2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a6168d30f3fd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 11
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
@@ -1213,7 +1213,7 @@ fi
 __begin 23
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_9b3c16540fa2
+__DEPLOY_EOF_a6168d30f3fd
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -1761,12 +1761,12 @@ __DEPLOY_EOF_da36d6536c76
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_90aba38ff813'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6042685ad677'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
+# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-env
 __begin 1
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
@@ -1840,7 +1840,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_90aba38ff813
+__DEPLOY_EOF_6042685ad677
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/NOME_APP/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment
