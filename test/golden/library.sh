@@ -221,7 +221,7 @@ deploy_virtualenv() {
   # running release is never disturbed. With the host's pip, the environment gets none of its own
   # (--without-pip skips ensurepip, most of venv's time): __pip aims the host's at it.
   cd "$dir" && key=$(__venv_key "$python" "$ssp" "$@") && venv=$venvs/$key && if [ ! -f "$venv/.deploy-complete" ]; then
-    rm -rf "$venv" && if "$python" -m pip --version >/dev/null 2>&1; then "$python" -m venv --without-pip "${args[@]}" "$venv"; else "$python" -m venv "${args[@]}" "$venv"; fi
+    rm -rf "$venv" && if "$python" -c 'import pip' >/dev/null 2>&1; then "$python" -m venv --without-pip "${args[@]}" "$venv"; else "$python" -m venv "${args[@]}" "$venv"; fi
   fi && ln -sfn "$venv" .venv
 }
 # deploy_venv_state DIR VENVS PYTHON SSP PIP_OPTION...: "VENV yes|no PLATFORM": the environment the release DIR needs, whether it is complete here, and this host's platform (what a shipped environment must match).

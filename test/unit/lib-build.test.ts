@@ -23,7 +23,7 @@ const STUB = `#!/bin/bash
 echo "$* API_KEY=\${API_KEY:-}" >>"$STUB_LOG"
 case "$1 $2" in
   "-c import sys; print(sys.version)") echo "3.11.0 stub" ;;
-  "-c import pip") exit 1 ;;
+  "-c import pip") case $0 in *.venv/bin/python) exit 1 ;; *) exit "\${HOST_PIP:-0}" ;; esac ;;
   "- ") exit 1 ;;
   "-m pip") [ "$3" != --version ] || exit "\${HOST_PIP:-0}" ;;
   "-m venv") mkdir -p "\${@: -1}/bin" && cp "$0" "\${@: -1}/bin/python" ;;

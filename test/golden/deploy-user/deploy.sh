@@ -598,7 +598,7 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f5420a40e87f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8e3c2ace8b3d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -702,7 +702,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_f5420a40e87f
+__DEPLOY_EOF_8e3c2ace8b3d
 
 # ---- build release NEW [build-asking, bash -s]
 # step: build-asking
@@ -1229,7 +1229,7 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_dd74fb4e7c81'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_471468517c44'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1321,7 +1321,7 @@ fi
 __begin 23
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_dd74fb4e7c81
+__DEPLOY_EOF_471468517c44
 
 # ---- migrate and complete release NEW [migrate, bash -s]
 # step: migrate
@@ -1923,7 +1923,7 @@ __DEPLOY_EOF_c91efd386883
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9e43f06e73ee'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_056af2952aa3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2002,7 +2002,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_9e43f06e73ee
+__DEPLOY_EOF_056af2952aa3
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/blog/0123456789abcdef) to send it to the other hosts [send-environment, bash -s]
 # step: send-environment

@@ -1215,14 +1215,14 @@ __DEPLOY_EOF_e8e6d2913261
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cd3fa66eaba3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_569b82044b4a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + library: __pip __venv_key deploy_virtualenv
 { deploy_virtualenv /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
 } </dev/null
-__DEPLOY_EOF_cd3fa66eaba3
+__DEPLOY_EOF_569b82044b4a
 __mark changed
 fi
 

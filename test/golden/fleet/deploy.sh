@@ -623,7 +623,7 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f512bf495c85'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7da47aa70407'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -740,7 +740,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_f512bf495c85
+__DEPLOY_EOF_7da47aa70407
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
@@ -1292,7 +1292,7 @@ __begin 12
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5de4be1a7c1f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_788890a2335b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1388,7 +1388,7 @@ __begin 26
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_5de4be1a7c1f
+__DEPLOY_EOF_788890a2335b
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -2015,7 +2015,7 @@ __DEPLOY_EOF_25babc273f74
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7d043a2ba09b'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4bc6b72435ae'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2107,7 +2107,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_7d043a2ba09b
+__DEPLOY_EOF_4bc6b72435ae
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/shop/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment

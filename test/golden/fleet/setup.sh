@@ -1191,14 +1191,14 @@ __DEPLOY_EOF_96388877d7b8
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b2be7324397f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_439abc8ab185'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + library: __pip __venv_key deploy_virtualenv
 { deploy_virtualenv /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
 } </dev/null
-__DEPLOY_EOF_b2be7324397f
+__DEPLOY_EOF_439abc8ab185
 __mark changed
 fi
 

@@ -544,7 +544,7 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_045829b50756'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3f66b39cfc03'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -648,7 +648,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_045829b50756
+__DEPLOY_EOF_3f66b39cfc03
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
@@ -1121,7 +1121,7 @@ __begin 10
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a6168d30f3fd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_62fd85f7e4c9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1213,7 +1213,7 @@ fi
 __begin 23
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_a6168d30f3fd
+__DEPLOY_EOF_62fd85f7e4c9
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -1761,7 +1761,7 @@ __DEPLOY_EOF_da36d6536c76
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6042685ad677'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d68bc5f42f60'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1840,7 +1840,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_6042685ad677
+__DEPLOY_EOF_d68bc5f42f60
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/NOME_APP/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment

@@ -1112,14 +1112,14 @@ __DEPLOY_EOF_1caa96535fc2
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c07960b2d843'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_be4af63af866'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + library: __pip __venv_key deploy_virtualenv
 { deploy_virtualenv /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
 } </dev/null
-__DEPLOY_EOF_c07960b2d843
+__DEPLOY_EOF_be4af63af866
 __mark changed
 fi
 
