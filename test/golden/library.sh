@@ -556,9 +556,15 @@ __config() {
   # The secret_key is CONFIG's own (a new one when it has none), and every secret comes from stdin
   # (the config as the settings make it now): from root's sources only, never from a file another
   # user can write.
-  local key='' current
-  current=$(cat)
-  if [ -f "$3" ]; then key=$(sed -n 's/^secret_key[[:space:]]*=[[:space:]]*//p' "$3" | head -n 1); fi
+  local key='' current line
+  # Builtins only (a switch runs this): stdin as $(cat) would read it, the key's first line.
+  IFS= read -r -d '' current || true
+  while [[ $current == *$'\n' ]]; do current=${current%$'\n'}; done
+  if [ -f "$3" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ $line =~ ^secret_key[[:space:]]*=[[:space:]]*(.*)$ ]]; then key=${BASH_REMATCH[1]}; break; fi
+    done <"$3"
+  fi
   if [ -z "$key" ]; then key=$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_'); fi
   if [ "$2" = - ]; then printf '%s\n' "$current"; else cat -- "$2"; fi |
     KEY="$key" CURRENT="$current" awk -v keys="^(${1//,/|})[[:space:]]*=" '
@@ -640,7 +646,8 @@ deploy_sync_config() {
   # A deploy user cannot (APP_CONFIG_FILE, the release's own copy, is what counts); nor root, for a release it kept nothing for.
   if [ "$EUID" != 0 ] || [ ! -f "$1/SHA256SUMS" ]; then return 0; fi
   __store_verify "$1"
-  __root_only_dir "$(dirname -- "$2")"
+  local dir=${2%/*}
+  __root_only_dir "${dir:-/}"
   content=$(__config "$4" "$1/app.conf" "$2")
   __put "$2" 0640 "root:$3" <<<"$content"
 }
