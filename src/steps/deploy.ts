@@ -100,11 +100,12 @@ export function prepare(
     acquireLock(s, lock),
     requireServices(s, web),
     ...requireThisVersion(s, web),
-    ...controlFiles(s, false),
     ...repair(s),
     ...source,
     serverClock(s),
     ...readLive(s, fingerprint, web),
+    // Root's, last: the app user's commands above then run in one shell (one sudo -u, not two).
+    ...controlFiles(s, false),
   ] satisfies Command[];
   const title = {
     git: 'lock, fetch and resolve',

@@ -6,12 +6,12 @@ __begin 1
 { deploy_require_setup /opt/django/apps/blog/repo blog
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f66d2892c234'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0ef30b1cf5c0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock deploy_ctl_current deploy_require_services deploy_require_this_version
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_lock deploy_page_left deploy_ctl_current deploy_require_services deploy_require_this_version deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=prepare
 __begin 2
 ( deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
@@ -24,10 +24,37 @@ __begin 4
 ( deploy_require_this_version /opt/django/apps/blog/slots/live-b /etc/nginx/sites-available/blog /opt/django/apps/blog/slots blog
 ) </dev/null
 __begin 5
+( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
+) </dev/null
+__begin 6
+( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
+) </dev/null
+__begin 7
+( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
+) </dev/null
+__begin 8
+( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
+) </dev/null
+__begin 9
+( deploy_fetch /opt/django/apps/blog/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
+) </dev/null
+__begin 10
+( deploy_resolve_ref /opt/django/apps/blog/repo main git@github.com:example/blog.git
+) </dev/null
+__begin 11
+( deploy_clock /opt/django/apps/blog/releases
+) </dev/null
+__begin 12
+( deploy_live_slot /opt/django/apps/blog/slots/live-b
+) </dev/null
+__begin 13
+( deploy_live_fingerprint /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
+) </dev/null
+__begin 14
 ( deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl blog
 ) </dev/null
-__DEPLOY_EOF_f66d2892c234
-__begin 6
+__DEPLOY_EOF_0ef30b1cf5c0
+__begin 15
 { deploy_ctl_conf /var/lib/deploy/apps/blog /var/lib/deploy/apps/blog/ctl.conf blog
 } <<'__DEPLOY_EOF_e28a98a42122'
 # blog: written by `deploy blog setup`; read by /usr/local/sbin/deploy-ctl.
@@ -36,42 +63,6 @@ programs blog-a blog-b
 logs /var/log/deploy/blog
 site_logs /var/log/nginx/blog.access.log /var/log/nginx/blog.error.log
 __DEPLOY_EOF_e28a98a42122
-__i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_433bb7cd9563'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
-__step=prepare
-__begin 7
-( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
-) </dev/null
-__begin 8
-( deploy_clear_leftovers /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/apps/blog
-) </dev/null
-__begin 9
-( deploy_finish_deletes /opt/django/apps/blog/releases /opt/django/virtualenvs/blog
-) </dev/null
-__begin 10
-( deploy_page_left /opt/django/apps/blog/maintenance.html '"run":"'
-) </dev/null
-__begin 11
-( deploy_fetch /opt/django/apps/blog/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
-) </dev/null
-__begin 12
-( deploy_resolve_ref /opt/django/apps/blog/repo main git@github.com:example/blog.git
-) </dev/null
-__begin 13
-( deploy_clock /opt/django/apps/blog/releases
-) </dev/null
-__begin 14
-( deploy_live_slot /opt/django/apps/blog/slots/live-b
-) </dev/null
-__begin 15
-( deploy_live_fingerprint /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" [redacted]
-) </dev/null
-__DEPLOY_EOF_433bb7cd9563
 
 # ---- build release NEW [build, bash -s]
 # step: build

@@ -6,12 +6,12 @@ __begin 1
 { deploy_require_setup /opt/django/apps/shop/repo shop
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0a13a4730d41'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1aa5f60799dd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock deploy_ctl_current deploy_require_services deploy_require_this_version
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_lock deploy_page_left deploy_ctl_current deploy_require_services deploy_require_this_version deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=prepare
 __begin 2
 ( deploy_lock /opt/django/apps/shop/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
@@ -24,10 +24,37 @@ __begin 4
 ( deploy_require_this_version /opt/django/apps/shop/slots/live-b /etc/nginx/sites-available/shop /opt/django/apps/shop/slots shop
 ) </dev/null
 __begin 5
+( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
+) </dev/null
+__begin 6
+( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
+) </dev/null
+__begin 7
+( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
+) </dev/null
+__begin 8
+( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
+) </dev/null
+__begin 9
+( deploy_fetch /opt/django/apps/shop/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
+) </dev/null
+__begin 10
+( deploy_resolve_ref /opt/django/apps/shop/repo main git@github.com:example/shop.git
+) </dev/null
+__begin 11
+( deploy_clock /opt/django/apps/shop/releases
+) </dev/null
+__begin 12
+( deploy_live_slot /opt/django/apps/shop/slots/live-b
+) </dev/null
+__begin 13
+( deploy_live_fingerprint /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" [redacted]
+) </dev/null
+__begin 14
 ( deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl shop
 ) </dev/null
-__DEPLOY_EOF_0a13a4730d41
-__begin 6
+__DEPLOY_EOF_1aa5f60799dd
+__begin 15
 { deploy_ctl_conf /var/lib/deploy/apps/shop /var/lib/deploy/apps/shop/ctl.conf shop
 } <<'__DEPLOY_EOF_46cb8dd143b3'
 # shop: written by `deploy shop setup`; read by /usr/local/sbin/deploy-ctl.
@@ -36,42 +63,6 @@ programs shop-a shop-b shop-worker shop-clock
 logs /var/log/deploy/shop
 site_logs /var/log/nginx/shop.access.log /var/log/nginx/shop.error.log
 __DEPLOY_EOF_46cb8dd143b3
-__i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c6ce2a35e42d'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
-__step=prepare
-__begin 7
-( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
-) </dev/null
-__begin 8
-( deploy_clear_leftovers /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/apps/shop
-) </dev/null
-__begin 9
-( deploy_finish_deletes /opt/django/apps/shop/releases /opt/django/virtualenvs/shop
-) </dev/null
-__begin 10
-( deploy_page_left /opt/django/apps/shop/maintenance.html '"run":"'
-) </dev/null
-__begin 11
-( deploy_fetch /opt/django/apps/shop/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
-) </dev/null
-__begin 12
-( deploy_resolve_ref /opt/django/apps/shop/repo main git@github.com:example/shop.git
-) </dev/null
-__begin 13
-( deploy_clock /opt/django/apps/shop/releases
-) </dev/null
-__begin 14
-( deploy_live_slot /opt/django/apps/shop/slots/live-b
-) </dev/null
-__begin 15
-( deploy_live_fingerprint /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" [redacted]
-) </dev/null
-__DEPLOY_EOF_c6ce2a35e42d
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build

@@ -6,12 +6,12 @@ __begin 1
 { deploy_require_setup /opt/django/apps/NOME_APP/repo NOME_APP
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4c2e24c60409'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5da57d7e2866'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock deploy_ctl_current deploy_require_services deploy_require_this_version
+# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_lock deploy_page_left deploy_ctl_current deploy_require_services deploy_require_this_version deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=prepare
 __begin 2
 ( deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
@@ -24,10 +24,37 @@ __begin 4
 ( deploy_require_this_version /opt/django/apps/NOME_APP/slots/live-b /etc/nginx/sites-available/NOME_APP /opt/django/apps/NOME_APP/slots NOME_APP
 ) </dev/null
 __begin 5
+( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
+) </dev/null
+__begin 6
+( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
+) </dev/null
+__begin 7
+( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
+) </dev/null
+__begin 8
+( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
+) </dev/null
+__begin 9
+( deploy_fetch /opt/django/apps/NOME_APP/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
+) </dev/null
+__begin 10
+( deploy_resolve_ref /opt/django/apps/NOME_APP/repo main git@bitbucket.org:znc/e-hall.git
+) </dev/null
+__begin 11
+( deploy_clock /opt/django/apps/NOME_APP/releases
+) </dev/null
+__begin 12
+( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
+) </dev/null
+__begin 13
+( deploy_live_fingerprint /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" [redacted]
+) </dev/null
+__begin 14
 ( deploy_ctl_current c3a77d172be5d34f4c723bebde964891a17a00967d0f724c65e8fbb294f291f6 /usr/local/sbin/deploy-ctl NOME_APP
 ) </dev/null
-__DEPLOY_EOF_4c2e24c60409
-__begin 6
+__DEPLOY_EOF_5da57d7e2866
+__begin 15
 { deploy_ctl_conf /var/lib/deploy/apps/NOME_APP /var/lib/deploy/apps/NOME_APP/ctl.conf NOME_APP
 } <<'__DEPLOY_EOF_981ba4918084'
 # NOME_APP: written by `deploy NOME_APP setup`; read by /usr/local/sbin/deploy-ctl.
@@ -36,42 +63,6 @@ programs NOME_APP-a NOME_APP-b
 logs /var/log/deploy/NOME_APP
 site_logs /var/log/nginx/NOME_APP.access.log /var/log/nginx/NOME_APP.error.log
 __DEPLOY_EOF_981ba4918084
-__i=7
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7ae216451944'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: deploy_git deploy_fetch __commit_of deploy_resolve_ref deploy_page_left deploy_release_meta deploy_live_fingerprint deploy_clock __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
-__step=prepare
-__begin 7
-( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
-) </dev/null
-__begin 8
-( deploy_clear_leftovers /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP
-) </dev/null
-__begin 9
-( deploy_finish_deletes /opt/django/apps/NOME_APP/releases /opt/django/virtualenvs/NOME_APP
-) </dev/null
-__begin 10
-( deploy_page_left /opt/django/apps/NOME_APP/maintenance.html '"run":"'
-) </dev/null
-__begin 11
-( deploy_fetch /opt/django/apps/NOME_APP/repo /opt/django/.ssh/id_ed25519 /opt/django/.ssh/git-%C
-) </dev/null
-__begin 12
-( deploy_resolve_ref /opt/django/apps/NOME_APP/repo main git@bitbucket.org:znc/e-hall.git
-) </dev/null
-__begin 13
-( deploy_clock /opt/django/apps/NOME_APP/releases
-) </dev/null
-__begin 14
-( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
-) </dev/null
-__begin 15
-( deploy_live_fingerprint /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" [redacted]
-) </dev/null
-__DEPLOY_EOF_7ae216451944
 
 # ---- build release NEW [build, sudo -n bash -s]
 # step: build
