@@ -154,7 +154,12 @@ function statusRows(
         `slots/${st.live_slot} is missing (removed, or a run cut off): its gunicorn serves on, from ${r?.name ? `${safe(r.name)} (current)` : 'the release it started in'}; the next deploy or rollback puts a link back`,
       ),
     ]);
-  else rows.push(['role', 'worker: no site, no slots; `current` is its live release']);
+  if (!web) rows.push(['role', 'worker: no site, no slots; `current` is its live release']);
+  if (web && st.idle)
+    rows.push([
+      'idle slot',
+      `${st.live_slot === 'b' ? 'a' : 'b'} still runs ${safe(st.idle)}: kept for a rollback that starts nothing (keep_previous_slot)`,
+    ]);
   if (web && st.slot_link !== false && r?.name && st.current !== r.name)
     rows.push([
       'current',

@@ -27,7 +27,14 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
   // What lives in the app's directories is read as the app user: root never reads it.
   const app = { as: 'app' as const };
   return step('status', 'status', [
-    ...(web ? [value('live_slot', liveSlotCode(L), app), value('slot_link', sh`deploy_live_link ${live}`, app)] : []),
+    ...(web
+      ? [
+          value('live_slot', liveSlotCode(L), app),
+          value('slot_link', sh`deploy_live_link ${live}`, app),
+          // The previous release, when a deploy left it running in the idle slot (keep_previous_slot).
+          value('idle', sh`deploy_idle_record ${L.slots} ${L.liveFlag} ${L.bind('a')} ${L.bind('b')}`, app),
+        ]
+      : []),
     value('release', sh`deploy_live_release ${live} ${L.current}`, app),
     value('current', sh`deploy_link_name ${L.current}`, app),
     // Each required service's state first: without them the programs' states cannot be read.
@@ -71,6 +78,8 @@ export interface HostStatus {
   live_slot?: 'a' | 'b';
   /** Web hosts: whether the live slot's link (slots/<slot>) is there; the release is then current's. */
   slot_link?: boolean;
+  /** Web hosts: the release the idle slot still runs (keep_previous_slot), if it runs. */
+  idle?: string;
   release: { name?: string; ref?: string; commit?: string; time?: string; by?: string; source?: string } | null;
   /** The `current` symlink: it lags the live slot only after a run was cut short (the next run repairs it). */
   current: string;
@@ -122,6 +131,7 @@ export function statusOf(res: StepResult): HostStatus {
   return {
     live_slot: v.live_slot === undefined ? undefined : v.live_slot === 'b' ? 'b' : 'a',
     slot_link: v.slot_link === undefined ? undefined : v.slot_link !== '',
+    idle: v.idle?.trim().split(' ')[0] || undefined,
     services,
     release,
     current: v.current ?? '',

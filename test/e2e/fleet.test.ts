@@ -57,9 +57,11 @@ describe('two hosts', { timeout: 10 * 60_000 }, () => {
     await git.push('demo', repo);
     // The second host's idle slot address is taken by another server (which would answer 200).
     const [, b] = hosts;
-    const idle = (await b.exec(`test -e ${ROOT}/slots/live-b`)).code === 0 ? 8032 : 8033;
+    const [slot, idle] = (await b.exec(`test -e ${ROOT}/slots/live-b`)).code === 0 ? ['a', 8032] : ['b', 8033];
+    // The previous release still runs there (keep_previous_slot): stopped first, so the other server gets the address.
+    await b.run(`supervisorctl stop demo-${slot}`);
     await b.run(
-      `mkdir -p /tmp/empty && cd /tmp/empty && (setsid python3 -m http.server ${idle} --bind 127.0.0.1 >/dev/null 2>&1 &) && sleep 0.5`,
+      `mkdir -p /tmp/empty && cd /tmp/empty && (setsid python3 -m http.server ${idle} --bind 127.0.0.1 >/dev/null 2>&1 &) && sleep 0.5 && ss -Hltn 'sport = :${idle}' | grep -q .`,
     );
     const r = await cli('demo', 'deploy');
     assert.equal(r.code, 1, r.output);

@@ -45,6 +45,12 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.match(await slotStates(), /demo-a +RUNNING[\s\S]*demo-b +RUNNING/);
     assert.equal((await host.run(`cat ${ROOT}/slots/a.run`)).split(' ')[0], v1);
+    const st = await cli('demo', 'status', '--json');
+    assert.equal(
+      JSON.parse(st.stdout).hosts[`ubuntu@${host.ip}`].status.idle,
+      v1,
+      'status names what the idle slot runs',
+    );
     const log = (await host.run(`tail -n 1 ${ROOT}/deploy.log.jsonl`)).trim();
     const entry = JSON.parse(log);
     assert.equal(entry.result, 'ok');
