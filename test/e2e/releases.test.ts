@@ -76,7 +76,8 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
     assert.equal(await page(), 'v1');
     // v1 was still running in slot a: the same gunicorn serves it (nothing started); v2's slot stops.
     assert.equal(await pid('a'), warm, 'the slot kept running was switched to as it was');
-    for (let i = 0; i < 50 && !/demo-b +STOPPED/.test(await slotStates()); i++)
+    // The background stop ends by removing its marker, and the slot's record with it.
+    for (let i = 0; i < 100 && (await host.exec(`test -e ${ROOT}/slots/b.stopping`)).code === 0; i++)
       await new Promise((r) => setTimeout(r, 100));
     assert.match(await slotStates(), /demo-a +RUNNING[\s\S]*demo-b +STOPPED/);
     assert.equal((await host.exec(`test -e ${ROOT}/slots/b.run`)).code, 1, "the stopped slot's record is gone");
@@ -125,7 +126,11 @@ describe('releases: deploy, rollback, lock', { timeout: 20 * 60_000 }, () => {
           setTimeout(() => child.kill(signal), delay);
         }
       }, 50);
-      child.on('close', (c) => resolve({ code: c ?? -1, out }));
+      // A run that ended before `when` showed must not leave the timer holding the test's process open.
+      child.on('close', (c) => {
+        clearInterval(timer);
+        resolve({ code: c ?? -1, out });
+      });
     });
   };
 
