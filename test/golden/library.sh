@@ -1625,7 +1625,9 @@ __stop_slot_job \"\$@\""
   # systemd-run hands the job to systemd at once; a plain background job would hold the SSH
   # session open until it ends. A deploy user's job runs as itself (__ctl then goes through sudo).
   if command -v systemd-run >/dev/null && [ "$(id -u)" = 0 ]; then
-    systemd-run --quiet --no-block --collect bash -c "$job" deploy-stop "$@"
+    # systemd expands $VAR, ${...} and % specifiers in a command line: $$ and %% keep them as the shell's.
+    job=${job//\$/\$\$}
+    systemd-run --quiet --no-block --collect bash -c "${job//%/%%}" deploy-stop "$@"
   else
     setsid nohup bash -c "$job" deploy-stop "$@" >/dev/null 2>&1 </dev/null &
   fi
