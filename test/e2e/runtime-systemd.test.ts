@@ -31,10 +31,11 @@ describe('runtime with systemd units', { timeout: 20 * 60_000 }, () => {
     assert.equal(r.code, 0, r.output);
     assert.equal(await rt.page(), 'v2');
     assert.equal((await rt.host.run('systemctl is-active demo-b.service')).trim(), 'active');
-    assert.ok(
-      await until(async () => (await rt.host.exec('systemctl is-active demo-a.service')).stdout.trim() === 'inactive'),
-      'old slot stopped',
-    );
+    // keep_previous_slot: v1 keeps running in slot a, for a rollback that starts nothing.
+    assert.equal((await rt.host.run('systemctl is-active demo-a.service')).trim(), 'active', 'old slot kept running');
+    const pid = async (slot: string) =>
+      (await rt.host.run(`systemctl show -p MainPID --value demo-${slot}.service`)).trim();
+    const warm = await pid('a');
     assert.ok(await until(async () => (await rt.workerVersion()) === 'v2'));
     assert.match(
       await rt.host.run('journalctl -q --no-pager -o cat -u demo-worker.service'),
@@ -43,6 +44,11 @@ describe('runtime with systemd units', { timeout: 20 * 60_000 }, () => {
     const back = await rt.cli('demo', 'rollback');
     assert.equal(back.code, 0, back.output);
     assert.equal(await rt.page(), 'v1');
+    assert.equal(await pid('a'), warm, 'the slot kept running was switched to as it was');
+    assert.ok(
+      await until(async () => (await rt.host.exec('systemctl is-active demo-b.service')).stdout.trim() === 'inactive'),
+      "v2's slot stopped after the rollback",
+    );
     assert.ok(await until(async () => (await rt.workerVersion()) === 'v1'));
   });
 
