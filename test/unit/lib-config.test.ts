@@ -105,6 +105,8 @@ test("root's copies (deploy_keep_file, deploy_keep_sums, deploy_prune_kept): kep
   const kept = `${safe}/releases`;
   assert.deepEqual(runLib(`deploy_keep_file ${kept}/r1/nginx.conf`, { stdin: 'site\n' }).marks, ['changed']);
   assert.deepEqual(runLib(`deploy_keep_file ${kept}/r1/app.conf`, { stdin: 'conf\n' }).marks, ['changed']);
+  assert.deepEqual(runLib(`deploy_keep_file ${kept}/r1/app.conf`, { stdin: 'conf\n' }).marks, ['ok'], 'the same: kept');
+  assert.equal(readFileSync(`${kept}/r1/app.conf`, 'utf8'), 'conf\n');
   assert.deepEqual(
     [mode(`${kept}/r1`), mode(`${kept}/r1/nginx.conf`), statSync(`${kept}/r1/nginx.conf`).uid],
     ['755', '644', 0],
