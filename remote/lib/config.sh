@@ -79,6 +79,7 @@ deploy_keep_file() {
   IFS= read -r -d '' content || true
   if [ ! -d "$dir" ]; then install -d -m 0755 "$dir"; fi
   __root_only_dir "$dir" "$1"
+  # shellcheck disable=SC2154 # __stat_of: the file's mode and owner, read by __root_only_dir (files.sh)
   if [ -f "$1" ] && [ ! -L "$1" ] && [ "$__stat_of" = "644 root:root" ]; then
     IFS= read -r -d '' old <"$1" || true
     if [ "$old" = "$content" ]; then __mark ok; return 0; fi
