@@ -156,7 +156,7 @@ export function catalog(s: Settings): Record<CommandName, Step[]> {
       D.unlockStep(s, 'TOKEN', {}),
     ],
     rollback: [
-      D.inspect(s, lock, true, true),
+      D.inspect(s, lock, true, { leaving: true }),
       step('leaving', 'read what going back to OLD leaves', [leavingProbe(s, OLD, true)]),
       D.startAndSwitch(s, go(OLD, 'rollback')),
       // The previous release still running in the idle slot (keep_previous_slot): nothing stopped first.

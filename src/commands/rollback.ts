@@ -76,7 +76,7 @@ export async function rollbackCommand(opts: RollbackOptions): Promise<void> {
         fleet,
         lock,
         opts.lockWait ?? 0,
-        async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run), !opts.target))),
+        async (run) => D.parseInspect(await run.ex.run(D.inspect(s, lock, isWeb(run), { leaving: !opts.target }))),
         () => state.guard.check(),
       );
       all.forEach((h, i) => (fleet.all[i].serves = h.current || undefined));

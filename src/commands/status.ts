@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import { startSession, type GlobalOptions, type Session } from '../session.js';
 import type { Settings } from '../settings/types.js';
 import { requiredServices, status, statusOf, type HttpCheck } from '../steps/ops.js';
+import { otherSlot } from '../steps/slots.js';
 import { ConnectionError, DeployError, UsageError } from '../errors.js';
 import { parseLock, type LockInfo } from '../steps/lock.js';
 import { describeLock, holderState } from '../lock-holder.js';
@@ -158,7 +159,7 @@ function statusRows(
   if (web && st.idle)
     rows.push([
       'idle slot',
-      `${st.live_slot === 'b' ? 'a' : 'b'} still runs ${safe(st.idle)}: kept for a rollback that starts nothing (keep_previous_slot)`,
+      `${otherSlot(st.live_slot ?? 'a')} still runs ${safe(st.idle)}: kept for a rollback that starts nothing (keep_previous_slot)`,
     ]);
   if (web && st.slot_link !== false && r?.name && st.current !== r.name)
     rows.push([

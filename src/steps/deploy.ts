@@ -1,3 +1,6 @@
+// deploy and rollback plans: lock, fetch, build beside the live release, start it in the idle
+// gunicorn slot, health-check, switch (steps/switch.ts), stop or keep the old slot, prune.
+// Round trips per host: a deploy 3 (4 with several hosts), a rollback 2 (3), a no-op 2.
 import { step, value, type Command, type Step, type StepResult } from '../plan.js';
 import type { Settings } from '../settings/types.js';
 import { layout, liveSlotCode, type Slot } from '../layout.js';
@@ -5,7 +8,15 @@ import { type Secret, sh, type Sh } from '../shell.js';
 import * as B from './build.js';
 import { gitSsh, parseResolved, resolveRef, serverClock } from './git.js';
 import { acquireLock, readLock, releaseLock, type LockInfo } from './lock.js';
-import { healthCheck, siteUrl, otherSlot, startSlot, stopSlotInBackground, supervisorConfig } from './slots.js';
+import {
+  healthCheck,
+  idleRecord,
+  siteUrl,
+  otherSlot,
+  startSlot,
+  stopSlotInBackground,
+  supervisorConfig,
+} from './slots.js';
 import { abortPoint, repair, switchTo } from './switch.js';
 import { hook } from './hooks.js';
 import { archiveChecksum } from './source.js';
@@ -23,8 +34,8 @@ import {
   writeReleaseFiles,
 } from './release-files.js';
 import { deployPageOff } from './maintenance.js';
-
 import { configFingerprint } from './fingerprint.js';
+
 export { configFingerprint };
 
 /** A release's .deploy-release without its fingerprint (what may be shown and logged). */
@@ -416,7 +427,12 @@ export function parseAbandon(res: StepResult): { slot: Slot; release: string } |
 }
 
 /** One line per release: name, state (built|failed|incomplete), the .deploy-release JSON. Plus current, live slot, lock. */
-export function inspect(s: Settings, lock?: LockInfo, web = true, leaving = false): Step {
+export function inspect(
+  s: Settings,
+  lock?: LockInfo,
+  web = true,
+  rollback: { leaving?: boolean } | undefined = undefined,
+): Step {
   const L = layout(s);
   const cmds: Command[] = [requireSetUp(s, L.releases)];
   if (lock) cmds.push(acquireLock(s, lock), requireServices(s, web), ...requireThisVersion(s, web), ...repair(s));
@@ -427,16 +443,11 @@ export function inspect(s: Settings, lock?: LockInfo, web = true, leaving = fals
     { run: liveSlotCode(L), as: 'app', probe: true, name: 'live_slot' },
     readLock(s),
   );
-  // A rollback's: what going back to the release before the live one leaves, without a round trip of its own.
-  if (leaving) cmds.push(leavingPreviousProbe(s, web));
-  // What the idle slot still runs (a deploy left the previous release running): a rollback to it starts nothing.
-  if (web)
-    cmds.push({
-      run: sh`deploy_idle_record ${L.slots} ${L.liveFlag} ${L.bind('a')} ${L.bind('b')}`,
-      as: 'app',
-      probe: true,
-      name: 'idle_record',
-    });
+  // A rollback's reads: what going back to the release before the live one leaves (no target
+  // named), without a round trip of its own; what the idle slot still runs (a deploy left the
+  // previous release running there): a rollback to it starts nothing.
+  if (rollback?.leaving) cmds.push(leavingPreviousProbe(s, web));
+  if (rollback && web) cmds.push(idleRecord(s, 'idle_record'));
   return step(lock ? 'inspect' : 'releases', lock ? 'lock and read releases' : 'read releases', cmds);
 }
 

@@ -6,7 +6,7 @@ import { raw, sh, type Sh } from '../shell.js';
 import { libraryFor } from '../library.js';
 import { LOAD_ENV } from './build.js';
 import { readLock } from './lock.js';
-import { healthUrl, siteUrl } from './slots.js';
+import { healthUrl, idleRecord, siteUrl } from './slots.js';
 import { programStates } from './manager/index.js';
 import { requiredServices, serviceStates } from './manager/services.js';
 import { runsProcesses } from './processes.js';
@@ -32,7 +32,7 @@ export function status(s: Settings, host: { roles: string[] } = { roles: ['web']
           value('live_slot', liveSlotCode(L), app),
           value('slot_link', sh`deploy_live_link ${live}`, app),
           // The previous release, when a deploy left it running in the idle slot (keep_previous_slot).
-          value('idle', sh`deploy_idle_record ${L.slots} ${L.liveFlag} ${L.bind('a')} ${L.bind('b')}`, app),
+          idleRecord(s, 'idle'),
         ]
       : []),
     value('release', sh`deploy_live_release ${live} ${L.current}`, app),

@@ -1,9 +1,9 @@
 // The two gunicorn slots under supervisor: their programs, starting one on a release,
 // proving it answers, and stopping the retired one once no request is left on it.
-import type { Command } from '../plan.js';
+import { value, type Command } from '../plan.js';
 import type { Settings } from '../settings/types.js';
-import { layout, type Slot } from '../layout.js';
 import { createHash } from 'node:crypto';
+import { layout, type Slot } from '../layout.js';
 import { sh } from '../shell.js';
 import { configFingerprint } from './fingerprint.js';
 import {
@@ -94,6 +94,12 @@ export function stoppingMarker(s: Settings, slot: Slot): string {
  */
 export function slotRecord(s: Settings, release: string): string {
   return `${release} ${createHash('sha256').update(configFingerprint(s).reveal()).digest('hex').slice(0, 12)}`;
+}
+
+/** Reads what the idle slot still runs (its record), when it still runs; nothing otherwise. As the app user (its directory). */
+export function idleRecord(s: Settings, name: string): Command {
+  const L = layout(s);
+  return value(name, sh`deploy_idle_record ${L.slots} ${L.liveFlag} ${L.bind('a')} ${L.bind('b')}`, { as: 'app' });
 }
 
 /**

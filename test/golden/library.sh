@@ -1551,7 +1551,7 @@ deploy_replace_link() {
 }
 # deploy_link_slot SLOTS SLOT DIR RECORD: point the (stopped) slot SLOT at the release DIR; its record (SLOT.run) says what it runs now.
 deploy_link_slot() {
-  # The record: the release and the settings' fingerprint, for a rollback that may find the slot still running (deploy_slot_warm).
+  # The record: the release and the settings' fingerprint, for a rollback that may find the slot still running.
   mkdir -p "$1" && rm -f "$1/$2.run" && deploy_replace_link "$3" "$1/$2" && printf '%s\n' "$4" >"$1/$2.run"
 }
 # deploy_idle_record SLOTS FLAG BIND_A BIND_B: what the idle slot runs (its record), when it still runs: not being stopped, listening on its address.

@@ -2077,7 +2077,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9984af353f59'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c750c57a3abd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2091,7 +2091,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_9984af353f59
+__DEPLOY_EOF_c750c57a3abd
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
@@ -2437,7 +2437,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ed5d4f969067'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b72b14e6689c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2451,7 +2451,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_ed5d4f969067
+__DEPLOY_EOF_b72b14e6689c
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null

@@ -118,7 +118,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ad3493ffd988'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f3e3193a6a23'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -132,7 +132,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/OLD 'OLD 9bc297d65857'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_ad3493ffd988
+__DEPLOY_EOF_f3e3193a6a23
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
@@ -454,7 +454,7 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_af242bf1dcc7
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2b0cbe7719d5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8d9fd9860a34'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -471,7 +471,7 @@ __begin 4
 ( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/OLD 'OLD 9bc297d65857'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_2b0cbe7719d5
+__DEPLOY_EOF_8d9fd9860a34
 __begin 5
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null

@@ -1828,7 +1828,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8050 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_81d80df56c72'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7a75dfdbd44e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1842,7 +1842,7 @@ __begin 5
 ( deploy_link_slot /opt/django/apps/blog/slots a /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_81d80df56c72
+__DEPLOY_EOF_7a75dfdbd44e
 __begin 6
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
 } </dev/null

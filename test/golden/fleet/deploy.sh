@@ -2199,7 +2199,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_be08b5b48c84'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_dadf837d4443'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2213,7 +2213,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_be08b5b48c84
+__DEPLOY_EOF_dadf837d4443
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null
@@ -2630,7 +2630,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7d63941a7159'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f59d98107c4e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2644,7 +2644,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_7d63941a7159
+__DEPLOY_EOF_f59d98107c4e
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null

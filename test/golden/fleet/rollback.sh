@@ -114,7 +114,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69ea36d164e3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_94f0b53eec7e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -128,7 +128,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/OLD 'OLD 4cba0fe130da'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_69ea36d164e3
+__DEPLOY_EOF_94f0b53eec7e
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null
@@ -517,7 +517,7 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_954862233a8b
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_65ee514a891c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_affdc294c7a2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -534,7 +534,7 @@ __begin 4
 ( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/OLD 'OLD 4cba0fe130da'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_65ee514a891c
+__DEPLOY_EOF_affdc294c7a2
 __begin 5
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null

@@ -1762,7 +1762,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8040 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d0d60d159503'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b6f2b94210c8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1776,7 +1776,7 @@ __begin 5
 ( deploy_link_slot /opt/django/apps/shop/slots a /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_d0d60d159503
+__DEPLOY_EOF_b6f2b94210c8
 __begin 6
 { deploy_slot_log_mark systemd shop-a.service
 } </dev/null

@@ -1915,7 +1915,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_953ae8ad72d5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9ed7d52498cd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1929,7 +1929,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_953ae8ad72d5
+__DEPLOY_EOF_9ed7d52498cd
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
@@ -2248,7 +2248,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d578236c39bf'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a12031d8530f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2262,7 +2262,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_d578236c39bf
+__DEPLOY_EOF_a12031d8530f
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null

@@ -6,12 +6,12 @@ __begin 1
 { deploy_require_setup /opt/django/apps/NOME_APP/releases NOME_APP
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4ca054b8fc09'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5a22e02ed6d3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_lock deploy_lock_info deploy_page_left __addr_in_use deploy_require_services deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_idle_record deploy_follow_current deploy_clear_leftovers
+# + library: deploy_lock deploy_lock_info deploy_page_left deploy_require_services deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 2
 ( deploy_lock /opt/django/apps/NOME_APP/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
@@ -47,10 +47,7 @@ __begin 11
 __begin 12
 ( deploy_lock_info /opt/django/apps/NOME_APP/deploy.lock
 ) </dev/null
-__begin 13
-( deploy_idle_record /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b 127.0.0.1:8032 127.0.0.1:8033
-) </dev/null
-__DEPLOY_EOF_4ca054b8fc09
+__DEPLOY_EOF_5a22e02ed6d3
 
 # ---- start OLD in slot b, health check, switch traffic [start+switch, sudo -n bash -s]
 # step: start+switch
@@ -102,7 +99,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ed2035f2d35f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef6712619a0e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -116,7 +113,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/OLD 'OLD b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_ed2035f2d35f
+__DEPLOY_EOF_ef6712619a0e
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null

@@ -118,7 +118,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ed2035f2d35f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef6712619a0e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -132,7 +132,7 @@ __begin 6
 ( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/OLD 'OLD b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_ed2035f2d35f
+__DEPLOY_EOF_ef6712619a0e
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
@@ -427,7 +427,7 @@ stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
 __DEPLOY_EOF_2e68a041f486
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b489835dc9bd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6bcc8dbb71fc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -444,7 +444,7 @@ __begin 4
 ( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/OLD 'OLD b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_b489835dc9bd
+__DEPLOY_EOF_6bcc8dbb71fc
 __begin 5
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null

@@ -1597,7 +1597,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8032 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_35ea11338315'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3baaf8d39854'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1611,7 +1611,7 @@ __begin 5
 ( deploy_link_slot /opt/django/apps/NOME_APP/slots a /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_35ea11338315
+__DEPLOY_EOF_3baaf8d39854
 __begin 6
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-a.log
 } </dev/null
