@@ -14,6 +14,7 @@ import { runsProcesses } from '../steps/processes.js';
 import {
   configFileContent,
   gunicornConfigContent,
+  gunicornStartContent,
   nginxSiteContent,
   processScriptContent,
   SECRET_KEY_PLACEHOLDER,
@@ -43,6 +44,11 @@ function files(s: Settings, host: HostSpec): ServerFile[] {
       path: 'gunicorn.conf.py',
       read: sh`deploy_read_live ${live} .deploy/gunicorn.conf.py ${L.gunicornConf}`,
       next: gunicornConfigContent(s).toString(),
+    },
+    {
+      path: 'gunicorn-start.py',
+      read: sh`deploy_read_live ${live} .deploy/gunicorn-start.py`,
+      next: gunicornStartContent(s).toString(),
     },
     {
       path: `config file (${s.configFile})`,

@@ -6,7 +6,7 @@ import type { Settings } from '../settings/types.js';
 import { Secret } from '../shell.js';
 import * as B from './build.js';
 import { slotProgramContent } from './manager.js';
-import { configFileContent, gunicornConfigContent, nginxSiteContent } from './server-files.js';
+import { configFileContent, gunicornConfigContent, gunicornStartContent, nginxSiteContent } from './server-files.js';
 
 /** What the server configs would be; a live release with the same commit and fingerprint needs no deploy. */
 export function configFingerprint(s: Settings): Secret {
@@ -14,6 +14,7 @@ export function configFingerprint(s: Settings): Secret {
   for (const part of [
     configFileContent(s),
     gunicornConfigContent(s),
+    gunicornStartContent(s),
     slotProgramContent(s, 'a'),
     slotProgramContent(s, 'b'),
     nginxSiteContent(s),

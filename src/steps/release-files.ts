@@ -1,5 +1,5 @@
 // The server files the settings determine, written into each release's .deploy/ directory as
-// it is built: gunicorn.conf.py, the app's config file (APP_CONFIG_FILE points at this copy),
+// it is built: gunicorn.conf.py and gunicorn-start.py, the app's config file (APP_CONFIG_FILE points at this copy),
 // the nginx site and the [PROCESSES] scripts. A deploy thus applies changed settings, and a
 // rollback brings the previous ones back with the previous code.
 import type { Command } from '../plan.js';
@@ -11,6 +11,7 @@ import {
   CONFIG_SECRET_NAMES,
   configFileContent,
   gunicornConfigContent,
+  gunicornStartContent,
   nginxSiteContent,
   processScript,
   processScriptContent,
@@ -29,6 +30,7 @@ export function writeReleaseFiles(s: Settings, release: string): Command[] {
   const cmds: Command[] = [
     { run: sh`deploy_release_dir ${dir}`, as: 'app' },
     { run: put(`${dir}/gunicorn.conf.py`), stdin: gunicornConfigContent(s), as: 'app' },
+    { run: put(`${dir}/gunicorn-start.py`), stdin: gunicornStartContent(s), as: 'app' },
     { run: put(`${dir}/nginx.conf`), stdin: nginxSiteContent(s), as: 'app' },
     {
       run: sh`deploy_release_config ${s.configFile} ${s.app} ${releaseConfigFile(s, release)}`,

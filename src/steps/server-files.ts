@@ -72,6 +72,11 @@ function gunicornConfig(s: Settings): Masked {
   );
 }
 
+/** How a slot starts gunicorn (templates/gunicorn-start.py): `python -m gunicorn`, with pkg_resources imported lazily. */
+export function gunicornStartContent(s: Settings): Masked {
+  return once(s, 'gunicorn-start', () => renderTemplate('gunicorn-start.py', { app: s.project }, s.file));
+}
+
 export function nginxSiteContent(s: Settings): Masked {
   return once(s, 'nginx', () => nginxSite(s));
 }

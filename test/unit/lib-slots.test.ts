@@ -99,7 +99,7 @@ test("deploy_health_check: fails at once, with the slot's log and the app's erro
   assert.equal(
     r.stderr,
     // The verdict last: an error shows the stderr's last lines.
-    `the slot's log ends with:\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'shop'\nWorker failed to boot.\nhealth check failed: ${url} answered 000 (gunicorn could not start the app)\nthe app's error: ModuleNotFoundError: No module named 'shop'\n`,
+    `the slot's log ends with:\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'shop'\nWorker failed to boot.\nhealth check failed: ${url} answered nothing (gunicorn could not start the app)\nthe app's error: ModuleNotFoundError: No module named 'shop'\n`,
   );
 });
 

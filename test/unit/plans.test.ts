@@ -145,7 +145,7 @@ test('templates: supervisor slot runs gunicorn as the app user; the environment 
       .filter((l) => l && !l.startsWith(';')),
     [
       '[program:NOME_APP-a]',
-      'command=/bin/sh -c \'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8032 NOME_APP.wsgi:application\'',
+      'command=/bin/sh -c \'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8032 NOME_APP.wsgi:application\'',
       'directory=/opt/django/apps/NOME_APP/slots/a',
       'user=django',
       'environment=HOME="/opt/django",USER="django"',

@@ -42,10 +42,14 @@ export interface ProcessManager {
 /** A slot's or a process's program (supervisor) or unit (systemd, without .service). */
 export const programOf = (s: Settings, name: string) => `${s.project}-${name}`;
 
-/** The shell command a slot runs (in its slot directory); releases from before .deploy/ use the shared gunicorn.conf.py. */
+/**
+ * The shell command a slot runs (in its slot directory): gunicorn, through the release's
+ * .deploy/gunicorn-start.py. Releases from before .deploy/ use the shared gunicorn.conf.py; from
+ * before gunicorn-start.py, `python -m gunicorn` (a rollback to one boots as it did).
+ */
 export function gunicornCommand(s: Settings, slot: Slot): string {
   const L = layout(s);
-  return `set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=${L.gunicornConf}; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind ${L.bind(slot)} ${s.wsgiApp}`;
+  return `set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=${L.gunicornConf}; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind ${L.bind(slot)} ${s.wsgiApp}`;
 }
 
 /** What a slot's program file is rendered from (templates/supervisor.conf, templates/slot.service). */

@@ -68,7 +68,7 @@ __DEPLOY_EOF_e28a98a42122
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c7a96432309c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bcd698fdb29'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -147,6 +147,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_fc977eae74be
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_d3192185aed7'
+# How a slot of blog starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_d3192185aed7
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -340,7 +372,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -366,8 +398,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_c7a96432309c
-__begin 8
+__DEPLOY_EOF_7bcd698fdb29
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -560,7 +592,7 @@ server {
     }
 }
 __DEPLOY_EOF_ce5491adfe0d
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -585,18 +617,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8e3c2ace8b3d'
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_68a03bf930c6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
-__begin 11
+__begin 12
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -621,7 +653,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 12
+__begin 13
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -630,7 +662,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 13
+__begin 14
 if ( /opt/django/apps/blog/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -639,7 +671,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -648,28 +680,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 16
 ( deploy_changes /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" /opt/django/apps/blog/repo yes
 ) </dev/null
-__begin 16
+__begin 17
 ( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/blog/gunicorn.conf.py
 ) </dev/null
-__begin 17
-( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
-) </dev/null
 __begin 18
-( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
+( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 19
-( deploy_read /etc/nginx/sites-available/blog
+( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
 ) </dev/null
 __begin 20
-( deploy_read /etc/supervisor/conf.d/blog-a.conf
+( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
 ) </dev/null
 __begin 21
-( deploy_read /etc/supervisor/conf.d/blog-b.conf
+( deploy_read /etc/nginx/sites-available/blog
 ) </dev/null
 __begin 22
+( deploy_read /etc/supervisor/conf.d/blog-a.conf
+) </dev/null
+__begin 23
+( deploy_read /etc/supervisor/conf.d/blog-b.conf
+) </dev/null
+__begin 24
 if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -678,13 +713,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 23
+__begin 25
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__begin 24
+__begin 26
 ( deploy_django_record /opt/django/apps/blog/releases/NEW
 ) </dev/null
-__begin 25
+__begin 27
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -693,13 +728,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_8e3c2ace8b3d
+__DEPLOY_EOF_68a03bf930c6
 
 # ---- build release NEW [build-asking, bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_31b7e37aa20e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_272ef8b566e6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -778,6 +813,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_fc977eae74be
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_d3192185aed7'
+# How a slot of blog starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_d3192185aed7
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -971,7 +1038,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -997,8 +1064,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_31b7e37aa20e
-__begin 8
+__DEPLOY_EOF_272ef8b566e6
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -1191,7 +1258,7 @@ server {
     }
 }
 __DEPLOY_EOF_ce5491adfe0d
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -1216,18 +1283,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_471468517c44'
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3ee44c7fc5cf'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
-__begin 11
+__begin 12
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -1252,7 +1319,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 12
+__begin 13
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1261,7 +1328,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 13
+__begin 14
 if ( /opt/django/apps/blog/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1270,7 +1337,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1279,28 +1346,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 16
 ( deploy_changes /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" /opt/django/apps/blog/repo yes
 ) </dev/null
-__begin 16
+__begin 17
 ( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/blog/gunicorn.conf.py
 ) </dev/null
-__begin 17
-( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
-) </dev/null
 __begin 18
-( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
+( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 19
-( deploy_read /etc/nginx/sites-available/blog
+( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
 ) </dev/null
 __begin 20
-( deploy_read /etc/supervisor/conf.d/blog-a.conf
+( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
 ) </dev/null
 __begin 21
-( deploy_read /etc/supervisor/conf.d/blog-b.conf
+( deploy_read /etc/nginx/sites-available/blog
 ) </dev/null
 __begin 22
+( deploy_read /etc/supervisor/conf.d/blog-a.conf
+) </dev/null
+__begin 23
+( deploy_read /etc/supervisor/conf.d/blog-b.conf
+) </dev/null
+__begin 24
 if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1309,10 +1379,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 23
+__begin 25
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_471468517c44
+__DEPLOY_EOF_3ee44c7fc5cf
 
 # ---- migrate and complete release NEW [migrate, bash -s]
 # step: migrate
@@ -1352,7 +1422,7 @@ __DEPLOY_EOF_67b2f048e078
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c7a96432309c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bcd698fdb29'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1431,6 +1501,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_fc977eae74be
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_d3192185aed7'
+# How a slot of blog starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_d3192185aed7
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -1624,7 +1726,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -1650,8 +1752,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_c7a96432309c
-__begin 8
+__DEPLOY_EOF_7bcd698fdb29
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -1844,7 +1946,7 @@ server {
     }
 }
 __DEPLOY_EOF_ce5491adfe0d
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -1869,18 +1971,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c91efd386883'
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_581b0deeb8ad'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __venv_key deploy_venv_state deploy_refresh_secrets
 __step=build
-__begin 11
+__begin 12
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -1905,16 +2007,16 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 12
+__begin 13
 ( deploy_venv_state /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
 ) </dev/null
-__DEPLOY_EOF_c91efd386883
+__DEPLOY_EOF_581b0deeb8ad
 
 # ---- build release NEW: its environment, static files and migrations [build-env, bash -s]
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_056af2952aa3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_510e318bd6e0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1955,21 +2057,24 @@ __begin 5
 ( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/blog/gunicorn.conf.py
 ) </dev/null
 __begin 6
-( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
+( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 7
-( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
+( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
 ) </dev/null
 __begin 8
-( deploy_read /etc/nginx/sites-available/blog
+( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
 ) </dev/null
 __begin 9
-( deploy_read /etc/supervisor/conf.d/blog-a.conf
+( deploy_read /etc/nginx/sites-available/blog
 ) </dev/null
 __begin 10
-( deploy_read /etc/supervisor/conf.d/blog-b.conf
+( deploy_read /etc/supervisor/conf.d/blog-a.conf
 ) </dev/null
 __begin 11
+( deploy_read /etc/supervisor/conf.d/blog-b.conf
+) </dev/null
+__begin 12
 if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1978,13 +2083,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 12
+__begin 13
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__begin 13
+__begin 14
 ( deploy_django_record /opt/django/apps/blog/releases/NEW
 ) </dev/null
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1993,7 +2098,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_056af2952aa3
+__DEPLOY_EOF_510e318bd6e0
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/blog/0123456789abcdef) to send it to the other hosts [send-environment, bash -s]
 # step: send-environment
@@ -2032,14 +2137,14 @@ __step=run-once
 __step=start+switch
 __begin 1
 { deploy_program_file /etc/supervisor/conf.d/blog-b.conf
-} <<'__DEPLOY_EOF_af242bf1dcc7'
+} <<'__DEPLOY_EOF_f81471ab9e60'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:blog-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
 directory=/opt/django/apps/blog/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -2060,7 +2165,7 @@ stdout_logfile=/var/log/deploy/blog/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_af242bf1dcc7
+__DEPLOY_EOF_f81471ab9e60
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
 set -euo pipefail
@@ -2077,7 +2182,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c750c57a3abd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a0e37268a682'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2088,10 +2193,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 6825a9735a64'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_c750c57a3abd
+__DEPLOY_EOF_a0e37268a682
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null
@@ -2392,14 +2497,14 @@ __DEPLOY_EOF_9dd19a7effb2
 __step=start
 __begin 1
 { deploy_program_file /etc/supervisor/conf.d/blog-b.conf
-} <<'__DEPLOY_EOF_af242bf1dcc7'
+} <<'__DEPLOY_EOF_f81471ab9e60'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:blog-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
 directory=/opt/django/apps/blog/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -2420,7 +2525,7 @@ stdout_logfile=/var/log/deploy/blog/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_af242bf1dcc7
+__DEPLOY_EOF_f81471ab9e60
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
 set -euo pipefail
@@ -2437,7 +2542,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b72b14e6689c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_714df38fafde'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2448,10 +2553,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/NEW 'NEW 6825a9735a64'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_b72b14e6689c
+__DEPLOY_EOF_714df38fafde
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null

@@ -54,14 +54,14 @@ __DEPLOY_EOF_b65e40a5f35a
 __step=start+switch
 __begin 1
 { deploy_program_file /etc/supervisor/conf.d/blog-b.conf
-} <<'__DEPLOY_EOF_af242bf1dcc7'
+} <<'__DEPLOY_EOF_f81471ab9e60'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:blog-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
 directory=/opt/django/apps/blog/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -82,7 +82,7 @@ stdout_logfile=/var/log/deploy/blog/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_af242bf1dcc7
+__DEPLOY_EOF_f81471ab9e60
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c510bec2fee8'
 set -euo pipefail
@@ -99,7 +99,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8051 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f3e3193a6a23'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7d0c62d220d7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -110,10 +110,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/blog/releases/OLD
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/OLD 'OLD 9bc297d65857'
+( deploy_link_slot /opt/django/apps/blog/slots b /opt/django/apps/blog/releases/OLD 'OLD 6825a9735a64'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_f3e3193a6a23
+__DEPLOY_EOF_7d0c62d220d7
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-b.log
 } </dev/null

@@ -684,7 +684,7 @@ __DEPLOY_EOF_8167f6495979
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_00d7aa0ad468'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2fd3970aceee'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -763,6 +763,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_fc977eae74be
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_d3192185aed7'
+# How a slot of blog starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_d3192185aed7
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/blog/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -956,7 +988,7 @@ server {
 }
 __DEPLOY_EOF_ce5491adfe0d
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/blog.conf blog /opt/django/apps/blog/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -982,8 +1014,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_00d7aa0ad468
-__begin 8
+__DEPLOY_EOF_2fd3970aceee
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -1176,7 +1208,7 @@ server {
     }
 }
 __DEPLOY_EOF_ce5491adfe0d
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6ffeb83b8eb0'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -1201,10 +1233,10 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
-__begin 11
+__begin 12
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e8e6d2913261'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
@@ -1328,14 +1360,14 @@ WantedBy=supervisor.service
 __DEPLOY_EOF_0539e5702d55
 __begin 2
 { __put /etc/supervisor/conf.d/blog-a.conf 0644 root:root
-} <<'__DEPLOY_EOF_36228b03a811'
+} <<'__DEPLOY_EOF_7cb1bc09ad64'
 ; blog gunicorn, slot a: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:blog-a]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8050 blog.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8050 blog.wsgi:application'
 directory=/opt/django/apps/blog/slots/a
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -1356,17 +1388,17 @@ stdout_logfile=/var/log/deploy/blog/gunicorn-a.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_36228b03a811
+__DEPLOY_EOF_7cb1bc09ad64
 __begin 3
 { __put /etc/supervisor/conf.d/blog-b.conf 0644 root:root
-} <<'__DEPLOY_EOF_af242bf1dcc7'
+} <<'__DEPLOY_EOF_f81471ab9e60'
 ; blog gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:blog-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/blog/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8051 blog.wsgi:application'
 directory=/opt/django/apps/blog/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -1387,7 +1419,7 @@ stdout_logfile=/var/log/deploy/blog/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_af242bf1dcc7
+__DEPLOY_EOF_f81471ab9e60
 __begin 4
 if { { deploy_boot_enabled deploy-blog-boot.service /etc/systemd/system/deploy-blog-boot.service
 } </dev/null
@@ -1828,7 +1860,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8050 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7a75dfdbd44e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5640a186dd31'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1839,10 +1871,10 @@ __begin 4
 ( deploy_require_venv /opt/django/apps/blog/releases/NEW
 ) </dev/null
 __begin 5
-( deploy_link_slot /opt/django/apps/blog/slots a /opt/django/apps/blog/releases/NEW 'NEW 9bc297d65857'
+( deploy_link_slot /opt/django/apps/blog/slots a /opt/django/apps/blog/releases/NEW 'NEW 6825a9735a64'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_7a75dfdbd44e
+__DEPLOY_EOF_5640a186dd31
 __begin 6
 { deploy_slot_log_mark supervisor /var/log/deploy/blog/gunicorn-a.log
 } </dev/null

@@ -68,7 +68,7 @@ __DEPLOY_EOF_46cb8dd143b3
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e26f6e89863c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_df8fb813c85d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -146,6 +146,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_2fddec2ff070
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_016a7fe785e9'
+# How a slot of shop starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_016a7fe785e9
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -338,7 +370,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -364,7 +396,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
 __mark changed
-__begin 8
+__begin 9
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
 ) <<'__DEPLOY_EOF_ff9fa98ee353'
 #!/bin/sh
@@ -378,7 +410,7 @@ export PATH
 exec celery -A shop worker
 __DEPLOY_EOF_ff9fa98ee353
 __mark changed
-__begin 9
+__begin 10
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
 ) <<'__DEPLOY_EOF_8d838ff9f1d0'
 #!/bin/sh
@@ -392,8 +424,8 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_e26f6e89863c
-__begin 10
+__DEPLOY_EOF_df8fb813c85d
+__begin 11
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -585,7 +617,7 @@ server {
     }
 }
 __DEPLOY_EOF_d242d74d3b4a
-__begin 11
+__begin 12
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -610,18 +642,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
-__begin 12
+__begin 13
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7da47aa70407'
+__i=14
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69545533ca42'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
-__begin 13
+__begin 14
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -646,7 +678,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -655,7 +687,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 16
 if ( /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -664,7 +696,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 17
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -673,28 +705,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 17
+__begin 18
 ( deploy_changes /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/repo yes
 ) </dev/null
-__begin 18
+__begin 19
 ( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
 ) </dev/null
-__begin 19
-( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
-) </dev/null
 __begin 20
-( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
+( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 21
-( deploy_read /etc/nginx/sites-available/shop
+( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
 ) </dev/null
 __begin 22
-( deploy_read /etc/systemd/system/shop-a.service
+( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
 ) </dev/null
 __begin 23
-( deploy_read /etc/systemd/system/shop-b.service
+( deploy_read /etc/nginx/sites-available/shop
 ) </dev/null
 __begin 24
+( deploy_read /etc/systemd/system/shop-a.service
+) </dev/null
+__begin 25
+( deploy_read /etc/systemd/system/shop-b.service
+) </dev/null
+__begin 26
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -703,14 +738,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 25
+__begin 27
 ( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
-__begin 26
+__begin 28
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__begin 27
+__begin 29
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -719,10 +754,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 28
+__begin 30
 ( deploy_django_record /opt/django/apps/shop/releases/NEW
 ) </dev/null
-__begin 29
+__begin 31
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -731,13 +766,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_7da47aa70407
+__DEPLOY_EOF_69545533ca42
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4bc6aee2f542'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2439789ed3b2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -815,6 +850,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_2fddec2ff070
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_016a7fe785e9'
+# How a slot of shop starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_016a7fe785e9
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -1007,7 +1074,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1033,7 +1100,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
 __mark changed
-__begin 8
+__begin 9
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
 ) <<'__DEPLOY_EOF_ff9fa98ee353'
 #!/bin/sh
@@ -1047,7 +1114,7 @@ export PATH
 exec celery -A shop worker
 __DEPLOY_EOF_ff9fa98ee353
 __mark changed
-__begin 9
+__begin 10
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
 ) <<'__DEPLOY_EOF_8d838ff9f1d0'
 #!/bin/sh
@@ -1061,8 +1128,8 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_4bc6aee2f542
-__begin 10
+__DEPLOY_EOF_2439789ed3b2
+__begin 11
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -1254,7 +1321,7 @@ server {
     }
 }
 __DEPLOY_EOF_d242d74d3b4a
-__begin 11
+__begin 12
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1279,18 +1346,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
-__begin 12
+__begin 13
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_788890a2335b'
+__i=14
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_42e185199e6b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
-__begin 13
+__begin 14
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1315,7 +1382,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1324,7 +1391,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 16
 if ( /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1333,7 +1400,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 17
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1342,28 +1409,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 17
+__begin 18
 ( deploy_changes /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/repo yes
 ) </dev/null
-__begin 18
+__begin 19
 ( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
 ) </dev/null
-__begin 19
-( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
-) </dev/null
 __begin 20
-( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
+( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 21
-( deploy_read /etc/nginx/sites-available/shop
+( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
 ) </dev/null
 __begin 22
-( deploy_read /etc/systemd/system/shop-a.service
+( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
 ) </dev/null
 __begin 23
-( deploy_read /etc/systemd/system/shop-b.service
+( deploy_read /etc/nginx/sites-available/shop
 ) </dev/null
 __begin 24
+( deploy_read /etc/systemd/system/shop-a.service
+) </dev/null
+__begin 25
+( deploy_read /etc/systemd/system/shop-b.service
+) </dev/null
+__begin 26
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1372,14 +1442,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 25
+__begin 27
 ( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
-__begin 26
+__begin 28
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_788890a2335b
+__DEPLOY_EOF_42e185199e6b
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -1419,7 +1489,7 @@ __DEPLOY_EOF_a294e00dcd07
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e26f6e89863c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_df8fb813c85d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1497,6 +1567,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_2fddec2ff070
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_016a7fe785e9'
+# How a slot of shop starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_016a7fe785e9
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -1689,7 +1791,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1715,7 +1817,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
 __mark changed
-__begin 8
+__begin 9
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
 ) <<'__DEPLOY_EOF_ff9fa98ee353'
 #!/bin/sh
@@ -1729,7 +1831,7 @@ export PATH
 exec celery -A shop worker
 __DEPLOY_EOF_ff9fa98ee353
 __mark changed
-__begin 9
+__begin 10
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
 ) <<'__DEPLOY_EOF_8d838ff9f1d0'
 #!/bin/sh
@@ -1743,8 +1845,8 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_e26f6e89863c
-__begin 10
+__DEPLOY_EOF_df8fb813c85d
+__begin 11
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -1936,7 +2038,7 @@ server {
     }
 }
 __DEPLOY_EOF_d242d74d3b4a
-__begin 11
+__begin 12
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1961,18 +2063,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
-__begin 12
+__begin 13
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=13
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_25babc273f74'
+__i=14
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_33cd867936ab'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __venv_key deploy_venv_state deploy_refresh_secrets
 __step=build
-__begin 13
+__begin 14
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1997,16 +2099,16 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 14
+__begin 15
 ( deploy_venv_state /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
 ) </dev/null
-__DEPLOY_EOF_25babc273f74
+__DEPLOY_EOF_33cd867936ab
 
 # ---- build release NEW: its environment, static files and migrations [build-env, sudo -n bash -s]
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4bc6b72435ae'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0fcc076c6f81'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2047,21 +2149,24 @@ __begin 5
 ( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
 ) </dev/null
 __begin 6
-( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
+( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 7
-( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
+( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
 ) </dev/null
 __begin 8
-( deploy_read /etc/nginx/sites-available/shop
+( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
 ) </dev/null
 __begin 9
-( deploy_read /etc/systemd/system/shop-a.service
+( deploy_read /etc/nginx/sites-available/shop
 ) </dev/null
 __begin 10
-( deploy_read /etc/systemd/system/shop-b.service
+( deploy_read /etc/systemd/system/shop-a.service
 ) </dev/null
 __begin 11
+( deploy_read /etc/systemd/system/shop-b.service
+) </dev/null
+__begin 12
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2070,14 +2175,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 12
+__begin 13
 ( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
-__begin 13
+__begin 14
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__begin 14
+__begin 15
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2086,10 +2191,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 16
 ( deploy_django_record /opt/django/apps/shop/releases/NEW
 ) </dev/null
-__begin 16
+__begin 17
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2098,7 +2203,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_4bc6b72435ae
+__DEPLOY_EOF_0fcc076c6f81
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/shop/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment
@@ -2158,7 +2263,7 @@ __DEPLOY_EOF_72721302bf14
 __step=start+switch
 __begin 1
 { deploy_program_file /etc/systemd/system/shop-b.service
-} <<'__DEPLOY_EOF_954862233a8b'
+} <<'__DEPLOY_EOF_8f83084c6eaa'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
 # release only while the slot is stopped. Not enabled: deploy-shop-boot.service starts
@@ -2174,7 +2279,7 @@ User=django
 Group=django
 Environment=HOME=/opt/django USER=django
 WorkingDirectory=/opt/django/apps/shop/slots/b
-ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
+ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$$r" --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
 # TERM to the gunicorn master only: it stops its workers gracefully itself.
 KillMode=mixed
 KillSignal=SIGTERM
@@ -2182,7 +2287,7 @@ TimeoutStopSec=35
 Restart=on-failure
 RestartSec=1
 SyslogIdentifier=shop-b
-__DEPLOY_EOF_954862233a8b
+__DEPLOY_EOF_8f83084c6eaa
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
 set -euo pipefail
@@ -2199,7 +2304,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_dadf837d4443'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ea57d958568e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2210,10 +2315,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 652540e7ad1d'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_dadf837d4443
+__DEPLOY_EOF_ea57d958568e
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null
@@ -2589,7 +2694,7 @@ __DEPLOY_EOF_b6f1c83ecb05
 __step=start
 __begin 1
 { deploy_program_file /etc/systemd/system/shop-b.service
-} <<'__DEPLOY_EOF_954862233a8b'
+} <<'__DEPLOY_EOF_8f83084c6eaa'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
 # release only while the slot is stopped. Not enabled: deploy-shop-boot.service starts
@@ -2605,7 +2710,7 @@ User=django
 Group=django
 Environment=HOME=/opt/django USER=django
 WorkingDirectory=/opt/django/apps/shop/slots/b
-ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
+ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$$r" --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
 # TERM to the gunicorn master only: it stops its workers gracefully itself.
 KillMode=mixed
 KillSignal=SIGTERM
@@ -2613,7 +2718,7 @@ TimeoutStopSec=35
 Restart=on-failure
 RestartSec=1
 SyslogIdentifier=shop-b
-__DEPLOY_EOF_954862233a8b
+__DEPLOY_EOF_8f83084c6eaa
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
 set -euo pipefail
@@ -2630,7 +2735,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f59d98107c4e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_147cf4404c1f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2641,10 +2746,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/NEW 'NEW 652540e7ad1d'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_f59d98107c4e
+__DEPLOY_EOF_147cf4404c1f
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null

@@ -54,7 +54,7 @@ __DEPLOY_EOF_35e234ae9bd3
 __step=start+switch
 __begin 1
 { deploy_program_file /etc/systemd/system/shop-b.service
-} <<'__DEPLOY_EOF_954862233a8b'
+} <<'__DEPLOY_EOF_8f83084c6eaa'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
 # release only while the slot is stopped. Not enabled: deploy-shop-boot.service starts
@@ -70,7 +70,7 @@ User=django
 Group=django
 Environment=HOME=/opt/django USER=django
 WorkingDirectory=/opt/django/apps/shop/slots/b
-ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
+ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$$r" --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
 # TERM to the gunicorn master only: it stops its workers gracefully itself.
 KillMode=mixed
 KillSignal=SIGTERM
@@ -78,7 +78,7 @@ TimeoutStopSec=35
 Restart=on-failure
 RestartSec=1
 SyslogIdentifier=shop-b
-__DEPLOY_EOF_954862233a8b
+__DEPLOY_EOF_8f83084c6eaa
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
 set -euo pipefail
@@ -95,7 +95,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_94f0b53eec7e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e36ca7b70b12'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -106,10 +106,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/shop/releases/OLD
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/OLD 'OLD 4cba0fe130da'
+( deploy_link_slot /opt/django/apps/shop/slots b /opt/django/apps/shop/releases/OLD 'OLD 652540e7ad1d'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_94f0b53eec7e
+__DEPLOY_EOF_e36ca7b70b12
 __begin 7
 { deploy_slot_log_mark systemd shop-b.service
 } </dev/null

@@ -635,7 +635,7 @@ __DEPLOY_EOF_f788bc705791
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_732e8812d71c'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_864fc4715a88'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -713,6 +713,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_2fddec2ff070
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_016a7fe785e9'
+# How a slot of shop starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_016a7fe785e9
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -905,7 +937,7 @@ server {
 }
 __DEPLOY_EOF_d242d74d3b4a
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/shop.conf shop /opt/django/apps/shop/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -931,7 +963,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
 __mark changed
-__begin 8
+__begin 9
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/worker 0750
 ) <<'__DEPLOY_EOF_ff9fa98ee353'
 #!/bin/sh
@@ -945,7 +977,7 @@ export PATH
 exec celery -A shop worker
 __DEPLOY_EOF_ff9fa98ee353
 __mark changed
-__begin 9
+__begin 10
 ( deploy_release_file /opt/django/apps/shop/releases/NEW/.deploy/processes/clock 0750
 ) <<'__DEPLOY_EOF_8d838ff9f1d0'
 #!/bin/sh
@@ -959,8 +991,8 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_732e8812d71c
-__begin 10
+__DEPLOY_EOF_864fc4715a88
+__begin 11
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -1152,7 +1184,7 @@ server {
     }
 }
 __DEPLOY_EOF_d242d74d3b4a
-__begin 11
+__begin 12
 { deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_a8e3b5c6fc65'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1177,10 +1209,10 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_a8e3b5c6fc65
-__begin 12
+__begin 13
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
-__begin 13
+__begin 14
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_96388877d7b8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
@@ -1301,7 +1333,7 @@ WantedBy=multi-user.target
 __DEPLOY_EOF_ffa08239ea19
 __begin 2
 { __put /etc/systemd/system/shop-a.service 0644 root:root
-} <<'__DEPLOY_EOF_41e47aabae8c'
+} <<'__DEPLOY_EOF_cbce29880eb0'
 # shop gunicorn, slot a: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
 # release only while the slot is stopped. Not enabled: deploy-shop-boot.service starts
@@ -1317,7 +1349,7 @@ User=django
 Group=django
 Environment=HOME=/opt/django USER=django
 WorkingDirectory=/opt/django/apps/shop/slots/a
-ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$$c" --bind 127.0.0.1:8040 shop.wsgi:application'
+ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$$r" --config "$$c" --bind 127.0.0.1:8040 shop.wsgi:application'
 # TERM to the gunicorn master only: it stops its workers gracefully itself.
 KillMode=mixed
 KillSignal=SIGTERM
@@ -1325,10 +1357,10 @@ TimeoutStopSec=35
 Restart=on-failure
 RestartSec=1
 SyslogIdentifier=shop-a
-__DEPLOY_EOF_41e47aabae8c
+__DEPLOY_EOF_cbce29880eb0
 __begin 3
 { __put /etc/systemd/system/shop-b.service 0644 root:root
-} <<'__DEPLOY_EOF_954862233a8b'
+} <<'__DEPLOY_EOF_8f83084c6eaa'
 # shop gunicorn, slot b: written by deploy from templates/slot.service.
 # The slot directory is a symlink to the release this slot runs; deploy points it at a new
 # release only while the slot is stopped. Not enabled: deploy-shop-boot.service starts
@@ -1344,7 +1376,7 @@ User=django
 Group=django
 Environment=HOME=/opt/django USER=django
 WorkingDirectory=/opt/django/apps/shop/slots/b
-ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
+ExecStart=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$$c" ] || c=/opt/django/apps/shop/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$$r" --config "$$c" --bind 127.0.0.1:8041 shop.wsgi:application'
 # TERM to the gunicorn master only: it stops its workers gracefully itself.
 KillMode=mixed
 KillSignal=SIGTERM
@@ -1352,7 +1384,7 @@ TimeoutStopSec=35
 Restart=on-failure
 RestartSec=1
 SyslogIdentifier=shop-b
-__DEPLOY_EOF_954862233a8b
+__DEPLOY_EOF_8f83084c6eaa
 __begin 4
 if { { deploy_boot_enabled deploy-shop-boot.service /etc/systemd/system/deploy-shop-boot.service
 } </dev/null
@@ -1762,7 +1794,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8040 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b6f2b94210c8'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1460d28b3778'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1773,10 +1805,10 @@ __begin 4
 ( deploy_require_venv /opt/django/apps/shop/releases/NEW
 ) </dev/null
 __begin 5
-( deploy_link_slot /opt/django/apps/shop/slots a /opt/django/apps/shop/releases/NEW 'NEW 4cba0fe130da'
+( deploy_link_slot /opt/django/apps/shop/slots a /opt/django/apps/shop/releases/NEW 'NEW 652540e7ad1d'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_b6f2b94210c8
+__DEPLOY_EOF_1460d28b3778
 __begin 6
 { deploy_slot_log_mark systemd shop-a.service
 } </dev/null

@@ -68,7 +68,7 @@ __DEPLOY_EOF_981ba4918084
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5838aff14296'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ebba61bac455'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -147,6 +147,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_7af06ab54e3c
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_4ff2d1ab0650'
+# How a slot of NOME_APP starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_4ff2d1ab0650
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -313,7 +345,7 @@ server {
 }
 __DEPLOY_EOF_328d73c2c153
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/NOME_APP.conf NOME_APP /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -339,8 +371,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_5838aff14296
-__begin 8
+__DEPLOY_EOF_ebba61bac455
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -506,7 +538,7 @@ server {
     }
 }
 __DEPLOY_EOF_328d73c2c153
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -531,18 +563,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3f66b39cfc03'
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5213b7544736'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
-__begin 11
+__begin 12
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -567,7 +599,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 12
+__begin 13
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -576,7 +608,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 13
+__begin 14
 if ( /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -585,7 +617,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -594,28 +626,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 16
 ( deploy_changes /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" /opt/django/apps/NOME_APP/repo yes
 ) </dev/null
-__begin 16
+__begin 17
 ( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/NOME_APP/gunicorn.conf.py
 ) </dev/null
-__begin 17
-( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
-) </dev/null
 __begin 18
-( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
+( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 19
-( deploy_read /etc/nginx/sites-available/NOME_APP
+( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
 ) </dev/null
 __begin 20
-( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
+( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
 ) </dev/null
 __begin 21
-( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
+( deploy_read /etc/nginx/sites-available/NOME_APP
 ) </dev/null
 __begin 22
+( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
+) </dev/null
+__begin 23
+( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
+) </dev/null
+__begin 24
 if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -624,13 +659,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 23
+__begin 25
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__begin 24
+__begin 26
 ( deploy_django_record /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
-__begin 25
+__begin 27
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -639,13 +674,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_3f66b39cfc03
+__DEPLOY_EOF_5213b7544736
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_78acd6db6cc3'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_111bb9512494'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -724,6 +759,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_7af06ab54e3c
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_4ff2d1ab0650'
+# How a slot of NOME_APP starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_4ff2d1ab0650
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -890,7 +957,7 @@ server {
 }
 __DEPLOY_EOF_328d73c2c153
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/NOME_APP.conf NOME_APP /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -916,8 +983,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_78acd6db6cc3
-__begin 8
+__DEPLOY_EOF_111bb9512494
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -1083,7 +1150,7 @@ server {
     }
 }
 __DEPLOY_EOF_328d73c2c153
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1108,18 +1175,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_62fd85f7e4c9'
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9e4be16245e9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
-__begin 11
+__begin 12
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1144,7 +1211,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 12
+__begin 13
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1153,7 +1220,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 13
+__begin 14
 if ( /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1162,7 +1229,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1171,28 +1238,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 16
 ( deploy_changes /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" /opt/django/apps/NOME_APP/repo yes
 ) </dev/null
-__begin 16
+__begin 17
 ( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/NOME_APP/gunicorn.conf.py
 ) </dev/null
-__begin 17
-( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
-) </dev/null
 __begin 18
-( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
+( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 19
-( deploy_read /etc/nginx/sites-available/NOME_APP
+( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
 ) </dev/null
 __begin 20
-( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
+( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
 ) </dev/null
 __begin 21
-( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
+( deploy_read /etc/nginx/sites-available/NOME_APP
 ) </dev/null
 __begin 22
+( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
+) </dev/null
+__begin 23
+( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
+) </dev/null
+__begin 24
 if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1201,10 +1271,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 23
+__begin 25
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_62fd85f7e4c9
+__DEPLOY_EOF_9e4be16245e9
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -1244,7 +1314,7 @@ __DEPLOY_EOF_0396c0d5c548
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5838aff14296'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ebba61bac455'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1323,6 +1393,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_7af06ab54e3c
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_4ff2d1ab0650'
+# How a slot of NOME_APP starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_4ff2d1ab0650
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -1489,7 +1591,7 @@ server {
 }
 __DEPLOY_EOF_328d73c2c153
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/NOME_APP.conf NOME_APP /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1515,8 +1617,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_5838aff14296
-__begin 8
+__DEPLOY_EOF_ebba61bac455
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -1682,7 +1784,7 @@ server {
     }
 }
 __DEPLOY_EOF_328d73c2c153
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1707,18 +1809,18 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
-__i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_da36d6536c76'
+__i=12
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e7635b9f5303'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __venv_key deploy_venv_state deploy_refresh_secrets
 __step=build
-__begin 11
+__begin 12
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1743,16 +1845,16 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 12
+__begin 13
 ( deploy_venv_state /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
 ) </dev/null
-__DEPLOY_EOF_da36d6536c76
+__DEPLOY_EOF_e7635b9f5303
 
 # ---- build release NEW: its environment, static files and migrations [build-env, sudo -n bash -s]
 # step: build-env
 __step=build-env
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d68bc5f42f60'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9e127ff8343'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1793,21 +1895,24 @@ __begin 5
 ( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/NOME_APP/gunicorn.conf.py
 ) </dev/null
 __begin 6
-( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
+( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
 __begin 7
-( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
+( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
 ) </dev/null
 __begin 8
-( deploy_read /etc/nginx/sites-available/NOME_APP
+( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
 ) </dev/null
 __begin 9
-( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
+( deploy_read /etc/nginx/sites-available/NOME_APP
 ) </dev/null
 __begin 10
-( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
+( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
 ) </dev/null
 __begin 11
+( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
+) </dev/null
+__begin 12
 if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1816,13 +1921,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 12
+__begin 13
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__begin 13
+__begin 14
 ( deploy_django_record /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
-__begin 14
+__begin 15
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1831,7 +1936,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_d68bc5f42f60
+__DEPLOY_EOF_f9e127ff8343
 
 # ---- fetch the environment it built (/opt/django/virtualenvs/NOME_APP/0123456789abcdef) to send it to the other hosts [send-environment, sudo -n bash -s]
 # step: send-environment
@@ -1870,14 +1975,14 @@ __step=run-once
 __step=start+switch
 __begin 1
 { deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
-} <<'__DEPLOY_EOF_2e68a041f486'
+} <<'__DEPLOY_EOF_1c8f6fac555c'
 ; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:NOME_APP-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
 directory=/opt/django/apps/NOME_APP/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -1898,7 +2003,7 @@ stdout_logfile=/var/log/deploy/NOME_APP/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_2e68a041f486
+__DEPLOY_EOF_1c8f6fac555c
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
 set -euo pipefail
@@ -1915,7 +2020,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9ed7d52498cd'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d81b34cf4976'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1926,10 +2031,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW f9f6d7fc1b08'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_9ed7d52498cd
+__DEPLOY_EOF_d81b34cf4976
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null
@@ -2203,14 +2308,14 @@ __DEPLOY_EOF_3e879b32a492
 __step=start
 __begin 1
 { deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
-} <<'__DEPLOY_EOF_2e68a041f486'
+} <<'__DEPLOY_EOF_1c8f6fac555c'
 ; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:NOME_APP-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
 directory=/opt/django/apps/NOME_APP/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -2231,7 +2336,7 @@ stdout_logfile=/var/log/deploy/NOME_APP/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_2e68a041f486
+__DEPLOY_EOF_1c8f6fac555c
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
 set -euo pipefail
@@ -2248,7 +2353,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a12031d8530f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_928b67f8f184'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2259,10 +2364,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/NEW 'NEW f9f6d7fc1b08'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_a12031d8530f
+__DEPLOY_EOF_928b67f8f184
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null

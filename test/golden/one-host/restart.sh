@@ -54,14 +54,14 @@ __DEPLOY_EOF_5a22e02ed6d3
 __step=start+switch
 __begin 1
 { deploy_program_file /etc/supervisor/conf.d/NOME_APP-b.conf
-} <<'__DEPLOY_EOF_2e68a041f486'
+} <<'__DEPLOY_EOF_1c8f6fac555c'
 ; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:NOME_APP-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
 directory=/opt/django/apps/NOME_APP/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -82,7 +82,7 @@ stdout_logfile=/var/log/deploy/NOME_APP/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_2e68a041f486
+__DEPLOY_EOF_1c8f6fac555c
 __begin 2
 sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3c829210b883'
 set -euo pipefail
@@ -99,7 +99,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8033 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ef6712619a0e'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8ba864fe3303'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -110,10 +110,10 @@ __begin 5
 ( deploy_require_venv /opt/django/apps/NOME_APP/releases/OLD
 ) </dev/null
 __begin 6
-( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/OLD 'OLD b9c7103334d2'
+( deploy_link_slot /opt/django/apps/NOME_APP/slots b /opt/django/apps/NOME_APP/releases/OLD 'OLD f9f6d7fc1b08'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_ef6712619a0e
+__DEPLOY_EOF_8ba864fe3303
 __begin 7
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-b.log
 } </dev/null

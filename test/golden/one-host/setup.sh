@@ -635,7 +635,7 @@ __DEPLOY_EOF_aa7eef07141b
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7f1929445c50'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ba3933ee1578'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -714,6 +714,38 @@ def worker_exit(server, worker):
 __DEPLOY_EOF_7af06ab54e3c
 __mark changed
 __begin 6
+( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/gunicorn-start.py 0640
+) <<'__DEPLOY_EOF_4ff2d1ab0650'
+# How a slot of NOME_APP starts gunicorn: written into each release (.deploy/gunicorn-start.py)
+# by deploy from templates/gunicorn-start.py, and run by the slot's program in place of
+# `python -m gunicorn` (a release without this file is started that way).
+#
+# gunicorn 20 (Debian 12's) imports pkg_resources at start-up, only to load a worker class named
+# "egg:...". pkg_resources reads the metadata of every installed distribution: a fifth of a
+# slot's boot, and more on a busy host, while the new release is not answering yet. Here it is
+# imported lazily: on first use, by gunicorn or the app, it loads as it always would.
+import importlib.util
+import os
+import sys
+
+spec = importlib.util.find_spec("pkg_resources")
+if spec is not None and spec.loader is not None and "pkg_resources" not in sys.modules:
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pkg_resources"] = module
+    spec.loader.exec_module(module)
+
+# As `python -m gunicorn` would: the release directory (the slot's), not this file's, first on
+# the path, and gunicorn's own name in its messages.
+sys.path[0] = os.getcwd()
+sys.argv[0] = "gunicorn"
+
+from gunicorn.app.wsgiapp import run  # noqa: E402
+
+sys.exit(run())
+__DEPLOY_EOF_4ff2d1ab0650
+__mark changed
+__begin 7
 ( deploy_release_file /opt/django/apps/NOME_APP/releases/NEW/.deploy/nginx.conf 0640
 ) <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -880,7 +912,7 @@ server {
 }
 __DEPLOY_EOF_328d73c2c153
 __mark changed
-__begin 7
+__begin 8
 ( deploy_release_config /opt/django/configs/apps/NOME_APP.conf NOME_APP /opt/django/apps/NOME_APP/releases/NEW/.deploy/app.conf
 ) <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -906,8 +938,8 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_7f1929445c50
-__begin 8
+__DEPLOY_EOF_ba3933ee1578
+__begin 9
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -1073,7 +1105,7 @@ server {
     }
 }
 __DEPLOY_EOF_328d73c2c153
-__begin 9
+__begin 10
 { deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
 } <<'__DEPLOY_EOF_6181fcf27f6f'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1098,10 +1130,10 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
-__begin 10
+__begin 11
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
-__begin 11
+__begin 12
 if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1caa96535fc2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
@@ -1225,14 +1257,14 @@ WantedBy=supervisor.service
 __DEPLOY_EOF_29257ebf22cc
 __begin 2
 { __put /etc/supervisor/conf.d/NOME_APP-a.conf 0644 root:root
-} <<'__DEPLOY_EOF_be9594f2b535'
+} <<'__DEPLOY_EOF_738a07a39a0e'
 ; NOME_APP gunicorn, slot a: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:NOME_APP-a]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8032 NOME_APP.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8032 NOME_APP.wsgi:application'
 directory=/opt/django/apps/NOME_APP/slots/a
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -1253,17 +1285,17 @@ stdout_logfile=/var/log/deploy/NOME_APP/gunicorn-a.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_be9594f2b535
+__DEPLOY_EOF_738a07a39a0e
 __begin 3
 { __put /etc/supervisor/conf.d/NOME_APP-b.conf 0644 root:root
-} <<'__DEPLOY_EOF_2e68a041f486'
+} <<'__DEPLOY_EOF_1c8f6fac555c'
 ; NOME_APP gunicorn, slot b: written by deploy from templates/supervisor.conf.
 ; The slot directory is a symlink to the release this slot runs; deploy points it at
 ; a new release only while the slot is stopped, so a running slot never changes code.
 ; The app's environment ([ENV], secrets included) is in the release's .deploy-env (mode 0600,
 ; the app user's), read by the shell that starts gunicorn: it is never in this file.
 [program:NOME_APP-b]
-command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && exec ./.venv/bin/python -m gunicorn --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
+command=/bin/sh -c 'set -a && . ./.deploy-env && set +a && c=./.deploy/gunicorn.conf.py && { [ -f "$c" ] || c=/opt/django/apps/NOME_APP/gunicorn.conf.py; } && r=./.deploy/gunicorn-start.py && { [ -f "$r" ] || r=-mgunicorn; } && exec ./.venv/bin/python "$r" --config "$c" --bind 127.0.0.1:8033 NOME_APP.wsgi:application'
 directory=/opt/django/apps/NOME_APP/slots/b
 user=django
 environment=HOME="/opt/django",USER="django"
@@ -1284,7 +1316,7 @@ stdout_logfile=/var/log/deploy/NOME_APP/gunicorn-b.log
 ; Rotated by logrotate (templates/logrotate.conf), not by supervisor: one rotation for every log.
 stdout_logfile_maxbytes=0
 stdout_logfile_backups=0
-__DEPLOY_EOF_2e68a041f486
+__DEPLOY_EOF_1c8f6fac555c
 __begin 4
 if { { deploy_boot_enabled deploy-NOME_APP-boot.service /etc/systemd/system/deploy-NOME_APP-boot.service
 } </dev/null
@@ -1597,7 +1629,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8032 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3baaf8d39854'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fb2b609f9d19'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1608,10 +1640,10 @@ __begin 4
 ( deploy_require_venv /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
 __begin 5
-( deploy_link_slot /opt/django/apps/NOME_APP/slots a /opt/django/apps/NOME_APP/releases/NEW 'NEW b9c7103334d2'
+( deploy_link_slot /opt/django/apps/NOME_APP/slots a /opt/django/apps/NOME_APP/releases/NEW 'NEW f9f6d7fc1b08'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_3baaf8d39854
+__DEPLOY_EOF_fb2b609f9d19
 __begin 6
 { deploy_slot_log_mark supervisor /var/log/deploy/NOME_APP/gunicorn-a.log
 } </dev/null
