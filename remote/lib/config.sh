@@ -61,14 +61,17 @@ deploy_release_config() {
 # deploy_refresh_secrets RELEASES SECRETS < config: every release's copy of the config file gets stdin's lines of the SECRETS, its other lines stay.
 deploy_refresh_secrets() {
   # A rollback brings a release's own settings back, but a password rotated since is gone from every copy at once.
-  local src f
+  local src f begin
   src=$(cat)
-  for f in "$1"/*/.deploy/app.conf; do
-    [ -f "$f" ] || continue
-    SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" '
-      BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } }
+  # The secrets' lines of SRC (the config as the settings make it), by key: v[key] = line.
+  begin='BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } }'
+  # One awk reads every copy and names those with a stale secret (usually none): only they are rewritten.
+  while IFS= read -r f; do
+    SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
       { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" >"$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"
-  done
+  done < <(SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
+    { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v) && v[k] != $0) stale[FILENAME] = 1 }
+    END { for (f in stale) print f }' "$1"/*/.deploy/app.conf 2>/dev/null)
 }
 # deploy_keep_file FILE < content: as root, FILE (in root's directory for a release; 0644) becomes stdin; a deploy user keeps nothing.
 deploy_keep_file() {
@@ -101,7 +104,7 @@ deploy_prune_kept() {
   for d in "$1"/*/; do
     d=${d%/}
     [ -d "$d" ] || continue
-    if [ ! -d "$2/$(basename "$d")" ]; then rm -rf -- "$d"; fi
+    if [ ! -d "$2/${d##*/}" ]; then rm -rf -- "$d"; fi
   done
 }
 # deploy_sync_config KEPT CONFIG GROUP SECRETS < config: as root, CONFIG (0640 root:GROUP) becomes root's copy in KEPT, with its secret_key and stdin's SECRETS.

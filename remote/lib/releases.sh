@@ -76,11 +76,15 @@ deploy_finish_deletes() {
 }
 # deploy_prune KEEP RELEASES CURRENT SLOTS VENVS [RELEASE]: delete releases but the newest KEEP built, the linked ones and RELEASE (a failed run's own), then unused environments.
 deploy_prune() {
-  local keep used d v f
+  local keep=' ' used d v f i built=()
   # Never the release current or a slot names, whatever its state. Each goes first to
   # .deleting-* (a rename is atomic): a run killed halfway never leaves a half-deleted release
   # that looks complete, and the next run's repair ends the job.
-  cd "$2" && keep=" $(for f in */.deploy-built; do if [ -e "$f" ] || [ -L "$f" ]; then echo "${f%%/*}"; fi; done | sort -r | head -n "$1" | tr '\n' ' ') $(basename "$(readlink "$3")") $(basename "$(readlink "$4/a")") $(basename "$(readlink "$4/b")") ${6:-} "
+  cd "$2" || return
+  # The newest KEEP built: a release's name begins with its time, and the glob lists them oldest first.
+  for f in */.deploy-built; do if [ -e "$f" ] || [ -L "$f" ]; then built+=("${f%%/*}"); fi; done
+  for ((i = ${#built[@]} - $1; i < ${#built[@]}; i++)); do if [ "$i" -ge 0 ]; then keep+="${built[i]} "; fi; done
+  for f in $(readlink -- "$3" "$4/a" "$4/b" 2>/dev/null || true) ${6:-}; do keep+="${f##*/} "; done
   for d in */; do
     d=${d%/}
     [ -d "$d" ] || continue
@@ -89,13 +93,14 @@ deploy_prune() {
       *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d" ;;
     esac
   done
-  used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "
+  used=$(readlink -f -- */.venv 2>/dev/null || true)
+  used=" ${used//$'\n'/ } "
   for v in "$5"/*/; do
     v=${v%/}
     [ -d "$v" ] || continue
     case "$used" in
       *" $v "*) ;;
-      *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")" ;;
+      *) mv -T -- "$v" "${v%/*}/.deleting-${v##*/}" && __delete "${v%/*}/.deleting-${v##*/}" && echo "removed environment ${v##*/}" ;;
     esac
   done
 }

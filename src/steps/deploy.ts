@@ -196,7 +196,6 @@ function releaseFiles(s: Settings, r: B.ReleaseRef, on: B.BuildOn): Command[] {
     ...B.exportRelease(s, r),
     B.writeEnvFile(s, r.name),
     ...writeReleaseFiles(s, r.name),
-    ...keepReleaseFiles(s, r.name),
     refreshReleaseSecrets(s),
     ...hook(s, 'before_build', r.name, on),
   ];
@@ -292,6 +291,8 @@ export function startNew(
     // Root writes the program; a deploy user (no root) can only check it is what the settings say.
     { run: sh`deploy_program_file ${unit}`, stdin: supervisorConfig(s, slot), reportsChange: true },
     ...startSlot(s, slot, release, hooks.kind === 'rollback' && hooks.warm),
+    // Root's copies of the new release's files, while its slot boots: the health check waits for the boot anyway.
+    ...(hooks.kind === 'deploy' ? keepReleaseFiles(s, release) : []),
     healthCheck(s, slot),
     // The release's site once its slot answers: a site that names other ports (gunicorn_bind
     // changed) then has the started slot as the live one's backup, until the switch.
@@ -331,6 +332,8 @@ export function runOnce(s: Settings, release: string): Step {
 export function activateWorker(s: Settings, g: GoLive): Step {
   const L = layout(s);
   return step('activate', `make ${g.release} current`, [
+    // Root's copies of a new release's files (a web host keeps them while its slot boots): config_file follows from them.
+    ...(g.kind === 'deploy' ? keepReleaseFiles(s, g.release) : []),
     {
       run: sh`deploy_replace_link ${L.release(g.release)} ${L.current}`,
       unless: sh`[ "$(readlink ${L.current})" = ${L.release(g.release)} ]`,

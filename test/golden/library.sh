@@ -608,14 +608,17 @@ deploy_release_config() {
 # deploy_refresh_secrets RELEASES SECRETS < config: every release's copy of the config file gets stdin's lines of the SECRETS, its other lines stay.
 deploy_refresh_secrets() {
   # A rollback brings a release's own settings back, but a password rotated since is gone from every copy at once.
-  local src f
+  local src f begin
   src=$(cat)
-  for f in "$1"/*/.deploy/app.conf; do
-    [ -f "$f" ] || continue
-    SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" '
-      BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } }
+  # The secrets' lines of SRC (the config as the settings make it), by key: v[key] = line.
+  begin='BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } }'
+  # One awk reads every copy and names those with a stale secret (usually none): only they are rewritten.
+  while IFS= read -r f; do
+    SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
       { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" >"$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"
-  done
+  done < <(SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
+    { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v) && v[k] != $0) stale[FILENAME] = 1 }
+    END { for (f in stale) print f }' "$1"/*/.deploy/app.conf 2>/dev/null)
 }
 # deploy_keep_file FILE < content: as root, FILE (in root's directory for a release; 0644) becomes stdin; a deploy user keeps nothing.
 deploy_keep_file() {
@@ -648,7 +651,7 @@ deploy_prune_kept() {
   for d in "$1"/*/; do
     d=${d%/}
     [ -d "$d" ] || continue
-    if [ ! -d "$2/$(basename "$d")" ]; then rm -rf -- "$d"; fi
+    if [ ! -d "$2/${d##*/}" ]; then rm -rf -- "$d"; fi
   done
 }
 # deploy_sync_config KEPT CONFIG GROUP SECRETS < config: as root, CONFIG (0640 root:GROUP) becomes root's copy in KEPT, with its secret_key and stdin's SECRETS.
@@ -1313,11 +1316,15 @@ deploy_finish_deletes() {
 }
 # deploy_prune KEEP RELEASES CURRENT SLOTS VENVS [RELEASE]: delete releases but the newest KEEP built, the linked ones and RELEASE (a failed run's own), then unused environments.
 deploy_prune() {
-  local keep used d v f
+  local keep=' ' used d v f i built=()
   # Never the release current or a slot names, whatever its state. Each goes first to
   # .deleting-* (a rename is atomic): a run killed halfway never leaves a half-deleted release
   # that looks complete, and the next run's repair ends the job.
-  cd "$2" && keep=" $(for f in */.deploy-built; do if [ -e "$f" ] || [ -L "$f" ]; then echo "${f%%/*}"; fi; done | sort -r | head -n "$1" | tr '\n' ' ') $(basename "$(readlink "$3")") $(basename "$(readlink "$4/a")") $(basename "$(readlink "$4/b")") ${6:-} "
+  cd "$2" || return
+  # The newest KEEP built: a release's name begins with its time, and the glob lists them oldest first.
+  for f in */.deploy-built; do if [ -e "$f" ] || [ -L "$f" ]; then built+=("${f%%/*}"); fi; done
+  for ((i = ${#built[@]} - $1; i < ${#built[@]}; i++)); do if [ "$i" -ge 0 ]; then keep+="${built[i]} "; fi; done
+  for f in $(readlink -- "$3" "$4/a" "$4/b" 2>/dev/null || true) ${6:-}; do keep+="${f##*/} "; done
   for d in */; do
     d=${d%/}
     [ -d "$d" ] || continue
@@ -1326,13 +1333,14 @@ deploy_prune() {
       *) mv -T -- "$d" ".deleting-$d" && __delete ".deleting-$d" && echo "removed release $d" ;;
     esac
   done
-  used=" $(for d in */; do readlink -f "$d.venv" 2>/dev/null || true; done | tr '\n' ' ') "
+  used=$(readlink -f -- */.venv 2>/dev/null || true)
+  used=" ${used//$'\n'/ } "
   for v in "$5"/*/; do
     v=${v%/}
     [ -d "$v" ] || continue
     case "$used" in
       *" $v "*) ;;
-      *) mv -T -- "$v" "$(dirname "$v")/.deleting-$(basename "$v")" && __delete "$(dirname "$v")/.deleting-$(basename "$v")" && echo "removed environment $(basename "$v")" ;;
+      *) mv -T -- "$v" "${v%/*}/.deleting-${v##*/}" && __delete "${v%/*}/.deleting-${v##*/}" && echo "removed environment ${v##*/}" ;;
     esac
   done
 }

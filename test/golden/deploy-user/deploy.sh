@@ -68,12 +68,12 @@ __DEPLOY_EOF_e28a98a42122
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bcd698fdb29'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d54f998dd241'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
@@ -398,237 +398,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_7bcd698fdb29
 __begin 9
-{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_ce5491adfe0d'
-# blog: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_blog_a {
-    server 127.0.0.1:8050 max_fails=0;
-    server 127.0.0.1:8051 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_blog_b {
-    server 127.0.0.1:8051 max_fails=0;
-    server 127.0.0.1:8050 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_blog_site {
-    127.0.0.1 blog;
-    ::1 blog;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_blog_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_blog_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_blog_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_blog_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_blog_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
-server {
-    listen 80;
-    listen [::]:80;
-    server_name blog.example.org;
-    server_tokens off;
-    access_log /var/log/nginx/blog.access.log;
-    error_log /var/log/nginx/blog.error.log;
-
-    location ^~ /.well-known/acme-challenge/ {
-        root /var/lib/deploy/acme;
-        default_type text/plain;
-        try_files $uri =404;
-    }
-
-    location / {
-        return 301 https://$host$request_uri;
-    }
-}
-
-server {
-    listen 443 ssl http2;
-    listen [::]:443 ssl http2;
-    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
-    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_prefer_server_ciphers off;
-    ssl_session_cache shared:deploy_tls:10m;
-    ssl_session_timeout 1d;
-    ssl_session_tickets off;
-    server_name blog.example.org;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-    access_log /var/log/nginx/blog.access.log;
-    error_log /var/log/nginx/blog.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_blog_a;
-    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
-    if (-f /opt/django/apps/blog/slots/live-b) {
-        set $deploy_upstream deploy_blog_b;
-        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/blog/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_blog_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_blog_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/blog/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_blog_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Cache-Control $deploy_blog_static_cache always;
-    }
-    location @deploy_blog_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Cache-Control $deploy_blog_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/blog/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_ce5491adfe0d
-__begin 10
-{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_6ffeb83b8eb0'
-# blog: the app's configuration, written by `deploy blog setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
-static_root = /opt/django/apps/blog/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/blog/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_6ffeb83b8eb0
-__begin 11
-{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_68a03bf930c6'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
-__step=build
-__begin 12
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -653,7 +423,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 13
+__begin 10
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -662,7 +432,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 11
 if ( /opt/django/apps/blog/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -671,7 +441,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 12
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -680,31 +450,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 13
 ( deploy_changes /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" /opt/django/apps/blog/repo yes
 ) </dev/null
-__begin 17
+__begin 14
 ( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/blog/gunicorn.conf.py
 ) </dev/null
-__begin 18
+__begin 15
 ( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
-__begin 19
+__begin 16
 ( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
 ) </dev/null
-__begin 20
+__begin 17
 ( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
 ) </dev/null
-__begin 21
+__begin 18
 ( deploy_read /etc/nginx/sites-available/blog
 ) </dev/null
-__begin 22
+__begin 19
 ( deploy_read /etc/supervisor/conf.d/blog-a.conf
 ) </dev/null
-__begin 23
+__begin 20
 ( deploy_read /etc/supervisor/conf.d/blog-b.conf
 ) </dev/null
-__begin 24
+__begin 21
 if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -713,13 +483,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 25
+__begin 22
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__begin 26
+__begin 23
 ( deploy_django_record /opt/django/apps/blog/releases/NEW
 ) </dev/null
-__begin 27
+__begin 24
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -728,18 +498,18 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_68a03bf930c6
+__DEPLOY_EOF_d54f998dd241
 
 # ---- build release NEW [build-asking, bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_272ef8b566e6'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a61bca93d859'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
@@ -1064,237 +834,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_272ef8b566e6
 __begin 9
-{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_ce5491adfe0d'
-# blog: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_blog_a {
-    server 127.0.0.1:8050 max_fails=0;
-    server 127.0.0.1:8051 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_blog_b {
-    server 127.0.0.1:8051 max_fails=0;
-    server 127.0.0.1:8050 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_blog_site {
-    127.0.0.1 blog;
-    ::1 blog;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_blog_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_blog_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_blog_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_blog_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_blog_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
-server {
-    listen 80;
-    listen [::]:80;
-    server_name blog.example.org;
-    server_tokens off;
-    access_log /var/log/nginx/blog.access.log;
-    error_log /var/log/nginx/blog.error.log;
-
-    location ^~ /.well-known/acme-challenge/ {
-        root /var/lib/deploy/acme;
-        default_type text/plain;
-        try_files $uri =404;
-    }
-
-    location / {
-        return 301 https://$host$request_uri;
-    }
-}
-
-server {
-    listen 443 ssl http2;
-    listen [::]:443 ssl http2;
-    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
-    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_prefer_server_ciphers off;
-    ssl_session_cache shared:deploy_tls:10m;
-    ssl_session_timeout 1d;
-    ssl_session_tickets off;
-    server_name blog.example.org;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-    access_log /var/log/nginx/blog.access.log;
-    error_log /var/log/nginx/blog.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_blog_a;
-    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
-    if (-f /opt/django/apps/blog/slots/live-b) {
-        set $deploy_upstream deploy_blog_b;
-        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/blog/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_blog_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_blog_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/blog/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_blog_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Cache-Control $deploy_blog_static_cache always;
-    }
-    location @deploy_blog_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Cache-Control $deploy_blog_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/blog/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_ce5491adfe0d
-__begin 10
-{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_6ffeb83b8eb0'
-# blog: the app's configuration, written by `deploy blog setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
-static_root = /opt/django/apps/blog/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/blog/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_6ffeb83b8eb0
-__begin 11
-{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3ee44c7fc5cf'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
-__step=build-asking
-__begin 12
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -1319,7 +859,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 13
+__begin 10
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1328,7 +868,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 11
 if ( /opt/django/apps/blog/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1337,7 +877,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 12
 if ( test -f /opt/django/apps/blog/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1346,31 +886,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 13
 ( deploy_changes /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" /opt/django/apps/blog/repo yes
 ) </dev/null
-__begin 17
+__begin 14
 ( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/blog/gunicorn.conf.py
 ) </dev/null
-__begin 18
+__begin 15
 ( deploy_read_live /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
-__begin 19
+__begin 16
 ( deploy_read_live_config /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy/app.conf /opt/django/configs/apps/blog.conf
 ) </dev/null
-__begin 20
+__begin 17
 ( deploy_read_live_env /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b .deploy-env
 ) </dev/null
-__begin 21
+__begin 18
 ( deploy_read /etc/nginx/sites-available/blog
 ) </dev/null
-__begin 22
+__begin 19
 ( deploy_read /etc/supervisor/conf.d/blog-a.conf
 ) </dev/null
-__begin 23
+__begin 20
 ( deploy_read /etc/supervisor/conf.d/blog-b.conf
 ) </dev/null
-__begin 24
+__begin 21
 if ( deploy_django_same /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1379,10 +919,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 25
+__begin 22
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_3ee44c7fc5cf
+__DEPLOY_EOF_a61bca93d859
 
 # ---- migrate and complete release NEW [migrate, bash -s]
 # step: migrate
@@ -1422,12 +962,12 @@ __DEPLOY_EOF_67b2f048e078
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7bcd698fdb29'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1ca71ffe2dfa'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __venv_key deploy_venv_state deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/blog/releases/NEW/.deploy-release
@@ -1752,237 +1292,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6ffeb83b8eb0
 __mark changed
-__DEPLOY_EOF_7bcd698fdb29
 __begin 9
-{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_ce5491adfe0d'
-# blog: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_blog_a {
-    server 127.0.0.1:8050 max_fails=0;
-    server 127.0.0.1:8051 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_blog_b {
-    server 127.0.0.1:8051 max_fails=0;
-    server 127.0.0.1:8050 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_blog_site {
-    127.0.0.1 blog;
-    ::1 blog;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_blog_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_blog_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_blog_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_blog_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_blog_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
-server {
-    listen 80;
-    listen [::]:80;
-    server_name blog.example.org;
-    server_tokens off;
-    access_log /var/log/nginx/blog.access.log;
-    error_log /var/log/nginx/blog.error.log;
-
-    location ^~ /.well-known/acme-challenge/ {
-        root /var/lib/deploy/acme;
-        default_type text/plain;
-        try_files $uri =404;
-    }
-
-    location / {
-        return 301 https://$host$request_uri;
-    }
-}
-
-server {
-    listen 443 ssl http2;
-    listen [::]:443 ssl http2;
-    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
-    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_prefer_server_ciphers off;
-    ssl_session_cache shared:deploy_tls:10m;
-    ssl_session_timeout 1d;
-    ssl_session_tickets off;
-    server_name blog.example.org;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-    access_log /var/log/nginx/blog.access.log;
-    error_log /var/log/nginx/blog.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_blog_a;
-    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
-    if (-f /opt/django/apps/blog/slots/live-b) {
-        set $deploy_upstream deploy_blog_b;
-        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/blog/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_blog_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_blog_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/blog/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_blog_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Cache-Control $deploy_blog_static_cache always;
-    }
-    location @deploy_blog_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Cache-Control $deploy_blog_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/blog/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_blog_site always;
-    add_header X-Content-Type-Options $deploy_blog_nosniff always;
-    add_header Referrer-Policy $deploy_blog_referrer always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_ce5491adfe0d
-__begin 10
-{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_6ffeb83b8eb0'
-# blog: the app's configuration, written by `deploy blog setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
-static_root = /opt/django/apps/blog/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/blog/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_6ffeb83b8eb0
-__begin 11
-{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_581b0deeb8ad'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __venv_key deploy_venv_state deploy_refresh_secrets
-__step=build
-__begin 12
 ( deploy_refresh_secrets /opt/django/apps/blog/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -2007,10 +1317,10 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 13
+__begin 10
 ( deploy_venv_state /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
 ) </dev/null
-__DEPLOY_EOF_581b0deeb8ad
+__DEPLOY_EOF_1ca71ffe2dfa
 
 # ---- build release NEW: its environment, static files and migrations [build-env, bash -s]
 # step: build-env
@@ -2205,9 +1515,230 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_ce5491adfe0d'
+# blog: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_blog_a {
+    server 127.0.0.1:8050 max_fails=0;
+    server 127.0.0.1:8051 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_blog_b {
+    server 127.0.0.1:8051 max_fails=0;
+    server 127.0.0.1:8050 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_blog_site {
+    127.0.0.1 blog;
+    ::1 blog;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_blog_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_blog_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_blog_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_blog_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_blog_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name blog.example.org;
+    server_tokens off;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    location ^~ /.well-known/acme-challenge/ {
+        root /var/lib/deploy/acme;
+        default_type text/plain;
+        try_files $uri =404;
+    }
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
+    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name blog.example.org;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_blog_a;
+    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
+    if (-f /opt/django/apps/blog/slots/live-b) {
+        set $deploy_upstream deploy_blog_b;
+        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/blog/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_blog_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_blog_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/blog/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_blog_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+    location @deploy_blog_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/blog/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_ce5491adfe0d
+__begin 10
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_6ffeb83b8eb0'
+# blog: the app's configuration, written by `deploy blog setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
+static_root = /opt/django/apps/blog/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/blog/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6ffeb83b8eb0
+__begin 11
+{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
+} </dev/null
+__begin 12
 { deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
 } </dev/null
-__begin 10
+__begin 13
 { deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -2400,21 +1931,21 @@ server {
     }
 }
 __DEPLOY_EOF_ce5491adfe0d
-__begin 11
+__begin 14
 { deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fc4182820cee'
+__i=15
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_372af1c2dddd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
-__begin 12
+__begin 15
 ( deploy_abort_point /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
-__begin 13
+__begin 16
 if ( test -e /opt/django/apps/blog/slots/live-b
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2423,11 +1954,11 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 17
 ( deploy_follow_current /opt/django/apps/blog/slots/live-b /opt/django/apps/blog/slots /opt/django/apps/blog/current
 ) </dev/null
-__DEPLOY_EOF_fc4182820cee
-__begin 15
+__DEPLOY_EOF_372af1c2dddd
+__begin 18
 { deploy_sync_config /var/lib/deploy/apps/blog/releases/NEW /opt/django/configs/apps/blog.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_36d1eadbf824'
 # blog: the app's configuration, written by `deploy blog setup`.
@@ -2452,45 +1983,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__begin 16
+__begin 19
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/blog-process-*.conf
 } </dev/null
-__begin 17
+__begin 20
 { deploy_update_programs supervisor
 } </dev/null
-__i=18
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b328aa032f99'
+__i=21
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_192dba7a2665'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=start+switch
-__begin 18
+__begin 21
 ( rm -f /opt/django/apps/blog/deploy.decision-TOKEN
 ) </dev/null
-__begin 19
+__begin 22
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_b328aa032f99
-__begin 20
+__DEPLOY_EOF_192dba7a2665
+__begin 23
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
-__i=21
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9dd19a7effb2'
+__i=24
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f815704fe6c0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=start+switch
-__begin 21
+__begin 24
 ( deploy_unlock /opt/django/apps/blog/deploy.lock TOKEN
 ) </dev/null
-__begin 22
+__begin 25
 ( deploy_log /opt/django/apps/blog/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_9dd19a7effb2
+__DEPLOY_EOF_f815704fe6c0
 
 # ---- start NEW in slot b, health check [start, bash -s]
 # step: start
@@ -2565,9 +2096,230 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_ce5491adfe0d'
+# blog: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/blog/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_blog_a {
+    server 127.0.0.1:8050 max_fails=0;
+    server 127.0.0.1:8051 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_blog_b {
+    server 127.0.0.1:8051 max_fails=0;
+    server 127.0.0.1:8050 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_blog_site {
+    127.0.0.1 blog;
+    ::1 blog;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_blog_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_blog_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_blog_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_blog_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_blog_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name blog.example.org;
+    server_tokens off;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    location ^~ /.well-known/acme-challenge/ {
+        root /var/lib/deploy/acme;
+        default_type text/plain;
+        try_files $uri =404;
+    }
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/nginx/deploy-tls/blog/fullchain.pem;
+    ssl_certificate_key /etc/nginx/deploy-tls/blog/privkey.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name blog.example.org;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+    access_log /var/log/nginx/blog.access.log;
+    error_log /var/log/nginx/blog.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_blog_a;
+    set $deploy_static /opt/django/apps/blog/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/blog/slots/b/.deploy-www;
+    if (-f /opt/django/apps/blog/slots/live-b) {
+        set $deploy_upstream deploy_blog_b;
+        set $deploy_static /opt/django/apps/blog/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/blog/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy blog maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/blog/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_blog_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_blog_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/blog/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_blog_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+    location @deploy_blog_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Cache-Control $deploy_blog_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/blog/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_blog_site always;
+    add_header X-Content-Type-Options $deploy_blog_nosniff always;
+    add_header Referrer-Policy $deploy_blog_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_ce5491adfe0d
+__begin 10
+{ deploy_keep_file /var/lib/deploy/apps/blog/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_6ffeb83b8eb0'
+# blog: the app's configuration, written by `deploy blog setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = blog.example.org,203.0.113.10,localhost,127.0.0.1
+static_root = /opt/django/apps/blog/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/blog/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6ffeb83b8eb0
+__begin 11
+{ deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
+} </dev/null
+__begin 12
 { deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
 } </dev/null
-__begin 10
+__begin 13
 { deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
 } <<'__DEPLOY_EOF_ce5491adfe0d'
 # blog: nginx site written by deploy from templates/nginx.conf.
@@ -2760,7 +2512,7 @@ server {
     }
 }
 __DEPLOY_EOF_ce5491adfe0d
-__begin 11
+__begin 14
 { deploy_nginx_reload file /etc/nginx/sites-available/blog
 } </dev/null
 
@@ -2833,7 +2585,7 @@ __begin 5
 { deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6b65be3f066a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_50bfd3b323f3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2846,7 +2598,7 @@ __begin 6
 __begin 7
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_6b65be3f066a
+__DEPLOY_EOF_50bfd3b323f3
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -2964,7 +2716,7 @@ __begin 3
 { deploy_update_programs supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f2470992b0a1'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6c2970a70721'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2977,7 +2729,7 @@ __begin 4
 __begin 5
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog
 ) </dev/null
-__DEPLOY_EOF_f2470992b0a1
+__DEPLOY_EOF_6c2970a70721
 __begin 6
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null
@@ -3013,7 +2765,7 @@ __begin 2
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" b blog blog-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b0e1653aadf7'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f03570c61346'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -3029,7 +2781,7 @@ __begin 4
 __begin 5
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog NEW
 ) </dev/null
-__DEPLOY_EOF_b0e1653aadf7
+__DEPLOY_EOF_f03570c61346
 __begin 6
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null

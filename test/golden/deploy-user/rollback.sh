@@ -765,7 +765,7 @@ __begin 1
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/blog/slots/live-b)" b blog blog-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_51593a7c49e2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4fc10cb8d61f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -781,7 +781,7 @@ __begin 3
 __begin 4
 ( deploy_prune 5 /opt/django/apps/blog/releases /opt/django/apps/blog/current /opt/django/apps/blog/slots /opt/django/virtualenvs/blog OLD
 ) </dev/null
-__DEPLOY_EOF_51593a7c49e2
+__DEPLOY_EOF_4fc10cb8d61f
 __begin 5
 { deploy_prune_kept /var/lib/deploy/apps/blog/releases /opt/django/apps/blog/releases
 } </dev/null

@@ -615,7 +615,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_402321a5a752'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ebd3d00fa34e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -644,7 +644,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__DEPLOY_EOF_402321a5a752
+__DEPLOY_EOF_ebd3d00fa34e
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate

@@ -68,12 +68,12 @@ __DEPLOY_EOF_46cb8dd143b3
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_df8fb813c85d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ff78611686a5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
@@ -424,236 +424,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_df8fb813c85d
 __begin 11
-{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_d242d74d3b4a'
-# shop: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_shop_a {
-    server 127.0.0.1:8040 max_fails=0;
-    server 127.0.0.1:8041 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_shop_b {
-    server 127.0.0.1:8041 max_fails=0;
-    server 127.0.0.1:8040 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_shop_site {
-    127.0.0.1 shop;
-    ::1 shop;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_shop_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_shop_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_shop_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_shop_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_shop_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
-server {
-    listen 80;
-    listen [::]:80;
-    server_name shop.example.com www.shop.example.com;
-    server_tokens off;
-    access_log /var/log/nginx/shop.access.log;
-    error_log /var/log/nginx/shop.error.log;
-
-    location / {
-        return 301 https://$host$request_uri;
-    }
-}
-
-server {
-    listen 443 ssl http2;
-    listen [::]:443 ssl http2;
-    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
-    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_prefer_server_ciphers off;
-    ssl_session_cache shared:deploy_tls:10m;
-    ssl_session_timeout 1d;
-    ssl_session_tickets off;
-    server_name shop.example.com www.shop.example.com;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-    access_log /var/log/nginx/shop.access.log;
-    error_log /var/log/nginx/shop.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_shop_a;
-    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
-    if (-f /opt/django/apps/shop/slots/live-b) {
-        set $deploy_upstream deploy_shop_b;
-        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/shop/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_shop_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_shop_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/shop/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_shop_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Cache-Control $deploy_shop_static_cache always;
-    }
-    location @deploy_shop_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Cache-Control $deploy_shop_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/shop/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_d242d74d3b4a
-__begin 12
-{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_a8e3b5c6fc65'
-# shop: the app's configuration, written by `deploy shop setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
-static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/shop/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_a8e3b5c6fc65
-__begin 13
-{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=14
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69545533ca42'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
-__step=build
-__begin 14
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -678,7 +449,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 15
+__begin 12
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -687,7 +458,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 13
 if ( /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -696,7 +467,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 17
+__begin 14
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -705,31 +476,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 18
+__begin 15
 ( deploy_changes /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/repo yes
 ) </dev/null
-__begin 19
+__begin 16
 ( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
 ) </dev/null
-__begin 20
+__begin 17
 ( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
-__begin 21
+__begin 18
 ( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
 ) </dev/null
-__begin 22
+__begin 19
 ( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
 ) </dev/null
-__begin 23
+__begin 20
 ( deploy_read /etc/nginx/sites-available/shop
 ) </dev/null
-__begin 24
+__begin 21
 ( deploy_read /etc/systemd/system/shop-a.service
 ) </dev/null
-__begin 25
+__begin 22
 ( deploy_read /etc/systemd/system/shop-b.service
 ) </dev/null
-__begin 26
+__begin 23
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -738,14 +509,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 27
+__begin 24
 ( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
-__begin 28
+__begin 25
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__begin 29
+__begin 26
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -754,10 +525,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 30
+__begin 27
 ( deploy_django_record /opt/django/apps/shop/releases/NEW
 ) </dev/null
-__begin 31
+__begin 28
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -766,18 +537,18 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_69545533ca42
+__DEPLOY_EOF_ff78611686a5
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2439789ed3b2'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_82b7f9a9df33'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
@@ -1128,236 +899,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_2439789ed3b2
 __begin 11
-{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_d242d74d3b4a'
-# shop: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_shop_a {
-    server 127.0.0.1:8040 max_fails=0;
-    server 127.0.0.1:8041 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_shop_b {
-    server 127.0.0.1:8041 max_fails=0;
-    server 127.0.0.1:8040 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_shop_site {
-    127.0.0.1 shop;
-    ::1 shop;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_shop_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_shop_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_shop_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_shop_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_shop_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
-server {
-    listen 80;
-    listen [::]:80;
-    server_name shop.example.com www.shop.example.com;
-    server_tokens off;
-    access_log /var/log/nginx/shop.access.log;
-    error_log /var/log/nginx/shop.error.log;
-
-    location / {
-        return 301 https://$host$request_uri;
-    }
-}
-
-server {
-    listen 443 ssl http2;
-    listen [::]:443 ssl http2;
-    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
-    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_prefer_server_ciphers off;
-    ssl_session_cache shared:deploy_tls:10m;
-    ssl_session_timeout 1d;
-    ssl_session_tickets off;
-    server_name shop.example.com www.shop.example.com;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-    access_log /var/log/nginx/shop.access.log;
-    error_log /var/log/nginx/shop.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_shop_a;
-    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
-    if (-f /opt/django/apps/shop/slots/live-b) {
-        set $deploy_upstream deploy_shop_b;
-        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/shop/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_shop_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_shop_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/shop/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_shop_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Cache-Control $deploy_shop_static_cache always;
-    }
-    location @deploy_shop_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Cache-Control $deploy_shop_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/shop/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_d242d74d3b4a
-__begin 12
-{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_a8e3b5c6fc65'
-# shop: the app's configuration, written by `deploy shop setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
-static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/shop/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_a8e3b5c6fc65
-__begin 13
-{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=14
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_42e185199e6b'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django deploy_release_bash __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
-__step=build-asking
-__begin 14
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -1382,7 +924,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 15
+__begin 12
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1391,7 +933,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 13
 if ( /opt/django/apps/shop/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1400,7 +942,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 17
+__begin 14
 if ( test -f /opt/django/apps/shop/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1409,31 +951,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 18
+__begin 15
 ( deploy_changes /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" /opt/django/apps/shop/repo yes
 ) </dev/null
-__begin 19
+__begin 16
 ( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/shop/gunicorn.conf.py
 ) </dev/null
-__begin 20
+__begin 17
 ( deploy_read_live /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
-__begin 21
+__begin 18
 ( deploy_read_live_config /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy/app.conf /opt/django/configs/apps/shop.conf
 ) </dev/null
-__begin 22
+__begin 19
 ( deploy_read_live_env /opt/django/apps/shop/slots /opt/django/apps/shop/slots/live-b .deploy-env
 ) </dev/null
-__begin 23
+__begin 20
 ( deploy_read /etc/nginx/sites-available/shop
 ) </dev/null
-__begin 24
+__begin 21
 ( deploy_read /etc/systemd/system/shop-a.service
 ) </dev/null
-__begin 25
+__begin 22
 ( deploy_read /etc/systemd/system/shop-b.service
 ) </dev/null
-__begin 26
+__begin 23
 if ( deploy_django_same /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1442,14 +984,14 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 27
+__begin 24
 ( deploy_reuse_static /opt/django/apps/shop/releases/NEW /opt/django/apps/shop/slots/"$(deploy_live_slot /opt/django/apps/shop/slots/live-b)"
 ) </dev/null
-__begin 28
+__begin 25
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_42e185199e6b
+__DEPLOY_EOF_82b7f9a9df33
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -1489,12 +1031,12 @@ __DEPLOY_EOF_a294e00dcd07
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_df8fb813c85d'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e5a4ec97dde1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __venv_key deploy_venv_state deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/shop/releases/NEW/.deploy-release
@@ -1845,236 +1387,7 @@ export PATH
 exec python manage.py run_clock
 __DEPLOY_EOF_8d838ff9f1d0
 __mark changed
-__DEPLOY_EOF_df8fb813c85d
 __begin 11
-{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_d242d74d3b4a'
-# shop: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_shop_a {
-    server 127.0.0.1:8040 max_fails=0;
-    server 127.0.0.1:8041 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_shop_b {
-    server 127.0.0.1:8041 max_fails=0;
-    server 127.0.0.1:8040 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_shop_site {
-    127.0.0.1 shop;
-    ::1 shop;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_shop_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_shop_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_shop_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_shop_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_shop_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
-server {
-    listen 80;
-    listen [::]:80;
-    server_name shop.example.com www.shop.example.com;
-    server_tokens off;
-    access_log /var/log/nginx/shop.access.log;
-    error_log /var/log/nginx/shop.error.log;
-
-    location / {
-        return 301 https://$host$request_uri;
-    }
-}
-
-server {
-    listen 443 ssl http2;
-    listen [::]:443 ssl http2;
-    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
-    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_prefer_server_ciphers off;
-    ssl_session_cache shared:deploy_tls:10m;
-    ssl_session_timeout 1d;
-    ssl_session_tickets off;
-    server_name shop.example.com www.shop.example.com;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-    access_log /var/log/nginx/shop.access.log;
-    error_log /var/log/nginx/shop.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_shop_a;
-    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
-    if (-f /opt/django/apps/shop/slots/live-b) {
-        set $deploy_upstream deploy_shop_b;
-        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/shop/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_shop_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_shop_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/shop/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_shop_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Cache-Control $deploy_shop_static_cache always;
-    }
-    location @deploy_shop_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Cache-Control $deploy_shop_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/shop/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_shop_site always;
-    add_header X-Content-Type-Options $deploy_shop_nosniff always;
-    add_header Referrer-Policy $deploy_shop_referrer always;
-    add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_d242d74d3b4a
-__begin 12
-{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_a8e3b5c6fc65'
-# shop: the app's configuration, written by `deploy shop setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
-static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/shop/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_a8e3b5c6fc65
-__begin 13
-{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=14
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_33cd867936ab'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __venv_key deploy_venv_state deploy_refresh_secrets
-__step=build
-__begin 14
 ( deploy_refresh_secrets /opt/django/apps/shop/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -2099,10 +1412,10 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 15
+__begin 12
 ( deploy_venv_state /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
 ) </dev/null
-__DEPLOY_EOF_33cd867936ab
+__DEPLOY_EOF_e5a4ec97dde1
 
 # ---- build release NEW: its environment, static files and migrations [build-env, sudo -n bash -s]
 # step: build-env
@@ -2327,9 +1640,229 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_d242d74d3b4a'
+# shop: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_shop_a {
+    server 127.0.0.1:8040 max_fails=0;
+    server 127.0.0.1:8041 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_shop_b {
+    server 127.0.0.1:8041 max_fails=0;
+    server 127.0.0.1:8040 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_shop_site {
+    127.0.0.1 shop;
+    ::1 shop;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_shop_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_shop_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_shop_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_shop_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_shop_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_shop_a;
+    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
+    if (-f /opt/django/apps/shop/slots/live-b) {
+        set $deploy_upstream deploy_shop_b;
+        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/shop/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_shop_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_shop_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/shop/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_shop_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+    location @deploy_shop_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/shop/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_d242d74d3b4a
+__begin 10
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_a8e3b5c6fc65'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_a8e3b5c6fc65
+__begin 11
+{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
+} </dev/null
+__begin 12
 { deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
 } </dev/null
-__begin 10
+__begin 13
 { deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -2521,21 +2054,21 @@ server {
     }
 }
 __DEPLOY_EOF_d242d74d3b4a
-__begin 11
+__begin 14
 { deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4d7dc6d3cab2'
+__i=15
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6eea9298c0bb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
-__begin 12
+__begin 15
 ( deploy_abort_point /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
-__begin 13
+__begin 16
 if ( test -e /opt/django/apps/shop/slots/live-b
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2544,11 +2077,11 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 17
 ( deploy_follow_current /opt/django/apps/shop/slots/live-b /opt/django/apps/shop/slots /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_4d7dc6d3cab2
-__begin 15
+__DEPLOY_EOF_6eea9298c0bb
+__begin 18
 { deploy_sync_config /var/lib/deploy/apps/shop/releases/NEW /opt/django/configs/apps/shop.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_31c2b73f15e4'
 # shop: the app's configuration, written by `deploy shop setup`.
@@ -2573,7 +2106,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__begin 16
+__begin 19
 { deploy_put_program /etc/systemd/system/shop-worker.service
 } <<'__DEPLOY_EOF_4cdb8342ce01'
 # shop process "worker": written by deploy from templates/process.service.
@@ -2600,7 +2133,7 @@ SyslogIdentifier=shop-worker
 [Install]
 WantedBy=multi-user.target
 __DEPLOY_EOF_4cdb8342ce01
-__begin 17
+__begin 20
 { deploy_put_program /etc/systemd/system/shop-clock.service
 } <<'__DEPLOY_EOF_9b20bb0768ff'
 # shop process "clock": written by deploy from templates/process.service.
@@ -2627,13 +2160,13 @@ SyslogIdentifier=shop-clock
 [Install]
 WantedBy=multi-user.target
 __DEPLOY_EOF_9b20bb0768ff
-__begin 18
+__begin 21
 { deploy_drop_programs systemd '/etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service' /etc/systemd/system/shop-*.service
 } </dev/null
-__begin 19
+__begin 22
 { deploy_update_programs systemd /etc/systemd/system/shop-worker.service /etc/systemd/system/shop-clock.service
 } </dev/null
-__begin 20
+__begin 23
 if { { deploy_units_enabled shop-worker.service shop-clock.service
 } </dev/null
 } </dev/null >/dev/null 2>&1; then
@@ -2643,51 +2176,51 @@ else
 } </dev/null
 __mark changed
 fi
-__begin 21
+__begin 24
 { deploy_stop_programs shop shop-worker shop-clock
 } </dev/null
 __mark changed
-__begin 22
+__begin 25
 { deploy_start_processes systemd shop worker clock
 } </dev/null
 __mark changed
-__i=23
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61bc74f255ee'
+__i=26
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_561297ae6ba8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __load_env deploy_release_bash deploy_hook __delete deploy_prune
 __step=start+switch
-__begin 23
+__begin 26
 ( deploy_hook after_switch /opt/django/apps/shop/releases/NEW 'python manage.py notify_release'
 ) </dev/null
 __mark changed
-__begin 24
+__begin 27
 ( rm -f /opt/django/apps/shop/deploy.decision-TOKEN
 ) </dev/null
-__begin 25
+__begin 28
 ( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_61bc74f255ee
-__begin 26
+__DEPLOY_EOF_561297ae6ba8
+__begin 29
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
-__i=27
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b6f1c83ecb05'
+__i=30
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e8e774f23bc6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=start+switch
-__begin 27
+__begin 30
 ( deploy_unlock /opt/django/apps/shop/deploy.lock TOKEN
 ) </dev/null
-__begin 28
+__begin 31
 ( deploy_log /opt/django/apps/shop/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_b6f1c83ecb05
+__DEPLOY_EOF_e8e774f23bc6
 
 # ---- start NEW in slot b, health check [start, sudo -n bash -s]
 # step: start
@@ -2758,9 +2291,229 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_d242d74d3b4a'
+# shop: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/shop/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_shop_a {
+    server 127.0.0.1:8040 max_fails=0;
+    server 127.0.0.1:8041 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_shop_b {
+    server 127.0.0.1:8041 max_fails=0;
+    server 127.0.0.1:8040 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_shop_site {
+    127.0.0.1 shop;
+    ::1 shop;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_shop_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_shop_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_shop_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_shop_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_shop_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+# Plain HTTP only redirects to HTTPS, but for ACME's HTTP-01 challenges (certificate renewal).
+server {
+    listen 80;
+    listen [::]:80;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    ssl_certificate /etc/ssl/private/httpd/shop.example.com/shop.example.com.crt;
+    ssl_certificate_key /etc/ssl/private/httpd/shop.example.com/shop.example.com.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:deploy_tls:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets off;
+    server_name shop.example.com www.shop.example.com;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    access_log /var/log/nginx/shop.access.log;
+    error_log /var/log/nginx/shop.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_shop_a;
+    set $deploy_static /opt/django/apps/shop/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/shop/slots/b/.deploy-www;
+    if (-f /opt/django/apps/shop/slots/live-b) {
+        set $deploy_upstream deploy_shop_b;
+        set $deploy_static /opt/django/apps/shop/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/shop/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy shop maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/shop/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_shop_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_shop_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/shop/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_shop_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+    location @deploy_shop_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Cache-Control $deploy_shop_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/shop/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_shop_site always;
+    add_header X-Content-Type-Options $deploy_shop_nosniff always;
+    add_header Referrer-Policy $deploy_shop_referrer always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_d242d74d3b4a
+__begin 10
+{ deploy_keep_file /var/lib/deploy/apps/shop/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_a8e3b5c6fc65'
+# shop: the app's configuration, written by `deploy shop setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = shop.example.com,www.shop.example.com,10.0.1.11,10.0.1.12,10.0.1.21,localhost,127.0.0.1
+static_root = /opt/django/apps/shop/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/shop/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_a8e3b5c6fc65
+__begin 11
+{ deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
+} </dev/null
+__begin 12
 { deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
 } </dev/null
-__begin 10
+__begin 13
 { deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
 } <<'__DEPLOY_EOF_d242d74d3b4a'
 # shop: nginx site written by deploy from templates/nginx.conf.
@@ -2952,7 +2705,7 @@ server {
     }
 }
 __DEPLOY_EOF_d242d74d3b4a
-__begin 11
+__begin 14
 { deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 
@@ -3097,7 +2850,7 @@ __begin 10
 } </dev/null
 __mark changed
 __i=11
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_07c2a661507f'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_92aa7effc4bd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -3114,7 +2867,7 @@ __begin 12
 __begin 13
 ( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_07c2a661507f
+__DEPLOY_EOF_92aa7effc4bd
 __begin 14
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
@@ -3304,7 +3057,7 @@ __begin 8
 } </dev/null
 __mark changed
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9963ce038701'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6fe8a127ad59'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -3321,7 +3074,7 @@ __begin 10
 __begin 11
 ( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop
 ) </dev/null
-__DEPLOY_EOF_9963ce038701
+__DEPLOY_EOF_6fe8a127ad59
 __begin 12
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
@@ -3357,7 +3110,7 @@ __begin 2
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7972794095fe'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c21fab7556b2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -3373,7 +3126,7 @@ __begin 4
 __begin 5
 ( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop NEW
 ) </dev/null
-__DEPLOY_EOF_7972794095fe
+__DEPLOY_EOF_c21fab7556b2
 __begin 6
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null

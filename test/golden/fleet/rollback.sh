@@ -899,7 +899,7 @@ __begin 1
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b0bf042e130a'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2ee232a7c7df'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -915,7 +915,7 @@ __begin 3
 __begin 4
 ( deploy_prune 5 /opt/django/apps/shop/releases /opt/django/apps/shop/current /opt/django/apps/shop/slots /opt/django/virtualenvs/shop OLD
 ) </dev/null
-__DEPLOY_EOF_b0bf042e130a
+__DEPLOY_EOF_2ee232a7c7df
 __begin 5
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null

@@ -566,7 +566,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2fe59b0e5fd0'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c8f41ae8da2a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -595,7 +595,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__DEPLOY_EOF_2fe59b0e5fd0
+__DEPLOY_EOF_c8f41ae8da2a
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate

@@ -68,12 +68,12 @@ __DEPLOY_EOF_981ba4918084
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ebba61bac455'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e62385c4ab23'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
@@ -371,210 +371,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_ebba61bac455
 __begin 9
-{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_328d73c2c153'
-# NOME_APP: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_NOME_APP_a {
-    server 127.0.0.1:8032 max_fails=0;
-    server 127.0.0.1:8033 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_NOME_APP_b {
-    server 127.0.0.1:8033 max_fails=0;
-    server 127.0.0.1:8032 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_NOME_APP_site {
-    127.0.0.1 NOME_APP;
-    ::1 NOME_APP;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_NOME_APP_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_NOME_APP_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_NOME_APP_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-server {
-    listen 80 default_server;
-    listen [::]:80 default_server;
-    server_name _;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-    access_log /var/log/nginx/NOME_APP.access.log;
-    error_log /var/log/nginx/NOME_APP.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_NOME_APP_a;
-    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
-    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
-        set $deploy_upstream deploy_NOME_APP_b;
-        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_NOME_APP_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_NOME_APP_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/NOME_APP/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_NOME_APP_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Cache-Control $deploy_NOME_APP_static_cache always;
-    }
-    location @deploy_NOME_APP_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Cache-Control $deploy_NOME_APP_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/NOME_APP/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_328d73c2c153
-__begin 10
-{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_6181fcf27f6f'
-# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = 107.22.193.179,localhost,127.0.0.1
-static_root = /opt/django/apps/NOME_APP/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/NOME_APP/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_6181fcf27f6f
-__begin 11
-{ deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5213b7544736'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
-__step=build
-__begin 12
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -599,7 +396,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 13
+__begin 10
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -608,7 +405,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 11
 if ( /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -617,7 +414,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 12
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -626,31 +423,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 13
 ( deploy_changes /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" /opt/django/apps/NOME_APP/repo yes
 ) </dev/null
-__begin 17
+__begin 14
 ( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/NOME_APP/gunicorn.conf.py
 ) </dev/null
-__begin 18
+__begin 15
 ( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
-__begin 19
+__begin 16
 ( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
 ) </dev/null
-__begin 20
+__begin 17
 ( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
 ) </dev/null
-__begin 21
+__begin 18
 ( deploy_read /etc/nginx/sites-available/NOME_APP
 ) </dev/null
-__begin 22
+__begin 19
 ( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
 ) </dev/null
-__begin 23
+__begin 20
 ( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
 ) </dev/null
-__begin 24
+__begin 21
 if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -659,13 +456,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 25
+__begin 22
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__begin 26
+__begin 23
 ( deploy_django_record /opt/django/apps/NOME_APP/releases/NEW
 ) </dev/null
-__begin 27
+__begin 24
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-built
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -674,18 +471,18 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_5213b7544736
+__DEPLOY_EOF_e62385c4ab23
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_111bb9512494'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e111b1e3eab1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
 __step=build-asking
 __begin 1
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
@@ -983,210 +780,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_111bb9512494
 __begin 9
-{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_328d73c2c153'
-# NOME_APP: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_NOME_APP_a {
-    server 127.0.0.1:8032 max_fails=0;
-    server 127.0.0.1:8033 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_NOME_APP_b {
-    server 127.0.0.1:8033 max_fails=0;
-    server 127.0.0.1:8032 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_NOME_APP_site {
-    127.0.0.1 NOME_APP;
-    ::1 NOME_APP;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_NOME_APP_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_NOME_APP_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_NOME_APP_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-server {
-    listen 80 default_server;
-    listen [::]:80 default_server;
-    server_name _;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-    access_log /var/log/nginx/NOME_APP.access.log;
-    error_log /var/log/nginx/NOME_APP.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_NOME_APP_a;
-    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
-    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
-        set $deploy_upstream deploy_NOME_APP_b;
-        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_NOME_APP_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_NOME_APP_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/NOME_APP/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_NOME_APP_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Cache-Control $deploy_NOME_APP_static_cache always;
-    }
-    location @deploy_NOME_APP_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Cache-Control $deploy_NOME_APP_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/NOME_APP/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_328d73c2c153
-__begin 10
-{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_6181fcf27f6f'
-# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = 107.22.193.179,localhost,127.0.0.1
-static_root = /opt/django/apps/NOME_APP/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/NOME_APP/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_6181fcf27f6f
-__begin 11
-{ deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9e4be16245e9'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __load_env __pip __venv_key deploy_virtualenv deploy_gunicorn __requirements_met deploy_requirements deploy_manage deploy_django __django_inputs deploy_django_same deploy_django_record deploy_reuse_static __migration_files __release_commit __print_file deploy_changes deploy_refresh_secrets deploy_live_slot __live_dir deploy_read deploy_read_live deploy_read_live_config deploy_read_live_env
-__step=build-asking
-__begin 12
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1211,7 +805,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 13
+__begin 10
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1220,7 +814,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 11
 if ( /opt/django/apps/NOME_APP/releases/NEW/.venv/bin/python -c 'import gunicorn'
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1229,7 +823,7 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 15
+__begin 12
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.venv/.deploy-complete
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1238,31 +832,31 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 16
+__begin 13
 ( deploy_changes /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" /opt/django/apps/NOME_APP/repo yes
 ) </dev/null
-__begin 17
+__begin 14
 ( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn.conf.py /opt/django/apps/NOME_APP/gunicorn.conf.py
 ) </dev/null
-__begin 18
+__begin 15
 ( deploy_read_live /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/gunicorn-start.py
 ) </dev/null
-__begin 19
+__begin 16
 ( deploy_read_live_config /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy/app.conf /opt/django/configs/apps/NOME_APP.conf
 ) </dev/null
-__begin 20
+__begin 17
 ( deploy_read_live_env /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/slots/live-b .deploy-env
 ) </dev/null
-__begin 21
+__begin 18
 ( deploy_read /etc/nginx/sites-available/NOME_APP
 ) </dev/null
-__begin 22
+__begin 19
 ( deploy_read /etc/supervisor/conf.d/NOME_APP-a.conf
 ) </dev/null
-__begin 23
+__begin 20
 ( deploy_read /etc/supervisor/conf.d/NOME_APP-b.conf
 ) </dev/null
-__begin 24
+__begin 21
 if ( deploy_django_same /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" static
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -1271,10 +865,10 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 25
+__begin 22
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_9e4be16245e9
+__DEPLOY_EOF_e111b1e3eab1
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -1314,12 +908,12 @@ __DEPLOY_EOF_0396c0d5c548
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ebba61bac455'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4cff936757aa'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env deploy_release_dir deploy_release_file deploy_release_config
+# + library: deploy_check_submodules deploy_export deploy_finish_export deploy_write_env __venv_key deploy_venv_state deploy_release_dir deploy_release_file deploy_release_config deploy_refresh_secrets
 __step=build
 __begin 1
 if ( test -f /opt/django/apps/NOME_APP/releases/NEW/.deploy-release
@@ -1617,210 +1211,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_6181fcf27f6f
 __mark changed
-__DEPLOY_EOF_ebba61bac455
 __begin 9
-{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
-} <<'__DEPLOY_EOF_328d73c2c153'
-# NOME_APP: nginx site written by deploy from templates/nginx.conf.
-#
-# Both gunicorn slots are declared below. Which one gets traffic is decided on every
-# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
-# A deploy or rollback switches traffic by creating or removing that file (no reload), so
-# whatever moment a run is interrupted at, nginx and the server's state agree.
-# Each slot is the other's backup: a request that reaches a slot which has just stopped
-# (connection refused) is retried on the other one instead of failing.
-upstream deploy_NOME_APP_a {
-    server 127.0.0.1:8032 max_fails=0;
-    server 127.0.0.1:8033 max_fails=0 backup;
-    keepalive 16;
-}
-upstream deploy_NOME_APP_b {
-    server 127.0.0.1:8033 max_fails=0;
-    server 127.0.0.1:8032 max_fails=0 backup;
-    keepalive 16;
-}
-
-# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
-# really answers through this site (not a default page left by a config not yet reloaded).
-map $remote_addr $deploy_NOME_APP_site {
-    127.0.0.1 NOME_APP;
-    ::1 NOME_APP;
-    default "";
-}
-
-# Security headers the app did not set itself (an empty value adds no header): the app's own win.
-map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
-    "" nosniff;
-    default "";
-}
-map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
-    "" strict-origin-when-cross-origin;
-    default "";
-}
-
-# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
-# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
-map $uri $deploy_NOME_APP_static_cache {
-    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
-    default "public, max-age=604800";
-}
-
-# What the maintenance page never hides: the health check, ACME challenges, the page itself.
-# A health path of / is the home page: then only the server's own checks get past the page.
-# volatile: a map's value is otherwise kept for the whole request, so after error_page's
-# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
-map $uri $deploy_NOME_APP_open {
-    volatile;
-    "~^/\.well-known/acme-challenge/" 1;
-    /.deploy-maintenance.html 1;
-    default "";
-}
-map "$remote_addr $uri" $deploy_NOME_APP_local_health {
-    "127.0.0.1 /" 1;
-    "::1 /" 1;
-    default "";
-}
-
-server {
-    listen 80 default_server;
-    listen [::]:80 default_server;
-    server_name _;
-    server_tokens off;
-    client_max_body_size 25m;
-
-    add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-    access_log /var/log/nginx/NOME_APP.access.log;
-    error_log /var/log/nginx/NOME_APP.error.log;
-
-    gzip on;
-    gzip_vary on;
-    gzip_proxied any;
-    gzip_comp_level 5;
-    gzip_min_length 256;
-    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
-
-    # The switch file must be looked at on every request, never cached. It decides the slot that
-    # answers and the static files served: each release's own, collected into it.
-    open_file_cache off;
-    set $deploy_upstream deploy_NOME_APP_a;
-    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
-    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
-    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
-        set $deploy_upstream deploy_NOME_APP_b;
-        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
-        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
-    }
-
-    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
-    # open ones gets it with a 503.
-    set $deploy_maintenance "";
-    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
-        set $deploy_maintenance 1;
-    }
-    if ($deploy_NOME_APP_open) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_NOME_APP_local_health) {
-        set $deploy_maintenance "";
-    }
-    if ($deploy_maintenance) {
-        return 503;
-    }
-    error_page 503 /.deploy-maintenance.html;
-    location = /.deploy-maintenance.html {
-        internal;
-        alias /opt/django/apps/NOME_APP/maintenance.html;
-        default_type text/html;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Retry-After 300 always;
-        add_header Cache-Control "no-store" always;
-    }
-
-    # The live release's static files; a page the previous release served just before a switch
-    # may still ask for its own (another hashed name): the other slot's release has them.
-    location /static/ {
-        root $deploy_static;
-        try_files $uri @deploy_NOME_APP_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Cache-Control $deploy_NOME_APP_static_cache always;
-    }
-    location @deploy_NOME_APP_static_previous {
-        root $deploy_static_previous;
-        access_log off;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Cache-Control $deploy_NOME_APP_static_cache always;
-    }
-
-    # Uploads are data: served as files, never passed to the app or run; a page or script
-    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
-    location /media/ {
-        alias /opt/django/apps/NOME_APP/shared/media/;
-        default_type application/octet-stream;
-        add_header X-Deploy-Site $deploy_NOME_APP_site always;
-    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
-    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
-        add_header Content-Security-Policy "sandbox" always;
-    }
-
-    location / {
-        proxy_pass http://$deploy_upstream;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_redirect off;
-        proxy_read_timeout 35s;
-    }
-}
-__DEPLOY_EOF_328d73c2c153
-__begin 10
-{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
-} <<'__DEPLOY_EOF_6181fcf27f6f'
-# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
-# Readable only by root and django. Edit settings.ini and run setup again
-# rather than editing this file: setup rewrites it when its content changes.
-# secret_key was generated once on this server and is kept by every later setup:
-# changing it logs every user out and invalidates signed data.
-[django]
-secret_key = @@SECRET_KEY@@
-debug = False
-allowed_hosts = 107.22.193.179,localhost,127.0.0.1
-static_root = /opt/django/apps/NOME_APP/releases/NEW/.deploy-www/static
-media_root = /opt/django/apps/NOME_APP/shared/media
-database_url = [redacted]
-
-[email]
-default_from_email = 
-email_host = 
-email_host_password = [redacted]
-email_host_user = 
-email_port = 
-email_use_tls = 
-email_use_ssl = 
-__DEPLOY_EOF_6181fcf27f6f
-__begin 11
-{ deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
-} </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e7635b9f5303'
-set -euo pipefail
-cd "$HOME" 2>/dev/null || cd /
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# + remote/markers.sh
-# + library: __venv_key deploy_venv_state deploy_refresh_secrets
-__step=build
-__begin 12
 ( deploy_refresh_secrets /opt/django/apps/NOME_APP/releases database_url,email_host_password
 ) <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -1845,10 +1236,10 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 13
+__begin 10
 ( deploy_venv_state /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
 ) </dev/null
-__DEPLOY_EOF_e7635b9f5303
+__DEPLOY_EOF_4cff936757aa
 
 # ---- build release NEW: its environment, static files and migrations [build-env, sudo -n bash -s]
 # step: build-env
@@ -2043,9 +1434,203 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_328d73c2c153'
+# NOME_APP: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_NOME_APP_a {
+    server 127.0.0.1:8032 max_fails=0;
+    server 127.0.0.1:8033 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_NOME_APP_b {
+    server 127.0.0.1:8033 max_fails=0;
+    server 127.0.0.1:8032 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_NOME_APP_site {
+    127.0.0.1 NOME_APP;
+    ::1 NOME_APP;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_NOME_APP_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_NOME_APP_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_NOME_APP_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+    access_log /var/log/nginx/NOME_APP.access.log;
+    error_log /var/log/nginx/NOME_APP.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_NOME_APP_a;
+    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
+        set $deploy_upstream deploy_NOME_APP_b;
+        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_NOME_APP_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_NOME_APP_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/NOME_APP/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_NOME_APP_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+    location @deploy_NOME_APP_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/NOME_APP/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_328d73c2c153
+__begin 10
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_6181fcf27f6f'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6181fcf27f6f
+__begin 11
+{ deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
+} </dev/null
+__begin 12
 { deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
 } </dev/null
-__begin 10
+__begin 13
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -2211,21 +1796,21 @@ server {
     }
 }
 __DEPLOY_EOF_328d73c2c153
-__begin 11
+__begin 14
 { deploy_nginx_reload file /etc/nginx/sites-available/NOME_APP
 } </dev/null
-__i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_22a56f907164'
+__i=15
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fde7cdcd84b7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_live_slot deploy_abort_point deploy_follow_current
 __step=start+switch
-__begin 12
+__begin 15
 ( deploy_abort_point /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
-__begin 13
+__begin 16
 if ( test -e /opt/django/apps/NOME_APP/slots/live-b
 ) </dev/null >/dev/null 2>&1; then
 __mark ok
@@ -2234,11 +1819,11 @@ else
 ) </dev/null
 __mark changed
 fi
-__begin 14
+__begin 17
 ( deploy_follow_current /opt/django/apps/NOME_APP/slots/live-b /opt/django/apps/NOME_APP/slots /opt/django/apps/NOME_APP/current
 ) </dev/null
-__DEPLOY_EOF_22a56f907164
-__begin 15
+__DEPLOY_EOF_fde7cdcd84b7
+__begin 18
 { deploy_sync_config /var/lib/deploy/apps/NOME_APP/releases/NEW /opt/django/configs/apps/NOME_APP.conf django database_url,email_host_password
 } <<'__DEPLOY_EOF_58a325c7a9c7'
 # NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
@@ -2263,45 +1848,45 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__begin 16
+__begin 19
 { deploy_drop_programs supervisor '' /etc/supervisor/conf.d/NOME_APP-process-*.conf
 } </dev/null
-__begin 17
+__begin 20
 { deploy_update_programs supervisor
 } </dev/null
-__i=18
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f92ae58e8156'
+__i=21
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8f09368ca281'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: __delete deploy_prune
 __step=start+switch
-__begin 18
+__begin 21
 ( rm -f /opt/django/apps/NOME_APP/deploy.decision-TOKEN
 ) </dev/null
-__begin 19
+__begin 22
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_f92ae58e8156
-__begin 20
+__DEPLOY_EOF_8f09368ca281
+__begin 23
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
-__i=21
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3e879b32a492'
+__i=24
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_312b42df2415'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
 # + library: deploy_unlock deploy_log
 __step=start+switch
-__begin 21
+__begin 24
 ( deploy_unlock /opt/django/apps/NOME_APP/deploy.lock TOKEN
 ) </dev/null
-__begin 22
+__begin 25
 ( deploy_log /opt/django/apps/NOME_APP/deploy.log.jsonl '{"result":"ok"}'
 ) </dev/null
-__DEPLOY_EOF_3e879b32a492
+__DEPLOY_EOF_312b42df2415
 
 # ---- start NEW in slot b, health check [start, sudo -n bash -s]
 # step: start
@@ -2376,9 +1961,203 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/nginx.conf
+} <<'__DEPLOY_EOF_328d73c2c153'
+# NOME_APP: nginx site written by deploy from templates/nginx.conf.
+#
+# Both gunicorn slots are declared below. Which one gets traffic is decided on every
+# request by one file, /opt/django/apps/NOME_APP/slots/live-b: present, slot b; absent, slot a.
+# A deploy or rollback switches traffic by creating or removing that file (no reload), so
+# whatever moment a run is interrupted at, nginx and the server's state agree.
+# Each slot is the other's backup: a request that reaches a slot which has just stopped
+# (connection refused) is retried on the other one instead of failing.
+upstream deploy_NOME_APP_a {
+    server 127.0.0.1:8032 max_fails=0;
+    server 127.0.0.1:8033 max_fails=0 backup;
+    keepalive 16;
+}
+upstream deploy_NOME_APP_b {
+    server 127.0.0.1:8033 max_fails=0;
+    server 127.0.0.1:8032 max_fails=0 backup;
+    keepalive 16;
+}
+
+# Requests from the server itself get an X-Deploy-Site header: setup checks with it that nginx
+# really answers through this site (not a default page left by a config not yet reloaded).
+map $remote_addr $deploy_NOME_APP_site {
+    127.0.0.1 NOME_APP;
+    ::1 NOME_APP;
+    default "";
+}
+
+# Security headers the app did not set itself (an empty value adds no header): the app's own win.
+map $upstream_http_x_content_type_options $deploy_NOME_APP_nosniff {
+    "" nosniff;
+    default "";
+}
+map $upstream_http_referrer_policy $deploy_NOME_APP_referrer {
+    "" strict-origin-when-cross-origin;
+    default "";
+}
+
+# Static files with a content hash in their name (Django's ManifestStaticFilesStorage:
+# name.0123456789ab.css) never change: browsers may keep them for a year without asking.
+map $uri $deploy_NOME_APP_static_cache {
+    "~\.[0-9a-f]{12}\.[A-Za-z0-9]+$" "public, max-age=31536000, immutable";
+    default "public, max-age=604800";
+}
+
+# What the maintenance page never hides: the health check, ACME challenges, the page itself.
+# A health path of / is the home page: then only the server's own checks get past the page.
+# volatile: a map's value is otherwise kept for the whole request, so after error_page's
+# redirect to the page $uri would still count as hidden, and the page would get a 503 itself.
+map $uri $deploy_NOME_APP_open {
+    volatile;
+    "~^/\.well-known/acme-challenge/" 1;
+    /.deploy-maintenance.html 1;
+    default "";
+}
+map "$remote_addr $uri" $deploy_NOME_APP_local_health {
+    "127.0.0.1 /" 1;
+    "::1 /" 1;
+    default "";
+}
+
+server {
+    listen 80 default_server;
+    listen [::]:80 default_server;
+    server_name _;
+    server_tokens off;
+    client_max_body_size 25m;
+
+    add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+    access_log /var/log/nginx/NOME_APP.access.log;
+    error_log /var/log/nginx/NOME_APP.error.log;
+
+    gzip on;
+    gzip_vary on;
+    gzip_proxied any;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/xml application/rss+xml image/svg+xml;
+
+    # The switch file must be looked at on every request, never cached. It decides the slot that
+    # answers and the static files served: each release's own, collected into it.
+    open_file_cache off;
+    set $deploy_upstream deploy_NOME_APP_a;
+    set $deploy_static /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    set $deploy_static_previous /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+    if (-f /opt/django/apps/NOME_APP/slots/live-b) {
+        set $deploy_upstream deploy_NOME_APP_b;
+        set $deploy_static /opt/django/apps/NOME_APP/slots/b/.deploy-www;
+        set $deploy_static_previous /opt/django/apps/NOME_APP/slots/a/.deploy-www;
+    }
+
+    # Maintenance mode: the page exists (deploy NOME_APP maintenance on), every request but the
+    # open ones gets it with a 503.
+    set $deploy_maintenance "";
+    if (-f /opt/django/apps/NOME_APP/maintenance.html) {
+        set $deploy_maintenance 1;
+    }
+    if ($deploy_NOME_APP_open) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_NOME_APP_local_health) {
+        set $deploy_maintenance "";
+    }
+    if ($deploy_maintenance) {
+        return 503;
+    }
+    error_page 503 /.deploy-maintenance.html;
+    location = /.deploy-maintenance.html {
+        internal;
+        alias /opt/django/apps/NOME_APP/maintenance.html;
+        default_type text/html;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Retry-After 300 always;
+        add_header Cache-Control "no-store" always;
+    }
+
+    # The live release's static files; a page the previous release served just before a switch
+    # may still ask for its own (another hashed name): the other slot's release has them.
+    location /static/ {
+        root $deploy_static;
+        try_files $uri @deploy_NOME_APP_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+    location @deploy_NOME_APP_static_previous {
+        root $deploy_static_previous;
+        access_log off;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Cache-Control $deploy_NOME_APP_static_cache always;
+    }
+
+    # Uploads are data: served as files, never passed to the app or run; a page or script
+    # among them is sandboxed (no scripts, no same-origin access) and never content-sniffed.
+    location /media/ {
+        alias /opt/django/apps/NOME_APP/shared/media/;
+        default_type application/octet-stream;
+        add_header X-Deploy-Site $deploy_NOME_APP_site always;
+    add_header X-Content-Type-Options $deploy_NOME_APP_nosniff always;
+    add_header Referrer-Policy $deploy_NOME_APP_referrer always;
+        add_header Content-Security-Policy "sandbox" always;
+    }
+
+    location / {
+        proxy_pass http://$deploy_upstream;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_redirect off;
+        proxy_read_timeout 35s;
+    }
+}
+__DEPLOY_EOF_328d73c2c153
+__begin 10
+{ deploy_keep_file /var/lib/deploy/apps/NOME_APP/releases/NEW/app.conf
+} <<'__DEPLOY_EOF_6181fcf27f6f'
+# NOME_APP: the app's configuration, written by `deploy NOME_APP setup`.
+# Readable only by root and django. Edit settings.ini and run setup again
+# rather than editing this file: setup rewrites it when its content changes.
+# secret_key was generated once on this server and is kept by every later setup:
+# changing it logs every user out and invalidates signed data.
+[django]
+secret_key = @@SECRET_KEY@@
+debug = False
+allowed_hosts = 107.22.193.179,localhost,127.0.0.1
+static_root = /opt/django/apps/NOME_APP/releases/NEW/.deploy-www/static
+media_root = /opt/django/apps/NOME_APP/shared/media
+database_url = [redacted]
+
+[email]
+default_from_email = 
+email_host = 
+email_host_password = [redacted]
+email_host_user = 
+email_port = 
+email_use_tls = 
+email_use_ssl = 
+__DEPLOY_EOF_6181fcf27f6f
+__begin 11
+{ deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
+} </dev/null
+__begin 12
 { deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
 } </dev/null
-__begin 10
+__begin 13
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes
 } <<'__DEPLOY_EOF_328d73c2c153'
 # NOME_APP: nginx site written by deploy from templates/nginx.conf.
@@ -2544,7 +2323,7 @@ server {
     }
 }
 __DEPLOY_EOF_328d73c2c153
-__begin 11
+__begin 14
 { deploy_nginx_reload file /etc/nginx/sites-available/NOME_APP
 } </dev/null
 
@@ -2617,7 +2396,7 @@ __begin 5
 { deploy_update_programs supervisor
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0cc209b79477'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4ef671b42bd6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2630,7 +2409,7 @@ __begin 6
 __begin 7
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_0cc209b79477
+__DEPLOY_EOF_4ef671b42bd6
 __begin 8
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
@@ -2748,7 +2527,7 @@ __begin 3
 { deploy_update_programs supervisor
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e1edbf1c56a0'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_02dd9496ab84'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2761,7 +2540,7 @@ __begin 4
 __begin 5
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP
 ) </dev/null
-__DEPLOY_EOF_e1edbf1c56a0
+__DEPLOY_EOF_02dd9496ab84
 __begin 6
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null
@@ -2797,7 +2576,7 @@ __begin 2
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" b NOME_APP NOME_APP-b
 } </dev/null
 __i=3
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ead592a6b749'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d9e9c9a016f4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -2813,7 +2592,7 @@ __begin 4
 __begin 5
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP NEW
 ) </dev/null
-__DEPLOY_EOF_ead592a6b749
+__DEPLOY_EOF_d9e9c9a016f4
 __begin 6
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null

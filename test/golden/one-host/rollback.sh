@@ -711,7 +711,7 @@ __begin 1
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)" b NOME_APP NOME_APP-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_86cc1c00de66'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4ea345d16e8c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -727,7 +727,7 @@ __begin 3
 __begin 4
 ( deploy_prune 5 /opt/django/apps/NOME_APP/releases /opt/django/apps/NOME_APP/current /opt/django/apps/NOME_APP/slots /opt/django/virtualenvs/NOME_APP OLD
 ) </dev/null
-__DEPLOY_EOF_86cc1c00de66
+__DEPLOY_EOF_4ea345d16e8c
 __begin 5
 { deploy_prune_kept /var/lib/deploy/apps/NOME_APP/releases /opt/django/apps/NOME_APP/releases
 } </dev/null

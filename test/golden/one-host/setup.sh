@@ -566,7 +566,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_54ff0275bcc5'
+sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0d3af2443035'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -595,7 +595,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__DEPLOY_EOF_54ff0275bcc5
+__DEPLOY_EOF_0d3af2443035
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate
