@@ -68,7 +68,7 @@ test('maintenance on: checks setup, writes the page atomically as the app user (
   assert.match(String(put.stdin), /<p>Back at 14:00<\/p>/);
   // The dry run shows the page's content; the script runs the write as the app user.
   assert.match(describeCommand(put, st, ctx), /\[django\] deploy_put_page .*\n {2}<<'EOF'\n<!DOCTYPE html>/);
-  assert.match(renderScript(st, ctx, true), /sudo -n -H -u django -- bash -s/);
+  assert.match(renderScript(st, ctx, true), /sudo -n -H -u django -- bash -c 'eval "\$\(cat\)"'/);
 });
 
 test('maintenance off: rm -f as the app user, already done when there is no page', () => {

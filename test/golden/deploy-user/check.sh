@@ -40,7 +40,7 @@ __step=check-app
 if ! { id -u django
 } </dev/null >/dev/null 2>&1; then exit 0; fi
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ace7a719d01c'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_ace7a719d01c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

@@ -73,7 +73,7 @@ __begin 7
 { __give_to_app --dir django /opt/django/apps/blog
 } </dev/null
 __begin 8
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6a29ed68e05d'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_6a29ed68e05d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -83,7 +83,7 @@ __DEPLOY_EOF_6a29ed68e05d
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a0089e8ee503'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_a0089e8ee503'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -118,7 +118,7 @@ __begin 16
 { __give_to_app --dir django /opt/django/virtualenvs/blog
 } </dev/null
 __i=17
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c519b226ae4c'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_c519b226ae4c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -475,7 +475,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a6d8b9b47f87'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_a6d8b9b47f87'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -504,7 +504,7 @@ __DEPLOY_EOF_a6d8b9b47f87
 # step: deploy-key
 __step=deploy-key
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_20f6b292368f'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_20f6b292368f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -528,7 +528,7 @@ __DEPLOY_EOF_20f6b292368f
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8d7ceaf3c3fe'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_8d7ceaf3c3fe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -541,7 +541,7 @@ __DEPLOY_EOF_8d7ceaf3c3fe
 # step: virtualenvs
 __step=virtualenvs
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a4034a64df04'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_a4034a64df04'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -551,7 +551,7 @@ __DEPLOY_EOF_a4034a64df04
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f85362d434a1'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_f85362d434a1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -565,7 +565,7 @@ fi
 # step: clone
 __step=clone
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_13077359784e'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_13077359784e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -575,7 +575,7 @@ __DEPLOY_EOF_13077359784e
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_281e1a6e2b5d'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_281e1a6e2b5d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -615,7 +615,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ebd3d00fa34e'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_ebd3d00fa34e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -684,7 +684,7 @@ __DEPLOY_EOF_8167f6495979
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2fd3970aceee'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_2fd3970aceee'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1237,7 +1237,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e8e6d2913261'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e8e6d2913261'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1247,7 +1247,7 @@ __DEPLOY_EOF_e8e6d2913261
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_569b82044b4a'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_569b82044b4a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1262,7 +1262,7 @@ fi
 # step: gunicorn
 __step=gunicorn
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4b34882a4f7b'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_4b34882a4f7b'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1272,7 +1272,7 @@ __DEPLOY_EOF_4b34882a4f7b
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_69f16e966bac'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_69f16e966bac'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1287,7 +1287,7 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_af8808aef801'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_af8808aef801'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1501,7 +1501,7 @@ __begin 1
 { deploy_nginx_pending /etc/nginx/sites-available/blog.reload-pending
 } </dev/null
 __begin 2
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fa4789f2d8f9'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_fa4789f2d8f9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1511,7 +1511,7 @@ __DEPLOY_EOF_fa4789f2d8f9
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7536b4f57d09'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_7536b4f57d09'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1792,7 +1792,7 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3ac186304f43'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_3ac186304f43'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1829,7 +1829,7 @@ __DEPLOY_EOF_3ac186304f43
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ced8b1bd2dbe'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_ced8b1bd2dbe'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1845,7 +1845,7 @@ __begin 2
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_199b2f9a2ead'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_199b2f9a2ead'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1860,7 +1860,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8050 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5640a186dd31'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_5640a186dd31'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1886,7 +1886,7 @@ __begin 8
 { deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_66e480db76bc'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_66e480db76bc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1928,7 +1928,7 @@ __begin 2
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4cc77e38f160'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_4cc77e38f160'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

@@ -6,7 +6,7 @@ __begin 1
 { deploy_require_setup /opt/django/apps/shop/releases shop
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_614c60914fdd'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_614c60914fdd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -59,7 +59,7 @@ __DEPLOY_EOF_614c60914fdd
 # step: leaving
 __step=leaving
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4c23a0fc9706'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_4c23a0fc9706'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -99,7 +99,7 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_8f83084c6eaa
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2e628a5a9edc'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_2e628a5a9edc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -114,7 +114,7 @@ __begin 4
 { deploy_require_free 127.0.0.1:8041 b
 } </dev/null
 __i=5
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e36ca7b70b12'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e36ca7b70b12'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -335,7 +335,7 @@ __begin 11
 { deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 __i=12
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4f18cf597e22'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_4f18cf597e22'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -468,7 +468,7 @@ __begin 24
 } </dev/null
 __mark changed
 __i=25
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6d604471de4f'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_6d604471de4f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -517,7 +517,7 @@ RestartSec=1
 SyslogIdentifier=shop-b
 __DEPLOY_EOF_8f83084c6eaa
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_43c2c1a863e3'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_43c2c1a863e3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -741,7 +741,7 @@ __begin 9
 { deploy_nginx_reload file /etc/nginx/sites-available/shop
 } </dev/null
 __i=10
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_813afe60c697'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_813afe60c697'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -874,7 +874,7 @@ __begin 22
 } </dev/null
 __mark changed
 __i=23
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_dd10b64e4667'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_dd10b64e4667'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -899,7 +899,7 @@ __begin 1
 { deploy_stop_idle "$(deploy_live_slot /opt/django/apps/shop/slots/live-b)" b shop shop-b
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2ee232a7c7df'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_2ee232a7c7df'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -920,7 +920,7 @@ __begin 5
 { deploy_prune_kept /var/lib/deploy/apps/shop/releases /opt/django/apps/shop/releases
 } </dev/null
 __i=6
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2d4c5bdf6ad6'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_2d4c5bdf6ad6'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

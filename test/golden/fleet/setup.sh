@@ -73,7 +73,7 @@ __begin 7
 { __give_to_app --dir django /opt/django/apps/shop
 } </dev/null
 __begin 8
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_546c68f47815'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_546c68f47815'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -83,7 +83,7 @@ __DEPLOY_EOF_546c68f47815
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3483b6c12f16'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_3483b6c12f16'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -118,7 +118,7 @@ __begin 16
 { __give_to_app --dir django /opt/django/virtualenvs/shop
 } </dev/null
 __i=17
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_de87f23d186e'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_de87f23d186e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -426,7 +426,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_89d758293ee4'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_89d758293ee4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -455,7 +455,7 @@ __DEPLOY_EOF_89d758293ee4
 # step: deploy-key
 __step=deploy-key
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_bcc18d8419d3'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_bcc18d8419d3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -479,7 +479,7 @@ __DEPLOY_EOF_bcc18d8419d3
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c550b333f561'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_c550b333f561'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -492,7 +492,7 @@ __DEPLOY_EOF_c550b333f561
 # step: virtualenvs
 __step=virtualenvs
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_13dd9a54097c'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_13dd9a54097c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -502,7 +502,7 @@ __DEPLOY_EOF_13dd9a54097c
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d80bf3a5b46d'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_d80bf3a5b46d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -516,7 +516,7 @@ fi
 # step: clone
 __step=clone
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_43984bc6c7ec'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_43984bc6c7ec'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -526,7 +526,7 @@ __DEPLOY_EOF_43984bc6c7ec
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_6fb1fa99fd9f'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_6fb1fa99fd9f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -566,7 +566,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_c8f41ae8da2a'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_c8f41ae8da2a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -635,7 +635,7 @@ __DEPLOY_EOF_f788bc705791
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_864fc4715a88'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_864fc4715a88'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1213,7 +1213,7 @@ __begin 13
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 14
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_96388877d7b8'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_96388877d7b8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1223,7 +1223,7 @@ __DEPLOY_EOF_96388877d7b8
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_439abc8ab185'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_439abc8ab185'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1238,7 +1238,7 @@ fi
 # step: gunicorn
 __step=gunicorn
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_74702b6566b9'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_74702b6566b9'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1248,7 +1248,7 @@ __DEPLOY_EOF_74702b6566b9
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_5e07d23425de'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_5e07d23425de'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1263,7 +1263,7 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_477dc1777a99'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_477dc1777a99'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1423,7 +1423,7 @@ __begin 1
 { deploy_nginx_pending /etc/nginx/sites-available/shop.reload-pending
 } </dev/null
 __begin 2
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_2eec9bc8e11c'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_2eec9bc8e11c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1433,7 +1433,7 @@ __DEPLOY_EOF_2eec9bc8e11c
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_10629ee94755'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_10629ee94755'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1713,7 +1713,7 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_8a463d7417cd'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_8a463d7417cd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1763,7 +1763,7 @@ __DEPLOY_EOF_8a463d7417cd
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e16f936eddd2'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e16f936eddd2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1779,7 +1779,7 @@ __begin 2
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_472023a1e4ac'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_472023a1e4ac'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1794,7 +1794,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8040 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1460d28b3778'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_1460d28b3778'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1820,7 +1820,7 @@ __begin 8
 { deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e1ef136d5431'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e1ef136d5431'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1930,7 +1930,7 @@ __mark changed
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e30d3a3ab186'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e30d3a3ab186'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

@@ -6,7 +6,7 @@ __begin 1
 { deploy_require_setup /opt/django/apps/shop/releases shop
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_35e234ae9bd3'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_35e234ae9bd3'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -57,7 +57,7 @@ __begin 1
 } </dev/null
 __mark changed
 __i=2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_51c85225498a'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_51c85225498a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

@@ -3,7 +3,7 @@
 # step: lock-info
 __step=lock-info
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_d53a11e07bdb'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_d53a11e07bdb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -16,7 +16,7 @@ __DEPLOY_EOF_d53a11e07bdb
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f616792d7181'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_f616792d7181'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

@@ -40,7 +40,7 @@ __step=check-app
 if ! { id -u django
 } </dev/null >/dev/null 2>&1; then exit 0; fi
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_e29c1087d5dc'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e29c1087d5dc'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

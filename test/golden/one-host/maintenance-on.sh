@@ -3,7 +3,7 @@
 # step: maintenance
 __step=maintenance
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_92362e499b39'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_92362e499b39'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

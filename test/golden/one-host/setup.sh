@@ -73,7 +73,7 @@ __begin 7
 { __give_to_app --dir django /opt/django/apps/NOME_APP
 } </dev/null
 __begin 8
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_9e2d89fe8c8a'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_9e2d89fe8c8a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -83,7 +83,7 @@ __DEPLOY_EOF_9e2d89fe8c8a
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_cf0ab346c03c'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_cf0ab346c03c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -118,7 +118,7 @@ __begin 16
 { __give_to_app --dir django /opt/django/virtualenvs/NOME_APP
 } </dev/null
 __i=17
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_f9d7997a9154'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_f9d7997a9154'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -426,7 +426,7 @@ fi
 # step: lock
 __step=lock
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7cee245886c1'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_7cee245886c1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -455,7 +455,7 @@ __DEPLOY_EOF_7cee245886c1
 # step: deploy-key
 __step=deploy-key
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_b2b57f573b9c'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_b2b57f573b9c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -479,7 +479,7 @@ __DEPLOY_EOF_b2b57f573b9c
 # step: repo-access
 __step=repo-access
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_34295d272fc8'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_34295d272fc8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -492,7 +492,7 @@ __DEPLOY_EOF_34295d272fc8
 # step: virtualenvs
 __step=virtualenvs
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_19a31c1da775'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_19a31c1da775'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -502,7 +502,7 @@ __DEPLOY_EOF_19a31c1da775
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_801dcb39fe9f'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_801dcb39fe9f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -516,7 +516,7 @@ fi
 # step: clone
 __step=clone
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_61eba0e032ee'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_61eba0e032ee'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -526,7 +526,7 @@ __DEPLOY_EOF_61eba0e032ee
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_641b972aa599'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_641b972aa599'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -566,7 +566,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 2
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0d3af2443035'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_0d3af2443035'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -635,7 +635,7 @@ __DEPLOY_EOF_aa7eef07141b
 # step: virtualenv
 __step=virtualenv
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_ba3933ee1578'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_ba3933ee1578'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1134,7 +1134,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1caa96535fc2'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_1caa96535fc2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1144,7 +1144,7 @@ __DEPLOY_EOF_1caa96535fc2
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_be4af63af866'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_be4af63af866'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1159,7 +1159,7 @@ fi
 # step: gunicorn
 __step=gunicorn
 __begin 1
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_faeaebb68c6a'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_faeaebb68c6a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1169,7 +1169,7 @@ __DEPLOY_EOF_faeaebb68c6a
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3e14c9423b32'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_3e14c9423b32'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1184,7 +1184,7 @@ fi
 # step: gunicorn-config
 __step=gunicorn-config
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a861f507fa69'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_a861f507fa69'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1338,7 +1338,7 @@ __begin 1
 { deploy_nginx_pending /etc/nginx/sites-available/NOME_APP.reload-pending
 } </dev/null
 __begin 2
-if { sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_4a305b6d46f8'
+if { sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_4a305b6d46f8'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1348,7 +1348,7 @@ __DEPLOY_EOF_4a305b6d46f8
 } </dev/null >/dev/null 2>&1; then
 __mark ok
 else
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_3fecc1ae2674'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_3fecc1ae2674'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1561,7 +1561,7 @@ fi
 # step: django
 __step=django
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0cde6654622d'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_0cde6654622d'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1598,7 +1598,7 @@ __DEPLOY_EOF_0cde6654622d
 # step: live
 __step=live
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_748ef345c6b1'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_748ef345c6b1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1614,7 +1614,7 @@ __begin 2
 # step: start
 __step=start
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_66fa3cecfdb1'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_66fa3cecfdb1'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1629,7 +1629,7 @@ __begin 3
 { deploy_require_free 127.0.0.1:8032 a
 } </dev/null
 __i=4
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_fb2b609f9d19'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_fb2b609f9d19'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1655,7 +1655,7 @@ __begin 8
 { deploy_health_check 30 http://127.0.0.1:8032/ /var/log/deploy/NOME_APP/gunicorn-a.log -H 'Host: 107.22.193.179'
 } </dev/null
 __i=9
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1b9ddf404eea'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_1b9ddf404eea'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1697,7 +1697,7 @@ __begin 2
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_7de37dcf054f'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_7de37dcf054f'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

@@ -3,7 +3,7 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_0ecb0f4eb64c'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_0ecb0f4eb64c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -39,7 +39,7 @@ __begin 9
 { deploy_http_status -H 'Host: 107.22.193.179' http://127.0.0.1:80/
 } </dev/null
 __i=10
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_01c40452ec17'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_01c40452ec17'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1

@@ -3,7 +3,7 @@
 # step: lock-info
 __step=lock-info
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_1d27b50a9ed0'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_1d27b50a9ed0'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -16,7 +16,7 @@ __DEPLOY_EOF_1d27b50a9ed0
 # step: unlock
 __step=unlock
 __begin 1
-sudo -n -H -u django -- bash -s <<'__DEPLOY_EOF_a9c056b3c7fd'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_a9c056b3c7fd'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
