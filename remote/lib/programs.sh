@@ -8,11 +8,19 @@
 __ctl() {
   if [ "$EUID" = 0 ]; then /usr/local/sbin/deploy-ctl "$@"; else sudo -n /usr/local/sbin/deploy-ctl "$@"; fi
 }
+# __accepts HOST PORT: does something accept connections on HOST:PORT? Asked by bash itself (/dev/tcp): no process is started.
+__accepts() {
+  { : <>"/dev/tcp/$1/$2"; } 2>/dev/null
+}
 # __addr_in_use BIND: is something listening on host:port or unix:/path?
 __addr_in_use() {
+  local host=${1%:*}
   case "$1" in
-    unix:*) ss -Hlx | grep -qF " $(printf '%s' "$1" | cut -d: -f2-) " ;;
-    *) [ -n "$(ss -Hltn "sport = :$(printf '%s' "$1" | awk -F: '{ print $NF }')")" ] ;;
+    unix:*) ss -Hlx | grep -qF " ${1#unix:} " ;;
+    # Loopback (or every address, reached on 127.0.0.1): bash's own connect says it, no process started.
+    # (Elsewhere a firewall that drops could leave a connect waiting for minutes: ss asks.)
+    127.*:[0-9]* | 0.0.0.0:[0-9]*) __accepts "${host/#0.0.0.0/127.0.0.1}" "${1##*:}" ;;
+    *) [ -n "$(ss -Hltn "sport = :${1##*:}")" ] ;;
   esac
 }
 # deploy_ctl_current SHA256 CTL APP: deploy-ctl (CTL) is the one this version installs (its digest); else fail, saying to run setup.

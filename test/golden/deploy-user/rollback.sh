@@ -6,12 +6,12 @@ __begin 1
 { deploy_require_setup /opt/django/apps/blog/releases blog
 } </dev/null
 __i=2
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_eb7baf27066a'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_8a6801b285eb'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __load_env deploy_manage __migration_files __release_commit __print_file deploy_changes deploy_leaving deploy_leaving_previous deploy_lock deploy_lock_info deploy_page_left __addr_in_use deploy_require_services deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_idle_record deploy_follow_current deploy_clear_leftovers
+# + library: __load_env deploy_manage __migration_files __release_commit __print_file deploy_changes deploy_leaving deploy_leaving_previous deploy_lock deploy_lock_info deploy_page_left __accepts __addr_in_use deploy_require_services deploy_require_this_version deploy_release_meta deploy_releases deploy_live_name __delete deploy_finish_deletes deploy_live_slot deploy_idle_record deploy_follow_current deploy_clear_leftovers
 __step=inspect
 __begin 2
 ( deploy_lock /opt/django/apps/blog/deploy.lock '{"by":"me@here","pid":1,"since":"now","what":"x","token":"TOKEN"}'
@@ -53,7 +53,7 @@ __begin 13
 __begin 14
 ( deploy_idle_record /opt/django/apps/blog/slots /opt/django/apps/blog/slots/live-b 127.0.0.1:8050 127.0.0.1:8051
 ) </dev/null
-__DEPLOY_EOF_eb7baf27066a
+__DEPLOY_EOF_8a6801b285eb
 
 # ---- read what going back to OLD leaves [leaving, bash -s]
 # step: leaving

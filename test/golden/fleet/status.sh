@@ -3,12 +3,12 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_4b01c654e022'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_b058ceb1f1e2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __addr_in_use deploy_live_slot deploy_idle_record __live_dir deploy_live_link deploy_live_release deploy_link_name
+# + library: __accepts __addr_in_use deploy_live_slot deploy_idle_record __live_dir deploy_live_link deploy_live_release deploy_link_name
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/shop/slots/live-b
@@ -25,7 +25,7 @@ __begin 4
 __begin 5
 ( deploy_link_name /opt/django/apps/shop/current
 ) </dev/null
-__DEPLOY_EOF_4b01c654e022
+__DEPLOY_EOF_b058ceb1f1e2
 __begin 6
 { deploy_services_state nginx redis-server
 } </dev/null

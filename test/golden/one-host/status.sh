@@ -3,12 +3,12 @@
 # step: status
 __step=status
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_0ecb0f4eb64c'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_0a9583d8c362'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # + remote/markers.sh
-# + library: __addr_in_use deploy_live_slot deploy_idle_record __live_dir deploy_live_link deploy_live_release deploy_link_name
+# + library: __accepts __addr_in_use deploy_live_slot deploy_idle_record __live_dir deploy_live_link deploy_live_release deploy_link_name
 __step=status
 __begin 1
 ( deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b
@@ -25,7 +25,7 @@ __begin 4
 __begin 5
 ( deploy_link_name /opt/django/apps/NOME_APP/current
 ) </dev/null
-__DEPLOY_EOF_0ecb0f4eb64c
+__DEPLOY_EOF_0a9583d8c362
 __begin 6
 { deploy_services_state nginx supervisor
 } </dev/null
