@@ -61,15 +61,15 @@ deploy_release_config() {
 # deploy_refresh_secrets RELEASES SECRETS < config: every release's copy of the config file gets stdin's lines of the SECRETS, its other lines stay.
 deploy_refresh_secrets() {
   # A rollback brings a release's own settings back, but a password rotated since is gone from every copy at once.
-  local src f begin
+  local src f begin keys="^(${2//,/|})[ \t]*="
   src=$(cat)
   # The secrets' lines of SRC (the config as the settings make it), by key: v[key] = line.
   begin='BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } }'
   # One awk reads every copy and names those with a stale secret (usually none): only they are rewritten.
   while IFS= read -r f; do
-    SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
+    SRC="$src" awk -v keys="$keys" "$begin"'
       { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" >"$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"
-  done < <(SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
+  done < <(SRC="$src" awk -v keys="$keys" "$begin"'
     { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v) && v[k] != $0) stale[FILENAME] = 1 }
     END { for (f in stale) print f }' "$1"/*/.deploy/app.conf 2>/dev/null)
 }

@@ -68,15 +68,14 @@ __slot_crashed() {
       ;;
   esac
 }
-# deploy_health_check SECONDS URL LOG CURL_ARG...: wait until URL answers 2xx/3xx and print its status; fail with the slot's log (LOG).
+# deploy_health_check SECONDS URL LOG BIND CURL_ARG...: wait until URL answers 2xx/3xx and print its status; fail with the slot's log (LOG). BIND: the slot's address.
 deploy_health_check() {
-  local url=$2 deadline why code err addr='' n=0
+  local url=$2 deadline why code err n=0
   deadline=$((SECONDS + $1))
   why="for $1 s"
-  # While the slot boots it competes for the CPU with this wait: until it listens (on loopback),
-  # the wait asks with bash's own connect, not curl; the log is read every tenth time.
-  case $url in http://127.*:[0-9]*/*) addr=${url#http://} addr=${addr%%/*} ;; esac
-  until { [ -z "$addr" ] || __accepts "${addr%:*}" "${addr##*:}"; } && code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${@:4}" "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do
+  # While the slot boots it competes for the CPU with this wait: curl only once the slot listens
+  # on its address (on loopback, asked with no process started); the log is read every tenth time.
+  until __addr_in_use "$4" && code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${@:5}" "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do
     # An app that cannot boot fails at once, not after SECONDS.
     if [ $((n++ % 10)) = 0 ] && { __slot_crashed "$3" || __slot_log "$3" | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; }; then
       why="(gunicorn could not start the app)"

@@ -2,7 +2,8 @@
 // channel costs ~50 ms (sshd forks, sudo opens a PAM session, bash starts); through one
 // shell a step costs a round trip. Each script runs in a subshell, so its `set -e`, traps
 // and `exit` end the step, not the shell; an end marker on both streams carries its status.
-// The script is read whole by head, then evaluated: bash reads its own input a byte at a time.
+// The script is read whole by head, then evaluated: bash reads its own input a byte at a time
+// (render.ts BASH_STDIN).
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
 import { lineSplitter } from '../render.js';
@@ -64,7 +65,6 @@ export class RootShell {
     const tag = randomBytes(6).toString('hex');
     return new Promise<ShellResult>((resolve, reject) => {
       this.pending = { tag, out: [], err: [], outDone: false, errDone: false, code: -1, onOut, onErr, resolve, reject };
-      // The shell reads its own input a byte at a time; head takes the script in blocks (render.ts BASH_STDIN).
       this.channel.write(
         `__s=$(head -c ${Buffer.byteLength(script)})\n${script}( eval "$__s"\n) </dev/null\nprintf '\\036end-${tag} %s\\n' "$?"; printf '\\036end-${tag}\\n' >&2\n`,
       );

@@ -135,7 +135,11 @@ export function startSlot(s: Settings, slot: Slot, release: string, warm = false
  */
 export function healthCheck(s: Settings, slot: Slot): Command {
   const { curlArgs, url } = healthUrl(s, slot);
-  return { run: sh`deploy_health_check ${s.healthTimeout} ${url} ${slotLogSource(s, slot)} ${curlArgs}`, probe: true };
+  const bind = layout(s).bind(slot);
+  return {
+    run: sh`deploy_health_check ${s.healthTimeout} ${url} ${slotLogSource(s, slot)} ${bind} ${curlArgs}`,
+    probe: true,
+  };
 }
 
 /**

@@ -608,15 +608,15 @@ deploy_release_config() {
 # deploy_refresh_secrets RELEASES SECRETS < config: every release's copy of the config file gets stdin's lines of the SECRETS, its other lines stay.
 deploy_refresh_secrets() {
   # A rollback brings a release's own settings back, but a password rotated since is gone from every copy at once.
-  local src f begin
+  local src f begin keys="^(${2//,/|})[ \t]*="
   src=$(cat)
   # The secrets' lines of SRC (the config as the settings make it), by key: v[key] = line.
   begin='BEGIN { n = split(ENVIRON["SRC"], lines, "\n"); for (i = 1; i <= n; i++) if (lines[i] ~ keys) { k = lines[i]; sub(/[ \t]*=.*/, "", k); v[k] = lines[i] } }'
   # One awk reads every copy and names those with a stale secret (usually none): only they are rewritten.
   while IFS= read -r f; do
-    SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
+    SRC="$src" awk -v keys="$keys" "$begin"'
       { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v)) print v[k]; else print }' "$f" >"$f.tmp" && chmod 0640 "$f.tmp" && mv -f "$f.tmp" "$f"
-  done < <(SRC="$src" awk -v keys="^(${2//,/|})[ \t]*=" "$begin"'
+  done < <(SRC="$src" awk -v keys="$keys" "$begin"'
     { k = $0; sub(/[ \t]*=.*/, "", k); if ($0 ~ keys && (k in v) && v[k] != $0) stale[FILENAME] = 1 }
     END { for (f in stale) print f }' "$1"/*/.deploy/app.conf 2>/dev/null)
 }
@@ -1598,15 +1598,14 @@ __slot_crashed() {
       ;;
   esac
 }
-# deploy_health_check SECONDS URL LOG CURL_ARG...: wait until URL answers 2xx/3xx and print its status; fail with the slot's log (LOG).
+# deploy_health_check SECONDS URL LOG BIND CURL_ARG...: wait until URL answers 2xx/3xx and print its status; fail with the slot's log (LOG). BIND: the slot's address.
 deploy_health_check() {
-  local url=$2 deadline why code err addr='' n=0
+  local url=$2 deadline why code err n=0
   deadline=$((SECONDS + $1))
   why="for $1 s"
-  # While the slot boots it competes for the CPU with this wait: until it listens (on loopback),
-  # the wait asks with bash's own connect, not curl; the log is read every tenth time.
-  case $url in http://127.*:[0-9]*/*) addr=${url#http://} addr=${addr%%/*} ;; esac
-  until { [ -z "$addr" ] || __accepts "${addr%:*}" "${addr##*:}"; } && code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${@:4}" "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do
+  # While the slot boots it competes for the CPU with this wait: curl only once the slot listens
+  # on its address (on loopback, asked with no process started); the log is read every tenth time.
+  until __addr_in_use "$4" && code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${@:5}" "$url") && [ "$code" -ge 200 ] && [ "$code" -lt 400 ]; do
     # An app that cannot boot fails at once, not after SECONDS.
     if [ $((n++ % 10)) = 0 ] && { __slot_crashed "$3" || __slot_log "$3" | grep -qE 'Worker failed to boot|App failed to load|Shutting down: Master'; }; then
       why="(gunicorn could not start the app)"

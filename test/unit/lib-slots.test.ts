@@ -93,7 +93,9 @@ test("deploy_health_check: fails at once, with the slot's log and the app's erro
   const url = `http://127.0.0.1:${await freePort()}/`;
   const started = Date.now();
   // The step's mark: the log since byte 16 (this start's).
-  const r = bash(`__log_from=16\n${sh`deploy_health_check 30 ${url} ${log} -H ${'Host: example.org'}`}`);
+  const r = bash(
+    `__log_from=16\n${sh`deploy_health_check 30 ${url} ${log} ${url.slice(7, -1)} -H ${'Host: example.org'}`}`,
+  );
   assert.equal(r.status, 1);
   assert.ok(Date.now() - started < 10_000, 'not after the 30 s');
   assert.equal(
@@ -112,7 +114,7 @@ test('deploy_health_check prints the status once the slot answers', async () => 
   try {
     const r = bash(
       String(
-        sh`deploy_health_check 60 ${`http://127.0.0.1:${port}/`} ${join(root, 'no.log')} -H ${'Host: example.org'}`,
+        sh`deploy_health_check 60 ${`http://127.0.0.1:${port}/`} ${join(root, 'no.log')} ${`127.0.0.1:${port}`} -H ${'Host: example.org'}`,
       ),
     );
     assert.equal(r.status, 0, r.stderr);

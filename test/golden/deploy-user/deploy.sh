@@ -68,7 +68,7 @@ __DEPLOY_EOF_e28a98a42122
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_d54f998dd241'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_5f2077050814'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -498,13 +498,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_d54f998dd241
+__DEPLOY_EOF_5f2077050814
 
 # ---- build release NEW [build-asking, bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_a61bca93d859'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_c06e621c650a'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -922,7 +922,7 @@ fi
 __begin 22
 ( deploy_reuse_static /opt/django/apps/blog/releases/NEW /opt/django/apps/blog/slots/"$(deploy_live_slot /opt/django/apps/blog/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_a61bca93d859
+__DEPLOY_EOF_c06e621c650a
 
 # ---- migrate and complete release NEW [migrate, bash -s]
 # step: migrate
@@ -962,7 +962,7 @@ __DEPLOY_EOF_67b2f048e078
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_1ca71ffe2dfa'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_26c57c2933b4'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1320,7 +1320,7 @@ __DEPLOY_EOF_36d1eadbf824
 __begin 10
 ( deploy_venv_state /opt/django/apps/blog/releases/NEW /opt/django/virtualenvs/blog python3 false
 ) </dev/null
-__DEPLOY_EOF_1ca71ffe2dfa
+__DEPLOY_EOF_26c57c2933b4
 
 # ---- build release NEW: its environment, static files and migrations [build-env, bash -s]
 # step: build-env
@@ -1736,7 +1736,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
+{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log 127.0.0.1:8051 -H 'Host: blog.example.org'
 } </dev/null
 __begin 13
 { deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes
@@ -2317,7 +2317,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/blog/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
+{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log 127.0.0.1:8051 -H 'Host: blog.example.org'
 } </dev/null
 __begin 13
 { deploy_install_site /var/lib/deploy/apps/blog/releases/NEW /etc/nginx/sites-available/blog NEW yes

@@ -141,7 +141,7 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
-{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
+{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log 127.0.0.1:8051 -H 'Host: blog.example.org'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/blog/releases/OLD /etc/nginx/sites-available/blog OLD no
@@ -480,7 +480,7 @@ __begin 6
 } </dev/null
 __mark changed
 __begin 7
-{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
+{ deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log 127.0.0.1:8051 -H 'Host: blog.example.org'
 } </dev/null
 __begin 8
 { deploy_install_site /var/lib/deploy/apps/blog/releases/OLD /etc/nginx/sites-available/blog OLD no

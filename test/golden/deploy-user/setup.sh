@@ -615,7 +615,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
 __begin 2
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_ebd3d00fa34e'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_5f8ecd3a1bc7'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -644,7 +644,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_36d1eadbf824
-__DEPLOY_EOF_ebd3d00fa34e
+__DEPLOY_EOF_5f8ecd3a1bc7
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate
@@ -1883,7 +1883,7 @@ __begin 7
 } </dev/null
 __mark changed
 __begin 8
-{ deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'
+{ deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log 127.0.0.1:8050 -H 'Host: blog.example.org'
 } </dev/null
 __i=9
 sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_66e480db76bc'

@@ -63,10 +63,10 @@ __begin 3
 } </dev/null
 __mark changed
 __begin 4
-{ deploy_when_live /opt/django/apps/blog/slots/live-b a deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log -H 'Host: blog.example.org'
+{ deploy_when_live /opt/django/apps/blog/slots/live-b a deploy_health_check 30 http://127.0.0.1:8050/ /var/log/deploy/blog/gunicorn-a.log 127.0.0.1:8050 -H 'Host: blog.example.org'
 } </dev/null
 __begin 5
-{ deploy_when_live /opt/django/apps/blog/slots/live-b b deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log -H 'Host: blog.example.org'
+{ deploy_when_live /opt/django/apps/blog/slots/live-b b deploy_health_check 30 http://127.0.0.1:8051/ /var/log/deploy/blog/gunicorn-b.log 127.0.0.1:8051 -H 'Host: blog.example.org'
 } </dev/null
 __i=6
 sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_fc37863f993f'

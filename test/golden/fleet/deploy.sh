@@ -68,7 +68,7 @@ __DEPLOY_EOF_46cb8dd143b3
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_ff78611686a5'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_8ebb5eb5d493'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -537,13 +537,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_ff78611686a5
+__DEPLOY_EOF_8ebb5eb5d493
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_82b7f9a9df33'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e27b9d1f5ff2'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -991,7 +991,7 @@ __begin 25
 ( deploy_release_bash /opt/django/apps/shop/releases/NEW 'python manage.py check --deploy'
 ) </dev/null
 __mark changed
-__DEPLOY_EOF_82b7f9a9df33
+__DEPLOY_EOF_e27b9d1f5ff2
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -1031,7 +1031,7 @@ __DEPLOY_EOF_a294e00dcd07
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e5a4ec97dde1'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_3a8d1324cf8c'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1415,7 +1415,7 @@ __DEPLOY_EOF_31c2b73f15e4
 __begin 12
 ( deploy_venv_state /opt/django/apps/shop/releases/NEW /opt/django/virtualenvs/shop python3 false
 ) </dev/null
-__DEPLOY_EOF_e5a4ec97dde1
+__DEPLOY_EOF_3a8d1324cf8c
 
 # ---- build release NEW: its environment, static files and migrations [build-env, sudo -n bash -s]
 # step: build-env
@@ -1860,7 +1860,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
+{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service 127.0.0.1:8041 -H 'Host: shop.example.com'
 } </dev/null
 __begin 13
 { deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes
@@ -2511,7 +2511,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/shop/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
+{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service 127.0.0.1:8041 -H 'Host: shop.example.com'
 } </dev/null
 __begin 13
 { deploy_install_site /var/lib/deploy/apps/shop/releases/NEW /etc/nginx/sites-available/shop NEW yes

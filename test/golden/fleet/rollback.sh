@@ -137,7 +137,7 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
-{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
+{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service 127.0.0.1:8041 -H 'Host: shop.example.com'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/shop/releases/OLD /etc/nginx/sites-available/shop OLD no
@@ -543,7 +543,7 @@ __begin 6
 } </dev/null
 __mark changed
 __begin 7
-{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
+{ deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service 127.0.0.1:8041 -H 'Host: shop.example.com'
 } </dev/null
 __begin 8
 { deploy_install_site /var/lib/deploy/apps/shop/releases/OLD /etc/nginx/sites-available/shop OLD no

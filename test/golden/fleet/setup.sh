@@ -566,7 +566,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
 __begin 2
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_c8f41ae8da2a'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_d72af4a0d0de'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -595,7 +595,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_31c2b73f15e4
-__DEPLOY_EOF_c8f41ae8da2a
+__DEPLOY_EOF_d72af4a0d0de
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate
@@ -1817,7 +1817,7 @@ __begin 7
 } </dev/null
 __mark changed
 __begin 8
-{ deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'
+{ deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service 127.0.0.1:8040 -H 'Host: shop.example.com'
 } </dev/null
 __i=9
 sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e1ef136d5431'

@@ -63,10 +63,10 @@ __begin 3
 } </dev/null
 __mark changed
 __begin 4
-{ deploy_when_live /opt/django/apps/shop/slots/live-b a deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service -H 'Host: shop.example.com'
+{ deploy_when_live /opt/django/apps/shop/slots/live-b a deploy_health_check 30 http://127.0.0.1:8040/ shop-a.service 127.0.0.1:8040 -H 'Host: shop.example.com'
 } </dev/null
 __begin 5
-{ deploy_when_live /opt/django/apps/shop/slots/live-b b deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service -H 'Host: shop.example.com'
+{ deploy_when_live /opt/django/apps/shop/slots/live-b b deploy_health_check 30 http://127.0.0.1:8041/ shop-b.service 127.0.0.1:8041 -H 'Host: shop.example.com'
 } </dev/null
 __i=6
 sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_6b77d5d56e56'

@@ -68,7 +68,7 @@ __DEPLOY_EOF_981ba4918084
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e62385c4ab23'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_b5e4e731ceb5'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -471,13 +471,13 @@ else
 ) </dev/null
 __mark changed
 fi
-__DEPLOY_EOF_e62385c4ab23
+__DEPLOY_EOF_b5e4e731ceb5
 
 # ---- build release NEW [build-asking, sudo -n bash -s]
 # step: build-asking
 __step=build-asking
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_e111b1e3eab1'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_015253a8ee85'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -868,7 +868,7 @@ fi
 __begin 22
 ( deploy_reuse_static /opt/django/apps/NOME_APP/releases/NEW /opt/django/apps/NOME_APP/slots/"$(deploy_live_slot /opt/django/apps/NOME_APP/slots/live-b)"
 ) </dev/null
-__DEPLOY_EOF_e111b1e3eab1
+__DEPLOY_EOF_015253a8ee85
 
 # ---- migrate and complete release NEW [migrate, sudo -n bash -s]
 # step: migrate
@@ -908,7 +908,7 @@ __DEPLOY_EOF_0396c0d5c548
 # step: build
 __step=build
 __i=1
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_4cff936757aa'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_8128681c588e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -1239,7 +1239,7 @@ __DEPLOY_EOF_58a325c7a9c7
 __begin 10
 ( deploy_venv_state /opt/django/apps/NOME_APP/releases/NEW /opt/django/virtualenvs/NOME_APP python3 false
 ) </dev/null
-__DEPLOY_EOF_4cff936757aa
+__DEPLOY_EOF_8128681c588e
 
 # ---- build release NEW: its environment, static files and migrations [build-env, sudo -n bash -s]
 # step: build-env
@@ -1628,7 +1628,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log 127.0.0.1:8033 -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 13
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes
@@ -2155,7 +2155,7 @@ __begin 11
 { deploy_keep_sums /var/lib/deploy/apps/NOME_APP/releases/NEW nginx.conf app.conf
 } </dev/null
 __begin 12
-{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log 127.0.0.1:8033 -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 13
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/NEW /etc/nginx/sites-available/NOME_APP NEW yes

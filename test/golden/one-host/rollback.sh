@@ -141,7 +141,7 @@ __begin 8
 } </dev/null
 __mark changed
 __begin 9
-{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log 127.0.0.1:8033 -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 10
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/OLD /etc/nginx/sites-available/NOME_APP OLD no
@@ -453,7 +453,7 @@ __begin 6
 } </dev/null
 __mark changed
 __begin 7
-{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
+{ deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log 127.0.0.1:8033 -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 8
 { deploy_install_site /var/lib/deploy/apps/NOME_APP/releases/OLD /etc/nginx/sites-available/NOME_APP OLD no

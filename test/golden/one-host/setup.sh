@@ -566,7 +566,7 @@ email_use_tls =
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
 __begin 2
-sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_0d3af2443035'
+sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_49775124154e'
 set -euo pipefail
 cd "$HOME" 2>/dev/null || cd /
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
@@ -595,7 +595,7 @@ email_port =
 email_use_tls = 
 email_use_ssl = 
 __DEPLOY_EOF_58a325c7a9c7
-__DEPLOY_EOF_0d3af2443035
+__DEPLOY_EOF_49775124154e
 
 # ---- log rotation [logrotate, sudo -n bash -s]
 # step: logrotate
@@ -1652,7 +1652,7 @@ __begin 7
 } </dev/null
 __mark changed
 __begin 8
-{ deploy_health_check 30 http://127.0.0.1:8032/ /var/log/deploy/NOME_APP/gunicorn-a.log -H 'Host: 107.22.193.179'
+{ deploy_health_check 30 http://127.0.0.1:8032/ /var/log/deploy/NOME_APP/gunicorn-a.log 127.0.0.1:8032 -H 'Host: 107.22.193.179'
 } </dev/null
 __i=9
 sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_1b9ddf404eea'

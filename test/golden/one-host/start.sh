@@ -63,10 +63,10 @@ __begin 3
 } </dev/null
 __mark changed
 __begin 4
-{ deploy_when_live /opt/django/apps/NOME_APP/slots/live-b a deploy_health_check 30 http://127.0.0.1:8032/ /var/log/deploy/NOME_APP/gunicorn-a.log -H 'Host: 107.22.193.179'
+{ deploy_when_live /opt/django/apps/NOME_APP/slots/live-b a deploy_health_check 30 http://127.0.0.1:8032/ /var/log/deploy/NOME_APP/gunicorn-a.log 127.0.0.1:8032 -H 'Host: 107.22.193.179'
 } </dev/null
 __begin 5
-{ deploy_when_live /opt/django/apps/NOME_APP/slots/live-b b deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log -H 'Host: 107.22.193.179'
+{ deploy_when_live /opt/django/apps/NOME_APP/slots/live-b b deploy_health_check 30 http://127.0.0.1:8033/ /var/log/deploy/NOME_APP/gunicorn-b.log 127.0.0.1:8033 -H 'Host: 107.22.193.179'
 } </dev/null
 __i=6
 sudo -n -H -u django -- bash -c 'eval "$(cat)"' <<'__DEPLOY_EOF_472728641b3d'
